@@ -1,0 +1,1 @@
+"""purldesk: pooled funding of a prioritized requirements list, traceable to the cent."""

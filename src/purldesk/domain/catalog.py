@@ -1,0 +1,73 @@
+"""The supplier's catalog: items with a price, a lot size, availability and a lead time."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import NewType
+
+from purldesk.domain.errors import InvalidInput
+from purldesk.domain.money import Money
+
+ItemCode = NewType("ItemCode", str)
+
+_ITEM_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
+_AREA = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+class AidClass(StrEnum):
+    HUMANITARIAN = "humanitarian"
+    NONLETHAL = "nonlethal"
+    DEFENSIVE = "defensive"
+    LETHAL = "lethal"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogItem:
+    """One item the supplier offers; a requirement line is funded in whole lots of it."""
+
+    code: ItemCode
+    name: str
+    area: str
+    aid_class: AidClass
+    unit_price: Money
+    lot_size: int
+    available_per_cycle: int
+    lead_time_days: int
+
+    def __post_init__(self) -> None:
+        if self.lot_size < 1:
+            raise InvalidInput("lot_size", "must be at least 1")
+        if self.available_per_cycle < 0:
+            raise InvalidInput("available_per_cycle", "must not be negative")
+        if self.lead_time_days < 0:
+            raise InvalidInput("lead_time_days", "must not be negative")
+        if self.unit_price.minor <= 0:
+            raise InvalidInput("unit_price", "must be positive")
+
+    @property
+    def lot_price(self) -> Money:
+        return self.unit_price.times(self.lot_size)
+
+
+def parse_item_code(text: str, *, field: str = "code") -> ItemCode:
+    code = text.strip().upper()
+    if not _ITEM_CODE.match(code):
+        raise InvalidInput(field, f"{text!r} is not an item code (A-Z, 0-9, '-', up to 40)")
+    return ItemCode(code)
+
+
+def parse_area(text: str, *, field: str = "area") -> str:
+    area = text.strip().lower()
+    if not _AREA.match(area):
+        raise InvalidInput(field, f"{text!r} is not a capability area (a-z, 0-9, '_')")
+    return area
+
+
+def parse_aid_class(text: str, *, field: str = "aid_class") -> AidClass:
+    try:
+        return AidClass(text.strip().lower())
+    except ValueError:
+        allowed = ", ".join(a.value for a in AidClass)
+        raise InvalidInput(field, f"{text!r} is not one of {allowed}") from None
