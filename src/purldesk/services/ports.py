@@ -52,11 +52,11 @@ class RequirementRepository(Protocol):
         """Store a changed line; a new rank is appended to its rank history."""
         ...
 
+    def rank_history(self, line_id: LineId) -> list[RankChange]: ...
+
     def list(self, cycle_id: CycleId) -> list[RequirementLine]:
         """The cycle's lines in priority order (rank, id)."""
         ...
-
-    def rank_history(self, line_id: LineId) -> list[RankChange]: ...
 
 
 class ContributionRepository(Protocol):
