@@ -9,9 +9,9 @@ from enum import StrEnum
 from typing import NewType
 
 from purldesk.domain.catalog import AidClass
-from purldesk.domain.errors import Conflict, InvalidInput
+from purldesk.domain.errors import Conflict, IllegalTransition, InvalidInput
 from purldesk.domain.lifecycle import transition
-from purldesk.domain.money import Conversion, Money
+from purldesk.domain.money import USD, Conversion, Money
 from purldesk.domain.participants import ParticipantCode
 
 ContributionId = NewType("ContributionId", int)
@@ -37,6 +37,8 @@ CONTRIBUTION_TRANSITIONS: Mapping[ContributionStatus, frozenset[ContributionStat
     _S.CANCELLED: frozenset(),
     _S.REFUNDED: frozenset(),
 }
+
+AWAITING_MONEY = frozenset({_S.PLEDGED, _S.COMMITTED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +106,15 @@ class Contribution:
         """Mark the money as arrived, converted to USD at the rate of the day of receipt."""
         if on < self.pledged_on:
             raise InvalidInput("received_on", f"{on} is before the pledge of {self.pledged_on}")
+        if conversion.converted.currency != USD:
+            raise InvalidInput(
+                "conversion", f"pooled money is USD, not {conversion.converted.currency}"
+            )
         if conversion.original != self.amount:
             raise Conflict(f"conversion is of {conversion.original}, not of {self.amount}")
+        if self.status not in AWAITING_MONEY:
+            # RECEIVED is also where allocated money returns to; arriving twice is not allowed.
+            raise IllegalTransition("contribution", self.status, ContributionStatus.RECEIVED)
         moved = self.move_to(ContributionStatus.RECEIVED)
         return replace(moved, received_on=on, conversion=conversion)
 
@@ -120,3 +129,33 @@ def parse_contribution_ref(text: str, *, field: str = "contribution") -> Contrib
     if not raw.isdigit() or int(raw) < 1:
         raise InvalidInput(field, f"{text!r} is not a contribution reference like C-00012")
     return ContributionId(int(raw))
+
+
+def status_after_movement(
+    current: ContributionStatus,
+    *,
+    unallocated_minor: int,
+    spent_minor: int,
+    disbursed_minor: int,
+    refunded_minor: int,
+) -> ContributionStatus:
+    """The status a received contribution's money puts it in, derived from its balances.
+
+    Allocated once any of it pays for a package; disbursed once all of it has been paid to
+    the supplier; refunded once what is left has gone back and none of it was spent.
+    """
+    if current in (
+        ContributionStatus.PLEDGED,
+        ContributionStatus.COMMITTED,
+        ContributionStatus.CANCELLED,
+    ):
+        return current
+    if spent_minor == 0:
+        return (
+            ContributionStatus.REFUNDED
+            if refunded_minor and not unallocated_minor
+            else (ContributionStatus.RECEIVED)
+        )
+    if unallocated_minor == 0 and disbursed_minor == spent_minor:
+        return ContributionStatus.DISBURSED
+    return ContributionStatus.ALLOCATED

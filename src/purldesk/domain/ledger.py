@@ -285,16 +285,24 @@ class ContributionAccount:
 
 
 def contribution_accounts(entries: Sequence[LedgerEntry]) -> list[ContributionAccount]:
-    """received = allocated + unallocated + refunded, per contribution, from the entries alone."""
+    """received = allocated + unallocated + refunded, per contribution, from the entries alone.
+
+    What was received is read from the receipts (and their reversals, however deep) of the
+    contribution they name, not from the pool they paid into, so money paid into another
+    contribution's pool shows up as a gap on both.
+    """
     received: dict[str, int] = defaultdict(int)
+    by_seq = {entry.seq: entry for entry in entries}
     for entry in entries:
         tx = entry.transaction
-        if tx.kind is TransactionKind.RECEIPT or (
-            tx.kind is TransactionKind.REVERSAL and _reverses_receipt(entries, tx)
-        ):
-            for p in tx.postings:
-                if account_kind(p.account) == "pool":
-                    received[p.account.split(":", 1)[1]] += p.amount.minor
+        if tx.contribution_id is None or _root_kind(by_seq, entry) is not TransactionKind.RECEIPT:
+            continue
+        usd_in = sum(
+            p.amount.minor
+            for p in tx.postings
+            if account_kind(p.account) == "pool" and p.amount.currency == USD
+        )
+        received[contribution_ref(tx.contribution_id)] += usd_in
     totals = balances(e.transaction for e in entries)
     spent: dict[str, int] = defaultdict(int)
     unallocated: dict[str, int] = defaultdict(int)
@@ -317,10 +325,17 @@ def contribution_accounts(entries: Sequence[LedgerEntry]) -> list[ContributionAc
     ]
 
 
-def _reverses_receipt(entries: Sequence[LedgerEntry], tx: LedgerTransaction) -> bool:
-    if tx.reverses is None or not 1 <= tx.reverses <= len(entries):
-        return False
-    return entries[tx.reverses - 1].transaction.kind is TransactionKind.RECEIPT
+def _root_kind(by_seq: Mapping[int, LedgerEntry], entry: LedgerEntry) -> TransactionKind | None:
+    """The kind of the transaction a chain of reversals finally reverses (None if broken)."""
+    seen: set[int] = set()
+    current = entry
+    while current.transaction.kind is TransactionKind.REVERSAL:
+        target = current.transaction.reverses
+        if target is None or target in seen or target not in by_seq:
+            return None
+        seen.add(target)
+        current = by_seq[target]
+    return current.transaction.kind
 
 
 def verify(entries: Sequence[LedgerEntry]) -> list[Finding]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact, InvalidOperation
 from typing import NewType
 
 from purldesk.domain.errors import CurrencyMismatch, InvalidInput
@@ -26,6 +26,9 @@ EXPONENTS: Mapping[str, int] = {
 
 USD = Currency("USD")
 
+# Arithmetic on amounts is exact: a result that would need rounding raises Inexact.
+EXACT = Context(prec=80, traps=[Inexact, InvalidOperation])
+
 
 def currency(code: str) -> Currency:
     """Return `code` as a known ISO 4217 currency, or raise InvalidInput."""
@@ -39,7 +42,7 @@ def exponent(code: str) -> int:
     return EXPONENTS[currency(code)]
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Money:
     """An amount of one currency in integer minor units (12_345 is USD 123.45; KRW has none)."""
 
@@ -59,6 +62,8 @@ class Money:
     @classmethod
     def of(cls, amount: Decimal | int | str, code: str) -> Money:
         """Money from an amount in major units; more decimals than the currency has is an error."""
+        if isinstance(amount, bool | float):
+            raise TypeError(f"Money is never made from {type(amount).__name__}")
         return cls.parse(str(amount), code)
 
     @classmethod
@@ -74,7 +79,10 @@ class Money:
             raise InvalidInput(field, f"{text!r} is not a decimal number") from None
         if not value.is_finite():
             raise InvalidInput(field, f"{text!r} is not a finite number")
-        scaled = value.scaleb(EXPONENTS[cur])
+        try:
+            scaled = value.scaleb(EXPONENTS[cur], context=EXACT)
+        except Inexact:
+            raise InvalidInput(field, f"{text!r} has too many digits") from None
         if scaled != scaled.to_integral_value():
             raise InvalidInput(
                 field, f"{text!r} has more than {EXPONENTS[cur]} decimal place(s) for {cur}"
@@ -87,7 +95,7 @@ class Money:
 
     def to_decimal(self) -> Decimal:
         """The amount in major units, exactly."""
-        return Decimal(self.minor).scaleb(-self.exponent)
+        return Decimal(self.minor).scaleb(-self.exponent, context=EXACT)
 
     def format(self) -> str:
         """'USD 578,250,000.00', for people."""
@@ -104,6 +112,22 @@ class Money:
     def __sub__(self, other: Money) -> Money:
         self._same(other)
         return Money(self.minor - other.minor, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.minor < other.minor
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.minor <= other.minor
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.minor > other.minor
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.minor >= other.minor
 
     def __neg__(self) -> Money:
         return Money(-self.minor, self.currency)
@@ -156,6 +180,8 @@ def convert(
 ) -> Conversion:
     """Convert at `rate` (target per source unit), rounding half-even to the minor unit."""
     tgt = currency(target)
-    major = original.to_decimal() * rate
-    minor = major.scaleb(EXPONENTS[tgt]).quantize(Decimal(1), rounding=ROUNDING)
+    if rate <= 0:
+        raise InvalidInput("rate", f"{rate} is not a positive rate")
+    exact = EXACT.multiply(original.to_decimal(), rate).scaleb(EXPONENTS[tgt], context=EXACT)
+    minor = exact.quantize(Decimal(1), rounding=ROUNDING, context=Context(prec=80))
     return Conversion(original, Money(int(minor), tgt), rate, rate_date, source)

@@ -66,22 +66,42 @@ class Participant:
 
 
 def parse_code(
-    text: str, *, is_nation_code: Callable[[str], bool], group: bool, field: str = "code"
+    text: str, *, is_nation_code: Callable[[str], bool], field: str = "code"
 ) -> ParticipantCode:
-    """Validate a participant code: a nation's ISO 3166-1 alpha-3, or a group's own short code.
+    """A nation's ISO 3166-1 alpha-3 code, or an organization's or group's own short code.
 
-    A group code may not be an ISO alpha-3 code, so a group can never pass for a nation.
+    Three letters are read as a nation's code and must be a real one, so a typo of a nation
+    never passes as a new organization; an own code has a digit or hyphen, or another length.
     """
     code = text.strip().upper()
-    if group:
-        if not _GROUP_CODE.match(code):
-            raise InvalidInput(field, f"{text!r} is not a group code (2-16 of A-Z, 0-9, '-')")
-        if is_nation_code(code):
-            raise InvalidInput(field, f"{code} is an ISO 3166 country code, not a group code")
+    if is_nation_code(code):
         return ParticipantCode(code)
-    if not is_nation_code(code):
+    if len(code) == 3 and code.isalpha():
         raise InvalidInput(field, f"{text!r} is not an ISO 3166-1 alpha-3 country code")
+    if not _GROUP_CODE.match(code):
+        raise InvalidInput(
+            field,
+            f"{text!r} is neither an ISO 3166-1 alpha-3 code nor an own code"
+            " (2-16 of A-Z, 0-9, '-')",
+        )
     return ParticipantCode(code)
+
+
+def check_members(
+    code: ParticipantCode,
+    members: tuple[ParticipantCode, ...],
+    *,
+    is_nation_code: Callable[[str], bool],
+    field: str = "members",
+) -> None:
+    """Only a group (an own code) has members, and its members are nations."""
+    if members and is_nation_code(code):
+        raise InvalidInput(field, f"{code} is a nation; only a group has members")
+    for member in members:
+        if not is_nation_code(member):
+            raise InvalidInput(field, f"{member} is not an ISO 3166-1 alpha-3 country code")
+    if code in members:
+        raise InvalidInput(field, f"{code} cannot be a member of itself")
 
 
 def parse_kind(text: str, *, field: str = "kind") -> ParticipantKind:

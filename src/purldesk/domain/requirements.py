@@ -141,10 +141,10 @@ def priority_order(lines: Iterable[RequirementLine]) -> list[RequirementLine]:
 
 def rank_on(changes: Sequence[RankChange], at: datetime) -> int | None:
     """The rank a line held at `at`, from its changes; None if it was not yet on the list."""
-    held = [c for c in changes if c.at <= at]
+    held = [(change.at, order, change) for order, change in enumerate(changes) if change.at <= at]
     if not held:
         return None
-    return max(held, key=lambda c: c.at).rank
+    return max(held, key=lambda entry: entry[:2])[2].rank  # same instant: the later record wins
 
 
 def reprioritize(

@@ -110,14 +110,23 @@ class Ledger(Protocol):
 class UnitOfWork(Protocol):
     """One use case, one transaction: `with uow: ...; uow.commit()`; no commit rolls back."""
 
-    participants: ParticipantRepository
-    catalog: CatalogRepository
-    cycles: CycleRepository
-    requirements: RequirementRepository
-    contributions: ContributionRepository
-    packages: PackageRepository
-    shipments: ShipmentRepository
-    ledger: Ledger
+    # Read-only in the protocol, so an adapter may hold its own repository types.
+    @property
+    def participants(self) -> ParticipantRepository: ...
+    @property
+    def catalog(self) -> CatalogRepository: ...
+    @property
+    def cycles(self) -> CycleRepository: ...
+    @property
+    def requirements(self) -> RequirementRepository: ...
+    @property
+    def contributions(self) -> ContributionRepository: ...
+    @property
+    def packages(self) -> PackageRepository: ...
+    @property
+    def shipments(self) -> ShipmentRepository: ...
+    @property
+    def ledger(self) -> Ledger: ...
 
     def next_id(self, sequence: str) -> int:
         """The next number of a named sequence, unique across processes."""

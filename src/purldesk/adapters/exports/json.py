@@ -1,0 +1,133 @@
+"""JSON views of domain objects: the stable shapes of `--json` output and `export` (docs/CLI.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from purldesk.domain.catalog import CatalogItem
+from purldesk.domain.contributions import Contribution
+from purldesk.domain.ledger import LedgerEntry
+from purldesk.domain.money import Money
+from purldesk.domain.packages import Package
+from purldesk.domain.participants import Participant
+from purldesk.domain.requirements import Cycle, RequirementLine
+
+EXPORT_FORMAT = "purldesk.export/1"
+
+
+def amount(money: Money) -> str:
+    """Major units as an exact decimal string: '578250000.00'."""
+    return f"{money.to_decimal():.{money.exponent}f}"
+
+
+def participant(p: Participant) -> dict[str, Any]:
+    return {
+        "code": p.code, "name": p.name, "kind": p.kind.value, "status": p.status.value,
+        "members": list(p.members),
+    }  # fmt: skip
+
+
+def catalog_item(item: CatalogItem) -> dict[str, Any]:
+    return {
+        "code": item.code, "name": item.name, "area": item.area,
+        "aid_class": item.aid_class.value, "unit_price_minor": item.unit_price.minor,
+        "currency": item.unit_price.currency, "lot_size": item.lot_size,
+        "available_per_cycle": item.available_per_cycle, "lead_time_days": item.lead_time_days,
+    }  # fmt: skip
+
+
+def cycle(c: Cycle) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "opens_on": c.opens_on.isoformat(),
+        "status": c.status.value,
+    }
+
+
+def requirement_line(line: RequirementLine) -> dict[str, Any]:
+    return {
+        "id": line.id, "ref": line.ref, "cycle_id": line.cycle_id, "rank": line.rank,
+        "item_code": line.item_code, "area": line.area, "aid_class": line.aid_class.value,
+        "quantity": line.quantity, "needed_by": line.needed_by.isoformat(),
+        "justification": line.justification, "status": line.status.value,
+    }  # fmt: skip
+
+
+def contribution(c: Contribution) -> dict[str, Any]:
+    """A contribution; the USD and FX fields are null until it is received."""
+    conversion = c.conversion
+    earmark = c.earmark
+    return {
+        "id": c.id,
+        "ref": c.ref,
+        "contributor": c.contributor,
+        "amount_minor": c.amount.minor,
+        "amount": amount(c.amount),
+        "currency": c.amount.currency,
+        "status": c.status.value,
+        "pledged_on": c.pledged_on.isoformat(),
+        "received_on": None if c.received_on is None else c.received_on.isoformat(),
+        "confidential": c.confidential,
+        "purpose": c.purpose,
+        "source": c.source,
+        "usd_minor": None if conversion is None else conversion.converted.minor,
+        "fx_rate": None if conversion is None else str(conversion.rate),
+        "fx_rate_date": None if conversion is None else conversion.rate_date.isoformat(),
+        "fx_source": None if conversion is None else conversion.source,
+        "earmark": {
+            "package_id": earmark.package_id,
+            "areas": None if earmark.areas is None else sorted(earmark.areas),
+            "aid_classes": None
+            if earmark.aid_classes is None
+            else sorted(a.value for a in earmark.aid_classes),
+            "expires_on": None if earmark.expires_on is None else earmark.expires_on.isoformat(),
+        },
+    }
+
+
+def package(p: Package) -> dict[str, Any]:
+    return {
+        "id": p.id, "ref": p.ref, "cycle_id": p.cycle_id, "name": p.name,
+        "target_minor": p.target.minor, "currency": p.target.currency,
+        "created_on": p.created_on.isoformat(), "status": p.status.value,
+        "cost_minor": p.cost.minor,
+        "lines": [
+            {"line_id": ln.line_id, "item_code": ln.item_code, "lots": ln.lots,
+             "lot_price_minor": ln.lot_price.minor, "cost_minor": ln.cost.minor}
+            for ln in p.lines
+        ],
+        "attributions": [
+            {"contribution_id": a.contribution_id, "line_id": a.line_id,
+             "amount_minor": a.amount.minor}
+            for a in p.attributions
+        ],
+    }  # fmt: skip
+
+
+def ledger_entry(entry: LedgerEntry) -> dict[str, Any]:
+    tx = entry.transaction
+    conversion = tx.conversion
+    return {
+        "seq": entry.seq, "recorded_at": entry.recorded_at.isoformat(), "kind": tx.kind.value,
+        "occurred_on": tx.occurred_on.isoformat(), "memo": tx.memo,
+        "contribution_id": tx.contribution_id, "package_id": tx.package_id,
+        "reverses": tx.reverses, "prev_hash": entry.prev_hash, "hash": entry.hash,
+        "conversion": None if conversion is None else {
+            "from_minor": conversion.original.minor, "from_currency": conversion.original.currency,
+            "to_minor": conversion.converted.minor, "to_currency": conversion.converted.currency,
+            "rate": str(conversion.rate), "rate_date": conversion.rate_date.isoformat(),
+            "source": conversion.source,
+        },
+        "postings": [
+            {"account": p.account, "currency": p.amount.currency, "amount_minor": p.amount.minor}
+            for p in tx.postings
+        ],
+    }  # fmt: skip
+
+
+def balances(totals: dict[tuple[str, str], int]) -> list[dict[str, Any]]:
+    return [
+        {"account": account, "currency": currency, "balance_minor": value}
+        for (account, currency), value in sorted(totals.items())
+    ]

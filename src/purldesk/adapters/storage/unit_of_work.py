@@ -1,0 +1,106 @@
+"""The UnitOfWork port on a SQLAlchemy session: one `with` block is one database transaction."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from purldesk.adapters.storage.repositories import (
+    SqlCatalogRepository,
+    SqlContributionRepository,
+    SqlCycleRepository,
+    SqlLedger,
+    SqlPackageRepository,
+    SqlParticipantRepository,
+    SqlRequirementRepository,
+    SqlShipmentRepository,
+)
+from purldesk.adapters.storage.tables import IdSequenceRow
+
+
+class SqlUnitOfWork:
+    """`with uow: ...; uow.commit()`; leaving the block without commit rolls everything back.
+
+    Each `with` opens a fresh session and fresh repositories, so versions remembered for
+    optimistic concurrency never leak from one use case into the next.
+    """
+
+    participants: SqlParticipantRepository
+    catalog: SqlCatalogRepository
+    cycles: SqlCycleRepository
+    requirements: SqlRequirementRepository
+    contributions: SqlContributionRepository
+    packages: SqlPackageRepository
+    shipments: SqlShipmentRepository
+    ledger: SqlLedger
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """The open session, for read queries alongside the repositories."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open; use it in a `with` block")
+        return self._session
+
+    def __enter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already open")
+        session = self._session = self._session_factory()
+        self.participants = SqlParticipantRepository(session)
+        self.catalog = SqlCatalogRepository(session)
+        self.cycles = SqlCycleRepository(session)
+        self.requirements = SqlRequirementRepository(session)
+        self.contributions = SqlContributionRepository(session)
+        self.packages = SqlPackageRepository(session)
+        self.shipments = SqlShipmentRepository(session)
+        self.ledger = SqlLedger(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self.session, None
+        try:
+            session.rollback()  # a no-op after commit(); undoes anything not committed
+        finally:
+            session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def next_id(self, sequence: str) -> int:
+        """The next number of `sequence`, starting at 1; taken inside this transaction.
+
+        The row stays locked until commit, so concurrent units of work queue for the same
+        sequence and a rolled-back number is handed out again: numbers have no gaps.
+        """
+        session = self.session
+        dialect = session.get_bind().dialect.name
+        row = {"name": sequence, "value": 0}
+        # Race-safe creation: a concurrent first use waits for ours, then does nothing.
+        if dialect == "postgresql":
+            session.execute(postgresql.insert(IdSequenceRow).values(row).on_conflict_do_nothing())
+        elif dialect == "sqlite":
+            session.execute(sqlite.insert(IdSequenceRow).values(row).on_conflict_do_nothing())
+        else:
+            raise NotImplementedError(f"next_id does not support {dialect}")
+        value = session.execute(
+            update(IdSequenceRow)
+            .where(IdSequenceRow.name == sequence)
+            .values(value=IdSequenceRow.value + 1)
+            .returning(IdSequenceRow.value)
+        ).scalar_one()
+        return int(value)

@@ -1,0 +1,249 @@
+"""JSON documents of the engine: parse `purldesk.allocation/1`, render the result format."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from purldesk.allocation.problem import (
+    PROBLEM_FORMAT,
+    RESULT_FORMAT,
+    AidClass,
+    AllocationProblem,
+    AllocationResult,
+    Fund,
+    FundId,
+    InvalidProblem,
+    Line,
+    LineId,
+)
+
+_AREA = re.compile(r"[a-z][a-z0-9_]*\Z")
+_CURRENCY = re.compile(r"[A-Z]{3}\Z")
+_AID_CLASSES = ", ".join(c.value for c in AidClass)
+_AID_BY_NAME = {c.value: c for c in AidClass}
+
+
+def _type_name(value: object) -> str:
+    names = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array"}
+    if value is None:
+        return "null"
+    if isinstance(value, Mapping):
+        return "object"
+    return names.get(type(value), type(value).__name__)
+
+
+def _object(value: object, path: str) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise InvalidProblem(path, f"expected an object, got {_type_name(value)}")
+    return value
+
+
+def _field(obj: Mapping[str, object], key: str, path: str) -> object:
+    if key not in obj:
+        raise InvalidProblem(f"{path}.{key}", "missing field")
+    return obj[key]
+
+
+def _int(value: object, path: str, *, minimum: int | None = None) -> int:
+    # bool is an int subclass and a float may hide a rounding; both are refused.
+    if type(value) is not int:
+        raise InvalidProblem(path, f"expected an integer, got {_type_name(value)}")
+    if minimum is not None and value < minimum:
+        raise InvalidProblem(path, f"must be at least {minimum}, got {value}")
+    return value
+
+
+def _str(value: object, path: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidProblem(path, f"expected a string, got {_type_name(value)}")
+    if not value:
+        raise InvalidProblem(path, "must not be empty")
+    return value
+
+
+def _aid_class(value: object, path: str) -> AidClass:
+    text = _str(value, path)
+    try:
+        return AidClass(text)
+    except ValueError:
+        message = f"unknown aid class {text!r}; expected one of {_AID_CLASSES}"
+        raise InvalidProblem(path, message) from None
+
+
+def _area(value: object, path: str) -> str:
+    text = _str(value, path)
+    if not _AREA.match(text):
+        raise InvalidProblem(path, f"area {text!r} is not a lowercase identifier")
+    return text
+
+
+def _array(value: object, path: str) -> list[object]:
+    if not isinstance(value, list):
+        raise InvalidProblem(path, f"expected an array, got {_type_name(value)}")
+    return value
+
+
+def _parse_line(value: object, path: str, areas: set[str]) -> Line:
+    # Fast path for a well-formed line; anything unusual goes through the checks below,
+    # which produce the error message.
+    if type(value) is dict:
+        id_, rank, aid_class = value.get("id"), value.get("rank"), value.get("aid_class")
+        area, price, lots = value.get("area"), value.get("lot_price_minor"), value.get("lots")
+        if (
+            type(id_) is str
+            and id_
+            and type(rank) is int
+            and type(aid_class) is str
+            and aid_class in _AID_BY_NAME
+            and type(area) is str
+            and (area in areas or _AREA.match(area))
+            and type(price) is int
+            and price >= 1
+            and type(lots) is int
+            and lots >= 0
+        ):
+            areas.add(area)
+            return Line(LineId(id_), rank, _AID_BY_NAME[aid_class], area, price, lots)
+    obj = _object(value, path)
+    return Line(
+        id=LineId(_str(_field(obj, "id", path), f"{path}.id")),
+        rank=_int(_field(obj, "rank", path), f"{path}.rank"),
+        aid_class=_aid_class(_field(obj, "aid_class", path), f"{path}.aid_class"),
+        area=_area(_field(obj, "area", path), f"{path}.area"),
+        lot_price_minor=_int(
+            _field(obj, "lot_price_minor", path), f"{path}.lot_price_minor", minimum=1
+        ),
+        lots=_int(_field(obj, "lots", path), f"{path}.lots", minimum=0),
+    )
+
+
+def _parse_fund(value: object, path: str) -> Fund:
+    obj = _object(value, path)
+    raw_classes = _field(obj, "aid_classes", path)
+    raw_areas = _field(obj, "areas", path)
+    aid_classes = None
+    if raw_classes is not None:
+        items = _array(raw_classes, f"{path}.aid_classes")
+        aid_classes = frozenset(
+            _aid_class(item, f"{path}.aid_classes[{k}]") for k, item in enumerate(items)
+        )
+    areas = None
+    if raw_areas is not None:
+        items = _array(raw_areas, f"{path}.areas")
+        areas = frozenset(_area(item, f"{path}.areas[{k}]") for k, item in enumerate(items))
+    return Fund(
+        id=FundId(_str(_field(obj, "id", path), f"{path}.id")),
+        contributor=_str(_field(obj, "contributor", path), f"{path}.contributor"),
+        available_minor=_int(
+            _field(obj, "available_minor", path), f"{path}.available_minor", minimum=0
+        ),
+        aid_classes=aid_classes,
+        areas=areas,
+    )
+
+
+def parse_problem(data: object) -> AllocationProblem:
+    """Validate a decoded `purldesk.allocation/1` document; `InvalidProblem` at the first fault."""
+    root = _object(data, "$")
+    tag = _field(root, "format", "$")
+    if tag != PROBLEM_FORMAT:
+        raise InvalidProblem("$.format", f"expected {PROBLEM_FORMAT!r}, got {tag!r}")
+    currency = _str(_field(root, "currency", "$"), "$.currency")
+    if not _CURRENCY.match(currency):
+        raise InvalidProblem("$.currency", f"expected an ISO 4217 code, got {currency!r}")
+    raw_cap = root.get("cap_minor")
+    cap = None if raw_cap is None else _int(raw_cap, "$.cap_minor", minimum=0)
+
+    lines: list[Line] = []
+    seen_lines: dict[str, int] = {}
+    areas: set[str] = set()
+    for k, item in enumerate(_array(_field(root, "lines", "$"), "$.lines")):
+        line = _parse_line(item, f"$.lines[{k}]", areas)
+        if line.id in seen_lines:
+            first = seen_lines[line.id]
+            raise InvalidProblem(
+                f"$.lines[{k}].id", f"duplicate line id {line.id!r} (first at $.lines[{first}])"
+            )
+        seen_lines[line.id] = k
+        lines.append(line)
+
+    funds: list[Fund] = []
+    seen_funds: dict[str, int] = {}
+    for k, item in enumerate(_array(_field(root, "funds", "$"), "$.funds")):
+        fund = _parse_fund(item, f"$.funds[{k}]")
+        if fund.id in seen_funds:
+            first = seen_funds[fund.id]
+            raise InvalidProblem(
+                f"$.funds[{k}].id", f"duplicate fund id {fund.id!r} (first at $.funds[{first}])"
+            )
+        seen_funds[fund.id] = k
+        funds.append(fund)
+    return AllocationProblem(
+        currency=currency, lines=tuple(lines), funds=tuple(funds), cap_minor=cap
+    )
+
+
+def problem_to_json(problem: AllocationProblem) -> dict[str, Any]:
+    """Render a problem as a `purldesk.allocation/1` document (restrictions sorted)."""
+    return {
+        "format": PROBLEM_FORMAT,
+        "currency": problem.currency,
+        "cap_minor": problem.cap_minor,
+        "lines": [
+            {
+                "id": line.id,
+                "rank": line.rank,
+                "aid_class": line.aid_class.value,
+                "area": line.area,
+                "lot_price_minor": line.lot_price_minor,
+                "lots": line.lots,
+            }
+            for line in problem.lines
+        ],
+        "funds": [
+            {
+                "id": fund.id,
+                "contributor": fund.contributor,
+                "available_minor": fund.available_minor,
+                "aid_classes": None
+                if fund.aid_classes is None
+                else sorted(c.value for c in fund.aid_classes),
+                "areas": None if fund.areas is None else sorted(fund.areas),
+            }
+            for fund in problem.funds
+        ],
+    }
+
+
+def result_to_json(result: AllocationResult) -> dict[str, Any]:
+    """Render a result as a `purldesk.allocation-result/1` document."""
+    lines: list[dict[str, Any]] = []
+    for line in result.lines:
+        blocked = line.blocked_by
+        lines.append(
+            {
+                "id": line.id,
+                "funded_lots": line.funded_lots,
+                "funded_minor": line.funded_minor,
+                "by_fund": dict(line.by_fund),
+                "blocked_by": None
+                if blocked is None
+                else {
+                    "reason": blocked.reason,
+                    "short_minor": blocked.short_minor,
+                    "competing_lines": list(blocked.competing_lines),
+                    "message": blocked.message,
+                },
+            }
+        )
+    return {
+        "format": RESULT_FORMAT,
+        "currency": result.currency,
+        "lines": lines,
+        "funds": [
+            {"id": f.id, "used_minor": f.used_minor, "left_minor": f.left_minor}
+            for f in result.funds
+        ],
+    }

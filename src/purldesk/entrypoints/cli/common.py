@@ -1,0 +1,97 @@
+"""What every command shares: the --db option, the console, building the application, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from purldesk.domain.errors import (
+    Conflict,
+    ImportRejected,
+    InvalidInput,
+    LedgerError,
+    NotFound,
+    NotPermitted,
+    PurldeskError,
+)
+
+if TYPE_CHECKING:
+    from purldesk.bootstrap import Application
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: $PURLDESK_DATABASE_URL, else sqlite:///purldesk.sqlite3).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable, see docs/CLI.md).")]
+
+# One table from error class to exit code; the most specific class wins.
+EXIT_CODES: list[tuple[type[PurldeskError], int]] = [
+    (InvalidInput, 2),
+    (NotFound, 3),
+    (Conflict, 4),
+    (NotPermitted, 5),
+    (LedgerError, 6),
+    (PurldeskError, 1),
+]
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {message}", markup=True)
+    raise typer.Exit(code)
+
+
+def exit_code(error: PurldeskError) -> int:
+    return next(code for cls, code in EXIT_CODES if isinstance(error, cls))
+
+
+@contextmanager
+def errors_reported() -> Iterator[None]:
+    """Turn purldesk's own errors into one clear line each, and an exit code."""
+    try:
+        yield
+    except ImportRejected as error:
+        for finding in error.errors:
+            err_console.print(f"{error.source}: {finding}", markup=False)
+        fail(str(error), exit_code(error))
+    except PurldeskError as error:
+        fail(str(error), exit_code(error))
+
+
+@contextmanager
+def application(db: str | None) -> Iterator[Application]:
+    """The wired application for one command; the database is disposed of afterwards."""
+    from purldesk.bootstrap import build
+    from purldesk.config import load_settings
+
+    app = build(load_settings(database_url=db))
+    try:
+        with errors_reported():
+            yield app
+    finally:
+        app.close()
+
+
+def parse_date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def print_json(document: Any) -> None:
+    """Stable JSON: sorted keys, two-space indent, no ASCII escaping needed by consumers."""
+    sys.stdout.write(json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n")

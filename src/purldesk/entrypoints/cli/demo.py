@@ -1,0 +1,33 @@
+"""`purldesk demo`: build the demo database from the public scenario."""
+
+from __future__ import annotations
+
+from rich.progress import BarColumn, Progress, TextColumn
+
+from purldesk.entrypoints.cli.common import DbOption, application, console, errors_reported
+
+
+def demo(db: DbOption = None) -> None:
+    """Build the demo database (idempotent: running it twice gives the same state)."""
+    from purldesk.adapters.storage.migrate import upgrade
+    from purldesk.config import load_settings
+    from purldesk.demo import scenario
+
+    settings = load_settings(database_url=db)
+    with errors_reported():
+        upgrade(settings.database_url)
+    with application(settings.database_url) as wired, Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        console=console, transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("building the demo", total=len(scenario.STEPS))
+
+        def advance(step: str) -> None:
+            progress.update(task, advance=1, description=f"demo: {step}")
+
+        summary = scenario.build(wired, advance=advance)
+    console.print(
+        f"demo database ready at {settings.database_url}: {summary.participants} participants, "
+        f"{summary.catalog_items} catalog items, {summary.lines} requirement lines, "
+        f"{summary.contributions} contributions"
+    )

@@ -1,0 +1,29 @@
+"""Use cases for the supplier's catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from purldesk.domain.catalog import CatalogItem
+from purldesk.services.ports import UnitOfWork
+
+
+def import_items(uow: UnitOfWork, *, items: Sequence[CatalogItem]) -> tuple[int, int]:
+    """Add new items and update known ones in one transaction; returns (added, updated)."""
+    added = updated = 0
+    with uow:
+        for item in items:
+            existing = uow.catalog.find(item.code)
+            if existing is None:
+                uow.catalog.add(item)
+                added += 1
+            elif existing != item:
+                uow.catalog.save(item)
+                updated += 1
+        uow.commit()
+    return added, updated
+
+
+def list_all(uow: UnitOfWork) -> list[CatalogItem]:
+    with uow:
+        return sorted(uow.catalog.list(), key=lambda item: item.code)

@@ -1,0 +1,279 @@
+"""Use cases for contributions: pledge, commit, receive, cancel, refund, import."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from purldesk.domain import ledger
+from purldesk.domain.contributions import (
+    UNRESTRICTED,
+    Contribution,
+    ContributionId,
+    ContributionStatus,
+    Earmark,
+    status_after_movement,
+)
+from purldesk.domain.errors import (
+    Conflict,
+    FxRateUnavailable,
+    ImportRejected,
+    InvalidInput,
+    RowError,
+)
+from purldesk.domain.ledger import TransactionKind
+from purldesk.domain.money import USD, Money, convert
+from purldesk.domain.participants import ParticipantCode
+from purldesk.services.ports import FxRates, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionRow:
+    """One parsed row of a contributions file; `line` is its line number in the file."""
+
+    line: int
+    contributor: str
+    amount: Money
+    pledged_on: date
+    received_on: date | None
+    confidential: bool
+    purpose: str
+    source: str = ""
+
+
+def pledge(
+    uow: UnitOfWork,
+    *,
+    contributor: str,
+    amount: Money,
+    pledged_on: date,
+    at: datetime,
+    confidential: bool = False,
+    purpose: str = "",
+    source: str = "",
+    earmark: Earmark = UNRESTRICTED,
+) -> Contribution:
+    """Record a pledge in its own currency, with its receivable on the ledger."""
+    with uow:
+        contribution = _pledge(
+            uow, contributor=contributor, amount=amount, pledged_on=pledged_on, at=at,
+            confidential=confidential, purpose=purpose, source=source, earmark=earmark,
+        )  # fmt: skip
+        uow.commit()
+        return contribution
+
+
+def commit(uow: UnitOfWork, *, contribution_id: ContributionId) -> Contribution:
+    """The contributor's formal commitment; no money moves."""
+    with uow:
+        committed = uow.contributions.get(contribution_id).commit()
+        uow.contributions.save(committed)
+        uow.commit()
+        return committed
+
+
+def receive(
+    uow: UnitOfWork,
+    fx: FxRates,
+    *,
+    contribution_id: ContributionId,
+    received_on: date,
+    at: datetime,
+) -> Contribution:
+    """Money arrived: convert to USD at the reference rate of that day and pool it."""
+    with uow:
+        received = _receive(uow, fx, uow.contributions.get(contribution_id), received_on, at)
+        uow.commit()
+        return received
+
+
+def cancel(
+    uow: UnitOfWork, *, contribution_id: ContributionId, on: date, at: datetime
+) -> Contribution:
+    """Withdraw a pledge not yet paid; its receivable is written off against the pledge."""
+    with uow:
+        contribution = uow.contributions.get(contribution_id)
+        cancelled = contribution.cancel()
+        uow.contributions.save(cancelled)
+        uow.ledger.append(
+            [
+                ledger.transfer(
+                    TransactionKind.PLEDGE_CANCELLATION, source=ledger.receivable(contribution.id),
+                    destination=ledger.pledged(contribution.id), amount=contribution.amount,
+                    occurred_on=on, memo=f"pledge {contribution.ref} cancelled",
+                    contribution_id=contribution.id,
+                )
+            ],
+            recorded_at=at,
+        )  # fmt: skip
+        uow.commit()
+        return cancelled
+
+
+def refund(
+    uow: UnitOfWork, *, contribution_id: ContributionId, on: date, at: datetime
+) -> tuple[Contribution, Money]:
+    """Return a contribution's unallocated USD to its contributor."""
+    with uow:
+        contribution = uow.contributions.get(contribution_id)
+        if contribution.status not in (ContributionStatus.RECEIVED, ContributionStatus.ALLOCATED):
+            raise Conflict(f"{contribution.ref} is {contribution.status}; nothing to refund")
+        left = ledger.balance(uow.ledger.balances(), ledger.pool(contribution.id))
+        if not left.is_positive:
+            raise Conflict(f"{contribution.ref} has no unallocated money to refund")
+        uow.ledger.append(
+            [
+                ledger.transfer(
+                    TransactionKind.REFUND, source=ledger.pool(contribution.id),
+                    destination=ledger.refunded(contribution.id), amount=left, occurred_on=on,
+                    memo=f"refund of {left} to {contribution.contributor}",
+                    contribution_id=contribution.id,
+                )
+            ],
+            recorded_at=at,
+        )  # fmt: skip
+        refunded = sync_status(uow, contribution)
+        uow.commit()
+        return refunded, left
+
+
+def get(uow: UnitOfWork, *, contribution_id: ContributionId) -> Contribution:
+    with uow:
+        return uow.contributions.get(contribution_id)
+
+
+def list_all(uow: UnitOfWork, *, contributor: ParticipantCode | None = None) -> list[Contribution]:
+    with uow:
+        return uow.contributions.list(contributor=contributor)
+
+
+def check_rows(uow: UnitOfWork, fx: FxRates, rows: Sequence[ContributionRow]) -> list[RowError]:
+    """Every finding about rows that parsed: unknown contributors, dates, missing FX rates."""
+    with uow:
+        return [error for row in rows for error in _row_errors(uow, fx, row)]
+
+
+def import_rows(
+    uow: UnitOfWork, fx: FxRates, *, rows: Sequence[ContributionRow], at: datetime
+) -> list[Contribution]:
+    """Pledge (and receive) every row in one transaction, or write nothing."""
+    with uow:
+        errors = [error for row in rows for error in _row_errors(uow, fx, row)]
+        if errors:
+            raise ImportRejected("contributions", errors)
+        imported = []
+        for row in rows:
+            contribution = _pledge(
+                uow, contributor=row.contributor, amount=row.amount, pledged_on=row.pledged_on,
+                at=at, confidential=row.confidential, purpose=row.purpose, source=row.source,
+                earmark=UNRESTRICTED,
+            )  # fmt: skip
+            if row.received_on is not None:
+                contribution = _receive(uow, fx, contribution, row.received_on, at)
+            imported.append(contribution)
+        uow.commit()
+        return imported
+
+
+def sync_status(uow: UnitOfWork, contribution: Contribution) -> Contribution:
+    """Bring a received contribution's status in line with where its money now is."""
+    totals = uow.ledger.balances()
+    ref = contribution.ref
+    spent = disbursed = 0
+    for (account, currency), value in totals.items():
+        if currency != USD or ledger.account_contribution(account) != ref:
+            continue
+        kind = ledger.account_kind(account)
+        if kind in ledger.SPENT_KINDS:
+            spent += value
+        if kind == "disbursed":
+            disbursed += value
+    target = status_after_movement(
+        contribution.status,
+        unallocated_minor=ledger.balance(totals, ledger.pool(contribution.id)).minor,
+        spent_minor=spent,
+        disbursed_minor=disbursed,
+        refunded_minor=ledger.balance(totals, ledger.refunded(contribution.id)).minor,
+    )
+    if target is contribution.status:
+        return contribution
+    moved = contribution.move_to(target)
+    uow.contributions.save(moved)
+    return moved
+
+
+def _pledge(
+    uow: UnitOfWork,
+    *,
+    contributor: str,
+    amount: Money,
+    pledged_on: date,
+    at: datetime,
+    confidential: bool,
+    purpose: str,
+    source: str,
+    earmark: Earmark,
+) -> Contribution:
+    participant = uow.participants.get(contributor)
+    if not participant.can_contribute:
+        raise InvalidInput(
+            "contributor", f"{contributor} is a {participant.kind}, not a contributor"
+        )
+    if not amount.is_positive:
+        raise InvalidInput("amount", "must be positive")
+    contribution = Contribution(
+        id=ContributionId(uow.next_id("contribution")), contributor=participant.code,
+        amount=amount, pledged_on=pledged_on, confidential=confidential, purpose=purpose,
+        source=source, earmark=earmark,
+    )  # fmt: skip
+    uow.contributions.add(contribution)
+    uow.ledger.append(
+        [
+            ledger.transfer(
+                TransactionKind.PLEDGE, source=ledger.pledged(contribution.id),
+                destination=ledger.receivable(contribution.id), amount=amount,
+                occurred_on=pledged_on, memo=f"pledge {contribution.ref} by {contributor}",
+                contribution_id=contribution.id,
+            )
+        ],
+        recorded_at=at,
+    )  # fmt: skip
+    return contribution
+
+
+def _receive(
+    uow: UnitOfWork, fx: FxRates, contribution: Contribution, received_on: date, at: datetime
+) -> Contribution:
+    rate, rate_date, source = fx.rate(contribution.amount.currency, USD, received_on)
+    conversion = convert(
+        contribution.amount, target=USD, rate=rate, rate_date=rate_date, source=source
+    )
+    received = contribution.receive(on=received_on, conversion=conversion)
+    uow.contributions.save(received)
+    uow.ledger.append(
+        [ledger.receipt(contribution.id, conversion, occurred_on=received_on)], recorded_at=at
+    )
+    return received
+
+
+def _row_errors(uow: UnitOfWork, fx: FxRates, row: ContributionRow) -> list[RowError]:
+    errors = []
+    participant = uow.participants.find(row.contributor)
+    if participant is None:
+        errors.append(RowError(row.line, "contributor", f"{row.contributor} is not a participant"))
+    elif not participant.can_contribute:
+        errors.append(
+            RowError(row.line, "contributor", f"{row.contributor} is a {participant.kind}")
+        )
+    if row.received_on is not None:
+        if row.received_on < row.pledged_on:
+            errors.append(
+                RowError(row.line, "received_on", f"{row.received_on} is before the pledge")
+            )
+        else:
+            try:
+                fx.rate(row.amount.currency, USD, row.received_on)
+            except FxRateUnavailable as error:
+                errors.append(RowError(row.line, "received_on", str(error)))
+    return errors

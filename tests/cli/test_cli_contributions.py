@@ -1,0 +1,159 @@
+"""`purldesk contributions import/list` and the lifecycle commands, on both databases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from purldesk.entrypoints.cli.app import app
+
+HEADER = "contributor,amount,currency,pledged_on,received_on,confidential,purpose\n"
+
+
+def run(db: str, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, [*args, "--db", db])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def db(database_url: str) -> str:
+    for code, name, kind in [
+        ("NLD", "Netherlands", "ally"),
+        ("DEU", "Germany", "ally"),
+        ("KOR", "Republic of Korea", "partner"),
+        ("UKR", "Ukraine", "recipient"),
+    ]:
+        code_, _out, err = run(
+            database_url, "participants", "add", code, "--name", name, "--kind", kind
+        )
+        assert code_ == 0, err
+    return database_url
+
+
+def write(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "contributions.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return str(path)
+
+
+def listed(db: str) -> list[dict[str, object]]:
+    code, out, err = run(db, "contributions", "list", "--json")
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_import_converts_received_money_at_the_ecb_rate_of_the_day(db: str, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "NLD,500000000,EUR,2025-08-04,2025-08-04,false,First package\n"
+        "KOR,15000000000,KRW,2025-12-01,,true,Non-lethal equipment\n",
+    )
+    code, _out, err = run(db, "contributions", "import", path)
+    assert code == 0, err
+    nld, kor = listed(db)
+    assert nld["amount_minor"] == 50000000000
+    assert nld["currency"] == "EUR"
+    assert nld["status"] == "received"
+    assert nld["usd_minor"] == 57825000000
+    assert nld["fx_rate"] == "1.1565"
+    assert nld["fx_rate_date"] == "2025-08-04"
+    assert kor["amount_minor"] == 15000000000  # KRW has no minor unit
+    assert kor["status"] == "pledged"
+    assert kor["usd_minor"] is None and kor["fx_rate"] is None and kor["fx_rate_date"] is None
+    assert kor["confidential"] is True
+
+
+def test_weekend_receipt_takes_the_last_published_rate(db: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "DEU,100,EUR,2025-08-02,2025-08-03,false,\n")  # a Sunday
+    assert run(db, "contributions", "import", path)[0] == 0
+    (deu,) = listed(db)
+    assert deu["fx_rate_date"] == "2025-08-01"
+    assert deu["usd_minor"] == 11404  # EUR 100.00 at 1.1404
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("NLD,100,XYZ,2025-08-04,,false,x", "currency"),
+        ("NLD,-100,EUR,2025-08-04,,false,x", "amount"),
+        ("NLD,12abc,EUR,2025-08-04,,false,x", "amount"),
+        ("NLD,1.234,EUR,2025-08-04,,false,x", "amount"),
+        ("NLD,1.5,KRW,2025-08-04,,false,x", "amount"),
+        ("FRA,100,EUR,2025-08-04,,false,x", "contributor"),
+        ("UKR,100,EUR,2025-08-04,,false,x", "contributor"),
+        ("NLD,100,EUR,2025-02-30,,false,x", "pledged_on"),
+        ("NLD,100,EUR,2025-08-04,2025-13-01,false,x", "received_on"),
+        ("NLD,100,EUR,2025-08-04,2025-08-01,false,x", "received_on"),
+        ("NLD,100,EUR,2025-08-04,,maybe,x", "confidential"),
+    ],
+)
+def test_a_bad_row_is_reported_with_line_and_field_and_nothing_is_written(
+    db: str, tmp_path: Path, row: str, field: str
+) -> None:
+    path = write(tmp_path, "DEU,100,EUR,2025-08-04,2025-08-04,false,good\n" + row + "\n")
+    code, out, err = run(db, "contributions", "import", path)
+    assert code == 2
+    assert f"line 3, {field}:" in err
+    assert "nothing was written" in err
+    assert listed(db) == []
+    code, out, err = run(db, "ledger", "verify", "--json")
+    assert json.loads(out)["entries"] == 0
+
+
+def test_every_bad_row_is_reported_at_once(db: str, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "FRA,100,EUR,2025-08-04,,false,x\nNLD,100,XYZ,2025-08-04,,false,x\nNLD,-1,EUR,2025-08-04,,false,x\n",
+    )
+    code, _, err = run(db, "contributions", "import", path)
+    assert code == 2
+    assert "line 2, contributor:" in err
+    assert "line 3, currency:" in err
+    assert "line 4, amount:" in err
+
+
+def test_a_file_without_the_required_columns_is_refused(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("contributor,amount\nNLD,1\n", encoding="utf-8")
+    code, _, err = run(db, "contributions", "import", str(path))
+    assert code == 2
+    assert "header" in err and "currency" in err
+
+
+def test_lifecycle_pledge_commit_receive_refund_keeps_the_ledger_verified(db: str) -> None:
+    code, out, err = run(
+        db, "contributions", "pledge", "DEU", "1,000,000", "EUR", "--on", "2025-08-01"
+    )
+    assert code == 0, err
+    assert "C-00001" in out
+    assert run(db, "contributions", "commit", "C-00001")[0] == 0
+    code, out, err = run(db, "contributions", "receive", "C-00001", "--on", "2025-08-04")
+    assert code == 0, err
+    assert "USD 1,156,500.00" in out and "1.1565" in out
+    code, out, err = run(db, "contributions", "refund", "C-00001", "--on", "2025-08-05")
+    assert code == 0, err
+    (deu,) = listed(db)
+    assert deu["status"] == "refunded"
+    code, out, err = run(db, "ledger", "verify")
+    assert code == 0, out + err
+
+
+def test_an_illegal_transition_is_a_conflict_and_changes_nothing(db: str) -> None:
+    run(db, "contributions", "pledge", "DEU", "100", "EUR", "--on", "2025-08-01")
+    assert run(db, "contributions", "cancel", "C-00001", "--on", "2025-08-02")[0] == 0
+    code, _, err = run(db, "contributions", "receive", "C-00001", "--on", "2025-08-04")
+    assert code == 4
+    assert "cannot go from cancelled to received" in err
+    (deu,) = listed(db)
+    assert deu["status"] == "cancelled"
+    balances = json.loads(run(db, "ledger", "balances", "--json")[1])
+    assert balances == []  # pledge and its cancellation cancel out
+
+
+def test_unknown_contribution_is_not_found(db: str) -> None:
+    code, _, err = run(db, "contributions", "commit", "C-00042")
+    assert code == 3
+    assert "42" in err

@@ -1,0 +1,216 @@
+"""Random sequences of pledges, receipts, allocations, cancellations and refunds keep every
+ledger invariant, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy import Engine, delete
+
+from purldesk.adapters.storage.engine import session_factory
+from purldesk.adapters.storage.tables import Base
+from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
+from purldesk.domain import ledger
+from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
+from purldesk.domain.contributions import ContributionId, ContributionStatus
+from purldesk.domain.errors import Conflict
+from purldesk.domain.money import USD, Money
+from purldesk.domain.packages import Attribution, PackageId, PackageStatus
+from purldesk.domain.participants import (
+    Participant,
+    ParticipantCode,
+    ParticipantKind,
+    ParticipantStatus,
+)
+from purldesk.domain.requirements import LineId
+from purldesk.services import catalog, contributions, packages, participants, requirements
+from purldesk.services.requirements import LineRow
+
+AT = datetime(2025, 9, 1, 12, tzinfo=UTC)
+ON = date(2025, 9, 1)
+LOT_PRICE = 250_000  # USD 2,500.00 per lot
+RATES = {
+    "USD": Decimal(1),
+    "EUR": Decimal("1.1565"),
+    "KRW": Decimal("0.000683"),
+    "JPY": Decimal("0.0066"),
+}
+
+
+class FixedRates:
+    def rate(self, source: str, target: str, on: date) -> tuple[Decimal, date, str]:
+        assert target == "USD"
+        return RATES[source], on, "TEST"
+
+
+def reset(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name != "alembic_version":
+                connection.execute(delete(table))
+
+
+def machine_for(engine: Engine) -> type[RuleBasedStateMachine]:
+    sessions = session_factory(engine)
+    fx = FixedRates()
+
+    def uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(sessions)
+
+    class LedgerMachine(RuleBasedStateMachine):
+        pledged = Bundle("pledged")
+        made = Bundle("packages")
+
+        @initialize()
+        def set_up(self) -> None:
+            reset(engine)
+            participants.add_many(uow(), participants=[
+                Participant(ParticipantCode(c), c, ParticipantKind.ALLY, ParticipantStatus.JOINED)
+                for c in ("NLD", "DEU", "KOR")
+            ])  # fmt: skip
+            item = CatalogItem(ItemCode("KIT"), "kit", "medical", AidClass.HUMANITARIAN,
+                               Money(LOT_PRICE, USD), 1, 1000, 30)  # fmt: skip
+            catalog.import_items(uow(), items=[item])
+            self.cycle = requirements.open_cycle(uow(), name="c", opens_on=ON)
+            rows = [LineRow(i + 2, f"L{i}", i + 1, "KIT", 5, ON, "") for i in range(4)]
+            self.lines = [ln.id for ln in requirements.import_lines(
+                uow(), cycle_id=self.cycle.id, rows=rows, at=AT, by="t")]  # fmt: skip
+            self.received_usd: dict[int, int] = {}
+
+        @rule(
+            target=pledged,
+            contributor=st.sampled_from(["NLD", "DEU", "KOR"]),
+            currency=st.sampled_from(sorted(RATES)),
+            units=st.integers(1, 5_000),
+        )
+        def pledge(self, contributor: str, currency: str, units: int) -> ContributionId:
+            amount = Money.parse(str(units * 1000), currency)
+            c = contributions.pledge(
+                uow(), contributor=contributor, amount=amount, pledged_on=ON, at=AT
+            )
+            return c.id
+
+        @rule(cid=pledged)
+        def receive(self, cid: ContributionId) -> None:
+            try:
+                c = contributions.receive(uow(), fx, contribution_id=cid, received_on=ON, at=AT)
+            except Conflict:
+                return
+            assert c.usd is not None
+            self.received_usd[cid] = c.usd.minor
+
+        @rule(cid=pledged)
+        def cancel(self, cid: ContributionId) -> None:
+            try:
+                contributions.cancel(uow(), contribution_id=cid, on=ON, at=AT)
+            except Conflict:
+                return
+
+        @rule(cid=pledged)
+        def refund(self, cid: ContributionId) -> None:
+            try:
+                contributions.refund(uow(), contribution_id=cid, on=ON, at=AT)
+            except Conflict:
+                return
+
+        @rule(target=made, line_index=st.integers(0, 3), lots=st.integers(1, 5),
+              pick=st.lists(st.integers(0, 50), min_size=1, max_size=3))  # fmt: skip
+        def allocate(self, line_index: int, lots: int, pick: list[int]) -> PackageId:
+            pools = self.pools()
+            funded = sorted(cid for cid, left in pools.items() if left > 0)
+            if not funded:
+                return PackageId(0)
+            chosen = sorted({funded[i % len(funded)] for i in pick})
+            cost = min(lots * LOT_PRICE, sum(pools[c] for c in chosen) // LOT_PRICE * LOT_PRICE)
+            if cost == 0:
+                return PackageId(0)
+            parts, left = [], cost
+            for cid in chosen:
+                take = min(pools[cid], left)
+                if take:
+                    parts.append(
+                        Attribution(
+                            ContributionId(cid), LineId(self.lines[line_index]), Money(take, USD)
+                        )
+                    )
+                left -= take
+            package = packages.create_draft(
+                uow(), cycle_id=self.cycle.id, name="p", target=Money(10**10, USD),
+                lots=[(LineId(self.lines[line_index]), cost // LOT_PRICE)], attributions=parts,
+                on=ON, at=AT,
+            )  # fmt: skip
+            return package.id
+
+        @rule(pid=made)
+        def cancel_package(self, pid: PackageId) -> None:
+            if pid == 0:
+                return
+            try:
+                packages.cancel(uow(), package_id=pid, on=ON, at=AT)
+            except Conflict:
+                assert packages.get(uow(), package_id=pid).status is PackageStatus.CANCELLED
+
+        def pools(self) -> dict[int, int]:
+            with uow() as u:
+                totals = u.ledger.balances()
+                found = u.contributions.list()
+            return {c.id: ledger.balance(totals, ledger.pool(c.id)).minor for c in found}
+
+        @invariant()
+        def ledger_holds(self) -> None:
+            with uow() as u:
+                entries = u.ledger.entries()
+                found = u.contributions.list()
+                totals = u.ledger.balances()
+            assert ledger.verify(entries) == []
+            for c in found:
+                accounted = next(
+                    (a for a in ledger.contribution_accounts(entries) if a.contribution == c.ref),
+                    None,
+                )
+                if c.id in self.received_usd:
+                    assert (
+                        accounted is not None
+                        and accounted.received_minor == self.received_usd[c.id]
+                    )
+                    assert c.status not in (
+                        ContributionStatus.PLEDGED,
+                        ContributionStatus.COMMITTED,
+                    )
+                else:
+                    assert accounted is None or accounted.received_minor == 0
+                if c.status is ContributionStatus.CANCELLED:
+                    assert (
+                        ledger.balance(totals, ledger.receivable(c.id), c.amount.currency).minor
+                        == 0
+                    )
+            for (account, _currency), value in totals.items():
+                if ledger.account_kind(account) in ("pool", "obligated", "receivable"):
+                    assert value >= 0, account
+
+    return LedgerMachine
+
+
+def test_ledger_invariants_hold_under_random_operations(
+    database_url: str, engines: Callable[[str], Engine]
+) -> None:
+    machine = machine_for(engines(database_url))
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=15, stateful_step_count=25, deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )  # fmt: skip
