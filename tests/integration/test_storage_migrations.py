@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import StatementError
@@ -21,7 +22,8 @@ def test_migrations_and_tables_do_not_drift(database_url: str) -> None:
 def test_upgrade_twice_is_a_no_op(database_url: str, engine: Engine) -> None:
     migrate.upgrade(database_url)
     with engine.connect() as connection:
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+        head = ScriptDirectory.from_config(migrate.alembic_config(database_url)).get_current_head()
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == head
         assert set(inspect(connection).get_table_names()) == set(metadata.tables) | {
             "alembic_version"
         }
@@ -49,9 +51,8 @@ def test_the_version_table_lives_in_the_schema_of_the_search_path(
 def test_migrations_ship_inside_the_package() -> None:
     assert migrate.MIGRATIONS.parent.name == "storage"
     assert (migrate.MIGRATIONS / "env.py").is_file()
-    assert sorted(p.name for p in (migrate.MIGRATIONS / "versions").glob("*.py")) == [
-        "0001_initial.py"
-    ]
+    shipped = sorted(p.name for p in (migrate.MIGRATIONS / "versions").glob("*.py"))
+    assert shipped[0] == "0001_initial.py"
 
 
 def test_naive_datetimes_are_refused_before_they_reach_the_database(engine: Engine) -> None:
