@@ -37,25 +37,22 @@ def group_ratios(
     remaining = [g for g in range(n_groups) if capacities[g] > 0]
     active = {t for t, d in enumerate(demands) if d > 0}
     while active:
-        rem_set = set(remaining)
         eligible: dict[int, list[int]] = {t: [] for t in active}
         for g in remaining:
             for t in types_of[g]:
                 if t in active:
                     eligible[t].append(g)
-        level = _tight_level(
+        lam, tight = _tight_level(
             groups=remaining,
             capacities=capacities,
             types_of=types_of,
             demands=demands,
             active=active,
         )
-        lam, tight = level
         for g in tight:
             ratios[g] = lam
         tight_set = set(tight)
-        rem_set -= tight_set
-        remaining = [g for g in remaining if g in rem_set]
+        remaining = [g for g in remaining if g not in tight_set]
         active = {t for t in active if not all(g in tight_set for g in eligible[t])}
     return ratios
 

@@ -119,6 +119,7 @@ def refund(
         contribution = uow.contributions.get(contribution_id)
         if contribution.status not in (ContributionStatus.RECEIVED, ContributionStatus.ALLOCATED):
             raise Conflict(f"{contribution.ref} is {contribution.status}; nothing to refund")
+        uow.ledger.lock()
         left = ledger.balance(uow.ledger.balances(), ledger.pool(contribution.id))
         if not left.is_positive:
             raise Conflict(f"{contribution.ref} has no unallocated money to refund")

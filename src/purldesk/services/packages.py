@@ -19,9 +19,11 @@ from purldesk.domain.packages import (
     PackageLine,
     PackageStatus,
 )
-from purldesk.domain.requirements import CycleId, LineId
+from purldesk.domain.requirements import CycleId, LineId, LineStatus
 from purldesk.services import contributions
 from purldesk.services.ports import UnitOfWork
+
+FUNDING_STATES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED, LineStatus.FUNDED)
 
 
 def create_draft(
@@ -58,6 +60,7 @@ def draft(
 ) -> Package:
     """create_draft inside the caller's transaction, for use cases that make several."""
     uow.cycles.get(cycle_id)
+    uow.ledger.lock()
     package_lines = []
     for line_id, count in lots:
         line = uow.requirements.get(line_id)
@@ -72,6 +75,7 @@ def draft(
     _check_attributions(package)
     uow.packages.add(package)
     uow.ledger.append(_allocations(uow, package, on), recorded_at=at)
+    _refresh_lines(uow, package, at=at)
     for contribution_id in sorted({part.contribution_id for part in attributions}):
         contributions.sync_status(uow, uow.contributions.get(contribution_id))
     return package
@@ -85,6 +89,7 @@ def cancel(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
             raise Conflict(f"{package.ref} is {package.status}; the supplier has accepted it")
         cancelled = package.move_to(PackageStatus.CANCELLED)
         uow.packages.save(cancelled)
+        uow.ledger.lock()
         totals = uow.ledger.balances()
         releases = []
         for contribution_id in sorted({part.contribution_id for part in package.attributions}):
@@ -104,6 +109,7 @@ def cancel(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
                 )
         if releases:
             uow.ledger.append(releases, recorded_at=at)
+        _refresh_lines(uow, package, at=at)
         for contribution_id in sorted({part.contribution_id for part in package.attributions}):
             contributions.sync_status(uow, uow.contributions.get(contribution_id))
         uow.commit()
@@ -159,3 +165,28 @@ def _allocations(uow: UnitOfWork, package: Package, on: date) -> list[LedgerTran
             )
         )
     return transactions
+
+
+def funded_lots(uow: UnitOfWork, *, cycle_id: CycleId) -> dict[LineId, int]:
+    """Lots of each line already in a package that is not cancelled."""
+    counted: dict[LineId, int] = defaultdict(int)
+    for package in uow.packages.list(cycle_id=cycle_id):
+        if package.status is not PackageStatus.CANCELLED:
+            for line in package.lines:
+                counted[line.line_id] += line.lots
+    return dict(counted)
+
+
+def _refresh_lines(uow: UnitOfWork, package: Package, *, at: datetime) -> None:
+    """Each line of the package is open, partly funded or funded by the lots packages hold."""
+    counted = funded_lots(uow, cycle_id=package.cycle_id)
+    for package_line in package.lines:
+        line = uow.requirements.get(package_line.line_id)
+        needed = line.lots(uow.catalog.get(line.item_code))
+        held = counted.get(line.id, 0)
+        target = (
+            LineStatus.FUNDED if held >= needed
+            else LineStatus.PARTLY_FUNDED if held else LineStatus.OPEN
+        )  # fmt: skip
+        if line.status is not target and line.status in FUNDING_STATES:
+            uow.requirements.save(line.move_to(target), at=at, by="allocation")

@@ -98,6 +98,14 @@ class Ledger(Protocol):
         """Seal the transactions onto the chain; appends are serialised across processes."""
         ...
 
+    def lock(self) -> None:
+        """Hold the ledger's write lock until the transaction ends.
+
+        Take it before reading balances that decide a movement of money, so two writers
+        can never both spend the same balance.
+        """
+        ...
+
     def entries(self) -> list[LedgerEntry]:
         """Every entry in sequence order."""
         ...

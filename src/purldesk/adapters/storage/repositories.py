@@ -774,7 +774,7 @@ class SqlLedger:
             raise ValueError("recorded_at must be timezone-aware")
         # Hash the instant exactly as it will be read back (UTC), so verify recomputes it.
         recorded_at = recorded_at.astimezone(UTC)
-        self._lock()
+        self.lock()
         entries = ledger.chain(self.head(), transactions, recorded_at=recorded_at)
         self._session.execute(insert(LedgerEntryRow), [_entry_values(e) for e in entries])
         self._session.execute(
@@ -807,7 +807,8 @@ class SqlLedger:
         # PostgreSQL sums bigints into numeric, which arrives as Decimal.
         return {(account, cur): int(value) for account, cur, value in rows}
 
-    def _lock(self) -> None:
+    def lock(self) -> None:
+        """Hold the ledger's write lock until the transaction ends (re-entrant within it)."""
         # Read committed: the head read after the lock sees every append committed before it.
         # On SQLite, the engine's BEGIN IMMEDIATE already holds the only write lock.
         if self._session.get_bind().dialect.name == "postgresql":

@@ -1,4 +1,4 @@
-"""`purldesk allocate`: run the allocation engine on a `purldesk.allocation/1` file."""
+"""`purldesk allocate`: run the allocation engine on a problem file, or on the database."""
 
 from __future__ import annotations
 
@@ -7,14 +7,50 @@ from typing import Annotated, Any
 
 import typer
 
+from purldesk.entrypoints.cli.common import DbOption
+
 InputOption = Annotated[
-    Path, typer.Option("--input", help="A purldesk.allocation/1 JSON file.", dir_okay=False)
+    Path | None,
+    typer.Option("--input", help="A purldesk.allocation/1 JSON file.", dir_okay=False),
+]
+CycleOption = Annotated[
+    str | None, typer.Option("--cycle", help="Propose packages from this endorsed cycle.")
+]
+TargetOption = Annotated[
+    str, typer.Option("--target", help="Target value of each package, in USD.")
+]
+CommitOption = Annotated[
+    bool,
+    typer.Option("--commit", help="Write the proposed packages as drafts (default: only show)."),
+]
+OnOption = Annotated[
+    str | None, typer.Option("--on", help="Allocation date (YYYY-MM-DD); default today.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as compact JSON.")]
 
 
-def allocate(input: InputOption, json_output: JsonOption = False) -> None:
-    """Decide which lines are funded, and by whom, from a JSON problem file."""
+def allocate(
+    input: InputOption = None,
+    cycle: CycleOption = None,
+    target: TargetOption = "500000000",
+    on: OnOption = None,
+    commit: CommitOption = False,
+    json_output: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Decide which lines are funded, and by whom: from a JSON problem file (--input), or from an
+    endorsed cycle and the pooled money (--cycle), proposing packages of about --target each."""
+    if (input is None) == (cycle is None):
+        typer.echo("error: give exactly one of --input FILE or --cycle NAME", err=True)
+        raise typer.Exit(2)
+    if cycle is not None:
+        _allocate_cycle(cycle, target=target, on=on, commit=commit, json_output=json_output, db=db)
+        return
+    assert input is not None
+    _allocate_file(input, json_output=json_output)
+
+
+def _allocate_file(input: Path, *, json_output: bool) -> None:
     # Imported here so that the CLI as a whole starts fast.
     import json
     import sys
@@ -69,6 +105,68 @@ def _print_table(document: dict[str, Any], requested: dict[str, int]) -> None:
     used = sum(f["used_minor"] for f in document["funds"])
     left = sum(f["left_minor"] for f in document["funds"])
     console.print(f"used {used:,}  left {left:,}  across {len(document['funds'])} fund(s)")
+
+
+def _allocate_cycle(
+    name: str, *, target: str, on: str | None, commit: bool, json_output: bool, db: str | None
+) -> None:
+    from purldesk.allocation import result_to_json
+    from purldesk.domain.money import USD, Money
+    from purldesk.entrypoints.cli.common import application, console, parse_date, print_json
+    from purldesk.services import allocations, requirements
+
+    with application(db) as wired:
+        now = wired.clock.now()
+        cycle = requirements.resolve_cycle(wired.uow(), name=name)
+        proposal = allocations.propose(
+            wired.uow(), cycle_id=cycle.id, on=parse_date(on, "on") if on else now.date(),
+            target=Money.parse(target, USD, field="target"), at=now, commit=commit,
+        )  # fmt: skip
+    refs = {line.id: ref for ref, line in proposal.inputs.lines.items()}
+    contribution_refs = {c.id: ref for ref, c in proposal.inputs.contributions.items()}
+    packages = [
+        {
+            "name": p.name,
+            "ref": proposal.committed[i].ref if proposal.committed else None,
+            "cost_minor": p.cost.minor,
+            "lines": [
+                {"line": refs[line_id], "lots": lots} for line_id, lots in p.lots
+            ],
+            "attributions": [
+                {"contribution": contribution_refs[a.contribution_id], "line": refs[a.line_id],
+                 "amount_minor": a.amount.minor}
+                for a in p.attributions
+            ],
+        }
+        for i, p in enumerate(proposal.packages)
+    ]  # fmt: skip
+    if json_output:
+        print_json({
+            "format": "purldesk.allocation-proposal/1", "cycle": cycle.name,
+            "on": proposal.inputs.on.isoformat(), "target_minor": proposal.target.minor,
+            "committed": bool(proposal.committed), "packages": packages,
+            "result": result_to_json(proposal.result),
+        })  # fmt: skip
+        return
+    from rich.table import Table
+
+    table = Table("package", "lines", "lots", "cost", "contributions",
+                  title=f"cycle {cycle.name}: packages of up to {proposal.target}")  # fmt: skip
+    for i, p in enumerate(proposal.packages):
+        label = proposal.committed[i].ref if proposal.committed else p.name
+        table.add_row(
+            label, str(len(p.lots)), str(sum(lots for _, lots in p.lots)), p.cost.format(),
+            str(len({a.contribution_id for a in p.attributions})),
+        )  # fmt: skip
+    console.print(table)
+    unfunded = [line for line in proposal.result.lines if line.blocked_by is not None]
+    for line in unfunded[:5]:
+        assert line.blocked_by is not None
+        console.print(f"{line.id}: {line.blocked_by.message}")
+    if len(unfunded) > 5:
+        console.print(f"... and {len(unfunded) - 5} more line(s) not fully funded (see --json)")
+    verb = "written as drafts" if proposal.committed else "proposed; nothing written (use --commit)"
+    console.print(f"{len(proposal.packages)} package(s) {verb}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,236 @@
+"""The allocation engine on the database: propose packages from an endorsed list and pooled money.
+
+The engine decides, over all received unallocated money at once, which lines are funded and by
+which contributions (the lexicographic optimum). Packages are then cut from that decision in
+priority order, each up to its target value, so cutting never changes what is funded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from purldesk import allocation
+from purldesk.allocation import AllocationProblem, AllocationResult, Fund, Line
+from purldesk.domain import ledger
+from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
+from purldesk.domain.contributions import Contribution, ContributionStatus
+from purldesk.domain.errors import Conflict, InvalidInput
+from purldesk.domain.money import USD, Money, split
+from purldesk.domain.packages import Attribution, Package
+from purldesk.domain.requirements import (
+    Cycle,
+    CycleId,
+    CycleStatus,
+    LineId,
+    LineStatus,
+    RequirementLine,
+)
+from purldesk.services import packages
+from purldesk.services.ports import UnitOfWork
+
+SPENDABLE = (ContributionStatus.RECEIVED, ContributionStatus.ALLOCATED)
+FUNDABLE_LINES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED)
+
+Restrictions = tuple[frozenset[AidClass] | None, frozenset[str] | None]
+RestrictionsFor = Callable[[UnitOfWork, Contribution, date], Restrictions]
+
+
+def earmark_restrictions(_uow: UnitOfWork, contribution: Contribution, on: date) -> Restrictions:
+    """What a contribution's own earmark allows; an expired earmark leaves nothing to spend."""
+    earmark = contribution.earmark
+    if earmark.is_expired(on):
+        return frozenset(), frozenset()
+    return earmark.aid_classes, earmark.areas
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The engine's problem and how its ids map back to lines and contributions."""
+
+    cycle: Cycle
+    on: date
+    problem: AllocationProblem
+    lines: Mapping[str, RequirementLine]
+    items: Mapping[ItemCode, CatalogItem]
+    contributions: Mapping[str, Contribution]
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedPackage:
+    name: str
+    lots: tuple[tuple[LineId, int], ...]
+    attributions: tuple[Attribution, ...]
+    cost: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    inputs: Inputs
+    result: AllocationResult
+    target: Money
+    packages: tuple[ProposedPackage, ...]
+    committed: tuple[Package, ...] = field(default=())
+
+
+def build_inputs(
+    uow: UnitOfWork,
+    *,
+    cycle_id: CycleId,
+    on: date,
+    restrictions: RestrictionsFor = earmark_restrictions,
+    price_factors: Mapping[str, tuple[int, int]] | None = None,
+) -> Inputs:
+    """The problem for a cycle's open lines and the pooled money, inside the caller's transaction.
+
+    `price_factors` maps an item code to a ratio (numerator, denominator) applied to its lot
+    price, rounded half up to the cent, for what-if questions.
+    """
+    cycle = uow.cycles.get(cycle_id)
+    items = {item.code: item for item in uow.catalog.list()}
+    already = packages.funded_lots(uow, cycle_id=cycle_id)
+    lines: dict[str, RequirementLine] = {}
+    problem_lines = []
+    for line in uow.requirements.list(cycle_id):
+        if line.status not in FUNDABLE_LINES:
+            continue
+        item = items[line.item_code]
+        wanted = line.lots(item) - already.get(line.id, 0)
+        if wanted <= 0:
+            continue
+        lines[line.ref] = line
+        problem_lines.append(
+            Line(
+                id=allocation.problem.LineId(line.ref), rank=line.rank,
+                aid_class=allocation.AidClass(line.aid_class.value), area=line.area,
+                lot_price_minor=_priced(item, price_factors), lots=wanted,
+            )
+        )  # fmt: skip
+    totals = uow.ledger.balances()
+    contributions: dict[str, Contribution] = {}
+    funds = []
+    for contribution in uow.contributions.list(statuses=SPENDABLE):
+        available = ledger.balance(totals, ledger.pool(contribution.id)).minor
+        if available <= 0 or contribution.earmark.package_id is not None:
+            continue
+        aid_classes, areas = restrictions(uow, contribution, on)
+        contributions[contribution.ref] = contribution
+        funds.append(
+            Fund(
+                id=allocation.problem.FundId(contribution.ref), contributor=contribution.contributor,
+                available_minor=available,
+                aid_classes=None if aid_classes is None
+                else frozenset(allocation.AidClass(a.value) for a in aid_classes),
+                areas=areas,
+            )
+        )  # fmt: skip
+    problem = AllocationProblem(currency=USD, lines=tuple(problem_lines), funds=tuple(funds))
+    return Inputs(cycle, on, problem, lines, items, contributions)
+
+
+def propose(
+    uow: UnitOfWork,
+    *,
+    cycle_id: CycleId,
+    on: date,
+    target: Money,
+    at: datetime | None = None,
+    commit: bool = False,
+    restrictions: RestrictionsFor = earmark_restrictions,
+) -> Proposal:
+    """Packages of about `target` each from the endorsed list; with `commit`, written as drafts.
+
+    Without `commit` nothing is written. With it, the proposal is computed and written in one
+    transaction under the ledger lock, so no other writer can spend the same money meanwhile.
+    """
+    if target.currency != USD or not target.is_positive:
+        raise InvalidInput("target", "must be a positive USD amount")
+    with uow:
+        cycle = uow.cycles.get(cycle_id)
+        if cycle.status is not CycleStatus.ENDORSED:
+            raise Conflict(
+                f"cycle {cycle.name} is {cycle.status}; only an endorsed list is allocated"
+            )
+        if commit:
+            uow.ledger.lock()
+        inputs = build_inputs(uow, cycle_id=cycle_id, on=on, restrictions=restrictions)
+        result = allocation.solve(inputs.problem)
+        cut = cut_packages(inputs, result, target=target)
+        proposal = Proposal(inputs, result, target, cut)
+        if not commit:
+            return proposal
+        if at is None:
+            raise InvalidInput("at", "a commit needs the time of recording")
+        made = tuple(
+            packages.draft(
+                uow, cycle_id=cycle_id, name=p.name, target=target, lots=p.lots,
+                attributions=p.attributions, on=on, at=at,
+            )
+            for p in cut
+        )  # fmt: skip
+        uow.commit()
+        return Proposal(inputs, result, target, cut, made)
+
+
+def cut_packages(
+    inputs: Inputs, result: AllocationResult, *, target: Money
+) -> tuple[ProposedPackage, ...]:
+    """Cut the funded lots, in priority order, into packages of at most `target` each.
+
+    A line that does not fit whole is split by lots across packages; its money is split in
+    proportion to what each contribution paid (largest remainder, by contribution reference),
+    so every part is paid exactly. A single lot dearer than the target gets a package of its own.
+    """
+    made: list[ProposedPackage] = []
+    lots: list[tuple[LineId, int]] = []
+    parts: list[Attribution] = []
+    room = target.minor
+
+    def close() -> None:
+        nonlocal lots, parts, room
+        if lots:
+            cost = sum(a.amount.minor for a in parts)
+            name = f"{inputs.cycle.name} package {len(made) + 1}"
+            made.append(ProposedPackage(name, tuple(lots), tuple(parts), Money(cost, USD)))
+        lots, parts, room = [], [], target.minor
+
+    for allocated in result.lines:
+        if allocated.funded_lots == 0:
+            continue
+        line = inputs.lines[allocated.id]
+        price = allocated.funded_minor // allocated.funded_lots
+        left = allocated.funded_lots
+        paid: dict[str, int] = dict(allocated.by_fund)
+        while left:
+            take = min(left, room // price)
+            if take == 0 and lots:
+                close()
+                continue
+            take = take or left  # a lot dearer than the target stands alone
+            shares = paid if take == left else _share(paid, take * price)
+            for fund, amount in sorted(shares.items()):
+                if amount:
+                    contribution_id = inputs.contributions[fund].id
+                    parts.append(Attribution(contribution_id, line.id, Money(amount, USD)))
+                    paid[fund] -= amount
+            lots.append((line.id, take))
+            room -= take * price
+            left -= take
+            if room <= 0:
+                close()
+    close()
+    return tuple(made)
+
+
+def _share(paid: Mapping[str, int], amount: int) -> dict[str, int]:
+    funds = sorted(fund for fund, value in paid.items() if value)
+    return dict(zip(funds, split(amount, [paid[f] for f in funds]), strict=True))
+
+
+def _priced(item: CatalogItem, factors: Mapping[str, tuple[int, int]] | None) -> int:
+    lot = item.lot_price.minor
+    if not factors or item.code not in factors:
+        return lot
+    numerator, denominator = factors[item.code]
+    return max(1, (2 * lot * numerator + denominator) // (2 * denominator))
