@@ -46,7 +46,7 @@ EXIT_CODES: list[tuple[type[PurldeskError], int]] = [
 ]
 
 console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -74,6 +74,8 @@ def errors_reported() -> Iterator[None]:
 @contextmanager
 def application(db: str | None) -> Iterator[Application]:
     """The wired application for one command; the database is disposed of afterwards."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     from purldesk.bootstrap import build
     from purldesk.config import load_settings
 
@@ -81,6 +83,12 @@ def application(db: str | None) -> Iterator[Application]:
     try:
         with errors_reported():
             yield app
+    except (OperationalError, ProgrammingError) as error:
+        fail(
+            f"the database {app.engine.url.render_as_string(hide_password=True)} cannot be used "
+            f"({error.orig}); is it reachable, and was `purldesk db upgrade` run on it?",
+            1,
+        )
     finally:
         app.close()
 

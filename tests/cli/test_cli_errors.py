@@ -1,0 +1,68 @@
+"""Errors at the edge of the CLI: one clear line and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from purldesk.entrypoints.cli.app import app
+
+
+def test_a_database_without_schema_is_named_with_the_remedy(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["contributions", "list", "--db", f"sqlite:///{tmp_path}/x.db"]
+    )
+    assert result.exit_code == 1
+    assert "db upgrade" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_db_upgrade_then_empty_lists(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/x.db"
+    assert CliRunner().invoke(app, ["db", "upgrade", "--db", db]).exit_code == 0
+    result = CliRunner().invoke(app, ["contributions", "list", "--json", "--db", db])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "[]"
+
+
+def test_participant_codes_are_validated(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/x.db"
+    CliRunner().invoke(app, ["db", "upgrade", "--db", db])
+    cases = {
+        ("XYZ", "ally"): "ISO 3166-1 alpha-3",
+        ("NLD", "friend"): "kind",
+        ("A", "ally"): "code",
+    }
+    for (code, kind), expected in cases.items():
+        result = CliRunner().invoke(
+            app, ["participants", "add", code, "--name", "N", "--kind", kind, "--db", db]
+        )
+        assert result.exit_code == 2, (code, kind)
+        assert expected in result.stderr
+    result = CliRunner().invoke(
+        app,
+        [
+            "participants",
+            "add",
+            "NB8",
+            "--name",
+            "N",
+            "--kind",
+            "ally",
+            "--member",
+            "XXX",
+            "--db",
+            db,
+        ],
+    )
+    assert result.exit_code == 2
+    assert "member" in result.stderr
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/x.db"
+    CliRunner().invoke(app, ["db", "upgrade", "--db", db])
+    result = CliRunner().invoke(app, ["catalog", "import", str(tmp_path / "nope.csv"), "--db", db])
+    assert result.exit_code == 2
+    assert "nope.csv" in result.stderr and "no such file" in result.stderr
