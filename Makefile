@@ -18,8 +18,8 @@ $(STAMP): $(VENV)/bin/python pyproject.toml
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/purldesk --db sqlite:///$(DEMO_DB) demo
-	$(VENV)/bin/purldesk --db sqlite:///$(DEMO_DB) serve
+	$(VENV)/bin/purldesk demo --db sqlite:///$(DEMO_DB)
+	$(VENV)/bin/purldesk serve --db sqlite:///$(DEMO_DB)
 
 test: $(STAMP)
 	$(PY) -m pytest -n auto -p no:cacheprovider
