@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Literal, Self
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///purldesk.sqlite3"
@@ -13,6 +15,19 @@ class ServerSettings(BaseModel):
     port: int = Field(default=8000, ge=1, le=65535)
 
 
+# Fine for development and tests; refused anywhere else (see Settings.refuse_placeholders).
+PLACEHOLDER_PEPPER = "development-only-token-pepper"
+
+
+class AuthSettings(BaseModel):
+    """API tokens: the pepper keys the stored HMAC of each token; failures are limited per client."""
+
+    token_pepper: SecretStr = SecretStr(PLACEHOLDER_PEPPER)
+    token_lifetime_days: int = Field(default=90, ge=1, le=3650)
+    max_failures: int = Field(default=20, ge=1)
+    failure_window_s: int = Field(default=60, ge=1)
+
+
 class Settings(BaseSettings):
     """Everything configurable; the defaults make `make demo` work with no environment."""
 
@@ -20,6 +35,19 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     server: ServerSettings = ServerSettings()
+    auth: AuthSettings = AuthSettings()
+    environment: Literal["development", "production"] = "development"
+
+    @model_validator(mode="after")
+    def refuse_placeholders(self) -> Self:
+        """Outside development, the token pepper must be a real secret."""
+        pepper = self.auth.token_pepper.get_secret_value()
+        if self.environment != "development" and (pepper == PLACEHOLDER_PEPPER or len(pepper) < 32):
+            raise ValueError(
+                "PURLDESK_AUTH__TOKEN_PEPPER must be set to a secret of 32+ characters "
+                f"when PURLDESK_ENVIRONMENT={self.environment}"
+            )
+        return self
 
 
 def load_settings(*, database_url: str | None = None) -> Settings:

@@ -14,11 +14,20 @@ from importlib import resources
 from typing import TypeVar
 
 from purldesk.adapters.countries import is_nation_code
-from purldesk.adapters.imports import csv_files
+from purldesk.adapters.imports import csv_files, indicator_files
 from purldesk.bootstrap import Application
 from purldesk.domain.errors import Conflict, ImportRejected
+from purldesk.domain.money import Money
+from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import Cycle, CycleStatus
-from purldesk.services import catalog, contributions, participants, requirements
+from purldesk.services import (
+    catalog,
+    contributions,
+    indicators,
+    participants,
+    policies,
+    requirements,
+)
 
 CYCLE_NAME = "2025-09"
 CYCLE_OPENS_ON = date(2025, 9, 1)
@@ -46,7 +55,22 @@ def _rows(name: str, parse: Callable[[str], csv_files.Parsed[T]]) -> list[T]:
     return parsed.rows
 
 
-STEPS = ("participants", "catalog", "requirements list", "endorsement", "contributions")
+# The Republic of Korea's policy and a hypothetical Korean pledge (Korea has made no PURL
+# contribution): the amount, dates and terms are illustrative, see data/SOURCES.md.
+KOREA = "KOR"
+KOREA_POLICY = "policies/KOR.toml"
+KOREA_PLEDGE = Money.of(30_000_000_000, "KRW")
+KOREA_PLEDGED_ON = date(2025, 12, 4)
+KOREA_PURPOSE = (
+    "HYPOTHETICAL pledge for the demo: Korea has made no PURL contribution. Amount and date are "
+    "illustrative; the source is the statement its phased policy is modelled on."
+)
+KOREA_SOURCE = "https://www.taipeitimes.com/News/world/archives/2024/11/08/2003826587"
+
+STEPS = (
+    "participants", "catalog", "requirements list", "endorsement", "contributions",
+    "indicators", "policies", "korean pledge",
+)  # fmt: skip
 
 
 def build(app: Application, *, advance: Callable[[str], None] = lambda _step: None) -> DemoSummary:
@@ -79,6 +103,28 @@ def build(app: Application, *, advance: Callable[[str], None] = lambda _step: No
         money = _rows("contributions.csv", csv_files.parse_contributions)
         contributions.import_rows(app.uow(), app.fx, rows=money, at=RECORDED_AT)
     advance(STEPS[4])
+    if not indicators.list_observations(app.uow()):
+        observed = _rows("indicators.csv", indicator_files.parse_observations)
+        indicators.import_rows(
+            app.uow(), rows=observed, at=RECORDED_AT, source_name="indicators.csv"
+        )
+    advance(STEPS[5])
+    if not policies.versions(app.uow(), contributor=KOREA):
+        policies.set_policy(
+            app.uow(), contributor=KOREA, document=data_text(KOREA_POLICY),
+            filename=KOREA_POLICY, at=RECORDED_AT,
+        )  # fmt: skip
+    advance(STEPS[6])
+    if not contributions.list_all(app.uow(), contributor=ParticipantCode(KOREA)):
+        pledged = contributions.pledge(
+            app.uow(), contributor=KOREA, amount=KOREA_PLEDGE, pledged_on=KOREA_PLEDGED_ON,
+            at=RECORDED_AT, purpose=KOREA_PURPOSE, source=KOREA_SOURCE,
+        )  # fmt: skip
+        contributions.receive(
+            app.uow(), app.fx, contribution_id=pledged.id, received_on=KOREA_PLEDGED_ON,
+            at=RECORDED_AT,
+        )  # fmt: skip
+    advance(STEPS[7])
     return DemoSummary(
         participants=len(participants.list_all(app.uow())),
         catalog_items=len(catalog.list_all(app.uow())),

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from purldesk import allocation
 from purldesk.allocation import AllocationProblem, AllocationResult, Fund, Line
 from purldesk.domain import ledger
-from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
+from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionStatus
 from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.money import USD, Money, split
@@ -27,22 +27,18 @@ from purldesk.domain.requirements import (
     LineStatus,
     RequirementLine,
 )
-from purldesk.services import packages
+from purldesk.services import eligibility, packages
 from purldesk.services.ports import UnitOfWork
 
 SPENDABLE = (ContributionStatus.RECEIVED, ContributionStatus.ALLOCATED)
 FUNDABLE_LINES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED)
 
-Restrictions = tuple[frozenset[AidClass] | None, frozenset[str] | None]
-RestrictionsFor = Callable[[UnitOfWork, Contribution, date], Restrictions]
+RestrictionsFor = Callable[[UnitOfWork, Contribution, date], eligibility.Restrictions]
 
 
-def earmark_restrictions(_uow: UnitOfWork, contribution: Contribution, on: date) -> Restrictions:
-    """What a contribution's own earmark allows; an expired earmark leaves nothing to spend."""
-    earmark = contribution.earmark
-    if earmark.is_expired(on):
-        return frozenset(), frozenset()
-    return earmark.aid_classes, earmark.areas
+# What each fund may pay for: its contributor's policy phase in force on the allocation date,
+# intersected with the contribution's own earmark.
+AS_RECORDED = eligibility.restrictions_for()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +75,7 @@ def build_inputs(
     *,
     cycle_id: CycleId,
     on: date,
-    restrictions: RestrictionsFor = earmark_restrictions,
+    restrictions: RestrictionsFor = AS_RECORDED,
     price_factors: Mapping[str, tuple[int, int]] | None = None,
 ) -> Inputs:
     """The problem for a cycle's open lines and the pooled money, inside the caller's transaction.
@@ -137,7 +133,7 @@ def propose(
     target: Money,
     at: datetime | None = None,
     commit: bool = False,
-    restrictions: RestrictionsFor = earmark_restrictions,
+    restrictions: RestrictionsFor = AS_RECORDED,
 ) -> Proposal:
     """Packages of about `target` each from the endorsed list; with `commit`, written as drafts.
 

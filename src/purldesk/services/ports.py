@@ -6,15 +6,22 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
+from purldesk.domain.access import ApiToken, User, UserId
 from purldesk.domain.catalog import CatalogItem
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment, ShipmentId
+from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction
 from purldesk.domain.packages import Package, PackageId
 from purldesk.domain.participants import Participant, ParticipantCode
+from purldesk.domain.policies import PolicyVersion
 from purldesk.domain.requirements import Cycle, CycleId, LineId, RankChange, RequirementLine
+
+if TYPE_CHECKING:
+    from purldesk.services.audit import AuditEntry, AuditEvent
+    from purldesk.services.idempotency import StoredResponse
 
 
 class ParticipantRepository(Protocol):
@@ -115,6 +122,71 @@ class Ledger(Protocol):
         ...
 
 
+class UserRepository(Protocol):
+    def get(self, user_id: UserId) -> User: ...
+    def find_by_name(self, name: str) -> User | None: ...
+    def add(self, user: User) -> None: ...
+    def save(self, user: User) -> None: ...
+    def list(self) -> list[User]: ...
+
+
+class TokenRepository(Protocol):
+    def find(self, token_id: str) -> ApiToken | None: ...
+    def add(self, token: ApiToken) -> None: ...
+    def revoke_all(self, user_id: UserId, *, at: datetime) -> int:
+        """Revoke every live token of the user; returns how many."""
+        ...
+
+
+class AuthFailureRepository(Protocol):
+    def count(self, client: str, window: int) -> int: ...
+    def record(self, client: str, window: int) -> int:
+        """Count one more failure of `client` in `window`; returns the new count."""
+        ...
+
+
+class IdempotencyRepository(Protocol):
+    def find(self, user_id: UserId, key: str) -> StoredResponse | None: ...
+    def add(self, user_id: UserId, key: str, response: StoredResponse, *, at: datetime) -> None: ...
+
+
+class AuditLog(Protocol):
+    def lock(self) -> None:
+        """Hold the write lock shared with ledger appends until commit, so that what the
+        transaction reads next (balances, keys) is what it writes after."""
+        ...
+
+    def append(self, event: AuditEvent, *, at: datetime) -> AuditEntry: ...
+    def entries(self) -> list[AuditEntry]: ...
+    def page(self, *, offset: int, limit: int) -> list[AuditEntry]: ...
+    def count(self) -> int: ...
+
+
+class PolicyRepository(Protocol):
+    def add(self, version: PolicyVersion) -> None: ...
+    def latest_version(self, contributor: ParticipantCode) -> int:
+        """The highest version number of the contributor's policy; 0 if it has none."""
+        ...
+
+    def list(self, *, contributor: ParticipantCode | None = None) -> list[PolicyVersion]:
+        """Versions by contributor, then version number."""
+        ...
+
+
+class IndicatorRepository(Protocol):
+    """Observations are never edited: there is no save, only a correction that supersedes."""
+
+    def get(self, observation_id: ObservationId) -> Observation: ...
+    def add(self, observation: Observation) -> None: ...
+    def names(self) -> list[str]:
+        """Every indicator with at least one observation, by name."""
+        ...
+
+    def list(self, *, name: str | None = None) -> list[Observation]:
+        """Observations by id, superseded ones included."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One use case, one transaction: `with uow: ...; uow.commit()`; no commit rolls back."""
 
@@ -135,6 +207,20 @@ class UnitOfWork(Protocol):
     def shipments(self) -> ShipmentRepository: ...
     @property
     def ledger(self) -> Ledger: ...
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def tokens(self) -> TokenRepository: ...
+    @property
+    def auth_failures(self) -> AuthFailureRepository: ...
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def policies(self) -> PolicyRepository: ...
+    @property
+    def indicators(self) -> IndicatorRepository: ...
 
     def next_id(self, sequence: str) -> int:
         """The next number of a named sequence, unique across processes."""

@@ -268,3 +268,110 @@ class IdSequenceRow(Base):
 
 
 metadata = Base.metadata
+
+
+# -- access: users, API tokens, failed authentications, idempotency keys, the audit log --------
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(NAME), unique=True)
+    organization: Mapped[str] = mapped_column(ForeignKey("participants.code"), index=True)
+    role: Mapped[str] = mapped_column(String(STATUS))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ApiTokenRow(Base):
+    """Only the peppered HMAC of a token's secret is kept; its public id is the lookup key."""
+
+    __tablename__ = "api_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(ITEM), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    salt: Mapped[str] = mapped_column(String(HASH))
+    digest: Mapped[str] = mapped_column(String(HASH))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AuthFailureRow(Base):
+    """Failed authentications per client and time window, shared by every server process."""
+
+    __tablename__ = "auth_failures"
+
+    client: Mapped[str] = mapped_column(String(NAME), primary_key=True)
+    window: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    failures: Mapped[int] = mapped_column(Integer)
+
+
+class IdempotencyKeyRow(Base):
+    """A key and the first response it produced, written in the transaction of the effect."""
+
+    __tablename__ = "idempotency_keys"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(NAME), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(HASH))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AuditEntryRow(Base):
+    """Append-only and hash-chained like the ledger; who did it is copied, not referenced."""
+
+    __tablename__ = "audit_entries"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    user_name: Mapped[str] = mapped_column(String(NAME))
+    organization: Mapped[str | None] = mapped_column(String(CODE))
+    role: Mapped[str | None] = mapped_column(String(STATUS))
+    request_id: Mapped[str] = mapped_column(String(NAME))
+    action: Mapped[str] = mapped_column(String(NAME))
+    target: Mapped[str] = mapped_column(String(NAME))
+    changes: Mapped[str] = mapped_column(Text)  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(HASH))
+    hash: Mapped[str] = mapped_column(String(HASH), unique=True)
+
+
+# -- policies and indicators ---------------------------------------------------------------------
+
+
+class PolicyVersionRow(Base):
+    """Append-only: each version of a contributor's policy document, exactly as set."""
+
+    __tablename__ = "policy_versions"
+    __table_args__ = (UniqueConstraint("contributor", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    contributor: Mapped[str] = mapped_column(ForeignKey("participants.code"))
+    version: Mapped[int] = mapped_column(Integer)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    document: Mapped[str] = mapped_column(Text)  # the TOML text; parsed again when read
+    filename: Mapped[str] = mapped_column(String(NAME))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class IndicatorObservationRow(Base):
+    """Append-only: a correction is a new row that supersedes an old one, never an update."""
+
+    __tablename__ = "indicator_observations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(ITEM), index=True)
+    value: Mapped[str] = mapped_column(String(RATE))  # a Decimal's exact string
+    observed_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+    # Unique: an observation is superseded at most once (correct the correction instead).
+    supersedes: Mapped[int | None] = mapped_column(
+        ForeignKey("indicator_observations.id"), unique=True
+    )
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -9,6 +9,17 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from purldesk.adapters.storage.access_repositories import (
+    SqlAuditLog,
+    SqlAuthFailures,
+    SqlIdempotencyKeys,
+    SqlTokenRepository,
+    SqlUserRepository,
+)
+from purldesk.adapters.storage.policy_repositories import (
+    SqlIndicatorRepository,
+    SqlPolicyRepository,
+)
 from purldesk.adapters.storage.repositories import (
     SqlCatalogRepository,
     SqlContributionRepository,
@@ -37,6 +48,13 @@ class SqlUnitOfWork:
     packages: SqlPackageRepository
     shipments: SqlShipmentRepository
     ledger: SqlLedger
+    users: SqlUserRepository
+    tokens: SqlTokenRepository
+    auth_failures: SqlAuthFailures
+    idempotency: SqlIdempotencyKeys
+    audit: SqlAuditLog
+    policies: SqlPolicyRepository
+    indicators: SqlIndicatorRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -61,6 +79,13 @@ class SqlUnitOfWork:
         self.packages = SqlPackageRepository(session)
         self.shipments = SqlShipmentRepository(session)
         self.ledger = SqlLedger(session)
+        self.users = SqlUserRepository(session)
+        self.tokens = SqlTokenRepository(session)
+        self.auth_failures = SqlAuthFailures(session)
+        self.idempotency = SqlIdempotencyKeys(session)
+        self.audit = SqlAuditLog(session)
+        self.policies = SqlPolicyRepository(session)
+        self.indicators = SqlIndicatorRepository(session)
         return self
 
     def __exit__(

@@ -11,10 +11,14 @@ from purldesk.entrypoints.cli import (
     db,
     demo,
     export,
+    indicators,
     ledger,
     participants,
+    policy,
     requirements,
     serve,
+    users,
+    whatif,
 )
 
 app = typer.Typer(
@@ -30,9 +34,13 @@ app.add_typer(cycles.app, name="cycles")
 app.add_typer(requirements.app, name="requirements")
 app.add_typer(contributions.app, name="contributions")
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(indicators.app, name="indicators")
+app.add_typer(policy.app, name="policy")
+app.add_typer(users.app, name="users")
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)
 app.command("export")(export.export)
+app.command("whatif")(whatif.whatif)
 
 
 def _register_optional() -> None:

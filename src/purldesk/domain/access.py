@@ -1,0 +1,329 @@
+"""Who may do what: roles, the permission table, ownership, and the one redaction of amounts."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import NewType
+
+from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus, Earmark
+from purldesk.domain.errors import Conflict, InvalidInput, NotFound, NotPermitted, PurldeskError
+from purldesk.domain.money import USD, Conversion, Money
+from purldesk.domain.packages import Package
+from purldesk.domain.participants import Participant, ParticipantCode, ParticipantKind
+
+UserId = NewType("UserId", int)
+
+
+class Role(StrEnum):
+    RECIPIENT = "recipient"
+    COORDINATOR = "coordinator"
+    CONTRIBUTOR = "contributor"
+    SUPPLIER = "supplier"
+    AUDITOR = "auditor"
+
+
+class Permission(StrEnum):
+    READ_PARTICIPANTS = "read_participants"
+    READ_CATALOG = "read_catalog"
+    READ_LIST = "read_list"  # cycles, lines and their rank history
+    READ_CONTRIBUTIONS = "read_contributions"
+    READ_PACKAGES = "read_packages"
+    READ_LEDGER = "read_ledger"  # a contributor's view is scoped to its own accounts
+    VERIFY_LEDGER = "verify_ledger"
+    READ_AUDIT = "read_audit"
+    EDIT_CATALOG = "edit_catalog"
+    OPEN_CYCLE = "open_cycle"
+    SUBMIT_CYCLE = "submit_cycle"
+    ENDORSE_CYCLE = "endorse_cycle"
+    CLOSE_CYCLE = "close_cycle"
+    EDIT_LIST = "edit_list"
+    PLEDGE = "pledge"
+    COMMIT_CONTRIBUTION = "commit_contribution"
+    RECEIVE_CONTRIBUTION = "receive_contribution"
+    CANCEL_CONTRIBUTION = "cancel_contribution"
+    REFUND_CONTRIBUTION = "refund_contribution"
+    BUILD_PACKAGE = "build_package"
+    CANCEL_PACKAGE = "cancel_package"
+
+
+_P = Permission
+_EVERYONE_READS = frozenset({_P.READ_PARTICIPANTS, _P.READ_CATALOG, _P.READ_LIST, _P.READ_PACKAGES})
+
+ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
+    Role.RECIPIENT: _EVERYONE_READS | {_P.READ_CONTRIBUTIONS, _P.SUBMIT_CYCLE, _P.EDIT_LIST},
+    Role.COORDINATOR: _EVERYONE_READS
+    | {_P.READ_CONTRIBUTIONS, _P.READ_LEDGER, _P.VERIFY_LEDGER, _P.OPEN_CYCLE, _P.ENDORSE_CYCLE}
+    | {_P.CLOSE_CYCLE, _P.RECEIVE_CONTRIBUTION, _P.REFUND_CONTRIBUTION, _P.BUILD_PACKAGE}
+    | {_P.CANCEL_PACKAGE},
+    Role.CONTRIBUTOR: _EVERYONE_READS
+    | {_P.READ_CONTRIBUTIONS, _P.READ_LEDGER, _P.PLEDGE, _P.COMMIT_CONTRIBUTION}
+    | {_P.RECEIVE_CONTRIBUTION, _P.CANCEL_CONTRIBUTION},
+    Role.SUPPLIER: _EVERYONE_READS | {_P.EDIT_CATALOG},
+    # Everything readable, nothing writable.
+    Role.AUDITOR: _EVERYONE_READS
+    | {_P.READ_CONTRIBUTIONS, _P.READ_LEDGER, _P.VERIFY_LEDGER, _P.READ_AUDIT},
+}
+
+# Roles that act only on their own organization's objects.
+OWNERSHIP_SCOPED = frozenset({Role.CONTRIBUTOR})
+# Roles that see every amount, confidential or not.
+SEES_ALL_AMOUNTS = frozenset({Role.COORDINATOR, Role.AUDITOR})
+
+# The kind of organization each role's users must belong to; an auditor may sit anywhere.
+ROLE_KINDS: Mapping[Role, frozenset[ParticipantKind]] = {
+    Role.RECIPIENT: frozenset({ParticipantKind.RECIPIENT}),
+    Role.COORDINATOR: frozenset({ParticipantKind.COORDINATOR}),
+    Role.CONTRIBUTOR: frozenset({ParticipantKind.ALLY, ParticipantKind.PARTNER}),
+    Role.SUPPLIER: frozenset({ParticipantKind.SUPPLIER}),
+    Role.AUDITOR: frozenset(ParticipantKind),
+}
+
+
+class NotAuthenticated(PurldeskError):
+    """No valid credentials came with the request; the reason is logged, never returned."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__("missing, unknown, expired or revoked token")
+
+
+class TooManyAttempts(PurldeskError):
+    """A client failed authentication too often in the current window."""
+
+    def __init__(self, client: str, retry_after_s: int) -> None:
+        self.client, self.retry_after_s = client, retry_after_s
+        super().__init__(f"too many failed authentications; retry in {retry_after_s} s")
+
+
+class IdempotencyKeyReused(Conflict):
+    """An idempotency key came back with a different request than the one it first guarded."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"Idempotency-Key {key!r} was used for a different request")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The authenticated user a request acts for."""
+
+    user_id: UserId
+    name: str
+    organization: ParticipantCode
+    role: Role
+
+    @property
+    def sees_all_amounts(self) -> bool:
+        return self.role in SEES_ALL_AMOUNTS
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: UserId
+    name: str
+    organization: ParticipantCode
+    role: Role
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def as_actor(self) -> Actor:
+        return Actor(self.id, self.name, self.organization, self.role)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    """A stored token: its public id, a per-token salt and the peppered digest of its secret."""
+
+    token_id: str
+    user_id: UserId
+    salt: str
+    digest: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+    def is_valid_at(self, at: datetime) -> bool:
+        return self.revoked_at is None and at < self.expires_at
+
+
+TOKEN_PREFIX = "pd"
+
+
+def format_token(token_id: str, secret: str) -> str:
+    """The token as the user holds it: `pd_<id>_<secret>`; the id is hex, so '_' splits it."""
+    return f"{TOKEN_PREFIX}_{token_id}_{secret}"
+
+
+def parse_token(text: str) -> tuple[str, str] | None:
+    """(token id, secret) of a well-formed token, else None."""
+    parts = text.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+def token_digest(secret: str, *, salt: str, pepper: bytes) -> str:
+    """HMAC-SHA256 keyed by the server's pepper over salt and secret (hex)."""
+    return hmac.new(pepper, f"{salt}:{secret}".encode(), hashlib.sha256).hexdigest()
+
+
+def is_token_secret(secret: str, token: ApiToken, *, pepper: bytes) -> bool:
+    """Constant-time check of a presented secret against the stored digest."""
+    return hmac.compare_digest(token_digest(secret, salt=token.salt, pepper=pepper), token.digest)
+
+
+def check_role_fits(role: Role, participant: Participant) -> None:
+    if participant.kind not in ROLE_KINDS[role]:
+        raise InvalidInput(
+            "role", f"a {role} cannot belong to {participant.code} (kind {participant.kind})"
+        )
+
+
+def parse_role(text: str, *, field: str = "role") -> Role:
+    try:
+        return Role(text.strip().lower())
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise InvalidInput(field, f"{text!r} is not one of {allowed}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Owned:
+    """An object that belongs to one organization, named as a NotFound would name it."""
+
+    organization: str
+    entity: str
+    key: object
+
+
+def can(actor: Actor, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[actor.role]
+
+
+def authorize(actor: Actor, permission: Permission, *, owner: Owned | None = None) -> None:
+    """Raise NotPermitted if the role may not do this at all; NotFound if the object is
+    another organization's and the role acts only on its own, so its existence does not leak.
+    """
+    if not can(actor, permission):
+        raise NotPermitted(permission.value, f"the {actor.role} role does not allow it")
+    if (
+        owner is not None
+        and actor.role in OWNERSHIP_SCOPED
+        and owner.organization != actor.organization
+    ):
+        raise NotFound(owner.entity, owner.key)
+
+
+# -- confidentiality --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionView:
+    """A contribution as one viewer may see it; `amount` and the money fields are None when the
+    amount is confidential to someone else."""
+
+    id: ContributionId
+    ref: str
+    contributor: ParticipantCode
+    status: ContributionStatus
+    pledged_on: date
+    received_on: date | None
+    confidential: bool
+    disclosed: bool
+    amount: Money | None
+    conversion: Conversion | None
+    purpose: str | None
+    source: str | None
+    earmark: Earmark
+
+
+def can_see_amount(viewer: Actor, contribution: Contribution) -> bool:
+    return (
+        not contribution.confidential
+        or viewer.sees_all_amounts
+        or viewer.organization == contribution.contributor
+    )
+
+
+def redact(viewer: Actor, contribution: Contribution) -> ContributionView:
+    """The one place confidentiality is applied: every read of a contribution goes through it.
+
+    Free text goes with the amount, since a purpose or a source may well state it.
+    """
+    shown = can_see_amount(viewer, contribution)
+    return ContributionView(
+        id=contribution.id, ref=contribution.ref, contributor=contribution.contributor,
+        status=contribution.status, pledged_on=contribution.pledged_on,
+        received_on=contribution.received_on, confidential=contribution.confidential,
+        disclosed=shown, amount=contribution.amount if shown else None,
+        conversion=contribution.conversion if shown else None,
+        purpose=contribution.purpose if shown else None,
+        source=contribution.source if shown else None, earmark=contribution.earmark,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Sums over what the viewer may see; everything else is only counted, as undisclosed."""
+
+    pledged: Mapping[str, Money]  # by pledge currency
+    received_usd: Money
+    counted: int
+    undisclosed_count: int
+
+
+def totals(views: Iterable[ContributionView]) -> Totals:
+    """Totals of redacted views: a hidden amount never enters a sum, so none can be subtracted."""
+    pledged: dict[str, Money] = {}
+    received = Money.zero(USD)
+    counted = undisclosed = 0
+    for view in views:
+        counted += 1
+        if view.amount is None:
+            undisclosed += 1
+            continue
+        code = view.amount.currency
+        pledged[code] = pledged.get(code, Money.zero(code)) + view.amount
+        if view.conversion is not None:
+            received += view.conversion.converted
+    return Totals(dict(sorted(pledged.items())), received, counted, undisclosed)
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionView:
+    """Money of one contribution on one line; contribution None is the undisclosed bucket."""
+
+    contribution_id: ContributionId | None
+    line_id: int | None
+    amount: Money
+
+
+def redact_attributions(
+    viewer: Actor, package: Package, contributions: Mapping[ContributionId, Contribution]
+) -> list[AttributionView]:
+    """A package's attributions with every part the viewer may not see folded into one bucket."""
+    shown: list[AttributionView] = []
+    hidden = Money.zero(USD)
+    for part in package.attributions:
+        owner = contributions.get(part.contribution_id)
+        if owner is not None and can_see_amount(viewer, owner):
+            shown.append(AttributionView(part.contribution_id, part.line_id, part.amount))
+        else:
+            hidden += part.amount
+    if hidden.is_positive:
+        shown.append(AttributionView(None, None, hidden))
+    return shown
+
+
+def own_contribution_refs(viewer: Actor, contributions: Iterable[Contribution]) -> frozenset[str]:
+    """References of the contributions whose ledger accounts the viewer may read."""
+    return frozenset(c.ref for c in contributions if c.contributor == viewer.organization)

@@ -1,0 +1,479 @@
+"""Indicators: named, dated, sourced observations, never edited; a correction supersedes.
+
+The value of an indicator on a date is derived from the observations: the latest one observed
+on or before that date that no other observation supersedes. Nothing here is stored by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import NewType
+
+from purldesk.domain.errors import Conflict, InvalidInput
+
+ObservationId = NewType("ObservationId", int)
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_MAX_VALUE_CHARS = 64  # values are kept as exact decimal strings
+# Words of the policy condition language; an indicator may not take one of these names.
+RESERVED_NAMES = frozenset({"and", "or", "not", "true", "false", "observed"})
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One dated, sourced value of one indicator, as recorded at `recorded_at`."""
+
+    id: ObservationId
+    name: str
+    value: Decimal
+    observed_on: date
+    source: str
+    recorded_at: datetime
+    note: str = ""
+    supersedes: ObservationId | None = None
+
+    def __post_init__(self) -> None:
+        if type(self.value) is not Decimal:
+            raise TypeError(f"an indicator value is a Decimal, not {type(self.value).__name__}")
+        if not self.value.is_finite():
+            raise InvalidInput("value", f"{self.value!r} is not a finite decimal")
+        if len(str(self.value)) > _MAX_VALUE_CHARS:
+            raise InvalidInput("value", f"has more than {_MAX_VALUE_CHARS} characters")
+        if not self.source.strip():
+            raise InvalidInput("source", "is empty; say where the value comes from")
+
+    @property
+    def ref(self) -> str:
+        return f"#{self.id}"
+
+    def describe(self) -> str:
+        """'dprk_troops_in_theatre = 14000 on 2025-04-15 (#7, https://...)', for people."""
+        return f"{self.name} = {self.value} on {self.observed_on} ({self.ref}, {self.source})"
+
+
+def parse_indicator_name(text: str, *, field: str = "name") -> str:
+    name = text.strip()
+    if not _NAME.match(name):
+        raise InvalidInput(
+            field,
+            f"{text!r} is not an indicator name (a-z, 0-9, '_', starting with a letter, up to 40)",
+        )
+    if name in RESERVED_NAMES:
+        raise InvalidInput(field, f"{name!r} is a reserved word of policy conditions")
+    return name
+
+
+def parse_value(text: str, *, field: str = "value") -> Decimal:
+    """An exact decimal; thousands separators ',' and '_' are allowed, nothing else."""
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise InvalidInput(field, f"{text!r} is not a decimal number") from None
+    if not cleaned or not value.is_finite():
+        raise InvalidInput(field, f"{text!r} is not a finite decimal number")
+    return value
+
+
+class ObservationConflict(Conflict):
+    """A new observation would make the history ambiguous; `field` names the value at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field, self.message = field, message
+        super().__init__(f"{field}: {message}")
+
+
+def check_new(observation: Observation, existing: Sequence[Observation]) -> None:
+    """Refuse an observation that would make the history ambiguous; raise on the first finding.
+
+    A correction supersedes an observation of the same indicator that nothing supersedes yet.
+    Two observations in force for one indicator on one date would leave "the latest" undefined,
+    so the second must be recorded as a correction of the first.
+    """
+    by_id = {o.id: o for o in existing}
+    superseded = {o.supersedes: o for o in existing if o.supersedes is not None}
+    target = observation.supersedes
+    if target is not None:
+        old = by_id.get(target)
+        if old is None:
+            raise InvalidInput("supersedes", f"observation #{target} does not exist")
+        if old.name != observation.name:
+            raise InvalidInput(
+                "supersedes", f"observation #{target} is of {old.name}, not of {observation.name}"
+            )
+        if target in superseded:
+            raise ObservationConflict(
+                "supersedes",
+                f"observation #{target} is already superseded by #{superseded[target].id}; "
+                "correct that one instead",
+            )
+    for other in in_force(existing):
+        if (
+            other.name == observation.name
+            and other.observed_on == observation.observed_on
+            and other.id != target
+        ):
+            raise ObservationConflict(
+                "observed_on",
+                f"{observation.name} already has observation #{other.id} on "
+                f"{observation.observed_on}; record a correction that supersedes #{other.id}",
+            )
+
+
+def in_force(
+    observations: Iterable[Observation], *, known_at: datetime | None = None
+) -> list[Observation]:
+    """The observations no other supersedes, counting only those recorded by `known_at`."""
+    known = [o for o in observations if known_at is None or o.recorded_at <= known_at]
+    superseded = {o.supersedes for o in known if o.supersedes is not None}
+    return [o for o in known if o.id not in superseded]
+
+
+def values_on(
+    observations: Iterable[Observation], on: date, *, known_at: datetime | None = None
+) -> dict[str, Observation]:
+    """Per indicator, the latest observation in force observed on or before `on`."""
+    latest: dict[str, Observation] = {}
+    for o in in_force(observations, known_at=known_at):
+        if o.observed_on > on:
+            continue
+        held = latest.get(o.name)
+        if held is None or (o.observed_on, o.id) > (held.observed_on, held.id):
+            latest[o.name] = o
+    return latest
+
+
+def superseded_by(observations: Iterable[Observation]) -> Mapping[ObservationId, ObservationId]:
+    """Old observation id -> the id of the correction that supersedes it."""
+    return {o.supersedes: o.id for o in observations if o.supersedes is not None}
+
+
+# -- conditions over indicators -----------------------------------------------------------------
+#
+# The `when` language of policy phases:  expr := or;  or := and ('or' and)*;
+# and := unary ('and' unary)*;  unary := 'not' unary | primary;
+# primary := '(' expr ')' | 'true' | 'false' | 'observed' '(' NAME ')' | operand OP operand,
+# where one operand is an indicator and the other a number or a policy parameter.
+# An indicator stands for its latest observation on or before the evaluation date. Logic is
+# three-valued (Kleene): a comparison with an indicator never observed is unknown, and a phase
+# is in force only when its condition is true.
+
+
+class Op(StrEnum):
+    GE = ">="
+    GT = ">"
+    LE = "<="
+    LT = "<"
+    EQ = "=="
+    NE = "!="
+
+    def holds(self, left: Decimal, right: Decimal) -> bool:
+        return {
+            Op.GE: left >= right, Op.GT: left > right, Op.LE: left <= right,
+            Op.LT: left < right, Op.EQ: left == right, Op.NE: left != right,
+        }[self]  # fmt: skip
+
+    @property
+    def flipped(self) -> Op:
+        """The operator with its operands swapped: `3 < x` is `x > 3`."""
+        return {Op.GE: Op.LE, Op.GT: Op.LT, Op.LE: Op.GE, Op.LT: Op.GT}.get(self, self)
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    indicator: str
+    op: Op
+    threshold: Decimal
+    parameter: str | None = None  # the policy parameter the threshold was written as
+
+    def __str__(self) -> str:
+        shown = f"{self.parameter} ({self.threshold})" if self.parameter else str(self.threshold)
+        return f"{self.indicator} {self.op} {shown}"
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    indicator: str
+
+    def __str__(self) -> str:
+        return f"observed({self.indicator})"
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Condition
+
+    def __str__(self) -> str:
+        return f"not ({self.operand})"
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    operands: tuple[Condition, ...]
+
+    def __str__(self) -> str:
+        return " and ".join(f"({c})" for c in self.operands)
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    operands: tuple[Condition, ...]
+
+    def __str__(self) -> str:
+        return " or ".join(f"({c})" for c in self.operands)
+
+
+@dataclass(frozen=True, slots=True)
+class Constant:
+    value: bool
+
+    def __str__(self) -> str:
+        return "true" if self.value else "false"
+
+
+Condition = Compare | Observed | Not | AllOf | AnyOf | Constant
+
+
+class ConditionSyntaxError(InvalidInput):
+    """A `when` expression does not parse; `column` is 1-based within the expression."""
+
+    def __init__(self, column: int, message: str) -> None:
+        self.column = column
+        super().__init__("when", f"column {column}: {message}")
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<op>>=|<=|==|!=|>|<)|(?P<paren>[()])"
+    r"|(?P<number>-?\d[\d_]*(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str  # op, paren, number, name, end
+    text: str
+    column: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens, position = [], 0
+    while position < len(text):
+        if text[position:].strip() == "":
+            break
+        match = _TOKEN.match(text, position)
+        if match is None or match.lastgroup is None:
+            column = position + len(text[position:]) - len(text[position:].lstrip()) + 1
+            raise ConditionSyntaxError(column, f"unexpected {text[column - 1]!r}")
+        kind = match.lastgroup
+        tokens.append(_Token(kind, match.group(kind), match.start(kind) + 1))
+        position = match.end()
+    tokens.append(_Token("end", "", len(text) + 1))
+    return tokens
+
+
+class _Parser:
+    """Recursive descent over the tokens of one `when` expression."""
+
+    def __init__(self, text: str, parameters: Mapping[str, Decimal]) -> None:
+        self.tokens = _tokens(text)
+        self.position = 0
+        self.parameters = parameters
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.position]
+
+    def take(self) -> _Token:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def is_word(self, word: str) -> bool:
+        return self.current.kind == "name" and self.current.text == word
+
+    def expect(self, text: str) -> None:
+        if self.current.text != text:
+            found = self.current.text or "the end"
+            raise ConditionSyntaxError(self.current.column, f"expected {text!r}, found {found!r}")
+        self.take()
+
+    def parse(self) -> Condition:
+        if self.current.kind == "end":
+            raise ConditionSyntaxError(1, "the condition is empty")
+        condition = self.disjunction()
+        if self.current.kind != "end":
+            raise ConditionSyntaxError(
+                self.current.column, f"unexpected {self.current.text!r} after a complete condition"
+            )
+        return condition
+
+    def disjunction(self) -> Condition:
+        operands = [self.conjunction()]
+        while self.is_word("or"):
+            self.take()
+            operands.append(self.conjunction())
+        return operands[0] if len(operands) == 1 else AnyOf(tuple(operands))
+
+    def conjunction(self) -> Condition:
+        operands = [self.unary()]
+        while self.is_word("and"):
+            self.take()
+            operands.append(self.unary())
+        return operands[0] if len(operands) == 1 else AllOf(tuple(operands))
+
+    def unary(self) -> Condition:
+        if self.is_word("not"):
+            self.take()
+            return Not(self.unary())
+        return self.primary()
+
+    def primary(self) -> Condition:
+        token = self.current
+        if token.text == "(":
+            self.take()
+            inner = self.disjunction()
+            self.expect(")")
+            return inner
+        if self.is_word("true") or self.is_word("false"):
+            self.take()
+            return Constant(token.text == "true")
+        if self.is_word("observed"):
+            self.take()
+            self.expect("(")
+            name = self.take()
+            if name.kind != "name" or name.text in RESERVED_NAMES:
+                raise ConditionSyntaxError(name.column, "observed(...) takes an indicator name")
+            self.expect(")")
+            return Observed(name.text)
+        return self.comparison()
+
+    def operand(self) -> _Token:
+        token = self.take()
+        if token.kind not in ("number", "name") or token.text in RESERVED_NAMES:
+            found = token.text or "the end"
+            raise ConditionSyntaxError(
+                token.column, f"expected an indicator, a number or a parameter, found {found!r}"
+            )
+        return token
+
+    def comparison(self) -> Condition:
+        left = self.operand()
+        if self.current.kind != "op":
+            found = self.current.text or "the end"
+            raise ConditionSyntaxError(
+                self.current.column,
+                f"expected a comparison (>=, >, <=, <, ==, !=) after {left.text!r}, found {found!r}",
+            )
+        op = Op(self.take().text)
+        right = self.operand()
+        if self._is_indicator(left) and not self._is_indicator(right):
+            return self._compare(left.text, op, right)
+        if self._is_indicator(right) and not self._is_indicator(left):
+            return self._compare(right.text, op.flipped, left)
+        if self._is_indicator(left):
+            raise ConditionSyntaxError(
+                right.column,
+                f"compare an indicator with a number or a parameter; {right.text!r} is not a "
+                "parameter of this policy",
+            )
+        raise ConditionSyntaxError(left.column, "a comparison needs an indicator on one side")
+
+    def _is_indicator(self, token: _Token) -> bool:
+        return token.kind == "name" and token.text not in self.parameters
+
+    def _compare(self, indicator: str, op: Op, constant: _Token) -> Compare:
+        if constant.kind == "number":
+            return Compare(indicator, op, Decimal(constant.text.replace("_", "")))
+        return Compare(indicator, op, self.parameters[constant.text], parameter=constant.text)
+
+
+def parse_condition(text: str, *, parameters: Mapping[str, Decimal] | None = None) -> Condition:
+    """Parse a `when` expression; names found in `parameters` are constants, others indicators."""
+    return _Parser(text, parameters or {}).parse()
+
+
+def indicators_in(condition: Condition) -> frozenset[str]:
+    """Every indicator the condition reads."""
+    if isinstance(condition, Compare | Observed):
+        return frozenset({condition.indicator})
+    if isinstance(condition, Not):
+        return indicators_in(condition.operand)
+    if isinstance(condition, AllOf | AnyOf):
+        return frozenset().union(*(indicators_in(c) for c in condition.operands))
+    return frozenset()
+
+
+def truth(condition: Condition, values: Mapping[str, Decimal | None]) -> bool | None:
+    """The condition's three-valued truth for indicator values (None: never observed)."""
+    if isinstance(condition, Constant):
+        return condition.value
+    if isinstance(condition, Observed):
+        return values.get(condition.indicator) is not None
+    if isinstance(condition, Compare):
+        value = values.get(condition.indicator)
+        return None if value is None else condition.op.holds(value, condition.threshold)
+    if isinstance(condition, Not):
+        inner = truth(condition.operand, values)
+        return None if inner is None else not inner
+    results = [truth(c, values) for c in condition.operands]
+    if isinstance(condition, AllOf):
+        return False if False in results else (None if None in results else True)
+    return True if True in results else (None if None in results else False)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A condition's truth on a date, the observations that decided it, and what was missing."""
+
+    value: bool | None
+    evidence: tuple[Observation, ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+def _merge(verdicts: Iterable[Verdict], value: bool | None) -> Verdict:
+    evidence: dict[ObservationId, Observation] = {}
+    missing: dict[str, None] = {}
+    for verdict in verdicts:
+        evidence.update((o.id, o) for o in verdict.evidence)
+        missing.update(dict.fromkeys(verdict.missing))
+    return Verdict(value, tuple(evidence.values()), tuple(missing))
+
+
+def evaluate(condition: Condition, observations: Mapping[str, Observation]) -> Verdict:
+    """The condition's truth for the observations in force, with the ones that decided it.
+
+    `and` that fails is explained by its first false operand alone, `or` that holds by its
+    first true operand alone; otherwise every operand's evidence counts.
+    """
+    if isinstance(condition, Constant):
+        return Verdict(condition.value)
+    if isinstance(condition, Compare | Observed):
+        seen = observations.get(condition.indicator)
+        if seen is None:
+            return Verdict(
+                False if isinstance(condition, Observed) else None, (), (condition.indicator,)
+            )
+        holds = (
+            True
+            if isinstance(condition, Observed)
+            else condition.op.holds(seen.value, condition.threshold)
+        )
+        return Verdict(holds, (seen,))
+    if isinstance(condition, Not):
+        inner = evaluate(condition.operand, observations)
+        return Verdict(
+            None if inner.value is None else not inner.value, inner.evidence, inner.missing
+        )
+    parts = [evaluate(c, observations) for c in condition.operands]
+    decisive = not isinstance(condition, AllOf)  # and: a false operand decides; or: a true one
+    for part in parts:
+        if part.value is decisive:
+            return part
+    if any(part.value is None for part in parts):
+        return _merge(parts, None)
+    return _merge(parts, not decisive)

@@ -1,0 +1,138 @@
+"""What routes depend on: the wired application, the authenticated actor, paging, writes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Header, Path, Query, Request
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from purldesk.bootstrap import Application
+from purldesk.domain.access import Actor, NotAuthenticated, Permission, authorize
+from purldesk.services import idempotency, users
+from purldesk.services.idempotency import Outcome, WriteRequest
+from purldesk.services.ports import UnitOfWork
+
+log = logging.getLogger("purldesk.auth")
+T = TypeVar("T")
+R = TypeVar("R")
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from `purldesk users add`.")
+
+
+def wired(request: Request) -> Application:
+    application: Application = request.app.state.purldesk
+    return application
+
+
+Wired = Annotated[Application, Depends(wired)]
+
+
+def current_actor(
+    request: Request,
+    application: Wired,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    """The user the bearer token stands for; every failure is counted and logged."""
+    client = request.client.host if request.client else "unknown"
+    auth = application.settings.auth
+    try:
+        return users.authenticate(
+            application.uow(), token=None if credentials is None else credentials.credentials,
+            client=client, at=application.clock.now(),
+            pepper=auth.token_pepper.get_secret_value().encode(),
+            limit=users.FailureLimit(auth.max_failures, auth.failure_window_s),
+        )  # fmt: skip
+    except NotAuthenticated as error:
+        log.warning(
+            "authentication failed: client=%s request=%s path=%s reason=%s",
+            client, request.state.request_id, request.url.path, error.reason,
+        )  # fmt: skip
+        raise
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def allowed(permission: Permission) -> Callable[[Actor], Actor]:
+    """A dependency admitting only roles with `permission`: checked before the body is read."""
+
+    def check(actor: CurrentActor) -> Actor:
+        authorize(actor, permission)
+        return actor
+
+    return check
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    limit: int
+    offset: int
+
+
+def paging(
+    limit: Annotated[int, Query(ge=1, le=500, description="Items per page.")] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9, description="Items to skip.")] = 0,
+) -> Paging:
+    return Paging(limit, offset)
+
+
+PagingDep = Annotated[Paging, Depends(paging)]
+
+
+def page_of(items: Sequence[T], paging: Paging, convert: Callable[[T], R]) -> dict[str, Any]:
+    """One page of already filtered and redacted items, converted for the response."""
+    chosen = items[paging.offset : paging.offset + paging.limit]
+    return {
+        "items": [convert(item) for item in chosen],
+        "total": len(items),
+        "limit": paging.limit,
+        "offset": paging.offset,
+    }
+
+
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[!-~]+$",
+        description="Unique per intended write; a repeat with the same body replays the first "
+        "response and changes nothing, with another body it is refused (422).",
+    ),
+]  # fmt: skip
+
+
+def run_write(
+    request: Request,
+    application: Application,
+    actor: Actor,
+    *,
+    key: str | None,
+    body: Any,
+    effect: Callable[[UnitOfWork], Outcome],
+) -> Response:
+    """Run `effect` once per key, atomically with its audit entry and the key itself."""
+    write = WriteRequest(
+        actor=actor, request_id=request.state.request_id, method=request.method,
+        path=request.url.path, body=body, key=key,
+    )  # fmt: skip
+    stored, replayed = idempotency.perform_once(
+        application.uow(), write, effect, at=application.clock.now()
+    )
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return Response(
+        stored.body, status_code=stored.status_code, media_type="application/json",
+        headers=headers,
+    )  # fmt: skip
+
+
+def today_or(application: Application, day: date | None) -> date:
+    return day if day is not None else application.clock.now().date()
+
+
+# Ids are int32 columns; a bound here turns a huge id into 422, not a database error.
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]

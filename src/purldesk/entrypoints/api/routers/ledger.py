@@ -1,0 +1,128 @@
+"""The ledger (balances, entries, verification) and the audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from purldesk.domain import ledger as ledger_rules
+from purldesk.domain.access import Actor, Permission, own_contribution_refs
+from purldesk.domain.ledger import LedgerEntry, TransactionKind
+from purldesk.entrypoints.api.deps import PagingDep, Wired, allowed, page_of
+from purldesk.entrypoints.api.errors import ERROR_RESPONSES
+from purldesk.entrypoints.api.schemas import (
+    AuditEntryRead,
+    AuditFindingRead,
+    AuditVerifyRead,
+    BalanceRead,
+    FindingRead,
+    LedgerEntryRead,
+    Page,
+    VerifyRead,
+)
+from purldesk.services import audit, contributions
+from purldesk.services import ledger as ledger_service
+from purldesk.services.ports import UnitOfWork
+
+router = APIRouter(responses=ERROR_RESPONSES)
+
+LedgerReader = Annotated[Actor, Depends(allowed(Permission.READ_LEDGER))]
+
+
+def _scope(uow: UnitOfWork, actor: Actor) -> frozenset[str] | None:
+    """The contribution refs whose accounts the actor may read; None means all of them."""
+    if actor.sees_all_amounts:
+        return None
+    return own_contribution_refs(actor, contributions.list_all(uow))
+
+
+@router.get("/ledger/balances", response_model=Page[BalanceRead], tags=["ledger"])
+def balances(
+    actor: LedgerReader,
+    application: Wired,
+    paging: PagingDep,
+    account: str | None = None,
+) -> dict[str, Any]:
+    """Balances by account; a contributor sees its own contributions' accounts only."""
+    scope = _scope(application.uow(), actor)
+    rows = sorted(ledger_service.balances(application.uow()).items())
+    found = [
+        BalanceRead(account=acct, currency=cur, balance_minor=value)
+        for (acct, cur), value in rows
+        if (scope is None or ledger_rules.account_contribution(acct) in scope)
+        and account in (None, acct)
+    ]
+    return page_of(found, paging, lambda b: b)
+
+
+@router.get("/ledger/entries", response_model=Page[LedgerEntryRead], tags=["ledger"])
+def entries(
+    actor: LedgerReader,
+    application: Wired,
+    paging: PagingDep,
+    contribution_id: int | None = None,
+    package_id: int | None = None,
+    kind: TransactionKind | None = None,
+) -> dict[str, Any]:
+    """Entries in sequence; a contributor sees its own, without the hashes that chain over
+    everyone's amounts."""
+    scope = _scope(application.uow(), actor)
+
+    def visible(e: LedgerEntry) -> bool:
+        tx = e.transaction
+        owned = scope is None or (
+            tx.contribution_id is not None and f"C-{tx.contribution_id:05d}" in scope
+        )
+        return (
+            owned
+            and contribution_id in (None, tx.contribution_id)
+            and package_id in (None, tx.package_id)
+            and kind in (None, tx.kind)
+        )
+
+    with application.uow() as uow:
+        everything = uow.ledger.entries()
+    found = [e for e in everything if visible(e)]
+    return page_of(found, paging, lambda e: LedgerEntryRead.of(e, with_hashes=scope is None))
+
+
+@router.get("/ledger/verify", response_model=VerifyRead, tags=["ledger"])
+def verify(
+    _actor: Annotated[Actor, Depends(allowed(Permission.VERIFY_LEDGER))], application: Wired
+) -> VerifyRead:
+    """Prove the ledger: balanced, chained, in sequence, every contribution accounted for."""
+    count, findings = ledger_service.verify(application.uow())
+    return VerifyRead(
+        entries=count, ok=not findings, findings=[FindingRead.of(f) for f in findings]
+    )
+
+
+@router.get("/audit", response_model=Page[AuditEntryRead], tags=["audit"])
+def audit_log(
+    actor: Annotated[Actor, Depends(allowed(Permission.READ_AUDIT))],
+    application: Wired,
+    paging: PagingDep,
+) -> dict[str, Any]:
+    """Every write: who, for which organization, when, in which request, and what changed."""
+    page, total = audit.list_entries(
+        application.uow(), actor=actor, offset=paging.offset, limit=paging.limit
+    )
+    return {
+        "items": [AuditEntryRead.of(e) for e in page],
+        "total": total,
+        "limit": paging.limit,
+        "offset": paging.offset,
+    }
+
+
+@router.get("/audit/verify", response_model=AuditVerifyRead, tags=["audit"])
+def audit_verify(
+    actor: Annotated[Actor, Depends(allowed(Permission.READ_AUDIT))], application: Wired
+) -> AuditVerifyRead:
+    count, findings = audit.verify(application.uow(), actor=actor)
+    return AuditVerifyRead(
+        entries=count,
+        ok=not findings,
+        findings=[AuditFindingRead(seq=f.seq, rule=f.rule, message=f.message) for f in findings],
+    )

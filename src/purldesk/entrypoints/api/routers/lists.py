@@ -1,0 +1,225 @@
+"""Cycles of the requirements list, their lines and every rank a line has held."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+
+from purldesk.domain.access import Actor, Permission
+from purldesk.domain.catalog import AidClass
+from purldesk.domain.errors import NotFound
+from purldesk.domain.requirements import Cycle, CycleId, CycleStatus, LineStatus
+from purldesk.entrypoints.api.deps import (
+    Id,
+    IdempotencyKey,
+    PagingDep,
+    Wired,
+    allowed,
+    page_of,
+    run_write,
+)
+from purldesk.entrypoints.api.errors import ERROR_RESPONSES
+from purldesk.entrypoints.api.schemas import (
+    CycleCreate,
+    CycleRead,
+    LineMove,
+    LineRead,
+    LinesImport,
+    Page,
+    RankChangeRead,
+)
+from purldesk.services import requirements
+from purldesk.services.idempotency import Outcome
+from purldesk.services.ports import UnitOfWork
+from purldesk.services.requirements import LineRow
+
+router = APIRouter(responses=ERROR_RESPONSES, tags=["requirements"])
+
+RefPath = Annotated[str, Path(min_length=1, max_length=40)]
+Reader = Annotated[Actor, Depends(allowed(Permission.READ_LIST))]
+
+
+def _cycle(uow: UnitOfWork, cycle_id: int) -> Cycle:
+    for cycle in requirements.list_cycles(uow):
+        if cycle.id == cycle_id:
+            return cycle
+    raise NotFound("cycle", cycle_id)
+
+
+@router.get("/cycles", response_model=Page[CycleRead])
+def list_cycles(
+    _actor: Reader, application: Wired, paging: PagingDep, status: CycleStatus | None = None
+) -> dict[str, Any]:
+    found = [c for c in requirements.list_cycles(application.uow()) if status in (None, c.status)]
+    return page_of(found, paging, CycleRead.of)
+
+
+@router.get("/cycles/{cycle_id}", response_model=CycleRead)
+def get_cycle(cycle_id: Id, _actor: Reader, application: Wired) -> CycleRead:
+    return CycleRead.of(_cycle(application.uow(), cycle_id))
+
+
+@router.get("/cycles/{cycle_id}/lines", response_model=Page[LineRead])
+def list_lines(
+    cycle_id: Id,
+    _actor: Reader,
+    application: Wired,
+    paging: PagingDep,
+    status: LineStatus | None = None,
+    aid_class: AidClass | None = None,
+    area: str | None = None,
+) -> dict[str, Any]:
+    """The cycle's lines in priority order."""
+    cycle = _cycle(application.uow(), cycle_id)
+    found = [
+        line
+        for line in requirements.list_lines(application.uow(), cycle_id=cycle.id)
+        if status in (None, line.status)
+        and aid_class in (None, line.aid_class)
+        and area in (None, line.area)
+    ]
+    return page_of(found, paging, LineRead.of)
+
+
+@router.get("/cycles/{cycle_id}/lines/{ref}", response_model=LineRead)
+def get_line(cycle_id: Id, ref: RefPath, _actor: Reader, application: Wired) -> LineRead:
+    line = requirements.find_line(application.uow(), cycle_id=CycleId(cycle_id), ref=ref)
+    return LineRead.of(line)
+
+
+@router.get("/cycles/{cycle_id}/lines/{ref}/history", response_model=list[RankChangeRead])
+def line_history(
+    cycle_id: Id, ref: RefPath, _actor: Reader, application: Wired
+) -> list[RankChangeRead]:
+    """Every rank the line has held, oldest first."""
+    line = requirements.find_line(application.uow(), cycle_id=CycleId(cycle_id), ref=ref)
+    return [
+        RankChangeRead.of(c) for c in requirements.rank_history(application.uow(), line_id=line.id)
+    ]
+
+
+@router.post("/cycles", response_model=CycleRead, status_code=201)
+def open_cycle(
+    body: CycleCreate,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.OPEN_CYCLE))],
+    application: Wired,
+) -> Response:
+    def effect(uow: UnitOfWork) -> Outcome:
+        cycle = requirements.open_cycle(uow, name=body.name, opens_on=body.opens_on)
+        read = CycleRead.of(cycle).model_dump(mode="json")
+        return Outcome(201, read, "cycles.open", f"cycle:{cycle.id}")
+
+    return run_write(
+        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
+    )
+
+
+def _move(
+    request: Request,
+    application: Wired,
+    actor: Actor,
+    key: str,
+    cycle_id: int,
+    status: CycleStatus,
+    action: str,
+) -> Response:
+    def effect(uow: UnitOfWork) -> Outcome:
+        _cycle(uow, cycle_id)
+        moved = requirements.move_cycle(uow, cycle_id=CycleId(cycle_id), status=status)
+        return Outcome(
+            200, CycleRead.of(moved).model_dump(mode="json"), action, f"cycle:{cycle_id}"
+        )
+
+    return run_write(request, application, actor, key=key, body=None, effect=effect)
+
+
+@router.post("/cycles/{cycle_id}/submit", response_model=CycleRead)
+def submit_cycle(
+    cycle_id: Id,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.SUBMIT_CYCLE))],
+    application: Wired,
+) -> Response:
+    """The recipient submits its list for endorsement."""
+    return _move(request, application, actor, key, cycle_id, CycleStatus.SUBMITTED, "cycles.submit")
+
+
+@router.post("/cycles/{cycle_id}/endorse", response_model=CycleRead)
+def endorse_cycle(
+    cycle_id: Id,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.ENDORSE_CYCLE))],
+    application: Wired,
+) -> Response:
+    return _move(request, application, actor, key, cycle_id, CycleStatus.ENDORSED, "cycles.endorse")
+
+
+@router.post("/cycles/{cycle_id}/close", response_model=CycleRead)
+def close_cycle(
+    cycle_id: Id,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.CLOSE_CYCLE))],
+    application: Wired,
+) -> Response:
+    return _move(request, application, actor, key, cycle_id, CycleStatus.CLOSED, "cycles.close")
+
+
+@router.post("/cycles/{cycle_id}/lines", response_model=list[LineRead], status_code=201)
+def import_lines(
+    cycle_id: Id,
+    body: LinesImport,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.EDIT_LIST))],
+    application: Wired,
+) -> Response:
+    """Add lines to a draft cycle: all of them, or none with every finding listed."""
+    rows = [
+        LineRow(line=i, ref=ln.ref, rank=ln.rank, item_code=ln.item_code, quantity=ln.quantity,
+                needed_by=ln.needed_by, justification=ln.justification)
+        for i, ln in enumerate(body.lines, start=1)
+    ]  # fmt: skip
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        _cycle(uow, cycle_id)
+        added = requirements.import_lines(
+            uow, cycle_id=CycleId(cycle_id), rows=rows, at=application.clock.now(), by=actor.name
+        )
+        result = [LineRead.of(line).model_dump(mode="json") for line in added]
+        return Outcome(201, result, "lines.import", f"cycle:{cycle_id}")
+
+    return run_write(
+        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
+    )
+
+
+@router.post("/cycles/{cycle_id}/lines/{ref}/move", response_model=list[LineRead])
+def move_line(
+    cycle_id: Id,
+    ref: RefPath,
+    body: LineMove,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.EDIT_LIST))],
+    application: Wired,
+) -> Response:
+    """Reprioritize a line; returns every line whose rank changed (each keeps its history)."""
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        line = requirements.find_line(uow, cycle_id=CycleId(cycle_id), ref=ref)
+        changed = requirements.move_line(
+            uow, line_id=line.id, new_rank=body.rank, at=application.clock.now(), by=actor.name
+        )
+        result = [LineRead.of(moved).model_dump(mode="json") for moved in changed]
+        return Outcome(200, result, "lines.move", f"line:{line.ref}")
+
+    return run_write(
+        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
+    )

@@ -1,0 +1,128 @@
+"""Who I am, the participants and the supplier's catalog."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+
+from purldesk.domain.access import ROLE_PERMISSIONS, Actor, Permission
+from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
+from purldesk.domain.errors import NotFound
+from purldesk.domain.money import USD, Money
+from purldesk.domain.participants import ParticipantKind, ParticipantStatus
+from purldesk.entrypoints.api.deps import (
+    CurrentActor,
+    PagingDep,
+    Wired,
+    allowed,
+    page_of,
+    run_write,
+)
+from purldesk.entrypoints.api.errors import ERROR_RESPONSES
+from purldesk.entrypoints.api.schemas import (
+    CatalogImport,
+    CatalogImported,
+    CatalogItemRead,
+    MeRead,
+    Page,
+    ParticipantRead,
+)
+from purldesk.services import catalog, participants
+from purldesk.services.idempotency import Outcome
+from purldesk.services.ports import UnitOfWork
+
+router = APIRouter(responses=ERROR_RESPONSES)
+
+CodePath = Annotated[str, Path(min_length=1, max_length=40)]
+
+
+@router.get("/me", response_model=MeRead, tags=["access"])
+def me(actor: CurrentActor) -> MeRead:
+    """The authenticated user, its organization, role and permissions."""
+    return MeRead.of(actor, sorted(p.value for p in ROLE_PERMISSIONS[actor.role]))
+
+
+@router.get("/participants", response_model=Page[ParticipantRead], tags=["participants"])
+def list_participants(
+    _actor: Annotated[Actor, Depends(allowed(Permission.READ_PARTICIPANTS))],
+    application: Wired,
+    paging: PagingDep,
+    kind: ParticipantKind | None = None,
+    status: ParticipantStatus | None = None,
+) -> dict[str, Any]:
+    found = [
+        p
+        for p in participants.list_all(application.uow())
+        if (kind is None or p.kind == kind) and (status is None or p.status == status)
+    ]
+    return page_of(found, paging, ParticipantRead.of)
+
+
+@router.get("/participants/{code}", response_model=ParticipantRead, tags=["participants"])
+def get_participant(
+    code: CodePath,
+    _actor: Annotated[Actor, Depends(allowed(Permission.READ_PARTICIPANTS))],
+    application: Wired,
+) -> ParticipantRead:
+    for p in participants.list_all(application.uow()):
+        if p.code == code.upper():
+            return ParticipantRead.of(p)
+    raise NotFound("participant", code)
+
+
+@router.get("/catalog", response_model=Page[CatalogItemRead], tags=["catalog"])
+def list_catalog(
+    _actor: Annotated[Actor, Depends(allowed(Permission.READ_CATALOG))],
+    application: Wired,
+    paging: PagingDep,
+    area: Annotated[str | None, Query(max_length=40)] = None,
+    aid_class: AidClass | None = None,
+) -> dict[str, Any]:
+    found = [
+        item
+        for item in catalog.list_all(application.uow())
+        if (area is None or item.area == area)
+        and (aid_class is None or item.aid_class == aid_class)
+    ]
+    return page_of(found, paging, CatalogItemRead.of)
+
+
+@router.get("/catalog/{code}", response_model=CatalogItemRead, tags=["catalog"])
+def get_catalog_item(
+    code: CodePath,
+    _actor: Annotated[Actor, Depends(allowed(Permission.READ_CATALOG))],
+    application: Wired,
+) -> CatalogItemRead:
+    for item in catalog.list_all(application.uow()):
+        if item.code == code.upper():
+            return CatalogItemRead.of(item)
+    raise NotFound("catalog item", code)
+
+
+@router.put("/catalog", response_model=CatalogImported, tags=["catalog"])
+def put_catalog(
+    body: CatalogImport,
+    request: Request,
+    actor: Annotated[Actor, Depends(allowed(Permission.EDIT_CATALOG))],
+    application: Wired,
+) -> Response:
+    """Add or update items (prices, lot sizes, availability, lead times); safe to repeat."""
+    items = [
+        CatalogItem(
+            code=ItemCode(i.code), name=i.name, area=i.area, aid_class=i.aid_class,
+            unit_price=Money(i.unit_price_minor, USD), lot_size=i.lot_size,
+            available_per_cycle=i.available_per_cycle, lead_time_days=i.lead_time_days,
+        )
+        for i in body.items
+    ]  # fmt: skip
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        added, updated = catalog.import_items(uow, items=items)
+        result = CatalogImported(added=added, updated=updated).model_dump(mode="json")
+        return Outcome(200, result, "catalog.import", f"catalog:{len(items)} item(s)")
+
+    return run_write(
+        request, application, actor, key=None, body=body.model_dump(mode="json"), effect=effect
+    )

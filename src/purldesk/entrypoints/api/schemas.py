@@ -1,0 +1,450 @@
+"""Request and response shapes of the API; amounts are integer minor units beside a currency."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from purldesk.domain.access import Actor, AttributionView, ContributionView, Totals
+from purldesk.domain.catalog import AidClass, CatalogItem
+from purldesk.domain.contributions import ContributionStatus
+from purldesk.domain.ledger import Finding, LedgerEntry
+from purldesk.domain.money import Money
+from purldesk.domain.packages import Package, PackageStatus
+from purldesk.domain.participants import Participant, ParticipantKind, ParticipantStatus
+from purldesk.domain.requirements import (
+    Cycle,
+    CycleStatus,
+    LineStatus,
+    RankChange,
+    RequirementLine,
+)
+from purldesk.services.audit import AuditEntry
+
+T = TypeVar("T")
+
+MinorUnits = Annotated[
+    int, Field(description="Integer minor units (cents; KRW and JPY have none).")
+]
+# Bounded so that no generated input overflows a 64-bit column.
+PositiveMinor = Annotated[int, Field(ge=1, le=10**15)]
+Text = Annotated[str, Field(max_length=2000)]
+Code = Annotated[str, Field(min_length=1, max_length=40)]
+Day = Annotated[date, Field(ge=date(1999, 1, 4), le=date(2100, 12, 31))]
+
+
+def decimal_text(money: Money) -> str:
+    return f"{money.to_decimal():.{money.exponent}f}"
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Page(Schema, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class MeRead(Schema):
+    user_id: int
+    name: str
+    organization: str
+    role: str
+    permissions: list[str]
+
+    @classmethod
+    def of(cls, actor: Actor, permissions: list[str]) -> MeRead:
+        return cls(
+            user_id=actor.user_id, name=actor.name, organization=actor.organization,
+            role=actor.role.value, permissions=permissions,
+        )  # fmt: skip
+
+
+class ParticipantRead(Schema):
+    code: str
+    name: str
+    kind: ParticipantKind
+    status: ParticipantStatus
+    members: list[str]
+
+    @classmethod
+    def of(cls, p: Participant) -> ParticipantRead:
+        return cls(code=p.code, name=p.name, kind=p.kind, status=p.status, members=list(p.members))
+
+
+class CatalogItemWrite(Schema):
+    code: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    area: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+    aid_class: AidClass
+    unit_price_minor: PositiveMinor
+    lot_size: Annotated[int, Field(ge=1, le=10**9)]
+    available_per_cycle: Annotated[int, Field(ge=0, le=10**9)]
+    lead_time_days: Annotated[int, Field(ge=0, le=10**5)]
+
+
+class CatalogItemRead(CatalogItemWrite):
+    currency: str
+    unit_price: str
+
+    @classmethod
+    def of(cls, item: CatalogItem) -> CatalogItemRead:
+        return cls(
+            code=item.code, name=item.name, area=item.area, aid_class=item.aid_class,
+            unit_price_minor=item.unit_price.minor, currency=item.unit_price.currency,
+            unit_price=decimal_text(item.unit_price), lot_size=item.lot_size,
+            available_per_cycle=item.available_per_cycle, lead_time_days=item.lead_time_days,
+        )  # fmt: skip
+
+
+class CatalogImport(Schema):
+    items: Annotated[list[CatalogItemWrite], Field(min_length=1, max_length=1000)]
+
+
+class CatalogImported(Schema):
+    added: int
+    updated: int
+
+
+class CycleCreate(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    opens_on: Day
+
+
+class CycleRead(Schema):
+    id: int
+    name: str
+    opens_on: date
+    status: CycleStatus
+
+    @classmethod
+    def of(cls, c: Cycle) -> CycleRead:
+        return cls(id=c.id, name=c.name, opens_on=c.opens_on, status=c.status)
+
+
+class LineCreate(Schema):
+    ref: Annotated[str, Field(min_length=1, max_length=40)]
+    rank: Annotated[int, Field(ge=1, le=100_000)]
+    item_code: Code
+    quantity: Annotated[int, Field(ge=1, le=10**9)]
+    needed_by: Day
+    justification: Text = ""
+
+
+class LinesImport(Schema):
+    lines: Annotated[list[LineCreate], Field(min_length=1, max_length=1000)]
+
+
+class LineMove(Schema):
+    rank: Annotated[int, Field(ge=1, le=100_000)]
+
+
+class LineRead(Schema):
+    id: int
+    ref: str
+    cycle_id: int
+    rank: int
+    item_code: str
+    area: str
+    aid_class: AidClass
+    quantity: int
+    needed_by: date
+    justification: str
+    status: LineStatus
+
+    @classmethod
+    def of(cls, line: RequirementLine) -> LineRead:
+        return cls(
+            id=line.id, ref=line.ref, cycle_id=line.cycle_id, rank=line.rank,
+            item_code=line.item_code, area=line.area, aid_class=line.aid_class,
+            quantity=line.quantity, needed_by=line.needed_by,
+            justification=line.justification, status=line.status,
+        )  # fmt: skip
+
+
+class RankChangeRead(Schema):
+    rank: int
+    at: datetime
+    by: str
+
+    @classmethod
+    def of(cls, change: RankChange) -> RankChangeRead:
+        return cls(rank=change.rank, at=change.at, by=change.by)
+
+
+class PledgeCreate(Schema):
+    contributor: Code
+    amount: Annotated[
+        str,
+        Field(
+            pattern=r"^[0-9][0-9,]{0,20}(\.[0-9]{1,3})?$",
+            description="Major units as an exact decimal, such as 500000000 or 1,250.50.",
+        ),
+    ]
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    pledged_on: Day | None = None
+    confidential: bool = False
+    purpose: Text = ""
+    source: Text = ""
+
+
+class OnDate(Schema):
+    on: Day | None = Field(default=None, description="The day it happened; default today.")
+
+
+class EarmarkRead(Schema):
+    package_id: int | None
+    areas: list[str] | None
+    aid_classes: list[str] | None
+    expires_on: date | None
+
+
+class ContributionRead(Schema):
+    """A contribution; the amount and money fields are null where it is confidential to you."""
+
+    id: int
+    ref: str
+    contributor: str
+    status: ContributionStatus
+    pledged_on: date
+    received_on: date | None
+    confidential: bool
+    disclosed: bool
+    amount_minor: int | None
+    amount: str | None
+    currency: str | None
+    usd_minor: int | None
+    fx_rate: str | None
+    fx_rate_date: date | None
+    fx_source: str | None
+    purpose: str | None
+    source: str | None
+    earmark: EarmarkRead
+
+    @classmethod
+    def of(cls, v: ContributionView) -> ContributionRead:
+        conversion, earmark = v.conversion, v.earmark
+        return cls(
+            id=v.id, ref=v.ref, contributor=v.contributor, status=v.status,
+            pledged_on=v.pledged_on, received_on=v.received_on, confidential=v.confidential,
+            disclosed=v.disclosed,
+            amount_minor=None if v.amount is None else v.amount.minor,
+            amount=None if v.amount is None else decimal_text(v.amount),
+            currency=None if v.amount is None else v.amount.currency,
+            usd_minor=None if conversion is None else conversion.converted.minor,
+            fx_rate=None if conversion is None else str(conversion.rate),
+            fx_rate_date=None if conversion is None else conversion.rate_date,
+            fx_source=None if conversion is None else conversion.source,
+            purpose=v.purpose, source=v.source,
+            earmark=EarmarkRead(
+                package_id=earmark.package_id,
+                areas=None if earmark.areas is None else sorted(earmark.areas),
+                aid_classes=None
+                if earmark.aid_classes is None
+                else sorted(a.value for a in earmark.aid_classes),
+                expires_on=earmark.expires_on,
+            ),
+        )  # fmt: skip
+
+
+class RefundRead(Schema):
+    contribution: ContributionRead
+    refunded_minor: int
+    currency: str
+
+
+class AmountRead(Schema):
+    currency: str
+    amount_minor: int
+    amount: str
+
+
+class ContributionTotals(Schema):
+    """Sums of what you may see; confidential amounts are only counted, as undisclosed."""
+
+    contributions: int
+    undisclosed: int
+    pledged: list[AmountRead]
+    received_usd_minor: int
+
+    @classmethod
+    def of(cls, t: Totals) -> ContributionTotals:
+        return cls(
+            contributions=t.counted, undisclosed=t.undisclosed_count,
+            pledged=[
+                AmountRead(currency=m.currency, amount_minor=m.minor, amount=decimal_text(m))
+                for m in t.pledged.values()
+            ],
+            received_usd_minor=t.received_usd.minor,
+        )  # fmt: skip
+
+
+class PackageLineRead(Schema):
+    line_id: int
+    item_code: str
+    lots: int
+    lot_price_minor: int
+    cost_minor: int
+
+
+class AttributionRead(Schema):
+    """Money of one contribution on one line; a null contribution is the undisclosed bucket."""
+
+    contribution_id: int | None
+    line_id: int | None
+    amount_minor: int
+
+
+class PackageRead(Schema):
+    id: int
+    ref: str
+    cycle_id: int
+    name: str
+    status: PackageStatus
+    target_minor: int
+    currency: str
+    created_on: date
+    cost_minor: int
+    lines: list[PackageLineRead]
+    attributions: list[AttributionRead]
+
+    @classmethod
+    def of(cls, p: Package, attributions: list[AttributionView]) -> PackageRead:
+        return cls(
+            id=p.id, ref=p.ref, cycle_id=p.cycle_id, name=p.name, status=p.status,
+            target_minor=p.target.minor, currency=p.target.currency, created_on=p.created_on,
+            cost_minor=p.cost.minor,
+            lines=[
+                PackageLineRead(line_id=ln.line_id, item_code=ln.item_code, lots=ln.lots,
+                                lot_price_minor=ln.lot_price.minor, cost_minor=ln.cost.minor)
+                for ln in p.lines
+            ],
+            attributions=[
+                AttributionRead(contribution_id=a.contribution_id, line_id=a.line_id,
+                                amount_minor=a.amount.minor)
+                for a in attributions
+            ],
+        )  # fmt: skip
+
+
+class PackageLots(Schema):
+    line_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    lots: Annotated[int, Field(ge=1, le=10**6)]
+
+
+class PackageAttribution(Schema):
+    contribution_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    line_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    amount_minor: PositiveMinor
+
+
+class PackageCreate(Schema):
+    """A draft package: whole lots of lines, paid exactly by the money attributed to them."""
+
+    cycle_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    target_minor: PositiveMinor = 50_000_000_000
+    lines: Annotated[list[PackageLots], Field(min_length=1, max_length=500)]
+    attributions: Annotated[list[PackageAttribution], Field(min_length=1, max_length=5000)]
+    on: Day | None = None
+
+
+class BalanceRead(Schema):
+    account: str
+    currency: str
+    balance_minor: MinorUnits
+
+
+class PostingRead(Schema):
+    account: str
+    currency: str
+    amount_minor: int
+
+
+class LedgerEntryRead(Schema):
+    """An entry; the hashes are null where they would seal amounts you may not see."""
+
+    seq: int
+    recorded_at: datetime
+    kind: str
+    occurred_on: date
+    memo: str
+    contribution_id: int | None
+    package_id: int | None
+    reverses: int | None
+    prev_hash: str | None
+    hash: str | None
+    postings: list[PostingRead]
+
+    @classmethod
+    def of(cls, e: LedgerEntry, *, with_hashes: bool) -> LedgerEntryRead:
+        tx = e.transaction
+        return cls(
+            seq=e.seq, recorded_at=e.recorded_at, kind=tx.kind.value, occurred_on=tx.occurred_on,
+            memo=tx.memo, contribution_id=tx.contribution_id, package_id=tx.package_id,
+            reverses=tx.reverses, prev_hash=e.prev_hash if with_hashes else None,
+            hash=e.hash if with_hashes else None,
+            postings=[
+                PostingRead(account=p.account, currency=p.amount.currency,
+                            amount_minor=p.amount.minor)
+                for p in tx.postings
+            ],
+        )  # fmt: skip
+
+
+class FindingRead(Schema):
+    rule: str
+    seq: int | None
+    contribution: str | None
+    message: str
+
+    @classmethod
+    def of(cls, f: Finding) -> FindingRead:
+        return cls(rule=f.rule, seq=f.seq, contribution=f.contribution, message=f.message)
+
+
+class VerifyRead(Schema):
+    entries: int
+    ok: bool
+    findings: list[FindingRead]
+
+
+class AuditEntryRead(Schema):
+    seq: int
+    at: datetime
+    user_id: int | None
+    user_name: str
+    organization: str | None
+    role: str | None
+    request_id: str
+    action: str
+    target: str
+    changes: str
+    prev_hash: str
+    hash: str
+
+    @classmethod
+    def of(cls, e: AuditEntry) -> AuditEntryRead:
+        return cls(
+            seq=e.seq, at=e.at, user_id=e.user_id, user_name=e.user_name,
+            organization=e.organization, role=e.role, request_id=e.request_id,
+            action=e.action, target=e.target, changes=e.changes, prev_hash=e.prev_hash,
+            hash=e.hash,
+        )  # fmt: skip
+
+
+class AuditFindingRead(Schema):
+    seq: int
+    rule: str
+    message: str
+
+
+class AuditVerifyRead(Schema):
+    entries: int
+    ok: bool
+    findings: list[AuditFindingRead]

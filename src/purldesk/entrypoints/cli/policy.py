@@ -1,0 +1,190 @@
+"""`purldesk policy`: contributors' national rules, the phase in force, and why."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from purldesk.entrypoints.cli.common import (
+    DbOption,
+    JsonOption,
+    application,
+    console,
+    parse_date,
+    print_json,
+)
+from purldesk.entrypoints.cli.files import read_text
+
+if TYPE_CHECKING:
+    from purldesk.services.policies import LineExplanation, PolicyView
+
+app = typer.Typer(
+    help="Set a contributor's policy document, show the phase in force, explain eligibility.",
+    no_args_is_help=True,
+)
+
+OrgArgument = Annotated[str, typer.Argument(help="Contributor code, such as KOR.")]
+OnOption = Annotated[
+    str | None, typer.Option("--on", help="Evaluation date (YYYY-MM-DD); default today.")
+]
+
+
+@app.command("set")
+def set_(
+    org: OrgArgument,
+    file: Annotated[Path, typer.Argument(help="Policy document (TOML, see docs/CLI.md).")],
+    db: DbOption = None,
+) -> None:
+    """Check a policy document and store it as the contributor's next version."""
+    from purldesk.services import policies
+
+    with application(db) as wired:
+        version = policies.set_policy(
+            wired.uow(), contributor=org, document=read_text(file), filename=str(file),
+            at=wired.clock.now(),
+        )  # fmt: skip
+    policy = version.policy
+    until = f" to {policy.valid_until}" if policy.valid_until else ""
+    names = ", ".join([*(p.name for p in policy.phases), f"{policy.default.name} (default)"])
+    console.print(
+        f"{version.contributor} policy v{version.version}, valid from {policy.valid_from}{until}; "
+        f"phases: {names}"
+    )
+
+
+@app.command("show")
+def show(
+    org: OrgArgument, on: OnOption = None, json_output: JsonOption = False, db: DbOption = None
+) -> None:
+    """The policy version valid on a date, its phases, and the phase then in force."""
+    from purldesk.services import policies
+
+    with application(db) as wired:
+        day = parse_date(on, "on") if on else wired.clock.now().date()
+        view = policies.show(wired.uow(), contributor=org, on=day)
+    if json_output:
+        print_json(_view_json(view))
+        return
+    _print_view(view)
+
+
+@app.command("explain")
+def explain(
+    org: OrgArgument,
+    on: OnOption = None,
+    line: Annotated[
+        str | None, typer.Option("--line", help="One requirement line (its ref or id).")
+    ] = None,
+    cycle: Annotated[
+        str | None, typer.Option("--cycle", help="Cycle name (default: the latest cycle).")
+    ] = None,
+    json_output: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Why the phase is in force, and which lines the contributor's money may not pay for."""
+    from purldesk.services import policies, requirements
+
+    with application(db) as wired:
+        day = parse_date(on, "on") if on else wired.clock.now().date()
+        # Without a cycle to look at (none opened yet), the phase and its reasons remain.
+        wants_lines = line is not None or cycle is not None
+        target = (
+            requirements.resolve_cycle(wired.uow(), name=cycle)
+            if wants_lines or requirements.list_cycles(wired.uow())
+            else None
+        )
+        explained = policies.explain(
+            wired.uow(), contributor=org, on=day, line_ref=line,
+            cycle_id=None if target is None else target.id,
+        )  # fmt: skip
+    if json_output:
+        document = _view_json(explained.view)
+        document["cycle"] = None if target is None else target.name
+        document["lines"] = [_line_json(item) for item in explained.lines]
+        print_json(document)
+        return
+    _print_view(explained.view)
+    if target is None:
+        return
+    if line is not None:
+        for item in explained.lines:
+            _print_line(item)
+        return
+    counts = Counter((item.line.aid_class.value, item.policy.allowed) for item in explained.lines)
+    table = Table("aid class", "eligible lines", "not eligible", title=f"cycle {target.name}")
+    for aid_class in sorted({key[0] for key in counts}):
+        table.add_row(aid_class, str(counts[(aid_class, True)]), str(counts[(aid_class, False)]))
+    console.print(table)
+    console.print("Use --line REF for the reasons on one line, or --json for every line.")
+
+
+def _view_json(view: PolicyView) -> dict[str, Any]:
+    from purldesk.adapters.exports import policies as views
+
+    return {
+        "contributor": view.contributor,
+        "on": view.on.isoformat(),
+        "versions": view.versions,
+        "policy": None if view.version is None else views.policy_version(view.version),
+        "in_force": None if view.decision is None else views.decision(view.decision),
+    }
+
+
+def _line_json(item: LineExplanation) -> dict[str, Any]:
+    from purldesk.adapters.exports import policies as views
+
+    line = item.line
+    return {
+        "id": line.id, "ref": line.ref, "rank": line.rank, "aid_class": line.aid_class.value,
+        "area": line.area, **views.eligibility(item.policy),
+        "contributions": [
+            {"ref": c.ref, **views.eligibility(e)} for c, e in item.contributions
+        ],
+    }  # fmt: skip
+
+
+def _print_view(view: PolicyView) -> None:
+    if view.version is None:
+        console.print(
+            f"{view.contributor} has no policy valid on {view.on} "
+            f"({view.versions} version(s) set): its money is limited only by its earmarks"
+        )
+        return
+    version, policy = view.version, view.version.policy
+    until = policy.valid_until or "open-ended"
+    console.print(
+        f"{version.contributor} policy v{version.version} ({version.filename}), valid "
+        f"{policy.valid_from} to {until}" + (f": {policy.title}" if policy.title else "")
+    )
+    table = Table("phase", "when", "aid classes", "areas", "cap per package", "cap per cycle")
+    in_force = view.decision.phase.name if view.decision else None
+    for phase in policy.all_phases:
+        marker = " (in force)" if phase.name == in_force else ""
+        table.add_row(
+            phase.name + marker, phase.when_text or "(default)",
+            ", ".join(sorted(phase.aid_classes)) or "nothing",
+            "all" if phase.areas is None else ", ".join(sorted(phase.areas)),
+            phase.cap_per_package.format() if phase.cap_per_package else "",
+            phase.cap_per_cycle.format() if phase.cap_per_cycle else "",
+        )  # fmt: skip
+    console.print(table)
+    if view.decision is not None:
+        console.print(view.decision.explain())
+
+
+def _print_line(item: LineExplanation) -> None:
+    line = item.line
+    verdict = "eligible" if item.policy.allowed else "NOT eligible"
+    console.print(f"{line.ref} (rank {line.rank}, {line.aid_class}, {line.area}): {verdict}")
+    for reason in item.policy.reasons:
+        console.print(f"  {reason.rule}: {reason.message}")
+    for contribution, eligible in item.contributions:
+        state = "may pay" if eligible.allowed else "may not pay"
+        console.print(f"  {contribution.ref} {state}")
+        for reason in eligible.reasons:
+            if reason.rule.startswith("earmark"):
+                console.print(f"    {reason.rule}: {reason.message}")

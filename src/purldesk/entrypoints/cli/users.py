@@ -1,0 +1,82 @@
+"""`purldesk users`: API users of one organization and one role, and their tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from purldesk.entrypoints.cli.common import DbOption, JsonOption, application, console, print_json
+
+app = typer.Typer(help="Add, revoke and list API users.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    org: Annotated[str, typer.Option("--org", help="The user's organization (participant code).")],
+    role: Annotated[
+        str,
+        typer.Option("--role", help="recipient, coordinator, contributor, supplier or auditor."),
+    ],
+    name: Annotated[str, typer.Option("--name", help="A unique name, such as an e-mail address.")],
+    days: Annotated[
+        int | None,
+        typer.Option("--days", min=1, help="Token lifetime in days (default from settings: 90)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Create a user and print its API token, once: only a salted, peppered hash is kept."""
+    from datetime import timedelta
+
+    from purldesk.domain.access import parse_role
+    from purldesk.services import users
+
+    with application(db) as wired:
+        auth = wired.settings.auth
+        user, token = users.add(
+            wired.uow(), name=name, organization=org, role=parse_role(role),
+            at=wired.clock.now(), lifetime=timedelta(days=days or auth.token_lifetime_days),
+            pepper=auth.token_pepper.get_secret_value().encode(),
+        )  # fmt: skip
+    console.print(f"added user {user.name}: {user.role} of {user.organization}")
+    console.print("API token (shown once; send it as 'Authorization: Bearer TOKEN'):")
+    typer.echo(token)
+
+
+@app.command("revoke")
+def revoke(
+    name: Annotated[str, typer.Argument(help="The user's name.")],
+    db: DbOption = None,
+) -> None:
+    """Revoke a user and all its tokens, effective on the next request of any server."""
+    from purldesk.services import users
+
+    with application(db) as wired:
+        user = users.revoke(wired.uow(), name=name, at=wired.clock.now())
+    console.print(f"revoked user {user.name}")
+
+
+@app.command("list")
+def list_(json_output: JsonOption = False, db: DbOption = None) -> None:
+    """List users by id (never their tokens)."""
+    from purldesk.services import users
+
+    with application(db) as wired:
+        found = users.list_all(wired.uow())
+    documents = [
+        {
+            "id": u.id, "name": u.name, "organization": u.organization, "role": u.role.value,
+            "created_at": u.created_at.isoformat(),
+            "revoked_at": None if u.revoked_at is None else u.revoked_at.isoformat(),
+        }
+        for u in found
+    ]  # fmt: skip
+    if json_output:
+        print_json(documents)
+        return
+    table = Table("id", "name", "organization", "role", "revoked")
+    for d in documents:
+        table.add_row(str(d["id"]), str(d["name"]), str(d["organization"]), str(d["role"]),
+                      str(d["revoked_at"] or ""))  # fmt: skip
+    console.print(table)

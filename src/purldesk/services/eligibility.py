@@ -1,0 +1,109 @@
+"""What a contribution may pay for on a date: its contributor's phase in force ∩ its earmark.
+
+These functions run inside the caller's transaction (they never open or commit the unit of
+work), so the allocation service can call them for each fund while it builds its problem.
+`Assumptions` let a what-if add observations or force phases without storing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from purldesk.domain.catalog import AidClass
+from purldesk.domain.contributions import UNRESTRICTED, Contribution, Earmark
+from purldesk.domain.indicators import Observation
+from purldesk.domain.participants import ParticipantCode
+from purldesk.domain.policies import (
+    Eligibility,
+    PhaseDecision,
+    decide,
+    line_eligibility,
+    restrictions,
+    version_on,
+)
+from purldesk.domain.requirements import RequirementLine
+from purldesk.services.ports import UnitOfWork
+
+Restrictions = tuple[frozenset[AidClass] | None, frozenset[str] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Assumptions:
+    """Hypotheses of a what-if: extra observations, and phases set by hand per contributor."""
+
+    observations: tuple[Observation, ...] = ()
+    phases: tuple[tuple[ParticipantCode, str], ...] = ()
+    known_at: datetime | None = None  # count only what was recorded by then (None: everything)
+
+    def forced_phase(self, contributor: str) -> str | None:
+        return next((name for code, name in self.phases if code == contributor), None)
+
+
+AS_RECORDED = Assumptions()
+
+
+def phase_decision(
+    uow: UnitOfWork, *, contributor: str, on: date, assumptions: Assumptions = AS_RECORDED
+) -> PhaseDecision | None:
+    """The contributor's phase in force on `on`, or None if no policy of its is valid then."""
+    version = version_on(
+        uow.policies.list(contributor=ParticipantCode(contributor)),
+        on,
+        known_at=assumptions.known_at,
+    )
+    if version is None:
+        return None
+    observations = [*uow.indicators.list(), *assumptions.observations]
+    return decide(
+        version, observations, on=on, known_at=assumptions.known_at,
+        forced_phase=assumptions.forced_phase(contributor),
+    )  # fmt: skip
+
+
+def fund_restrictions(
+    uow: UnitOfWork,
+    *,
+    contribution: Contribution,
+    on: date,
+    assumptions: Assumptions = AS_RECORDED,
+) -> tuple[frozenset[AidClass] | None, frozenset[str] | None]:
+    """(aid classes, areas) the contribution may pay for on `on`; None means any.
+
+    The contributor's policy phase in force on that date, intersected with the contribution's
+    earmark. An expired earmark leaves nothing to spend, as in the allocation service.
+    """
+    if contribution.earmark.is_expired(on):
+        return frozenset(), frozenset()
+    decision = phase_decision(
+        uow, contributor=contribution.contributor, on=on, assumptions=assumptions
+    )
+    return restrictions(decision, contribution.earmark)
+
+
+def restrictions_for(
+    assumptions: Assumptions = AS_RECORDED,
+) -> Callable[[UnitOfWork, Contribution, date], Restrictions]:
+    """`fund_restrictions` in the shape `allocations.build_inputs(restrictions=...)` takes."""
+
+    def restricted(uow: UnitOfWork, contribution: Contribution, on: date) -> Restrictions:
+        return fund_restrictions(uow, contribution=contribution, on=on, assumptions=assumptions)
+
+    return restricted
+
+
+def eligibility(
+    uow: UnitOfWork,
+    *,
+    contributor: str,
+    line: RequirementLine,
+    on: date,
+    earmark: Earmark = UNRESTRICTED,
+    assumptions: Assumptions = AS_RECORDED,
+) -> Eligibility:
+    """May the contributor's money (under `earmark`) pay for `line` on `on`, and why (not)?"""
+    decision = phase_decision(uow, contributor=contributor, on=on, assumptions=assumptions)
+    return line_eligibility(
+        area=line.area, aid_class=line.aid_class, decision=decision, earmark=earmark
+    )

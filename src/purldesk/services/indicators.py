@@ -1,0 +1,117 @@
+"""Use cases for indicators: record an observation (or a correction), import a file, list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from purldesk.domain.errors import ImportRejected, InvalidInput, RowError
+from purldesk.domain.indicators import (
+    Observation,
+    ObservationConflict,
+    ObservationId,
+    check_new,
+    parse_indicator_name,
+)
+from purldesk.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationRow:
+    """One parsed row of an indicators file; `line` is its line number in the file."""
+
+    line: int
+    name: str
+    value: Decimal
+    observed_on: date
+    source: str
+    note: str = ""
+
+
+def record(
+    uow: UnitOfWork,
+    *,
+    name: str,
+    value: Decimal,
+    observed_on: date,
+    source: str,
+    at: datetime,
+    note: str = "",
+    supersedes: ObservationId | None = None,
+) -> Observation:
+    """Record one observation; with `supersedes`, it is a correction and both stay visible."""
+    with uow:
+        observation = _observation(
+            uow, name=name, value=value, observed_on=observed_on, source=source, at=at,
+            note=note, supersedes=supersedes,
+        )  # fmt: skip
+        check_new(observation, uow.indicators.list(name=observation.name))
+        uow.indicators.add(observation)
+        uow.commit()
+        return observation
+
+
+def import_rows(
+    uow: UnitOfWork, *, rows: Sequence[ObservationRow], at: datetime, source_name: str
+) -> list[Observation]:
+    """Record every row in one transaction, or none: all findings are reported together."""
+    with uow:
+        existing = uow.indicators.list()
+        errors: list[RowError] = []
+        accepted: list[Observation] = []
+        for row in rows:
+            try:
+                observation = _observation(
+                    uow, name=row.name, value=row.value, observed_on=row.observed_on,
+                    source=row.source, at=at, note=row.note, supersedes=None,
+                    observation_id=ObservationId(0),
+                )  # fmt: skip
+                check_new(observation, [*existing, *accepted])
+            except (InvalidInput, ObservationConflict) as error:
+                errors.append(RowError(row.line, error.field, error.message))
+                continue
+            # Ids are taken only once the row is known good, so a refused file leaves no gap.
+            accepted.append(observation)
+        if errors:
+            raise ImportRejected(source_name, errors)
+        recorded = []
+        for observation in accepted:
+            numbered = replace(observation, id=ObservationId(uow.next_id("indicator_observation")))
+            uow.indicators.add(numbered)
+            recorded.append(numbered)
+        uow.commit()
+        return recorded
+
+
+def list_observations(uow: UnitOfWork, *, name: str | None = None) -> list[Observation]:
+    """Every observation in the order recorded, superseded ones included."""
+    with uow:
+        return uow.indicators.list(name=name)
+
+
+def known_names(uow: UnitOfWork) -> list[str]:
+    with uow:
+        return uow.indicators.names()
+
+
+def _observation(
+    uow: UnitOfWork,
+    *,
+    name: str,
+    value: Decimal,
+    observed_on: date,
+    source: str,
+    at: datetime,
+    note: str,
+    supersedes: ObservationId | None,
+    observation_id: ObservationId | None = None,
+) -> Observation:
+    checked = parse_indicator_name(name)
+    if observation_id is None:
+        observation_id = ObservationId(uow.next_id("indicator_observation"))
+    return Observation(
+        id=observation_id, name=checked, value=value, observed_on=observed_on,
+        source=source.strip(), recorded_at=at, note=note.strip(), supersedes=supersedes,
+    )  # fmt: skip

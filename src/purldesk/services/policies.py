@@ -1,0 +1,146 @@
+"""Use cases for national policies: set a version, show the phase in force, explain decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from purldesk.domain.contributions import UNRESTRICTED, Contribution, ContributionStatus, Earmark
+from purldesk.domain.errors import InvalidInput, NotFound
+from purldesk.domain.participants import ParticipantCode
+from purldesk.domain.policies import (
+    Eligibility,
+    PhaseDecision,
+    PolicyVersion,
+    PolicyVersionId,
+    line_eligibility,
+    version_on,
+)
+from purldesk.domain.policy_documents import parse_policy
+from purldesk.domain.requirements import CycleId, RequirementLine
+from purldesk.services import eligibility
+from purldesk.services.eligibility import AS_RECORDED, Assumptions
+from purldesk.services.ports import UnitOfWork
+
+# Money that is gone or never came is not worth explaining line by line.
+_EXPLAINED = frozenset(ContributionStatus) - {
+    ContributionStatus.CANCELLED,
+    ContributionStatus.REFUNDED,
+    ContributionStatus.DISBURSED,
+}
+
+
+def set_policy(
+    uow: UnitOfWork, *, contributor: str, document: str, filename: str, at: datetime
+) -> PolicyVersion:
+    """Check a policy document in full and store it as the contributor's next version.
+
+    Indicators must have been observed at least once and areas must be in the catalog, so a
+    typo is caught here rather than silently never matching.
+    """
+    with uow:
+        participant = uow.participants.get(contributor.strip().upper())
+        if not participant.can_contribute:
+            raise InvalidInput(
+                "contributor", f"{participant.code} is a {participant.kind}, not a contributor"
+            )
+        policy = parse_policy(
+            document, filename=filename, contributor=participant.code,
+            known_indicators=uow.indicators.names(),
+            known_areas={item.area for item in uow.catalog.list()},
+        )  # fmt: skip
+        version = PolicyVersion(
+            id=PolicyVersionId(uow.next_id("policy_version")), contributor=participant.code,
+            version=uow.policies.latest_version(participant.code) + 1, policy=policy,
+            document=document, filename=filename, recorded_at=at,
+        )  # fmt: skip
+        uow.policies.add(version)
+        uow.commit()
+        return version
+
+
+def versions(uow: UnitOfWork, *, contributor: str) -> list[PolicyVersion]:
+    """Every version of the contributor's policy, oldest first."""
+    with uow:
+        code = uow.participants.get(contributor.strip().upper()).code
+        return uow.policies.list(contributor=code)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyView:
+    """The version of a contributor's policy valid on a date and the phase then in force."""
+
+    contributor: ParticipantCode
+    on: date
+    version: PolicyVersion | None
+    decision: PhaseDecision | None
+    versions: int  # how many versions the contributor has set
+
+
+def show(
+    uow: UnitOfWork, *, contributor: str, on: date, assumptions: Assumptions = AS_RECORDED
+) -> PolicyView:
+    with uow:
+        code = uow.participants.get(contributor.strip().upper()).code
+        every = uow.policies.list(contributor=code)
+        version = version_on(every, on, known_at=assumptions.known_at)
+        decision = eligibility.phase_decision(uow, contributor=code, on=on, assumptions=assumptions)
+        return PolicyView(code, on, version, decision, len(every))
+
+
+@dataclass(frozen=True, slots=True)
+class LineExplanation:
+    """Whether the contributor's money may pay for one line: by policy, and per contribution."""
+
+    line: RequirementLine
+    policy: Eligibility  # the policy alone, as for money without an earmark
+    contributions: tuple[tuple[Contribution, Eligibility], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    view: PolicyView
+    lines: tuple[LineExplanation, ...]
+
+
+def explain(
+    uow: UnitOfWork,
+    *,
+    contributor: str,
+    on: date,
+    cycle_id: CycleId | None = None,
+    line_ref: str | None = None,
+    assumptions: Assumptions = AS_RECORDED,
+) -> Explanation:
+    """The phase in force and why; with a cycle, each line (or just `line_ref`) and why (not).
+
+    Every "not eligible" carries the phase, the rule and the observations behind the phase.
+    """
+    view = show(uow, contributor=contributor, on=on, assumptions=assumptions)
+    if cycle_id is None:
+        return Explanation(view, ())
+    with uow:
+        lines = uow.requirements.list(cycle_id)
+        if line_ref is not None:
+            lines = [ln for ln in lines if line_ref in (ln.ref, str(ln.id))]
+            if not lines:
+                raise NotFound("requirement line", line_ref)
+        money = [
+            c
+            for c in uow.contributions.list(contributor=view.contributor)
+            if c.status in _EXPLAINED
+        ]
+        explained = []
+        for line in lines:
+            policy = _eligible(view.decision, line, UNRESTRICTED)
+            per_contribution = tuple((c, _eligible(view.decision, line, c.earmark)) for c in money)
+            explained.append(LineExplanation(line, policy, per_contribution))
+        return Explanation(view, tuple(explained))
+
+
+def _eligible(
+    decision: PhaseDecision | None, line: RequirementLine, earmark: Earmark
+) -> Eligibility:
+    return line_eligibility(
+        area=line.area, aid_class=line.aid_class, decision=decision, earmark=earmark
+    )

@@ -1,0 +1,178 @@
+"""Users, their API tokens, and authentication with a per-client limit on failures.
+
+Tokens are 256-bit random secrets, so they are stored as an HMAC-SHA256 keyed by a server-side
+pepper over a per-token salt and the secret, not with a slow password hash: nobody can guess a
+256-bit secret however fast the hash is, while argon2 would cost every request tens of
+milliseconds and megabytes on every worker. The pepper lives in the settings, not the database,
+so a copy of the database alone cannot even check a guess.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from purldesk.domain.access import (
+    Actor,
+    ApiToken,
+    NotAuthenticated,
+    Role,
+    TooManyAttempts,
+    User,
+    UserId,
+    check_role_fits,
+    format_token,
+    is_token_secret,
+    parse_token,
+    token_digest,
+)
+from purldesk.domain.errors import AlreadyExists, InvalidInput, NotFound
+from purldesk.services.audit import AuditEvent
+from purldesk.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class FailureLimit:
+    """At most `max_failures` failed authentications per client per window of `window_s`."""
+
+    max_failures: int
+    window_s: int
+
+
+def _random_hex() -> str:
+    return secrets.token_hex(8)
+
+
+def _random_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def add(
+    uow: UnitOfWork,
+    *,
+    name: str,
+    organization: str,
+    role: Role,
+    at: datetime,
+    lifetime: timedelta,
+    pepper: bytes,
+    request_id: str = "cli",
+    new_id: Callable[[], str] = _random_hex,
+    new_secret: Callable[[], str] = _random_secret,
+) -> tuple[User, str]:
+    """Create a user of one organization with one role; returns it and its token, shown once."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("name", "is empty")
+    with uow:
+        participant = uow.participants.get(organization.strip().upper())
+        check_role_fits(role, participant)
+        if uow.users.find_by_name(name) is not None:
+            raise AlreadyExists("user", name)
+        user = User(UserId(uow.next_id("user")), name, participant.code, role, at)
+        uow.users.add(user)
+        token = _issue(uow, user, at=at, lifetime=lifetime, pepper=pepper, new_id=new_id,
+                       new_secret=new_secret)  # fmt: skip
+        uow.audit.append(
+            AuditEvent("users.add", f"user:{name}", _user_document(user), request_id), at=at
+        )
+        uow.commit()
+        return user, token
+
+
+def revoke(uow: UnitOfWork, *, name: str, at: datetime, request_id: str = "cli") -> User:
+    """Revoke a user and every token it holds; effective on the next request."""
+    with uow:
+        user = uow.users.find_by_name(name)
+        if user is None:
+            raise NotFound("user", name)
+        revoked = User(user.id, user.name, user.organization, user.role, user.created_at, at)
+        if user.revoked_at is None:
+            uow.users.save(revoked)
+        tokens = uow.tokens.revoke_all(user.id, at=at)
+        changes = {**_user_document(revoked), "tokens_revoked": tokens}
+        uow.audit.append(AuditEvent("users.revoke", f"user:{name}", changes, request_id), at=at)
+        uow.commit()
+        return revoked
+
+
+def list_all(uow: UnitOfWork) -> list[User]:
+    with uow:
+        return uow.users.list()
+
+
+def authenticate(
+    uow: UnitOfWork,
+    *,
+    token: str | None,
+    client: str,
+    at: datetime,
+    pepper: bytes,
+    limit: FailureLimit,
+) -> Actor:
+    """The actor a bearer token stands for; a failure is counted for the client, in the
+    database so that every server process sees it, and too many refuse even a good token."""
+    window = int(at.timestamp()) // limit.window_s
+    with uow:
+        if uow.auth_failures.count(client, window) >= limit.max_failures:
+            retry_after = limit.window_s - int(at.timestamp()) % limit.window_s
+            raise TooManyAttempts(client, retry_after)
+        actor, reason = _check(uow, token, at=at, pepper=pepper)
+        if actor is not None:
+            return actor
+        uow.auth_failures.record(client, window)
+        uow.commit()
+    raise NotAuthenticated(reason)
+
+
+def _check(
+    uow: UnitOfWork, presented: str | None, *, at: datetime, pepper: bytes
+) -> tuple[Actor | None, str]:
+    if not presented:
+        return None, "no token"
+    parsed = parse_token(presented)
+    if parsed is None:
+        return None, "malformed token"
+    token_id, secret = parsed
+    token = uow.tokens.find(token_id)
+    if token is None or not is_token_secret(secret, token, pepper=pepper):
+        return None, f"unknown token {token_id}"
+    if not token.is_valid_at(at):
+        return None, f"expired or revoked token {token_id}"
+    user = uow.users.get(token.user_id)
+    if not user.is_active:
+        return None, f"revoked user {user.name}"
+    return user.as_actor(), ""
+
+
+def _issue(
+    uow: UnitOfWork,
+    user: User,
+    *,
+    at: datetime,
+    lifetime: timedelta,
+    pepper: bytes,
+    new_id: Callable[[], str],
+    new_secret: Callable[[], str],
+) -> str:
+    token_id, secret, salt = new_id(), new_secret(), new_id()
+    uow.tokens.add(
+        ApiToken(
+            token_id=token_id, user_id=user.id, salt=salt,
+            digest=token_digest(secret, salt=salt, pepper=pepper), created_at=at,
+            expires_at=at + lifetime,
+        )
+    )  # fmt: skip
+    return format_token(token_id, secret)
+
+
+def _user_document(user: User) -> dict[str, object]:
+    return {
+        "id": user.id,
+        "name": user.name,
+        "organization": user.organization,
+        "role": user.role.value,
+        "revoked_at": None if user.revoked_at is None else user.revoked_at.isoformat(),
+    }
