@@ -73,6 +73,8 @@ def draft(
         created_on=on, lines=tuple(package_lines), attributions=tuple(attributions),
     )  # fmt: skip
     _check_attributions(package)
+    for contribution_id in sorted({part.contribution_id for part in attributions}):
+        uow.contributions.get(contribution_id)  # NotFound before anything is written
     uow.packages.add(package)
     uow.ledger.append(_allocations(uow, package, on), recorded_at=at)
     _refresh_lines(uow, package, at=at)
