@@ -7,8 +7,8 @@ priority order, each up to its target value, so cutting never changes what is fu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from purldesk import allocation
@@ -18,7 +18,7 @@ from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionStatus
 from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.money import USD, Money, split
-from purldesk.domain.packages import Attribution, Package
+from purldesk.domain.packages import Attribution, Package, PackageStatus
 from purldesk.domain.requirements import (
     Cycle,
     CycleId,
@@ -34,11 +34,14 @@ SPENDABLE = (ContributionStatus.RECEIVED, ContributionStatus.ALLOCATED)
 FUNDABLE_LINES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED)
 
 RestrictionsFor = Callable[[UnitOfWork, Contribution, date], eligibility.Restrictions]
+CapsFor = Callable[[UnitOfWork, str, date], eligibility.Caps]
 
 
 # What each fund may pay for: its contributor's policy phase in force on the allocation date,
 # intersected with the contribution's own earmark.
 AS_RECORDED = eligibility.restrictions_for()
+# And how much of its money the phase lets it spend (caps per package and per cycle).
+CAPS_AS_RECORDED = eligibility.caps_for()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,7 @@ def build_inputs(
     cycle_id: CycleId,
     on: date,
     restrictions: RestrictionsFor = AS_RECORDED,
+    caps: CapsFor = CAPS_AS_RECORDED,
     price_factors: Mapping[str, tuple[int, int]] | None = None,
 ) -> Inputs:
     """The problem for a cycle's open lines and the pooled money, inside the caller's transaction.
@@ -121,8 +125,57 @@ def build_inputs(
                 areas=areas,
             )
         )  # fmt: skip
-    problem = AllocationProblem(currency=USD, lines=tuple(problem_lines), funds=tuple(funds))
+    capped_funds = capped(uow, cycle_id=cycle_id, funds=funds, on=on, caps=caps)
+    problem = AllocationProblem(currency=USD, lines=tuple(problem_lines), funds=capped_funds)
     return Inputs(cycle, on, problem, lines, items, contributions)
+
+
+def capped(
+    uow: UnitOfWork,
+    *,
+    cycle_id: CycleId,
+    funds: Sequence[Fund],
+    on: date,
+    caps: CapsFor = CAPS_AS_RECORDED,
+) -> tuple[Fund, ...]:
+    """Funds limited by their contributors' caps, the earliest contributions spent first.
+
+    A cap per cycle is what is left of it after the cycle's packages that are not cancelled.
+    A cap per package limits the whole of one allocation run, so no package cut from it can
+    exceed it (conservative: a run proposing several packages spends at most one cap).
+    """
+    spent = _spent_in_cycle(uow, cycle_id)
+    limits: dict[str, int | None] = {}
+    for contributor in sorted({fund.contributor for fund in funds}):
+        per_package, per_cycle = caps(uow, contributor, on)
+        bounds = [per_package.minor] if per_package else []
+        if per_cycle:
+            bounds.append(max(0, per_cycle.minor - spent.get(contributor, 0)))
+        limits[contributor] = min(bounds) if bounds else None
+    limited = []
+    for fund in sorted(funds, key=lambda f: f.id):
+        left = limits[fund.contributor]
+        if left is None:
+            limited.append(fund)
+            continue
+        allowed = min(fund.available_minor, left)
+        limits[fund.contributor] = left - allowed
+        limited.append(replace(fund, available_minor=allowed))
+    order = {fund.id: i for i, fund in enumerate(funds)}
+    return tuple(sorted(limited, key=lambda f: order[f.id]))
+
+
+def _spent_in_cycle(uow: UnitOfWork, cycle_id: CycleId) -> dict[str, int]:
+    """USD each contributor has attributed to the cycle's packages that are not cancelled."""
+    owner = {c.id: c.contributor for c in uow.contributions.list()}
+    spent: dict[str, int] = {}
+    for package in uow.packages.list(cycle_id=cycle_id):
+        if package.status is PackageStatus.CANCELLED:
+            continue
+        for part in package.attributions:
+            who = owner[part.contribution_id]
+            spent[who] = spent.get(who, 0) + part.amount.minor
+    return spent
 
 
 def propose(
@@ -134,6 +187,7 @@ def propose(
     at: datetime | None = None,
     commit: bool = False,
     restrictions: RestrictionsFor = AS_RECORDED,
+    caps: CapsFor = CAPS_AS_RECORDED,
 ) -> Proposal:
     """Packages of about `target` each from the endorsed list; with `commit`, written as drafts.
 
@@ -150,7 +204,7 @@ def propose(
             )
         if commit:
             uow.ledger.lock()
-        inputs = build_inputs(uow, cycle_id=cycle_id, on=on, restrictions=restrictions)
+        inputs = build_inputs(uow, cycle_id=cycle_id, on=on, restrictions=restrictions, caps=caps)
         result = allocation.solve(inputs.problem)
         cut = cut_packages(inputs, result, target=target)
         proposal = Proposal(inputs, result, target, cut)

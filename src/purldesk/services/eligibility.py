@@ -14,6 +14,7 @@ from datetime import date, datetime
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.contributions import UNRESTRICTED, Contribution, Earmark
 from purldesk.domain.indicators import Observation
+from purldesk.domain.money import Money
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.policies import (
     Eligibility,
@@ -91,6 +92,23 @@ def restrictions_for(
         return fund_restrictions(uow, contribution=contribution, on=on, assumptions=assumptions)
 
     return restricted
+
+
+Caps = tuple[Money | None, Money | None]  # (per package, per cycle)
+
+
+def caps_for(
+    assumptions: Assumptions = AS_RECORDED,
+) -> Callable[[UnitOfWork, str, date], Caps]:
+    """The caps of the phase in force for a contributor, as `allocations` applies them."""
+
+    def caps(uow: UnitOfWork, contributor: str, on: date) -> Caps:
+        decision = phase_decision(uow, contributor=contributor, on=on, assumptions=assumptions)
+        if decision is None:
+            return None, None
+        return decision.phase.cap_per_package, decision.phase.cap_per_cycle
+
+    return caps
 
 
 def eligibility(

@@ -116,10 +116,14 @@ def whatif(
         after = allocations.build_inputs(
             uow, cycle_id=cycle_id, on=on,
             restrictions=eligibility.restrictions_for(assumptions),
+            caps=eligibility.caps_for(assumptions),
             price_factors=_price_factors(uow, scenario),
         )  # fmt: skip
-        funds = _pledged_funds(uow, fx, scenario, on, assumptions)
-        problem = replace(after.problem, funds=(*after.problem.funds, *funds))
+        funds = allocations.capped(
+            uow, cycle_id=cycle_id, on=on, caps=eligibility.caps_for(assumptions),
+            funds=(*after.problem.funds, *_pledged_funds(uow, fx, scenario, on, assumptions)),
+        )  # fmt: skip
+        problem = replace(after.problem, funds=funds)
         baseline = allocation.solve(before.problem)
         modified = allocation.solve(problem)
         phases = _phase_changes(uow, on, assumptions)
