@@ -101,6 +101,8 @@ def test_export_json_holds_everything(demo_db: str) -> None:
     assert document["ledger"][0]["prev_hash"] == "0" * 64
     assert document["ledger"][1]["prev_hash"] == document["ledger"][0]["hash"]
     assert len(document["requirement_lines"]) >= 150
+    assert [p["contributor"] for p in document["policies"]] == ["KOR"]
+    assert {o["name"] for o in document["observations"]} == {"dprk_troops_in_theatre"}
 
 
 def test_export_refuses_an_unknown_format(demo_db: str) -> None:

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from purldesk.domain.catalog import CatalogItem
 from purldesk.domain.contributions import Contribution
+from purldesk.domain.indicators import Observation
 from purldesk.domain.ledger import LedgerEntry
 from purldesk.domain.packages import Package
 from purldesk.domain.participants import Participant
+from purldesk.domain.policies import PolicyVersion
 from purldesk.domain.requirements import Cycle, RequirementLine
 from purldesk.services.ports import UnitOfWork
 
@@ -22,6 +24,8 @@ class Snapshot:
     contributions: list[Contribution]
     packages: list[Package]
     ledger: list[LedgerEntry]
+    policies: list[PolicyVersion]
+    observations: list[Observation]
 
 
 def snapshot(uow: UnitOfWork) -> Snapshot:
@@ -35,4 +39,6 @@ def snapshot(uow: UnitOfWork) -> Snapshot:
             contributions=uow.contributions.list(),
             packages=sorted(uow.packages.list(), key=lambda p: p.id),
             ledger=uow.ledger.entries(),
+            policies=uow.policies.list(),
+            observations=uow.indicators.list(),
         )

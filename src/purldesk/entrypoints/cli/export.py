@@ -21,6 +21,7 @@ def export(
     import json
 
     from purldesk.adapters.exports import json as views
+    from purldesk.adapters.exports import policies as policy_views
     from purldesk.domain.errors import InvalidInput
     from purldesk.services import exports
 
@@ -28,6 +29,7 @@ def export(
         if format_ != "json":
             raise InvalidInput("format", f"{format_!r} is not supported; use json")
         snapshot = exports.snapshot(wired.uow())
+    superseded_by = {o.supersedes: o.id for o in snapshot.observations if o.supersedes is not None}
     document = {
         "format": views.EXPORT_FORMAT,
         "participants": [views.participant(p) for p in snapshot.participants],
@@ -37,6 +39,10 @@ def export(
         "contributions": [views.contribution(c) for c in snapshot.contributions],
         "packages": [views.package(p) for p in snapshot.packages],
         "ledger": [views.ledger_entry(e) for e in snapshot.ledger],
+        "policies": [policy_views.policy_version(v) for v in snapshot.policies],
+        "observations": [
+            policy_views.observation(o, superseded_by=superseded_by) for o in snapshot.observations
+        ],
     }
     if output is None:
         print_json(document)
