@@ -3,7 +3,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 DEMO_DB ?= purldesk-demo.sqlite3
 
-.PHONY: demo test lint typecheck fmt clean
+.PHONY: demo test lint typecheck fmt clean screenshots
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -25,13 +25,17 @@ test: $(STAMP)
 	$(PY) -m pytest -n auto -p no:cacheprovider
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench scripts
+	$(VENV)/bin/ruff format --check src tests bench scripts
 	$(VENV)/bin/mypy
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench
 	$(VENV)/bin/ruff check --fix src tests bench
+
+# Regenerates docs/img/overview.png and docs/img/package.png (needs /usr/bin/chromium).
+screenshots: $(STAMP)
+	$(PY) scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

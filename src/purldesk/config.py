@@ -28,6 +28,18 @@ class AuthSettings(BaseModel):
     failure_window_s: int = Field(default=60, ge=1)
 
 
+PLACEHOLDER_SESSION_SECRET = "development-only-session-secret"
+
+
+class WebSettings(BaseModel):
+    """The dashboard: session cookies are signed with `session_secret`; `secure_cookies` None
+    means Secure exactly when the request came over https."""
+
+    session_secret: SecretStr = SecretStr(PLACEHOLDER_SESSION_SECRET)
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    secure_cookies: bool | None = None
+
+
 class Settings(BaseSettings):
     """Everything configurable; the defaults make `make demo` work with no environment."""
 
@@ -36,6 +48,7 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     server: ServerSettings = ServerSettings()
     auth: AuthSettings = AuthSettings()
+    web: WebSettings = WebSettings()
     environment: Literal["development", "production"] = "development"
 
     @model_validator(mode="after")
@@ -45,6 +58,14 @@ class Settings(BaseSettings):
         if self.environment != "development" and (pepper == PLACEHOLDER_PEPPER or len(pepper) < 32):
             raise ValueError(
                 "PURLDESK_AUTH__TOKEN_PEPPER must be set to a secret of 32+ characters "
+                f"when PURLDESK_ENVIRONMENT={self.environment}"
+            )
+        secret = self.web.session_secret.get_secret_value()
+        if self.environment != "development" and (
+            secret == PLACEHOLDER_SESSION_SECRET or len(secret) < 32
+        ):
+            raise ValueError(
+                "PURLDESK_WEB__SESSION_SECRET must be set to a secret of 32+ characters "
                 f"when PURLDESK_ENVIRONMENT={self.environment}"
             )
         return self

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import TypeVar
 
 from purldesk.adapters.countries import is_nation_code
 from purldesk.adapters.imports import csv_files, indicator_files
+from purldesk.adapters.passwords import Argon2Hasher
 from purldesk.bootstrap import Application
+from purldesk.domain.access import Role
 from purldesk.domain.errors import Conflict, ImportRejected
 from purldesk.domain.money import Money
 from purldesk.domain.participants import ParticipantCode
@@ -27,6 +29,7 @@ from purldesk.services import (
     participants,
     policies,
     requirements,
+    users,
 )
 
 CYCLE_NAME = "2025-09"
@@ -67,9 +70,20 @@ KOREA_PURPOSE = (
 )
 KOREA_SOURCE = "https://www.taipeitimes.com/News/world/archives/2024/11/08/2003826587"
 
+# One dashboard user per role, with a password known to everyone: for the demo database only.
+DEMO_PASSWORD = "demo-password"
+DEMO_USERS: tuple[tuple[str, str, Role], ...] = (
+    ("recipient", "UKR", Role.RECIPIENT),
+    ("coordinator", COORDINATOR, Role.COORDINATOR),
+    ("contributor-nld", "NLD", Role.CONTRIBUTOR),
+    ("contributor-kor", KOREA, Role.CONTRIBUTOR),
+    ("supplier", "USA", Role.SUPPLIER),
+    ("auditor", COORDINATOR, Role.AUDITOR),
+)
+
 STEPS = (
     "participants", "catalog", "requirements list", "endorsement", "contributions",
-    "indicators", "policies", "korean pledge",
+    "indicators", "policies", "korean pledge", "dashboard users",
 )  # fmt: skip
 
 
@@ -125,6 +139,8 @@ def build(app: Application, *, advance: Callable[[str], None] = lambda _step: No
             at=RECORDED_AT,
         )  # fmt: skip
     advance(STEPS[7])
+    _demo_users(app)
+    advance(STEPS[8])
     return DemoSummary(
         participants=len(participants.list_all(app.uow())),
         catalog_items=len(catalog.list_all(app.uow())),
@@ -138,3 +154,29 @@ def _cycle(app: Application) -> Cycle:
     if found is not None:
         return found
     return requirements.open_cycle(app.uow(), name=CYCLE_NAME, opens_on=CYCLE_OPENS_ON)
+
+
+def _demo_users(app: Application) -> None:
+    existing = {u.name for u in users.list_all(app.uow())}
+    hasher = Argon2Hasher()
+    for name, organization, role in DEMO_USERS:
+        if name not in existing:
+            users.add(
+                app.uow(), name=name, organization=organization, role=role, at=RECORDED_AT,
+                lifetime=timedelta(days=app.settings.auth.token_lifetime_days),
+                pepper=app.settings.auth.token_pepper.get_secret_value().encode(),
+            )  # fmt: skip
+        if not users.has_password(app.uow(), hasher, name=name, password=DEMO_PASSWORD):
+            users.set_password(app.uow(), hasher, name=name, password=DEMO_PASSWORD, at=RECORDED_AT)
+
+
+def demo_logins(app: Application) -> list[tuple[str, Role]]:
+    """The demo's users (name, role) if this database is the demo and they still have the
+    demo password; otherwise none, so a real database never advertises logins."""
+    found = {u.name: u for u in users.list_all(app.uow()) if u.is_active}
+    if not all(name in found for name, _org, _role in DEMO_USERS):
+        return []
+    first = DEMO_USERS[0][0]
+    if not users.has_password(app.uow(), Argon2Hasher(), name=first, password=DEMO_PASSWORD):
+        return []
+    return [(name, role) for name, _org, role in DEMO_USERS]

@@ -47,26 +47,45 @@ class Permission(StrEnum):
     RECEIVE_CONTRIBUTION = "receive_contribution"
     CANCEL_CONTRIBUTION = "cancel_contribution"
     REFUND_CONTRIBUTION = "refund_contribution"
-    BUILD_PACKAGE = "build_package"
+    BUILD_PACKAGE = "build_package"  # draft, propose and top up
     CANCEL_PACKAGE = "cancel_package"
+    VALIDATE_PACKAGE = "validate_package"
+    ACCEPT_PACKAGE = "accept_package"  # and re-price it
+    CLOSE_PACKAGE = "close_package"
+    READ_DELIVERIES = "read_deliveries"
+    SHIP = "ship"
+    CONFIRM_RECEIPT = "confirm_receipt"
+    READ_ALLOCATION = "read_allocation"  # a proposal shows every fund's money
+    RUN_ALLOCATION = "run_allocation"
+    READ_POLICIES = "read_policies"
+    SET_POLICY = "set_policy"  # a contributor sets its own only
+    READ_INDICATORS = "read_indicators"
+    RECORD_INDICATOR = "record_indicator"
+    RUN_WHATIF = "run_whatif"  # compares every fund's money
 
 
 _P = Permission
-_EVERYONE_READS = frozenset({_P.READ_PARTICIPANTS, _P.READ_CATALOG, _P.READ_LIST, _P.READ_PACKAGES})
+_EVERYONE_READS = frozenset(
+    {_P.READ_PARTICIPANTS, _P.READ_CATALOG, _P.READ_LIST, _P.READ_PACKAGES}
+    | {_P.READ_DELIVERIES, _P.READ_POLICIES, _P.READ_INDICATORS}
+)
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
-    Role.RECIPIENT: _EVERYONE_READS | {_P.READ_CONTRIBUTIONS, _P.SUBMIT_CYCLE, _P.EDIT_LIST},
+    Role.RECIPIENT: _EVERYONE_READS
+    | {_P.READ_CONTRIBUTIONS, _P.SUBMIT_CYCLE, _P.EDIT_LIST, _P.CONFIRM_RECEIPT},
     Role.COORDINATOR: _EVERYONE_READS
     | {_P.READ_CONTRIBUTIONS, _P.READ_LEDGER, _P.VERIFY_LEDGER, _P.OPEN_CYCLE, _P.ENDORSE_CYCLE}
     | {_P.CLOSE_CYCLE, _P.RECEIVE_CONTRIBUTION, _P.REFUND_CONTRIBUTION, _P.BUILD_PACKAGE}
-    | {_P.CANCEL_PACKAGE},
+    | {_P.CANCEL_PACKAGE, _P.VALIDATE_PACKAGE, _P.CLOSE_PACKAGE, _P.READ_ALLOCATION}
+    | {_P.RUN_ALLOCATION, _P.RECORD_INDICATOR, _P.RUN_WHATIF},
     Role.CONTRIBUTOR: _EVERYONE_READS
     | {_P.READ_CONTRIBUTIONS, _P.READ_LEDGER, _P.PLEDGE, _P.COMMIT_CONTRIBUTION}
-    | {_P.RECEIVE_CONTRIBUTION, _P.CANCEL_CONTRIBUTION},
-    Role.SUPPLIER: _EVERYONE_READS | {_P.EDIT_CATALOG},
+    | {_P.RECEIVE_CONTRIBUTION, _P.CANCEL_CONTRIBUTION, _P.SET_POLICY},
+    Role.SUPPLIER: _EVERYONE_READS | {_P.EDIT_CATALOG, _P.ACCEPT_PACKAGE, _P.SHIP},
     # Everything readable, nothing writable.
     Role.AUDITOR: _EVERYONE_READS
-    | {_P.READ_CONTRIBUTIONS, _P.READ_LEDGER, _P.VERIFY_LEDGER, _P.READ_AUDIT},
+    | {_P.READ_CONTRIBUTIONS, _P.READ_LEDGER, _P.VERIFY_LEDGER, _P.READ_AUDIT}
+    | {_P.READ_ALLOCATION, _P.RUN_WHATIF},
 }
 
 # Roles that act only on their own organization's objects.

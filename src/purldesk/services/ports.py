@@ -22,6 +22,7 @@ from purldesk.domain.requirements import Cycle, CycleId, LineId, RankChange, Req
 if TYPE_CHECKING:
     from purldesk.services.audit import AuditEntry, AuditEvent
     from purldesk.services.idempotency import StoredResponse
+    from purldesk.services.sessions import WebSession
 
 
 class ParticipantRepository(Protocol):
@@ -150,6 +151,28 @@ class IdempotencyRepository(Protocol):
     def add(self, user_id: UserId, key: str, response: StoredResponse, *, at: datetime) -> None: ...
 
 
+class PasswordRepository(Protocol):
+    def find(self, user_id: UserId) -> str | None:
+        """The user's password hash, if it has a password."""
+        ...
+
+    def set(self, user_id: UserId, password_hash: str, *, at: datetime) -> None: ...
+
+
+class WebSessionRepository(Protocol):
+    def find(self, digest: str) -> WebSession | None: ...
+    def add(self, session: WebSession) -> None: ...
+    def end(self, digest: str, *, at: datetime) -> None: ...
+
+
+class PasswordHasher(Protocol):
+    """A slow, salted password hash (argon2 in production)."""
+
+    def hash(self, password: str) -> str: ...
+    def verify(self, password_hash: str, password: str) -> bool: ...
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+
 class AuditLog(Protocol):
     def lock(self) -> None:
         """Hold the write lock shared with ledger appends until commit, so that what the
@@ -217,6 +240,10 @@ class UnitOfWork(Protocol):
     def idempotency(self) -> IdempotencyRepository: ...
     @property
     def audit(self) -> AuditLog: ...
+    @property
+    def passwords(self) -> PasswordRepository: ...
+    @property
+    def web_sessions(self) -> WebSessionRepository: ...
     @property
     def policies(self) -> PolicyRepository: ...
     @property

@@ -30,7 +30,10 @@ from purldesk.domain.access import (
 )
 from purldesk.domain.errors import AlreadyExists, InvalidInput, NotFound
 from purldesk.services.audit import AuditEvent
-from purldesk.services.ports import UnitOfWork
+from purldesk.services.ports import PasswordHasher, UnitOfWork
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,83 @@ def add(
         )
         uow.commit()
         return user, token
+
+
+def check_password_rules(password: str) -> None:
+    """A password long enough to resist guessing, and short enough not to be a hashing DoS."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput("password", f"must be at most {MAX_PASSWORD_LENGTH} characters")
+
+
+def set_password(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    *,
+    name: str,
+    password: str,
+    at: datetime,
+    request_id: str = "cli",
+) -> User:
+    """Give a user a password for the dashboard (argon2); the audit log records that, not it."""
+    check_password_rules(password)
+    password_hash = hasher.hash(password)
+    with uow:
+        user = uow.users.find_by_name(name.strip())
+        if user is None:
+            raise NotFound("user", name)
+        uow.passwords.set(user.id, password_hash, at=at)
+        uow.audit.append(
+            AuditEvent("users.set_password", f"user:{user.name}", _user_document(user), request_id),
+            at=at,
+        )
+        uow.commit()
+        return user
+
+
+def has_password(uow: UnitOfWork, hasher: PasswordHasher, *, name: str, password: str) -> bool:
+    """Whether `password` is the user's (no failure is counted: for operators, not logins)."""
+    with uow:
+        user = uow.users.find_by_name(name)
+        stored = None if user is None else uow.passwords.find(user.id)
+    return stored is not None and hasher.verify(stored, password)
+
+
+def log_in(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    *,
+    name: str,
+    password: str,
+    client: str,
+    at: datetime,
+    limit: FailureLimit,
+) -> Actor:
+    """The actor whose name and password these are; failures count against the client, in the
+    database, like bad tokens. An unknown name costs a hash too, so timing tells nothing."""
+    window = int(at.timestamp()) // limit.window_s
+    with uow:
+        if uow.auth_failures.count(client, window) >= limit.max_failures:
+            retry_after = limit.window_s - int(at.timestamp()) % limit.window_s
+            raise TooManyAttempts(client, retry_after)
+        user = uow.users.find_by_name(name.strip()) if name.strip() else None
+        stored = None if user is None else uow.passwords.find(user.id)
+        if user is not None and stored is not None and hasher.verify(stored, password):
+            if not user.is_active:
+                reason = f"revoked user {user.name}"
+            else:
+                if hasher.needs_rehash(stored):
+                    uow.passwords.set(user.id, hasher.hash(password), at=at)
+                    uow.commit()
+                return user.as_actor()
+        else:
+            if stored is None:
+                hasher.hash(password)  # as slow as a wrong password
+            reason = f"bad password for {name.strip()[:40]!r}"
+        uow.auth_failures.record(client, window)
+        uow.commit()
+    raise NotAuthenticated(reason)
 
 
 def revoke(uow: UnitOfWork, *, name: str, at: datetime, request_id: str = "cli") -> User:

@@ -6,6 +6,7 @@ from typing import Any
 
 from purldesk.domain.catalog import CatalogItem
 from purldesk.domain.contributions import Contribution
+from purldesk.domain.deliveries import Shipment
 from purldesk.domain.ledger import LedgerEntry
 from purldesk.domain.money import Money
 from purldesk.domain.packages import Package
@@ -102,6 +103,15 @@ def package(p: Package) -> dict[str, Any]:
              "amount_minor": a.amount.minor}
             for a in p.attributions
         ],
+    }  # fmt: skip
+
+
+def shipment(s: Shipment, *, line_ref: str | None = None) -> dict[str, Any]:
+    """A shipment; `received_on` is null until the recipient confirms it."""
+    return {
+        "id": s.id, "package_id": s.package_id, "line_id": s.line_id, "line_ref": line_ref,
+        "quantity": s.quantity, "shipped_on": s.shipped_on.isoformat(),
+        "received_on": None if s.received_on is None else s.received_on.isoformat(),
     }  # fmt: skip
 
 

@@ -14,7 +14,9 @@ from purldesk.adapters.storage.tables import (
     AuditEntryRow,
     AuthFailureRow,
     IdempotencyKeyRow,
+    UserPasswordRow,
     UserRow,
+    WebSessionRow,
 )
 from purldesk.domain.access import ApiToken, Role, User, UserId
 from purldesk.domain.errors import NotFound
@@ -22,6 +24,7 @@ from purldesk.domain.participants import ParticipantCode
 from purldesk.services import audit
 from purldesk.services.audit import AuditEntry, AuditEvent
 from purldesk.services.idempotency import StoredResponse
+from purldesk.services.sessions import WebSession
 
 
 def _user(row: UserRow) -> User:
@@ -203,3 +206,51 @@ class SqlAuditLog:
 
     def count(self) -> int:
         return int(self._session.scalar(select(func.count()).select_from(AuditEntryRow)) or 0)
+
+
+class SqlPasswordRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def find(self, user_id: UserId) -> str | None:
+        row = self._session.get(UserPasswordRow, user_id)
+        return None if row is None else row.hash
+
+    def set(self, user_id: UserId, password_hash: str, *, at: datetime) -> None:
+        row = self._session.get(UserPasswordRow, user_id)
+        if row is None:
+            self._session.add(UserPasswordRow(user_id=user_id, hash=password_hash, set_at=at))
+        else:
+            row.hash, row.set_at = password_hash, at
+        self._session.flush()
+
+
+class SqlWebSessionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def find(self, digest: str) -> WebSession | None:
+        row = self._session.get(WebSessionRow, digest)
+        if row is None:
+            return None
+        return WebSession(
+            digest=row.digest, user_id=UserId(row.user_id), csrf_token=row.csrf_token,
+            created_at=row.created_at, expires_at=row.expires_at, ended_at=row.ended_at,
+        )  # fmt: skip
+
+    def add(self, session: WebSession) -> None:
+        self._session.add(
+            WebSessionRow(
+                digest=session.digest, user_id=session.user_id, csrf_token=session.csrf_token,
+                created_at=session.created_at, expires_at=session.expires_at,
+                ended_at=session.ended_at,
+            )
+        )  # fmt: skip
+        self._session.flush()
+
+    def end(self, digest: str, *, at: datetime) -> None:
+        self._session.execute(
+            update(WebSessionRow)
+            .where(WebSessionRow.digest == digest, WebSessionRow.ended_at.is_(None))
+            .values(ended_at=at)
+        )

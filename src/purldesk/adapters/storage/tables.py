@@ -375,3 +375,29 @@ class IndicatorObservationRow(Base):
         ForeignKey("indicator_observations.id"), unique=True
     )
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# -- the dashboard: passwords and sessions -------------------------------------------------------
+
+
+class UserPasswordRow(Base):
+    """A user's argon2 password hash, for the dashboard's login (API clients use tokens)."""
+
+    __tablename__ = "user_passwords"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    hash: Mapped[str] = mapped_column(String(NAME))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WebSessionRow(Base):
+    """A dashboard session, shared by every server process; only the SHA-256 of its id is kept."""
+
+    __tablename__ = "web_sessions"
+
+    digest: Mapped[str] = mapped_column(String(HASH), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(HASH))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -13,8 +13,10 @@ from purldesk.adapters.storage.access_repositories import (
     SqlAuditLog,
     SqlAuthFailures,
     SqlIdempotencyKeys,
+    SqlPasswordRepository,
     SqlTokenRepository,
     SqlUserRepository,
+    SqlWebSessionRepository,
 )
 from purldesk.adapters.storage.policy_repositories import (
     SqlIndicatorRepository,
@@ -53,6 +55,8 @@ class SqlUnitOfWork:
     auth_failures: SqlAuthFailures
     idempotency: SqlIdempotencyKeys
     audit: SqlAuditLog
+    passwords: SqlPasswordRepository
+    web_sessions: SqlWebSessionRepository
     policies: SqlPolicyRepository
     indicators: SqlIndicatorRepository
 
@@ -84,6 +88,8 @@ class SqlUnitOfWork:
         self.auth_failures = SqlAuthFailures(session)
         self.idempotency = SqlIdempotencyKeys(session)
         self.audit = SqlAuditLog(session)
+        self.passwords = SqlPasswordRepository(session)
+        self.web_sessions = SqlWebSessionRepository(session)
         self.policies = SqlPolicyRepository(session)
         self.indicators = SqlIndicatorRepository(session)
         return self

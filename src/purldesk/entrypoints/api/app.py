@@ -13,7 +13,15 @@ from starlette.responses import Response
 
 from purldesk.bootstrap import Application
 from purldesk.entrypoints.api import errors
-from purldesk.entrypoints.api.routers import contributions, ledger, lists, packages, reference
+from purldesk.entrypoints.api.routers import (
+    allocations,
+    contributions,
+    ledger,
+    lists,
+    packages,
+    policies,
+    reference,
+)
 
 PREFIX = "/api/v1"
 OPENAPI_URL = f"{PREFIX}/openapi.json"
@@ -22,7 +30,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX)
-    for module in (reference, lists, contributions, packages, ledger):
+    for module in (reference, lists, contributions, packages, allocations, policies, ledger):
         router.include_router(module.router)
     return router
 

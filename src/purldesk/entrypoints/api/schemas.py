@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from purldesk.domain.access import Actor, AttributionView, ContributionView, Totals
 from purldesk.domain.catalog import AidClass, CatalogItem
 from purldesk.domain.contributions import ContributionStatus
+from purldesk.domain.deliveries import Shipment
 from purldesk.domain.ledger import Finding, LedgerEntry
 from purldesk.domain.money import Money
 from purldesk.domain.packages import Package, PackageStatus
@@ -448,3 +449,69 @@ class AuditVerifyRead(Schema):
     entries: int
     ok: bool
     findings: list[AuditFindingRead]
+
+
+class LinePrice(Schema):
+    line_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    lot_price_minor: PositiveMinor
+
+
+class PackageAccept(Schema):
+    """Acceptance, optionally at new lot prices: a surplus goes back to the pools, a deficit
+    returns the package to `validated` until it is topped up."""
+
+    on: Day | None = None
+    prices: Annotated[list[LinePrice], Field(max_length=500)] = []
+
+
+class ShipmentCreate(Schema):
+    line_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    quantity: Annotated[int, Field(ge=1, le=10**9, description="Units, not lots.")]
+    shipped_on: Day | None = None
+
+
+class ReceiptConfirm(Schema):
+    received_on: Day | None = Field(default=None, description="Default today.")
+
+
+class ShipmentRead(Schema):
+    id: int
+    package_id: int
+    line_id: int
+    quantity: int
+    shipped_on: date
+    received_on: date | None
+
+    @classmethod
+    def of(cls, s: Shipment) -> ShipmentRead:
+        return cls(
+            id=s.id, package_id=s.package_id, line_id=s.line_id, quantity=s.quantity,
+            shipped_on=s.shipped_on, received_on=s.received_on,
+        )  # fmt: skip
+
+
+class AllocationRun(Schema):
+    on: Day | None = None
+    target_minor: PositiveMinor = 50_000_000_000
+
+
+class IndicatorCreate(Schema):
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+    value: Annotated[
+        str,
+        Field(
+            pattern=r"^-?[0-9][0-9,]{0,30}(\.[0-9]{1,12})?$",
+            description="An exact decimal, such as 12000 or 0.5.",
+        ),
+    ]
+    observed_on: Day
+    source: Annotated[str, Field(min_length=1, max_length=2000)]
+    note: Text = ""
+    supersedes: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
+
+
+class PolicyWrite(Schema):
+    """A policy document (TOML, see docs/CLI.md) as text."""
+
+    document: Annotated[str, Field(min_length=1, max_length=100_000)]
+    filename: Annotated[str, Field(min_length=1, max_length=200)] = "policy.toml"

@@ -9,10 +9,12 @@ from purldesk.entrypoints.cli import (
     contributions,
     cycles,
     db,
+    deliveries,
     demo,
     export,
     indicators,
     ledger,
+    packages,
     participants,
     policy,
     requirements,
@@ -33,6 +35,8 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(cycles.app, name="cycles")
 app.add_typer(requirements.app, name="requirements")
 app.add_typer(contributions.app, name="contributions")
+app.add_typer(packages.app, name="packages")
+app.add_typer(deliveries.app, name="deliveries")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(indicators.app, name="indicators")
 app.add_typer(policy.app, name="policy")

@@ -35,7 +35,8 @@ def serve(
     console.print(
         f"purldesk on http://{bind_host}:{bind_port}/ (database {settings.database_url}); Ctrl+C stops it"
     )
-    console.print("the overview is public: no login is needed to read it")
+    console.print("the public page needs no login: /public")
+    _print_demo_logins(settings.database_url)
     if workers == 1:
         uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="warning")
         return
@@ -45,3 +46,29 @@ def serve(
         "purldesk.entrypoints.web.app:create_app_from_environment", factory=True,
         host=bind_host, port=bind_port, workers=workers, log_level="warning",
     )  # fmt: skip
+
+
+def _print_demo_logins(database_url: str) -> None:
+    """On the demo database only, say how to log in to the dashboard as each role."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from purldesk.bootstrap import build
+    from purldesk.config import load_settings
+    from purldesk.demo import scenario
+    from purldesk.domain.errors import PurldeskError
+
+    wired = build(load_settings(database_url=database_url))
+    try:
+        logins = scenario.demo_logins(wired)
+    except (SQLAlchemyError, PurldeskError):  # not migrated yet, or not the demo
+        logins = []
+    finally:
+        wired.close()
+    if not logins:
+        return
+    console.print(
+        f"demo database: log in as any of these users with the password "
+        f"'{scenario.DEMO_PASSWORD}' (set by `purldesk demo` for the demo only):"
+    )
+    for name, role in logins:
+        console.print(f"  {name:<16} {role}")

@@ -7,7 +7,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from purldesk.entrypoints.cli.common import DbOption, JsonOption, application, console, print_json
+from purldesk.entrypoints.cli.common import (
+    DbOption,
+    JsonOption,
+    application,
+    console,
+    fail,
+    print_json,
+)
 
 app = typer.Typer(help="Add, revoke and list API users.", no_args_is_help=True)
 
@@ -24,14 +31,30 @@ def add(
         int | None,
         typer.Option("--days", min=1, help="Token lifetime in days (default from settings: 90)."),
     ] = None,
+    password_prompt: Annotated[
+        bool,
+        typer.Option(
+            "--password-prompt",
+            help="Also ask for a password (twice, not echoed) to log in to the dashboard.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Create a user and print its API token, once: only a salted, peppered hash is kept."""
     from datetime import timedelta
 
+    from purldesk.adapters.passwords import Argon2Hasher
     from purldesk.domain.access import parse_role
+    from purldesk.domain.errors import InvalidInput
     from purldesk.services import users
 
+    password = None
+    if password_prompt:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            users.check_password_rules(password)  # refused before anything is written
+        except InvalidInput as error:
+            fail(str(error), 2)
     with application(db) as wired:
         auth = wired.settings.auth
         user, token = users.add(
@@ -39,7 +62,14 @@ def add(
             at=wired.clock.now(), lifetime=timedelta(days=days or auth.token_lifetime_days),
             pepper=auth.token_pepper.get_secret_value().encode(),
         )  # fmt: skip
+        if password is not None:
+            users.set_password(
+                wired.uow(), Argon2Hasher(), name=user.name, password=password,
+                at=wired.clock.now(),
+            )  # fmt: skip
     console.print(f"added user {user.name}: {user.role} of {user.organization}")
+    if password is not None:
+        console.print("dashboard password set")
     console.print("API token (shown once; send it as 'Authorization: Bearer TOKEN'):")
     typer.echo(token)
 

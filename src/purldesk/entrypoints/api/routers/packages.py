@@ -1,14 +1,18 @@
-"""Packages: read with confidential attributions folded; draft (allocate) and cancel."""
+"""Packages: read with confidential attributions folded; draft (allocate), take them through
+their lifecycle (propose, validate, accept or re-price, top up, close) and cancel; shipments."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from purldesk.domain.access import Actor, Permission, redact_attributions
 from purldesk.domain.contributions import Contribution, ContributionId
+from purldesk.domain.deliveries import ShipmentId
+from purldesk.domain.errors import InvalidInput
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Attribution, Package, PackageId, PackageStatus
 from purldesk.domain.requirements import CycleId, LineId
@@ -23,8 +27,17 @@ from purldesk.entrypoints.api.deps import (
     today_or,
 )
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
-from purldesk.entrypoints.api.schemas import OnDate, PackageCreate, PackageRead, Page
-from purldesk.services import contributions, packages
+from purldesk.entrypoints.api.schemas import (
+    OnDate,
+    PackageAccept,
+    PackageCreate,
+    PackageRead,
+    Page,
+    ReceiptConfirm,
+    ShipmentCreate,
+    ShipmentRead,
+)
+from purldesk.services import contributions, deliveries, packages
 from purldesk.services.idempotency import Outcome
 from purldesk.services.ports import UnitOfWork
 
@@ -116,6 +129,200 @@ def cancel_package(
         )  # fmt: skip
         read = _read(actor, cancelled, _contributions(uow)).model_dump(mode="json")
         return Outcome(200, read, "packages.cancel", cancelled.ref)
+
+    return run_write(
+        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
+    )
+
+
+def _step(
+    request: Request,
+    application: Wired,
+    actor: Actor,
+    *,
+    key: str,
+    body: Any,
+    action: str,
+    act: Callable[[UnitOfWork], Package],
+) -> Response:
+    """One lifecycle step of one package, once per key, answered with the package."""
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        moved = act(uow)
+        read = _read(actor, moved, _contributions(uow)).model_dump(mode="json")
+        return Outcome(200, read, action, moved.ref)
+
+    return run_write(request, application, actor, key=key, body=body, effect=effect)
+
+
+@router.post("/packages/{package_id}/propose", response_model=PackageRead)
+def propose_package(
+    package_id: Id,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.BUILD_PACKAGE))],
+    application: Wired,
+) -> Response:
+    """draft -> proposed; no money moves."""
+    return _step(
+        request, application, actor, key=key, body=None, action="packages.propose",
+        act=lambda uow: packages.propose(uow, package_id=PackageId(package_id)),
+    )  # fmt: skip
+
+
+@router.post("/packages/{package_id}/validate", response_model=PackageRead)
+def validate_package(
+    package_id: Id,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.VALIDATE_PACKAGE))],
+    application: Wired,
+) -> Response:
+    """proposed -> validated, and on to funded when its money pays every line exactly."""
+    return _step(
+        request, application, actor, key=key, body=None, action="packages.validate",
+        act=lambda uow: packages.validate(uow, package_id=PackageId(package_id)),
+    )  # fmt: skip
+
+
+@router.post("/packages/{package_id}/accept", response_model=PackageRead)
+def accept_package(
+    package_id: Id,
+    body: PackageAccept,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.ACCEPT_PACKAGE))],
+    application: Wired,
+) -> Response:
+    """The supplier accepts a funded package (funded -> accepted; the money becomes payable to
+    it), optionally at new lot prices: a surplus goes back to the payers' pools in proportion;
+    a deficit returns the package to `validated` with the new prices, until it is topped up."""
+    prices = {LineId(p.line_id): Money(p.lot_price_minor, USD) for p in body.prices}
+    if len(prices) != len(body.prices):
+        raise InvalidInput("prices", "each line may be priced once")
+    return _step(
+        request, application, actor, key=key, body=body.model_dump(mode="json"),
+        action="packages.accept",
+        act=lambda uow: packages.accept(
+            uow, package_id=PackageId(package_id), prices=prices or None,
+            on=today_or(application, body.on), at=application.clock.now(),
+        ),
+    )  # fmt: skip
+
+
+@router.post("/packages/{package_id}/top-up", response_model=PackageRead)
+def top_up_package(
+    package_id: Id,
+    body: OnDate,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.BUILD_PACKAGE))],
+    application: Wired,
+) -> Response:
+    """Fund what re-pricing left short from eligible pooled money (all or nothing):
+    validated -> funded."""
+    return _step(
+        request, application, actor, key=key, body=body.model_dump(mode="json"),
+        action="packages.top_up",
+        act=lambda uow: packages.top_up(
+            uow, package_id=PackageId(package_id), on=today_or(application, body.on),
+            at=application.clock.now(),
+        ),
+    )  # fmt: skip
+
+
+@router.post("/packages/{package_id}/close", response_model=PackageRead)
+def close_package(
+    package_id: Id,
+    body: OnDate,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.CLOSE_PACKAGE))],
+    application: Wired,
+) -> Response:
+    """delivered -> closed; the supplier is paid (payable -> disbursed)."""
+    return _step(
+        request, application, actor, key=key, body=body.model_dump(mode="json"),
+        action="packages.close",
+        act=lambda uow: packages.close(
+            uow, package_id=PackageId(package_id), on=today_or(application, body.on),
+            at=application.clock.now(),
+        ),
+    )  # fmt: skip
+
+
+# -- deliveries -------------------------------------------------------------------------------
+
+
+@router.get("/deliveries", response_model=Page[ShipmentRead], tags=["deliveries"])
+def list_deliveries(
+    _actor: Annotated[Actor, Depends(allowed(Permission.READ_DELIVERIES))],
+    application: Wired,
+    paging: PagingDep,
+    package_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    received: bool | None = None,
+) -> dict[str, Any]:
+    """Shipments by id; `received` filters on confirmation."""
+    found = [
+        s
+        for s in deliveries.list_all(
+            application.uow(), package_id=None if package_id is None else PackageId(package_id)
+        )
+        if received in (None, s.is_confirmed)
+    ]
+    return page_of(found, paging, ShipmentRead.of)
+
+
+@router.post(
+    "/packages/{package_id}/shipments",
+    response_model=ShipmentRead,
+    status_code=201,
+    tags=["deliveries"],
+)
+def ship(
+    package_id: Id,
+    body: ShipmentCreate,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.SHIP))],
+    application: Wired,
+) -> Response:
+    """The supplier ships units of one line of an accepted package (the first shipment starts
+    delivering); never more than the line's lots x lot size in the package."""
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        shipment = deliveries.ship(
+            uow, package_id=PackageId(package_id), line_id=LineId(body.line_id),
+            quantity=body.quantity, shipped_on=today_or(application, body.shipped_on),
+            at=application.clock.now(),
+        )  # fmt: skip
+        read = ShipmentRead.of(shipment).model_dump(mode="json")
+        return Outcome(201, read, "deliveries.ship", f"shipment:{shipment.id}")
+
+    return run_write(
+        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
+    )
+
+
+@router.post("/shipments/{shipment_id}/confirm", response_model=ShipmentRead, tags=["deliveries"])
+def confirm_receipt(
+    shipment_id: Id,
+    body: ReceiptConfirm,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.CONFIRM_RECEIPT))],
+    application: Wired,
+) -> Response:
+    """The recipient confirms a shipment arrived; when every unit of the package has shipped
+    and arrived, the package is delivered (and each line whose lots have all arrived)."""
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        shipment = deliveries.confirm_receipt(
+            uow, shipment_id=ShipmentId(shipment_id),
+            received_on=today_or(application, body.received_on), at=application.clock.now(),
+        )  # fmt: skip
+        read = ShipmentRead.of(shipment).model_dump(mode="json")
+        return Outcome(200, read, "deliveries.confirm", f"shipment:{shipment.id}")
 
     return run_write(
         request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect

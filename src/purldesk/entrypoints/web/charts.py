@@ -1,0 +1,42 @@
+"""Charts as server-side SVG: no script, no CDN, crisp in print; each has a table beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from markupsafe import Markup
+
+from purldesk.services.dashboard import Bar
+
+ROW = 26
+LABEL_W = 190
+BAR_W = 300
+WIDTH = LABEL_W + BAR_W + 170
+
+
+def bar_chart(bars: Sequence[Bar], *, title: str, chart_id: str) -> Markup:
+    """Horizontal bars, each filled to its share of its whole, labelled and valued in text."""
+    height = max(1, len(bars)) * ROW + 8
+    parts = [
+        f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" role="img" aria-labelledby="{escape(chart_id)}-title" '
+        f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
+    ]
+    for index, bar in enumerate(bars):
+        y = 4 + index * ROW
+        filled = (
+            0
+            if bar.whole_minor <= 0
+            else round(BAR_W * min(bar.value_minor, bar.whole_minor) / bar.whole_minor)
+        )
+        label = bar.label if len(bar.label) <= 28 else bar.label[:27] + "…"
+        parts += [
+            f'<text x="{LABEL_W - 8}" y="{y + 16}" text-anchor="end" class="chart-label">{escape(label)}</text>',
+            f'<rect x="{LABEL_W}" y="{y + 3}" width="{BAR_W}" height="{ROW - 8}" class="chart-track"/>',
+            f'<rect x="{LABEL_W}" y="{y + 3}" width="{filled}" height="{ROW - 8}" class="chart-bar"/>',
+            f'<text x="{LABEL_W + BAR_W + 8}" y="{y + 16}" class="chart-value">{escape(bar.text)}</text>',
+        ]
+    parts.append("</svg>")
+    return Markup("".join(parts))

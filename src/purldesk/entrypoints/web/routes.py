@@ -1,0 +1,763 @@
+"""The dashboard's pages and forms: thin routes over the same services the API calls.
+
+Reads go through `services.dashboard` (which applies the one redaction); every write runs
+through `idempotency.perform_once` without a key, so the effect and its audit entry commit in
+one transaction, or nothing does. A form with bad input is shown again, with a message next
+to the field at fault, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from purldesk.bootstrap import Application
+from purldesk.domain.access import (
+    Actor,
+    NotAuthenticated,
+    Owned,
+    Permission,
+    Role,
+    TooManyAttempts,
+    authorize,
+)
+from purldesk.domain.catalog import AidClass
+from purldesk.domain.contributions import UNRESTRICTED, ContributionId, Earmark
+from purldesk.domain.errors import Conflict, InvalidInput, NotFound, PurldeskError
+from purldesk.domain.money import USD, Money
+from purldesk.domain.packages import PackageId
+from purldesk.domain.requirements import CycleStatus
+from purldesk.entrypoints.web import auth, charts, sheets
+from purldesk.entrypoints.web.auth import WebUser, wired
+from purldesk.services import (
+    allocations,
+    contributions,
+    dashboard,
+    idempotency,
+    indicators,
+    ledger,
+    policies,
+    requirements,
+    sessions,
+    users,
+    whatif,
+)
+from purldesk.services.idempotency import Outcome, WriteRequest
+from purldesk.services.ports import UnitOfWork
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.globals["bar_chart"] = charts.bar_chart
+router = APIRouter(include_in_schema=False)
+
+# What a redirect after a successful form says, by code; `ref` is shown escaped.
+DONE = {
+    "moved": "Line {ref} moved.",
+    "submitted": "Cycle {ref} submitted for endorsement.",
+    "endorsed": "Cycle {ref} endorsed.",
+    "allocated": "Allocation committed: {ref}.",
+    "pledged": "Pledge {ref} recorded.",
+    "committed": "Contribution {ref} committed.",
+    "received": "Receipt of {ref} recorded.",
+    "cancelled": "{ref} cancelled.",
+}
+Errors = dict[str, str]
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _render(
+    request: Request,
+    template: str,
+    user: WebUser | None,
+    *,
+    status: int = 200,
+    active: str = "",
+    **context: Any,
+) -> HTMLResponse:
+    done = DONE.get(request.query_params.get("done", ""))
+    context.update(
+        user=user, active=active, errors=context.get("errors", {}),
+        done=done.format(ref=request.query_params.get("ref", "")[:60]) if done else None,
+    )  # fmt: skip
+    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+
+
+def _problem(request: Request, user: WebUser | None, error: PurldeskError) -> HTMLResponse:
+    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 403
+    return _render(request, "problem.html", user, status=status, message=str(error))
+
+
+def _redirect(path: str, done: str, ref: str) -> RedirectResponse:
+    return RedirectResponse(
+        f"{path}{'&' if '?' in path else '?'}{urlencode({'done': done, 'ref': ref})}",
+        status_code=303,
+    )
+
+
+async def _form(request: Request, user: WebUser) -> dict[str, str] | None:
+    """The posted form, if its CSRF token is the session's; None otherwise."""
+    form = await request.form()
+    fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    if not sessions.is_csrf_token(fields.get("csrf_token", ""), user.csrf_token):
+        return None
+    return fields
+
+
+def _write(
+    request: Request,
+    user: WebUser,
+    body: Mapping[str, Any],
+    effect: Callable[[UnitOfWork], Outcome],
+) -> Outcome:
+    """Run one write with its audit entry in one transaction, as the API does."""
+    application = wired(request)
+    write = WriteRequest(
+        actor=user.actor, request_id=request.state.request_id, method="POST",
+        path=request.url.path, body=dict(body), key=None,
+    )  # fmt: skip
+    outcomes: list[Outcome] = []
+
+    def run(uow: UnitOfWork) -> Outcome:
+        outcomes.append(effect(uow))
+        return outcomes[-1]
+
+    idempotency.perform_once(application.uow(), write, run, at=application.clock.now())
+    return outcomes[-1]
+
+
+def _date(text: str, field: str, errors: Errors, default: date) -> date:
+    if not text.strip():
+        return default
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        errors[field] = "is not a date (YYYY-MM-DD)"
+        return default
+
+
+def _today(application: Application) -> date:
+    return application.clock.now().date()
+
+
+def _csrf_refused(request: Request, user: WebUser) -> HTMLResponse:
+    return _render(
+        request, "problem.html", user, status=403,
+        message="The form expired or did not come from this site; reload the page and try again.",
+    )  # fmt: skip
+
+
+# -- login -------------------------------------------------------------------------------------
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> Response:
+    token = auth.login_token(request)
+    response = _render(request, "login.html", None, token=token, next=_safe_next(next), name="")
+    auth.set_login_token(request, response, token)
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request) -> Response:
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    name, password = fields.get("username", ""), fields.get("password", "")
+    target = _safe_next(fields.get("next", "/"))
+    errors: Errors = {}
+    if not name.strip():
+        errors["username"] = "Enter your user name."
+    if not password:
+        errors["password"] = "Enter your password."
+    if not auth.is_login_token(request, fields.get("csrf_token", "")):
+        errors["form"] = "The login form expired; please try again."
+    application = wired(request)
+    actor: Actor | None = None
+    if not errors:
+        auth_settings = application.settings.auth
+        try:
+            actor = users.log_in(
+                application.uow(), request.app.state.passwords, name=name, password=password,
+                client=auth.client_of(request), at=application.clock.now(),
+                limit=users.FailureLimit(auth_settings.max_failures, auth_settings.failure_window_s),
+            )  # fmt: skip
+        except NotAuthenticated as error:
+            auth.log.warning("dashboard login failed: %s", error.reason)
+            errors["password"] = "Unknown user name or wrong password."
+        except TooManyAttempts as error:
+            errors["form"] = f"Too many failed logins; try again in {error.retry_after_s} s."
+    if actor is None:
+        token = auth.login_token(request)
+        response: Response = _render(
+            request, "login.html", None, status=422 if "form" not in errors else 429,
+            token=token, next=target, name=name, errors=errors,
+        )  # fmt: skip
+        auth.set_login_token(request, response, token)
+        return response
+    started = sessions.start(
+        application.uow(), user_id=actor.user_id, at=application.clock.now(),
+        lifetime=_hours(application),
+    )  # fmt: skip
+    response = RedirectResponse(target, status_code=303)
+    auth.set_session(request, response, started)
+    return response
+
+
+def _hours(application: Application) -> timedelta:
+    return timedelta(hours=application.settings.web.session_hours)
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    user = auth.current_user(request)
+    if user is not None and await _form(request, user) is None:
+        return _csrf_refused(request, user)
+    response = RedirectResponse("/login", status_code=303)
+    auth.end_session(request, response)
+    return response
+
+
+# -- overview and the public page --------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    user = auth.current_user(request)
+    application = wired(request)
+    viewer = user.actor if user else dashboard.PUBLIC
+    view = dashboard.overview(application.uow(), viewer=viewer, today=_today(application))
+    return _render(
+        request, "overview.html", user, active="overview", view=view, public=user is None
+    )
+
+
+@router.get("/public", response_class=HTMLResponse)
+def public(request: Request) -> Response:
+    application = wired(request)
+    view = dashboard.overview(application.uow(), viewer=dashboard.PUBLIC, today=_today(application))
+    return _render(
+        request,
+        "overview.html",
+        auth.current_user(request),
+        active="public",
+        view=view,
+        public=True,
+    )
+
+
+# -- requirements ------------------------------------------------------------------------------
+
+
+@router.get("/requirements", response_class=HTMLResponse)
+def requirements_page(request: Request, cycle: str | None = None) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    try:
+        view = dashboard.requirements(wired(request).uow(), viewer=user.actor, cycle_name=cycle)
+    except NotFound as error:
+        return _problem(request, user, error)
+    return _requirements(request, user, view, errors={})
+
+
+def _requirements(
+    request: Request, user: WebUser, view: dashboard.RequirementsView, *, errors: Errors,
+    status: int = 200, values: Mapping[str, str] | None = None,
+) -> HTMLResponse:  # fmt: skip
+    return _render(
+        request, "requirements.html", user, status=status, active="requirements", view=view,
+        errors=errors, values=values or {}, today=_today(wired(request)).isoformat(),
+    )  # fmt: skip
+
+
+@router.get("/requirements/{cycle}/lines/{ref}", response_class=HTMLResponse)
+def line_history(request: Request, cycle: str, ref: str) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    try:
+        view = dashboard.line_history(wired(request).uow(), cycle_name=cycle, ref=ref)
+    except NotFound as error:
+        return _problem(request, user, error)
+    return _render(request, "line.html", user, active="requirements", view=view)
+
+
+@router.post("/requirements/{cycle}/lines/{ref}/move", response_class=HTMLResponse)
+async def move_line(request: Request, cycle: str, ref: str) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    fields = await _form(request, user)
+    if fields is None:
+        return _csrf_refused(request, user)
+    application = wired(request)
+    try:
+        view = dashboard.requirements(application.uow(), viewer=user.actor, cycle_name=cycle)
+        line = next((ln for ln in view.lines if ln.ref == ref), None)
+        if line is None:
+            raise NotFound("requirement line", ref)
+    except NotFound as error:
+        return _problem(request, user, error)
+    errors: Errors = {}
+    field = f"rank-{ref}"
+    direction = fields.get("direction", "")
+    if direction == "up":
+        new_rank = line.rank - 1
+    elif direction == "down":
+        new_rank = line.rank + 1
+    else:
+        text = fields.get("rank", "").strip()
+        new_rank = int(text) if re.fullmatch(r"\d{1,6}", text) else 0
+        if not re.fullmatch(r"\d{1,6}", text):
+            errors[field] = "Enter a whole number."
+    if not errors and not 1 <= new_rank <= len(view.lines):
+        errors[field] = f"Enter a rank from 1 to {len(view.lines)}."
+    if not errors:
+        try:
+            authorize(user.actor, Permission.EDIT_LIST)
+
+            def effect(uow: UnitOfWork) -> Outcome:
+                changed = requirements.move_line(
+                    uow, line_id=line.id, new_rank=new_rank, at=application.clock.now(),
+                    by=user.actor.organization,
+                )  # fmt: skip
+                return Outcome(200, {"moved": [c.ref for c in changed]}, "lines.move", ref)
+
+            _write(request, user, {"ref": ref, "rank": new_rank}, effect)
+        except InvalidInput as error:
+            errors[field] = error.message
+        except (Conflict, PurldeskError) as error:
+            errors[field] = str(error)
+    if errors:
+        return _requirements(request, user, view, errors=errors, status=422,
+                             values={field: fields.get("rank", "")})  # fmt: skip
+    return RedirectResponse(
+        f"/requirements?{urlencode({'cycle': cycle, 'done': 'moved', 'ref': ref})}#line-{ref}",
+        status_code=303,
+    )
+
+
+@router.post("/requirements/{cycle}/{action}", response_class=HTMLResponse)
+async def cycle_action(request: Request, cycle: str, action: str) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    fields = await _form(request, user)
+    if fields is None:
+        return _csrf_refused(request, user)
+    application = wired(request)
+    try:
+        view = dashboard.requirements(application.uow(), viewer=user.actor, cycle_name=cycle)
+    except NotFound as error:
+        return _problem(request, user, error)
+    assert view.cycle is not None
+    cycle_id = view.cycle.id
+    errors: Errors = {}
+    moves = {
+        "submit": (Permission.SUBMIT_CYCLE, CycleStatus.SUBMITTED, "submitted"),
+        "endorse": (Permission.ENDORSE_CYCLE, CycleStatus.ENDORSED, "endorsed"),
+    }
+    try:
+        if action in moves:
+            permission, status, done = moves[action]
+            authorize(user.actor, permission)
+
+            def move(uow: UnitOfWork) -> Outcome:
+                moved = requirements.move_cycle(uow, cycle_id=cycle_id, status=status)
+                return Outcome(200, {"status": moved.status.value}, f"cycles.{action}", cycle)
+
+            _write(request, user, {"cycle": cycle}, move)
+            return _redirect(f"/requirements?{urlencode({'cycle': cycle})}", done, cycle)
+        if action != "allocate":
+            raise NotFound("action", action)
+        authorize(user.actor, Permission.BUILD_PACKAGE)
+        on = _date(fields.get("on", ""), "on", errors, _today(application))
+        target_text = fields.get("target", "").strip().replace(",", "")
+        try:
+            target = Money.parse(target_text or "500000000", USD, field="target")
+            if not target.is_positive:
+                errors["target"] = "must be positive"
+        except InvalidInput as error:
+            errors["target"] = error.message
+            target = Money.zero(USD)
+        if not errors:
+
+            def allocate(uow: UnitOfWork) -> Outcome:
+                proposal = allocations.propose(
+                    uow, cycle_id=cycle_id, on=on, target=target, at=application.clock.now(),
+                    commit=True,
+                )  # fmt: skip
+                refs = [p.ref for p in proposal.committed]
+                return Outcome(201, {"packages": refs}, "packages.allocate", cycle)
+
+            outcome = _write(request, user, {"cycle": cycle, "on": on.isoformat(),
+                                             "target_minor": target.minor}, allocate)  # fmt: skip
+            refs = ", ".join(outcome.body["packages"]) or "no package (nothing fundable)"
+            return _redirect("/packages", "allocated", refs)
+    except InvalidInput as error:
+        errors[error.field if error.field in ("on", "target") else "form"] = error.message
+    except NotFound as error:
+        return _problem(request, user, error)
+    except PurldeskError as error:
+        errors["form"] = str(error)
+    return _requirements(request, user, view, errors=errors, status=422, values=fields)
+
+
+# -- packages ----------------------------------------------------------------------------------
+
+
+@router.get("/packages", response_class=HTMLResponse)
+def packages_page(request: Request) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    found = dashboard.package_list(wired(request).uow())
+    return _render(request, "packages.html", user, active="packages", packages=found)
+
+
+@router.get("/packages/{package_id}", response_class=HTMLResponse)
+def package_page(request: Request, package_id: int) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    try:
+        view = dashboard.package_detail(
+            wired(request).uow(), viewer=user.actor, package_id=PackageId(package_id)
+        )
+    except NotFound as error:
+        return _problem(request, user, error)
+    return _render(request, "package.html", user, active="packages", view=view)
+
+
+# -- contributions -----------------------------------------------------------------------------
+
+
+def _contributions(
+    request: Request, user: WebUser, *, errors: Errors, values: Mapping[str, str],
+    status: int = 200,
+) -> HTMLResponse:  # fmt: skip
+    application = wired(request)
+    view = dashboard.contributions(application.uow(), viewer=user.actor)
+    return _render(
+        request, "contributions.html", user, status=status, active="contributions", view=view,
+        errors=errors, values=values, today=_today(application).isoformat(),
+        aid_classes=[a.value for a in AidClass],
+    )  # fmt: skip
+
+
+@router.get("/contributions", response_class=HTMLResponse)
+def contributions_page(request: Request) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    if user.actor.role is Role.SUPPLIER:
+        return _problem(request, user, NotFound("page", "contributions"))
+    return _contributions(request, user, errors={}, values={})
+
+
+@router.post("/contributions", response_class=HTMLResponse)
+async def pledge(request: Request) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    fields = await _form(request, user)
+    if fields is None:
+        return _csrf_refused(request, user)
+    application = wired(request)
+    errors: Errors = {}
+    currency = fields.get("currency", "").strip().upper()
+    amount: Money | None = None
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        errors["currency"] = "Enter a three-letter currency code, such as EUR."
+    elif not fields.get("amount", "").strip():
+        errors["amount"] = "Enter an amount."
+    else:
+        try:
+            amount = Money.parse(fields["amount"].strip().replace(",", ""), currency)
+            if not amount.is_positive:
+                errors["amount"] = "must be positive"
+        except InvalidInput as error:
+            errors["currency" if error.field == "currency" else "amount"] = error.message
+        except (ValueError, InvalidOperation, KeyError):
+            errors["currency"] = f"{currency} is not a currency purldesk knows"
+    pledged_on = _date(fields.get("pledged_on", ""), "pledged_on", errors, _today(application))
+    form = await request.form()
+    chosen = [v for v in form.getlist("aid_class") if isinstance(v, str)]
+    if any(v not in {a.value for a in AidClass} for v in chosen):
+        errors["aid_class"] = "Choose among the aid classes shown."
+    classes = frozenset(AidClass(v) for v in chosen if v in {a.value for a in AidClass})
+    areas_text = fields.get("areas", "").strip()
+    areas = frozenset(a.strip() for a in areas_text.split(",") if a.strip()) or None
+    earmark = UNRESTRICTED if not classes and areas is None else Earmark(
+        areas=areas, aid_classes=classes or None
+    )  # fmt: skip
+    purpose = fields.get("purpose", "").strip()
+    if len(purpose) > 2000:
+        errors["purpose"] = "must be at most 2,000 characters"
+    if not errors and amount is not None:
+        try:
+            authorize(user.actor, Permission.PLEDGE)
+            org = user.actor.organization
+            paid = amount
+
+            def effect(uow: UnitOfWork) -> Outcome:
+                made = contributions.pledge(
+                    uow, contributor=org, amount=paid, pledged_on=pledged_on,
+                    at=application.clock.now(), confidential=fields.get("confidential") == "on",
+                    purpose=purpose, earmark=earmark,
+                )  # fmt: skip
+                return Outcome(201, {"ref": made.ref}, "contributions.pledge", made.ref)
+
+            document = {k: v for k, v in fields.items() if k != "csrf_token"}
+            outcome = _write(request, user, document, effect)
+            return _redirect("/contributions", "pledged", outcome.body["ref"])
+        except InvalidInput as error:
+            errors[error.field if error.field in ("amount", "currency", "areas") else "form"] = (
+                error.message
+            )
+        except PurldeskError as error:
+            errors["form"] = str(error)
+    return _contributions(request, user, errors=errors, values=fields, status=422)
+
+
+@router.post("/contributions/{contribution_id}/{action}", response_class=HTMLResponse)
+async def contribution_action(request: Request, contribution_id: int, action: str) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    fields = await _form(request, user)
+    if fields is None:
+        return _csrf_refused(request, user)
+    application = wired(request)
+    cid = ContributionId(contribution_id)
+    permissions = {
+        "commit": Permission.COMMIT_CONTRIBUTION,
+        "receive": Permission.RECEIVE_CONTRIBUTION,
+        "cancel": Permission.CANCEL_CONTRIBUTION,
+    }
+    if action not in permissions or not 1 <= contribution_id < 2**31:
+        return _problem(request, user, NotFound("action", action))
+    errors: Errors = {}
+    field = f"{action}-{contribution_id}"
+    on = _date(fields.get("on", ""), field, errors, _today(application))
+    ref = f"C-{contribution_id:05d}"
+    if not errors:
+        try:
+
+            def effect(uow: UnitOfWork) -> Outcome:
+                owner = contributions.get(uow, contribution_id=cid).contributor
+                authorize(user.actor, permissions[action], owner=Owned(owner, "contribution", cid))
+                if action == "commit":
+                    contributions.commit(uow, contribution_id=cid)
+                elif action == "receive":
+                    contributions.receive(
+                        uow, application.fx, contribution_id=cid, received_on=on,
+                        at=application.clock.now(),
+                    )  # fmt: skip
+                else:
+                    contributions.cancel(
+                        uow, contribution_id=cid, on=on, at=application.clock.now()
+                    )
+                return Outcome(200, {"ref": ref}, f"contributions.{action}", ref)
+
+            _write(request, user, {"on": on.isoformat()}, effect)
+            done = {"commit": "committed", "receive": "received", "cancel": "cancelled"}[action]
+            return _redirect("/contributions", done, ref)
+        except NotFound as error:
+            return _problem(request, user, error)
+        except InvalidInput as error:
+            errors[field] = error.message
+        except PurldeskError as error:
+            errors[field] = str(error)
+    return _contributions(
+        request, user, errors=errors, values={field: fields.get("on", "")}, status=422
+    )
+
+
+# -- statement ---------------------------------------------------------------------------------
+
+
+def _statement(request: Request, user: WebUser, contributor: str | None) -> dashboard.StatementView:
+    code = contributor or user.actor.organization
+    return dashboard.statement(wired(request).uow(), viewer=user.actor, contributor=code)
+
+
+@router.get("/statement", response_class=HTMLResponse)
+def statement_page(request: Request, contributor: str | None = None) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    try:
+        view = _statement(request, user, contributor)
+    except NotFound as error:
+        return _problem(request, user, error)
+    return _render(request, "statement.html", user, active="statement", view=view)
+
+
+STATEMENT_HEADER = ("contribution", "package", "package status", "line", "item", "amount_usd",
+                    "shipped", "received")  # fmt: skip
+
+
+def _statement_rows(view: dashboard.StatementView) -> list[list[str | int]]:
+    return [
+        [r.contribution_ref, r.package_ref, r.package_status, r.line_ref, r.item_name,
+         str(r.amount.to_decimal()), r.shipped, r.received]
+        for r in view.rows
+    ]  # fmt: skip
+
+
+@router.get("/statement.{kind}")
+def statement_download(request: Request, kind: str, contributor: str | None = None) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    try:
+        view = _statement(request, user, contributor)
+    except NotFound as error:
+        return _problem(request, user, error)
+    name = f"statement-{view.contributor}"
+    rows = _statement_rows(view)
+    if kind == "csv":
+        return Response(
+            sheets.to_csv(STATEMENT_HEADER, rows), media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )  # fmt: skip
+    if kind == "xlsx":
+        return Response(
+            sheets.to_xlsx("statement", STATEMENT_HEADER, rows),
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )  # fmt: skip
+    return _problem(request, user, NotFound("format", kind))
+
+
+# -- policy and what-if ------------------------------------------------------------------------
+
+
+@router.get("/policy", response_class=HTMLResponse)
+def policy_page(
+    request: Request,
+    contributor: str | None = None,
+    on: str | None = None,
+    indicator: str = "",
+    value: str = "",
+    amount: str = "",
+    currency: str = "",
+) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    application = wired(request)
+    errors: Errors = {}
+    code = (contributor or "").strip().upper() or (
+        user.actor.organization if user.actor.role is Role.CONTRIBUTOR else "KOR"
+    )
+    if user.actor.role is Role.CONTRIBUTOR and code != user.actor.organization:
+        return _problem(request, user, NotFound("policy", code))
+    day = _date(on or "", "on", errors, _today(application))
+    try:
+        view = policies.show(application.uow(), contributor=code, on=day)
+    except NotFound as error:
+        return _problem(request, user, error)
+    observations = sorted(
+        indicators.list_observations(application.uow()), key=lambda o: (o.observed_on, o.id)
+    )
+    result = None
+    asked = bool(indicator or value or amount)
+    if asked:
+        scenario = _scenario(code, indicator, value, amount, currency, errors)
+        if scenario is not None and not errors:
+            try:
+                cycle = requirements.resolve_cycle(application.uow(), name=None)
+                result = whatif.whatif(
+                    application.uow(), application.fx, cycle_id=cycle.id, on=day,
+                    scenario=scenario, at=application.clock.now(),
+                )  # fmt: skip
+            except InvalidInput as error:
+                errors["value" if error.field == "indicator" else error.field] = error.message
+            except PurldeskError as error:
+                errors["form"] = str(error)
+    return _render(
+        request, "policy.html", user, status=422 if errors else 200, active="policy",
+        view=view, observations=observations, result=result, errors=errors,
+        values={"indicator": indicator, "value": value, "amount": amount,
+                "currency": currency, "on": on or ""},
+        code=code, day=day,
+    )  # fmt: skip
+
+
+def _scenario(
+    code: str, indicator: str, value: str, amount: str, currency: str, errors: Errors
+) -> whatif.Scenario | None:
+    if indicator.strip() or value.strip():
+        if not indicator.strip():
+            errors["indicator"] = "Choose an indicator."
+        try:
+            number = Decimal(value.strip())
+            if not number.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            errors["value"] = "Enter a number."
+            return None
+        return whatif.Scenario(indicators=((indicator.strip(), number),))
+    try:
+        money = Money.parse(amount.strip().replace(",", ""), currency.strip().upper() or "USD")
+    except InvalidInput as error:
+        errors["amount"] = error.message
+        return None
+    except (ValueError, KeyError):
+        errors["currency"] = "Enter a known three-letter currency code."
+        return None
+    if not money.is_positive:
+        errors["amount"] = "must be positive"
+        return None
+    return whatif.Scenario(pledges=(whatif.Pledge(code, money),))
+
+
+# -- ledger ------------------------------------------------------------------------------------
+
+
+@router.get("/ledger", response_class=HTMLResponse)
+def ledger_page(request: Request) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    return _render(request, "ledger.html", user, active="ledger", result=None)
+
+
+@router.post("/ledger/verify", response_class=HTMLResponse)
+async def verify(request: Request) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    if await _form(request, user) is None:
+        return _csrf_refused(request, user)
+    try:
+        authorize(user.actor, Permission.VERIFY_LEDGER)
+    except PurldeskError as error:
+        return _problem(request, user, error)
+    checked, findings = ledger.verify(wired(request).uow())
+    return _render(
+        request, "ledger.html", user, active="ledger",
+        result={"checked": checked, "findings": findings},
+    )  # fmt: skip

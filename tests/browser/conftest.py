@@ -1,0 +1,185 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against a live `purldesk serve`.
+
+Each test module gets its own copy of one demo database (built once per session, plus a
+draft cycle for the recipient to reorder) and its own server on a free port; each role logs
+in once per module and its storage state (the session cookie) is reused by every test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from purldesk.adapters.storage.migrate import upgrade
+from purldesk.bootstrap import build
+from purldesk.config import load_settings
+from purldesk.demo import scenario
+from purldesk.domain.money import Money
+from purldesk.services import catalog, contributions, requirements
+from purldesk.services.requirements import LineRow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PURLDESK = Path(sys.executable).with_name("purldesk")
+DRAFT_CYCLE = "2025-10"
+# A confidential Korean pledge with an amount that appears nowhere else.
+SECRET_AMOUNT = Money.of(12_345_678_901, "KRW")
+SECRET_TEXT = "12,345,678,901"
+AT = datetime(2025, 12, 6, 9, 0, tzinfo=UTC)
+
+
+def _chromium_or_skip() -> None:
+    if CHROMIUM.exists():
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            pytest.fail("playwright is not installed: pip install -e '.[dev]'", pytrace=False)
+        return
+    if IN_CI:
+        pytest.fail(f"{CHROMIUM} is missing (CI=true: browser tests must run)", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing; apt-get install chromium")
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, plus a draft cycle of five lines and a confidential Korean pledge."""
+    _chromium_or_skip()
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    wired = build(load_settings(database_url=url))
+    try:
+        scenario.build(wired)
+        cycle = requirements.open_cycle(wired.uow(), name=DRAFT_CYCLE, opens_on=date(2025, 10, 1))
+        items = catalog.list_all(wired.uow())[:5]
+        rows = [
+            LineRow(n, f"D-{n}", n, item.code, item.lot_size, date(2026, 3, 31), "demo draft")
+            for n, item in enumerate(items, start=1)
+        ]
+        requirements.import_lines(wired.uow(), cycle_id=cycle.id, rows=rows, at=AT, by="UKR")
+        secret = contributions.pledge(
+            wired.uow(), contributor="KOR", amount=SECRET_AMOUNT, pledged_on=date(2025, 12, 5),
+            at=AT, confidential=True, purpose="confidential test pledge",
+        )  # fmt: skip
+        contributions.receive(
+            wired.uow(), wired.fx, contribution_id=secret.id, received_on=date(2025, 12, 5), at=AT
+        )
+    finally:
+        wired.close()
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float = 20) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"purldesk serve exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)  # the server is starting; not a test timing assertion
+    raise RuntimeError("purldesk serve did not answer in time")
+
+
+@pytest.fixture(scope="module")
+def database(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    copy = tmp_path_factory.mktemp("db") / "purldesk.sqlite3"
+    shutil.copyfile(demo_file, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture(scope="module")
+def server(database: str) -> Iterator[str]:
+    """A live `purldesk serve` on a free port, on this module's database."""
+    port = _free_port()
+    env = {**os.environ, "PURLDESK_DATABASE_URL": database}
+    process = subprocess.Popen(
+        [str(PURLDESK), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def log_in(page: Any, base: str, name: str, password: str = scenario.DEMO_PASSWORD) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+@pytest.fixture(scope="module")
+def states(browser: Any, server: str) -> dict[str, Any]:
+    """Storage state (the session cookie) per user name, logged in once per module."""
+    return {}
+
+
+@pytest.fixture
+def page_as(browser: Any, server: str, states: dict[str, Any]) -> Iterator[Callable[..., Any]]:
+    """A page logged in as `name` (desktop 1280×800 unless a viewport is given)."""
+    contexts: list[Any] = []
+
+    def make(name: str, *, viewport: dict[str, int] | None = None) -> Any:
+        if name not in states:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            log_in(page, server, name)
+            page.get_by_role("button", name="Log out").wait_for()
+            states[name] = context.storage_state()
+            context.close()
+        context = browser.new_context(
+            storage_state=states[name], viewport=viewport or {"width": 1280, "height": 800}
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def anonymous(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield context.new_page()
+    context.close()
