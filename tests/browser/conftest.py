@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_flows import DRAFT_CYCLE, SECRET_AMOUNT, log_in
 
 from purldesk.adapters.storage.migrate import upgrade
 from purldesk.bootstrap import build
 from purldesk.config import load_settings
 from purldesk.demo import scenario
-from purldesk.domain.money import Money
 from purldesk.services import catalog, contributions, requirements
 from purldesk.services.requirements import LineRow
 
@@ -36,10 +36,6 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PURLDESK = Path(sys.executable).with_name("purldesk")
-DRAFT_CYCLE = "2025-10"
-# A confidential Korean pledge with an amount that appears nowhere else.
-SECRET_AMOUNT = Money.of(12_345_678_901, "KRW")
-SECRET_TEXT = "12,345,678,901"
 AT = datetime(2025, 12, 6, 9, 0, tzinfo=UTC)
 
 
@@ -139,13 +135,6 @@ def browser() -> Iterator[Any]:
         launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
-
-
-def log_in(page: Any, base: str, name: str, password: str = scenario.DEMO_PASSWORD) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from browser_flows import log_in
 from playwright.sync_api import expect
-
-from conftest import log_in
 
 
 def test_auditor_verifies_the_ledger(page_as: Any, server: str) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from browser_flows import SECRET_TEXT
 from playwright.sync_api import expect
-
-from conftest import SECRET_TEXT
 
 PAGES = ["/", "/public", "/contributions", "/packages", "/statement", "/policy", "/requirements"]
 

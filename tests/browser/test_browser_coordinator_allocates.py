@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from browser_flows import DRAFT_CYCLE
 from playwright.sync_api import expect
-
-from conftest import DRAFT_CYCLE
 
 
 def test_coordinator_endorses_the_list_then_commits_an_allocation(

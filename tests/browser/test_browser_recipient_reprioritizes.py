@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from browser_flows import DRAFT_CYCLE
 from playwright.sync_api import expect
-
-from conftest import DRAFT_CYCLE
 
 
 def _ranks(page: Any) -> list[str]:

@@ -12,7 +12,7 @@ from purldesk.domain.catalog import ItemCode
 from purldesk.domain.contributions import ContributionId
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.lifecycle import transition
-from purldesk.domain.money import USD, Money
+from purldesk.domain.money import USD, Money, split
 from purldesk.domain.requirements import CycleId, LineId
 
 PackageId = NewType("PackageId", int)
@@ -115,3 +115,92 @@ class Package:
 
 def package_ref(package_id: int) -> str:
     return f"P-{package_id:04d}"
+
+
+def parse_package_ref(text: str, *, field: str = "package") -> PackageId:
+    """Accept 'P-0012' or '12'."""
+    raw = text.strip().upper().removeprefix("P-")
+    if not raw.isdigit() or int(raw) < 1 or int(raw) > 2**31 - 1:
+        raise InvalidInput(field, f"{text!r} is not a package reference like P-0012")
+    return PackageId(int(raw))
+
+
+def line_costs(package: Package) -> dict[LineId, int]:
+    """What each requirement line of the package costs (USD minor units), in package order."""
+    costs: dict[LineId, int] = {}
+    for line in package.lines:
+        costs[line.line_id] = costs.get(line.line_id, 0) + line.cost.minor
+    return costs
+
+
+def paid_by_line(package: Package) -> dict[LineId, int]:
+    """What the attributions pay for each line (USD minor units)."""
+    paid: dict[LineId, int] = {}
+    for part in package.attributions:
+        paid[part.line_id] = paid.get(part.line_id, 0) + part.amount.minor
+    return paid
+
+
+def shortfall(package: Package) -> dict[LineId, int]:
+    """Lines whose cost exceeds what is attributed to them, and by how much."""
+    paid = paid_by_line(package)
+    return {
+        line_id: cost - paid.get(line_id, 0)
+        for line_id, cost in line_costs(package).items()
+        if cost > paid.get(line_id, 0)
+    }
+
+
+def is_paid_exactly(package: Package) -> bool:
+    """Every line is paid exactly by its attributions, and nothing else is paid."""
+    return paid_by_line(package) == {k: v for k, v in line_costs(package).items() if v}
+
+
+@dataclass(frozen=True, slots=True)
+class Repricing:
+    """A package at the supplier's new lot prices: what goes back, and what is now missing."""
+
+    package: Package  # new prices; each surplus taken off its line's attributions
+    released: tuple[Attribution, ...]  # money no longer needed, per contribution and line
+    shortfall: Mapping[LineId, int]  # lines that now cost more than is attributed to them
+
+
+def reprice(package: Package, prices: Mapping[LineId, Money]) -> Repricing:
+    """The package at new lot prices (lines not named keep theirs).
+
+    A line's surplus is split over its payers in proportion to what each pays for it, by
+    largest remainder with ties to the lower contribution id, so the parts sum exactly.
+    """
+    known = {line.line_id for line in package.lines}
+    for line_id, price in prices.items():
+        if line_id not in known:
+            raise InvalidInput("prices", f"line {line_id} is not in {package.ref}")
+        if price.currency != USD or not price.is_positive:
+            raise InvalidInput("prices", f"the lot price of line {line_id} must be positive USD")
+    lines = tuple(
+        replace(line, lot_price=prices.get(line.line_id, line.lot_price)) for line in package.lines
+    )
+    repriced = replace(package, lines=lines)
+    costs, paid = line_costs(repriced), paid_by_line(package)
+    released: list[Attribution] = []
+    kept: list[Attribution] = []
+    for line_id in costs:
+        parts = [part for part in package.attributions if part.line_id == line_id]
+        surplus = paid.get(line_id, 0) - costs[line_id]
+        if surplus <= 0:
+            kept.extend(parts)
+            continue
+        by_payer: dict[ContributionId, int] = {}
+        for part in parts:
+            by_payer[part.contribution_id] = (
+                by_payer.get(part.contribution_id, 0) + part.amount.minor
+            )
+        payers = sorted(by_payer)
+        shares = split(surplus, [by_payer[c] for c in payers])
+        for payer, share in zip(payers, shares, strict=True):
+            if share:
+                released.append(Attribution(payer, line_id, Money(share, USD)))
+            if by_payer[payer] - share:
+                kept.append(Attribution(payer, line_id, Money(by_payer[payer] - share, USD)))
+    result = replace(repriced, attributions=tuple(kept))
+    return Repricing(result, tuple(released), shortfall(result))

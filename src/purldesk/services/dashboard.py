@@ -29,7 +29,7 @@ from purldesk.domain.contributions import Contribution, ContributionId, Contribu
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
-from purldesk.domain.packages import Package, PackageId, PackageStatus
+from purldesk.domain.packages import Package, PackageId, PackageStatus, shortfall
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import (
     Cycle,
@@ -96,6 +96,15 @@ class DeliveryRow:
     quantity: int
     shipped_on: date
     received_on: date | None
+
+    @property
+    def ref(self) -> str:
+        return shipment_ref(self.shipment_id)
+
+
+def shipment_ref(shipment_id: int) -> str:
+    """How the dashboard names a shipment: S-0007."""
+    return f"S-{shipment_id:04d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +184,10 @@ class PackageLineRow:
     shipped: int
     received: int
 
+    @property
+    def left_to_ship(self) -> int:
+        return max(0, self.quantity - self.shipped)
+
 
 @dataclass(frozen=True, slots=True)
 class PaymentRow:
@@ -190,7 +203,8 @@ class PackageDetail:
     lines: list[PackageLineRow]
     payments: list[PaymentRow]
     shipments: list[DeliveryRow]
-    actions: list[str]  # what the viewer may do now, by action name
+    actions: list[str]  # what the viewer may do now, by action name (see PACKAGE_ACTIONS)
+    short_usd: Money  # what re-pricing left unpaid, until a top-up
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,16 +431,47 @@ def line_history(uow: UnitOfWork, *, cycle_name: str, ref: str) -> LineHistoryVi
 
 # -- packages ----------------------------------------------------------------------------------
 
-# Who may move a package on from each status: (action, permission the viewer needs).
-PACKAGE_ACTIONS: Mapping[PackageStatus, tuple[tuple[str, Role], ...]] = {
-    PackageStatus.DRAFT: (("propose", Role.COORDINATOR), ("cancel", Role.COORDINATOR)),
-    PackageStatus.PROPOSED: (("validate", Role.COORDINATOR), ("cancel", Role.COORDINATOR)),
-    PackageStatus.VALIDATED: (("accept", Role.SUPPLIER), ("cancel", Role.COORDINATOR)),
-    PackageStatus.FUNDED: (("accept", Role.SUPPLIER), ("cancel", Role.COORDINATOR)),
-    PackageStatus.ACCEPTED: (("ship", Role.SUPPLIER),),
-    PackageStatus.DELIVERING: (("ship", Role.SUPPLIER), ("confirm", Role.RECIPIENT)),
-    PackageStatus.DELIVERED: (("confirm", Role.RECIPIENT), ("close", Role.COORDINATOR)),
+# What may be done to a package in each status, and the permission it takes. `ship` and
+# `confirm` are offered only while some line has units left to ship or some shipment awaits
+# confirmation; `top_up` only while re-pricing has left a line short of money.
+PACKAGE_ACTIONS: Mapping[PackageStatus, tuple[tuple[str, Permission], ...]] = {
+    PackageStatus.DRAFT: (
+        ("propose", Permission.BUILD_PACKAGE), ("cancel", Permission.CANCEL_PACKAGE),
+    ),
+    PackageStatus.PROPOSED: (
+        ("validate", Permission.VALIDATE_PACKAGE), ("cancel", Permission.CANCEL_PACKAGE),
+    ),
+    PackageStatus.VALIDATED: (
+        ("top_up", Permission.BUILD_PACKAGE), ("cancel", Permission.CANCEL_PACKAGE),
+    ),
+    PackageStatus.FUNDED: (
+        ("accept", Permission.ACCEPT_PACKAGE), ("cancel", Permission.CANCEL_PACKAGE),
+    ),
+    PackageStatus.ACCEPTED: (("ship", Permission.SHIP),),
+    PackageStatus.DELIVERING: (("ship", Permission.SHIP), ("confirm", Permission.CONFIRM_RECEIPT)),
+    PackageStatus.DELIVERED: (("close", Permission.CLOSE_PACKAGE),),
+}  # fmt: skip
+ACTION_PERMISSIONS: Mapping[str, Permission] = {
+    action: permission for pairs in PACKAGE_ACTIONS.values() for action, permission in pairs
 }
+
+
+def package_actions(
+    viewer: Actor, package: Package, lines: Sequence[PackageLineRow], shipments: Sequence[Shipment]
+) -> list[str]:
+    """What `viewer` may do to `package` now, in the order the page offers them."""
+    offered = []
+    for action, permission in PACKAGE_ACTIONS.get(package.status, ()):
+        if not can(viewer, permission):
+            continue
+        if action == "ship" and not any(line.left_to_ship for line in lines):
+            continue
+        if action == "confirm" and all(s.is_confirmed for s in shipments):
+            continue
+        if action == "top_up" and not shortfall(package):
+            continue
+        offered.append(action)
+    return offered
 
 
 def package_list(uow: UnitOfWork) -> list[PackageSummary]:
@@ -474,10 +519,11 @@ def package_detail(uow: UnitOfWork, *, viewer: Actor, package_id: PackageId) -> 
             PaymentRow(names.get(owner.contributor, owner.contributor), owner.ref, line_ref,
                        part.amount)
         )  # fmt: skip
-    actions = [a for a, role in PACKAGE_ACTIONS.get(package.status, ()) if viewer.role is role]
     return PackageDetail(
         _summary(package, cycles), rows, payments,
-        [_delivery(s, {package.id: package}, lines, items) for s in shipments], actions,
+        [_delivery(s, {package.id: package}, lines, items) for s in shipments],
+        package_actions(viewer, package, rows, shipments),
+        Money(sum(shortfall(package).values()), USD),
     )  # fmt: skip
 
 

@@ -1,14 +1,22 @@
-"""Use cases for packages: draft one with its money attributed, cancel one and release its money."""
+"""Use cases for packages: draft one with its money attributed, take it through its lifecycle
+(propose, validate, accept with re-pricing, top up, close) or cancel it and release its money.
+
+Money follows the package on the ledger: pool:C -> obligated:P:C when drafted or topped up,
+back to the pool on a surplus or a cancellation, obligated -> payable:P:C on acceptance and
+payable -> disbursed:P:C when the delivered package is closed.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
+from purldesk import allocation
 from purldesk.domain import ledger
-from purldesk.domain.contributions import ContributionId
-from purldesk.domain.errors import Conflict, InsufficientFunds, InvalidInput
+from purldesk.domain.contributions import ContributionId, ContributionStatus
+from purldesk.domain.errors import Conflict, IllegalTransition, InsufficientFunds, InvalidInput
 from purldesk.domain.ledger import LedgerTransaction, TransactionKind
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import (
@@ -18,12 +26,16 @@ from purldesk.domain.packages import (
     PackageId,
     PackageLine,
     PackageStatus,
+    is_paid_exactly,
+    reprice,
+    shortfall,
 )
 from purldesk.domain.requirements import CycleId, LineId, LineStatus
-from purldesk.services import contributions
+from purldesk.services import contributions, eligibility
 from purldesk.services.ports import UnitOfWork
 
 FUNDING_STATES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED, LineStatus.FUNDED)
+SPENDABLE = (ContributionStatus.RECEIVED, ContributionStatus.ALLOCATED)
 
 
 def create_draft(
@@ -118,6 +130,138 @@ def cancel(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
         return cancelled
 
 
+def propose(uow: UnitOfWork, *, package_id: PackageId) -> Package:
+    """The coordinator puts a draft forward for validation; no money moves."""
+    with uow:
+        proposed = uow.packages.get(package_id).move_to(PackageStatus.PROPOSED)
+        uow.packages.save(proposed)
+        uow.commit()
+        return proposed
+
+
+def validate(uow: UnitOfWork, *, package_id: PackageId) -> Package:
+    """Validate a proposed package, and mark it funded at once when its money pays it exactly."""
+    with uow:
+        validated = uow.packages.get(package_id).move_to(PackageStatus.VALIDATED)
+        if is_paid_exactly(validated):
+            validated = validated.move_to(PackageStatus.FUNDED)
+        uow.packages.save(validated)
+        uow.commit()
+        return validated
+
+
+def accept(
+    uow: UnitOfWork,
+    *,
+    package_id: PackageId,
+    prices: Mapping[LineId, Money] | None = None,
+    on: date,
+    at: datetime,
+) -> Package:
+    """The supplier accepts a funded package, at new lot prices per line if it gives them.
+
+    A surplus goes back to the pools of the line's payers, in proportion to what each paid.
+    If any line now costs more than its money, the package returns to `validated` with the new
+    prices (surpluses still released) and nothing is owed to the supplier until `top_up`.
+    Otherwise every contribution's obligated money becomes payable to the supplier.
+    """
+    with uow:
+        package = uow.packages.get(package_id)
+        if package.status is not PackageStatus.FUNDED:
+            raise IllegalTransition("package", package.status, PackageStatus.ACCEPTED)
+        uow.ledger.lock()
+        repricing = reprice(package, prices or {})
+        released: dict[ContributionId, int] = defaultdict(int)
+        for part in repricing.released:
+            released[part.contribution_id] += part.amount.minor
+        kept = _per_contribution(repricing.package.attributions)
+        totals = uow.ledger.balances()
+        for contribution_id in sorted(set(released) | set(kept)):
+            held = ledger.balance(totals, ledger.obligated(package.id, contribution_id)).minor
+            expected = released.get(contribution_id, 0) + kept.get(contribution_id, 0)
+            if held != expected:
+                raise Conflict(
+                    f"{package.ref}: the ledger holds {held} for contribution {contribution_id}, "
+                    f"its attributions {expected}"
+                )
+        moves = [
+            _move(TransactionKind.RELEASE, ledger.obligated(package.id, cid), ledger.pool(cid),
+                  package, cid, amount, on, f"{package.ref} re-priced: surplus back to the pool")
+            for cid, amount in sorted(released.items())
+        ]  # fmt: skip
+        if repricing.shortfall:
+            result = repricing.package.move_to(PackageStatus.VALIDATED)
+        else:
+            result = repricing.package.move_to(PackageStatus.ACCEPTED)
+            moves += [
+                _move(TransactionKind.ACCEPTANCE, ledger.obligated(package.id, cid),
+                      ledger.payable(package.id, cid), package, cid, amount, on,
+                      f"{package.ref} accepted: owed to the supplier")
+                for cid, amount in sorted(kept.items())
+            ]  # fmt: skip
+        uow.packages.save(result)
+        if moves:
+            uow.ledger.append(moves, recorded_at=at)
+        _sync_contributions(uow, package.attributions)
+        uow.commit()
+        return result
+
+
+def top_up(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) -> Package:
+    """Fund what re-pricing left short, from pooled money, and mark the package funded.
+
+    The shortfall of each line is a one-lot line for the allocation engine, with the line's
+    rank, aid class and area; the funds are the received, unallocated contributions (not
+    earmarked for another package) with their policy and earmark on `on`. All or nothing:
+    if any line cannot be paid in full, nothing is written and the engine's reason is given.
+    """
+    with uow:
+        package = uow.packages.get(package_id)
+        if package.status is not PackageStatus.VALIDATED:
+            raise IllegalTransition("package", package.status, PackageStatus.FUNDED)
+        uow.ledger.lock()
+        added = _fund_shortfall(uow, package, shortfall(package), on)
+        funded = replace(package, attributions=package.attributions + added)
+        if not is_paid_exactly(funded):
+            raise Conflict(f"{package.ref} pays some line more than it costs; it cannot be funded")
+        funded = funded.move_to(PackageStatus.FUNDED)
+        uow.packages.save(funded)
+        moves = [
+            _move(TransactionKind.ALLOCATION, ledger.pool(cid), ledger.obligated(package.id, cid),
+                  package, cid, amount, on, f"{package.ref} topped up after re-pricing")
+            for cid, amount in sorted(_per_contribution(added).items())
+        ]  # fmt: skip
+        if moves:
+            uow.ledger.append(moves, recorded_at=at)
+        _sync_contributions(uow, funded.attributions)
+        uow.commit()
+        return funded
+
+
+def close(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) -> Package:
+    """Close a delivered package and pay the supplier what each contribution owes it."""
+    with uow:
+        package = uow.packages.get(package_id)
+        closed = package.move_to(PackageStatus.CLOSED)
+        uow.ledger.lock()
+        totals = uow.ledger.balances()
+        moves = []
+        for contribution_id in sorted({part.contribution_id for part in package.attributions}):
+            owed = ledger.balance(totals, ledger.payable(package.id, contribution_id))
+            if owed.is_positive:
+                moves.append(
+                    _move(TransactionKind.DISBURSEMENT, ledger.payable(package.id, contribution_id),
+                          ledger.disbursed(package.id, contribution_id), package,
+                          contribution_id, owed.minor, on, f"{package.ref} closed: paid")
+                )  # fmt: skip
+        uow.packages.save(closed)
+        if moves:
+            uow.ledger.append(moves, recorded_at=at)
+        _sync_contributions(uow, package.attributions)
+        uow.commit()
+        return closed
+
+
 def get(uow: UnitOfWork, *, package_id: PackageId) -> Package:
     with uow:
         return uow.packages.get(package_id)
@@ -192,3 +336,83 @@ def _refresh_lines(uow: UnitOfWork, package: Package, *, at: datetime) -> None:
         )  # fmt: skip
         if line.status is not target and line.status in FUNDING_STATES:
             uow.requirements.save(line.move_to(target), at=at, by="allocation")
+
+
+def _per_contribution(parts: Iterable[Attribution]) -> dict[ContributionId, int]:
+    totals: dict[ContributionId, int] = defaultdict(int)
+    for part in parts:
+        totals[part.contribution_id] += part.amount.minor
+    return dict(totals)
+
+
+def _move(
+    kind: TransactionKind,
+    source: str,
+    destination: str,
+    package: Package,
+    contribution_id: ContributionId,
+    amount_minor: int,
+    on: date,
+    memo: str,
+) -> LedgerTransaction:
+    """A transfer of one contribution's money between two of its accounts for `package`."""
+    return ledger.transfer(
+        kind, source=source, destination=destination, amount=Money(amount_minor, USD),
+        occurred_on=on, memo=memo, contribution_id=contribution_id, package_id=package.id,
+    )  # fmt: skip
+
+
+def _sync_contributions(uow: UnitOfWork, parts: Iterable[Attribution]) -> None:
+    for contribution_id in sorted({part.contribution_id for part in parts}):
+        contributions.sync_status(uow, uow.contributions.get(contribution_id))
+
+
+def _fund_shortfall(
+    uow: UnitOfWork, package: Package, missing: Mapping[LineId, int], on: date
+) -> tuple[Attribution, ...]:
+    if not missing:
+        return ()
+    lines = {line_id: uow.requirements.get(line_id) for line_id in missing}
+    problem_lines = tuple(
+        allocation.Line(
+            id=allocation.problem.LineId(line.ref), rank=line.rank,
+            aid_class=allocation.AidClass(line.aid_class.value), area=line.area,
+            lot_price_minor=missing[line_id], lots=1,
+        )
+        for line_id, line in lines.items()
+    )  # fmt: skip
+    totals = uow.ledger.balances()
+    funds = []
+    by_ref: dict[str, ContributionId] = {}
+    for contribution in uow.contributions.list(statuses=SPENDABLE):
+        available = ledger.balance(totals, ledger.pool(contribution.id)).minor
+        if available <= 0 or contribution.earmark.package_id not in (None, package.id):
+            continue
+        aid_classes, areas = eligibility.fund_restrictions(uow, contribution=contribution, on=on)
+        by_ref[contribution.ref] = contribution.id
+        funds.append(
+            allocation.Fund(
+                id=allocation.problem.FundId(contribution.ref),
+                contributor=contribution.contributor, available_minor=available,
+                aid_classes=None if aid_classes is None
+                else frozenset(allocation.AidClass(a.value) for a in aid_classes),
+                areas=areas,
+            )
+        )  # fmt: skip
+    result = allocation.solve(
+        allocation.AllocationProblem(currency=USD, lines=problem_lines, funds=tuple(funds))
+    )
+    ids = {line.ref: line_id for line_id, line in lines.items()}
+    blocked = [
+        f"{outcome.id}: {outcome.blocked_by.message}" if outcome.blocked_by else outcome.id
+        for outcome in result.lines
+        if outcome.funded_lots < 1
+    ]
+    if blocked:
+        raise Conflict(f"{package.ref} cannot be topped up: " + "; ".join(blocked))
+    return tuple(
+        Attribution(by_ref[fund], ids[outcome.id], Money(amount, USD))
+        for outcome in result.lines
+        for fund, amount in outcome.by_fund
+        if amount
+    )

@@ -1,5 +1,6 @@
-"""Random sequences of pledges, receipts, allocations, cancellations and refunds keep every
-ledger invariant, on SQLite and on PostgreSQL."""
+"""Random sequences of pledges, receipts, allocations, cancellations, refunds and the whole
+package lifecycle (propose, validate, accept with re-pricing, top up, ship, confirm, close) keep
+every ledger invariant, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.domain import ledger
 from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
 from purldesk.domain.contributions import ContributionId, ContributionStatus
-from purldesk.domain.errors import Conflict
+from purldesk.domain.deliveries import ShipmentId
+from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.money import USD, Money
-from purldesk.domain.packages import Attribution, PackageId, PackageStatus
+from purldesk.domain.packages import MONEY_RETURNABLE, Attribution, PackageId, PackageStatus
 from purldesk.domain.participants import (
     Participant,
     ParticipantCode,
@@ -35,7 +37,14 @@ from purldesk.domain.participants import (
     ParticipantStatus,
 )
 from purldesk.domain.requirements import LineId
-from purldesk.services import catalog, contributions, packages, participants, requirements
+from purldesk.services import (
+    catalog,
+    contributions,
+    deliveries,
+    packages,
+    participants,
+    requirements,
+)
 from purldesk.services.requirements import LineRow
 
 AT = datetime(2025, 9, 1, 12, tzinfo=UTC)
@@ -62,6 +71,20 @@ def reset(engine: Engine) -> None:
                 connection.execute(delete(table))
 
 
+# Where a package's money sits on the ledger in each status (None: nowhere, it went back).
+_WHERE_MONEY_IS = {
+    PackageStatus.DRAFT: "obligated",
+    PackageStatus.PROPOSED: "obligated",
+    PackageStatus.VALIDATED: "obligated",
+    PackageStatus.FUNDED: "obligated",
+    PackageStatus.ACCEPTED: "payable",
+    PackageStatus.DELIVERING: "payable",
+    PackageStatus.DELIVERED: "payable",
+    PackageStatus.CLOSED: "disbursed",
+    PackageStatus.CANCELLED: None,
+}
+
+
 def machine_for(engine: Engine) -> type[RuleBasedStateMachine]:
     sessions = session_factory(engine)
     fx = FixedRates()
@@ -72,6 +95,7 @@ def machine_for(engine: Engine) -> type[RuleBasedStateMachine]:
     class LedgerMachine(RuleBasedStateMachine):
         pledged = Bundle("pledged")
         made = Bundle("packages")
+        shipped = Bundle("shipments")
 
         @initialize()
         def set_up(self) -> None:
@@ -101,6 +125,16 @@ def machine_for(engine: Engine) -> type[RuleBasedStateMachine]:
                 uow(), contributor=contributor, amount=amount, pledged_on=ON, at=AT
             )
             return c.id
+
+        @rule(
+            target=pledged,
+            contributor=st.sampled_from(["NLD", "DEU", "KOR"]),
+            units=st.integers(1, 5_000),
+        )
+        def pledge_and_receive(self, contributor: str, units: int) -> ContributionId:
+            cid = self.pledge(contributor, "USD", units)
+            self.receive(cid)
+            return cid
 
         @rule(cid=pledged)
         def receive(self, cid: ContributionId) -> None:
@@ -160,7 +194,107 @@ def machine_for(engine: Engine) -> type[RuleBasedStateMachine]:
             try:
                 packages.cancel(uow(), package_id=pid, on=ON, at=AT)
             except Conflict:
-                assert packages.get(uow(), package_id=pid).status is PackageStatus.CANCELLED
+                status = packages.get(uow(), package_id=pid).status
+                assert status is PackageStatus.CANCELLED or status not in MONEY_RETURNABLE
+
+        @rule(pid=made)
+        def propose_and_validate(self, pid: PackageId) -> None:
+            if pid == 0:
+                return
+            try:
+                packages.propose(uow(), package_id=pid)
+                validated = packages.validate(uow(), package_id=pid)
+            except Conflict:
+                return
+            assert validated.status is PackageStatus.FUNDED  # drafts are paid exactly
+
+        @rule(pid=made, percent=st.one_of(st.none(), st.integers(50, 200)))
+        def accept(self, pid: PackageId, percent: int | None) -> None:
+            if pid == 0:
+                return
+            package = packages.get(uow(), package_id=pid)
+            prices = None
+            if percent is not None:
+                prices = {
+                    ln.line_id: Money(max(1, ln.lot_price.minor * percent // 100), USD)
+                    for ln in package.lines
+                }
+            try:
+                accepted = packages.accept(uow(), package_id=pid, prices=prices, on=ON, at=AT)
+            except Conflict:
+                assert package.status is not PackageStatus.FUNDED
+                return
+            expected = PackageStatus.VALIDATED if percent and percent > 100 else (
+                PackageStatus.ACCEPTED
+            )  # fmt: skip
+            assert accepted.status is expected
+
+        @rule(pid=made)
+        def top_up(self, pid: PackageId) -> None:
+            if pid == 0:
+                return
+            try:
+                funded = packages.top_up(uow(), package_id=pid, on=ON, at=AT)
+            except Conflict:
+                return
+            assert funded.status is PackageStatus.FUNDED and funded.is_fully_attributed
+
+        @rule(target=shipped, pid=made, quantity=st.integers(1, 5))
+        def ship(self, pid: PackageId, quantity: int) -> ShipmentId:
+            if pid == 0:
+                return ShipmentId(0)
+            package = packages.get(uow(), package_id=pid)
+            try:
+                shipment = deliveries.ship(
+                    uow(), package_id=pid, line_id=package.lines[0].line_id, quantity=quantity,
+                    shipped_on=ON, at=AT,
+                )  # fmt: skip
+            except (Conflict, InvalidInput):
+                return ShipmentId(0)
+            return shipment.id
+
+        @rule(sid=shipped)
+        def confirm(self, sid: ShipmentId) -> None:
+            if sid == 0:
+                return
+            try:
+                deliveries.confirm_receipt(uow(), shipment_id=sid, received_on=ON, at=AT)
+            except Conflict:
+                return
+
+        @rule(pid=made)
+        def close(self, pid: PackageId) -> None:
+            if pid == 0:
+                return
+            try:
+                packages.close(uow(), package_id=pid, on=ON, at=AT)
+            except Conflict:
+                return
+
+        @rule(pid=made, percent=st.sampled_from([None, 60, 100, 150]), quantity=st.integers(1, 5))
+        def advance(self, pid: PackageId, percent: int | None, quantity: int) -> None:
+            """Take the package one step further along its lifecycle, whatever its status."""
+            if pid == 0:
+                return
+            status = packages.get(uow(), package_id=pid).status
+            if status in (PackageStatus.DRAFT, PackageStatus.PROPOSED):
+                self.propose_and_validate(pid)
+            elif status is PackageStatus.FUNDED:
+                self.accept(pid, percent)
+            elif status is PackageStatus.VALIDATED:
+                self.top_up(pid)
+            elif status is PackageStatus.DELIVERED:
+                self.close(pid)
+            elif status in (PackageStatus.ACCEPTED, PackageStatus.DELIVERING):
+                sent = deliveries.list_all(uow(), package_id=pid)
+                waiting = [s for s in sent if not s.is_confirmed]
+                left = packages.get(uow(), package_id=pid).lines[0].lots - sum(
+                    s.quantity for s in sent
+                )
+                if waiting and (quantity % 2 or not left):
+                    self.confirm(waiting[0].id)
+                elif left:
+                    self.ship(pid, min(quantity, left))
 
         def pools(self) -> dict[int, int]:
             with uow() as u:
@@ -197,8 +331,19 @@ def machine_for(engine: Engine) -> type[RuleBasedStateMachine]:
                         == 0
                     )
             for (account, _currency), value in totals.items():
-                if ledger.account_kind(account) in ("pool", "obligated", "receivable"):
+                if ledger.account_kind(account) in ("pool", "obligated", "payable", "receivable"):
                     assert value >= 0, account
+            for package in packages.list_all(uow()):
+                held = dict.fromkeys(ledger.SPENT_KINDS, 0)
+                for (account, _currency), value in totals.items():
+                    if account.startswith(tuple(f"{k}:{package.ref}:" for k in held)):
+                        held[ledger.account_kind(account)] += value
+                where = _WHERE_MONEY_IS.get(package.status)
+                expected = dict.fromkeys(held, 0)
+                if where is not None:
+                    expected[where] = package.attributed.minor
+                    assert where == "obligated" or package.is_fully_attributed
+                assert held == expected, (package.ref, package.status, held)
 
     return LedgerMachine
 
@@ -210,7 +355,7 @@ def test_ledger_invariants_hold_under_random_operations(
     run_state_machine_as_test(
         machine,
         settings=settings(
-            max_examples=15, stateful_step_count=25, deadline=None,
+            max_examples=15, stateful_step_count=50, deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )  # fmt: skip

@@ -32,16 +32,18 @@ from purldesk.domain.access import (
 )
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.contributions import UNRESTRICTED, ContributionId, Earmark
+from purldesk.domain.deliveries import ShipmentId
 from purldesk.domain.errors import Conflict, InvalidInput, NotFound, PurldeskError
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import PackageId
-from purldesk.domain.requirements import CycleStatus
+from purldesk.domain.requirements import CycleStatus, LineId
 from purldesk.entrypoints.web import auth, charts, sheets
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.services import (
     allocations,
     contributions,
     dashboard,
+    deliveries,
     idempotency,
     indicators,
     ledger,
@@ -51,6 +53,7 @@ from purldesk.services import (
     users,
     whatif,
 )
+from purldesk.services import packages as package_services
 from purldesk.services.idempotency import Outcome, WriteRequest
 from purldesk.services.ports import UnitOfWork
 
@@ -68,6 +71,14 @@ DONE = {
     "committed": "Contribution {ref} committed.",
     "received": "Receipt of {ref} recorded.",
     "cancelled": "{ref} cancelled.",
+    "proposed": "{ref} proposed for validation.",
+    "validated": "{ref} validated.",
+    "topped_up": "{ref} topped up and funded.",
+    "accepted": "{ref} accepted.",
+    "repriced": "{ref} re-priced: some line now costs more than its money; the coordinator tops it up.",
+    "closed": "{ref} closed: the supplier is paid.",
+    "shipped": "Shipment {ref} recorded.",
+    "confirmed": "Receipt of shipment {ref} confirmed.",
 }
 Errors = dict[str, str]
 
@@ -435,18 +446,213 @@ def packages_page(request: Request) -> Response:
     return _render(request, "packages.html", user, active="packages", packages=found)
 
 
+def _package(
+    request: Request, user: WebUser, view: dashboard.PackageDetail, *, errors: Errors,
+    values: Mapping[str, str], status: int = 200,
+) -> HTMLResponse:  # fmt: skip
+    return _render(
+        request, "package.html", user, status=status, active="packages", view=view,
+        errors=errors, values=values, today=_today(wired(request)).isoformat(),
+    )  # fmt: skip
+
+
+def _package_view(request: Request, user: WebUser, package_id: int) -> dashboard.PackageDetail:
+    if not 1 <= package_id < 2**31:
+        raise NotFound("package", package_id)
+    return dashboard.package_detail(
+        wired(request).uow(), viewer=user.actor, package_id=PackageId(package_id)
+    )
+
+
 @router.get("/packages/{package_id}", response_class=HTMLResponse)
 def package_page(request: Request, package_id: int) -> Response:
     user = auth.current_user(request)
     if user is None:
         return _to_login(request)
     try:
-        view = dashboard.package_detail(
-            wired(request).uow(), viewer=user.actor, package_id=PackageId(package_id)
-        )
+        view = _package_view(request, user, package_id)
     except NotFound as error:
         return _problem(request, user, error)
-    return _render(request, "package.html", user, active="packages", view=view)
+    return _package(request, user, view, errors={}, values={})
+
+
+def _offered(user: WebUser, view: dashboard.PackageDetail, action: str) -> None:
+    """Refuse an action the page would not offer: by role (403) or by the package's state (409)."""
+    authorize(user.actor, dashboard.ACTION_PERMISSIONS[action])
+    if action not in view.actions:
+        what = action.replace("_", " ")
+        raise Conflict(
+            f"{view.summary.ref} is {view.summary.status}: “{what}” is not possible now."
+        )
+
+
+def _count(text: str) -> int | None:
+    """A whole number as people type it ("40,000"), or None."""
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    return int(cleaned) if re.fullmatch(r"\d{1,9}", cleaned) else None
+
+
+# The coordinator's lifecycle moves: no input but the day they happen.
+MOVES = {"propose": "proposed", "validate": "validated", "top_up": "topped_up",
+         "close": "closed", "cancel": "cancelled"}  # fmt: skip
+
+
+@router.post("/packages/{package_id}/{action}", response_class=HTMLResponse)
+async def package_action(request: Request, package_id: int, action: str) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    fields = await _form(request, user)
+    if fields is None:
+        return _csrf_refused(request, user)
+    if action not in dashboard.ACTION_PERMISSIONS or action == "confirm":
+        return _problem(request, user, NotFound("action", action))
+    application = wired(request)
+    try:
+        view = _package_view(request, user, package_id)
+        _offered(user, view, action)
+    except PurldeskError as error:
+        return _problem(request, user, error)
+    pid, ref, now = PackageId(package_id), view.summary.ref, application.clock.now()
+    today = now.date()
+    errors: Errors = {}
+    try:
+        if action in MOVES:
+
+            def move(uow: UnitOfWork) -> Outcome:
+                if action == "propose":
+                    moved = package_services.propose(uow, package_id=pid)
+                elif action == "validate":
+                    moved = package_services.validate(uow, package_id=pid)
+                elif action == "top_up":
+                    moved = package_services.top_up(uow, package_id=pid, on=today, at=now)
+                elif action == "close":
+                    moved = package_services.close(uow, package_id=pid, on=today, at=now)
+                else:
+                    moved = package_services.cancel(uow, package_id=pid, on=today, at=now)
+                return Outcome(200, {"status": moved.status.value}, f"packages.{action}", ref)
+
+            _write(request, user, {"package": ref, "on": today.isoformat()}, move)
+            return _redirect(f"/packages/{package_id}", MOVES[action], ref)
+        if action == "accept":
+            prices: dict[LineId, Money] = {}
+            for line in view.lines:
+                field = f"price-{line.line_ref}"
+                text = fields.get(field, "").strip()
+                if not text:
+                    continue
+                try:
+                    price = Money.parse(text, USD, field=field)
+                except InvalidInput as error:
+                    errors[field] = (
+                        f"Enter a lot price in USD, such as 1,250,000.00 ({error.message})."
+                    )
+                    continue
+                if not price.is_positive:
+                    errors[field] = "Enter a lot price above zero."
+                elif price != line.lot_price:
+                    prices[line.line_id] = price
+            if errors:
+                return _package(request, user, view, errors=errors, values=fields, status=422)
+
+            def accept(uow: UnitOfWork) -> Outcome:
+                accepted = package_services.accept(
+                    uow, package_id=pid, prices=prices, on=today, at=now
+                )
+                return Outcome(200, {"status": accepted.status.value}, "packages.accept", ref)
+
+            body = {"package": ref, "prices": {str(k): v.minor for k, v in prices.items()}}
+            outcome = _write(request, user, body, accept)
+            done = "accepted" if outcome.body["status"] == "accepted" else "repriced"
+            return _redirect(f"/packages/{package_id}", done, ref)
+        # ship
+        line_ref = fields.get("line", "")
+        shipping = next((ln for ln in view.lines if ln.line_ref == line_ref), None)
+        if shipping is None:
+            errors["ship-line"] = "Choose one of the package's lines."
+        quantity = _count(fields.get("quantity", ""))
+        if quantity is None or quantity < 1:
+            errors["ship-quantity"] = "Enter a whole number of units, 1 or more."
+        elif shipping is not None and quantity > shipping.left_to_ship:
+            errors["ship-quantity"] = (
+                f"At most {shipping.left_to_ship:,} unit(s) of {shipping.line_ref} are left to ship."
+            )
+        shipped_on = _date(fields.get("shipped_on", ""), "ship-shipped_on", errors, today)
+        if "ship-shipped_on" not in errors and shipped_on > today:
+            errors["ship-shipped_on"] = "The shipment date cannot be in the future."
+        if errors or shipping is None or quantity is None:
+            return _package(request, user, view, errors=errors, values=fields, status=422)
+        line_id, count = shipping.line_id, quantity
+
+        def ship(uow: UnitOfWork) -> Outcome:
+            made = deliveries.ship(
+                uow, package_id=pid, line_id=line_id, quantity=count, shipped_on=shipped_on,
+                at=now,
+            )  # fmt: skip
+            sref = dashboard.shipment_ref(made.id)
+            return Outcome(201, {"shipment": sref}, "deliveries.ship", sref)
+
+        record: dict[str, Any] = {"package": ref, "line": line_ref, "quantity": count,
+                "shipped_on": shipped_on.isoformat()}  # fmt: skip
+        outcome = _write(request, user, record, ship)
+        return _redirect(f"/packages/{package_id}", "shipped", outcome.body["shipment"])
+    except InvalidInput as error:
+        prefix = "ship-" if action == "ship" else ""
+        known = {"quantity", "shipped_on", "line"} if action == "ship" else set()
+        errors[prefix + error.field if error.field in known else "form"] = error.message
+    except NotFound as error:
+        return _problem(request, user, error)
+    except PurldeskError as error:
+        errors["form"] = str(error)
+    view = _package_view(request, user, package_id)
+    return _package(request, user, view, errors=errors, values=fields, status=422)
+
+
+@router.post("/packages/{package_id}/shipments/{shipment_id}/confirm", response_class=HTMLResponse)
+async def confirm_receipt(request: Request, package_id: int, shipment_id: int) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    fields = await _form(request, user)
+    if fields is None:
+        return _csrf_refused(request, user)
+    application = wired(request)
+    try:
+        view = _package_view(request, user, package_id)
+        authorize(user.actor, Permission.CONFIRM_RECEIPT)
+        shipment = next((s for s in view.shipments if s.shipment_id == shipment_id), None)
+        if shipment is None:
+            raise NotFound("shipment", shipment_id)
+    except PurldeskError as error:
+        return _problem(request, user, error)
+    sref = dashboard.shipment_ref(shipment.shipment_id)
+    field = f"received-{sref}"
+    now = application.clock.now()
+    errors: Errors = {}
+    received_on = _date(fields.get("received_on", ""), field, errors, now.date())
+    if field not in errors and received_on > now.date():
+        errors[field] = "The date of receipt cannot be in the future."
+    elif field not in errors and received_on < shipment.shipped_on:
+        errors[field] = f"It cannot arrive before it shipped ({shipment.shipped_on})."
+    if not errors:
+        try:
+
+            def confirm(uow: UnitOfWork) -> Outcome:
+                deliveries.confirm_receipt(
+                    uow, shipment_id=ShipmentId(shipment_id), received_on=received_on, at=now
+                )
+                return Outcome(200, {"shipment": sref}, "deliveries.confirm", sref)
+
+            _write(request, user, {"shipment": sref, "received_on": received_on.isoformat()},
+                   confirm)  # fmt: skip
+            return _redirect(f"/packages/{package_id}", "confirmed", sref)
+        except InvalidInput as error:
+            errors[field] = error.message
+        except PurldeskError as error:
+            errors[field] = str(error)
+        view = _package_view(request, user, package_id)
+    return _package(request, user, view, errors=errors, values={field: fields.get("received_on", "")},
+                    status=422)  # fmt: skip
 
 
 # -- contributions -----------------------------------------------------------------------------

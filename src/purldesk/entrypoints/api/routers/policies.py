@@ -1,0 +1,199 @@
+"""Contributors' policies, the indicators they are written over, and what-if questions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+
+from purldesk.adapters.exports import policies as views
+from purldesk.domain.access import Actor, Owned, Permission, authorize
+from purldesk.domain.errors import InvalidInput, NotFound
+from purldesk.domain.indicators import ObservationId, parse_value, superseded_by
+from purldesk.domain.requirements import CycleId
+from purldesk.entrypoints.api.deps import (
+    IdempotencyKey,
+    PagingDep,
+    Wired,
+    allowed,
+    page_of,
+    run_write,
+    today_or,
+)
+from purldesk.entrypoints.api.errors import ERROR_RESPONSES
+from purldesk.entrypoints.api.schemas import Day, IndicatorCreate, Page, PolicyWrite
+from purldesk.services import indicators, policies, requirements, whatif
+from purldesk.services.idempotency import Outcome
+from purldesk.services.policies import PolicyView
+from purldesk.services.ports import UnitOfWork
+
+router = APIRouter(responses=ERROR_RESPONSES)
+
+OrgPath = Annotated[str, Path(min_length=1, max_length=40)]
+TOML_TYPES = ("application/toml", "text/plain", "text/x-toml")
+
+
+def _view(view: PolicyView) -> dict[str, Any]:
+    """As `purldesk policy show ORG --json` prints it (docs/CLI.md)."""
+    return {
+        "contributor": view.contributor,
+        "on": view.on.isoformat(),
+        "versions": view.versions,
+        "policy": None if view.version is None else views.policy_version(view.version),
+        "in_force": None if view.decision is None else views.decision(view.decision),
+    }
+
+
+@router.get("/policies/{org}", response_model=dict[str, Any], tags=["policies"])
+def get_policy(
+    org: OrgPath,
+    _actor: Annotated[Actor, Depends(allowed(Permission.READ_POLICIES))],
+    application: Wired,
+    on: Annotated[Day | None, Query(description="Default today.")] = None,
+) -> dict[str, Any]:
+    """The contributor's policy version valid on `on`, its phases, and the phase then in force
+    with the explanation and the observations behind it."""
+    view = policies.show(application.uow(), contributor=org, on=today_or(application, on))
+    return _view(view)
+
+
+async def _policy_text(request: Request) -> PolicyWrite:
+    """The document from a TOML body, or from JSON `{"document", "filename"}`."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    raw = await request.body()
+    if content_type in TOML_TYPES:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput("document", "is not UTF-8") from None
+        if not text.strip() or len(text) > 100_000:
+            raise InvalidInput("document", "must be 1 to 100,000 characters of TOML")
+        return PolicyWrite(document=text)
+    if content_type != "application/json":
+        raise InvalidInput("content-type", "send application/toml, or JSON with `document`")
+    from pydantic import ValidationError
+
+    try:
+        return PolicyWrite.model_validate_json(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "body"
+        raise InvalidInput(field, first["msg"]) from None
+
+
+_POLICY_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/toml": {"schema": {"type": "string", "maxLength": 100_000}},
+            "application/json": {"schema": PolicyWrite.model_json_schema()},
+        },
+    }
+}
+
+
+@router.put(
+    "/policies/{org}", response_model=dict[str, Any], tags=["policies"], openapi_extra=_POLICY_BODY
+)
+def set_policy(
+    org: OrgPath,
+    request: Request,
+    actor: Annotated[Actor, Depends(allowed(Permission.SET_POLICY))],
+    application: Wired,
+    body: Annotated[PolicyWrite, Depends(_policy_text)],
+) -> Response:
+    """A contributor sets its own policy: the document is checked in full (every finding with
+    its line and field) and stored as the next version. Sending the version in force again
+    changes nothing (200); a new version is 201."""
+    code = org.strip().upper()
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        authorize(actor, Permission.SET_POLICY, owner=Owned(code, "policy", code))
+        every = policies.versions(uow, contributor=code)
+        if every and every[-1].document == body.document:
+            latest = every[-1]
+            return Outcome(200, views.policy_version(latest), "policies.unchanged", code)
+        version = policies.set_policy(
+            uow, contributor=code, document=body.document, filename=body.filename,
+            at=application.clock.now(),
+        )  # fmt: skip
+        return Outcome(201, views.policy_version(version), "policies.set", code)
+
+    return run_write(
+        request, application, actor, key=None, body=body.model_dump(mode="json"), effect=effect
+    )
+
+
+@router.get("/indicators", response_model=Page[dict[str, Any]], tags=["indicators"])
+def list_indicators(
+    _actor: Annotated[Actor, Depends(allowed(Permission.READ_INDICATORS))],
+    application: Wired,
+    paging: PagingDep,
+    name: Annotated[str | None, Query(max_length=40)] = None,
+) -> dict[str, Any]:
+    """Every observation by id, superseded ones included and marked (`superseded_by`)."""
+    found = indicators.list_observations(application.uow(), name=name)
+    later = superseded_by(found)
+    return page_of(found, paging, lambda o: views.observation(o, superseded_by=later))
+
+
+@router.post("/indicators", response_model=dict[str, Any], status_code=201, tags=["indicators"])
+def record_indicator(
+    body: IndicatorCreate,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.RECORD_INDICATOR))],
+    application: Wired,
+) -> Response:
+    """Record a dated, sourced observation; with `supersedes`, a correction (both stay)."""
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        observation = indicators.record(
+            uow, name=body.name, value=parse_value(body.value), observed_on=body.observed_on,
+            source=body.source, note=body.note, at=application.clock.now(),
+            supersedes=None if body.supersedes is None else ObservationId(body.supersedes),
+        )  # fmt: skip
+        document = views.observation(observation, superseded_by={})
+        return Outcome(201, document, "indicators.record", f"observation:{observation.id}")
+
+    return run_write(
+        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
+    )
+
+
+@router.get("/whatif", response_model=dict[str, Any], tags=["allocation"])
+def what_if(
+    _actor: Annotated[Actor, Depends(allowed(Permission.RUN_WHATIF))],
+    application: Wired,
+    cycle: Annotated[str, Query(min_length=1, max_length=200, description="Name or id.")],
+    on: Annotated[Day | None, Query(description="Allocation date; default today.")] = None,
+    indicator: Annotated[list[str] | None, Query(description="NAME=VALUE")] = None,
+    pledge: Annotated[list[str] | None, Query(description="ORG:AMOUNT:CURRENCY")] = None,
+    phase: Annotated[list[str] | None, Query(description="ORG:PHASE")] = None,
+    price: Annotated[list[str] | None, Query(description="ITEM:+N% or ITEM:-N%")] = None,
+) -> dict[str, Any]:
+    """The lines and funds whose funding changes under the hypotheses, as `purldesk whatif
+    --json` prints it. Read-only: nothing is stored."""
+    from purldesk.entrypoints.cli.whatif import parse_scenario, to_json
+
+    scenario = parse_scenario(
+        indicators=indicator or [], pledges=pledge or [], phases=phase or [], prices=price or []
+    )
+    cycle_id = _cycle_id(application.uow(), cycle)
+    result = whatif.whatif(
+        application.uow(), application.fx, cycle_id=cycle_id, on=today_or(application, on),
+        scenario=scenario, at=application.clock.now(),
+    )  # fmt: skip
+    return to_json(result)
+
+
+def _cycle_id(uow: UnitOfWork, text: str) -> CycleId:
+    found = requirements.find_cycle(uow, name=text)
+    if found is not None:
+        return found.id
+    if text.isdigit():
+        for cycle in requirements.list_cycles(uow):
+            if cycle.id == int(text):
+                return cycle.id
+    raise NotFound("cycle", text)

@@ -1,0 +1,200 @@
+"""`purldesk packages`: list and show packages, and take them through their lifecycle."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from purldesk.entrypoints.cli.common import (
+    DbOption,
+    JsonOption,
+    application,
+    console,
+    parse_date,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from purldesk.domain.money import Money
+    from purldesk.domain.packages import Package
+    from purldesk.domain.requirements import LineId
+    from purldesk.services.ports import UnitOfWork
+
+app = typer.Typer(
+    help="List, show, propose, validate, accept (re-price), top up and close packages.",
+    no_args_is_help=True,
+)
+
+RefArgument = Annotated[str, typer.Argument(help="Package reference, such as P-0001.")]
+OnOption = Annotated[str | None, typer.Option("--on", help="Date (YYYY-MM-DD); default today.")]
+
+
+@app.command("list")
+def list_(
+    cycle: Annotated[str | None, typer.Option("--cycle", help="Only this cycle's.")] = None,
+    json_output: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """List packages in the order they were made."""
+    from rich.table import Table
+
+    from purldesk.adapters.exports import json as views
+    from purldesk.services import packages, requirements
+
+    with application(db) as wired:
+        cycle_id = requirements.resolve_cycle(wired.uow(), name=cycle).id if cycle else None
+        found = packages.list_all(wired.uow(), cycle_id=cycle_id)
+    if json_output:
+        print_json([views.package(p) for p in found])
+        return
+    table = Table("ref", "name", "status", "lines", "cost", "attributed")
+    for p in found:
+        table.add_row(
+            p.ref, p.name, p.status, str(len(p.lines)), p.cost.format(), p.attributed.format()
+        )
+    console.print(table)
+
+
+@app.command("show")
+def show(ref: RefArgument, json_output: JsonOption = False, db: DbOption = None) -> None:
+    """One package: its lines with their references, its money and its shipments."""
+    from rich.table import Table
+
+    from purldesk.adapters.exports import json as views
+    from purldesk.domain.money import USD, Money
+    from purldesk.domain.packages import paid_by_line, parse_package_ref
+    from purldesk.services import deliveries, packages
+
+    with application(db) as wired:
+        package = packages.get(wired.uow(), package_id=parse_package_ref(ref))
+        refs = _line_refs(wired.uow(), package)
+        shipments = deliveries.list_all(wired.uow(), package_id=package.id)
+    if json_output:
+        document = views.package(package)
+        for line in document["lines"]:
+            line["line_ref"] = refs[line["line_id"]]
+        document["shipments"] = [views.shipment(s, line_ref=refs[s.line_id]) for s in shipments]
+        print_json(document)
+        return
+    console.print(f"{package.ref} {package.name}: {package.status}, cost {package.cost}")
+    table = Table("line", "item", "lots", "lot price", "cost", "paid", "shipped", "received")
+    paid = paid_by_line(package)
+    for ln in package.lines:
+        sent = [s for s in shipments if s.line_id == ln.line_id]
+        table.add_row(
+            refs[ln.line_id], ln.item_code, str(ln.lots), ln.lot_price.format(),
+            ln.cost.format(), Money(paid.get(ln.line_id, 0), USD).format(),
+            str(sum(s.quantity for s in sent)),
+            str(sum(s.quantity for s in sent if s.is_confirmed)),
+        )  # fmt: skip
+    console.print(table)
+
+
+@app.command("propose")
+def propose(ref: RefArgument, db: DbOption = None) -> None:
+    """Put a draft package forward for validation."""
+    from purldesk.domain.packages import parse_package_ref
+    from purldesk.services import packages
+
+    with application(db) as wired:
+        p = packages.propose(wired.uow(), package_id=parse_package_ref(ref))
+    console.print(f"{p.ref} is {p.status}")
+
+
+@app.command("validate")
+def validate(ref: RefArgument, db: DbOption = None) -> None:
+    """Validate a proposed package; it is funded at once when its money pays it exactly."""
+    from purldesk.domain.packages import parse_package_ref
+    from purldesk.services import packages
+
+    with application(db) as wired:
+        p = packages.validate(wired.uow(), package_id=parse_package_ref(ref))
+    console.print(f"{p.ref} is {p.status}")
+
+
+@app.command("accept")
+def accept(
+    ref: RefArgument,
+    price: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--price",
+            help="New lot price of a line: LINE_REF=USD (repeat per line). A surplus goes back "
+            "to the pool; a deficit returns the package to validated (see top-up).",
+        ),
+    ] = None,
+    on: OnOption = None,
+    db: DbOption = None,
+) -> None:
+    """The supplier accepts a funded package, re-pricing lines if it must."""
+    from purldesk.domain.packages import parse_package_ref
+    from purldesk.services import packages
+
+    with application(db) as wired:
+        now = wired.clock.now()
+        package_id = parse_package_ref(ref)
+        before = packages.get(wired.uow(), package_id=package_id)
+        prices = _prices(wired.uow(), before, price or [])
+        p = packages.accept(
+            wired.uow(), package_id=package_id, prices=prices or None,
+            on=parse_date(on, "on") if on else now.date(), at=now,
+        )  # fmt: skip
+    released = before.attributed - p.attributed if p.attributed < before.attributed else None
+    console.print(f"{p.ref} is {p.status}, cost {p.cost}")
+    if released is not None:
+        console.print(f"{released} released to the pool")
+    if p.cost > p.attributed:
+        console.print(f"{p.cost - p.attributed} short: run `packages top-up {p.ref}`")
+
+
+@app.command("top-up")
+def top_up(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
+    """Fund what re-pricing left short from pooled money; the package is funded again."""
+    from purldesk.domain.packages import parse_package_ref
+    from purldesk.services import packages
+
+    with application(db) as wired:
+        now = wired.clock.now()
+        p = packages.top_up(
+            wired.uow(), package_id=parse_package_ref(ref),
+            on=parse_date(on, "on") if on else now.date(), at=now,
+        )  # fmt: skip
+    console.print(f"{p.ref} is {p.status}, paid {p.attributed}")
+
+
+@app.command("close")
+def close(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
+    """Close a delivered package and pay the supplier."""
+    from purldesk.domain.packages import parse_package_ref
+    from purldesk.services import packages
+
+    with application(db) as wired:
+        now = wired.clock.now()
+        p = packages.close(
+            wired.uow(), package_id=parse_package_ref(ref),
+            on=parse_date(on, "on") if on else now.date(), at=now,
+        )  # fmt: skip
+    console.print(f"{p.ref} is {p.status}; {p.cost} paid to the supplier")
+
+
+def _line_refs(uow: UnitOfWork, package: Package) -> dict[int, str]:
+    from purldesk.services import requirements
+
+    lines = requirements.list_lines(uow, cycle_id=package.cycle_id)
+    return {line.id: line.ref for line in lines}
+
+
+def _prices(uow: UnitOfWork, package: Package, given: list[str]) -> dict[LineId, Money]:
+    from purldesk.domain.errors import InvalidInput
+    from purldesk.domain.money import USD, Money
+    from purldesk.domain.requirements import LineId
+
+    by_ref = {ref: line_id for line_id, ref in _line_refs(uow, package).items()}
+    prices: dict[LineId, Money] = {}
+    for text in given:
+        ref, sep, amount = text.partition("=")
+        if not sep or ref.strip() not in by_ref:
+            raise InvalidInput("price", f"{text!r} is not LINE_REF=USD for a line of the cycle")
+        prices[LineId(by_ref[ref.strip()])] = Money.parse(amount, USD, field="price")
+    return prices

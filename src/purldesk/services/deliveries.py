@@ -1,0 +1,135 @@
+"""Use cases for deliveries: the supplier ships lots of a package's lines, the recipient
+confirms receipt, and a package whose every unit has arrived is delivered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from purldesk.domain.deliveries import Shipment, ShipmentId
+from purldesk.domain.errors import IllegalTransition, InvalidInput
+from purldesk.domain.packages import Package, PackageId, PackageStatus
+from purldesk.domain.requirements import LineId, LineStatus
+from purldesk.services.ports import UnitOfWork
+
+SHIPPABLE = (PackageStatus.ACCEPTED, PackageStatus.DELIVERING)
+ARRIVED = (PackageStatus.DELIVERED, PackageStatus.CLOSED)
+
+
+def ship(
+    uow: UnitOfWork,
+    *,
+    package_id: PackageId,
+    line_id: LineId,
+    quantity: int,
+    shipped_on: date,
+    at: datetime,
+) -> Shipment:
+    """Record a shipment of `quantity` units of one line; the first one starts delivering.
+
+    Never more than the line's lots x lot size in the package, counting earlier shipments.
+    """
+    with uow:
+        # The shared write lock: two shipments of one line cannot both pass the check below.
+        uow.ledger.lock()
+        package = uow.packages.get(package_id)
+        if package.status not in SHIPPABLE:
+            raise IllegalTransition("package", package.status, PackageStatus.DELIVERING)
+        if quantity < 1:
+            raise InvalidInput("quantity", "must be at least 1")
+        if shipped_on > at.date():
+            raise InvalidInput("shipped_on", f"{shipped_on} is in the future")
+        units = units_in(uow, package).get(line_id)
+        if units is None:
+            raise InvalidInput("line", f"line {line_id} is not in {package.ref}")
+        shipped = sum(
+            s.quantity for s in uow.shipments.list(package_id=package.id) if s.line_id == line_id
+        )
+        if shipped + quantity > units:
+            raise InvalidInput(
+                "quantity",
+                f"{quantity} is more than the {units - shipped} unit(s) of line {line_id} "
+                f"left to ship in {package.ref} ({units} in the package, {shipped} shipped)",
+            )
+        shipment = Shipment(
+            id=ShipmentId(uow.next_id("shipment")), package_id=package.id, line_id=line_id,
+            quantity=quantity, shipped_on=shipped_on,
+        )  # fmt: skip
+        uow.shipments.add(shipment)
+        if package.status is PackageStatus.ACCEPTED:
+            uow.packages.save(package.move_to(PackageStatus.DELIVERING))
+        uow.commit()
+        return shipment
+
+
+def confirm_receipt(
+    uow: UnitOfWork, *, shipment_id: ShipmentId, received_on: date, at: datetime
+) -> Shipment:
+    """The recipient confirms a shipment arrived.
+
+    When every unit of every line of the package has shipped and every shipment is confirmed,
+    the package is delivered, and each requirement line whose lots have all arrived (in this
+    and earlier packages) is delivered too.
+    """
+    with uow:
+        # The shared write lock: two last confirmations cannot each miss the other.
+        uow.ledger.lock()
+        shipment = uow.shipments.get(shipment_id)
+        if received_on > at.date():
+            raise InvalidInput("received_on", f"{received_on} is in the future")
+        confirmed = shipment.confirm_receipt(on=received_on)
+        uow.shipments.save(confirmed)
+        package = uow.packages.get(confirmed.package_id)
+        if package.status is PackageStatus.DELIVERING and is_complete(
+            uow, package, uow.shipments.list(package_id=package.id)
+        ):
+            delivered = package.move_to(PackageStatus.DELIVERED)
+            uow.packages.save(delivered)
+            _deliver_lines(uow, delivered, at=at)
+        uow.commit()
+        return confirmed
+
+
+def get(uow: UnitOfWork, *, shipment_id: ShipmentId) -> Shipment:
+    with uow:
+        return uow.shipments.get(shipment_id)
+
+
+def list_all(uow: UnitOfWork, *, package_id: PackageId | None = None) -> list[Shipment]:
+    """Shipments by id, of one package or of all."""
+    with uow:
+        if package_id is not None:
+            uow.packages.get(package_id)  # NotFound rather than an empty list
+        return uow.shipments.list(package_id=package_id)
+
+
+def units_in(uow: UnitOfWork, package: Package) -> dict[LineId, int]:
+    """Units of each line the package buys: its lots times the item's lot size."""
+    units: dict[LineId, int] = {}
+    for line in package.lines:
+        lot_size = uow.catalog.get(line.item_code).lot_size
+        units[line.line_id] = units.get(line.line_id, 0) + line.lots * lot_size
+    return units
+
+
+def is_complete(uow: UnitOfWork, package: Package, shipments: Sequence[Shipment]) -> bool:
+    """Every unit of every line shipped, and every shipment confirmed."""
+    shipped: dict[LineId, int] = {}
+    for s in shipments:
+        if not s.is_confirmed:
+            return False
+        shipped[s.line_id] = shipped.get(s.line_id, 0) + s.quantity
+    return all(shipped.get(line_id, 0) >= n for line_id, n in units_in(uow, package).items())
+
+
+def _deliver_lines(uow: UnitOfWork, package: Package, *, at: datetime) -> None:
+    arrived: dict[LineId, int] = {}
+    for other in uow.packages.list(cycle_id=package.cycle_id):
+        if other.status in ARRIVED:
+            for line in other.lines:
+                arrived[line.line_id] = arrived.get(line.line_id, 0) + line.lots
+    for line_id in dict.fromkeys(part.line_id for part in package.lines):
+        wanted = uow.requirements.get(line_id)
+        needed = wanted.lots(uow.catalog.get(wanted.item_code))
+        if wanted.status is LineStatus.FUNDED and arrived.get(line_id, 0) >= needed:
+            uow.requirements.save(wanted.move_to(LineStatus.DELIVERED), at=at, by="delivery")

@@ -1,0 +1,131 @@
+"""`purldesk packages` and `purldesk deliveries` on the demo: the whole lifecycle, re-pricing
+with a surplus and a deficit, shipments, receipt, closing, and the ledger verifying after."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from purldesk.entrypoints.cli.app import app
+
+
+def run(db: str, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, [*args, "--db", db])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def ok(db: str, *args: str) -> str:
+    code, out, err = run(db, *args)
+    assert code == 0, f"{args}: {out}{err}"
+    return out
+
+
+def as_json(db: str, *args: str) -> Any:
+    return json.loads(ok(db, *args, "--json"))
+
+
+@pytest.fixture
+def allocated(database_url: str) -> str:
+    ok(database_url, "demo")
+    ok(database_url, "allocate", "--cycle", "2025-09", "--on", "2025-12-05", "--commit")
+    return database_url
+
+
+def balance(db: str, prefix: str) -> int:
+    return sum(
+        b["balance_minor"]
+        for b in as_json(db, "ledger", "balances")
+        if b["account"].startswith(prefix)
+    )
+
+
+def test_a_package_goes_from_draft_to_closed_and_the_money_follows(allocated: str) -> None:
+    db = allocated
+    listed = as_json(db, "packages", "list", "--cycle", "2025-09")
+    assert [p["status"] for p in listed] == ["draft"] * len(listed)
+    first = as_json(db, "packages", "show", "P-0001")
+    assert first["ref"] == "P-0001" and first["shipments"] == []
+    cost = first["cost_minor"]
+    assert balance(db, "obligated:P-0001:") == cost
+
+    assert "P-0001 is proposed" in ok(db, "packages", "propose", "P-0001")
+    assert "P-0001 is funded" in ok(db, "packages", "validate", "P-0001")
+
+    # Re-pricing: one line cheaper by a cent per lot (surplus back to the pool), one dearer by
+    # USD 1 per lot (a deficit: the package goes back to validated, nothing owed yet).
+    cheaper, dearer = first["lines"][0], first["lines"][1]
+    pool_before = balance(db, "pool:")
+    cheap_price = f"{(cheaper['lot_price_minor'] - 1) / 100:.2f}"
+    dear_price = f"{(dearer['lot_price_minor'] + 100) / 100:.2f}"
+    out = ok(
+        db, "packages", "accept", "P-0001", "--on", "2025-12-06",
+        "--price", f"{cheaper['line_ref']}={cheap_price}",
+        "--price", f"{dearer['line_ref']}={dear_price}",
+    )  # fmt: skip
+    assert "P-0001 is validated" in out
+    repriced = as_json(db, "packages", "show", "P-0001")
+    assert repriced["status"] == "validated"
+    assert repriced["lines"][0]["lot_price_minor"] == cheaper["lot_price_minor"] - 1
+    surplus = cheaper["lots"]
+    assert balance(db, "pool:") == pool_before + surplus
+    assert balance(db, "payable:") == 0
+    assert run(db, "packages", "accept", "P-0001")[0] == 4  # validated, not funded
+
+    ok(db, "packages", "top-up", "P-0001", "--on", "2025-12-06")
+    topped = as_json(db, "packages", "show", "P-0001")
+    assert topped["status"] == "funded"
+    assert sum(a["amount_minor"] for a in topped["attributions"]) == topped["cost_minor"]
+    assert topped["cost_minor"] == cost - surplus + 100 * dearer["lots"]
+
+    assert "P-0001 is accepted" in ok(db, "packages", "accept", "P-0001", "--on", "2025-12-07")
+    assert balance(db, "obligated:P-0001:") == 0
+    assert balance(db, "payable:P-0001:") == topped["cost_minor"]
+    assert run(db, "packages", "close", "P-0001")[0] == 4  # not delivered yet
+
+    lot_sizes = {item["code"]: item["lot_size"] for item in as_json(db, "catalog", "list")}
+    for line in topped["lines"]:
+        units = line["lots"] * lot_sizes[line["item_code"]]
+        ok(db, "deliveries", "ship", "P-0001", line["line_ref"], str(units), "--on", "2025-12-10")
+    code, _, err = run(db, "deliveries", "ship", "P-0001", topped["lines"][0]["line_ref"], "1")
+    assert code == 2 and "quantity" in err  # everything is shipped already
+    assert as_json(db, "packages", "show", "P-0001")["status"] == "delivering"
+
+    shipments = as_json(db, "deliveries", "list", "--package", "P-0001")
+    assert len(shipments) == len(topped["lines"])
+    assert all(s["received_on"] is None and s["line_ref"] for s in shipments)
+    for shipment in shipments:
+        ok(db, "deliveries", "confirm", str(shipment["id"]), "--on", "2025-12-12")
+    assert run(db, "deliveries", "confirm", str(shipments[0]["id"]), "--on", "2025-12-12")[0] == 4
+    assert as_json(db, "packages", "show", "P-0001")["status"] == "delivered"
+    lines = {ln["ref"]: ln for ln in as_json(db, "requirements", "list", "--cycle", "2025-09")}
+    assert lines[first["lines"][0]["line_ref"]]["status"] == "delivered"
+
+    ok(db, "packages", "close", "P-0001", "--on", "2025-12-15")
+    assert as_json(db, "packages", "show", "P-0001")["status"] == "closed"
+    assert balance(db, "payable:") == 0
+    assert balance(db, "disbursed:P-0001:") == topped["cost_minor"]
+    assert "ledger holds" in ok(db, "ledger", "verify")
+
+
+def test_illegal_steps_and_bad_input_are_refused_by_name(allocated: str) -> None:
+    db = allocated
+    code, _, err = run(db, "packages", "accept", "P-0002")
+    assert code == 4 and "draft to accepted" in err
+    code, _, err = run(db, "packages", "close", "P-0002")
+    assert code == 4 and "draft to closed" in err
+    code, _, err = run(db, "packages", "accept", "P-0002", "--price", "NOPE=1")
+    assert code == 2 and "price" in err
+    code, _, err = run(db, "packages", "show", "P-9999")
+    assert code == 3
+    code, _, err = run(db, "packages", "show", "X-1")
+    assert code == 2 and "package" in err
+    line_ref = as_json(db, "packages", "show", "P-0002")["lines"][0]["line_ref"]
+    code, _, err = run(db, "deliveries", "ship", "P-0002", line_ref, "1")
+    assert code == 4 and "draft to delivering" in err
+    code, _, err = run(db, "deliveries", "ship", "P-0002", "UKR-2025-001", "1")
+    assert code == 2 and "line" in err  # a line of another package
+    assert as_json(db, "deliveries", "list") == []
+    assert "ledger holds" in ok(db, "ledger", "verify")

@@ -1,0 +1,82 @@
+"""Web tests: FastAPI's TestClient against `create_app` on a fresh copy of the demo database.
+
+The demo is built once per session (with one committed allocation, so statements have lines,
+and a confidential Korean pledge whose amount appears nowhere else); each test gets its own
+copy, its own application on a fixed clock, and a client per user.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from web_world import NOW, SECRET_AMOUNT, FixedClock, csrf_of
+
+from purldesk.adapters.storage.migrate import upgrade
+from purldesk.bootstrap import Application, build
+from purldesk.config import load_settings
+from purldesk.demo import scenario
+from purldesk.domain.packages import DEFAULT_TARGET
+from purldesk.entrypoints.web.app import create_app
+from purldesk.services import allocations, contributions, requirements
+
+
+@pytest.fixture(scope="session")
+def demo_web_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("web-demo") / "demo.sqlite3"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    wired = build(load_settings(database_url=url), clock=FixedClock())
+    try:
+        scenario.build(wired)
+        secret = contributions.pledge(
+            wired.uow(), contributor="KOR", amount=SECRET_AMOUNT, pledged_on=date(2025, 12, 1),
+            at=NOW, confidential=True, purpose="confidential web test pledge",
+        )  # fmt: skip
+        contributions.receive(
+            wired.uow(), wired.fx, contribution_id=secret.id, received_on=date(2025, 12, 1), at=NOW
+        )
+        cycle = requirements.resolve_cycle(wired.uow(), name=scenario.CYCLE_NAME)
+        allocations.propose(
+            wired.uow(), cycle_id=cycle.id, on=date(2025, 12, 5), target=DEFAULT_TARGET,
+            at=NOW, commit=True,
+        )  # fmt: skip
+    finally:
+        wired.close()
+    return path
+
+
+@pytest.fixture
+def wired(demo_web_file: Path, tmp_path: Path) -> Iterator[Application]:
+    """The application on this test's own copy of the demo database."""
+    copy = tmp_path / "purldesk.sqlite3"
+    shutil.copyfile(demo_web_file, copy)
+    application = build(load_settings(database_url=f"sqlite:///{copy}"), clock=FixedClock())
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def client_for(wired: Application) -> Iterator[Callable[[str | None], TestClient]]:
+    """A client logged in as the named demo user (None: not logged in)."""
+    made: list[TestClient] = []
+
+    def make(name: str | None) -> TestClient:
+        client = TestClient(create_app(wired.settings, wired=wired), follow_redirects=False)
+        made.append(client)
+        if name is not None:
+            form = client.get("/login")
+            response = client.post("/login", data={
+                "username": name, "password": scenario.DEMO_PASSWORD, "next": "/",
+                "csrf_token": csrf_of(form.text),
+            })  # fmt: skip
+            assert response.status_code == 303, response.text
+        return client
+
+    yield make
+    for client in made:
+        client.close()
