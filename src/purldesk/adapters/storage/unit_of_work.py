@@ -127,7 +127,7 @@ class SqlUnitOfWork:
         elif dialect == "sqlite":
             session.execute(sqlite.insert(IdSequenceRow).values(row).on_conflict_do_nothing())
         else:
-            raise NotImplementedError(f"next_id does not support {dialect}")
+            raise RuntimeError(f"purldesk stores data in SQLite or PostgreSQL, not {dialect}")
         value = session.execute(
             update(IdSequenceRow)
             .where(IdSequenceRow.name == sequence)
