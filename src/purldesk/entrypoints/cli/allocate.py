@@ -112,14 +112,14 @@ def _allocate_cycle(
 ) -> None:
     from purldesk.allocation import result_to_json
     from purldesk.domain.money import USD, Money
-    from purldesk.entrypoints.cli.common import application, console, parse_date, print_json
+    from purldesk.entrypoints.cli.common import application, console, day_or_today, print_json
     from purldesk.services import allocations, requirements
 
     with application(db) as wired:
         now = wired.clock.now()
         cycle = requirements.resolve_cycle(wired.uow(), name=name)
         proposal = allocations.propose(
-            wired.uow(), cycle_id=cycle.id, on=parse_date(on, "on") if on else now.date(),
+            wired.uow(), cycle_id=cycle.id, on=day_or_today(on, now),
             target=Money.parse(target, USD, field="target"), at=now, commit=commit,
         )  # fmt: skip
     refs = {line.id: ref for ref, line in proposal.inputs.lines.items()}

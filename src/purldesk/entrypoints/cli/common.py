@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -98,6 +98,11 @@ def parse_date(text: str, field: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def day_or_today(on: str | None, now: datetime, field: str = "on") -> date:
+    """The date given on the command line, or today by the application's clock."""
+    return parse_date(on, field) if on else now.date()
 
 
 def print_json(document: Any) -> None:

@@ -13,7 +13,7 @@ from purldesk.entrypoints.cli.common import (
     JsonOption,
     application,
     console,
-    parse_date,
+    day_or_today,
     print_json,
 )
 from purldesk.entrypoints.cli.files import read_text
@@ -77,7 +77,7 @@ def pledge(
         contribution = contributions.pledge(
             wired.uow(), contributor=contributor.upper(),
             amount=Money.parse(amount, currency.upper()),
-            pledged_on=parse_date(on, "on") if on else now.date(), at=now,
+            pledged_on=day_or_today(on, now), at=now,
             confidential=confidential, purpose=purpose,
         )  # fmt: skip
     console.print(f"{contribution.ref}: {contribution.contributor} pledged {contribution.amount}")
@@ -104,7 +104,7 @@ def receive(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
         now = wired.clock.now()
         c = contributions.receive(
             wired.uow(), wired.fx, contribution_id=parse_contribution_ref(ref),
-            received_on=parse_date(on, "on") if on else now.date(), at=now,
+            received_on=day_or_today(on, now), at=now,
         )  # fmt: skip
     assert c.conversion is not None
     conv = c.conversion
@@ -124,7 +124,7 @@ def cancel(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
         now = wired.clock.now()
         c = contributions.cancel(
             wired.uow(), contribution_id=parse_contribution_ref(ref),
-            on=parse_date(on, "on") if on else now.date(), at=now,
+            on=day_or_today(on, now), at=now,
         )  # fmt: skip
     console.print(f"{c.ref} is {c.status}")
 
@@ -139,7 +139,7 @@ def refund(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
         now = wired.clock.now()
         c, amount = contributions.refund(
             wired.uow(), contribution_id=parse_contribution_ref(ref),
-            on=parse_date(on, "on") if on else now.date(), at=now,
+            on=day_or_today(on, now), at=now,
         )  # fmt: skip
     console.print(f"{c.ref}: {amount} refunded; status {c.status}")
 

@@ -11,7 +11,7 @@ from purldesk.entrypoints.cli.common import (
     JsonOption,
     application,
     console,
-    parse_date,
+    day_or_today,
     print_json,
 )
 
@@ -41,7 +41,7 @@ def ship(
             raise InvalidInput("line", f"{line.ref} is not in {found.ref}")
         shipment = deliveries.ship(
             wired.uow(), package_id=found.id, line_id=line.id, quantity=quantity,
-            shipped_on=parse_date(on, "on") if on else now.date(), at=now,
+            shipped_on=day_or_today(on, now), at=now,
         )  # fmt: skip
     console.print(
         f"shipment {shipment.id}: {shipment.quantity} of {line.ref} for {found.ref}"
@@ -64,7 +64,7 @@ def confirm(
         now = wired.clock.now()
         shipment = deliveries.confirm_receipt(
             wired.uow(), shipment_id=ShipmentId(shipment_id),
-            received_on=parse_date(on, "on") if on else now.date(), at=now,
+            received_on=day_or_today(on, now), at=now,
         )  # fmt: skip
         package = packages.get(wired.uow(), package_id=shipment.package_id)
     console.print(

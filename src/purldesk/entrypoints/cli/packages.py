@@ -11,7 +11,7 @@ from purldesk.entrypoints.cli.common import (
     JsonOption,
     application,
     console,
-    parse_date,
+    day_or_today,
     print_json,
 )
 
@@ -138,7 +138,7 @@ def accept(
         prices = _prices(wired.uow(), before, price or [])
         p = packages.accept(
             wired.uow(), package_id=package_id, prices=prices or None,
-            on=parse_date(on, "on") if on else now.date(), at=now,
+            on=day_or_today(on, now), at=now,
         )  # fmt: skip
     released = before.attributed - p.attributed if p.attributed < before.attributed else None
     console.print(f"{p.ref} is {p.status}, cost {p.cost}")
@@ -158,7 +158,7 @@ def top_up(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
         now = wired.clock.now()
         p = packages.top_up(
             wired.uow(), package_id=parse_package_ref(ref),
-            on=parse_date(on, "on") if on else now.date(), at=now,
+            on=day_or_today(on, now), at=now,
         )  # fmt: skip
     console.print(f"{p.ref} is {p.status}, paid {p.attributed}")
 
@@ -173,7 +173,7 @@ def close(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
         now = wired.clock.now()
         p = packages.close(
             wired.uow(), package_id=parse_package_ref(ref),
-            on=parse_date(on, "on") if on else now.date(), at=now,
+            on=day_or_today(on, now), at=now,
         )  # fmt: skip
     console.print(f"{p.ref} is {p.status}; {p.cost} paid to the supplier")
 
