@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -146,6 +147,20 @@ class RankChangeRow(Base):
     by: Mapped[str] = mapped_column(String(NAME))
 
 
+class LineChangeRow(Base):
+    """Append-only: every edit of a line other than its rank (a field, its old and new value)."""
+
+    __tablename__ = "line_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("requirement_lines.id"), index=True)
+    field: Mapped[str] = mapped_column(String(STATUS))
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    by: Mapped[str] = mapped_column(String(NAME))
+
+
 class ContributionRow(Base):
     __tablename__ = "contributions"
 
@@ -156,6 +171,7 @@ class ContributionRow(Base):
     pledged_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(STATUS), index=True)
     confidential: Mapped[bool] = mapped_column(Boolean)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     purpose: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text)
     # Earmark. No foreign key on the package: packages refer to contributions already, and the
