@@ -12,10 +12,12 @@ import pytest
 import schemathesis
 from api_world import USERS, MovableClock, make_settings, seed_users
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis import checks
 
 from purldesk.adapters.storage.migrate import upgrade
 from purldesk.bootstrap import build
+from purldesk.demo.scenario import KOREA_POLICY, data_text
 from purldesk.entrypoints.web.app import create_app
 
 MAX_EXAMPLES = 5
@@ -24,6 +26,16 @@ MAX_EXAMPLES = 5
 # the role may not, 403, or the state forbids it, 409) and negative_data_rejection (pydantic's
 # lax mode accepts `false` for an integer field, as 0).
 EXCLUDED = [checks.positive_data_acceptance, checks.negative_data_rejection]
+
+# PUT /policies takes a TOML document: send the demo's real policy, real ones broken at a
+# random point, and arbitrary text, so the parser and its errors are exercised, not skipped.
+_POLICY = data_text(KOREA_POLICY)
+_TOML_BODIES = st.one_of(
+    st.just(_POLICY),
+    st.integers(0, len(_POLICY)).map(lambda cut: _POLICY[:cut]),
+    st.text(max_size=200),
+).map(str.encode)
+schemathesis.openapi.media_type("application/toml", _TOML_BODIES)
 
 # The app is built at import so schemathesis can read its schema; nothing touches the
 # database before the fixture below has migrated and seeded it.
