@@ -206,6 +206,7 @@ def make_contribution(
     pledged_on: date = DAY,
     status: ContributionStatus = ContributionStatus.PLEDGED,
     confidential: bool = False,
+    anonymous: bool = False,
     purpose: str = "",
     source: str = "",
     earmark: Earmark = UNRESTRICTED,
@@ -225,6 +226,7 @@ def make_contribution(
         earmark=earmark,
         received_on=received_on,
         conversion=conversion,
+        anonymous=anonymous,
     )
 
 

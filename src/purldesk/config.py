@@ -40,6 +40,16 @@ class WebSettings(BaseModel):
     secure_cookies: bool | None = None
 
 
+class ReportSettings(BaseModel):
+    """Reports: the Open Contracting (OCDS) export names each package `<ocid_prefix>-P-0001`
+    (register a prefix with the Open Contracting Partnership for real publication), says who
+    publishes it, and where the API is reached from outside."""
+
+    ocid_prefix: str = Field(default="ocds-purldesk", pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,59}$")
+    publisher: str = Field(default="purldesk", min_length=1, max_length=200)
+    public_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^\s]+$")
+
+
 class Settings(BaseSettings):
     """Everything configurable; the defaults make `make demo` work with no environment."""
 
@@ -49,6 +59,7 @@ class Settings(BaseSettings):
     server: ServerSettings = ServerSettings()
     auth: AuthSettings = AuthSettings()
     web: WebSettings = WebSettings()
+    reports: ReportSettings = ReportSettings()
     environment: Literal["development", "production"] = "development"
 
     @model_validator(mode="after")

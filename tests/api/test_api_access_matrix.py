@@ -21,7 +21,7 @@ OWNER = "contributor"  # the objects below belong to NLD, the `contributor` colu
 # What each path parameter is filled with, and the body each write sends.
 PARAMS = {
     "code": "NLD", "cycle_id": "1", "ref": "L-1", "contribution_id": "1", "package_id": "1",
-    "shipment_id": "1", "org": "NLD",
+    "shipment_id": "1", "org": "NLD", "contributor": "NLD",
 }  # fmt: skip
 POLICY = """valid_from = 2025-01-01
 [default]
@@ -42,10 +42,14 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/cycles/{cycle_id}/lines"): {"lines": [{
         "ref": "L-9", "rank": 9, "item_code": "AD-1", "quantity": 1, "needed_by": "2026-03-01"}]},
     ("POST", "/api/v1/cycles/{cycle_id}/lines/{ref}/move"): {"rank": 2},
+    ("PATCH", "/api/v1/cycles/{cycle_id}/lines/{ref}"): {"justification": "revised"},
+    ("POST", "/api/v1/cycles/{cycle_id}/lines/{ref}/withdraw"): {"reason": "met elsewhere"},
     ("POST", "/api/v1/contributions"): {
         "contributor": "NLD", "amount": "100", "currency": "EUR", "pledged_on": "2025-08-04"},
     ("POST", "/api/v1/contributions/{contribution_id}/receive"): {"on": "2025-08-04"},
     ("POST", "/api/v1/contributions/{contribution_id}/cancel"): {"on": "2025-08-05"},
+    ("POST", "/api/v1/contributions/{contribution_id}/disclosure"): {
+        "confidential": False, "anonymous": False},
     ("POST", "/api/v1/contributions/{contribution_id}/refund"): {"on": "2025-08-06"},
     ("POST", "/api/v1/packages"): {
         "cycle_id": 1, "name": "P2", "lines": [{"line_id": 2, "lots": 2}],

@@ -9,7 +9,9 @@ from typing import Any
 
 from api_world import World, seed_list
 
+from purldesk.adapters.exports.sheets import XLSX_MEDIA_TYPE
 from purldesk.domain.access import Role
+from report_files import xlsx_table
 
 OTHER_POOLED = 1_000_000  # what the package takes from the other organization's money
 
@@ -84,7 +86,17 @@ READS: list[tuple[str, str, dict[str, Any]]] = [
             "policies/DEU",
             "indicators",
             "cycles/1/allocation",
+            "reports/transparency",
+            "reports/statements/NLD",
+            "reports/statements/DEU",
+            "reports/packages/1",
+            "reports/packages/1/ocds",
         )
+    ],
+    *[
+        ("GET", f"/api/v1/reports/{path}", {"format": kind})
+        for path in ("transparency", "statements/NLD", "statements/DEU", "packages/1")
+        for kind in ("csv", "xlsx")
     ],
     ("GET", "/api/v1/whatif", {"cycle": "1"}),
     ("GET", "/api/v1/whatif", {"cycle": "1", "pledge": "DEU:1000:USD"}),
@@ -119,7 +131,9 @@ def everything_seen(world: World, who: str) -> list[tuple[str, int, Any]]:
             method, path, headers=headers, params=params, json=options.get("json")
         )
         body: Any = response.text
-        if response.headers["content-type"].startswith("application/"):
+        if response.headers["content-type"] == XLSX_MEDIA_TYPE:
+            body = xlsx_table(response.content)  # compared as the cells a reader sees
+        elif response.headers["content-type"].startswith("application/"):
             body = response.json()
             if isinstance(body, dict):
                 body.pop("request_id", None)  # fresh per request, by design
@@ -147,6 +161,8 @@ def test_no_response_to_a_contributor_depends_on_anothers_confidential_amount(
     # It did see the other organization and its own confidential amount.
     statuses = {name: status for name, status, _ in first}
     assert statuses["GET /api/v1/contributions/3 {}"] == 200
+    assert statuses["GET /api/v1/reports/packages/1 {'format': 'xlsx'}"] == 200
+    assert statuses["GET /api/v1/reports/statements/DEU {'format': 'csv'}"] == 404
     own = next(body for name, _, body in first if name == "GET /api/v1/contributions {}")
     assert [c["amount_minor"] for c in own["items"]] == [100_000_000, 700_000, None]
 

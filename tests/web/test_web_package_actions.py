@@ -75,3 +75,18 @@ def test_the_package_goes_from_draft_to_delivered(client_for: Callable[..., Test
     assert _status(html) == "delivered"
     assert "in transit" not in html
     assert "Close the package" in coordinator.get("/packages/1").text
+
+
+def test_cancelling_asks_for_confirmation_and_does_nothing_without_it(
+    client_for: Callable[..., TestClient],
+) -> None:
+    coordinator = client_for("coordinator")
+    page = coordinator.get("/packages/1")
+    unconfirmed = coordinator.post("/packages/1/cancel", data={"csrf_token": csrf_of(page.text)})
+    assert unconfirmed.status_code == 422
+    assert 'id="cancel-confirm-error"' in unconfirmed.text
+    assert 'aria-invalid="true" aria-describedby="cancel-confirm-error"' in unconfirmed.text
+    assert _status(coordinator.get("/packages/1").text) == "draft"
+
+    html = _post(coordinator, "/packages/1/cancel", {"confirm": "yes"})
+    assert _status(html) == "cancelled"

@@ -1,4 +1,4 @@
-"""Who may do what: roles, the permission table, ownership, and the one redaction of amounts."""
+"""Who may do what: roles, permissions, ownership, and the one redaction of contributions."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ class Permission(StrEnum):
     COMMIT_CONTRIBUTION = "commit_contribution"
     RECEIVE_CONTRIBUTION = "receive_contribution"
     CANCEL_CONTRIBUTION = "cancel_contribution"
+    SET_DISCLOSURE = "set_disclosure"  # a contributor sets its own only: amount shown, giver named
     REFUND_CONTRIBUTION = "refund_contribution"
     BUILD_PACKAGE = "build_package"  # draft, propose and top up
     CANCEL_PACKAGE = "cancel_package"
@@ -80,7 +81,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     | {_P.RUN_ALLOCATION, _P.RECORD_INDICATOR, _P.RUN_WHATIF},
     Role.CONTRIBUTOR: _EVERYONE_READS
     | {_P.READ_CONTRIBUTIONS, _P.READ_LEDGER, _P.PLEDGE, _P.COMMIT_CONTRIBUTION}
-    | {_P.RECEIVE_CONTRIBUTION, _P.CANCEL_CONTRIBUTION, _P.SET_POLICY},
+    | {_P.RECEIVE_CONTRIBUTION, _P.CANCEL_CONTRIBUTION, _P.SET_DISCLOSURE, _P.SET_POLICY},
     Role.SUPPLIER: _EVERYONE_READS | {_P.EDIT_CATALOG, _P.ACCEPT_PACKAGE, _P.SHIP},
     # Everything readable, nothing writable.
     Role.AUDITOR: _EVERYONE_READS
@@ -248,11 +249,12 @@ def authorize(actor: Actor, permission: Permission, *, owner: Owned | None = Non
 @dataclass(frozen=True, slots=True)
 class ContributionView:
     """A contribution as one viewer may see it; `amount` and the money fields are None when the
-    amount is confidential to someone else."""
+    amount is confidential to someone else, `contributor` is None when the giver is anonymous
+    to this viewer."""
 
     id: ContributionId
     ref: str
-    contributor: ParticipantCode
+    contributor: ParticipantCode | None
     status: ContributionStatus
     pledged_on: date
     received_on: date | None
@@ -263,30 +265,42 @@ class ContributionView:
     purpose: str | None
     source: str | None
     earmark: Earmark
+    anonymous: bool
+
+
+def _sees_everything_of(viewer: Actor, contribution: Contribution) -> bool:
+    return viewer.sees_all_amounts or viewer.organization == contribution.contributor
 
 
 def can_see_amount(viewer: Actor, contribution: Contribution) -> bool:
-    return (
-        not contribution.confidential
-        or viewer.sees_all_amounts
-        or viewer.organization == contribution.contributor
-    )
+    return not contribution.confidential or _sees_everything_of(viewer, contribution)
+
+
+def can_see_contributor(viewer: Actor, contribution: Contribution) -> bool:
+    """Whether the viewer may know who gave it: the giver itself, coordinator and auditor do."""
+    return not contribution.anonymous or _sees_everything_of(viewer, contribution)
 
 
 def redact(viewer: Actor, contribution: Contribution) -> ContributionView:
-    """The one place confidentiality is applied: every read of a contribution goes through it.
+    """The one place confidentiality and anonymity are applied: every read of a contribution
+    goes through it.
 
-    Free text goes with the amount, since a purpose or a source may well state it.
+    Free text goes with the amount and with the giver's name, since a purpose or a source may
+    well state either.
     """
     shown = can_see_amount(viewer, contribution)
+    named = can_see_contributor(viewer, contribution)
+    text_shown = shown and named
     return ContributionView(
-        id=contribution.id, ref=contribution.ref, contributor=contribution.contributor,
+        id=contribution.id, ref=contribution.ref,
+        contributor=contribution.contributor if named else None,
         status=contribution.status, pledged_on=contribution.pledged_on,
         received_on=contribution.received_on, confidential=contribution.confidential,
         disclosed=shown, amount=contribution.amount if shown else None,
         conversion=contribution.conversion if shown else None,
-        purpose=contribution.purpose if shown else None,
-        source=contribution.source if shown else None, earmark=contribution.earmark,
+        purpose=contribution.purpose if text_shown else None,
+        source=contribution.source if text_shown else None, earmark=contribution.earmark,
+        anonymous=contribution.anonymous,
     )  # fmt: skip
 
 

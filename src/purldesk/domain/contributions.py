@@ -77,6 +77,7 @@ class Contribution:
     earmark: Earmark = UNRESTRICTED
     received_on: date | None = None
     conversion: Conversion | None = None
+    anonymous: bool = False
 
     def __post_init__(self) -> None:
         if self.amount.minor <= 0:
@@ -101,6 +102,10 @@ class Contribution:
 
     def cancel(self) -> Contribution:
         return self.move_to(ContributionStatus.CANCELLED)
+
+    def disclose(self, *, confidential: bool, anonymous: bool) -> Contribution:
+        """The contributor's choice of what others may see: the amount, and who gave it."""
+        return replace(self, confidential=confidential, anonymous=anonymous)
 
     def receive(self, *, on: date, conversion: Conversion) -> Contribution:
         """Mark the money as arrived, converted to USD at the rate of the day of receipt."""

@@ -1,4 +1,4 @@
-"""Cycles of the requirements list and their lines, with every rank a line has ever held."""
+"""Cycles of the requirements list and their lines, with every rank and edit a line has had."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import NewType
 
 from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
-from purldesk.domain.errors import InvalidInput
+from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.lifecycle import transition
 from purldesk.domain.money import Money
 
@@ -111,6 +111,35 @@ class RankChange:
     by: str
 
 
+@dataclass(frozen=True, slots=True)
+class LineChange:
+    """One field of a line went from `before` to `after` (as text) at `at`; kept forever.
+
+    Ranks are not LineChanges (they are RankChanges); a withdrawal is a change of `status`
+    followed by one of `reason`, which is no field of the line but says why it left the list.
+    """
+
+    line_id: LineId
+    field: str
+    before: str
+    after: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineEdit:
+    """A line after an edit, and the change of each field that really changed."""
+
+    line: RequirementLine
+    changes: tuple[LineChange, ...]
+
+
+EDITABLE_FIELDS = ("quantity", "needed_by", "justification")
+REASON = "reason"
+JUSTIFICATION_MAX = 2000
+
+
 def line_for(
     *,
     line_id: LineId,
@@ -163,4 +192,182 @@ def reprioritize(
         replace(line, rank=position)
         for position, line in enumerate(others, start=1)
         if line.rank != position
+    ]
+
+
+def field_text(line: RequirementLine, field: str) -> str:
+    """A field of the line as a LineChange records it."""
+    if field == "quantity":
+        return str(line.quantity)
+    if field == "needed_by":
+        return line.needed_by.isoformat()
+    if field == "justification":
+        return line.justification
+    if field == "status":
+        return line.status.value
+    raise InvalidInput("field", f"{field!r} is not a recorded field of a line")
+
+
+def _is_final(line: RequirementLine) -> bool:
+    return not LINE_TRANSITIONS[line.status]
+
+
+def edit(
+    line: RequirementLine,
+    *,
+    item: CatalogItem,
+    quantity: int | None = None,
+    needed_by: date | None = None,
+    justification: str | None = None,
+    at: datetime,
+    by: str,
+) -> LineEdit:
+    """The line with the given fields changed, and one LineChange per field that changed.
+
+    Fields left as None are kept. An edit that changes nothing is refused, naming the field
+    when one was given, so that a user who meant to change something hears that nothing did.
+    """
+    if item.code != line.item_code:
+        raise InvalidInput("item", f"{item.code} is not the item of line {line.ref}")
+    if _is_final(line):
+        raise Conflict(f"line {line.ref} is {line.status}; it can no longer change")
+    given = {
+        name: value
+        for name, value in (
+            ("quantity", quantity), ("needed_by", needed_by), ("justification", justification),
+        )
+        if value is not None
+    }  # fmt: skip
+    if not given:
+        raise InvalidInput("line", "nothing to change: give quantity, needed_by or justification")
+    edited = line
+    if quantity is not None:
+        if type(quantity) is not int or quantity < 1:
+            raise InvalidInput("quantity", "must be a whole number of at least 1")
+        if quantity % item.lot_size:
+            raise InvalidInput(
+                "quantity", f"{quantity} is not a whole number of lots of {item.lot_size}"
+            )
+        edited = replace(edited, quantity=quantity)
+    if needed_by is not None:
+        if type(needed_by) is not date:
+            raise InvalidInput("needed_by", "must be a date")
+        edited = replace(edited, needed_by=needed_by)
+    if justification is not None:
+        if not isinstance(justification, str):
+            raise InvalidInput("justification", "must be text")
+        text = justification.strip()
+        if len(text) > JUSTIFICATION_MAX:
+            raise InvalidInput("justification", f"must be at most {JUSTIFICATION_MAX} characters")
+        edited = replace(edited, justification=text)
+    changes = tuple(
+        LineChange(line.id, name, field_text(line, name), field_text(edited, name), at, by)
+        for name in EDITABLE_FIELDS
+        if name in given and field_text(line, name) != field_text(edited, name)
+    )
+    if not changes:
+        if len(given) == 1:
+            (name,) = given
+            raise InvalidInput(name, f"is already {field_text(line, name)!r}; nothing to change")
+        names = ", ".join(given)
+        raise InvalidInput("line", f"nothing to change: {names} are as they were")
+    return LineEdit(edited, changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """A line taken off the list: the lines that changed (the withdrawn one first, then those
+    whose rank closed up) and the changes recorded for the withdrawn line."""
+
+    lines: tuple[RequirementLine, ...]
+    changes: tuple[LineChange, ...]
+
+
+def withdraw(
+    lines: Sequence[RequirementLine], *, line_id: LineId, reason: str, at: datetime, by: str
+) -> Withdrawal:
+    """Withdraw one line of the list; the other active lines close up to ranks 1..n.
+
+    The withdrawn line keeps the rank it last held, out of the active order. Funded and
+    delivered lines cannot be withdrawn (LINE_TRANSITIONS).
+    """
+    text = reason.strip()
+    if not text:
+        raise InvalidInput("reason", "must not be empty: say why the line is withdrawn")
+    if len(text) > JUSTIFICATION_MAX:
+        raise InvalidInput("reason", f"must be at most {JUSTIFICATION_MAX} characters")
+    leaving = next((ln for ln in lines if ln.id == line_id), None)
+    if leaving is None:
+        raise InvalidInput("line", f"line {line_id} is not on this list")
+    withdrawn = leaving.move_to(LineStatus.WITHDRAWN)
+    remaining = [
+        ln
+        for ln in priority_order(lines)
+        if ln.status is not LineStatus.WITHDRAWN and ln.id != line_id
+    ]
+    closed_up = [
+        replace(ln, rank=position)
+        for position, ln in enumerate(remaining, start=1)
+        if ln.rank != position
+    ]
+    changes = (
+        LineChange(line_id, "status", leaving.status.value, withdrawn.status.value, at, by),
+        LineChange(line_id, REASON, "", text, at, by),
+    )
+    return Withdrawal((withdrawn, *closed_up), changes)
+
+
+def replay(line: RequirementLine, changes: Sequence[LineChange]) -> RequirementLine:
+    """The line with each change applied in order: what its history says it is now.
+
+    Each change must start from the value the previous one left (InvalidInput otherwise),
+    so a gap in the history shows. `reason` records are kept, but change no field.
+    """
+    current = line
+    for change in changes:
+        if change.field == REASON:
+            continue
+        if field_text(current, change.field) != change.before:
+            raise InvalidInput(
+                change.field,
+                f"history of line {line.ref} breaks: {change.before!r} follows "
+                f"{field_text(current, change.field)!r}",
+            )
+        current = _with_text(current, change.field, change.after)
+    return current
+
+
+def _with_text(line: RequirementLine, field: str, text: str) -> RequirementLine:
+    if field == "quantity":
+        return replace(line, quantity=int(text))
+    if field == "needed_by":
+        return replace(line, needed_by=date.fromisoformat(text))
+    if field == "justification":
+        return replace(line, justification=text)
+    return replace(line, status=LineStatus(text))
+
+
+@dataclass(frozen=True, slots=True)
+class RankPeriod:
+    """A rank the line held from `rank.at` on, and the edits made while it held it."""
+
+    rank: RankChange
+    edits: tuple[LineChange, ...]
+
+
+def rank_periods(ranks: Sequence[RankChange], edits: Sequence[LineChange]) -> list[RankPeriod]:
+    """A line's whole history, oldest first: each rank it held with the edits made meanwhile.
+
+    An edit belongs to the last rank change at or before it (an edit recorded before the
+    first one, which a skewed clock could do, to the first). No rank history, no periods.
+    """
+    ordered = sorted(enumerate(ranks), key=lambda entry: (entry[1].at, entry[0]))
+    if not ordered:
+        return []
+    grouped: list[list[LineChange]] = [[] for _ in ordered]
+    for change in edits:
+        held = [i for i, (_, rank) in enumerate(ordered) if rank.at <= change.at]
+        grouped[held[-1] if held else 0].append(change)
+    return [
+        RankPeriod(rank, tuple(group)) for (_, rank), group in zip(ordered, grouped, strict=True)
     ]

@@ -1,4 +1,4 @@
-"""Use cases for contributions: pledge, commit, receive, cancel, refund, import."""
+"""Use cases for contributions: pledge, commit, receive, cancel, refund, disclose, import."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from purldesk.domain import ledger
+from purldesk.domain.access import Actor, Owned, Permission, authorize
 from purldesk.domain.contributions import (
     UNRESTRICTED,
     Contribution,
@@ -40,6 +41,7 @@ class ContributionRow:
     confidential: bool
     purpose: str
     source: str = ""
+    anonymous: bool = False
 
 
 def pledge(
@@ -50,6 +52,7 @@ def pledge(
     pledged_on: date,
     at: datetime,
     confidential: bool = False,
+    anonymous: bool = False,
     purpose: str = "",
     source: str = "",
     earmark: Earmark = UNRESTRICTED,
@@ -58,7 +61,8 @@ def pledge(
     with uow:
         contribution = _pledge(
             uow, contributor=contributor, amount=amount, pledged_on=pledged_on, at=at,
-            confidential=confidential, purpose=purpose, source=source, earmark=earmark,
+            confidential=confidential, anonymous=anonymous, purpose=purpose, source=source,
+            earmark=earmark,
         )  # fmt: skip
         uow.commit()
         return contribution
@@ -71,6 +75,29 @@ def commit(uow: UnitOfWork, *, contribution_id: ContributionId) -> Contribution:
         uow.contributions.save(committed)
         uow.commit()
         return committed
+
+
+def set_disclosure(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    contribution_id: ContributionId,
+    confidential: bool,
+    anonymous: bool,
+) -> Contribution:
+    """The contributor's own choice of what others see: the amount, and who gave it.
+
+    Only the contributor itself may make it; to anyone else its contribution is not found.
+    """
+    with uow:
+        contribution = uow.contributions.get(contribution_id)
+        owner = Owned(contribution.contributor, "contribution", contribution_id)
+        authorize(actor, Permission.SET_DISCLOSURE, owner=owner)
+        disclosed = contribution.disclose(confidential=confidential, anonymous=anonymous)
+        if disclosed != contribution:
+            uow.contributions.save(disclosed)
+        uow.commit()
+        return disclosed
 
 
 def receive(
@@ -167,8 +194,8 @@ def import_rows(
         for row in rows:
             contribution = _pledge(
                 uow, contributor=row.contributor, amount=row.amount, pledged_on=row.pledged_on,
-                at=at, confidential=row.confidential, purpose=row.purpose, source=row.source,
-                earmark=UNRESTRICTED,
+                at=at, confidential=row.confidential, anonymous=row.anonymous,
+                purpose=row.purpose, source=row.source, earmark=UNRESTRICTED,
             )  # fmt: skip
             if row.received_on is not None:
                 contribution = _receive(uow, fx, contribution, row.received_on, at)
@@ -212,6 +239,7 @@ def _pledge(
     pledged_on: date,
     at: datetime,
     confidential: bool,
+    anonymous: bool,
     purpose: str,
     source: str,
     earmark: Earmark,
@@ -225,8 +253,8 @@ def _pledge(
         raise InvalidInput("amount", "must be positive")
     contribution = Contribution(
         id=ContributionId(uow.next_id("contribution")), contributor=participant.code,
-        amount=amount, pledged_on=pledged_on, confidential=confidential, purpose=purpose,
-        source=source, earmark=earmark,
+        amount=amount, pledged_on=pledged_on, confidential=confidential, anonymous=anonymous,
+        purpose=purpose, source=source, earmark=earmark,
     )  # fmt: skip
     uow.contributions.add(contribution)
     uow.ledger.append(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from purldesk.domain import ledger
 from purldesk.domain.access import (
@@ -32,12 +32,16 @@ from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Package, PackageId, PackageStatus, shortfall
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import (
+    LINE_TRANSITIONS,
+    REASON,
     Cycle,
     CycleId,
     CycleStatus,
+    LineChange,
     LineId,
     LineStatus,
     RequirementLine,
+    rank_periods,
 )
 from purldesk.services import packages as package_services
 from purldesk.services.ports import UnitOfWork
@@ -156,19 +160,35 @@ class RequirementsView:
     can_endorse: bool
     can_allocate: bool
 
+    @property
+    def active_lines(self) -> list[LineRow]:
+        """The lines in the priority order, withdrawn ones left out."""
+        return [line for line in self.lines if line.status != LineStatus.WITHDRAWN.value]
+
+    @property
+    def withdrawn_lines(self) -> list[LineRow]:
+        return [line for line in self.lines if line.status == LineStatus.WITHDRAWN.value]
+
 
 @dataclass(frozen=True, slots=True)
 class RankHistoryRow:
+    """One entry of a line's history: a rank it took, or an edit made while it held `rank`."""
+
     rank: int
     at: str
     by: str
+    change: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class LineHistoryView:
     cycle: Cycle
     line: LineRow
-    history: list[RankHistoryRow]
+    history: list[RankHistoryRow]  # newest first
+    justification: str = ""
+    lot_size: int = 1
+    can_edit: bool = False  # the viewer may edit the line now (its role, a draft list, its status)
+    can_withdraw: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,14 +345,14 @@ def overview(uow: UnitOfWork, *, viewer: Actor = PUBLIC, today: date) -> Overvie
         for groups, label in ((by_rank, key), (by_area, line.area), (by_class, line.aid_class)):
             have, whole = groups.get(label, (0, 0))
             groups[label] = (have + funded[line.id], whole + cost)
-    received: dict[ParticipantCode, int] = defaultdict(int)
+    received: dict[str, int] = defaultdict(int)  # by the name shown; anonymous money in one
     for view in views:
         if view.conversion is not None:
-            received[view.contributor] += view.conversion.converted.minor
+            received[_giver(view, names)] += view.conversion.converted.minor
     top = max(received.values(), default=0)
     by_contributor = [
-        Bar(names.get(code, code), value, top, Money(value, USD).format())
-        for code, value in sorted(received.items(), key=lambda kv: (-kv[1], kv[0]))
+        Bar(label, value, top, Money(value, USD).format())
+        for label, value in sorted(received.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     since = today - timedelta(days=30)
     cycles_by_id = {c.id: c for c in cycles}
@@ -410,7 +430,10 @@ def requirements(uow: UnitOfWork, *, viewer: Actor, cycle_name: str | None) -> R
     )  # fmt: skip
 
 
-def line_history(uow: UnitOfWork, *, cycle_name: str, ref: str) -> LineHistoryView:
+def line_history(
+    uow: UnitOfWork, *, cycle_name: str, ref: str, viewer: Actor | None = None
+) -> LineHistoryView:
+    """A line with every rank it held and every edit, newest first; what the viewer may do."""
     with uow:
         cycle = uow.cycles.find_by_name(cycle_name)
         if cycle is None:
@@ -420,13 +443,47 @@ def line_history(uow: UnitOfWork, *, cycle_name: str, ref: str) -> LineHistoryVi
             raise NotFound("requirement line", ref)
         items = {i.code: i for i in uow.catalog.list()}
         lots = package_services.funded_lots(uow, cycle_id=cycle.id)
-        changes = uow.requirements.rank_history(line.id)
+        periods = rank_periods(
+            uow.requirements.rank_history(line.id), uow.requirements.change_history(line.id)
+        )
     funded = _funded_minor([line], items, lots)
-    history = [
-        RankHistoryRow(c.rank, c.at.strftime("%Y-%m-%d %H:%M UTC"), c.by)
-        for c in sorted(changes, key=lambda c: c.at, reverse=True)
-    ]
-    return LineHistoryView(cycle, _line_row(line, items, funded), history)
+    oldest_first: list[RankHistoryRow] = []
+    previous: int | None = None
+    for period in periods:
+        taken = period.rank
+        moved = (
+            f"rank {previous} → {taken.rank}" if previous is not None
+            else f"added at rank {taken.rank}"
+        )  # fmt: skip
+        oldest_first.append(RankHistoryRow(taken.rank, _instant(taken.at), taken.by, moved))
+        previous = taken.rank
+        for edit in period.edits:
+            oldest_first.append(
+                RankHistoryRow(taken.rank, _instant(edit.at), edit.by, _edit_text(edit))
+            )
+    editable = (
+        cycle.status is CycleStatus.DRAFT
+        and viewer is not None
+        and can(viewer, Permission.EDIT_LIST)
+        and bool(LINE_TRANSITIONS[line.status])
+    )
+    return LineHistoryView(
+        cycle, _line_row(line, items, funded), oldest_first[::-1],
+        justification=line.justification, lot_size=items[line.item_code].lot_size,
+        can_edit=editable,
+        can_withdraw=editable and LineStatus.WITHDRAWN in LINE_TRANSITIONS[line.status],
+    )  # fmt: skip
+
+
+def _instant(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _edit_text(edit: LineChange) -> str:
+    if edit.field == REASON:
+        return f"reason: {edit.after}"
+    label = edit.field.replace("_", " ")
+    return f"{label}: {edit.before} → {edit.after}"
 
 
 # -- packages ----------------------------------------------------------------------------------
@@ -513,12 +570,9 @@ def package_detail(uow: UnitOfWork, *, viewer: Actor, package_id: PackageId) -> 
         if part.contribution_id is None:
             payments.append(PaymentRow("undisclosed", "", "", part.amount))
             continue
-        owner = owners[part.contribution_id]
+        owner = redact(viewer, owners[part.contribution_id])
         line_ref = lines[LineId(part.line_id)].ref if part.line_id is not None else ""
-        payments.append(
-            PaymentRow(names.get(owner.contributor, owner.contributor), owner.ref, line_ref,
-                       part.amount)
-        )  # fmt: skip
+        payments.append(PaymentRow(_giver(owner, names), owner.ref, line_ref, part.amount))
     return PackageDetail(
         _summary(package, cycles), rows, payments,
         [_delivery(s, {package.id: package}, lines, items) for s in shipments],
@@ -528,6 +582,16 @@ def package_detail(uow: UnitOfWork, *, viewer: Actor, package_id: PackageId) -> 
 
 
 # -- contributions -----------------------------------------------------------------------------
+
+
+ANONYMOUS = "Anonymous"  # how a giver who chose anonymity is named to everyone else
+
+
+def _giver(view: ContributionView, names: Mapping[ParticipantCode, str]) -> str:
+    """The contributor's name as the viewer may know it."""
+    if view.contributor is None:
+        return ANONYMOUS
+    return names.get(view.contributor, view.contributor)
 
 
 def _contribution_actions(viewer: Actor, view: ContributionView) -> list[str]:
@@ -544,15 +608,15 @@ def _contribution_actions(viewer: Actor, view: ContributionView) -> list[str]:
         viewer, Permission.CANCEL_CONTRIBUTION
     ):  # fmt: skip
         actions.append("cancel")
+    if own and can(viewer, Permission.SET_DISCLOSURE):
+        actions.append("disclosure")
     return actions
 
 
 def _row(viewer: Actor, c: Contribution, names: Mapping[ParticipantCode, str]) -> ContributionRow:
     view = redact(viewer, c)
     usd = view.conversion.converted if view.conversion is not None else None
-    return ContributionRow(
-        view, names.get(c.contributor, c.contributor), usd, _contribution_actions(viewer, view)
-    )
+    return ContributionRow(view, _giver(view, names), usd, _contribution_actions(viewer, view))
 
 
 def contributions(uow: UnitOfWork, *, viewer: Actor) -> ContributionsView:

@@ -78,6 +78,8 @@ def draft(
         line = uow.requirements.get(line_id)
         if line.cycle_id != cycle_id:
             raise InvalidInput("lines", f"line {line.ref} is not on cycle {cycle_id}")
+        if line.status not in FUNDING_STATES:
+            raise Conflict(f"line {line.ref} is {line.status}: it cannot go on a package")
         item = uow.catalog.get(line.item_code)
         package_lines.append(PackageLine(line_id, item.code, count, item.lot_price))
     package = Package(

@@ -17,7 +17,14 @@ from purldesk.domain.ledger import LedgerEntry, LedgerTransaction
 from purldesk.domain.packages import Package, PackageId
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import PolicyVersion
-from purldesk.domain.requirements import Cycle, CycleId, LineId, RankChange, RequirementLine
+from purldesk.domain.requirements import (
+    Cycle,
+    CycleId,
+    LineChange,
+    LineId,
+    RankChange,
+    RequirementLine,
+)
 
 if TYPE_CHECKING:
     from purldesk.services.audit import AuditEntry, AuditEvent
@@ -61,6 +68,14 @@ class RequirementRepository(Protocol):
         ...
 
     def rank_history(self, line_id: LineId) -> list[RankChange]: ...
+
+    def append_changes(self, changes: Sequence[LineChange]) -> None:
+        """Append edits of lines (not ranks) to their append-only history."""
+        ...
+
+    def change_history(self, line_id: LineId) -> list[LineChange]:
+        """The line's edits in the order they were made (time, then record)."""
+        ...
 
     def list(self, cycle_id: CycleId) -> list[RequirementLine]:
         """The cycle's lines in priority order (rank, id)."""

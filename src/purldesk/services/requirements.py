@@ -14,15 +14,25 @@ from purldesk.domain.errors import (
     NotFound,
     RowError,
 )
+from purldesk.domain.lifecycle import can_transition
+from purldesk.domain.packages import PACKAGE_TRANSITIONS, PackageStatus
 from purldesk.domain.requirements import (
     Cycle,
     CycleId,
     CycleStatus,
+    LineChange,
+    LineEdit,
     LineId,
+    LineStatus,
     RankChange,
+    RankPeriod,
     RequirementLine,
+    Withdrawal,
+    edit,
     line_for,
+    rank_periods,
     reprioritize,
+    withdraw,
 )
 from purldesk.services.ports import UnitOfWork
 
@@ -69,12 +79,11 @@ def import_lines(
 ) -> list[RequirementLine]:
     """Add every row to a draft cycle, or none: all findings are reported together."""
     with uow:
-        cycle = uow.cycles.get(cycle_id)
-        if not cycle.is_editable:
-            raise Conflict(f"cycle {cycle.name} is {cycle.status}; only a draft list can change")
+        _require_draft(uow.cycles.get(cycle_id))
         existing = uow.requirements.list(cycle_id)
         refs = {line.ref for line in existing}
-        ranks = {line.rank for line in existing}
+        # A withdrawn line keeps its last rank out of the active order; the number is free.
+        ranks = {line.rank for line in existing if line.status is not LineStatus.WITHDRAWN}
         errors: list[RowError] = []
         lines: list[RequirementLine] = []
         for row in rows:
@@ -126,8 +135,10 @@ def _with_id(line: RequirementLine, line_id: LineId) -> RequirementLine:
 
 
 def list_lines(uow: UnitOfWork, *, cycle_id: CycleId) -> list[RequirementLine]:
+    """The cycle's lines in priority order; withdrawn lines, out of that order, come last."""
     with uow:
-        return uow.requirements.list(cycle_id)
+        lines = uow.requirements.list(cycle_id)
+    return sorted(lines, key=lambda line: line.status is LineStatus.WITHDRAWN)
 
 
 def move_line(
@@ -136,9 +147,7 @@ def move_line(
     """Reprioritize one line; every line whose rank changes gets a new rank-history entry."""
     with uow:
         line = uow.requirements.get(line_id)
-        cycle = uow.cycles.get(line.cycle_id)
-        if not cycle.is_editable:
-            raise Conflict(f"cycle {cycle.name} is {cycle.status}; only a draft list can change")
+        _require_draft(uow.cycles.get(line.cycle_id))
         changed = reprioritize(
             uow.requirements.list(line.cycle_id), line_id=line_id, new_rank=new_rank
         )
@@ -148,9 +157,91 @@ def move_line(
         return changed
 
 
+def edit_line(
+    uow: UnitOfWork,
+    *,
+    line_id: LineId,
+    quantity: int | None = None,
+    needed_by: date | None = None,
+    justification: str | None = None,
+    at: datetime,
+    by: str,
+) -> LineEdit:
+    """Change a line's quantity, needed-by date or justification; each change is kept.
+
+    A quantity cannot change while the line is on a package that is not cancelled: the
+    package bought lots of it at a price.
+    """
+    with uow:
+        line = uow.requirements.get(line_id)
+        _require_draft(uow.cycles.get(line.cycle_id))
+        edited = edit(
+            line, item=uow.catalog.get(line.item_code), quantity=quantity, needed_by=needed_by,
+            justification=justification, at=at, by=by,
+        )  # fmt: skip
+        if any(change.field == "quantity" for change in edited.changes):
+            _refuse_if_packaged(uow, line, "change its quantity")
+        uow.requirements.save(edited.line, at=at, by=by)
+        uow.requirements.append_changes(edited.changes)
+        uow.commit()
+        return edited
+
+
+def withdraw_line(
+    uow: UnitOfWork, *, line_id: LineId, reason: str, at: datetime, by: str
+) -> Withdrawal:
+    """Take a line off a draft list, saying why; the other active lines close up their ranks."""
+    with uow:
+        line = uow.requirements.get(line_id)
+        _require_draft(uow.cycles.get(line.cycle_id))
+        _refuse_if_packaged(uow, line, "withdraw it")
+        withdrawal = withdraw(
+            uow.requirements.list(line.cycle_id), line_id=line_id, reason=reason, at=at, by=by
+        )
+        for changed in withdrawal.lines:
+            uow.requirements.save(changed, at=at, by=by)
+        uow.requirements.append_changes(withdrawal.changes)
+        uow.commit()
+        return withdrawal
+
+
+def _require_draft(cycle: Cycle) -> None:
+    if not cycle.is_editable:
+        raise Conflict(f"cycle {cycle.name} is {cycle.status}; only a draft list can change")
+
+
+def _refuse_if_packaged(uow: UnitOfWork, line: RequirementLine, action: str) -> None:
+    for package in uow.packages.list(cycle_id=line.cycle_id):
+        if package.status is PackageStatus.CANCELLED:
+            continue
+        if any(held.line_id == line.id for held in package.lines):
+            advice = (
+                f"; cancel the package before you {action}"
+                if can_transition(PACKAGE_TRANSITIONS, package.status, PackageStatus.CANCELLED)
+                else ""
+            )
+            raise Conflict(
+                f"line {line.ref} is on package {package.ref} ({package.status}){advice}"
+            )
+
+
 def rank_history(uow: UnitOfWork, *, line_id: LineId) -> list[RankChange]:
     with uow:
         return uow.requirements.rank_history(line_id)
+
+
+def change_history(uow: UnitOfWork, *, line_id: LineId) -> list[LineChange]:
+    """Every edit of the line other than its rank, oldest first."""
+    with uow:
+        return uow.requirements.change_history(line_id)
+
+
+def line_history(uow: UnitOfWork, *, line_id: LineId) -> list[RankPeriod]:
+    """Every rank the line has held, oldest first, each with the edits made while it held it."""
+    with uow:
+        return rank_periods(
+            uow.requirements.rank_history(line_id), uow.requirements.change_history(line_id)
+        )
 
 
 def resolve_cycle(uow: UnitOfWork, *, name: str | None) -> Cycle:

@@ -70,6 +70,7 @@ def contribution(c: Contribution) -> dict[str, Any]:
         "pledged_on": c.pledged_on.isoformat(),
         "received_on": None if c.received_on is None else c.received_on.isoformat(),
         "confidential": c.confidential,
+        "anonymous": c.anonymous,
         "purpose": c.purpose,
         "source": c.source,
         "usd_minor": None if conversion is None else conversion.converted.minor,

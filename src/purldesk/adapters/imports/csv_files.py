@@ -106,7 +106,8 @@ def _required(record: Mapping[str, str], field: str, line: int) -> str:
 
 
 def parse_contributions(text: str) -> Parsed[ContributionRow]:
-    """Rows of contributor,amount,currency,pledged_on,received_on,confidential,purpose[,source]."""
+    """Rows of contributor,amount,currency,pledged_on,received_on,confidential,purpose, and
+    optionally source and anonymous (empty or absent: not anonymous)."""
 
     def row(line: int, record: Mapping[str, str]) -> ContributionRow:
         code = currency(_required(record, "currency", line))
@@ -122,6 +123,7 @@ def parse_contributions(text: str) -> Parsed[ContributionRow]:
             confidential=_bool(record, "confidential", line),
             purpose=record["purpose"],
             source=record.get("source", ""),
+            anonymous=_bool(record, "anonymous", line),
         )
 
     return _parse(text, CONTRIBUTION_COLUMNS, row)

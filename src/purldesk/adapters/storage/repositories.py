@@ -20,6 +20,7 @@ from purldesk.adapters.storage.tables import (
     CycleRow,
     LedgerEntryRow,
     LedgerPostingRow,
+    LineChangeRow,
     PackageLineRow,
     PackageRow,
     ParticipantMemberRow,
@@ -51,6 +52,7 @@ from purldesk.domain.requirements import (
     Cycle,
     CycleId,
     CycleStatus,
+    LineChange,
     LineId,
     LineStatus,
     RankChange,
@@ -396,6 +398,23 @@ class SqlRequirementRepository:
         )
         return [RankChange(LineId(r.line_id), r.rank, r.at, r.by) for r in rows]
 
+    def append_changes(self, changes: Sequence[LineChange]) -> None:
+        self._session.add_all(
+            LineChangeRow(
+                line_id=c.line_id, field=c.field, before=c.before, after=c.after, at=c.at, by=c.by
+            )
+            for c in changes
+        )
+        self._session.flush()
+
+    def change_history(self, line_id: LineId) -> list[LineChange]:
+        rows = self._session.scalars(
+            select(LineChangeRow)
+            .where(LineChangeRow.line_id == line_id)
+            .order_by(LineChangeRow.at, LineChangeRow.id)
+        )
+        return [LineChange(LineId(r.line_id), r.field, r.before, r.after, r.at, r.by) for r in rows]
+
     def list(self, cycle_id: CycleId) -> list[RequirementLine]:
         rows = self._session.scalars(
             select(RequirementLineRow)
@@ -489,6 +508,7 @@ def _contribution(row: ContributionRow) -> Contribution:
         ),
         received_on=row.received_on,
         conversion=conversion,
+        anonymous=row.anonymous,
     )
 
 
@@ -512,6 +532,7 @@ def _contribution_values(contribution: Contribution) -> dict[str, Any]:
         "pledged_on": contribution.pledged_on,
         "status": contribution.status.value,
         "confidential": contribution.confidential,
+        "anonymous": contribution.anonymous,
         "purpose": contribution.purpose,
         "source": contribution.source,
         "earmark_package_id": earmark.package_id,

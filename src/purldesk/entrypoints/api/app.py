@@ -21,6 +21,7 @@ from purldesk.entrypoints.api.routers import (
     packages,
     policies,
     reference,
+    reports,
 )
 
 PREFIX = "/api/v1"
@@ -30,7 +31,16 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX)
-    for module in (reference, lists, contributions, packages, allocations, policies, ledger):
+    for module in (
+        reference,
+        lists,
+        contributions,
+        packages,
+        allocations,
+        policies,
+        ledger,
+        reports,
+    ):
         router.include_router(module.router)
     return router
 

@@ -104,6 +104,13 @@ IdempotencyKey = Annotated[
         "response and changes nothing, with another body it is refused (422).",
     ),
 ]  # fmt: skip
+OptionalIdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[!-~]+$",
+        description="Optional: with it, a retry replays the first response and changes nothing.",
+    ),
+]  # fmt: skip
 
 
 def run_write(

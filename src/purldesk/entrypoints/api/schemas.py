@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
 
@@ -18,6 +19,7 @@ from purldesk.domain.participants import Participant, ParticipantKind, Participa
 from purldesk.domain.requirements import (
     Cycle,
     CycleStatus,
+    LineChange,
     LineStatus,
     RankChange,
     RequirementLine,
@@ -145,6 +147,18 @@ class LineMove(Schema):
     rank: Annotated[int, Field(ge=1, le=100_000)]
 
 
+class LineUpdate(Schema):
+    """The fields to change; those left out (or null) are kept."""
+
+    quantity: Annotated[int, Field(ge=1, le=10**9)] | None = None
+    needed_by: Day | None = None
+    justification: Text | None = None
+
+
+class LineWithdraw(Schema):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
 class LineRead(Schema):
     id: int
     ref: str
@@ -168,14 +182,35 @@ class LineRead(Schema):
         )  # fmt: skip
 
 
-class RankChangeRead(Schema):
-    rank: int
+class LineChangeRead(Schema):
+    field: str
+    before: str
+    after: str
     at: datetime
     by: str
 
     @classmethod
-    def of(cls, change: RankChange) -> RankChangeRead:
-        return cls(rank=change.rank, at=change.at, by=change.by)
+    def of(cls, change: LineChange) -> LineChangeRead:
+        return cls(
+            field=change.field, before=change.before, after=change.after, at=change.at,
+            by=change.by,
+        )  # fmt: skip
+
+
+class RankChangeRead(Schema):
+    rank: int
+    at: datetime
+    by: str
+    changes: list[LineChangeRead] = Field(
+        default=[], description="Edits of other fields made while the line held this rank."
+    )
+
+    @classmethod
+    def of(cls, change: RankChange, edits: Sequence[LineChange] = ()) -> RankChangeRead:
+        return cls(
+            rank=change.rank, at=change.at, by=change.by,
+            changes=[LineChangeRead.of(edit) for edit in edits],
+        )  # fmt: skip
 
 
 class PledgeCreate(Schema):
@@ -190,8 +225,18 @@ class PledgeCreate(Schema):
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     pledged_on: Day | None = None
     confidential: bool = False
+    anonymous: bool = Field(
+        default=False, description="Only you, the coordinator and auditors see who gave it."
+    )
     purpose: Text = ""
     source: Text = ""
+
+
+class DisclosureUpdate(Schema):
+    """What others may see of your contribution: its amount, and who gave it."""
+
+    confidential: bool
+    anonymous: bool
 
 
 class OnDate(Schema):
@@ -206,15 +251,18 @@ class EarmarkRead(Schema):
 
 
 class ContributionRead(Schema):
-    """A contribution; the amount and money fields are null where it is confidential to you."""
+    """A contribution; the amount and money fields are null where it is confidential to you,
+    the contributor is null where it gave anonymously (except to itself, coordinator, auditor).
+    """
 
     id: int
     ref: str
-    contributor: str
+    contributor: str | None
     status: ContributionStatus
     pledged_on: date
     received_on: date | None
     confidential: bool
+    anonymous: bool
     disclosed: bool
     amount_minor: int | None
     amount: str | None
@@ -233,7 +281,7 @@ class ContributionRead(Schema):
         return cls(
             id=v.id, ref=v.ref, contributor=v.contributor, status=v.status,
             pledged_on=v.pledged_on, received_on=v.received_on, confidential=v.confidential,
-            disclosed=v.disclosed,
+            anonymous=v.anonymous, disclosed=v.disclosed,
             amount_minor=None if v.amount is None else v.amount.minor,
             amount=None if v.amount is None else decimal_text(v.amount),
             currency=None if v.amount is None else v.amount.currency,

@@ -17,6 +17,7 @@ from purldesk.entrypoints.cli import (
     packages,
     participants,
     policy,
+    reports,
     requirements,
     serve,
     users,
@@ -41,6 +42,7 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(indicators.app, name="indicators")
 app.add_typer(policy.app, name="policy")
 app.add_typer(users.app, name="users")
+app.add_typer(reports.app, name="reports")
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)
 app.command("export")(export.export)

@@ -105,6 +105,10 @@ def day_or_today(on: str | None, now: datetime, field: str = "on") -> date:
     return parse_date(on, field) if on else now.date()
 
 
-def print_json(document: Any) -> None:
+def json_text(document: Any) -> str:
     """Stable JSON: sorted keys, two-space indent, no ASCII escaping needed by consumers."""
-    sys.stdout.write(json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def print_json(document: Any) -> None:
+    sys.stdout.write(json_text(document))

@@ -32,6 +32,7 @@ def import_(
         Path,
         typer.Argument(
             help="CSV: contributor,amount,currency,pledged_on,received_on,confidential,purpose"
+            " (optional columns: source, anonymous)"
         ),
     ],
     db: DbOption = None,
@@ -65,6 +66,12 @@ def pledge(
     confidential: Annotated[
         bool, typer.Option("--confidential", help="Keep the amount confidential.")
     ] = False,
+    anonymous: Annotated[
+        bool,
+        typer.Option(
+            "--anonymous", help="Give anonymously: only the coordinator and auditors see who."
+        ),
+    ] = False,
     purpose: Annotated[str, typer.Option("--purpose")] = "",
     db: DbOption = None,
 ) -> None:
@@ -78,9 +85,12 @@ def pledge(
             wired.uow(), contributor=contributor.upper(),
             amount=Money.parse(amount, currency.upper()),
             pledged_on=day_or_today(on, now), at=now,
-            confidential=confidential, purpose=purpose,
+            confidential=confidential, anonymous=anonymous, purpose=purpose,
         )  # fmt: skip
-    console.print(f"{contribution.ref}: {contribution.contributor} pledged {contribution.amount}")
+    how = " anonymously" if contribution.anonymous else ""
+    console.print(
+        f"{contribution.ref}: {contribution.contributor} pledged {contribution.amount}{how}"
+    )
 
 
 @app.command("commit")

@@ -7,11 +7,21 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from purldesk.entrypoints.cli.common import DbOption, JsonOption, application, console, print_json
+from purldesk.entrypoints.cli.common import (
+    DbOption,
+    JsonOption,
+    application,
+    console,
+    parse_date,
+    print_json,
+)
 from purldesk.entrypoints.cli.files import read_text
 
-app = typer.Typer(help="Import, list and reprioritize requirement lines.", no_args_is_help=True)
+app = typer.Typer(
+    help="Import, list, reprioritize, edit and withdraw requirement lines.", no_args_is_help=True
+)
 
 CycleOption = Annotated[
     str | None, typer.Option("--cycle", help="Cycle name (default: the latest cycle).")
@@ -87,6 +97,58 @@ def move(
     console.print(f"{ref} is now rank {rank}; {len(changed)} line(s) changed rank")
 
 
+@app.command("edit")
+def edit(
+    ref: Annotated[str, typer.Argument(help="The line's reference.")],
+    quantity: Annotated[
+        int | None, typer.Option("--quantity", help="New quantity (whole lots of its item).")
+    ] = None,
+    needed_by: Annotated[
+        str | None, typer.Option("--needed-by", help="New needed-by date (YYYY-MM-DD).")
+    ] = None,
+    justification: Annotated[
+        str | None, typer.Option("--justification", help="New justification.")
+    ] = None,
+    cycle: CycleOption = None,
+    by: Annotated[str, typer.Option("--by", help="Who edits (kept in its history).")] = "recipient",
+    db: DbOption = None,
+) -> None:
+    """Change a line of a draft cycle; every changed field is kept with its old value."""
+    from purldesk.services import requirements
+
+    with application(db) as wired:
+        day = parse_date(needed_by, "needed_by") if needed_by is not None else None
+        target = requirements.resolve_cycle(wired.uow(), name=cycle)
+        line = requirements.find_line(wired.uow(), cycle_id=target.id, ref=ref)
+        edited = requirements.edit_line(
+            wired.uow(), line_id=line.id, quantity=quantity, needed_by=day,
+            justification=justification, at=wired.clock.now(), by=by,
+        )  # fmt: skip
+    for change in edited.changes:
+        console.print(f"{ref}: {change.field} {change.before!r} -> {change.after!r}", markup=False)
+
+
+@app.command("withdraw")
+def withdraw(
+    ref: Annotated[str, typer.Argument(help="The line's reference.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the line leaves the list.")],
+    cycle: CycleOption = None,
+    by: Annotated[str, typer.Option("--by", help="Who withdraws.")] = "recipient",
+    db: DbOption = None,
+) -> None:
+    """Withdraw a line of a draft cycle; the lines below it move up, and the reason is kept."""
+    from purldesk.services import requirements
+
+    with application(db) as wired:
+        target = requirements.resolve_cycle(wired.uow(), name=cycle)
+        line = requirements.find_line(wired.uow(), cycle_id=target.id, ref=ref)
+        withdrawal = requirements.withdraw_line(
+            wired.uow(), line_id=line.id, reason=reason, at=wired.clock.now(), by=by
+        )
+    moved = len(withdrawal.lines) - 1
+    console.print(f"{ref} withdrawn; {moved} line(s) moved up")
+
+
 @app.command("history")
 def history(
     ref: Annotated[str, typer.Argument(help="The line's reference.")],
@@ -94,17 +156,27 @@ def history(
     json_output: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Every rank the line has held, and when."""
+    """Every rank the line has held, and every edit made while it held it, with when and who."""
     from purldesk.services import requirements
 
     with application(db) as wired:
         target = requirements.resolve_cycle(wired.uow(), name=cycle)
         line = requirements.find_line(wired.uow(), cycle_id=target.id, ref=ref)
-        changes = requirements.rank_history(wired.uow(), line_id=line.id)
+        periods = requirements.line_history(wired.uow(), line_id=line.id)
     if json_output:
-        print_json([{"rank": c.rank, "at": c.at.isoformat(), "by": c.by} for c in changes])
+        print_json([
+            {"rank": p.rank.rank, "at": p.rank.at.isoformat(), "by": p.rank.by, "changes": [
+                {"field": e.field, "before": e.before, "after": e.after,
+                 "at": e.at.isoformat(), "by": e.by}
+                for e in p.edits
+            ]}
+            for p in periods
+        ])  # fmt: skip
         return
-    table = Table("from", "rank", "by", title=ref)
-    for change in changes:
-        table.add_row(change.at.isoformat(), str(change.rank), change.by)
+    table = Table("from", "rank", "change", "by", title=ref)
+    for period in periods:
+        table.add_row(period.rank.at.isoformat(), str(period.rank.rank), "", period.rank.by)
+        for e in period.edits:
+            change = Text(f"{e.field}: {e.before!r} -> {e.after!r}")
+            table.add_row(e.at.isoformat(), str(period.rank.rank), change, e.by)
     console.print(table)

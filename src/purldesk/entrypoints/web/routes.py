@@ -20,6 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from purldesk.adapters.exports import reports
 from purldesk.bootstrap import Application
 from purldesk.domain.access import (
     Actor,
@@ -29,6 +30,7 @@ from purldesk.domain.access import (
     Role,
     TooManyAttempts,
     authorize,
+    can,
 )
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.contributions import UNRESTRICTED, ContributionId, Earmark
@@ -37,7 +39,7 @@ from purldesk.domain.errors import Conflict, InvalidInput, NotFound, PurldeskErr
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import PackageId
 from purldesk.domain.requirements import CycleStatus, LineId
-from purldesk.entrypoints.web import auth, charts, sheets
+from purldesk.entrypoints.web import auth, charts
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.services import (
     allocations,
@@ -64,6 +66,8 @@ router = APIRouter(include_in_schema=False)
 # What a redirect after a successful form says, by code; `ref` is shown escaped.
 DONE = {
     "moved": "Line {ref} moved.",
+    "edited": "Line {ref} changed.",
+    "withdrawn": "Line {ref} withdrawn from the list.",
     "submitted": "Cycle {ref} submitted for endorsement.",
     "endorsed": "Cycle {ref} endorsed.",
     "allocated": "Allocation committed: {ref}.",
@@ -71,6 +75,7 @@ DONE = {
     "committed": "Contribution {ref} committed.",
     "received": "Receipt of {ref} recorded.",
     "cancelled": "{ref} cancelled.",
+    "disclosure": "What others see of {ref} is updated.",
     "proposed": "{ref} proposed for validation.",
     "validated": "{ref} validated.",
     "topped_up": "{ref} topped up and funded.",
@@ -307,10 +312,22 @@ def line_history(request: Request, cycle: str, ref: str) -> Response:
     if user is None:
         return _to_login(request)
     try:
-        view = dashboard.line_history(wired(request).uow(), cycle_name=cycle, ref=ref)
+        view = dashboard.line_history(
+            wired(request).uow(), cycle_name=cycle, ref=ref, viewer=user.actor
+        )
     except NotFound as error:
         return _problem(request, user, error)
-    return _render(request, "line.html", user, active="requirements", view=view)
+    return _line_page(request, user, view, errors={})
+
+
+def _line_page(
+    request: Request, user: WebUser, view: dashboard.LineHistoryView, *, errors: Errors,
+    status: int = 200, values: Mapping[str, str] | None = None,
+) -> HTMLResponse:  # fmt: skip
+    return _render(
+        request, "line.html", user, status=status, active="requirements", view=view,
+        errors=errors, values=values or {},
+    )  # fmt: skip
 
 
 @router.post("/requirements/{cycle}/lines/{ref}/move", response_class=HTMLResponse)
@@ -327,7 +344,9 @@ async def move_line(request: Request, cycle: str, ref: str) -> Response:
         line = next((ln for ln in view.lines if ln.ref == ref), None)
         if line is None:
             raise NotFound("requirement line", ref)
-    except NotFound as error:
+        if line not in view.active_lines:
+            raise Conflict(f"line {ref} is {line.status}; it has no place in the order")
+    except (NotFound, Conflict) as error:
         return _problem(request, user, error)
     errors: Errors = {}
     field = f"rank-{ref}"
@@ -341,8 +360,8 @@ async def move_line(request: Request, cycle: str, ref: str) -> Response:
         new_rank = int(text) if re.fullmatch(r"\d{1,6}", text) else 0
         if not re.fullmatch(r"\d{1,6}", text):
             errors[field] = "Enter a whole number."
-    if not errors and not 1 <= new_rank <= len(view.lines):
-        errors[field] = f"Enter a rank from 1 to {len(view.lines)}."
+    if not errors and not 1 <= new_rank <= len(view.active_lines):
+        errors[field] = f"Enter a rank from 1 to {len(view.active_lines)}."
     if not errors:
         try:
             authorize(user.actor, Permission.EDIT_LIST)
@@ -364,6 +383,125 @@ async def move_line(request: Request, cycle: str, ref: str) -> Response:
                              values={field: fields.get("rank", "")})  # fmt: skip
     return RedirectResponse(
         f"/requirements?{urlencode({'cycle': cycle, 'done': 'moved', 'ref': ref})}#line-{ref}",
+        status_code=303,
+    )
+
+
+# Where an error about a field of a line's edit or withdrawal is shown on the line page.
+LINE_FIELDS = {"quantity", "needed_by", "justification", "reason"}
+
+
+async def _line_write(
+    request: Request, cycle: str, ref: str
+) -> tuple[WebUser, dict[str, str], dashboard.LineHistoryView] | Response:
+    """The recipient, its posted form and the line, or the page that answers instead."""
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    fields = await _form(request, user)
+    if fields is None:
+        return _csrf_refused(request, user)
+    try:
+        authorize(user.actor, Permission.EDIT_LIST)
+        view = dashboard.line_history(
+            wired(request).uow(), cycle_name=cycle, ref=ref, viewer=user.actor
+        )
+    except PurldeskError as error:
+        return _problem(request, user, error)
+    return user, fields, view
+
+
+def _refused(
+    request: Request, user: WebUser, view: dashboard.LineHistoryView, form: str,
+    error: PurldeskError, values: Mapping[str, str],
+) -> HTMLResponse:  # fmt: skip
+    """The line page again, with the service's refusal next to its field (or its form)."""
+    if isinstance(error, InvalidInput):
+        key = error.field if error.field in LINE_FIELDS else form
+        return _line_page(request, user, view, errors={key: error.message}, status=422,
+                          values=values)  # fmt: skip
+    status = 404 if isinstance(error, NotFound) else 409
+    return _line_page(request, user, view, errors={form: str(error)}, status=status,
+                      values=values)  # fmt: skip
+
+
+@router.post("/requirements/{cycle}/lines/{ref}/edit", response_class=HTMLResponse)
+async def edit_line(request: Request, cycle: str, ref: str) -> Response:
+    """The recipient changes a line's quantity, needed-by date or justification."""
+    found = await _line_write(request, cycle, ref)
+    if isinstance(found, Response):
+        return found
+    user, fields, view = found
+    application = wired(request)
+    errors: Errors = {}
+    quantity = _count(fields.get("quantity", ""))
+    if quantity is None or quantity < 1:
+        errors["quantity"] = "Enter a whole number, 1 or more."
+    needed_text = fields.get("needed_by", "").strip()
+    needed_by: date | None = None
+    try:
+        needed_by = date.fromisoformat(needed_text)
+    except ValueError:
+        errors["needed_by"] = "Enter a date (YYYY-MM-DD)."
+    justification = fields.get("justification", "")
+    if len(justification.strip()) > 2000:
+        errors["justification"] = "Keep it to 2,000 characters."
+    values = {k: fields.get(k, "") for k in ("quantity", "needed_by", "justification")}
+    if errors:
+        return _line_page(request, user, view, errors=errors, status=422, values=values)
+    line_id = view.line.id
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        edited = requirements.edit_line(
+            uow, line_id=line_id, quantity=quantity, needed_by=needed_by,
+            justification=justification, at=application.clock.now(),
+            by=user.actor.organization,
+        )  # fmt: skip
+        changes = {c.field: {"before": c.before, "after": c.after} for c in edited.changes}
+        return Outcome(200, {"changes": changes}, "lines.edit", ref)
+
+    body = {"ref": ref, "quantity": quantity, "needed_by": needed_text,
+            "justification": justification}  # fmt: skip
+    try:
+        _write(request, user, body, effect)
+    except PurldeskError as error:
+        return _refused(request, user, view, "edit", error, values)
+    path = f"/requirements/{cycle}/lines/{ref}"
+    return _redirect(path, "edited", ref)
+
+
+@router.post("/requirements/{cycle}/lines/{ref}/withdraw", response_class=HTMLResponse)
+async def withdraw_line(request: Request, cycle: str, ref: str) -> Response:
+    """The recipient withdraws a line, saying why; the lines below it move up."""
+    found = await _line_write(request, cycle, ref)
+    if isinstance(found, Response):
+        return found
+    user, fields, view = found
+    application = wired(request)
+    reason = fields.get("reason", "")
+    values = {"reason": reason}
+    if not reason.strip():
+        return _line_page(request, user, view, errors={"reason": "Say why the line is withdrawn."},
+                          status=422, values=values)  # fmt: skip
+    if len(reason.strip()) > 2000:
+        return _line_page(request, user, view, errors={"reason": "Keep it to 2,000 characters."},
+                          status=422, values=values)  # fmt: skip
+    line_id = view.line.id
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        withdrawal = requirements.withdraw_line(
+            uow, line_id=line_id, reason=reason, at=application.clock.now(),
+            by=user.actor.organization,
+        )  # fmt: skip
+        moved = [line.ref for line in withdrawal.lines[1:]]
+        return Outcome(200, {"withdrawn": ref, "moved": moved}, "lines.withdraw", ref)
+
+    try:
+        _write(request, user, {"ref": ref, "reason": reason}, effect)
+    except PurldeskError as error:
+        return _refused(request, user, view, "withdraw", error, values)
+    return RedirectResponse(
+        f"/requirements?{urlencode({'cycle': cycle, 'done': 'withdrawn', 'ref': ref})}",
         status_code=303,
     )
 
@@ -516,6 +654,12 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
     pid, ref, now = PackageId(package_id), view.summary.ref, application.clock.now()
     today = now.date()
     errors: Errors = {}
+    if action == "cancel" and fields.get("confirm") != "yes":
+        errors["cancel-confirm"] = (
+            "Tick the box to confirm: cancelling ends the package for good "
+            "and returns its money to the funds that paid it."
+        )
+        return _package(request, user, view, errors=errors, values=fields, status=422)
     try:
         if action in MOVES:
 
@@ -730,7 +874,7 @@ async def pledge(request: Request) -> Response:
                 made = contributions.pledge(
                     uow, contributor=org, amount=paid, pledged_on=pledged_on,
                     at=application.clock.now(), confidential=fields.get("confidential") == "on",
-                    purpose=purpose, earmark=earmark,
+                    anonymous=fields.get("anonymous") == "on", purpose=purpose, earmark=earmark,
                 )  # fmt: skip
                 return Outcome(201, {"ref": made.ref}, "contributions.pledge", made.ref)
 
@@ -744,6 +888,35 @@ async def pledge(request: Request) -> Response:
         except PurldeskError as error:
             errors["form"] = str(error)
     return _contributions(request, user, errors=errors, values=fields, status=422)
+
+
+@router.post("/contributions/{contribution_id}/disclosure", response_class=HTMLResponse)
+async def set_disclosure(request: Request, contribution_id: int) -> Response:
+    """The owner's choice of what others see: a ticked box is on, an unticked one off."""
+    user = auth.current_user(request)
+    if user is None:
+        return _to_login(request)
+    fields = await _form(request, user)
+    if fields is None:
+        return _csrf_refused(request, user)
+    if not 1 <= contribution_id < 2**31:
+        return _problem(request, user, NotFound("contribution", contribution_id))
+    cid = ContributionId(contribution_id)
+    confidential, anonymous = (fields.get(k) == "on" for k in ("confidential", "anonymous"))
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        changed = contributions.set_disclosure(
+            uow, actor=user.actor, contribution_id=cid, confidential=confidential,
+            anonymous=anonymous,
+        )  # fmt: skip
+        return Outcome(200, {"ref": changed.ref}, "contributions.disclosure", changed.ref)
+
+    try:
+        body = {"confidential": confidential, "anonymous": anonymous}
+        outcome = _write(request, user, body, effect)
+    except PurldeskError as error:
+        return _problem(request, user, error)
+    return _redirect("/contributions", "disclosure", outcome.body["ref"])
 
 
 @router.post("/contributions/{contribution_id}/{action}", response_class=HTMLResponse)
@@ -820,18 +993,6 @@ def statement_page(request: Request, contributor: str | None = None) -> Response
     return _render(request, "statement.html", user, active="statement", view=view)
 
 
-STATEMENT_HEADER = ("contribution", "package", "package status", "line", "item", "amount_usd",
-                    "shipped", "received")  # fmt: skip
-
-
-def _statement_rows(view: dashboard.StatementView) -> list[list[str | int]]:
-    return [
-        [r.contribution_ref, r.package_ref, r.package_status, r.line_ref, r.item_name,
-         str(r.amount.to_decimal()), r.shipped, r.received]
-        for r in view.rows
-    ]  # fmt: skip
-
-
 @router.get("/statement.{kind}")
 def statement_download(request: Request, kind: str, contributor: str | None = None) -> Response:
     user = auth.current_user(request)
@@ -841,20 +1002,13 @@ def statement_download(request: Request, kind: str, contributor: str | None = No
         view = _statement(request, user, contributor)
     except NotFound as error:
         return _problem(request, user, error)
-    name = f"statement-{view.contributor}"
-    rows = _statement_rows(view)
-    if kind == "csv":
-        return Response(
-            sheets.to_csv(STATEMENT_HEADER, rows), media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )  # fmt: skip
-    if kind == "xlsx":
-        return Response(
-            sheets.to_xlsx("statement", STATEMENT_HEADER, rows),
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-        )  # fmt: skip
-    return _problem(request, user, NotFound("format", kind))
+    if kind not in (reports.ReportFormat.CSV, reports.ReportFormat.XLSX):
+        return _problem(request, user, NotFound("format", kind))
+    body, media_type = reports.sheet(reports.statement_table(view), reports.ReportFormat(kind))
+    return Response(
+        body, media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="statement-{view.contributor}.{kind}"'},
+    )  # fmt: skip
 
 
 # -- policy and what-if ------------------------------------------------------------------------
@@ -889,8 +1043,13 @@ def policy_page(
         indicators.list_observations(application.uow()), key=lambda o: (o.observed_on, o.id)
     )
     result = None
+    may_ask = can(user.actor, Permission.RUN_WHATIF)
     asked = bool(indicator or value or amount)
     if asked:
+        try:
+            authorize(user.actor, Permission.RUN_WHATIF)
+        except PurldeskError as error:
+            return _problem(request, user, error)
         scenario = _scenario(code, indicator, value, amount, currency, errors)
         if scenario is not None and not errors:
             try:
@@ -908,7 +1067,7 @@ def policy_page(
         view=view, observations=observations, result=result, errors=errors,
         values={"indicator": indicator, "value": value, "amount": amount,
                 "currency": currency, "on": on or ""},
-        code=code, day=day,
+        code=code, day=day, may_ask=may_ask,
     )  # fmt: skip
 
 
@@ -929,10 +1088,7 @@ def _scenario(
     try:
         money = Money.parse(amount.strip().replace(",", ""), currency.strip().upper() or "USD")
     except InvalidInput as error:
-        errors["amount"] = error.message
-        return None
-    except (ValueError, KeyError):
-        errors["currency"] = "Enter a known three-letter currency code."
+        errors["currency" if error.field == "currency" else "amount"] = error.message
         return None
     if not money.is_positive:
         errors["amount"] = "must be positive"

@@ -33,6 +33,7 @@ from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.schemas import (
     ContributionRead,
     ContributionTotals,
+    DisclosureUpdate,
     OnDate,
     Page,
     PledgeCreate,
@@ -55,7 +56,8 @@ def _visible(
     status: ContributionStatus | None = None,
     confidential: bool | None = None,
 ) -> list[ContributionView]:
-    """Redacted first, filtered after: a filter never sees what the caller may not."""
+    """Redacted first, filtered after: a filter never sees what the caller may not (an
+    anonymous giver included)."""
     views = [redact(actor, c) for c in found]
     return [
         v
@@ -130,9 +132,33 @@ def pledge(
         pledged = contributions.pledge(
             uow, contributor=code, amount=amount,
             pledged_on=today_or(application, body.pledged_on), at=application.clock.now(),
-            confidential=body.confidential, purpose=body.purpose, source=body.source,
+            confidential=body.confidential, anonymous=body.anonymous, purpose=body.purpose,
+            source=body.source,
         )  # fmt: skip
         return Outcome(201, _read(actor, pledged), "contributions.pledge", pledged.ref)
+
+    return run_write(
+        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
+    )
+
+
+@router.post("/contributions/{contribution_id}/disclosure", response_model=ContributionRead)
+def set_disclosure(
+    contribution_id: Id,
+    body: DisclosureUpdate,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.SET_DISCLOSURE))],
+    application: Wired,
+) -> Response:
+    """Choose what others see of your own contribution: its amount, and that you gave it."""
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        changed = contributions.set_disclosure(
+            uow, actor=actor, contribution_id=ContributionId(contribution_id),
+            confidential=body.confidential, anonymous=body.anonymous,
+        )  # fmt: skip
+        return Outcome(200, _read(actor, changed), "contributions.disclosure", changed.ref)
 
     return run_write(
         request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect

@@ -1,4 +1,4 @@
-"""Cycles of the requirements list, their lines and every rank a line has held."""
+"""Cycles of the requirements list, their lines and every rank and edit a line has had."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from purldesk.domain.requirements import Cycle, CycleId, CycleStatus, LineStatus
 from purldesk.entrypoints.api.deps import (
     Id,
     IdempotencyKey,
+    OptionalIdempotencyKey,
     PagingDep,
     Wired,
     allowed,
@@ -27,6 +28,8 @@ from purldesk.entrypoints.api.schemas import (
     LineMove,
     LineRead,
     LinesImport,
+    LineUpdate,
+    LineWithdraw,
     Page,
     RankChangeRead,
 )
@@ -93,10 +96,13 @@ def get_line(cycle_id: Id, ref: RefPath, _actor: Reader, application: Wired) -> 
 def line_history(
     cycle_id: Id, ref: RefPath, _actor: Reader, application: Wired
 ) -> list[RankChangeRead]:
-    """Every rank the line has held, oldest first."""
+    """Every rank the line has held, oldest first; each with the edits of its other fields
+    (quantity, needed_by, justification, status and the reason of a withdrawal) made while it
+    held that rank, in `changes`."""
     line = requirements.find_line(application.uow(), cycle_id=CycleId(cycle_id), ref=ref)
     return [
-        RankChangeRead.of(c) for c in requirements.rank_history(application.uow(), line_id=line.id)
+        RankChangeRead.of(period.rank, period.edits)
+        for period in requirements.line_history(application.uow(), line_id=line.id)
     ]
 
 
@@ -219,6 +225,58 @@ def move_line(
         )
         result = [LineRead.of(moved).model_dump(mode="json") for moved in changed]
         return Outcome(200, result, "lines.move", f"line:{line.ref}")
+
+    return run_write(
+        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
+    )
+
+
+@router.patch("/cycles/{cycle_id}/lines/{ref}", response_model=LineRead)
+def edit_line(
+    cycle_id: Id,
+    ref: RefPath,
+    body: LineUpdate,
+    request: Request,
+    actor: Annotated[Actor, Depends(allowed(Permission.EDIT_LIST))],
+    application: Wired,
+    key: OptionalIdempotencyKey = None,
+) -> Response:
+    """Change a line's quantity, needed_by or justification; each change is kept in its
+    history. A body that changes nothing is 422 naming the field."""
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        line = requirements.find_line(uow, cycle_id=CycleId(cycle_id), ref=ref)
+        edited = requirements.edit_line(
+            uow, line_id=line.id, quantity=body.quantity, needed_by=body.needed_by,
+            justification=body.justification, at=application.clock.now(), by=actor.name,
+        )  # fmt: skip
+        result = LineRead.of(edited.line).model_dump(mode="json")
+        return Outcome(200, result, "lines.edit", f"line:{line.ref}")
+
+    return run_write(
+        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
+    )
+
+
+@router.post("/cycles/{cycle_id}/lines/{ref}/withdraw", response_model=list[LineRead])
+def withdraw_line(
+    cycle_id: Id,
+    ref: RefPath,
+    body: LineWithdraw,
+    request: Request,
+    key: IdempotencyKey,
+    actor: Annotated[Actor, Depends(allowed(Permission.EDIT_LIST))],
+    application: Wired,
+) -> Response:
+    """Withdraw a line, saying why; returns it and every line whose rank closed up."""
+
+    def effect(uow: UnitOfWork) -> Outcome:
+        line = requirements.find_line(uow, cycle_id=CycleId(cycle_id), ref=ref)
+        withdrawal = requirements.withdraw_line(
+            uow, line_id=line.id, reason=body.reason, at=application.clock.now(), by=actor.name
+        )
+        result = [LineRead.of(changed).model_dump(mode="json") for changed in withdrawal.lines]
+        return Outcome(200, result, "lines.withdraw", f"line:{line.ref}")
 
     return run_write(
         request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect

@@ -1,5 +1,5 @@
 """Tables as CSV and as a minimal XLSX workbook (Office Open XML, written with the standard
-library: one sheet, inline strings and numbers)."""
+library: one sheet, inline strings and numbers). Shared by the API, the CLI and the dashboard."""
 
 from __future__ import annotations
 
@@ -7,16 +7,35 @@ import csv
 import io
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
-Cell = str | int
+# A decimal is written as a number, digit for digit, never through a float.
+Cell = str | int | Decimal
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One sheet: its name, its header and its rows."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: list[list[Cell]]
+
+
+def _text(value: Cell) -> str | int:
+    return f"{value:f}" if isinstance(value, Decimal) else value
 
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_text(v) for v in row] for row in rows)
     return out.getvalue()
 
 
@@ -30,8 +49,8 @@ def _column(index: int) -> str:
 
 
 def _cell(ref: str, value: Cell) -> str:
-    if isinstance(value, int):
-        return f'<c r="{ref}"><v>{value}</v></c>'
+    if isinstance(value, int | Decimal):
+        return f'<c r="{ref}"><v>{_text(value)}</v></c>'
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
 
 
@@ -77,5 +96,15 @@ def to_xlsx(sheet: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in files.items():
-            archive.writestr(name, text)
+            # A fixed date: the same table gives the same bytes, whenever it is written.
+            entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            archive.writestr(entry, text, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+def table_csv(table: Table) -> str:
+    return to_csv(table.header, table.rows)
+
+
+def table_xlsx(table: Table) -> bytes:
+    return to_xlsx(table.name, table.header, table.rows)

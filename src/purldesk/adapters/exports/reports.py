@@ -1,0 +1,292 @@
+"""Reports as JSON documents and as tables (for CSV and XLSX): the shapes the API, the CLI and
+the dashboard share. They format what `services.reports` hands over and decide nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from purldesk.adapters.exports.sheets import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    Cell,
+    Table,
+    table_csv,
+    table_xlsx,
+)
+from purldesk.domain.money import USD, Money
+from purldesk.services.dashboard import (
+    Bar,
+    ContributionRow,
+    DeliveryRow,
+    OverviewView,
+    PackageDetail,
+    PackageSummary,
+    StatementView,
+)
+
+UNDISCLOSED = "undisclosed"  # the bucket of money a viewer may not see, as the dashboard names it
+ANONYMOUS = "Anonymous"
+
+
+class ReportFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+def sheet(table: Table, kind: ReportFormat) -> tuple[bytes, str]:
+    """A table as the bytes of a CSV or XLSX file, and their media type."""
+    if kind is ReportFormat.CSV:
+        return table_csv(table).encode(), CSV_MEDIA_TYPE
+    if kind is ReportFormat.XLSX:
+        return table_xlsx(table), XLSX_MEDIA_TYPE
+    raise ValueError(f"{kind} is not a sheet format")
+
+
+def amount(money: Money) -> dict[str, Any]:
+    """Money as every report shows it: minor units, the exact decimal, the currency."""
+    return {
+        "amount_minor": money.minor,
+        "amount": f"{money.to_decimal():.{money.exponent}f}",
+        "currency": money.currency,
+    }
+
+
+def _decimal(money: Money) -> Decimal:
+    return money.to_decimal()  # scaleb keeps the currency's decimals: USD 1 is 1.00
+
+
+def _day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _or_none(text: str) -> str | None:
+    return text or None
+
+
+# -- transparency ------------------------------------------------------------------------------
+
+
+def _bar(bar: Bar) -> dict[str, Any]:
+    return {
+        "label": bar.label,
+        "funded": amount(Money(bar.value_minor, USD)),
+        "cost": amount(Money(bar.whole_minor, USD)),
+    }
+
+
+def _package_summary(summary: PackageSummary) -> dict[str, Any]:
+    return {
+        "id": summary.id, "ref": summary.ref, "name": summary.name, "status": summary.status,
+        "cycle": summary.cycle, "cost": amount(summary.cost), "target": amount(summary.target),
+    }  # fmt: skip
+
+
+def _delivery(row: DeliveryRow) -> dict[str, Any]:
+    return {
+        "shipment": row.ref, "package": row.package_ref, "line": row.line_ref,
+        "item": row.item_name, "quantity": row.quantity, "shipped_on": _day(row.shipped_on),
+        "received_on": _day(row.received_on),
+    }  # fmt: skip
+
+
+def transparency(view: OverviewView, *, as_of: date) -> dict[str, Any]:
+    cycle = view.cycle
+    return {
+        "as_of": as_of.isoformat(),
+        "cycle": None if cycle is None else {"name": cycle.name, "status": cycle.status.value},
+        "contributions": view.counted,
+        "undisclosed": view.undisclosed_count,
+        "pledged": [amount(m) for m in view.pledged.values()],
+        "received_usd": amount(view.received_usd),
+        "allocated_usd": amount(view.allocated_usd),
+        "disbursed_usd": amount(view.disbursed_usd),
+        "lines": view.lines_count,
+        "funded_through_rank": view.funded_through_rank,
+        "packages": [_package_summary(p) for p in view.packages],
+        "coverage_by_rank": [_bar(b) for b in view.coverage_by_rank],
+        "coverage_by_area": [_bar(b) for b in view.coverage_by_area],
+        "coverage_by_aid_class": [_bar(b) for b in view.coverage_by_aid_class],
+        "contributors": [
+            {"name": b.label, "received_usd": amount(Money(b.value_minor, USD))}
+            for b in view.by_contributor
+        ],
+        "deliveries_since": view.since.isoformat(),
+        "deliveries": [_delivery(d) for d in view.deliveries],
+    }
+
+
+TRANSPARENCY_HEADER = ("record", "label", "amount", "of_amount", "currency", "count")
+
+
+def transparency_table(view: OverviewView) -> Table:
+    """The transparency report as one table, a record kind per row: money rows carry an
+    amount (and what it is measured against), count rows a count."""
+    rows: list[list[Cell]] = [
+        ["pledged", m.currency, _decimal(m), "", m.currency, ""] for m in view.pledged.values()
+    ]
+    for label, money in (
+        ("received", view.received_usd),
+        ("allocated", view.allocated_usd),
+        ("disbursed", view.disbursed_usd),
+    ):
+        rows.append([label, "", _decimal(money), "", money.currency, ""])
+    rows += [
+        ["contributions", "counted", "", "", "", view.counted],
+        ["contributions", UNDISCLOSED, "", "", "", view.undisclosed_count],
+        ["lines", "on the list", "", "", "", view.lines_count],
+        ["lines", "funded through rank", "", "", "", view.funded_through_rank],
+    ]
+    rows += [
+        ["package", f"{p.ref} {p.name}", _decimal(p.cost), _decimal(p.target), USD, ""]
+        for p in view.packages
+    ]
+    for record, bars in (
+        ("coverage by rank", view.coverage_by_rank),
+        ("coverage by area", view.coverage_by_area),
+        ("coverage by aid class", view.coverage_by_aid_class),
+    ):
+        rows += [
+            [record, b.label, _decimal(Money(b.value_minor, USD)),
+             _decimal(Money(b.whole_minor, USD)), USD, ""]
+            for b in bars
+        ]  # fmt: skip
+    rows += [
+        ["contributor", b.label, _decimal(Money(b.value_minor, USD)), "", USD, ""]
+        for b in view.by_contributor
+    ]
+    rows += [
+        ["delivery", f"{d.ref} {d.package_ref} {d.line_ref} {d.item_name}", "", "", "", d.quantity]
+        for d in view.deliveries
+    ]
+    return Table("transparency", TRANSPARENCY_HEADER, rows)
+
+
+# -- statement ---------------------------------------------------------------------------------
+
+
+def _contribution(row: ContributionRow) -> dict[str, Any]:
+    view = row.view
+    return {
+        "ref": view.ref, "status": view.status.value, "pledged_on": _day(view.pledged_on),
+        "received_on": _day(view.received_on), "confidential": view.confidential,
+        "amount": None if view.amount is None else amount(view.amount),
+        "usd": None if row.usd is None else amount(row.usd),
+    }  # fmt: skip
+
+
+def statement(view: StatementView) -> dict[str, Any]:
+    return {
+        "contributor": view.contributor,
+        "name": view.contributor_name,
+        "contributions": [_contribution(c) for c in view.contributions],
+        "rows": [
+            {
+                "contribution": r.contribution_ref,
+                "package": r.package_ref,
+                "package_status": r.package_status,
+                "line": r.line_ref,
+                "item": r.item_name,
+                "amount": amount(r.amount),
+                "shipped": r.shipped,
+                "received": r.received,
+            }
+            for r in view.rows
+        ],
+        "spent_usd": amount(view.spent_usd),
+        "unallocated_usd": amount(view.unallocated_usd),
+    }
+
+
+STATEMENT_HEADER = ("contribution", "package", "package status", "line", "item", "amount_usd",
+                    "shipped", "received")  # fmt: skip
+
+
+def statement_table(view: StatementView) -> Table:
+    """What the contributor's money bought, line by line."""
+    return Table(
+        "statement",
+        STATEMENT_HEADER,
+        [
+            [
+                r.contribution_ref,
+                r.package_ref,
+                r.package_status,
+                r.line_ref,
+                r.item_name,
+                _decimal(r.amount),
+                r.shipped,
+                r.received,
+            ]
+            for r in view.rows
+        ],
+    )
+
+
+# -- package -----------------------------------------------------------------------------------
+
+
+def payer(name: str | None) -> str:
+    """Who paid, as a report names it; an anonymous giver is never named."""
+    return name or ANONYMOUS
+
+
+def package(view: PackageDetail) -> dict[str, Any]:
+    return {
+        **_package_summary(view.summary),
+        "short": amount(view.short_usd),
+        "lines": [
+            {
+                "line_id": ln.line_id,
+                "line": ln.line_ref,
+                "rank": ln.rank,
+                "item": ln.item_name,
+                "lots": ln.lots,
+                "quantity": ln.quantity,
+                "lot_price": amount(ln.lot_price),
+                "cost": amount(ln.cost),
+                "shipped": ln.shipped,
+                "received": ln.received,
+            }
+            for ln in view.lines
+        ],
+        "payments": [
+            {
+                "contributor": payer(p.contributor),
+                "contribution": _or_none(p.contribution_ref),
+                "line": _or_none(p.line_ref),
+                "amount": amount(p.amount),
+            }
+            for p in view.payments
+        ],
+        "shipments": [_delivery(s) for s in view.shipments],
+    }
+
+
+PACKAGE_HEADER = ("record", "line", "rank", "item", "lots", "quantity", "lot_price_usd",
+                  "amount_usd", "contributor", "contribution", "shipment", "shipped_on",
+                  "received_on", "shipped", "received")  # fmt: skip
+
+
+def package_table(view: PackageDetail) -> Table:
+    """The package report as one table, a record kind per row: a `line` row's amount is its
+    cost, a `payment` row's what one contribution (or the undisclosed bucket) pays."""
+    rows: list[list[Cell]] = [
+        ["line", ln.line_ref, ln.rank, ln.item_name, ln.lots, ln.quantity,
+         _decimal(ln.lot_price), _decimal(ln.cost), "", "", "", "", "", ln.shipped, ln.received]
+        for ln in view.lines
+    ]  # fmt: skip
+    rows += [
+        ["payment", p.line_ref, "", "", "", "", "", _decimal(p.amount), payer(p.contributor),
+         p.contribution_ref, "", "", "", "", ""]
+        for p in view.payments
+    ]  # fmt: skip
+    rows += [
+        ["shipment", s.line_ref, "", s.item_name, "", s.quantity, "", "", "", "", s.ref,
+         _day(s.shipped_on) or "", _day(s.received_on) or "", "", ""]
+        for s in view.shipments
+    ]  # fmt: skip
+    return Table(view.summary.ref, PACKAGE_HEADER, rows)

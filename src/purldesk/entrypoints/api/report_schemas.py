@@ -1,0 +1,136 @@
+"""Response shapes of the reports (`adapters/exports/reports.py` builds them; these describe and
+check them). Money is `{amount_minor, amount, currency}`: integer minor units, the exact decimal
+in major units, the ISO 4217 code."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from purldesk.entrypoints.api.schemas import Schema
+
+
+class Amount(Schema):
+    amount_minor: int
+    amount: str
+    currency: str
+
+
+class CycleRef(Schema):
+    name: str
+    status: str
+
+
+class PackageSummaryRead(Schema):
+    id: int
+    ref: str
+    name: str
+    status: str
+    cycle: str
+    cost: Amount
+    target: Amount
+
+
+class CoverageRead(Schema):
+    label: str
+    funded: Amount
+    cost: Amount
+
+
+class ContributorReceived(Schema):
+    name: str
+    received_usd: Amount
+
+
+class DeliveryReport(Schema):
+    shipment: str
+    package: str
+    line: str
+    item: str
+    quantity: int
+    shipped_on: date
+    received_on: date | None
+
+
+class TransparencyReport(Schema):
+    """Where the mechanism stands, as the public sees it: confidential amounts enter no sum and
+    are only counted, as `undisclosed`."""
+
+    as_of: date
+    cycle: CycleRef | None
+    contributions: int
+    undisclosed: int
+    pledged: list[Amount]
+    received_usd: Amount
+    allocated_usd: Amount
+    disbursed_usd: Amount
+    lines: int
+    funded_through_rank: int
+    packages: list[PackageSummaryRead]
+    coverage_by_rank: list[CoverageRead]
+    coverage_by_area: list[CoverageRead]
+    coverage_by_aid_class: list[CoverageRead]
+    contributors: list[ContributorReceived]
+    deliveries_since: date
+    deliveries: list[DeliveryReport]
+
+
+class StatementContribution(Schema):
+    ref: str
+    status: str
+    pledged_on: date
+    received_on: date | None
+    confidential: bool
+    amount: Amount | None
+    usd: Amount | None
+
+
+class StatementLine(Schema):
+    contribution: str
+    package: str
+    package_status: str
+    line: str
+    item: str
+    amount: Amount
+    shipped: int
+    received: int
+
+
+class StatementReport(Schema):
+    """What a contributor's money bought, line by line, and what is still unallocated."""
+
+    contributor: str
+    name: str
+    contributions: list[StatementContribution]
+    rows: list[StatementLine]
+    spent_usd: Amount
+    unallocated_usd: Amount
+
+
+class PackageLineReport(Schema):
+    line_id: int
+    line: str
+    rank: int
+    item: str
+    lots: int
+    quantity: int
+    lot_price: Amount
+    cost: Amount
+    shipped: int
+    received: int
+
+
+class PaymentReport(Schema):
+    """Money of one contribution on one line; `undisclosed` (no contribution, no line) holds
+    what the caller may not see."""
+
+    contributor: str
+    contribution: str | None
+    line: str | None
+    amount: Amount
+
+
+class PackageReport(PackageSummaryRead):
+    short: Amount
+    lines: list[PackageLineReport]
+    payments: list[PaymentReport]
+    shipments: list[DeliveryReport]

@@ -1,0 +1,153 @@
+"""`purldesk reports`: the transparency report, statements, package reports and the Open
+Contracting (OCDS) export, as JSON, CSV or XLSX, to standard output or a file.
+
+The command line is an operator's tool and reads everything, as an auditor does; the
+transparency report and the OCDS export are always the public's view all the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from purldesk.entrypoints.cli.common import (
+    DbOption,
+    application,
+    console,
+    json_text,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from purldesk.adapters.exports.reports import ReportFormat
+    from purldesk.adapters.exports.sheets import Table
+
+app = typer.Typer(
+    help="Transparency report, contributor statements, package reports, OCDS export.",
+    no_args_is_help=True,
+)
+
+FormatOption = Annotated[
+    str, typer.Option("--format", help="json, csv or xlsx (xlsx needs --out).", show_default=True)
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write the report to this file instead of standard output."),
+]
+
+
+def _format(text: str) -> ReportFormat:
+    from purldesk.adapters.exports.reports import ReportFormat
+    from purldesk.domain.errors import InvalidInput
+
+    try:
+        return ReportFormat(text.strip().lower())
+    except ValueError:
+        raise InvalidInput("format", f"{text!r} is not one of json, csv, xlsx") from None
+
+
+def _write(out: Path, data: bytes) -> None:
+    from purldesk.domain.errors import InvalidInput
+
+    try:
+        out.write_bytes(data)
+    except OSError as error:
+        raise InvalidInput("out", f"cannot write {out}: {error.strerror}") from None
+    console.print(f"wrote {out} ({len(data)} bytes)")
+
+
+def _emit(document: object, table: Table, kind: ReportFormat, out: Path | None) -> None:
+    """The report as JSON, CSV or XLSX, to `out` or (text formats only) standard output."""
+    from purldesk.adapters.exports import reports as documents
+    from purldesk.adapters.exports.reports import ReportFormat
+    from purldesk.domain.errors import InvalidInput
+
+    if kind is ReportFormat.JSON:
+        if out is None:
+            print_json(document)
+            return
+        _write(out, json_text(document).encode())
+        return
+    data, _media_type = documents.sheet(table, kind)
+    if out is not None:
+        _write(out, data)
+    elif kind is ReportFormat.XLSX:
+        raise InvalidInput("out", "an xlsx report is a binary file: give --out FILE")
+    else:
+        typer.echo(data.decode(), nl=False)
+
+
+@app.command("transparency")
+def transparency(kind: FormatOption = "json", out: OutOption = None, db: DbOption = None) -> None:
+    """The public transparency report: aggregates, confidential amounts only counted."""
+    from purldesk.adapters.exports import reports as documents
+    from purldesk.services import reports
+
+    with application(db) as wired:
+        chosen = _format(kind)
+        today = wired.clock.now().date()
+        view = reports.transparency(wired.uow(), today=today)
+        document = documents.transparency(view, as_of=today)
+        _emit(document, documents.transparency_table(view), chosen, out)
+
+
+@app.command("statement")
+def statement(
+    contributor: Annotated[str, typer.Argument(help="The contributor's code, such as NLD.")],
+    kind: FormatOption = "json",
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """What a contributor's money bought, line by line, in full."""
+    from purldesk.adapters.exports import reports as documents
+    from purldesk.services import reports
+
+    with application(db) as wired:
+        chosen = _format(kind)
+        view = reports.statement(wired.uow(), viewer=reports.OPERATOR, contributor=contributor)
+        _emit(documents.statement(view), documents.statement_table(view), chosen, out)
+
+
+PackageArgument = Annotated[str, typer.Argument(help="Package reference, such as P-0001, or id.")]
+
+
+@app.command("package")
+def package(
+    ref: PackageArgument, kind: FormatOption = "json", out: OutOption = None, db: DbOption = None
+) -> None:
+    """A package's lines, lots, prices, deliveries and who paid what, in full."""
+    from purldesk.adapters.exports import reports as documents
+    from purldesk.domain.packages import parse_package_ref
+    from purldesk.services import reports
+
+    with application(db) as wired:
+        chosen = _format(kind)
+        view = reports.package(
+            wired.uow(), viewer=reports.OPERATOR, package_id=parse_package_ref(ref)
+        )
+        _emit(documents.package(view), documents.package_table(view), chosen, out)
+
+
+@app.command("ocds")
+def ocds(ref: PackageArgument, out: OutOption = None, db: DbOption = None) -> None:
+    """The package as an OCDS 1.1 release package (JSON), as the public sees it."""
+    from purldesk.adapters.exports import ocds as open_contracting
+    from purldesk.domain.packages import parse_package_ref
+    from purldesk.services import reports
+
+    with application(db) as wired:
+        package_id = parse_package_ref(ref)
+        report = reports.public_package(wired.uow(), package_id=package_id)
+        settings = wired.settings.reports
+        document = open_contracting.release_package(
+            report, ocid_prefix=settings.ocid_prefix, publisher=settings.publisher,
+            uri=open_contracting.package_uri(settings.public_url, package_id),
+            at=wired.clock.now(),
+        )  # fmt: skip
+        text = open_contracting.dumps(document) + "\n"
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            _write(out, text.encode())

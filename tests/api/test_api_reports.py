@@ -1,0 +1,301 @@
+"""Reports over HTTP: the public transparency report (with and without a token), statements,
+package reports and the OCDS export, as JSON, CSV and XLSX, on both databases."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from api_world import USERS, World, seed_list
+from fastapi.testclient import TestClient
+
+from purldesk.bootstrap import build
+from purldesk.config import ReportSettings
+from purldesk.entrypoints.web.app import create_app
+from report_files import csv_rows, same_number, xlsx_rows
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SECRET_PLEDGE = "3141592.65"  # Germany's confidential pledge, in USD
+SECRET_MARKS = ("3141592", "314159265")  # how it would show, in major or in minor units
+
+
+def build_world(world: World, *, deu_pledge: str = SECRET_PLEDGE) -> None:
+    """An endorsed list; NLD's public EUR 1M and DEU's confidential pledge, both received; P-0001
+    pays L-1 (USD 20,000) from NLD's money and L-2 (USD 10,000) from DEU's, accepted, one unit
+    shipped and confirmed."""
+    seed_list(world)
+    world.post("recipient", "/api/v1/cycles/1/submit")
+    world.post("coordinator", "/api/v1/cycles/1/endorse")
+    world.post(
+        "contributor",
+        "/api/v1/contributions",
+        {"contributor": "NLD", "amount": "1000000", "currency": "EUR", "pledged_on": "2025-08-04"},
+    )
+    world.post("contributor_other", "/api/v1/contributions", {
+        "contributor": "DEU", "amount": deu_pledge, "currency": "USD",
+        "pledged_on": "2025-08-04", "confidential": True})  # fmt: skip
+    for ref in (1, 2):
+        world.post("coordinator", f"/api/v1/contributions/{ref}/receive", {"on": "2025-08-04"})
+    world.post("coordinator", "/api/v1/packages", {
+        "cycle_id": 1, "name": "Air defence and medical", "on": "2025-10-01",
+        "lines": [{"line_id": 1, "lots": 2}, {"line_id": 2, "lots": 2}],
+        "attributions": [{"contribution_id": 1, "line_id": 1, "amount_minor": 2_000_000},
+                         {"contribution_id": 2, "line_id": 2, "amount_minor": 1_000_000}]})  # fmt: skip
+    world.post("coordinator", "/api/v1/packages/1/propose")
+    world.post("coordinator", "/api/v1/packages/1/validate")
+    world.post("supplier", "/api/v1/packages/1/accept", {"on": "2025-10-01"})
+    world.post("supplier", "/api/v1/packages/1/shipments", {
+        "line_id": 1, "quantity": 1, "shipped_on": "2025-10-01"})  # fmt: skip
+    world.post("recipient", "/api/v1/shipments/1/confirm", {"received_on": "2025-10-01"})
+
+
+def fetch(world: World, who: str | None, path: str, **params: str) -> Any:
+    headers = {} if who is None else world.headers(who)
+    return world.client.get(path, headers=headers, params=params)
+
+
+def json_of(world: World, who: str | None, path: str, **params: str) -> Any:
+    response = fetch(world, who, path, **params)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    return response.json()
+
+
+def attachment(response: Any, media_type: str, filename: str) -> None:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == media_type
+    assert response.headers["content-disposition"] == f'attachment; filename="{filename}"'
+
+
+def test_the_transparency_report_is_public_and_the_same_whoever_asks(world: World) -> None:
+    build_world(world)
+    public = json_of(world, None, "/api/v1/reports/transparency")
+    assert (public["contributions"], public["undisclosed"]) == (2, 1)
+    # Only NLD's received money is summed: EUR 1M at the ECB rate of 2025-08-04 (1.1565).
+    assert public["received_usd"] == {
+        "amount_minor": 115_650_000, "amount": "1156500.00", "currency": "USD"}  # fmt: skip
+    assert public["pledged"] == [
+        {"amount_minor": 100_000_000, "amount": "1000000.00", "currency": "EUR"}
+    ]
+    assert [c["name"] for c in public["contributors"]] == ["Netherlands"]
+    (package,) = public["packages"]
+    assert (package["ref"], package["cost"]["amount"]) == ("P-0001", "30000.00")
+    assert public["allocated_usd"]["amount_minor"] == 3_000_000
+    assert [d["shipment"] for d in public["deliveries"]] == ["S-0001"]
+    for who in USERS:  # never computed as the caller: the coordinator sees no more here
+        assert json_of(world, who, "/api/v1/reports/transparency") == public
+    assert not any(mark in json.dumps(public) for mark in SECRET_MARKS)
+
+
+def test_the_transparency_report_as_csv_and_xlsx_holds_the_same_figures(world: World) -> None:
+    build_world(world)
+    public = json_of(world, None, "/api/v1/reports/transparency")
+    as_csv = fetch(world, None, "/api/v1/reports/transparency", format="csv")
+    attachment(as_csv, "text/csv", "transparency-2025-10-01.csv")
+    rows = csv_rows(as_csv.text)
+    by_record = {(r["record"], r["label"]): r for r in rows}
+    assert by_record["received", ""]["amount"] == public["received_usd"]["amount"]
+    assert by_record["contributions", "undisclosed"]["count"] == "1"
+    assert by_record["package", "P-0001 Air defence and medical"]["amount"] == "30000.00"
+    assert by_record["contributor", "Netherlands"]["amount"] == "1156500.00"
+    as_xlsx = fetch(world, None, "/api/v1/reports/transparency", format="xlsx")
+    attachment(as_xlsx, XLSX, "transparency-2025-10-01.xlsx")
+    from_xlsx = xlsx_rows(as_xlsx.content)
+    assert len(from_xlsx) == len(rows)
+    for a, b in zip(rows, from_xlsx, strict=True):
+        assert all(same_number(a[k], b[k]) for k in a), (a, b)
+    assert not any(mark in as_csv.text for mark in SECRET_MARKS)
+
+
+def test_a_bad_format_is_refused_naming_the_field(world: World) -> None:
+    response = fetch(world, None, "/api/v1/reports/transparency", format="pdf")
+    assert response.status_code == 422
+    assert response.json()["field"] == "format"
+
+
+def test_a_contributor_reads_its_own_statement_and_not_anothers(world: World) -> None:
+    build_world(world)
+    own = json_of(world, "contributor", "/api/v1/reports/statements/NLD")
+    assert (own["contributor"], own["name"]) == ("NLD", "Netherlands")
+    assert own["rows"] == [{
+        "contribution": "C-00001", "package": "P-0001", "package_status": "delivering",
+        "line": "L-1", "item": "Air defence interceptor",
+        "amount": {"amount_minor": 2_000_000, "amount": "20000.00", "currency": "USD"},
+        "shipped": 1, "received": 1}]  # fmt: skip
+    assert own["spent_usd"]["amount_minor"] == 2_000_000
+    assert own["unallocated_usd"]["amount_minor"] == 115_650_000 - 2_000_000
+    for who, status in (("contributor_other", 404), ("recipient", 403), ("supplier", 403)):
+        response = fetch(world, who, "/api/v1/reports/statements/NLD")
+        assert response.status_code == status, (who, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+    assert fetch(world, None, "/api/v1/reports/statements/NLD").status_code == 401
+    assert fetch(world, "coordinator", "/api/v1/reports/statements/XXX").status_code == 404
+
+
+def test_the_coordinator_and_the_auditor_read_a_confidential_contributors_statement(
+    world: World,
+) -> None:
+    build_world(world)
+    for who in ("coordinator", "auditor"):
+        deu = json_of(world, who, "/api/v1/reports/statements/deu")
+        (contribution,) = deu["contributions"]
+        assert contribution["amount"]["amount"] == SECRET_PLEDGE
+        assert [(r["line"], r["amount"]["amount_minor"]) for r in deu["rows"]] == [
+            ("L-2", 1_000_000)
+        ]
+
+
+def test_a_statement_as_csv_and_xlsx_lists_what_the_money_bought(world: World) -> None:
+    build_world(world)
+    as_csv = fetch(world, "contributor", "/api/v1/reports/statements/NLD", format="csv")
+    attachment(as_csv, "text/csv", "statement-NLD.csv")
+    assert csv_rows(as_csv.text) == [{
+        "contribution": "C-00001", "package": "P-0001", "package status": "delivering",
+        "line": "L-1", "item": "Air defence interceptor", "amount_usd": "20000.00",
+        "shipped": "1", "received": "1"}]  # fmt: skip
+    as_xlsx = fetch(world, "auditor", "/api/v1/reports/statements/NLD", format="xlsx")
+    attachment(as_xlsx, XLSX, "statement-NLD.xlsx")
+    (row,) = xlsx_rows(as_xlsx.content)
+    assert (row["line"], row["shipped"]) == ("L-1", "1")
+    assert Decimal(row["amount_usd"]) == Decimal("20000.00")
+    other = fetch(world, "contributor_other", "/api/v1/reports/statements/NLD", format="csv")
+    assert other.status_code == 404
+
+
+def test_the_package_report_folds_what_the_caller_may_not_see(world: World) -> None:
+    build_world(world)
+    supplier = json_of(world, "supplier", "/api/v1/reports/packages/1")
+    assert (supplier["ref"], supplier["status"], supplier["cycle"]) == (
+        "P-0001", "delivering", "2025-10")  # fmt: skip
+    assert [
+        (ln["line"], ln["lots"], ln["quantity"], ln["lot_price"]["amount"], ln["cost"]["amount"],
+         ln["shipped"], ln["received"])
+        for ln in supplier["lines"]
+    ] == [("L-1", 2, 2, "10000.00", "20000.00", 1, 1), ("L-2", 2, 4, "5000.00", "10000.00", 0, 0)]  # fmt: skip
+    assert [(p["contributor"], p["contribution"], p["line"], p["amount"]["amount_minor"])
+            for p in supplier["payments"]] == [
+        ("Netherlands", "C-00001", "L-1", 2_000_000), ("undisclosed", None, None, 1_000_000)]  # fmt: skip
+    assert [s["shipment"] for s in supplier["shipments"]] == ["S-0001"]
+    coordinator = json_of(world, "coordinator", "/api/v1/reports/packages/1")
+    assert [p["contributor"] for p in coordinator["payments"]] == ["Netherlands", "Germany"]
+    assert fetch(world, "supplier", "/api/v1/reports/packages/99").status_code == 404
+
+
+def test_the_package_report_as_csv_sums_to_the_package_cost(world: World) -> None:
+    build_world(world)
+    as_csv = fetch(world, "recipient", "/api/v1/reports/packages/1", format="csv")
+    attachment(as_csv, "text/csv", "package-P-0001.csv")
+    rows = csv_rows(as_csv.text)
+    kinds = [r["record"] for r in rows]
+    assert kinds == ["line", "line", "payment", "payment", "shipment"]
+    lines = sum(Decimal(r["amount_usd"]) for r in rows if r["record"] == "line")
+    paid = sum(Decimal(r["amount_usd"]) for r in rows if r["record"] == "payment")
+    assert lines == paid == Decimal("30000.00")
+    assert [r["contributor"] for r in rows if r["record"] == "payment"] == [
+        "Netherlands", "undisclosed"]  # fmt: skip
+    as_xlsx = fetch(world, "recipient", "/api/v1/reports/packages/1", format="xlsx")
+    attachment(as_xlsx, XLSX, "package-P-0001.xlsx")
+    from_xlsx = xlsx_rows(as_xlsx.content)
+    for a, b in zip(rows, from_xlsx, strict=True):
+        assert all(same_number(a[k], b[k]) for k in a), (a, b)
+
+
+def ocds_of(world: World, who: str, package_id: int = 1) -> tuple[dict[str, Any], str]:
+    response = fetch(world, who, f"/api/v1/reports/packages/{package_id}/ocds")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    return json.loads(response.text, parse_float=Decimal), response.text
+
+
+def test_the_ocds_release_package_is_the_public_view_with_exact_amounts(world: World) -> None:
+    build_world(world)
+    document, text = ocds_of(world, "coordinator")
+    assert (document["version"], document["publisher"]["name"]) == ("1.1", "purldesk")
+    assert document["publishedDate"] == "2025-10-01T09:00:00Z"
+    assert document["uri"].endswith("/api/v1/reports/packages/1/ocds")
+    (release,) = document["releases"]
+    for field in ("ocid", "id", "date", "tag", "initiationType"):
+        assert release[field], field
+    assert release["ocid"] == "ocds-purldesk-P-0001"
+    assert release["tag"] == ["implementation"]
+    roles = {p["id"]: p["roles"] for p in release["parties"]}
+    assert roles["UKR"] == ["buyer"]
+    assert roles["USA"] == ["supplier"]
+    assert roles["NLD"] == ["funder"]
+    assert "DEU" not in roles  # its money is confidential: not attributed to it in public
+    value = release["tender"]["value"]
+    assert value == {"amount": Decimal("30000.00"), "currency": "USD"}
+    assert '"amount": 30000.00' in text  # a JSON number, to the cent, not a string
+    items = release["tender"]["items"]
+    assert [(i["id"], i["quantity"], i["unit"]["value"]["amount"]) for i in items] == [
+        ("L-1", 2, Decimal("10000.00")), ("L-2", 2, Decimal("5000.00"))]  # fmt: skip
+    assert sum(i["quantity"] * i["unit"]["value"]["amount"] for i in items) == value["amount"]
+    budget = release["planning"]["budget"]
+    parts = budget["budgetBreakdown"]
+    assert sum(p["amount"]["amount"] for p in parts) == budget["amount"]["amount"]
+    assert budget["amount"] == value
+    assert [p.get("sourceParty", {}).get("id") for p in parts] == ["NLD", None]
+    (award,) = release["awards"]
+    (contract,) = release["contracts"]
+    assert award["value"] == contract["value"] == value
+    assert contract["awardID"] == award["id"]
+    assert [m["id"] for m in contract["implementation"]["milestones"]] == ["S-0001"]
+    # Always the public's view: every role gets the same document.
+    for who in USERS:
+        assert ocds_of(world, who)[1] == text
+    assert not any(mark in text for mark in SECRET_MARKS)
+
+
+def test_the_ocid_prefix_and_publisher_are_configured(world: World) -> None:
+    build_world(world)
+    settings = world.wired.settings.model_copy(
+        update={"reports": ReportSettings(
+            ocid_prefix="ocds-abc123", publisher="Oversight", public_url="https://x.example")}
+    )  # fmt: skip
+    wired = build(settings, clock=world.clock)
+    try:
+        with TestClient(create_app(settings, wired=wired)) as client:
+            other = World(client, wired, world.clock, world.tokens)
+            document, _ = ocds_of(other, "auditor")
+    finally:
+        wired.close()
+    assert document["releases"][0]["ocid"] == "ocds-abc123-P-0001"
+    assert document["publisher"] == {"name": "Oversight"}
+    assert document["uri"] == "https://x.example/api/v1/reports/packages/1/ocds"
+
+
+def test_an_ocds_release_id_changes_with_the_package_and_only_then(world: World) -> None:
+    build_world(world)
+    first, _ = ocds_of(world, "auditor")
+    again, _ = ocds_of(world, "auditor")
+    assert first["releases"][0]["id"] == again["releases"][0]["id"]
+    world.post("supplier", "/api/v1/packages/1/shipments", {
+        "line_id": 2, "quantity": 4, "shipped_on": "2025-10-01"})  # fmt: skip
+    later, _ = ocds_of(world, "auditor")
+    assert later["releases"][0]["id"] != first["releases"][0]["id"]
+    assert len(later["releases"][0]["contracts"][0]["implementation"]["milestones"]) == 2
+
+
+def public_views(world: World) -> list[Any]:
+    seen: list[Any] = []
+    for kind in ("json", "csv", "xlsx"):
+        response = fetch(world, None, "/api/v1/reports/transparency", format=kind)
+        seen.append(xlsx_rows(response.content) if kind == "xlsx" else response.text)
+    seen.append(ocds_of(world, "contributor")[1])
+    return seen
+
+
+def test_public_views_never_depend_on_a_confidential_amount(
+    make_world: Callable[..., World], other_database_url: str
+) -> None:
+    first, second = make_world(), make_world(url=other_database_url)
+    build_world(first, deu_pledge=SECRET_PLEDGE)
+    build_world(second, deu_pledge="2718281.83")
+    seen = public_views(first)
+    assert seen == public_views(second)
+    assert not any(mark in str(view) for view in seen for mark in SECRET_MARKS)
+    # The same comparison sees a difference where the amount is the caller's to see.
+    own = "/api/v1/reports/statements/DEU"
+    assert json_of(first, "auditor", own) != json_of(second, "auditor", own)

@@ -1,0 +1,281 @@
+"""Editing and withdrawing lines through the services, on SQLite and PostgreSQL: every change
+is stored in order, refusals write nothing, and a failure part-way leaves nothing behind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Self
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from purldesk.adapters.storage.engine import session_factory
+from purldesk.adapters.storage.tables import LineChangeRow, RankChangeRow
+from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
+from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
+from purldesk.domain.errors import Conflict, IllegalTransition, InvalidInput
+from purldesk.domain.money import USD, Money
+from purldesk.domain.packages import Package, PackageId, PackageLine, PackageStatus
+from purldesk.domain.requirements import (
+    CycleId,
+    CycleStatus,
+    LineChange,
+    LineId,
+    LineStatus,
+    RequirementLine,
+)
+from purldesk.services import catalog, packages, requirements
+from purldesk.services.requirements import LineRow
+
+UowFactory = Callable[[], SqlUnitOfWork]
+AT = datetime(2025, 10, 1, 9, 30, tzinfo=UTC)
+LATER = AT + timedelta(hours=1)
+KIT = CatalogItem(
+    ItemCode("MED-1"), "Field hospital kit", "medical", AidClass.HUMANITARIAN,
+    Money(250_000, USD), 2, 50, 30,
+)  # fmt: skip
+
+
+def seed(uow_factory: UowFactory, *, lines: int = 4) -> CycleId:
+    """A draft cycle of `lines` lines L-1..L-n, ranked in order, quantity 4 each."""
+    catalog.import_items(uow_factory(), items=[KIT])
+    cycle = requirements.open_cycle(uow_factory(), name="2025-10", opens_on=date(2025, 10, 1))
+    rows = [
+        LineRow(n, f"L-{n}", n, "MED-1", 4, date(2026, 1, 31), "winter")
+        for n in range(1, lines + 1)
+    ]
+    requirements.import_lines(uow_factory(), cycle_id=cycle.id, rows=rows, at=AT, by="UKR")
+    return cycle.id
+
+
+def listed(uow_factory: UowFactory, cycle_id: CycleId) -> list[RequirementLine]:
+    return requirements.list_lines(uow_factory(), cycle_id=cycle_id)
+
+
+def stored_rows(uow_factory: UowFactory) -> tuple[int, int]:
+    """(rank changes, line changes) stored, all lines together."""
+    with uow_factory() as uow:
+        ranks = uow.session.scalar(select(func.count()).select_from(RankChangeRow))
+        edits = uow.session.scalar(select(func.count()).select_from(LineChangeRow))
+    return int(ranks or 0), int(edits or 0)
+
+
+def put_on_package(uow_factory: UowFactory, cycle_id: CycleId, line_id: int) -> Package:
+    package = Package(
+        id=PackageId(1), cycle_id=cycle_id, name="P1", target=Money(50_000_000_000, USD),
+        created_on=date(2025, 10, 2),
+        lines=(PackageLine(LineId(line_id), KIT.code, 2, KIT.lot_price),),
+    )  # fmt: skip
+    with uow_factory() as uow:
+        uow.packages.add(package)
+        uow.commit()
+    return package
+
+
+# --- the repository -------------------------------------------------------------------------
+
+
+def test_line_changes_are_kept_in_order_and_in_utc(uow_factory: UowFactory) -> None:
+    seed(uow_factory, lines=1)
+    kyiv = timezone(timedelta(hours=3))
+    changes = [
+        LineChange(LineId(1), "quantity", "4", "6", LATER.astimezone(kyiv), "UKR"),
+        LineChange(LineId(1), "justification", "winter", "cities", AT, "UKR"),
+        LineChange(LineId(1), "quantity", "6", "8", LATER, "MOD"),
+    ]
+    with uow_factory() as uow:
+        uow.requirements.append_changes(changes)
+        uow.commit()
+    with uow_factory() as uow:
+        history = uow.requirements.change_history(LineId(1))
+    # By time, then in the order they were recorded; read back in UTC.
+    assert [(c.field, c.after, c.at, c.by) for c in history] == [
+        ("justification", "cities", AT, "UKR"),
+        ("quantity", "6", LATER, "UKR"),
+        ("quantity", "8", LATER, "MOD"),
+    ]
+    assert all(c.at.utcoffset() == timedelta(0) for c in history)
+
+
+def test_a_line_without_edits_has_an_empty_change_history(uow_factory: UowFactory) -> None:
+    seed(uow_factory, lines=1)
+    with uow_factory() as uow:
+        assert uow.requirements.change_history(LineId(1)) == []
+
+
+# --- edit -----------------------------------------------------------------------------------
+
+
+def test_an_edit_changes_the_line_and_keeps_each_old_value(uow_factory: UowFactory) -> None:
+    cycle_id = seed(uow_factory)
+    edited = requirements.edit_line(
+        uow_factory(), line_id=LineId(2), quantity=10, justification="front line",
+        at=LATER, by="UKR",
+    )  # fmt: skip
+    assert [(c.field, c.before, c.after) for c in edited.changes] == [
+        ("quantity", "4", "10"),
+        ("justification", "winter", "front line"),
+    ]
+    line = requirements.find_line(uow_factory(), cycle_id=cycle_id, ref="L-2")
+    assert (line.quantity, line.justification, line.rank) == (10, "front line", 2)
+    assert requirements.change_history(uow_factory(), line_id=LineId(2)) == list(edited.changes)
+    assert len(requirements.rank_history(uow_factory(), line_id=LineId(2))) == 1  # no new rank
+
+
+def test_an_edit_that_changes_nothing_is_refused_and_stores_nothing(
+    uow_factory: UowFactory,
+) -> None:
+    seed(uow_factory)
+    before = stored_rows(uow_factory)
+    with pytest.raises(InvalidInput) as caught:
+        requirements.edit_line(uow_factory(), line_id=LineId(1), quantity=4, at=LATER, by="UKR")
+    assert caught.value.field == "quantity"
+    assert stored_rows(uow_factory) == before
+
+
+def test_a_quantity_of_part_lots_is_refused_naming_the_field(uow_factory: UowFactory) -> None:
+    cycle_id = seed(uow_factory)
+    with pytest.raises(InvalidInput) as caught:
+        requirements.edit_line(
+            uow_factory(), line_id=LineId(1), quantity=5, justification="new", at=LATER, by="UKR"
+        )
+    assert caught.value.field == "quantity"
+    line = requirements.find_line(uow_factory(), cycle_id=cycle_id, ref="L-1")
+    assert (line.quantity, line.justification) == (4, "winter")  # nothing half-saved
+
+
+def test_only_a_draft_list_can_be_edited_or_withdrawn_from(uow_factory: UowFactory) -> None:
+    cycle_id = seed(uow_factory)
+    requirements.move_cycle(uow_factory(), cycle_id=cycle_id, status=CycleStatus.SUBMITTED)
+    with pytest.raises(Conflict, match="only a draft list can change"):
+        requirements.edit_line(uow_factory(), line_id=LineId(1), quantity=6, at=LATER, by="UKR")
+    with pytest.raises(Conflict, match="only a draft list can change"):
+        requirements.withdraw_line(uow_factory(), line_id=LineId(1), reason="x", at=LATER, by="UKR")
+    assert stored_rows(uow_factory) == (4, 0)
+
+
+def test_a_packaged_line_keeps_its_quantity_until_the_package_is_cancelled(
+    uow_factory: UowFactory,
+) -> None:
+    cycle_id = seed(uow_factory)
+    package = put_on_package(uow_factory, cycle_id, 1)
+    with pytest.raises(Conflict, match=r"L-1 is on package P-0001 \(draft\); cancel the package"):
+        requirements.edit_line(uow_factory(), line_id=LineId(1), quantity=6, at=LATER, by="UKR")
+    # Its other fields may change.
+    requirements.edit_line(
+        uow_factory(), line_id=LineId(1), justification="still needed", at=LATER, by="UKR"
+    )
+    with uow_factory() as uow:
+        uow.packages.get(package.id)
+        uow.packages.save(package.move_to(PackageStatus.CANCELLED))
+        uow.commit()
+    requirements.edit_line(uow_factory(), line_id=LineId(1), quantity=6, at=LATER, by="UKR")
+    line = requirements.find_line(uow_factory(), cycle_id=cycle_id, ref="L-1")
+    assert (line.quantity, line.justification) == (6, "still needed")
+
+
+# --- withdraw -------------------------------------------------------------------------------
+
+
+def test_withdrawing_closes_up_the_ranks_and_keeps_every_change(uow_factory: UowFactory) -> None:
+    cycle_id = seed(uow_factory)
+    withdrawal = requirements.withdraw_line(
+        uow_factory(), line_id=LineId(2), reason="met bilaterally", at=LATER, by="UKR"
+    )
+    assert [(ln.ref, ln.rank, ln.status) for ln in withdrawal.lines] == [
+        ("L-2", 2, LineStatus.WITHDRAWN),
+        ("L-3", 2, LineStatus.OPEN),
+        ("L-4", 3, LineStatus.OPEN),
+    ]
+    lines = listed(uow_factory, cycle_id)
+    active = [(ln.ref, ln.rank) for ln in lines if ln.status is not LineStatus.WITHDRAWN]
+    assert active == [("L-1", 1), ("L-3", 2), ("L-4", 3)]
+    history = requirements.line_history(uow_factory(), line_id=LineId(2))
+    assert [(p.rank.rank, [(e.field, e.before, e.after) for e in p.edits]) for p in history] == [
+        (2, [("status", "open", "withdrawn"), ("reason", "", "met bilaterally")]),
+    ]
+    moved = requirements.rank_history(uow_factory(), line_id=LineId(3))
+    assert [(c.rank, c.at, c.by) for c in moved] == [(3, AT, "UKR"), (2, LATER, "UKR")]
+
+
+def test_a_withdrawn_rank_is_free_again_for_an_import(uow_factory: UowFactory) -> None:
+    cycle_id = seed(uow_factory, lines=3)
+    requirements.withdraw_line(uow_factory(), line_id=LineId(3), reason="x", at=LATER, by="UKR")
+    requirements.import_lines(
+        uow_factory(), cycle_id=cycle_id,
+        rows=[LineRow(1, "L-9", 3, "MED-1", 2, date(2026, 2, 1), "new")], at=LATER, by="UKR",
+    )  # fmt: skip
+    active = [ln.ref for ln in listed(uow_factory, cycle_id) if ln.status is LineStatus.OPEN]
+    assert active == ["L-1", "L-2", "L-9"]
+
+
+def test_a_withdrawn_line_can_be_neither_edited_nor_moved_nor_withdrawn_again(
+    uow_factory: UowFactory,
+) -> None:
+    seed(uow_factory)
+    requirements.withdraw_line(uow_factory(), line_id=LineId(1), reason="x", at=LATER, by="UKR")
+    before = stored_rows(uow_factory)
+    with pytest.raises(Conflict, match="withdrawn"):
+        requirements.edit_line(uow_factory(), line_id=LineId(1), quantity=6, at=LATER, by="UKR")
+    with pytest.raises(IllegalTransition):
+        requirements.withdraw_line(uow_factory(), line_id=LineId(1), reason="y", at=LATER, by="UKR")
+    with pytest.raises(InvalidInput):
+        requirements.move_line(uow_factory(), line_id=LineId(1), new_rank=1, at=LATER, by="UKR")
+    assert stored_rows(uow_factory) == before
+
+
+def test_a_line_on_a_live_package_cannot_be_withdrawn(uow_factory: UowFactory) -> None:
+    cycle_id = seed(uow_factory)
+    put_on_package(uow_factory, cycle_id, 3)
+    with pytest.raises(Conflict, match="P-0001"):
+        requirements.withdraw_line(uow_factory(), line_id=LineId(3), reason="x", at=LATER, by="UKR")
+    assert stored_rows(uow_factory) == (4, 0)
+    assert all(ln.status is LineStatus.OPEN for ln in listed(uow_factory, cycle_id))
+
+
+def test_a_withdrawal_without_a_reason_is_refused_naming_it(uow_factory: UowFactory) -> None:
+    seed(uow_factory)
+    with pytest.raises(InvalidInput) as caught:
+        requirements.withdraw_line(uow_factory(), line_id=LineId(1), reason=" ", at=LATER, by="UKR")
+    assert caught.value.field == "reason"
+    assert stored_rows(uow_factory) == (4, 0)
+
+
+class _ChangesFail(SqlUnitOfWork):
+    """A unit of work whose history write fails after the lines have been saved."""
+
+    def __enter__(self) -> Self:
+        opened = super().__enter__()
+
+        def refuse(changes: Sequence[LineChange]) -> None:
+            raise RuntimeError("the history could not be written")
+
+        self.requirements.append_changes = refuse  # type: ignore[method-assign]
+        return opened
+
+
+def test_a_withdrawal_that_fails_part_way_leaves_nothing_half_written(
+    uow_factory: UowFactory, engine: Engine
+) -> None:
+    cycle_id = seed(uow_factory)
+    before = listed(uow_factory, cycle_id)
+    with pytest.raises(RuntimeError):
+        requirements.withdraw_line(
+            _ChangesFail(session_factory(engine)), line_id=LineId(1), reason="x", at=LATER,
+            by="UKR",
+        )  # fmt: skip
+    assert listed(uow_factory, cycle_id) == before
+    assert stored_rows(uow_factory) == (4, 0)
+
+
+def test_a_withdrawn_line_cannot_be_put_on_a_package(uow_factory: UowFactory) -> None:
+    cycle_id = seed(uow_factory)
+    requirements.withdraw_line(uow_factory(), line_id=LineId(2), reason="x", at=LATER, by="UKR")
+    with pytest.raises(Conflict, match="L-2 is withdrawn"):
+        packages.create_draft(
+            uow_factory(), cycle_id=cycle_id, name="P1", target=Money(50_000_000_000, USD),
+            lots=[(LineId(2), 2)], attributions=[], on=date(2025, 10, 2), at=LATER,
+        )  # fmt: skip
+    with uow_factory() as uow:
+        assert uow.packages.list(cycle_id=cycle_id) == []

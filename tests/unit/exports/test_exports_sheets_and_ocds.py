@@ -1,0 +1,49 @@
+"""The report formats: CSV and XLSX cells (decimals digit for digit, the same bytes every time)
+and the OCDS JSON writer (exact decimal numbers, never a float)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from purldesk.adapters.exports import ocds, sheets
+from report_files import csv_rows, xlsx_table
+
+HEADER = ("name", "amount", "count")
+ROWS: list[list[sheets.Cell]] = [
+    ['Café, "quoted" <b>', Decimal("12345678901234.56"), 3],
+    ["zero", Decimal("0.00"), 0],
+]
+
+
+def test_csv_writes_decimals_exactly_and_quotes_text() -> None:
+    rows = csv_rows(sheets.to_csv(HEADER, ROWS))
+    assert rows[0] == {"name": 'Café, "quoted" <b>', "amount": "12345678901234.56", "count": "3"}
+    assert rows[1]["amount"] == "0.00"
+
+
+def test_xlsx_is_a_workbook_an_independent_reader_opens() -> None:
+    data = sheets.to_xlsx("report", HEADER, ROWS)
+    table = xlsx_table(data)
+    assert table[0] == list(HEADER)
+    assert table[1][0] == 'Café, "quoted" <b>'
+    assert table[1][2] == 3
+    assert data == sheets.to_xlsx("report", HEADER, ROWS)  # no clock in the archive
+
+
+def test_ocds_json_writes_decimal_numbers_exactly() -> None:
+    document = {"value": {"amount": Decimal("499290917.77"), "currency": "USD"}, "tag": []}
+    text = ocds.dumps(document)
+    assert '"amount": 499290917.77' in text
+    assert json.loads(text, parse_float=Decimal) == document
+    assert ocds.dumps(document, indent=None, sort_keys=True) == (
+        '{"tag": [], "value": {"amount": 499290917.77, "currency": "USD"}}'
+    )
+
+
+@pytest.mark.parametrize("bad", [0.1, Decimal("NaN")])
+def test_ocds_json_refuses_floats_and_non_numbers(bad: object) -> None:
+    with pytest.raises((TypeError, ValueError)):
+        ocds.dumps({"amount": bad})

@@ -1,0 +1,51 @@
+"""The policy page's what-if: run by the roles the permission table allows, as in the API.
+
+A what-if reruns the allocation over every fund, confidential ones included, so a contributor
+probing it with pledges of different sizes could learn what others hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+
+def test_the_coordinator_sees_the_lines_a_pledge_would_gain(
+    client_for: Callable[..., TestClient],
+) -> None:
+    coordinator = client_for("coordinator")
+    page = coordinator.get("/policy", params={"contributor": "KOR", "amount": "900000000"})
+    assert page.status_code == 200, page.text
+    assert "Under this assumption" in page.text
+    assert "line(s) gained" in page.text
+
+
+def test_a_bad_pledge_amount_is_answered_next_to_the_field(
+    client_for: Callable[..., TestClient],
+) -> None:
+    coordinator = client_for("coordinator")
+    page = coordinator.get("/policy", params={"contributor": "KOR", "amount": "lots"})
+    assert page.status_code == 422
+    assert 'id="amount-error"' in page.text
+    assert "Under this assumption" not in page.text
+
+
+def test_a_contributor_sees_its_phases_but_no_what_if(
+    client_for: Callable[..., TestClient],
+) -> None:
+    korea = client_for("contributor-kor")
+    page = korea.get("/policy")
+    assert page.status_code == 200
+    assert "Phases" in page.text
+    assert "Show gained and lost lines" not in page.text
+    assert "ask the coordinator" in page.text
+
+
+def test_a_contributor_asking_for_a_what_if_is_refused(
+    client_for: Callable[..., TestClient],
+) -> None:
+    korea = client_for("contributor-kor")
+    page = korea.get("/policy", params={"amount": "900000000", "currency": "USD"})
+    assert page.status_code == 403
+    assert "Under this assumption" not in page.text
