@@ -10,7 +10,14 @@ from playwright.sync_api import expect
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.mark.parametrize("path", ["/", "/requirements", "/packages", "/contributions"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/", "/requirements", "/requirements/2025-09/lines/UKR-2025-001", "/packages",
+        "/contributions", "/policy?contributor=KOR", "/statement?contributor=NLD", "/ledger",
+        "/public",
+    ],
+)  # fmt: skip
 def test_pages_do_not_scroll_sideways_on_a_phone(page_as: Any, server: str, path: str) -> None:
     page = page_as("coordinator", viewport=PHONE)
     page.goto(f"{server}{path}")
