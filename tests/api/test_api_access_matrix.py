@@ -31,6 +31,7 @@ aid_classes = ["humanitarian", "nonlethal", "defensive"]
 # Query parameters a GET needs to answer 200.
 QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/whatif"): {"cycle": "1", "on": "2025-10-02"},
+    ("GET", "/api/v1/cycles/{cycle_id}/as-it-stood"): {"on": "2025-10-02"},
     ("GET", "/api/v1/cycles/{cycle_id}/allocation"): {"on": "2025-10-02"},
 }
 BODIES: dict[tuple[str, str], Any] = {

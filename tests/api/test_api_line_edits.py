@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from typing import Any
 
 from api_world import World, seed_list
@@ -175,3 +176,29 @@ def test_a_line_on_a_package_keeps_its_quantity_and_its_place(world: World) -> N
     assert patch(world, "recipient", {"justification": "still needed"}).status_code == 200
     world.post("coordinator", "/api/v1/packages/1/cancel", {"on": "2025-10-02"})
     assert patch(world, "recipient", {"quantity": 6}).status_code == 200
+
+
+def test_the_list_as_it_stood_on_a_past_day(world: World) -> None:
+    seed_list(world)
+    first_day = world.clock.at.date()
+    world.clock.at += timedelta(days=1)
+    moved = world.post("recipient", "/api/v1/cycles/1/lines/L-2/move", {"rank": 1})
+    assert [line["ref"] for line in moved] == ["L-2", "L-1"]
+    world.clock.at += timedelta(days=1)
+    withdraw(world, "recipient", {"reason": "met bilaterally"})
+
+    def stood(on: date) -> list[tuple[str, int]]:
+        page = world.get("supplier", "/api/v1/cycles/1/as-it-stood", on=on.isoformat())
+        assert all("status" not in line for line in page["items"])
+        return [(line["ref"], line["rank"]) for line in page["items"]]
+
+    assert stood(first_day - timedelta(days=1)) == []
+    assert stood(first_day) == [("L-1", 1), ("L-2", 2)]
+    assert stood(first_day + timedelta(days=1)) == [("L-2", 1), ("L-1", 2)]
+    assert stood(first_day + timedelta(days=2)) == [("L-1", 1)]
+    bad = world.client.get(
+        "/api/v1/cycles/1/as-it-stood", params={"on": "1 October"},
+        headers=world.headers("supplier"),
+    )  # fmt: skip
+    assert bad.status_code == 422
+    assert "on" in bad.json()["field"]

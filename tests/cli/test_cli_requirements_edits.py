@@ -4,6 +4,7 @@ with their exit code, and the history with every edit under the rank it was made
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,19 @@ def test_a_submitted_list_is_not_changed(db: str) -> None:
     code, _, err = run(db, "requirements", "edit", "L-1", "--justification", "x")
     assert code == 4
     assert "only a draft list can change" in err
+
+
+def test_list_as_of_a_day_shows_the_list_as_it_stood_then(db: str) -> None:
+    assert run(db, "requirements", "withdraw", "L-1", "--reason", "met bilaterally")[0] == 0
+    today = datetime.now(UTC).date().isoformat()
+    code, out, err = run(db, "requirements", "list", "--as-of", today, "--json")
+    assert code == 0, err
+    assert [(ln["ref"], ln["rank"]) for ln in json.loads(out)] == [("L-2", 1), ("L-3", 2)]
+    assert all("status" not in ln for ln in json.loads(out))  # funding then is not recorded
+    code, out, _ = run(db, "requirements", "list", "--as-of", "2025-09-30", "--json")
+    assert (code, json.loads(out)) == (0, [])  # imported later
+    code, out, _ = run(db, "requirements", "list", "--as-of", today)
+    assert "as it stood at the end of" in out
+    code, _, err = run(db, "requirements", "list", "--as-of", "1 October")
+    assert code == 2
+    assert "--as-of" in err

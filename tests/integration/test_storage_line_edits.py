@@ -279,3 +279,27 @@ def test_a_withdrawn_line_cannot_be_put_on_a_package(uow_factory: UowFactory) ->
         )  # fmt: skip
     with uow_factory() as uow:
         assert uow.packages.list(cycle_id=cycle_id) == []
+
+
+def test_the_list_as_it_stood_on_each_day_is_told_by_its_history(
+    uow_factory: UowFactory,
+) -> None:
+    cycle_id = seed(uow_factory, lines=3)  # imported on 1 October
+    day = timedelta(days=1)
+    requirements.move_line(uow_factory(), line_id=LineId(3), new_rank=1, at=AT + day, by="UKR")
+    requirements.edit_line(uow_factory(), line_id=LineId(2), quantity=8, at=AT + 2 * day, by="UKR")
+    requirements.withdraw_line(
+        uow_factory(), line_id=LineId(1), reason="met bilaterally", at=AT + 3 * day, by="UKR"
+    )
+
+    def stood(on: date) -> list[tuple[int, str, int]]:
+        lines = requirements.list_as_it_stood(uow_factory(), cycle_id=cycle_id, on=on)
+        return [(ln.rank, ln.ref, ln.quantity) for ln in lines]
+
+    assert stood(date(2025, 9, 30)) == []
+    assert stood(date(2025, 10, 1)) == [(1, "L-1", 4), (2, "L-2", 4), (3, "L-3", 4)]
+    assert stood(date(2025, 10, 2)) == [(1, "L-3", 4), (2, "L-1", 4), (3, "L-2", 4)]
+    assert stood(date(2025, 10, 3)) == [(1, "L-3", 4), (2, "L-1", 4), (3, "L-2", 8)]
+    assert stood(date(2025, 10, 4)) == [(1, "L-3", 4), (2, "L-2", 8)]
+    now = [(ln.rank, ln.ref, ln.quantity) for ln in listed(uow_factory, cycle_id)]
+    assert stood(date(2025, 10, 4)) == [row for row in now if row[1] != "L-1"]

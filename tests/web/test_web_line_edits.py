@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -14,7 +14,7 @@ from web_world import NOW, csrf_of
 
 from purldesk.bootstrap import Application
 from purldesk.domain.catalog import CatalogItem
-from purldesk.domain.requirements import CycleId, LineStatus
+from purldesk.domain.requirements import CycleId, LineId, LineStatus
 from purldesk.services import catalog, requirements
 from purldesk.services.requirements import LineRow
 
@@ -239,3 +239,33 @@ def test_after_a_withdrawal_ranks_are_offered_among_the_active_lines_only(
     assert "line N-2 is withdrawn" in withdrawn.text
     ranks = {ln.ref: ln.rank for ln in requirements.list_lines(wired.uow(), cycle_id=draft)}
     assert ranks == {"N-1": 1, "N-3": 2, "N-2": 2}
+
+
+def test_the_list_as_it_stood_on_a_past_day_is_one_form_away(
+    client_for: Callable[[str | None], TestClient],
+    wired: Application,
+    draft: CycleId,
+) -> None:
+    later = NOW + timedelta(days=2)
+    requirements.move_line(wired.uow(), line_id=LineId(_line_id(wired, draft, "N-3")),
+                           new_rank=1, at=later, by="UKR")  # fmt: skip
+    auditor = client_for("auditor")
+    page = f"/requirements?cycle={DRAFT}"
+
+    def stood(day: date) -> list[str]:
+        response = auditor.get(f"{page}&as_of={day.isoformat()}")
+        assert response.status_code == 200
+        table = response.text.split('id="stood-h"', 1)[1]
+        return re.findall(r"<tr><td class=\"num\">\d+</td><td>(N-\d)</td>", table)
+
+    assert "Show the list as it stood" in auditor.get(page).text
+    assert stood(NOW.date()) == ["N-1", "N-2", "N-3"]
+    assert stood(later.date()) == ["N-3", "N-1", "N-2"]
+    assert "No line was on the list yet." in auditor.get(f"{page}&as_of=2025-01-01").text
+    bad = auditor.get(f"{page}&as_of=yesterday")
+    assert bad.status_code == 422
+    assert field_error(bad.text, "as_of") == "is not a date (YYYY-MM-DD)"
+
+
+def _line_id(wired: Application, cycle_id: CycleId, ref: str) -> int:
+    return requirements.find_line(wired.uow(), cycle_id=cycle_id, ref=ref).id

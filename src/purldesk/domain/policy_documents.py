@@ -31,6 +31,7 @@ from purldesk.domain.indicators import (
 )
 from purldesk.domain.money import USD, Money
 from purldesk.domain.policies import Phase, Policy
+from purldesk.domain.text import check_text, strings_in
 
 POLICY_FORMAT = "purldesk.policy/1"
 _PHASE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
@@ -174,6 +175,7 @@ class _Reader:
         self.findings.add(path, message)
 
     def policy(self, document: Mapping[str, Any], contributor: str | None) -> Policy | None:
+        self.plain_text(document)
         for key in sorted(set(document) - _TOP_KEYS):
             self.note((key,), f"unknown key (expected one of {', '.join(sorted(_TOP_KEYS))})")
         if "format" in document and document["format"] != POLICY_FORMAT:
@@ -208,6 +210,14 @@ class _Reader:
             parameters=tuple(sorted(parameters.items())),
             title=self.text(document, ("title",)), source=self.text(document, ("source",)),
         )  # fmt: skip
+
+    def plain_text(self, document: Mapping[str, Any]) -> None:
+        """TOML escapes such as \\u0000 put control characters in strings: each is noted."""
+        for where, text in strings_in(document):
+            try:
+                check_text(_field(where), text)
+            except InvalidInput as error:
+                self.note(where, error.message)
 
     def text(self, table: Mapping[str, Any], path: Path) -> str:
         value = table.get(str(path[-1]), "")

@@ -337,6 +337,34 @@ def replay(line: RequirementLine, changes: Sequence[LineChange]) -> RequirementL
     return current
 
 
+def as_it_stood(
+    line: RequirementLine,
+    ranks: Sequence[RankChange],
+    edits: Sequence[LineChange],
+    at: datetime,
+) -> RequirementLine | None:
+    """The line as its history says it stood at `at`: its rank then, and each edited field's
+    value then. None if it was not on the list yet, or had been withdrawn by then.
+
+    Funding states are not recorded as changes, so the status returned is only ever open or
+    withdrawn; callers show the list as it stood, not how funded it was.
+    """
+    rank = rank_on(ranks, at)
+    if rank is None:
+        return None
+    stood = replace(line, rank=rank, status=LineStatus.OPEN)
+    for field in ("quantity", "needed_by", "justification", "status"):
+        changes = [change for change in edits if change.field == field]
+        done = [change for change in changes if change.at <= at]
+        if done:
+            stood = _with_text(stood, field, done[-1].after)
+        elif changes:
+            stood = _with_text(stood, field, changes[0].before)
+    if stood.status is LineStatus.WITHDRAWN:
+        return None
+    return replace(stood, status=LineStatus.OPEN)
+
+
 def _with_text(line: RequirementLine, field: str, text: str) -> RequirementLine:
     if field == "quantity":
         return replace(line, quantity=int(text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from purldesk.domain.errors import (
     AlreadyExists,
@@ -28,8 +28,10 @@ from purldesk.domain.requirements import (
     RankPeriod,
     RequirementLine,
     Withdrawal,
+    as_it_stood,
     edit,
     line_for,
+    priority_order,
     rank_periods,
     reprioritize,
     withdraw,
@@ -139,6 +141,19 @@ def list_lines(uow: UnitOfWork, *, cycle_id: CycleId) -> list[RequirementLine]:
     with uow:
         lines = uow.requirements.list(cycle_id)
     return sorted(lines, key=lambda line: line.status is LineStatus.WITHDRAWN)
+
+
+def list_as_it_stood(uow: UnitOfWork, *, cycle_id: CycleId, on: date) -> list[RequirementLine]:
+    """The cycle's list as it stood at the end of `on` (UTC), in the priority order of then:
+    "what was rank 3 on 1 October?" Lines added later or withdrawn by then are not on it."""
+    at = datetime.combine(on, time.max, tzinfo=UTC)
+    stood = []
+    with uow:
+        for line in uow.requirements.list(cycle_id):
+            ranks = uow.requirements.rank_history(line.id)
+            edits = uow.requirements.change_history(line.id)
+            stood.append(as_it_stood(line, ranks, edits, at))
+    return priority_order(line for line in stood if line is not None)
 
 
 def move_line(

@@ -1,6 +1,7 @@
-"""After any sequence of moves, edits and withdrawals, the active ranks are exactly 1..n and
-each line's history (its rank changes and its edits) reproduces the line as it is now
-(a hypothesis state machine over the domain, recording what the services would store)."""
+"""After any sequence of moves, edits and withdrawals, the active ranks are exactly 1..n,
+each line's history (its rank changes and its edits) reproduces the line as it is now, and
+the list as it stood at any earlier moment can be told from the histories alone (a
+hypothesis state machine over the domain, recording what the services would store)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from purldesk.domain.requirements import (
     LineStatus,
     RankChange,
     RequirementLine,
+    as_it_stood,
     edit,
     field_text,
     priority_order,
@@ -44,6 +46,7 @@ class ListMachine(RuleBasedStateMachine):
         self.ranks: dict[LineId, list[RankChange]] = {}
         self.edits: dict[LineId, list[LineChange]] = {}
         self.steps = 0
+        self.seen: dict[datetime, list[RequirementLine]] = {}  # the active list at each step
 
     @property
     def now(self) -> datetime:
@@ -157,6 +160,16 @@ class ListMachine(RuleBasedStateMachine):
                 if recorded:
                     assert recorded[-1].after == field_text(line, name)
                     assert all(c.before != c.after for c in recorded)
+
+    @invariant()
+    def the_list_at_every_past_moment_is_told_by_the_histories(self) -> None:
+        self.seen[self.now] = self.active()
+        for moment, active in self.seen.items():
+            told = [
+                as_it_stood(line, self.ranks[line_id], self.edits[line_id], moment)
+                for line_id, line in self.lines.items()
+            ]
+            assert priority_order(ln for ln in told if ln is not None) == active
 
 
 ListMachine.TestCase.settings = settings(

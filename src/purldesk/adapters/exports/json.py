@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from purldesk.adapters.exports import policies as policy_views
 from purldesk.domain.catalog import CatalogItem
 from purldesk.domain.contributions import Contribution
 from purldesk.domain.deliveries import Shipment
+from purldesk.domain.indicators import superseded_by
 from purldesk.domain.ledger import LedgerEntry
 from purldesk.domain.money import Money
 from purldesk.domain.packages import Package
 from purldesk.domain.participants import Participant
-from purldesk.domain.requirements import Cycle, RequirementLine
+from purldesk.domain.requirements import Cycle, LineChange, RankChange, RequirementLine
+from purldesk.services.exports import Snapshot
 
-EXPORT_FORMAT = "purldesk.export/1"
+# /2 added rank_changes, line_changes, shipments and each policy's document: in /1 their absence
+# meant "not exported", in /2 an empty list means there are none.
+EXPORT_FORMAT = "purldesk.export/2"
 
 
 def amount(money: Money) -> str:
@@ -52,6 +57,24 @@ def requirement_line(line: RequirementLine) -> dict[str, Any]:
         "item_code": line.item_code, "area": line.area, "aid_class": line.aid_class.value,
         "quantity": line.quantity, "needed_by": line.needed_by.isoformat(),
         "justification": line.justification, "status": line.status.value,
+    }  # fmt: skip
+
+
+def rank_change(change: RankChange) -> dict[str, Any]:
+    """The rank a line held from `at` on, and who set it."""
+    return {
+        "line_id": change.line_id,
+        "rank": change.rank,
+        "at": change.at.isoformat(),
+        "by": change.by,
+    }
+
+
+def line_change(change: LineChange) -> dict[str, Any]:
+    """One field of a line from `before` to `after`, as text; a withdrawal's `reason` too."""
+    return {
+        "line_id": change.line_id, "field": change.field, "before": change.before,
+        "after": change.after, "at": change.at.isoformat(), "by": change.by,
     }  # fmt: skip
 
 
@@ -142,3 +165,26 @@ def balances(totals: dict[tuple[str, str], int]) -> list[dict[str, Any]]:
         {"account": account, "currency": currency, "balance_minor": value}
         for (account, currency), value in sorted(totals.items())
     ]
+
+
+def export_document(snapshot: Snapshot) -> dict[str, Any]:
+    """Everything `purldesk export` writes (docs/CLI.md): one database, one document."""
+    line_refs = {line.id: line.ref for line in snapshot.lines}
+    corrections = superseded_by(snapshot.observations)
+    return {
+        "format": EXPORT_FORMAT,
+        "participants": [participant(p) for p in snapshot.participants],
+        "catalog": [catalog_item(i) for i in snapshot.catalog],
+        "cycles": [cycle(c) for c in snapshot.cycles],
+        "requirement_lines": [requirement_line(line) for line in snapshot.lines],
+        "rank_changes": [rank_change(r) for r in snapshot.rank_changes],
+        "line_changes": [line_change(c) for c in snapshot.line_changes],
+        "contributions": [contribution(c) for c in snapshot.contributions],
+        "packages": [package(p) for p in snapshot.packages],
+        "shipments": [shipment(s, line_ref=line_refs[s.line_id]) for s in snapshot.shipments],
+        "ledger": [ledger_entry(e) for e in snapshot.ledger],
+        "policies": [policy_views.policy_version_as_set(v) for v in snapshot.policies],
+        "observations": [
+            policy_views.observation(o, superseded_by=corrections) for o in snapshot.observations
+        ],
+    }

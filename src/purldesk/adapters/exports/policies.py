@@ -47,6 +47,11 @@ def policy_version(v: PolicyVersion) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def policy_version_as_set(v: PolicyVersion) -> dict[str, Any]:
+    """`policy_version` with the TOML `document` exactly as it was set, comments and all."""
+    return {**policy_version(v), "document": v.document}
+
+
 def decision(d: PhaseDecision) -> dict[str, Any]:
     """The phase in force, why, and every conditional phase checked before it."""
     return {

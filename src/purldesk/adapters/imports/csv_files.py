@@ -20,6 +20,7 @@ from purldesk.domain.participants import (
     parse_kind,
     parse_status,
 )
+from purldesk.domain.text import check_text
 from purldesk.services.contributions import ContributionRow
 from purldesk.services.requirements import LineRow
 
@@ -48,10 +49,14 @@ def _records(text: str, required: Sequence[str]) -> Iterator[tuple[int, Mapping[
     missing = [column for column in required if column not in header]
     if missing:
         raise InvalidInput("header", f"missing column(s): {', '.join(missing)}")
-    for record in reader:
-        if None in record:
-            raise RowError(reader.line_num, "row", "has more fields than the header")
-        yield reader.line_num, {k: (v or "").strip() for k, v in record.items()}
+    try:
+        for record in reader:
+            if None in record:
+                raise RowError(reader.line_num, "row", "has more fields than the header")
+            yield reader.line_num, {k: (v or "").strip() for k, v in record.items()}
+    except csv.Error as error:  # such as a field over the size limit
+        # The inner reader's count: DictReader's own is not advanced past a row that failed.
+        raise RowError(reader.reader.line_num, "row", str(error)) from None
 
 
 def _parse(
@@ -62,6 +67,8 @@ def _parse(
     try:
         for line, record in _records(text, required):
             try:
+                for field, value in record.items():
+                    check_text(field, value)
                 rows.append(parse_row(line, record))
             except RowError as error:
                 errors.append(error)

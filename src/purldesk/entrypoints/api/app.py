@@ -7,12 +7,12 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from starlette.responses import Response
 
 from purldesk.bootstrap import Application
-from purldesk.entrypoints.api import errors
+from purldesk.entrypoints.api import deps, errors
 from purldesk.entrypoints.api.routers import (
     allocations,
     contributions,
@@ -30,7 +30,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
 def api_router() -> APIRouter:
-    router = APIRouter(prefix=PREFIX)
+    router = APIRouter(prefix=PREFIX, dependencies=[Depends(deps.plain_parameters)])
     for module in (
         reference,
         lists,

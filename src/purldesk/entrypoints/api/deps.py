@@ -14,6 +14,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from purldesk.bootstrap import Application
 from purldesk.domain.access import Actor, NotAuthenticated, Permission, authorize
+from purldesk.domain.errors import NotFound
+from purldesk.domain.text import CONTROL_CHARACTER, check_text
 from purldesk.services import idempotency, users
 from purldesk.services.idempotency import Outcome, WriteRequest
 from purldesk.services.ports import UnitOfWork
@@ -31,6 +33,16 @@ def wired(request: Request) -> Application:
 
 
 Wired = Annotated[Application, Depends(wired)]
+
+
+def plain_parameters(request: Request) -> None:
+    """A control character in a path parameter names nothing there is (404); in a query
+    parameter it is refused (422). Like an unmatched path, this is answered before login."""
+    for name, value in request.path_params.items():
+        if isinstance(value, str) and CONTROL_CHARACTER.search(value):
+            raise NotFound(name, value)
+    for name, value in request.query_params.multi_items():
+        check_text(name, value)
 
 
 def current_actor(

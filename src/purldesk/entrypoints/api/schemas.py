@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from purldesk.domain.access import Actor, AttributionView, ContributionView, Totals
 from purldesk.domain.catalog import AidClass, CatalogItem
 from purldesk.domain.contributions import ContributionStatus
 from purldesk.domain.deliveries import Shipment
+from purldesk.domain.errors import InvalidInput
 from purldesk.domain.ledger import Finding, LedgerEntry
 from purldesk.domain.money import Money
 from purldesk.domain.packages import Package, PackageStatus
@@ -24,6 +26,7 @@ from purldesk.domain.requirements import (
     RankChange,
     RequirementLine,
 )
+from purldesk.domain.text import check_text, strings_in
 from purldesk.services.audit import AuditEntry
 
 T = TypeVar("T")
@@ -44,6 +47,27 @@ def decimal_text(money: Money) -> str:
 
 class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Input(Schema):
+    """A request body: no string in it, however nested, may hold a control character.
+
+    Response models stay plain `Schema`, so that text stored before this rule can be read.
+    """
+
+    @field_validator("*")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        for where, text in strings_in(value):
+            try:
+                check_text("value", text)
+            except InvalidInput as error:
+                inside = "".join(f"[{part}]" for part in where)  # within a list or dict field
+                message = f"{inside} {error.message}".lstrip()
+                raise PydanticCustomError(
+                    "control_character", "{message}", {"message": message}
+                ) from None
+        return value
 
 
 class Page(Schema, Generic[T]):
@@ -80,7 +104,7 @@ class ParticipantRead(Schema):
         return cls(code=p.code, name=p.name, kind=p.kind, status=p.status, members=list(p.members))
 
 
-class CatalogItemWrite(Schema):
+class CatalogItemFields(Schema):
     code: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{0,39}$")]
     name: Annotated[str, Field(min_length=1, max_length=200)]
     area: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
@@ -91,7 +115,11 @@ class CatalogItemWrite(Schema):
     lead_time_days: Annotated[int, Field(ge=0, le=10**5)]
 
 
-class CatalogItemRead(CatalogItemWrite):
+class CatalogItemWrite(CatalogItemFields, Input):
+    """A catalog item as a client sends it."""
+
+
+class CatalogItemRead(CatalogItemFields):
     currency: str
     unit_price: str
 
@@ -105,7 +133,7 @@ class CatalogItemRead(CatalogItemWrite):
         )  # fmt: skip
 
 
-class CatalogImport(Schema):
+class CatalogImport(Input):
     items: Annotated[list[CatalogItemWrite], Field(min_length=1, max_length=1000)]
 
 
@@ -114,7 +142,7 @@ class CatalogImported(Schema):
     updated: int
 
 
-class CycleCreate(Schema):
+class CycleCreate(Input):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     opens_on: Day
 
@@ -130,7 +158,7 @@ class CycleRead(Schema):
         return cls(id=c.id, name=c.name, opens_on=c.opens_on, status=c.status)
 
 
-class LineCreate(Schema):
+class LineCreate(Input):
     ref: Annotated[str, Field(min_length=1, max_length=40)]
     rank: Annotated[int, Field(ge=1, le=100_000)]
     item_code: Code
@@ -139,15 +167,15 @@ class LineCreate(Schema):
     justification: Text = ""
 
 
-class LinesImport(Schema):
+class LinesImport(Input):
     lines: Annotated[list[LineCreate], Field(min_length=1, max_length=1000)]
 
 
-class LineMove(Schema):
+class LineMove(Input):
     rank: Annotated[int, Field(ge=1, le=100_000)]
 
 
-class LineUpdate(Schema):
+class LineUpdate(Input):
     """The fields to change; those left out (or null) are kept."""
 
     quantity: Annotated[int, Field(ge=1, le=10**9)] | None = None
@@ -155,7 +183,7 @@ class LineUpdate(Schema):
     justification: Text | None = None
 
 
-class LineWithdraw(Schema):
+class LineWithdraw(Input):
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
@@ -179,6 +207,29 @@ class LineRead(Schema):
             item_code=line.item_code, area=line.area, aid_class=line.aid_class,
             quantity=line.quantity, needed_by=line.needed_by,
             justification=line.justification, status=line.status,
+        )  # fmt: skip
+
+
+class LineAsItStoodRead(Schema):
+    """A line as the list held it at the end of a past day; funding states are not kept as
+    history, so no status is claimed."""
+
+    id: int
+    ref: str
+    rank: int
+    item_code: str
+    area: str
+    aid_class: AidClass
+    quantity: int
+    needed_by: date
+    justification: str
+
+    @classmethod
+    def of(cls, line: RequirementLine) -> LineAsItStoodRead:
+        return cls(
+            id=line.id, ref=line.ref, rank=line.rank, item_code=line.item_code, area=line.area,
+            aid_class=line.aid_class, quantity=line.quantity, needed_by=line.needed_by,
+            justification=line.justification,
         )  # fmt: skip
 
 
@@ -213,7 +264,7 @@ class RankChangeRead(Schema):
         )  # fmt: skip
 
 
-class PledgeCreate(Schema):
+class PledgeCreate(Input):
     contributor: Code
     amount: Annotated[
         str,
@@ -232,14 +283,14 @@ class PledgeCreate(Schema):
     source: Text = ""
 
 
-class DisclosureUpdate(Schema):
+class DisclosureUpdate(Input):
     """What others may see of your contribution: its amount, and who gave it."""
 
     confidential: bool
     anonymous: bool
 
 
-class OnDate(Schema):
+class OnDate(Input):
     on: Day | None = Field(default=None, description="The day it happened; default today.")
 
 
@@ -381,18 +432,18 @@ class PackageRead(Schema):
         )  # fmt: skip
 
 
-class PackageLots(Schema):
+class PackageLots(Input):
     line_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
     lots: Annotated[int, Field(ge=1, le=10**6)]
 
 
-class PackageAttribution(Schema):
+class PackageAttribution(Input):
     contribution_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
     line_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
     amount_minor: PositiveMinor
 
 
-class PackageCreate(Schema):
+class PackageCreate(Input):
     """A draft package: whole lots of lines, paid exactly by the money attributed to them."""
 
     cycle_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -499,12 +550,12 @@ class AuditVerifyRead(Schema):
     findings: list[AuditFindingRead]
 
 
-class LinePrice(Schema):
+class LinePrice(Input):
     line_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
     lot_price_minor: PositiveMinor
 
 
-class PackageAccept(Schema):
+class PackageAccept(Input):
     """Acceptance, optionally at new lot prices: a surplus goes back to the pools, a deficit
     returns the package to `validated` until it is topped up."""
 
@@ -512,13 +563,13 @@ class PackageAccept(Schema):
     prices: Annotated[list[LinePrice], Field(max_length=500)] = []
 
 
-class ShipmentCreate(Schema):
+class ShipmentCreate(Input):
     line_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
     quantity: Annotated[int, Field(ge=1, le=10**9, description="Units, not lots.")]
     shipped_on: Day | None = None
 
 
-class ReceiptConfirm(Schema):
+class ReceiptConfirm(Input):
     received_on: Day | None = Field(default=None, description="Default today.")
 
 
@@ -538,12 +589,12 @@ class ShipmentRead(Schema):
         )  # fmt: skip
 
 
-class AllocationRun(Schema):
+class AllocationRun(Input):
     on: Day | None = None
     target_minor: PositiveMinor = 50_000_000_000
 
 
-class IndicatorCreate(Schema):
+class IndicatorCreate(Input):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
     value: Annotated[
         str,
@@ -558,7 +609,7 @@ class IndicatorCreate(Schema):
     supersedes: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
 
 
-class PolicyWrite(Schema):
+class PolicyWrite(Input):
     """A policy document (TOML, see docs/CLI.md) as text."""
 
     document: Annotated[str, Field(min_length=1, max_length=100_000)]

@@ -23,6 +23,7 @@ from purldesk.entrypoints.cli import (
     users,
     whatif,
 )
+from purldesk.entrypoints.cli.common import check_text_options
 
 app = typer.Typer(
     name="purldesk",
@@ -56,6 +57,8 @@ def _register_optional() -> None:
 
 
 _register_optional()
+
+check_text_options(app)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand
 
 from purldesk.domain.errors import (
     Conflict,
@@ -21,6 +22,7 @@ from purldesk.domain.errors import (
     NotPermitted,
     PurldeskError,
 )
+from purldesk.domain.text import check_text
 
 if TYPE_CHECKING:
     from purldesk.bootstrap import Application
@@ -69,6 +71,29 @@ def errors_reported() -> Iterator[None]:
         fail(str(error), exit_code(error))
     except PurldeskError as error:
         fail(str(error), exit_code(error))
+
+
+class PlainTextCommand(TyperCommand):
+    """A command that refuses a control character in any text option or argument (exit 2)."""
+
+    def invoke(self, ctx: Any) -> Any:  # a typer.Context; its base is private to Typer
+        with errors_reported():
+            for name, value in ctx.params.items():
+                texts = value if isinstance(value, list | tuple) else [value]
+                for text in texts:
+                    if isinstance(text, str):
+                        check_text(name, text)
+        return super().invoke(ctx)
+
+
+def check_text_options(group: typer.Typer) -> None:
+    """Make every plain command of `group` and of its subgroups a PlainTextCommand."""
+    for command in group.registered_commands:
+        if command.cls in (None, TyperCommand):
+            command.cls = PlainTextCommand
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            check_text_options(sub.typer_instance)
 
 
 @contextmanager

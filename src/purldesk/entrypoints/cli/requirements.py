@@ -56,23 +56,44 @@ def import_(
 
 
 @app.command("list")
-def list_(cycle: CycleOption = None, json_output: JsonOption = False, db: DbOption = None) -> None:
-    """The list in priority order."""
+def list_(
+    cycle: CycleOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Show the list as it stood at the end of this day (YYYY-MM-DD, UTC)."
+        ),
+    ] = None,
+    json_output: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """The list in priority order, now or as it stood on a past day."""
     from purldesk.adapters.exports import json as views
     from purldesk.services import requirements
 
     with application(db) as wired:
         target = requirements.resolve_cycle(wired.uow(), name=cycle)
-        lines = requirements.list_lines(wired.uow(), cycle_id=target.id)
+        if as_of is None:
+            lines = requirements.list_lines(wired.uow(), cycle_id=target.id)
+        else:
+            on = parse_date(as_of, "--as-of")
+            lines = requirements.list_as_it_stood(wired.uow(), cycle_id=target.id, on=on)
     if json_output:
-        print_json([views.requirement_line(line) for line in lines])
+        documents = [views.requirement_line(line) for line in lines]
+        if as_of is not None:  # funding states are not kept as history: none is claimed
+            documents = [{k: v for k, v in d.items() if k != "status"} for d in documents]
+        print_json(documents)
         return
+    title = f"cycle {target.name} ({target.status})"
+    if as_of is not None:
+        title = f"cycle {target.name} as it stood at the end of {as_of} (UTC)"
     table = Table("rank", "ref", "item", "area", "aid class", "quantity", "needed by", "status",
-                  title=f"cycle {target.name} ({target.status})")  # fmt: skip
+                  title=title)  # fmt: skip
     for line in lines:
         table.add_row(
             str(line.rank), line.ref, line.item_code, line.area, line.aid_class,
-            str(line.quantity), line.needed_by.isoformat(), line.status,
+            str(line.quantity), line.needed_by.isoformat(),
+            line.status if as_of is None else "on the list",
         )  # fmt: skip
     console.print(table)
 

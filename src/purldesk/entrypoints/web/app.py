@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from purldesk.adapters.passwords import Argon2Hasher
 from purldesk.bootstrap import Application, build
 from purldesk.config import Settings, load_settings
 from purldesk.entrypoints.api import app as api
+from purldesk.entrypoints.api.deps import plain_parameters
 from purldesk.entrypoints.web import routes
 
 STATIC = Path(__file__).parent / "static"
@@ -22,7 +23,7 @@ def create_app(settings: Settings, *, wired: Application | None = None) -> FastA
     api.install(app, application)
     app.state.passwords = Argon2Hasher()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(routes.router)
+    app.include_router(routes.router, dependencies=[Depends(plain_parameters)])
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

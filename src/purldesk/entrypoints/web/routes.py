@@ -39,6 +39,7 @@ from purldesk.domain.errors import Conflict, InvalidInput, NotFound, PurldeskErr
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import PackageId
 from purldesk.domain.requirements import CycleStatus, LineId
+from purldesk.domain.text import CONTROL_CHARACTER, check_text
 from purldesk.entrypoints.web import auth, charts
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.services import (
@@ -127,12 +128,19 @@ def _redirect(path: str, done: str, ref: str) -> RedirectResponse:
     )
 
 
-async def _form(request: Request, user: WebUser) -> dict[str, str] | None:
-    """The posted form, if its CSRF token is the session's; None otherwise."""
+async def _form(request: Request, user: WebUser) -> dict[str, str] | Response:
+    """The posted form, or the page that answers instead: a form without the session's CSRF
+    token is refused (403), and so is a control character in any field (422, naming it)."""
     form = await request.form()
     fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
     if not sessions.is_csrf_token(fields.get("csrf_token", ""), user.csrf_token):
-        return None
+        return _csrf_refused(request, user)
+    try:
+        for name, value in form.multi_items():
+            if isinstance(value, str):
+                check_text(name, value)
+    except InvalidInput as error:
+        return _render(request, "problem.html", user, status=422, message=str(error))
     return fields
 
 
@@ -183,7 +191,8 @@ def _csrf_refused(request: Request, user: WebUser) -> HTMLResponse:
 
 
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    local = target.startswith("/") and not target.startswith("//")
+    return target if local and not CONTROL_CHARACTER.search(target) else "/"
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -203,6 +212,10 @@ async def login(request: Request) -> Response:
     errors: Errors = {}
     if not name.strip():
         errors["username"] = "Enter your user name."
+    try:
+        check_text("username", name)
+    except InvalidInput as error:
+        errors["username"] = error.message
     if not password:
         errors["password"] = "Enter your password."
     if not auth.is_login_token(request, fields.get("csrf_token", "")):
@@ -246,8 +259,9 @@ def _hours(application: Application) -> timedelta:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     user = auth.current_user(request)
-    if user is not None and await _form(request, user) is None:
-        return _csrf_refused(request, user)
+    form = None if user is None else await _form(request, user)
+    if isinstance(form, Response):
+        return form
     response = RedirectResponse("/login", status_code=303)
     auth.end_session(request, response)
     return response
@@ -285,15 +299,31 @@ def public(request: Request) -> Response:
 
 
 @router.get("/requirements", response_class=HTMLResponse)
-def requirements_page(request: Request, cycle: str | None = None) -> Response:
+def requirements_page(
+    request: Request, cycle: str | None = None, as_of: str | None = None
+) -> Response:
     user = auth.current_user(request)
     if user is None:
         return _to_login(request)
+    application = wired(request)
     try:
-        view = dashboard.requirements(wired(request).uow(), viewer=user.actor, cycle_name=cycle)
+        view = dashboard.requirements(application.uow(), viewer=user.actor, cycle_name=cycle)
     except NotFound as error:
         return _problem(request, user, error)
-    return _requirements(request, user, view, errors={})
+    if not as_of or view.cycle is None:
+        return _requirements(request, user, view, errors={})
+    errors: Errors = {}
+    day = _date(as_of, "as_of", errors, _today(application))
+    if errors:
+        return _requirements(
+            request, user, view, errors=errors, status=422, values={"as_of": as_of}
+        )
+    stood = requirements.list_as_it_stood(application.uow(), cycle_id=view.cycle.id, on=day)
+    return _render(
+        request, "requirements.html", user, active="requirements", view=view, errors={},
+        values={"as_of": day.isoformat()}, today=_today(application).isoformat(),
+        stood=stood, stood_on=day,
+    )  # fmt: skip
 
 
 def _requirements(
@@ -336,8 +366,8 @@ async def move_line(request: Request, cycle: str, ref: str) -> Response:
     if user is None:
         return _to_login(request)
     fields = await _form(request, user)
-    if fields is None:
-        return _csrf_refused(request, user)
+    if isinstance(fields, Response):
+        return fields
     application = wired(request)
     try:
         view = dashboard.requirements(application.uow(), viewer=user.actor, cycle_name=cycle)
@@ -399,8 +429,8 @@ async def _line_write(
     if user is None:
         return _to_login(request)
     fields = await _form(request, user)
-    if fields is None:
-        return _csrf_refused(request, user)
+    if isinstance(fields, Response):
+        return fields
     try:
         authorize(user.actor, Permission.EDIT_LIST)
         view = dashboard.line_history(
@@ -512,8 +542,8 @@ async def cycle_action(request: Request, cycle: str, action: str) -> Response:
     if user is None:
         return _to_login(request)
     fields = await _form(request, user)
-    if fields is None:
-        return _csrf_refused(request, user)
+    if isinstance(fields, Response):
+        return fields
     application = wired(request)
     try:
         view = dashboard.requirements(application.uow(), viewer=user.actor, cycle_name=cycle)
@@ -641,8 +671,8 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
     if user is None:
         return _to_login(request)
     fields = await _form(request, user)
-    if fields is None:
-        return _csrf_refused(request, user)
+    if isinstance(fields, Response):
+        return fields
     if action not in dashboard.ACTION_PERMISSIONS or action == "confirm":
         return _problem(request, user, NotFound("action", action))
     application = wired(request)
@@ -758,8 +788,8 @@ async def confirm_receipt(request: Request, package_id: int, shipment_id: int) -
     if user is None:
         return _to_login(request)
     fields = await _form(request, user)
-    if fields is None:
-        return _csrf_refused(request, user)
+    if isinstance(fields, Response):
+        return fields
     application = wired(request)
     try:
         view = _package_view(request, user, package_id)
@@ -831,8 +861,8 @@ async def pledge(request: Request) -> Response:
     if user is None:
         return _to_login(request)
     fields = await _form(request, user)
-    if fields is None:
-        return _csrf_refused(request, user)
+    if isinstance(fields, Response):
+        return fields
     application = wired(request)
     errors: Errors = {}
     currency = fields.get("currency", "").strip().upper()
@@ -897,8 +927,8 @@ async def set_disclosure(request: Request, contribution_id: int) -> Response:
     if user is None:
         return _to_login(request)
     fields = await _form(request, user)
-    if fields is None:
-        return _csrf_refused(request, user)
+    if isinstance(fields, Response):
+        return fields
     if not 1 <= contribution_id < 2**31:
         return _problem(request, user, NotFound("contribution", contribution_id))
     cid = ContributionId(contribution_id)
@@ -925,8 +955,8 @@ async def contribution_action(request: Request, contribution_id: int, action: st
     if user is None:
         return _to_login(request)
     fields = await _form(request, user)
-    if fields is None:
-        return _csrf_refused(request, user)
+    if isinstance(fields, Response):
+        return fields
     application = wired(request)
     cid = ContributionId(contribution_id)
     permissions = {
@@ -1112,8 +1142,9 @@ async def verify(request: Request) -> Response:
     user = auth.current_user(request)
     if user is None:
         return _to_login(request)
-    if await _form(request, user) is None:
-        return _csrf_refused(request, user)
+    form = await _form(request, user)
+    if isinstance(form, Response):
+        return form
     try:
         authorize(user.actor, Permission.VERIFY_LEDGER)
     except PurldeskError as error:

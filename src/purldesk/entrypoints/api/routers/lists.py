@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from purldesk.domain.access import Actor, Permission
@@ -25,6 +26,7 @@ from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.schemas import (
     CycleCreate,
     CycleRead,
+    LineAsItStoodRead,
     LineMove,
     LineRead,
     LinesImport,
@@ -84,6 +86,22 @@ def list_lines(
         and area in (None, line.area)
     ]
     return page_of(found, paging, LineRead.of)
+
+
+@router.get("/cycles/{cycle_id}/as-it-stood", response_model=Page[LineAsItStoodRead])
+def list_as_it_stood(
+    cycle_id: Id,
+    on: Annotated[date, Query(description="The day, UTC: the list at its end.")],
+    _actor: Reader,
+    application: Wired,
+    paging: PagingDep,
+) -> dict[str, Any]:
+    """The cycle's list as it stood at the end of a past day, in the priority order of then,
+    told from the lines' rank and edit histories; lines added later or withdrawn by then are
+    not on it."""
+    cycle = _cycle(application.uow(), cycle_id)
+    stood = requirements.list_as_it_stood(application.uow(), cycle_id=cycle.id, on=on)
+    return page_of(stood, paging, LineAsItStoodRead.of)
 
 
 @router.get("/cycles/{cycle_id}/lines/{ref}", response_model=LineRead)

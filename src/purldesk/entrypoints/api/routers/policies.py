@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -69,13 +70,18 @@ async def _policy_text(request: Request) -> PolicyWrite:
             raise InvalidInput("document", "is not UTF-8") from None
         if not text.strip() or len(text) > 100_000:
             raise InvalidInput("document", "must be 1 to 100,000 characters of TOML")
-        return PolicyWrite(document=text)
+        return _policy_write(lambda: PolicyWrite(document=text))
     if content_type != "application/json":
         raise InvalidInput("content-type", "send application/toml, or JSON with `document`")
+    return _policy_write(lambda: PolicyWrite.model_validate_json(raw))
+
+
+def _policy_write(make: Callable[[], PolicyWrite]) -> PolicyWrite:
+    """The body, or InvalidInput naming its first fault (not a 500 from inside a dependency)."""
     from pydantic import ValidationError
 
     try:
-        return PolicyWrite.model_validate_json(raw)
+        return make()
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "body"
