@@ -115,6 +115,27 @@ def test_layer_imports_only_what_it_may(name: str) -> None:
     assert not violations, f"{name} imports what it must not:\n" + "\n".join(violations)
 
 
+def test_the_api_and_the_web_do_not_reach_into_the_command_line() -> None:
+    """The CLI is outermost (it serves the app); what the API or the web shares with it lives
+    in adapters/ or services/."""
+    files = [
+        path
+        for name in ("api", "web")
+        for path in sorted((PACKAGE / "entrypoints" / name).rglob("*.py"))
+    ]
+    assert files
+    offenders = [
+        f"{module_name(path)}:{line} imports {imported}"
+        for path in files
+        for line, imported in imported_modules(
+            path.read_text(encoding="utf-8"), module=module_name(path),
+            is_package=path.name == "__init__.py",
+        )
+        if _within(imported, "purldesk.entrypoints.cli")
+    ]  # fmt: skip
+    assert not offenders, "\n".join(offenders)
+
+
 # --- the checker itself -------------------------------------------------------------------
 
 

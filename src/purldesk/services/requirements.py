@@ -67,6 +67,17 @@ def find_cycle(uow: UnitOfWork, *, name: str) -> Cycle | None:
         return uow.cycles.find_by_name(name)
 
 
+def cycle_by_name_or_id(uow: UnitOfWork, *, text: str) -> Cycle:
+    """The cycle named `text`, or else the one whose id it is; NotFound naming it otherwise."""
+    with uow:
+        found = uow.cycles.find_by_name(text)
+        if found is None and text.isdigit():
+            found = next((c for c in uow.cycles.list() if c.id == int(text)), None)
+    if found is None:
+        raise NotFound("cycle", text)
+    return found
+
+
 def move_cycle(uow: UnitOfWork, *, cycle_id: CycleId, status: CycleStatus) -> Cycle:
     """Submit (recipient), endorse (coordinator) or close a cycle."""
     with uow:

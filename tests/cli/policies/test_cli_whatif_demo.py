@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from purldesk.adapters.imports.scenarios import parse_scenario
 from purldesk.adapters.storage.tables import metadata
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.bootstrap import Application, build
@@ -22,7 +23,6 @@ from purldesk.config import load_settings
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.money import Money
 from purldesk.entrypoints.cli.app import app
-from purldesk.entrypoints.cli.whatif import parse_scenario
 from purldesk.services import allocations, catalog, contributions, eligibility, indicators
 from purldesk.services import whatif as service
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from purldesk.domain.errors import InvalidInput, NotFound
 from purldesk.entrypoints.cli.common import (
     DbOption,
     JsonOption,
@@ -18,8 +17,7 @@ from purldesk.entrypoints.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from purldesk.services.ports import UnitOfWork
-    from purldesk.services.whatif import Pledge, Scenario, WhatIf
+    from purldesk.services.whatif import WhatIf
 
 
 def whatif(
@@ -48,122 +46,26 @@ def whatif(
 
     Nothing is written: the database is read in one transaction that is rolled back.
     """
+    from purldesk.adapters.exports.whatif import whatif_document
+    from purldesk.adapters.imports.scenarios import parse_scenario
+    from purldesk.services import requirements
     from purldesk.services import whatif as service
 
     with application(db) as wired:
         day = parse_date(on, "on") if on else wired.clock.now().date()
         scenario = parse_scenario(
             indicators=indicator or [], pledges=pledge or [], phases=phase or [],
-            prices=price or [],
+            prices=price or [], prefix="--",
         )  # fmt: skip
-        cycle_id = _cycle_id(wired.uow(), cycle)
+        cycle_id = requirements.cycle_by_name_or_id(wired.uow(), text=cycle).id
         result = service.whatif(
             wired.uow(), wired.fx, cycle_id=cycle_id, on=day, scenario=scenario,
             at=wired.clock.now(),
         )  # fmt: skip
     if json_output:
-        print_json(to_json(result))
+        print_json(whatif_document(result))
         return
     _print(result)
-
-
-def parse_scenario(
-    *, indicators: list[str], pledges: list[str], phases: list[str], prices: list[str]
-) -> Scenario:
-    """The command's options as a Scenario; a malformed one is InvalidInput naming the option."""
-    from purldesk.domain.indicators import parse_value
-    from purldesk.domain.money import Money
-    from purldesk.services.whatif import Pledge, Scenario
-
-    parsed_indicators = []
-    for text in indicators:
-        name, sep, value = text.partition("=")
-        if not sep or not name.strip():
-            raise InvalidInput("--indicator", f"{text!r} is not NAME=VALUE")
-        parsed_indicators.append((name.strip(), parse_value(value, field="--indicator")))
-    parsed_pledges: list[Pledge] = []
-    for text in pledges:
-        parts = text.split(":")
-        if len(parts) != 3:
-            raise InvalidInput("--pledge", f"{text!r} is not ORG:AMOUNT:CURRENCY")
-        org, amount, currency = parts
-        money = Money.parse(amount, currency.strip().upper(), field="--pledge")
-        if not money.is_positive:
-            raise InvalidInput("--pledge", f"{text!r}: the amount must be positive")
-        parsed_pledges.append(Pledge(org.strip().upper(), money))
-    parsed_phases = []
-    for text in phases:
-        org, sep, name = text.partition(":")
-        if not sep or not org.strip() or not name.strip():
-            raise InvalidInput("--phase", f"{text!r} is not ORG:PHASE")
-        parsed_phases.append((org.strip().upper(), name.strip()))
-    parsed_prices = []
-    for text in prices:
-        item, sep, change = text.partition(":")
-        change = change.strip()
-        if not sep or not item.strip() or not change.endswith("%") or change[0] not in "+-":
-            raise InvalidInput("--price", f"{text!r} is not ITEM:+N% or ITEM:-N%")
-        parsed_prices.append((item.strip().upper(), parse_value(change[:-1], field="--price")))
-    return Scenario(
-        indicators=tuple(parsed_indicators), pledges=tuple(parsed_pledges),
-        phases=tuple(parsed_phases), prices=tuple(parsed_prices),
-    )  # fmt: skip
-
-
-def _cycle_id(uow: UnitOfWork, name: str) -> Any:
-    from purldesk.services import requirements
-
-    try:
-        return requirements.resolve_cycle(uow, name=name).id
-    except NotFound:
-        if not name.isdigit():
-            raise
-        for found in requirements.list_cycles(uow):
-            if found.id == int(name):
-                return found.id
-        raise
-
-
-def to_json(result: WhatIf) -> dict[str, Any]:
-    from purldesk.adapters.exports.json import amount
-
-    scenario = result.scenario
-    before = sum(line.funded_minor for line in result.baseline.lines)
-    after = sum(line.funded_minor for line in result.modified.lines)
-    return {
-        "cycle": result.cycle, "on": result.on.isoformat(), "currency": "USD",
-        "scenario": {
-            "indicators": [{"name": n, "value": str(v)} for n, v in scenario.indicators],
-            "pledges": [
-                {"contributor": p.contributor, "amount": amount(p.amount),
-                 "amount_minor": p.amount.minor, "currency": p.amount.currency}
-                for p in scenario.pledges
-            ],
-            "phases": [{"contributor": c, "phase": p} for c, p in scenario.phases],
-            "prices": [{"item": i, "percent": str(p)} for i, p in scenario.prices],
-        },
-        "phases": [
-            {"contributor": p.contributor, "before": p.before, "after": p.after}
-            for p in result.phases
-        ],
-        "lines": [
-            {"ref": c.ref, "rank": c.rank, "aid_class": c.aid_class, "area": c.area,
-             "lots_before": c.lots_before, "lots_after": c.lots_after,
-             "funded_before_minor": c.funded_before_minor,
-             "funded_after_minor": c.funded_after_minor, "change_minor": c.change_minor}
-            for c in result.lines
-        ],
-        "funds": [
-            {"id": f.id, "contributor": f.contributor, "used_before_minor": f.used_before_minor,
-             "used_after_minor": f.used_after_minor,
-             "change_minor": f.used_after_minor - f.used_before_minor}
-            for f in result.funds
-        ],
-        "totals": {
-            "funded_before_minor": before, "funded_after_minor": after,
-            "change_minor": after - before,
-        },
-    }  # fmt: skip
 
 
 def _usd(minor: int) -> str:

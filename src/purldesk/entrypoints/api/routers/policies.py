@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from purldesk.adapters.exports import policies as views
+from purldesk.adapters.exports.whatif import whatif_document
+from purldesk.adapters.imports.scenarios import parse_scenario
 from purldesk.domain.access import Actor, Owned, Permission, authorize
-from purldesk.domain.errors import InvalidInput, NotFound
+from purldesk.domain.errors import InvalidInput
 from purldesk.domain.indicators import ObservationId, parse_value, superseded_by
-from purldesk.domain.requirements import CycleId
 from purldesk.entrypoints.api.deps import (
     IdempotencyKey,
     PagingDep,
@@ -181,25 +182,12 @@ def what_if(
 ) -> dict[str, Any]:
     """The lines and funds whose funding changes under the hypotheses, as `purldesk whatif
     --json` prints it. Read-only: nothing is stored."""
-    from purldesk.entrypoints.cli.whatif import parse_scenario, to_json
-
     scenario = parse_scenario(
         indicators=indicator or [], pledges=pledge or [], phases=phase or [], prices=price or []
     )
-    cycle_id = _cycle_id(application.uow(), cycle)
+    cycle_id = requirements.cycle_by_name_or_id(application.uow(), text=cycle).id
     result = whatif.whatif(
         application.uow(), application.fx, cycle_id=cycle_id, on=today_or(application, on),
         scenario=scenario, at=application.clock.now(),
     )  # fmt: skip
-    return to_json(result)
-
-
-def _cycle_id(uow: UnitOfWork, text: str) -> CycleId:
-    found = requirements.find_cycle(uow, name=text)
-    if found is not None:
-        return found.id
-    if text.isdigit():
-        for cycle in requirements.list_cycles(uow):
-            if cycle.id == int(text):
-                return cycle.id
-    raise NotFound("cycle", text)
+    return whatif_document(result)
