@@ -46,9 +46,10 @@ def ship(
             s.quantity for s in uow.shipments.list(package_id=package.id) if s.line_id == line_id
         )
         if shipped + quantity > units:
+            ref = uow.requirements.get(line_id).ref
             raise InvalidInput(
                 "quantity",
-                f"{quantity} is more than the {units - shipped} unit(s) of line {line_id} "
+                f"{quantity} is more than the {units - shipped} unit(s) of line {ref} "
                 f"left to ship in {package.ref} ({units} in the package, {shipped} shipped)",
             )
         shipment = Shipment(

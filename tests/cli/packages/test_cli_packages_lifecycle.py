@@ -89,8 +89,10 @@ def test_a_package_goes_from_draft_to_closed_and_the_money_follows(allocated: st
     for line in topped["lines"]:
         units = line["lots"] * lot_sizes[line["item_code"]]
         ok(db, "deliveries", "ship", "P-0001", line["line_ref"], str(units), "--on", "2025-12-10")
-    code, _, err = run(db, "deliveries", "ship", "P-0001", topped["lines"][0]["line_ref"], "1")
+    shipped_line = topped["lines"][0]["line_ref"]
+    code, _, err = run(db, "deliveries", "ship", "P-0001", shipped_line, "1")
     assert code == 2 and "quantity" in err  # everything is shipped already
+    assert f"unit(s) of line {shipped_line} left to ship" in err  # its ref, not an internal id
     assert as_json(db, "packages", "show", "P-0001")["status"] == "delivering"
 
     shipments = as_json(db, "deliveries", "list", "--package", "P-0001")

@@ -110,7 +110,7 @@ def _print_table(document: dict[str, Any], requested: dict[str, int]) -> None:
 def _allocate_cycle(
     name: str, *, target: str, on: str | None, commit: bool, json_output: bool, db: str | None
 ) -> None:
-    from purldesk.allocation import result_to_json
+    from purldesk.adapters.exports.allocations import proposal_document
     from purldesk.domain.money import USD, Money
     from purldesk.entrypoints.cli.common import application, console, day_or_today, print_json
     from purldesk.services import allocations, requirements
@@ -122,31 +122,8 @@ def _allocate_cycle(
             wired.uow(), cycle_id=cycle.id, on=day_or_today(on, now),
             target=Money.parse(target, USD, field="target"), at=now, commit=commit,
         )  # fmt: skip
-    refs = {line.id: ref for ref, line in proposal.inputs.lines.items()}
-    contribution_refs = {c.id: ref for ref, c in proposal.inputs.contributions.items()}
-    packages = [
-        {
-            "name": p.name,
-            "ref": proposal.committed[i].ref if proposal.committed else None,
-            "cost_minor": p.cost.minor,
-            "lines": [
-                {"line": refs[line_id], "lots": lots} for line_id, lots in p.lots
-            ],
-            "attributions": [
-                {"contribution": contribution_refs[a.contribution_id], "line": refs[a.line_id],
-                 "amount_minor": a.amount.minor}
-                for a in p.attributions
-            ],
-        }
-        for i, p in enumerate(proposal.packages)
-    ]  # fmt: skip
     if json_output:
-        print_json({
-            "format": "purldesk.allocation-proposal/1", "cycle": cycle.name,
-            "on": proposal.inputs.on.isoformat(), "target_minor": proposal.target.minor,
-            "committed": bool(proposal.committed), "packages": packages,
-            "result": result_to_json(proposal.result),
-        })  # fmt: skip
+        print_json(proposal_document(proposal))
         return
     from rich.table import Table
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from purldesk.allocation import result_to_json
+from purldesk.adapters.exports.allocations import proposal_document
 from purldesk.domain.access import Actor, Permission
 from purldesk.domain.money import USD, Money
 from purldesk.domain.requirements import CycleId
@@ -16,38 +16,10 @@ from purldesk.entrypoints.api.deps import Id, IdempotencyKey, Wired, allowed, ru
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.schemas import AllocationRun, Day
 from purldesk.services import allocations
-from purldesk.services.allocations import Proposal
 from purldesk.services.idempotency import Outcome
 from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["allocation"])
-
-
-def proposal_document(proposal: Proposal) -> dict[str, Any]:
-    """The proposal as `purldesk allocate --cycle NAME --json` prints it (docs/CLI.md)."""
-    inputs = proposal.inputs
-    refs = {line.id: ref for ref, line in inputs.lines.items()}
-    contribution_refs = {c.id: ref for ref, c in inputs.contributions.items()}
-    packages = [
-        {
-            "name": p.name,
-            "ref": proposal.committed[i].ref if proposal.committed else None,
-            "cost_minor": p.cost.minor,
-            "lines": [{"line": refs[line_id], "lots": lots} for line_id, lots in p.lots],
-            "attributions": [
-                {"contribution": contribution_refs[a.contribution_id], "line": refs[a.line_id],
-                 "amount_minor": a.amount.minor}
-                for a in p.attributions
-            ],
-        }
-        for i, p in enumerate(proposal.packages)
-    ]  # fmt: skip
-    return {
-        "format": "purldesk.allocation-proposal/1", "cycle": inputs.cycle.name,
-        "on": inputs.on.isoformat(), "target_minor": proposal.target.minor,
-        "committed": bool(proposal.committed), "packages": packages,
-        "result": result_to_json(proposal.result),
-    }  # fmt: skip
 
 
 @router.get("/cycles/{cycle_id}/allocation", response_model=dict[str, Any])
