@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -187,29 +187,6 @@ class LineWithdraw(Input):
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-class LineRead(Schema):
-    id: int
-    ref: str
-    cycle_id: int
-    rank: int
-    item_code: str
-    area: str
-    aid_class: AidClass
-    quantity: int
-    needed_by: date
-    justification: str
-    status: LineStatus
-
-    @classmethod
-    def of(cls, line: RequirementLine) -> LineRead:
-        return cls(
-            id=line.id, ref=line.ref, cycle_id=line.cycle_id, rank=line.rank,
-            item_code=line.item_code, area=line.area, aid_class=line.aid_class,
-            quantity=line.quantity, needed_by=line.needed_by,
-            justification=line.justification, status=line.status,
-        )  # fmt: skip
-
-
 class LineAsItStoodRead(Schema):
     """A line as the list held it at the end of a past day; funding states are not kept as
     history, so no status is claimed."""
@@ -225,12 +202,19 @@ class LineAsItStoodRead(Schema):
     justification: str
 
     @classmethod
-    def of(cls, line: RequirementLine) -> LineAsItStoodRead:
-        return cls(
-            id=line.id, ref=line.ref, rank=line.rank, item_code=line.item_code, area=line.area,
-            aid_class=line.aid_class, quantity=line.quantity, needed_by=line.needed_by,
-            justification=line.justification,
-        )  # fmt: skip
+    def of(cls, line: RequirementLine) -> Self:
+        return cls.model_validate(_line_fields(line, cls))
+
+
+class LineRead(LineAsItStoodRead):
+    """A line as it stands now."""
+
+    cycle_id: int
+    status: LineStatus
+
+
+def _line_fields(line: RequirementLine, schema: type[Schema]) -> dict[str, Any]:
+    return {name: getattr(line, name) for name in schema.model_fields}
 
 
 class LineChangeRead(Schema):
