@@ -33,9 +33,11 @@ class Snapshot:
 
 
 def snapshot(uow: UnitOfWork) -> Snapshot:
-    """Lines by cycle, then priority; their rank and edit histories by line id, then oldest
-    first; everything else in its repository's order or by its key."""
+    """Everything, as of one moment: lines by cycle, then priority; their rank and edit
+    histories by line id, then oldest first; everything else in its repository's order or by
+    its key."""
     with uow:
+        uow.read_one_moment()
         cycles = sorted(uow.cycles.list(), key=lambda c: c.id)
         lines = [line for c in cycles for line in uow.requirements.list(c.id)]
         line_ids = sorted(line.id for line in lines)

@@ -268,6 +268,11 @@ class UnitOfWork(Protocol):
         """The next number of a named sequence, unique across processes."""
         ...
 
+    def read_one_moment(self) -> None:
+        """Make every read of this transaction see the database as of one moment (for reads
+        that must agree with each other, such as an export); call it before the first read."""
+        ...
+
     def __enter__(self) -> Self: ...
     def __exit__(
         self,

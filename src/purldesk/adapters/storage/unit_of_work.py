@@ -106,6 +106,14 @@ class SqlUnitOfWork:
         finally:
             session.close()
 
+    def read_one_moment(self) -> None:
+        """Every read until this transaction ends sees the database as of one moment. SQLite's
+        BEGIN IMMEDIATE does so already; PostgreSQL's default (READ COMMITTED) lets each query
+        see what others committed meanwhile, so ask for REPEATABLE READ. Call it first."""
+        session = self.session
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
     def commit(self) -> None:
         self.session.commit()
 
