@@ -12,6 +12,8 @@ from purldesk.adapters.fx import EcbRates
 from purldesk.adapters.storage.engine import make_engine, session_factory
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.config import Settings
+from purldesk.domain.access import Actor
+from purldesk.services.handle import Context
 from purldesk.services.ports import Clock, FxRates, UnitOfWork
 
 
@@ -32,6 +34,10 @@ class Application:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def context(self, actor: Actor, request_id: str) -> Context:
+        """What a command runs with: the actor, now by the clock, the request, the rates."""
+        return Context(actor=actor, at=self.clock.now(), request_id=request_id, fx=self.fx)
 
 
 def build(settings: Settings, *, clock: Clock | None = None) -> Application:

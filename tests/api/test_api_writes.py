@@ -141,7 +141,7 @@ def test_every_write_is_in_the_audit_log_with_actor_request_and_change(world: Wo
         "req-42",
     )
     changes = json.loads(last["changes"])
-    assert changes["request"]["amount"] == "1000000"
+    assert changes["command"]["amount"] == {"minor": 100_000_000, "currency": "EUR"}
     assert changes["result"]["ref"] == "C-00001"
     assert world.get("auditor", "/api/v1/audit/verify")["ok"] is True
     assert [e["prev_hash"] for e in log[1:]] == [e["hash"] for e in log[:-1]]

@@ -25,6 +25,9 @@ class Role(StrEnum):
     CONTRIBUTOR = "contributor"
     SUPPLIER = "supplier"
     AUDITOR = "auditor"
+    # Whoever runs the command line on the database: it holds the data already, so it may
+    # do everything, and it is audited like everyone else. No user account has this role.
+    OPERATOR = "operator"
 
 
 class Permission(StrEnum):
@@ -63,6 +66,7 @@ class Permission(StrEnum):
     READ_INDICATORS = "read_indicators"
     RECORD_INDICATOR = "record_indicator"
     RUN_WHATIF = "run_whatif"  # compares every fund's money
+    IMPORT = "import"  # load files of pledges, lines, items, indicators: the operator's
 
 
 _P = Permission
@@ -87,12 +91,13 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.AUDITOR: _EVERYONE_READS
     | {_P.READ_CONTRIBUTIONS, _P.READ_LEDGER, _P.VERIFY_LEDGER, _P.READ_AUDIT}
     | {_P.READ_ALLOCATION, _P.RUN_WHATIF},
+    Role.OPERATOR: frozenset(Permission),
 }
 
 # Roles that act only on their own organization's objects.
 OWNERSHIP_SCOPED = frozenset({Role.CONTRIBUTOR})
 # Roles that see every amount, confidential or not.
-SEES_ALL_AMOUNTS = frozenset({Role.COORDINATOR, Role.AUDITOR})
+SEES_ALL_AMOUNTS = frozenset({Role.COORDINATOR, Role.AUDITOR, Role.OPERATOR})
 
 # The kind of organization each role's users must belong to; an auditor may sit anywhere.
 ROLE_KINDS: Mapping[Role, frozenset[ParticipantKind]] = {
@@ -101,7 +106,9 @@ ROLE_KINDS: Mapping[Role, frozenset[ParticipantKind]] = {
     Role.CONTRIBUTOR: frozenset({ParticipantKind.ALLY, ParticipantKind.PARTNER}),
     Role.SUPPLIER: frozenset({ParticipantKind.SUPPLIER}),
     Role.AUDITOR: frozenset(ParticipantKind),
+    Role.OPERATOR: frozenset(),
 }
+USER_ROLES = tuple(role for role in Role if ROLE_KINDS[role])
 
 
 class NotAuthenticated(PurldeskError):
@@ -159,6 +166,14 @@ class User:
         return Actor(self.id, self.name, self.organization, self.role)
 
 
+NO_ORGANIZATION = ParticipantCode("-")
+
+
+def operator(name: str) -> Actor:
+    """The command line's identity: `name` is who runs it (the login of the shell user)."""
+    return Actor(UserId(0), name, NO_ORGANIZATION, Role.OPERATOR)
+
+
 @dataclass(frozen=True, slots=True)
 class ApiToken:
     """A stored token: its public id, a per-token salt and the peppered digest of its secret."""
@@ -210,9 +225,12 @@ def check_role_fits(role: Role, participant: Participant) -> None:
 
 def parse_role(text: str, *, field: str = "role") -> Role:
     try:
-        return Role(text.strip().lower())
+        role = Role(text.strip().lower())
+        if role not in USER_ROLES:
+            raise ValueError(role)
+        return role
     except ValueError:
-        allowed = ", ".join(r.value for r in Role)
+        allowed = ", ".join(r.value for r in USER_ROLES)
         raise InvalidInput(field, f"{text!r} is not one of {allowed}") from None
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from purldesk.domain.access import Actor, Permission, authorize
+from purldesk.domain.access import Actor, Permission, Role, authorize
 from purldesk.services.ports import UnitOfWork
 
 GENESIS_HASH = "0" * 64
@@ -86,12 +86,13 @@ def seal(event: AuditEvent, *, head: AuditEntry | None, at: datetime) -> AuditEn
     seq, prev = (0, GENESIS_HASH) if head is None else (head.seq, head.hash)
     at = at.astimezone(UTC)
     actor = event.actor
+    account = None if actor is None or actor.role is Role.OPERATOR else actor  # a user's
     fields: dict[str, Any] = {
         "seq": seq + 1,
         "at": at,
-        "user_id": None if actor is None else actor.user_id,
+        "user_id": None if account is None else account.user_id,
         "user_name": SYSTEM_ACTOR if actor is None else actor.name,
-        "organization": None if actor is None else actor.organization,
+        "organization": None if account is None else account.organization,
         "role": None if actor is None else actor.role.value,
         "request_id": event.request_id,
         "action": event.action,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import ClassVar, TypeVar
 
 from purldesk.domain import ledger
 from purldesk.domain.access import Actor, Owned, Permission, authorize
@@ -14,6 +15,7 @@ from purldesk.domain.contributions import (
     ContributionId,
     ContributionStatus,
     Earmark,
+    contribution_ref,
     status_after_movement,
 )
 from purldesk.domain.errors import (
@@ -26,7 +28,10 @@ from purldesk.domain.errors import (
 from purldesk.domain.ledger import TransactionKind
 from purldesk.domain.money import USD, Money, convert
 from purldesk.domain.participants import ParticipantCode
+from purldesk.services.handle import Command, Context
 from purldesk.services.ports import FxRates, UnitOfWork
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,3 +311,153 @@ def _row_errors(uow: UnitOfWork, fx: FxRates, row: ContributionRow) -> list[RowE
             except FxRateUnavailable as error:
                 errors.append(RowError(row.line, "received_on", str(error)))
     return errors
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+TEXT_MAX = 2000
+
+
+def _check_text_length(field: str, text: str) -> None:
+    if len(text) > TEXT_MAX:
+        raise InvalidInput(field, f"is {len(text)} characters; at most {TEXT_MAX}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pledge(Command[Contribution]):
+    """A contributor pledges, in its own currency, for itself only."""
+
+    action: ClassVar[str] = "contributions.pledge"
+    permission: ClassVar[Permission] = Permission.PLEDGE
+
+    contributor: str
+    amount: Money
+    pledged_on: date | None = None
+    confidential: bool = False
+    anonymous: bool = False
+    purpose: str = ""
+    source: str = ""
+    earmark: Earmark = UNRESTRICTED
+
+    def __post_init__(self) -> None:
+        if not self.amount.is_positive:
+            raise InvalidInput("amount", "must be positive")
+        _check_text_length("purpose", self.purpose)
+        _check_text_length("source", self.source)
+
+    def owner(self, uow: UnitOfWork) -> Owned:
+        code = self.contributor.upper()
+        return Owned(code, "participant", code)
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Contribution:
+        return _pledge(
+            uow, contributor=self.contributor.upper(), amount=self.amount,
+            pledged_on=context.day(self.pledged_on), at=context.at,
+            confidential=self.confidential, anonymous=self.anonymous, purpose=self.purpose,
+            source=self.source, earmark=self.earmark,
+        )  # fmt: skip
+
+    def target(self, result: Contribution) -> str:
+        return result.ref
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _OnContribution(Command[R]):
+    """A command on one contribution, which a contributor may only give for its own."""
+
+    contribution_id: ContributionId
+
+    def owner(self, uow: UnitOfWork) -> Owned:
+        found = uow.contributions.get(self.contribution_id)
+        return Owned(found.contributor, "contribution", self.contribution_id)
+
+    def target(self, result: R) -> str:
+        return contribution_ref(self.contribution_id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Commit(_OnContribution[Contribution]):
+    action: ClassVar[str] = "contributions.commit"
+    permission: ClassVar[Permission] = Permission.COMMIT_CONTRIBUTION
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Contribution:
+        return commit(uow, contribution_id=self.contribution_id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Receive(_OnContribution[Contribution]):
+    action: ClassVar[str] = "contributions.receive"
+    permission: ClassVar[Permission] = Permission.RECEIVE_CONTRIBUTION
+
+    on: date | None = None
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Contribution:
+        return receive(
+            uow, context.fx, contribution_id=self.contribution_id,
+            received_on=context.day(self.on), at=context.at,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cancel(_OnContribution[Contribution]):
+    action: ClassVar[str] = "contributions.cancel"
+    permission: ClassVar[Permission] = Permission.CANCEL_CONTRIBUTION
+
+    on: date | None = None
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Contribution:
+        return cancel(
+            uow, contribution_id=self.contribution_id, on=context.day(self.on), at=context.at
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Refund(_OnContribution[tuple[Contribution, Money]]):
+    action: ClassVar[str] = "contributions.refund"
+    permission: ClassVar[Permission] = Permission.REFUND_CONTRIBUTION
+
+    on: date | None = None
+
+    def execute(self, uow: UnitOfWork, context: Context) -> tuple[Contribution, Money]:
+        return refund(
+            uow, contribution_id=self.contribution_id, on=context.day(self.on), at=context.at
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetDisclosure(_OnContribution[Contribution]):
+    """The contributor's own choice of what others see: the amount, and who gave it."""
+
+    action: ClassVar[str] = "contributions.disclosure"
+    permission: ClassVar[Permission] = Permission.SET_DISCLOSURE
+
+    confidential: bool
+    anonymous: bool
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Contribution:
+        return set_disclosure(
+            uow, actor=context.actor, contribution_id=self.contribution_id,
+            confidential=self.confidential, anonymous=self.anonymous,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Import(Command[list[Contribution]]):
+    """Pledge (and receive) every row of a file in one transaction, or write nothing."""
+
+    action: ClassVar[str] = "contributions.import"
+    permission: ClassVar[Permission] = Permission.IMPORT
+
+    rows: tuple[ContributionRow, ...]
+    source_name: str = ""
+
+    def __post_init__(self) -> None:
+        for row in self.rows:
+            _check_text_length("purpose", row.purpose)
+            _check_text_length("source", row.source)
+
+    def execute(self, uow: UnitOfWork, context: Context) -> list[Contribution]:
+        return import_rows(uow, context.fx, rows=self.rows, at=context.at)
+
+    def target(self, result: list[Contribution]) -> str:
+        return self.source_name or "contributions"

@@ -17,6 +17,7 @@ from purldesk.domain.access import Actor, NotAuthenticated, Permission, authoriz
 from purldesk.domain.errors import NotFound
 from purldesk.domain.text import CONTROL_CHARACTER, check_text
 from purldesk.services import idempotency, users
+from purldesk.services.handle import Command, handle
 from purldesk.services.idempotency import Outcome, WriteRequest
 from purldesk.services.ports import UnitOfWork
 
@@ -123,6 +124,27 @@ OptionalIdempotencyKey = Annotated[
         description="Optional: with it, a retry replays the first response and changes nothing.",
     ),
 ]  # fmt: skip
+
+
+def run_command(
+    request: Request,
+    application: Application,
+    actor: Actor,
+    command: Command[R],
+    *,
+    key: str | None,
+    present: Callable[[R], tuple[int, Any]],
+) -> Response:
+    """Handle `command` once per key; the response is what `present` made of the first run."""
+    context = application.context(actor, request.state.request_id)
+    handled = handle(application.uow(), command, context=context, key=key, present=present)
+    stored = handled.response
+    assert stored is not None  # the handler stores what `present` gives
+    headers = {"Idempotent-Replayed": "true"} if handled.replayed else {}
+    return Response(
+        stored.body, status_code=stored.status_code, media_type="application/json",
+        headers=headers,
+    )  # fmt: skip
 
 
 def run_write(

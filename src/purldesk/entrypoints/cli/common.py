@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -26,6 +26,9 @@ from purldesk.domain.text import check_text
 
 if TYPE_CHECKING:
     from purldesk.bootstrap import Application
+    from purldesk.services.handle import Command
+
+R = TypeVar("R")
 
 DbOption = Annotated[
     str | None,
@@ -123,6 +126,27 @@ def parse_date(text: str, field: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def optional_date(text: str | None, field: str = "on") -> date | None:
+    """The date given on the command line, or None for "today" (the handler's clock decides)."""
+    return parse_date(text, field) if text else None
+
+
+def run(app: Application, command: Command[R]) -> R:
+    """Handle one command as the operator: whoever runs the command line, audited by login."""
+    import getpass
+    import uuid
+
+    from purldesk.domain.access import operator
+    from purldesk.services.handle import handle
+
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):  # no login name in this environment
+        login = "operator"
+    context = app.context(operator(login), request_id=f"cli-{uuid.uuid4().hex}")
+    return handle(app.uow(), command, context=context).value
 
 
 def day_or_today(on: str | None, now: datetime, field: str = "on") -> date:

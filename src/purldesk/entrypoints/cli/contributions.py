@@ -13,8 +13,9 @@ from purldesk.entrypoints.cli.common import (
     JsonOption,
     application,
     console,
-    day_or_today,
+    optional_date,
     print_json,
+    run,
 )
 from purldesk.entrypoints.cli.files import read_text
 
@@ -48,9 +49,7 @@ def import_(
             later = contributions.check_rows(wired.uow(), wired.fx, parsed.rows)
             errors = sorted(parsed.errors + later, key=lambda e: (e.line, e.field))
             raise ImportRejected(str(file), errors)
-        imported = contributions.import_rows(
-            wired.uow(), wired.fx, rows=parsed.rows, at=wired.clock.now()
-        )
+        imported = run(wired, contributions.Import(rows=tuple(parsed.rows), source_name=file.name))
     received = sum(1 for c in imported if c.received_on is not None)
     console.print(f"{len(imported)} contribution(s) imported, {received} received")
 
@@ -79,14 +78,13 @@ def pledge(
     from purldesk.domain.money import Money
     from purldesk.services import contributions
 
+    command = contributions.Pledge(
+        contributor=contributor, amount=Money.parse(amount, currency.upper()),
+        pledged_on=optional_date(on), confidential=confidential, anonymous=anonymous,
+        purpose=purpose,
+    )  # fmt: skip
     with application(db) as wired:
-        now = wired.clock.now()
-        contribution = contributions.pledge(
-            wired.uow(), contributor=contributor.upper(),
-            amount=Money.parse(amount, currency.upper()),
-            pledged_on=day_or_today(on, now), at=now,
-            confidential=confidential, anonymous=anonymous, purpose=purpose,
-        )  # fmt: skip
+        contribution = run(wired, command)
     how = " anonymously" if contribution.anonymous else ""
     console.print(
         f"{contribution.ref}: {contribution.contributor} pledged {contribution.amount}{how}"
@@ -100,7 +98,7 @@ def commit(ref: RefArgument, db: DbOption = None) -> None:
     from purldesk.services import contributions
 
     with application(db) as wired:
-        c = contributions.commit(wired.uow(), contribution_id=parse_contribution_ref(ref))
+        c = run(wired, contributions.Commit(contribution_id=parse_contribution_ref(ref)))
     console.print(f"{c.ref} is {c.status}")
 
 
@@ -110,12 +108,11 @@ def receive(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
     from purldesk.domain.contributions import parse_contribution_ref
     from purldesk.services import contributions
 
+    command = contributions.Receive(
+        contribution_id=parse_contribution_ref(ref), on=optional_date(on)
+    )
     with application(db) as wired:
-        now = wired.clock.now()
-        c = contributions.receive(
-            wired.uow(), wired.fx, contribution_id=parse_contribution_ref(ref),
-            received_on=day_or_today(on, now), at=now,
-        )  # fmt: skip
+        c = run(wired, command)
     assert c.conversion is not None
     conv = c.conversion
     console.print(
@@ -130,12 +127,11 @@ def cancel(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
     from purldesk.domain.contributions import parse_contribution_ref
     from purldesk.services import contributions
 
+    command = contributions.Cancel(
+        contribution_id=parse_contribution_ref(ref), on=optional_date(on)
+    )
     with application(db) as wired:
-        now = wired.clock.now()
-        c = contributions.cancel(
-            wired.uow(), contribution_id=parse_contribution_ref(ref),
-            on=day_or_today(on, now), at=now,
-        )  # fmt: skip
+        c = run(wired, command)
     console.print(f"{c.ref} is {c.status}")
 
 
@@ -145,12 +141,11 @@ def refund(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
     from purldesk.domain.contributions import parse_contribution_ref
     from purldesk.services import contributions
 
+    command = contributions.Refund(
+        contribution_id=parse_contribution_ref(ref), on=optional_date(on)
+    )
     with application(db) as wired:
-        now = wired.clock.now()
-        c, amount = contributions.refund(
-            wired.uow(), contribution_id=parse_contribution_ref(ref),
-            on=day_or_today(on, now), at=now,
-        )  # fmt: skip
+        c, amount = run(wired, command)
     console.print(f"{c.ref}: {amount} refunded; status {c.status}")
 
 

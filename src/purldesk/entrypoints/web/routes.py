@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -25,7 +25,6 @@ from purldesk.bootstrap import Application
 from purldesk.domain.access import (
     Actor,
     NotAuthenticated,
-    Owned,
     Permission,
     Role,
     TooManyAttempts,
@@ -33,7 +32,7 @@ from purldesk.domain.access import (
     can,
 )
 from purldesk.domain.catalog import AidClass
-from purldesk.domain.contributions import UNRESTRICTED, ContributionId, Earmark
+from purldesk.domain.contributions import UNRESTRICTED, Contribution, ContributionId, Earmark
 from purldesk.domain.deliveries import ShipmentId
 from purldesk.domain.errors import Conflict, InvalidInput, NotFound, PurldeskError
 from purldesk.domain.money import USD, Money
@@ -57,12 +56,14 @@ from purldesk.services import (
     whatif,
 )
 from purldesk.services import packages as package_services
+from purldesk.services.handle import Command, handle
 from purldesk.services.idempotency import Outcome, WriteRequest
 from purldesk.services.ports import UnitOfWork
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["bar_chart"] = charts.bar_chart
 router = APIRouter(include_in_schema=False)
+R = TypeVar("R")
 
 # What a redirect after a successful form says, by code; `ref` is shown escaped.
 DONE = {
@@ -164,6 +165,14 @@ def _write(
 
     idempotency.perform_once(application.uow(), write, run, at=application.clock.now())
     return outcomes[-1]
+
+
+def _handle(request: Request, user: WebUser, command: Command[R]) -> R:
+    """Handle one command for the signed-in user, as the API does (without a key: a form
+    posted twice is two writes, as the user asked)."""
+    application = wired(request)
+    context = application.context(user.actor, request.state.request_id)
+    return handle(application.uow(), command, context=context).value
 
 
 def _date(text: str, field: str, errors: Errors, default: date) -> date:
@@ -896,21 +905,13 @@ async def pledge(request: Request) -> Response:
         errors["purpose"] = "must be at most 2,000 characters"
     if not errors and amount is not None:
         try:
-            authorize(user.actor, Permission.PLEDGE)
-            org = user.actor.organization
-            paid = amount
-
-            def effect(uow: UnitOfWork) -> Outcome:
-                made = contributions.pledge(
-                    uow, contributor=org, amount=paid, pledged_on=pledged_on,
-                    at=application.clock.now(), confidential=fields.get("confidential") == "on",
-                    anonymous=fields.get("anonymous") == "on", purpose=purpose, earmark=earmark,
-                )  # fmt: skip
-                return Outcome(201, {"ref": made.ref}, "contributions.pledge", made.ref)
-
-            document = {k: v for k, v in fields.items() if k != "csrf_token"}
-            outcome = _write(request, user, document, effect)
-            return _redirect("/contributions", "pledged", outcome.body["ref"])
+            command = contributions.Pledge(
+                contributor=user.actor.organization, amount=amount, pledged_on=pledged_on,
+                confidential=fields.get("confidential") == "on",
+                anonymous=fields.get("anonymous") == "on", purpose=purpose, earmark=earmark,
+            )  # fmt: skip
+            made = _handle(request, user, command)
+            return _redirect("/contributions", "pledged", made.ref)
         except InvalidInput as error:
             errors[error.field if error.field in ("amount", "currency", "areas") else "form"] = (
                 error.message
@@ -931,22 +932,16 @@ async def set_disclosure(request: Request, contribution_id: int) -> Response:
         return fields
     if not 1 <= contribution_id < 2**31:
         return _problem(request, user, NotFound("contribution", contribution_id))
-    cid = ContributionId(contribution_id)
     confidential, anonymous = (fields.get(k) == "on" for k in ("confidential", "anonymous"))
-
-    def effect(uow: UnitOfWork) -> Outcome:
-        changed = contributions.set_disclosure(
-            uow, actor=user.actor, contribution_id=cid, confidential=confidential,
-            anonymous=anonymous,
-        )  # fmt: skip
-        return Outcome(200, {"ref": changed.ref}, "contributions.disclosure", changed.ref)
-
+    command = contributions.SetDisclosure(
+        contribution_id=ContributionId(contribution_id), confidential=confidential,
+        anonymous=anonymous,
+    )  # fmt: skip
     try:
-        body = {"confidential": confidential, "anonymous": anonymous}
-        outcome = _write(request, user, body, effect)
+        changed = _handle(request, user, command)
     except PurldeskError as error:
         return _problem(request, user, error)
-    return _redirect("/contributions", "disclosure", outcome.body["ref"])
+    return _redirect("/contributions", "disclosure", changed.ref)
 
 
 @router.post("/contributions/{contribution_id}/{action}", response_class=HTMLResponse)
@@ -959,12 +954,7 @@ async def contribution_action(request: Request, contribution_id: int, action: st
         return fields
     application = wired(request)
     cid = ContributionId(contribution_id)
-    permissions = {
-        "commit": Permission.COMMIT_CONTRIBUTION,
-        "receive": Permission.RECEIVE_CONTRIBUTION,
-        "cancel": Permission.CANCEL_CONTRIBUTION,
-    }
-    if action not in permissions or not 1 <= contribution_id < 2**31:
+    if action not in ("commit", "receive", "cancel") or not 1 <= contribution_id < 2**31:
         return _problem(request, user, NotFound("action", action))
     errors: Errors = {}
     field = f"{action}-{contribution_id}"
@@ -972,24 +962,12 @@ async def contribution_action(request: Request, contribution_id: int, action: st
     ref = f"C-{contribution_id:05d}"
     if not errors:
         try:
-
-            def effect(uow: UnitOfWork) -> Outcome:
-                owner = contributions.get(uow, contribution_id=cid).contributor
-                authorize(user.actor, permissions[action], owner=Owned(owner, "contribution", cid))
-                if action == "commit":
-                    contributions.commit(uow, contribution_id=cid)
-                elif action == "receive":
-                    contributions.receive(
-                        uow, application.fx, contribution_id=cid, received_on=on,
-                        at=application.clock.now(),
-                    )  # fmt: skip
-                else:
-                    contributions.cancel(
-                        uow, contribution_id=cid, on=on, at=application.clock.now()
-                    )
-                return Outcome(200, {"ref": ref}, f"contributions.{action}", ref)
-
-            _write(request, user, {"on": on.isoformat()}, effect)
+            command: Command[Contribution] = (
+                contributions.Commit(contribution_id=cid) if action == "commit"
+                else contributions.Receive(contribution_id=cid, on=on) if action == "receive"
+                else contributions.Cancel(contribution_id=cid, on=on)
+            )  # fmt: skip
+            _handle(request, user, command)
             done = {"commit": "committed", "receive": "received", "cancel": "cancelled"}[action]
             return _redirect("/contributions", done, ref)
         except NotFound as error:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,9 +11,7 @@ from fastapi.responses import Response
 from purldesk.domain.access import (
     Actor,
     ContributionView,
-    Owned,
     Permission,
-    authorize,
     redact,
     totals,
 )
@@ -26,8 +24,7 @@ from purldesk.entrypoints.api.deps import (
     Wired,
     allowed,
     page_of,
-    run_write,
-    today_or,
+    run_command,
 )
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.schemas import (
@@ -40,8 +37,6 @@ from purldesk.entrypoints.api.schemas import (
     RefundRead,
 )
 from purldesk.services import contributions
-from purldesk.services.idempotency import Outcome
-from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["contributions"])
 
@@ -108,11 +103,8 @@ def _read(actor: Actor, contribution: Contribution) -> dict[str, Any]:
     return ContributionRead.of(redact(actor, contribution)).model_dump(mode="json")
 
 
-def _own(uow: UnitOfWork, actor: Actor, permission: Permission, contribution_id: int) -> None:
-    """Load the contribution and check the caller may act on it (another's is not found)."""
-    found = contributions.get(uow, contribution_id=ContributionId(contribution_id))
-    owner = Owned(found.contributor, "contribution", contribution_id)
-    authorize(actor, permission, owner=owner)
+def _answer(actor: Actor, status: int = 200) -> Callable[[Contribution], tuple[int, Any]]:
+    return lambda contribution: (status, _read(actor, contribution))
 
 
 @router.post("/contributions", response_model=ContributionRead, status_code=201)
@@ -124,22 +116,12 @@ def pledge(
     application: Wired,
 ) -> Response:
     """Pledge in the contributor's own currency; a contributor pledges for itself only."""
-    code = body.contributor.upper()
-
-    def effect(uow: UnitOfWork) -> Outcome:
-        authorize(actor, Permission.PLEDGE, owner=Owned(code, "participant", code))
-        amount = Money.parse(body.amount, body.currency)
-        pledged = contributions.pledge(
-            uow, contributor=code, amount=amount,
-            pledged_on=today_or(application, body.pledged_on), at=application.clock.now(),
-            confidential=body.confidential, anonymous=body.anonymous, purpose=body.purpose,
-            source=body.source,
-        )  # fmt: skip
-        return Outcome(201, _read(actor, pledged), "contributions.pledge", pledged.ref)
-
-    return run_write(
-        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
-    )
+    command = contributions.Pledge(
+        contributor=body.contributor, amount=Money.parse(body.amount, body.currency),
+        pledged_on=body.pledged_on, confidential=body.confidential, anonymous=body.anonymous,
+        purpose=body.purpose, source=body.source,
+    )  # fmt: skip
+    return run_command(request, application, actor, command, key=key, present=_answer(actor, 201))
 
 
 @router.post("/contributions/{contribution_id}/disclosure", response_model=ContributionRead)
@@ -152,39 +134,11 @@ def set_disclosure(
     application: Wired,
 ) -> Response:
     """Choose what others see of your own contribution: its amount, and that you gave it."""
-
-    def effect(uow: UnitOfWork) -> Outcome:
-        changed = contributions.set_disclosure(
-            uow, actor=actor, contribution_id=ContributionId(contribution_id),
-            confidential=body.confidential, anonymous=body.anonymous,
-        )  # fmt: skip
-        return Outcome(200, _read(actor, changed), "contributions.disclosure", changed.ref)
-
-    return run_write(
-        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
-    )
-
-
-def _lifecycle(
-    request: Request,
-    application: Wired,
-    actor: Actor,
-    *,
-    key: str,
-    contribution_id: int,
-    permission: Permission,
-    body: OnDate | None,
-    action: str,
-    act: Any,
-) -> Response:
-    def effect(uow: UnitOfWork) -> Outcome:
-        _own(uow, actor, permission, contribution_id)
-        on: date = today_or(application, None if body is None else body.on)
-        result = act(uow, ContributionId(contribution_id), on)
-        return Outcome(200, result, action, f"C-{contribution_id:05d}")
-
-    document = None if body is None else body.model_dump(mode="json")
-    return run_write(request, application, actor, key=key, body=document, effect=effect)
+    command = contributions.SetDisclosure(
+        contribution_id=ContributionId(contribution_id), confidential=body.confidential,
+        anonymous=body.anonymous,
+    )  # fmt: skip
+    return run_command(request, application, actor, command, key=key, present=_answer(actor))
 
 
 @router.post("/contributions/{contribution_id}/commit", response_model=ContributionRead)
@@ -196,15 +150,8 @@ def commit(
     application: Wired,
 ) -> Response:
     """The contributor's formal commitment; no money moves."""
-
-    def act(uow: UnitOfWork, cid: ContributionId, _on: date) -> dict[str, Any]:
-        return _read(actor, contributions.commit(uow, contribution_id=cid))
-
-    return _lifecycle(
-        request, application, actor, key=key, contribution_id=contribution_id,
-        permission=Permission.COMMIT_CONTRIBUTION, body=None, action="contributions.commit",
-        act=act,
-    )  # fmt: skip
+    command = contributions.Commit(contribution_id=ContributionId(contribution_id))
+    return run_command(request, application, actor, command, key=key, present=_answer(actor))
 
 
 @router.post("/contributions/{contribution_id}/receive", response_model=ContributionRead)
@@ -217,18 +164,8 @@ def receive(
     application: Wired,
 ) -> Response:
     """The money arrived on `on`: converted to USD at the ECB rate of that day and pooled."""
-
-    def act(uow: UnitOfWork, cid: ContributionId, on: date) -> dict[str, Any]:
-        received = contributions.receive(
-            uow, application.fx, contribution_id=cid, received_on=on, at=application.clock.now()
-        )
-        return _read(actor, received)
-
-    return _lifecycle(
-        request, application, actor, key=key, contribution_id=contribution_id,
-        permission=Permission.RECEIVE_CONTRIBUTION, body=body, action="contributions.receive",
-        act=act,
-    )  # fmt: skip
+    command = contributions.Receive(contribution_id=ContributionId(contribution_id), on=body.on)
+    return run_command(request, application, actor, command, key=key, present=_answer(actor))
 
 
 @router.post("/contributions/{contribution_id}/cancel", response_model=ContributionRead)
@@ -241,18 +178,8 @@ def cancel(
     application: Wired,
 ) -> Response:
     """Withdraw a pledge not yet paid."""
-
-    def act(uow: UnitOfWork, cid: ContributionId, on: date) -> dict[str, Any]:
-        cancelled = contributions.cancel(
-            uow, contribution_id=cid, on=on, at=application.clock.now()
-        )
-        return _read(actor, cancelled)
-
-    return _lifecycle(
-        request, application, actor, key=key, contribution_id=contribution_id,
-        permission=Permission.CANCEL_CONTRIBUTION, body=body, action="contributions.cancel",
-        act=act,
-    )  # fmt: skip
+    command = contributions.Cancel(contribution_id=ContributionId(contribution_id), on=body.on)
+    return run_command(request, application, actor, command, key=key, present=_answer(actor))
 
 
 @router.post("/contributions/{contribution_id}/refund", response_model=RefundRead)
@@ -266,18 +193,14 @@ def refund(
 ) -> Response:
     """Return a contribution's unallocated USD to its contributor."""
 
-    def act(uow: UnitOfWork, cid: ContributionId, on: date) -> dict[str, Any]:
-        refunded, left = contributions.refund(
-            uow, contribution_id=cid, on=on, at=application.clock.now()
-        )
-        return {
+    def present(result: tuple[Contribution, Money]) -> tuple[int, Any]:
+        refunded, left = result
+        document = {
             "contribution": _read(actor, refunded),
             "refunded_minor": left.minor,
             "currency": left.currency,
         }
+        return 200, document
 
-    return _lifecycle(
-        request, application, actor, key=key, contribution_id=contribution_id,
-        permission=Permission.REFUND_CONTRIBUTION, body=body, action="contributions.refund",
-        act=act,
-    )  # fmt: skip
+    command = contributions.Refund(contribution_id=ContributionId(contribution_id), on=body.on)
+    return run_command(request, application, actor, command, key=key, present=present)

@@ -1,0 +1,199 @@
+"""Every write is one command through one handler: authorize, run, audit, remember, commit.
+
+A command is a frozen, self-validating dataclass that names its action, the permission it
+needs and how its owner is found. `handle` opens the one transaction, takes the write lock
+shared with ledger appends (so balances the command reads stay current until it commits),
+authorizes the actor by role, replays the first response if an idempotency key was seen with
+the same command (and refuses it with another), authorizes by ownership, runs the command on
+the open unit of work, appends the audit entry and the key, and commits. The API, the
+dashboard and the command line only translate their input into commands.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from types import TracebackType
+from typing import Any, ClassVar, Generic, Self, TypeVar, cast
+
+from purldesk.domain.access import Actor, IdempotencyKeyReused, Owned, Permission, authorize
+from purldesk.domain.money import Money
+from purldesk.services.audit import AuditEvent, canonical_json
+from purldesk.services.idempotency import StoredResponse
+from purldesk.services.ports import FxRates, UnitOfWork
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Who acts, when, in which request, and the rates a command may need."""
+
+    actor: Actor
+    at: datetime
+    request_id: str
+    fx: FxRates
+
+    def day(self, on: date | None) -> date:
+        """The date a command names, or today by the handler's clock."""
+        return self.at.date() if on is None else on
+
+
+class Command(Generic[R]):
+    """Base of every write. Subclasses are frozen, slotted, keyword-only dataclasses."""
+
+    __slots__ = ()
+    action: ClassVar[str]  # the audit log's name for it, "area.verb"
+    permission: ClassVar[Permission]
+
+    def owner(self, uow: UnitOfWork) -> Owned | None:
+        """The organization the command acts on, for roles scoped to their own; None: any."""
+        return None
+
+    def execute(self, uow: UnitOfWork, context: Context) -> R:
+        raise NotImplementedError
+
+    def target(self, result: R) -> str:
+        """The reference the audit log files the write under, such as C-00012 or P-0003."""
+        raise NotImplementedError
+
+    def document(self) -> dict[str, Any]:
+        """The command as JSON: what the audit log records and idempotency compares."""
+        if not dataclasses.is_dataclass(self):
+            raise TypeError(f"{type(self).__name__} must be a dataclass")
+        return {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+def jsonable(value: Any) -> Any:
+    """A command field as JSON: amounts as minor units and currency, dates ISO, enums by value."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Money):
+        return {"minor": value.minor, "currency": value.currency}
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(v) for v in value]
+        return items if isinstance(value, list | tuple) else sorted(items, key=canonical_json)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    raise TypeError(f"a command field of type {type(value).__name__} has no JSON form")
+
+
+@dataclass(frozen=True, slots=True)
+class Handled(Generic[R]):
+    """What a handled command gave: its result (None on a replay) and, if the edge asked for
+    one, the response stored with the key."""
+
+    result: R | None
+    response: StoredResponse | None
+    replayed: bool
+
+    @property
+    def value(self) -> R:
+        if self.result is None:
+            raise RuntimeError("a replayed command has no result, only its stored response")
+        return self.result
+
+
+def handle(
+    uow: UnitOfWork,
+    command: Command[R],
+    *,
+    context: Context,
+    key: str | None = None,
+    present: Callable[[R], tuple[int, Any]] | None = None,
+) -> Handled[R]:
+    """Run `command` once for `context.actor`; see the module docstring.
+
+    `present` turns the result into the (status, JSON document) an edge answers with; with a
+    `key`, that response is stored and a repeat of the same command gets it back unchanged.
+    """
+    actor = context.actor
+    authorize(actor, command.permission)
+    fingerprint = _fingerprint(command)
+    with uow:
+        uow.audit.lock()
+        if key is not None:
+            stored = uow.idempotency.find(actor.user_id, key)
+            if stored is not None:
+                if stored.request_hash != fingerprint:
+                    raise IdempotencyKeyReused(key)
+                return Handled(None, stored, replayed=True)
+        inner = joined(uow)
+        authorize(actor, command.permission, owner=command.owner(inner))
+        result = command.execute(inner, context)
+        response = None
+        if present is not None:
+            status, body = present(result)
+            response = StoredResponse(fingerprint, status, canonical_json(body))
+        event = AuditEvent(
+            action=command.action, target=command.target(result),
+            request_id=context.request_id, actor=actor,
+            changes={"command": command.document(), "result": summary(result)},
+        )  # fmt: skip
+        uow.audit.append(event, at=context.at)
+        if key is not None and response is not None:
+            uow.idempotency.add(actor.user_id, key, response, at=context.at)
+        uow.commit()
+        return Handled(result, response, replayed=False)
+
+
+def _fingerprint(command: Command[Any]) -> str:
+    document = canonical_json([command.action, command.document()])
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+def summary(result: Any) -> Any:
+    """What the audit log keeps of a result: the refs and statuses of what the write made or
+    moved (amounts are in the command and on the ledger)."""
+    if isinstance(result, list | tuple):
+        return [summary(item) for item in result]
+    ref, status = getattr(result, "ref", None), getattr(result, "status", None)
+    if isinstance(ref, str):
+        return {"ref": ref} | ({} if status is None else {"status": str(status)})
+    if isinstance(result, Money):
+        return jsonable(result)
+    return None
+
+
+def joined(outer: UnitOfWork) -> UnitOfWork:
+    """The handler's open unit of work as a use case sees its own: entering opens nothing,
+    commit() and leaving do nothing; the handler commits or rolls back everything together."""
+    return cast(UnitOfWork, _Joined(outer))
+
+
+class _Joined:
+    def __init__(self, outer: UnitOfWork) -> None:
+        self._outer = outer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._outer, name)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+    def commit(self) -> None:
+        return None
+
+    def rollback(self) -> None:
+        raise RuntimeError("a joined unit of work is rolled back by its outer block")
