@@ -27,6 +27,10 @@ class Shipment:
             raise InvalidInput("quantity", "must be at least 1")
 
     @property
+    def ref(self) -> str:
+        return shipment_ref(self.id)
+
+    @property
     def is_confirmed(self) -> bool:
         return self.received_on is not None
 
@@ -36,3 +40,7 @@ class Shipment:
         if on < self.shipped_on:
             raise InvalidInput("received_on", f"{on} is before shipment on {self.shipped_on}")
         return replace(self, received_on=on)
+
+
+def shipment_ref(shipment_id: int) -> str:
+    return f"S-{shipment_id:04d}"

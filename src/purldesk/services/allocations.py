@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import ClassVar
 
 from purldesk import allocation
 from purldesk.allocation import AllocationProblem, AllocationResult, Fund, Line
 from purldesk.domain import ledger
+from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionStatus
 from purldesk.domain.errors import Conflict, InvalidInput
@@ -28,6 +30,7 @@ from purldesk.domain.requirements import (
     RequirementLine,
 )
 from purldesk.services import eligibility, packages
+from purldesk.services.handle import Command, Context
 from purldesk.services.ports import UnitOfWork
 
 SPENDABLE = (ContributionStatus.RECEIVED, ContributionStatus.ALLOCATED)
@@ -284,3 +287,32 @@ def _priced(item: CatalogItem, factors: Mapping[str, tuple[int, int]] | None) ->
         return lot
     numerator, denominator = factors[item.code]
     return max(1, (2 * lot * numerator + denominator) // (2 * denominator))
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Commit(Command[Proposal]):
+    """Allocate the endorsed list and write the proposed packages as drafts, through the
+    ledger, in one transaction."""
+
+    action: ClassVar[str] = "allocations.commit"
+    permission: ClassVar[Permission] = Permission.RUN_ALLOCATION
+
+    cycle_id: CycleId
+    package_target: Money  # the value each package is cut to, at most
+    on: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.package_target.currency != USD or not self.package_target.is_positive:
+            raise InvalidInput("target", "must be a positive USD amount")
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Proposal:
+        return propose(
+            uow, cycle_id=self.cycle_id, on=context.day(self.on), target=self.package_target,
+            at=context.at, commit=True,
+        )  # fmt: skip
+
+    def target(self, result: Proposal) -> str:
+        return result.inputs.cycle.name

@@ -4,12 +4,16 @@ confirms receipt, and a package whose every unit has arrived is delivered."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import ClassVar
 
-from purldesk.domain.deliveries import Shipment, ShipmentId
+from purldesk.domain.access import Permission
+from purldesk.domain.deliveries import Shipment, ShipmentId, shipment_ref
 from purldesk.domain.errors import IllegalTransition, InvalidInput
 from purldesk.domain.packages import Package, PackageId, PackageStatus
 from purldesk.domain.requirements import LineId, LineStatus
+from purldesk.services.handle import Command, Context
 from purldesk.services.ports import UnitOfWork
 
 SHIPPABLE = (PackageStatus.ACCEPTED, PackageStatus.DELIVERING)
@@ -134,3 +138,48 @@ def _deliver_lines(uow: UnitOfWork, package: Package, *, at: datetime) -> None:
         needed = wanted.lots(uow.catalog.get(wanted.item_code))
         if wanted.status is LineStatus.FUNDED and arrived.get(line_id, 0) >= needed:
             uow.requirements.save(wanted.move_to(LineStatus.DELIVERED), at=at, by="delivery")
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ship(Command[Shipment]):
+    """The supplier ships units of one line of an accepted package."""
+
+    action: ClassVar[str] = "deliveries.ship"
+    permission: ClassVar[Permission] = Permission.SHIP
+
+    package_id: PackageId
+    line_id: LineId
+    quantity: int
+    shipped_on: date | None = None
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Shipment:
+        return ship(
+            uow, package_id=self.package_id, line_id=self.line_id, quantity=self.quantity,
+            shipped_on=context.day(self.shipped_on), at=context.at,
+        )  # fmt: skip
+
+    def target(self, result: Shipment) -> str:
+        return result.ref
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConfirmReceipt(Command[Shipment]):
+    """The recipient confirms a shipment arrived."""
+
+    action: ClassVar[str] = "deliveries.confirm"
+    permission: ClassVar[Permission] = Permission.CONFIRM_RECEIPT
+
+    shipment_id: ShipmentId
+    received_on: date | None = None
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Shipment:
+        return confirm_receipt(
+            uow, shipment_id=self.shipment_id, received_on=context.day(self.received_on),
+            at=context.at,
+        )  # fmt: skip
+
+    def target(self, result: Shipment) -> str:
+        return shipment_ref(self.shipment_id)

@@ -113,17 +113,18 @@ def handle(
     *,
     context: Context,
     key: str | None = None,
-    present: Callable[[R], tuple[int, Any]] | None = None,
+    present: Callable[[R, UnitOfWork], tuple[int, Any]] | None = None,
 ) -> Handled[R]:
     """Run `command` once for `context.actor`; see the module docstring.
 
-    `present` turns the result into the (status, JSON document) an edge answers with; with a
-    `key`, that response is stored and a repeat of the same command gets it back unchanged.
+    `present` turns the result into the (status, JSON document) an edge answers with, reading
+    what else it needs in the same transaction; with a `key`, that response is stored and a
+    repeat of the same command gets it back unchanged.
     """
     actor = context.actor
     authorize(actor, command.permission)
-    fingerprint = _fingerprint(command)
     with uow:
+        fingerprint = _fingerprint(command)
         uow.audit.lock()
         if key is not None:
             stored = uow.idempotency.find(actor.user_id, key)
@@ -136,7 +137,7 @@ def handle(
         result = command.execute(inner, context)
         response = None
         if present is not None:
-            status, body = present(result)
+            status, body = present(result, inner)
             response = StoredResponse(fingerprint, status, canonical_json(body))
         event = AuditEvent(
             action=command.action, target=command.target(result),

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import ClassVar
 
 from purldesk import allocation
 from purldesk.domain import ledger
+from purldesk.domain.access import Permission
 from purldesk.domain.contributions import ContributionId, ContributionStatus
 from purldesk.domain.errors import Conflict, IllegalTransition, InsufficientFunds, InvalidInput
 from purldesk.domain.ledger import LedgerTransaction, TransactionKind
@@ -27,11 +29,13 @@ from purldesk.domain.packages import (
     PackageLine,
     PackageStatus,
     is_paid_exactly,
+    package_ref,
     reprice,
     shortfall,
 )
 from purldesk.domain.requirements import CycleId, LineId, LineStatus
 from purldesk.services import contributions, eligibility
+from purldesk.services.handle import Command, Context
 from purldesk.services.ports import UnitOfWork
 
 FUNDING_STATES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED, LineStatus.FUNDED)
@@ -418,3 +422,125 @@ def _fund_shortfall(
         for fund, amount in outcome.by_fund
         if amount
     )
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Draft(Command[Package]):
+    """A package whose lines are paid exactly by the money attributed to them: the money moves
+    from each contribution's pool, never overdrawing it."""
+
+    action: ClassVar[str] = "packages.create"
+    permission: ClassVar[Permission] = Permission.BUILD_PACKAGE
+
+    cycle_id: CycleId
+    name: str
+    package_target: Money
+    lots: tuple[tuple[LineId, int], ...]
+    attributions: tuple[Attribution, ...]
+    on: date | None = None
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Package:
+        # draft() stores the attributions before it reads their contributions, so an unknown
+        # one would surface as a foreign-key error; name it as not found instead.
+        for part in self.attributions:
+            uow.contributions.get(part.contribution_id)
+        return create_draft(
+            uow, cycle_id=self.cycle_id, name=self.name, target=self.package_target, lots=self.lots,
+            attributions=self.attributions, on=context.day(self.on), at=context.at,
+        )  # fmt: skip
+
+    def target(self, result: Package) -> str:
+        return result.ref
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _OnPackage(Command[Package]):
+    package_id: PackageId
+
+    def target(self, result: Package) -> str:
+        return package_ref(self.package_id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Propose(_OnPackage):
+    """draft -> proposed; no money moves."""
+
+    action: ClassVar[str] = "packages.propose"
+    permission: ClassVar[Permission] = Permission.BUILD_PACKAGE
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Package:
+        return propose(uow, package_id=self.package_id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Validate(_OnPackage):
+    """proposed -> validated, and on to funded when its money pays every line exactly."""
+
+    action: ClassVar[str] = "packages.validate"
+    permission: ClassVar[Permission] = Permission.VALIDATE_PACKAGE
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Package:
+        return validate(uow, package_id=self.package_id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Accept(_OnPackage):
+    """The supplier accepts a funded package, optionally at new lot prices (one per line)."""
+
+    action: ClassVar[str] = "packages.accept"
+    permission: ClassVar[Permission] = Permission.ACCEPT_PACKAGE
+
+    prices: tuple[tuple[LineId, Money], ...] = ()
+    on: date | None = None
+
+    def __post_init__(self) -> None:
+        if len({line for line, _ in self.prices}) != len(self.prices):
+            raise InvalidInput("prices", "each line may be priced once")
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Package:
+        return accept(
+            uow, package_id=self.package_id, prices=dict(self.prices) or None,
+            on=context.day(self.on), at=context.at,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TopUp(_OnPackage):
+    """Fund what re-pricing left short from eligible pooled money: validated -> funded."""
+
+    action: ClassVar[str] = "packages.top_up"
+    permission: ClassVar[Permission] = Permission.BUILD_PACKAGE
+
+    on: date | None = None
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Package:
+        return top_up(uow, package_id=self.package_id, on=context.day(self.on), at=context.at)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Close(_OnPackage):
+    """delivered -> closed; the supplier is paid."""
+
+    action: ClassVar[str] = "packages.close"
+    permission: ClassVar[Permission] = Permission.CLOSE_PACKAGE
+
+    on: date | None = None
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Package:
+        return close(uow, package_id=self.package_id, on=context.day(self.on), at=context.at)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cancel(_OnPackage):
+    """Cancel a package the supplier has not accepted; its money returns to each pool."""
+
+    action: ClassVar[str] = "packages.cancel"
+    permission: ClassVar[Permission] = Permission.CANCEL_PACKAGE
+
+    on: date | None = None
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Package:
+        return cancel(uow, package_id=self.package_id, on=context.day(self.on), at=context.at)

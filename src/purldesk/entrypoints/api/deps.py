@@ -133,7 +133,7 @@ def run_command(
     command: Command[R],
     *,
     key: str | None,
-    present: Callable[[R], tuple[int, Any]],
+    present: Callable[[R, UnitOfWork], tuple[int, Any]],
 ) -> Response:
     """Handle `command` once per key; the response is what `present` made of the first run."""
     context = application.context(actor, request.state.request_id)

@@ -112,16 +112,29 @@ def _allocate_cycle(
 ) -> None:
     from purldesk.adapters.exports.allocations import proposal_document
     from purldesk.domain.money import USD, Money
-    from purldesk.entrypoints.cli.common import application, console, day_or_today, print_json
+    from purldesk.entrypoints.cli.common import (
+        application,
+        console,
+        day_or_today,
+        optional_date,
+        print_json,
+        run,
+    )
     from purldesk.services import allocations, requirements
 
+    package_target = Money.parse(target, USD, field="target")
     with application(db) as wired:
-        now = wired.clock.now()
         cycle = requirements.resolve_cycle(wired.uow(), name=name)
-        proposal = allocations.propose(
-            wired.uow(), cycle_id=cycle.id, on=day_or_today(on, now),
-            target=Money.parse(target, USD, field="target"), at=now, commit=commit,
-        )  # fmt: skip
+        if commit:
+            command = allocations.Commit(
+                cycle_id=cycle.id, package_target=package_target, on=optional_date(on)
+            )
+            proposal = run(wired, command)
+        else:
+            proposal = allocations.propose(
+                wired.uow(), cycle_id=cycle.id, on=day_or_today(on, wired.clock.now()),
+                target=package_target,
+            )  # fmt: skip
     if json_output:
         print_json(proposal_document(proposal))
         return

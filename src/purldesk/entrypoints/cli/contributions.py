@@ -78,12 +78,12 @@ def pledge(
     from purldesk.domain.money import Money
     from purldesk.services import contributions
 
-    command = contributions.Pledge(
-        contributor=contributor, amount=Money.parse(amount, currency.upper()),
-        pledged_on=optional_date(on), confidential=confidential, anonymous=anonymous,
-        purpose=purpose,
-    )  # fmt: skip
     with application(db) as wired:
+        command = contributions.Pledge(
+            contributor=contributor, amount=Money.parse(amount, currency.upper()),
+            pledged_on=optional_date(on), confidential=confidential, anonymous=anonymous,
+            purpose=purpose,
+        )  # fmt: skip
         contribution = run(wired, command)
     how = " anonymously" if contribution.anonymous else ""
     console.print(
@@ -108,10 +108,10 @@ def receive(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
     from purldesk.domain.contributions import parse_contribution_ref
     from purldesk.services import contributions
 
-    command = contributions.Receive(
-        contribution_id=parse_contribution_ref(ref), on=optional_date(on)
-    )
     with application(db) as wired:
+        command = contributions.Receive(
+            contribution_id=parse_contribution_ref(ref), on=optional_date(on)
+        )
         c = run(wired, command)
     assert c.conversion is not None
     conv = c.conversion
@@ -127,10 +127,10 @@ def cancel(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
     from purldesk.domain.contributions import parse_contribution_ref
     from purldesk.services import contributions
 
-    command = contributions.Cancel(
-        contribution_id=parse_contribution_ref(ref), on=optional_date(on)
-    )
     with application(db) as wired:
+        command = contributions.Cancel(
+            contribution_id=parse_contribution_ref(ref), on=optional_date(on)
+        )
         c = run(wired, command)
     console.print(f"{c.ref} is {c.status}")
 
@@ -141,10 +141,10 @@ def refund(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
     from purldesk.domain.contributions import parse_contribution_ref
     from purldesk.services import contributions
 
-    command = contributions.Refund(
-        contribution_id=parse_contribution_ref(ref), on=optional_date(on)
-    )
     with application(db) as wired:
+        command = contributions.Refund(
+            contribution_id=parse_contribution_ref(ref), on=optional_date(on)
+        )
         c, amount = run(wired, command)
     console.print(f"{c.ref}: {amount} refunded; status {c.status}")
 

@@ -11,8 +11,9 @@ from purldesk.entrypoints.cli.common import (
     JsonOption,
     application,
     console,
-    day_or_today,
+    optional_date,
     print_json,
+    run,
 )
 
 app = typer.Typer(help="Ship package lines, confirm receipt, list shipments.", no_args_is_help=True)
@@ -34,15 +35,14 @@ def ship(
     from purldesk.services import deliveries, packages, requirements
 
     with application(db) as wired:
-        now = wired.clock.now()
         found = packages.get(wired.uow(), package_id=parse_package_ref(package))
         line = requirements.find_line(wired.uow(), cycle_id=found.cycle_id, ref=line_ref)
         if line.id not in {ln.line_id for ln in found.lines}:
             raise InvalidInput("line", f"{line.ref} is not in {found.ref}")
-        shipment = deliveries.ship(
-            wired.uow(), package_id=found.id, line_id=line.id, quantity=quantity,
-            shipped_on=day_or_today(on, now), at=now,
-        )  # fmt: skip
+        command = deliveries.Ship(
+            package_id=found.id, line_id=line.id, quantity=quantity, shipped_on=optional_date(on)
+        )
+        shipment = run(wired, command)
     console.print(
         f"shipment {shipment.id}: {shipment.quantity} of {line.ref} for {found.ref}"
         f" shipped {shipment.shipped_on}"
@@ -61,11 +61,10 @@ def confirm(
     from purldesk.services import deliveries, packages
 
     with application(db) as wired:
-        now = wired.clock.now()
-        shipment = deliveries.confirm_receipt(
-            wired.uow(), shipment_id=ShipmentId(shipment_id),
-            received_on=day_or_today(on, now), at=now,
-        )  # fmt: skip
+        command = deliveries.ConfirmReceipt(
+            shipment_id=ShipmentId(shipment_id), received_on=optional_date(on)
+        )
+        shipment = run(wired, command)
         package = packages.get(wired.uow(), package_id=shipment.package_id)
     console.print(
         f"shipment {shipment.id} received {shipment.received_on}; "

@@ -11,8 +11,9 @@ from purldesk.entrypoints.cli.common import (
     JsonOption,
     application,
     console,
-    day_or_today,
+    optional_date,
     print_json,
+    run,
 )
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def propose(ref: RefArgument, db: DbOption = None) -> None:
     from purldesk.services import packages
 
     with application(db) as wired:
-        p = packages.propose(wired.uow(), package_id=parse_package_ref(ref))
+        p = run(wired, packages.Propose(package_id=parse_package_ref(ref)))
     console.print(f"{p.ref} is {p.status}")
 
 
@@ -109,7 +110,7 @@ def validate(ref: RefArgument, db: DbOption = None) -> None:
     from purldesk.services import packages
 
     with application(db) as wired:
-        p = packages.validate(wired.uow(), package_id=parse_package_ref(ref))
+        p = run(wired, packages.Validate(package_id=parse_package_ref(ref)))
     console.print(f"{p.ref} is {p.status}")
 
 
@@ -132,14 +133,13 @@ def accept(
     from purldesk.services import packages
 
     with application(db) as wired:
-        now = wired.clock.now()
         package_id = parse_package_ref(ref)
         before = packages.get(wired.uow(), package_id=package_id)
         prices = _prices(wired.uow(), before, price or [])
-        p = packages.accept(
-            wired.uow(), package_id=package_id, prices=prices or None,
-            on=day_or_today(on, now), at=now,
-        )  # fmt: skip
+        command = packages.Accept(
+            package_id=package_id, prices=tuple(prices.items()), on=optional_date(on)
+        )
+        p = run(wired, command)
     released = before.attributed - p.attributed if p.attributed < before.attributed else None
     console.print(f"{p.ref} is {p.status}, cost {p.cost}")
     if released is not None:
@@ -155,11 +155,8 @@ def top_up(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
     from purldesk.services import packages
 
     with application(db) as wired:
-        now = wired.clock.now()
-        p = packages.top_up(
-            wired.uow(), package_id=parse_package_ref(ref),
-            on=day_or_today(on, now), at=now,
-        )  # fmt: skip
+        command = packages.TopUp(package_id=parse_package_ref(ref), on=optional_date(on))
+        p = run(wired, command)
     console.print(f"{p.ref} is {p.status}, paid {p.attributed}")
 
 
@@ -170,11 +167,8 @@ def close(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
     from purldesk.services import packages
 
     with application(db) as wired:
-        now = wired.clock.now()
-        p = packages.close(
-            wired.uow(), package_id=parse_package_ref(ref),
-            on=day_or_today(on, now), at=now,
-        )  # fmt: skip
+        command = packages.Close(package_id=parse_package_ref(ref), on=optional_date(on))
+        p = run(wired, command)
     console.print(f"{p.ref} is {p.status}; {p.cost} paid to the supplier")
 
 

@@ -36,7 +36,7 @@ from purldesk.domain.contributions import UNRESTRICTED, Contribution, Contributi
 from purldesk.domain.deliveries import ShipmentId
 from purldesk.domain.errors import Conflict, InvalidInput, NotFound, PurldeskError
 from purldesk.domain.money import USD, Money
-from purldesk.domain.packages import PackageId
+from purldesk.domain.packages import Package, PackageId, PackageStatus
 from purldesk.domain.requirements import CycleStatus, LineId
 from purldesk.domain.text import CONTROL_CHARACTER, check_text
 from purldesk.entrypoints.web import auth, charts
@@ -589,18 +589,9 @@ async def cycle_action(request: Request, cycle: str, action: str) -> Response:
             errors["target"] = error.message
             target = Money.zero(USD)
         if not errors:
-
-            def allocate(uow: UnitOfWork) -> Outcome:
-                proposal = allocations.propose(
-                    uow, cycle_id=cycle_id, on=on, target=target, at=application.clock.now(),
-                    commit=True,
-                )  # fmt: skip
-                refs = [p.ref for p in proposal.committed]
-                return Outcome(201, {"packages": refs}, "packages.allocate", cycle)
-
-            outcome = _write(request, user, {"cycle": cycle, "on": on.isoformat(),
-                                             "target_minor": target.minor}, allocate)  # fmt: skip
-            refs = ", ".join(outcome.body["packages"]) or "no package (nothing fundable)"
+            command = allocations.Commit(cycle_id=cycle_id, package_target=target, on=on)
+            proposal = _handle(request, user, command)
+            refs = ", ".join(p.ref for p in proposal.committed) or "no package (nothing fundable)"
             return _redirect("/packages", "allocated", refs)
     except InvalidInput as error:
         errors[error.field if error.field in ("on", "target") else "form"] = error.message
@@ -701,21 +692,14 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
         return _package(request, user, view, errors=errors, values=fields, status=422)
     try:
         if action in MOVES:
-
-            def move(uow: UnitOfWork) -> Outcome:
-                if action == "propose":
-                    moved = package_services.propose(uow, package_id=pid)
-                elif action == "validate":
-                    moved = package_services.validate(uow, package_id=pid)
-                elif action == "top_up":
-                    moved = package_services.top_up(uow, package_id=pid, on=today, at=now)
-                elif action == "close":
-                    moved = package_services.close(uow, package_id=pid, on=today, at=now)
-                else:
-                    moved = package_services.cancel(uow, package_id=pid, on=today, at=now)
-                return Outcome(200, {"status": moved.status.value}, f"packages.{action}", ref)
-
-            _write(request, user, {"package": ref, "on": today.isoformat()}, move)
+            step: Command[Package] = (
+                package_services.Propose(package_id=pid) if action == "propose"
+                else package_services.Validate(package_id=pid) if action == "validate"
+                else package_services.TopUp(package_id=pid, on=today) if action == "top_up"
+                else package_services.Close(package_id=pid, on=today) if action == "close"
+                else package_services.Cancel(package_id=pid, on=today)
+            )  # fmt: skip
+            _handle(request, user, step)
             return _redirect(f"/packages/{package_id}", MOVES[action], ref)
         if action == "accept":
             prices: dict[LineId, Money] = {}
@@ -737,16 +721,9 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
                     prices[line.line_id] = price
             if errors:
                 return _package(request, user, view, errors=errors, values=fields, status=422)
-
-            def accept(uow: UnitOfWork) -> Outcome:
-                accepted = package_services.accept(
-                    uow, package_id=pid, prices=prices, on=today, at=now
-                )
-                return Outcome(200, {"status": accepted.status.value}, "packages.accept", ref)
-
-            body = {"package": ref, "prices": {str(k): v.minor for k, v in prices.items()}}
-            outcome = _write(request, user, body, accept)
-            done = "accepted" if outcome.body["status"] == "accepted" else "repriced"
+            accept = package_services.Accept(package_id=pid, prices=tuple(prices.items()), on=today)
+            accepted = _handle(request, user, accept)
+            done = "accepted" if accepted.status is PackageStatus.ACCEPTED else "repriced"
             return _redirect(f"/packages/{package_id}", done, ref)
         # ship
         line_ref = fields.get("line", "")
@@ -765,20 +742,11 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
             errors["ship-shipped_on"] = "The shipment date cannot be in the future."
         if errors or shipping is None or quantity is None:
             return _package(request, user, view, errors=errors, values=fields, status=422)
-        line_id, count = shipping.line_id, quantity
-
-        def ship(uow: UnitOfWork) -> Outcome:
-            made = deliveries.ship(
-                uow, package_id=pid, line_id=line_id, quantity=count, shipped_on=shipped_on,
-                at=now,
-            )  # fmt: skip
-            sref = dashboard.shipment_ref(made.id)
-            return Outcome(201, {"shipment": sref}, "deliveries.ship", sref)
-
-        record: dict[str, Any] = {"package": ref, "line": line_ref, "quantity": count,
-                "shipped_on": shipped_on.isoformat()}  # fmt: skip
-        outcome = _write(request, user, record, ship)
-        return _redirect(f"/packages/{package_id}", "shipped", outcome.body["shipment"])
+        ship = deliveries.Ship(
+            package_id=pid, line_id=shipping.line_id, quantity=quantity, shipped_on=shipped_on
+        )
+        made = _handle(request, user, ship)
+        return _redirect(f"/packages/{package_id}", "shipped", made.ref)
     except InvalidInput as error:
         prefix = "ship-" if action == "ship" else ""
         known = {"quantity", "shipped_on", "line"} if action == "ship" else set()
@@ -819,15 +787,10 @@ async def confirm_receipt(request: Request, package_id: int, shipment_id: int) -
         errors[field] = f"It cannot arrive before it shipped ({shipment.shipped_on})."
     if not errors:
         try:
-
-            def confirm(uow: UnitOfWork) -> Outcome:
-                deliveries.confirm_receipt(
-                    uow, shipment_id=ShipmentId(shipment_id), received_on=received_on, at=now
-                )
-                return Outcome(200, {"shipment": sref}, "deliveries.confirm", sref)
-
-            _write(request, user, {"shipment": sref, "received_on": received_on.isoformat()},
-                   confirm)  # fmt: skip
+            confirm = deliveries.ConfirmReceipt(
+                shipment_id=ShipmentId(shipment_id), received_on=received_on
+            )
+            _handle(request, user, confirm)
             return _redirect(f"/packages/{package_id}", "confirmed", sref)
         except InvalidInput as error:
             errors[field] = error.message

@@ -12,12 +12,10 @@ from purldesk.adapters.exports.allocations import proposal_document
 from purldesk.domain.access import Actor, Permission
 from purldesk.domain.money import USD, Money
 from purldesk.domain.requirements import CycleId
-from purldesk.entrypoints.api.deps import Id, IdempotencyKey, Wired, allowed, run_write, today_or
+from purldesk.entrypoints.api.deps import Id, IdempotencyKey, Wired, allowed, run_command, today_or
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.schemas import AllocationRun, Day
 from purldesk.services import allocations
-from purldesk.services.idempotency import Outcome
-from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["allocation"])
 
@@ -51,15 +49,10 @@ def commit_allocation(
     application: Wired,
 ) -> Response:
     """Allocate and write the proposed packages as drafts, through the ledger, once per key."""
-
-    def effect(uow: UnitOfWork) -> Outcome:
-        proposal = allocations.propose(
-            uow, cycle_id=CycleId(cycle_id), on=today_or(application, body.on),
-            target=Money(body.target_minor, USD), at=application.clock.now(), commit=True,
-        )  # fmt: skip
-        document = proposal_document(proposal)
-        return Outcome(201, document, "allocations.commit", f"cycle:{cycle_id}")
-
-    return run_write(
-        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
+    command = allocations.Commit(
+        cycle_id=CycleId(cycle_id), package_target=Money(body.target_minor, USD), on=body.on
     )
+    return run_command(
+        request, application, actor, command, key=key,
+        present=lambda proposal, _uow: (201, proposal_document(proposal)),
+    )  # fmt: skip

@@ -37,6 +37,7 @@ from purldesk.entrypoints.api.schemas import (
     RefundRead,
 )
 from purldesk.services import contributions
+from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["contributions"])
 
@@ -103,8 +104,10 @@ def _read(actor: Actor, contribution: Contribution) -> dict[str, Any]:
     return ContributionRead.of(redact(actor, contribution)).model_dump(mode="json")
 
 
-def _answer(actor: Actor, status: int = 200) -> Callable[[Contribution], tuple[int, Any]]:
-    return lambda contribution: (status, _read(actor, contribution))
+def _answer(
+    actor: Actor, status: int = 200
+) -> Callable[[Contribution, UnitOfWork], tuple[int, Any]]:
+    return lambda contribution, _uow: (status, _read(actor, contribution))
 
 
 @router.post("/contributions", response_model=ContributionRead, status_code=201)
@@ -193,7 +196,7 @@ def refund(
 ) -> Response:
     """Return a contribution's unallocated USD to its contributor."""
 
-    def present(result: tuple[Contribution, Money]) -> tuple[int, Any]:
+    def present(result: tuple[Contribution, Money], _uow: UnitOfWork) -> tuple[int, Any]:
         refunded, left = result
         document = {
             "contribution": _read(actor, refunded),

@@ -11,8 +11,7 @@ from fastapi.responses import Response
 
 from purldesk.domain.access import Actor, Permission, redact_attributions
 from purldesk.domain.contributions import Contribution, ContributionId
-from purldesk.domain.deliveries import ShipmentId
-from purldesk.domain.errors import InvalidInput
+from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Attribution, Package, PackageId, PackageStatus
 from purldesk.domain.requirements import CycleId, LineId
@@ -23,8 +22,7 @@ from purldesk.entrypoints.api.deps import (
     Wired,
     allowed,
     page_of,
-    run_write,
-    today_or,
+    run_command,
 )
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.schemas import (
@@ -38,7 +36,6 @@ from purldesk.entrypoints.api.schemas import (
     ShipmentRead,
 )
 from purldesk.services import contributions, deliveries, packages
-from purldesk.services.idempotency import Outcome
 from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["packages"])
@@ -76,6 +73,15 @@ def get_package(package_id: Id, actor: Reader, application: Wired) -> Any:
     return _read(actor, found, _contributions(application.uow()))
 
 
+def _package_answer(
+    actor: Actor, status: int = 200
+) -> Callable[[Package, UnitOfWork], tuple[int, Any]]:
+    def present(package: Package, uow: UnitOfWork) -> tuple[int, Any]:
+        return status, _read(actor, package, _contributions(uow)).model_dump(mode="json")
+
+    return present
+
+
 @router.post("/packages", response_model=PackageRead, status_code=201)
 def create_package(
     body: PackageCreate,
@@ -86,29 +92,19 @@ def create_package(
 ) -> Response:
     """Draft a package whose lines are paid exactly by the money attributed to them: the
     allocation moves that money from each contribution's pool, never overdrawing it."""
-
-    def effect(uow: UnitOfWork) -> Outcome:
-        # packages.draft stores the attributions before it reads their contributions, so an
-        # unknown one would surface as a foreign-key error; name it as not found instead.
-        for part in body.attributions:
-            contributions.get(uow, contribution_id=ContributionId(part.contribution_id))
-        package = packages.create_draft(
-            uow, cycle_id=CycleId(body.cycle_id), name=body.name,
-            target=Money(body.target_minor, USD),
-            lots=[(LineId(ln.line_id), ln.lots) for ln in body.lines],
-            attributions=[
-                Attribution(ContributionId(a.contribution_id), LineId(a.line_id),
-                            Money(a.amount_minor, USD))
-                for a in body.attributions
-            ],
-            on=today_or(application, body.on), at=application.clock.now(),
-        )  # fmt: skip
-        read = _read(actor, package, _contributions(uow)).model_dump(mode="json")
-        return Outcome(201, read, "packages.create", package.ref)
-
-    return run_write(
-        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
-    )
+    command = packages.Draft(
+        cycle_id=CycleId(body.cycle_id), name=body.name,
+        package_target=Money(body.target_minor, USD),
+        lots=tuple((LineId(ln.line_id), ln.lots) for ln in body.lines),
+        attributions=tuple(
+            Attribution(ContributionId(a.contribution_id), LineId(a.line_id),
+                        Money(a.amount_minor, USD))
+            for a in body.attributions
+        ),
+        on=body.on,
+    )  # fmt: skip
+    present = _package_answer(actor, 201)
+    return run_command(request, application, actor, command, key=key, present=present)
 
 
 @router.post("/packages/{package_id}/cancel", response_model=PackageRead)
@@ -121,38 +117,9 @@ def cancel_package(
     application: Wired,
 ) -> Response:
     """Cancel a package the supplier has not accepted; its money returns to each pool."""
-
-    def effect(uow: UnitOfWork) -> Outcome:
-        cancelled = packages.cancel(
-            uow, package_id=PackageId(package_id), on=today_or(application, body.on),
-            at=application.clock.now(),
-        )  # fmt: skip
-        read = _read(actor, cancelled, _contributions(uow)).model_dump(mode="json")
-        return Outcome(200, read, "packages.cancel", cancelled.ref)
-
-    return run_write(
-        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
-    )
-
-
-def _step(
-    request: Request,
-    application: Wired,
-    actor: Actor,
-    *,
-    key: str,
-    body: Any,
-    action: str,
-    act: Callable[[UnitOfWork], Package],
-) -> Response:
-    """One lifecycle step of one package, once per key, answered with the package."""
-
-    def effect(uow: UnitOfWork) -> Outcome:
-        moved = act(uow)
-        read = _read(actor, moved, _contributions(uow)).model_dump(mode="json")
-        return Outcome(200, read, action, moved.ref)
-
-    return run_write(request, application, actor, key=key, body=body, effect=effect)
+    command = packages.Cancel(package_id=PackageId(package_id), on=body.on)
+    present = _package_answer(actor)
+    return run_command(request, application, actor, command, key=key, present=present)
 
 
 @router.post("/packages/{package_id}/propose", response_model=PackageRead)
@@ -164,10 +131,9 @@ def propose_package(
     application: Wired,
 ) -> Response:
     """draft -> proposed; no money moves."""
-    return _step(
-        request, application, actor, key=key, body=None, action="packages.propose",
-        act=lambda uow: packages.propose(uow, package_id=PackageId(package_id)),
-    )  # fmt: skip
+    command = packages.Propose(package_id=PackageId(package_id))
+    present = _package_answer(actor)
+    return run_command(request, application, actor, command, key=key, present=present)
 
 
 @router.post("/packages/{package_id}/validate", response_model=PackageRead)
@@ -179,10 +145,9 @@ def validate_package(
     application: Wired,
 ) -> Response:
     """proposed -> validated, and on to funded when its money pays every line exactly."""
-    return _step(
-        request, application, actor, key=key, body=None, action="packages.validate",
-        act=lambda uow: packages.validate(uow, package_id=PackageId(package_id)),
-    )  # fmt: skip
+    command = packages.Validate(package_id=PackageId(package_id))
+    present = _package_answer(actor)
+    return run_command(request, application, actor, command, key=key, present=present)
 
 
 @router.post("/packages/{package_id}/accept", response_model=PackageRead)
@@ -197,17 +162,13 @@ def accept_package(
     """The supplier accepts a funded package (funded -> accepted; the money becomes payable to
     it), optionally at new lot prices: a surplus goes back to the payers' pools in proportion;
     a deficit returns the package to `validated` with the new prices, until it is topped up."""
-    prices = {LineId(p.line_id): Money(p.lot_price_minor, USD) for p in body.prices}
-    if len(prices) != len(body.prices):
-        raise InvalidInput("prices", "each line may be priced once")
-    return _step(
-        request, application, actor, key=key, body=body.model_dump(mode="json"),
-        action="packages.accept",
-        act=lambda uow: packages.accept(
-            uow, package_id=PackageId(package_id), prices=prices or None,
-            on=today_or(application, body.on), at=application.clock.now(),
-        ),
+    command = packages.Accept(
+        package_id=PackageId(package_id),
+        prices=tuple((LineId(p.line_id), Money(p.lot_price_minor, USD)) for p in body.prices),
+        on=body.on,
     )  # fmt: skip
+    present = _package_answer(actor)
+    return run_command(request, application, actor, command, key=key, present=present)
 
 
 @router.post("/packages/{package_id}/top-up", response_model=PackageRead)
@@ -221,14 +182,9 @@ def top_up_package(
 ) -> Response:
     """Fund what re-pricing left short from eligible pooled money (all or nothing):
     validated -> funded."""
-    return _step(
-        request, application, actor, key=key, body=body.model_dump(mode="json"),
-        action="packages.top_up",
-        act=lambda uow: packages.top_up(
-            uow, package_id=PackageId(package_id), on=today_or(application, body.on),
-            at=application.clock.now(),
-        ),
-    )  # fmt: skip
+    command = packages.TopUp(package_id=PackageId(package_id), on=body.on)
+    present = _package_answer(actor)
+    return run_command(request, application, actor, command, key=key, present=present)
 
 
 @router.post("/packages/{package_id}/close", response_model=PackageRead)
@@ -241,14 +197,9 @@ def close_package(
     application: Wired,
 ) -> Response:
     """delivered -> closed; the supplier is paid (payable -> disbursed)."""
-    return _step(
-        request, application, actor, key=key, body=body.model_dump(mode="json"),
-        action="packages.close",
-        act=lambda uow: packages.close(
-            uow, package_id=PackageId(package_id), on=today_or(application, body.on),
-            at=application.clock.now(),
-        ),
-    )  # fmt: skip
+    command = packages.Close(package_id=PackageId(package_id), on=body.on)
+    present = _package_answer(actor)
+    return run_command(request, application, actor, command, key=key, present=present)
 
 
 # -- deliveries -------------------------------------------------------------------------------
@@ -289,19 +240,16 @@ def ship(
 ) -> Response:
     """The supplier ships units of one line of an accepted package (the first shipment starts
     delivering); never more than the line's lots x lot size in the package."""
+    command = deliveries.Ship(
+        package_id=PackageId(package_id), line_id=LineId(body.line_id), quantity=body.quantity,
+        shipped_on=body.shipped_on,
+    )  # fmt: skip
+    present = _shipment_answer(201)
+    return run_command(request, application, actor, command, key=key, present=present)
 
-    def effect(uow: UnitOfWork) -> Outcome:
-        shipment = deliveries.ship(
-            uow, package_id=PackageId(package_id), line_id=LineId(body.line_id),
-            quantity=body.quantity, shipped_on=today_or(application, body.shipped_on),
-            at=application.clock.now(),
-        )  # fmt: skip
-        read = ShipmentRead.of(shipment).model_dump(mode="json")
-        return Outcome(201, read, "deliveries.ship", f"shipment:{shipment.id}")
 
-    return run_write(
-        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
-    )
+def _shipment_answer(status: int = 200) -> Callable[[Shipment, UnitOfWork], tuple[int, Any]]:
+    return lambda shipment, _uow: (status, ShipmentRead.of(shipment).model_dump(mode="json"))
 
 
 @router.post("/shipments/{shipment_id}/confirm", response_model=ShipmentRead, tags=["deliveries"])
@@ -315,15 +263,7 @@ def confirm_receipt(
 ) -> Response:
     """The recipient confirms a shipment arrived; when every unit of the package has shipped
     and arrived, the package is delivered (and each line whose lots have all arrived)."""
-
-    def effect(uow: UnitOfWork) -> Outcome:
-        shipment = deliveries.confirm_receipt(
-            uow, shipment_id=ShipmentId(shipment_id),
-            received_on=today_or(application, body.received_on), at=application.clock.now(),
-        )  # fmt: skip
-        read = ShipmentRead.of(shipment).model_dump(mode="json")
-        return Outcome(200, read, "deliveries.confirm", f"shipment:{shipment.id}")
-
-    return run_write(
-        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
+    command = deliveries.ConfirmReceipt(
+        shipment_id=ShipmentId(shipment_id), received_on=body.received_on
     )
+    return run_command(request, application, actor, command, key=key, present=_shipment_answer())
