@@ -50,3 +50,10 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Application:
         fx=EcbRates(),
         clock=clock or SystemClock(),
     )
+
+
+def upgrade_database(database_url: str) -> None:
+    """Create or migrate the database's schema to the newest version."""
+    from purldesk.adapters.storage.migrate import upgrade
+
+    upgrade(database_url)

@@ -22,9 +22,8 @@ from types import TracebackType
 from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 
 from purldesk.domain.access import Actor, IdempotencyKeyReused, Owned, Permission, authorize
+from purldesk.domain.audit import AuditEvent, StoredResponse, canonical_json
 from purldesk.domain.money import Money
-from purldesk.services.audit import AuditEvent, canonical_json
-from purldesk.services.idempotency import StoredResponse
 from purldesk.services.ports import FxRates, UnitOfWork
 
 R = TypeVar("R")

@@ -19,17 +19,8 @@ from types import TracebackType
 from typing import Any, Self, cast
 
 from purldesk.domain.access import Actor, IdempotencyKeyReused
-from purldesk.services.audit import AuditEvent, canonical_json
+from purldesk.domain.audit import AuditEvent, StoredResponse, canonical_json
 from purldesk.services.ports import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class StoredResponse:
-    """The first response to a keyed request, kept to answer its repeats."""
-
-    request_hash: str
-    status_code: int
-    body: str  # JSON text, exactly as first returned
 
 
 @dataclass(frozen=True, slots=True)

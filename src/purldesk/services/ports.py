@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self
+from typing import Protocol, Self
 
 from purldesk.domain.access import ApiToken, User, UserId
+from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.catalog import CatalogItem
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment, ShipmentId
@@ -25,11 +26,7 @@ from purldesk.domain.requirements import (
     RankChange,
     RequirementLine,
 )
-
-if TYPE_CHECKING:
-    from purldesk.services.audit import AuditEntry, AuditEvent
-    from purldesk.services.idempotency import StoredResponse
-    from purldesk.services.sessions import WebSession
+from purldesk.domain.sessions import WebSession
 
 
 class ParticipantRepository(Protocol):

@@ -16,20 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from purldesk.domain.access import Actor, NotAuthenticated, UserId
+from purldesk.domain.sessions import WebSession
 from purldesk.services.ports import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class WebSession:
-    digest: str  # SHA-256 (hex) of the session id
-    user_id: UserId
-    csrf_token: str
-    created_at: datetime
-    expires_at: datetime
-    ended_at: datetime | None = None
-
-    def is_live_at(self, at: datetime) -> bool:
-        return self.ended_at is None and at < self.expires_at
 
 
 @dataclass(frozen=True, slots=True)

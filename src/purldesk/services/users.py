@@ -28,8 +28,8 @@ from purldesk.domain.access import (
     parse_token,
     token_digest,
 )
+from purldesk.domain.audit import AuditEvent
 from purldesk.domain.errors import AlreadyExists, InvalidInput, NotFound
-from purldesk.services.audit import AuditEvent
 from purldesk.services.ports import PasswordHasher, UnitOfWork
 
 MIN_PASSWORD_LENGTH = 10

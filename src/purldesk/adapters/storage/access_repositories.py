@@ -18,13 +18,12 @@ from purldesk.adapters.storage.tables import (
     UserRow,
     WebSessionRow,
 )
+from purldesk.domain import audit
 from purldesk.domain.access import ApiToken, Role, User, UserId
+from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.errors import NotFound
 from purldesk.domain.participants import ParticipantCode
-from purldesk.services import audit
-from purldesk.services.audit import AuditEntry, AuditEvent
-from purldesk.services.idempotency import StoredResponse
-from purldesk.services.sessions import WebSession
+from purldesk.domain.sessions import WebSession
 
 
 def _user(row: UserRow) -> User:

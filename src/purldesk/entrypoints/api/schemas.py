@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from purldesk.domain.access import Actor, AttributionView, ContributionView, Totals
+from purldesk.domain.audit import AuditEntry
 from purldesk.domain.catalog import AidClass, CatalogItem
 from purldesk.domain.contributions import ContributionStatus
 from purldesk.domain.deliveries import Shipment
@@ -27,7 +28,6 @@ from purldesk.domain.requirements import (
     RequirementLine,
 )
 from purldesk.domain.text import check_text, strings_in
-from purldesk.services.audit import AuditEntry
 
 T = TypeVar("T")
 

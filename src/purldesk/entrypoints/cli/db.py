@@ -12,7 +12,7 @@ app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade(db: DbOption = None) -> None:
     """Create or migrate the schema to the latest version."""
-    from purldesk.adapters.storage.migrate import upgrade as run_upgrade
+    from purldesk.bootstrap import upgrade_database as run_upgrade
     from purldesk.config import load_settings
 
     settings = load_settings(database_url=db)

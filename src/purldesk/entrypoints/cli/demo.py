@@ -9,7 +9,7 @@ from purldesk.entrypoints.cli.common import DbOption, application, console, erro
 
 def demo(db: DbOption = None) -> None:
     """Build the demo database (idempotent: running it twice gives the same state)."""
-    from purldesk.adapters.storage.migrate import upgrade
+    from purldesk.bootstrap import upgrade_database as upgrade
     from purldesk.config import load_settings
     from purldesk.demo import scenario
 
