@@ -77,7 +77,9 @@ def errors_reported() -> Iterator[None]:
 
 
 class PlainTextCommand(TyperCommand):
-    """A command that refuses a control character in any text option or argument (exit 2)."""
+    """A command that refuses a control character in any text option or argument (exit 2),
+    and reports purldesk's errors as one line and an exit code wherever the command raises
+    them."""
 
     def invoke(self, ctx: Any) -> Any:  # a typer.Context; its base is private to Typer
         with errors_reported():
@@ -86,7 +88,7 @@ class PlainTextCommand(TyperCommand):
                 for text in texts:
                     if isinstance(text, str):
                         check_text(name, text)
-        return super().invoke(ctx)
+            return super().invoke(ctx)
 
 
 def check_text_options(group: typer.Typer) -> None:
