@@ -6,19 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-import sqlalchemy.exc
 from sqlalchemy import Engine
 
-from fakes import FakeDatabase, FakeUnitOfWork, IntegrityError
+from fakes import FakeDatabase, FakeUnitOfWork
 from purldesk.adapters.storage.engine import session_factory
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.services.ports import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
-
-# What the database refuses without the adapter translating it (a broken foreign key, a taken
-# unique column): SQLAlchemy's error on the databases, the fake's own in memory.
-REFUSED_BY_THE_DATABASE = (sqlalchemy.exc.IntegrityError, IntegrityError)
 
 
 @pytest.fixture(params=["fake", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -6,12 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+import sqlalchemy.exc
 from sqlalchemy import select, update
 
-from fakes import FakeUnitOfWork, Versioned
+from fakes import FakeUnitOfWork, IntegrityError, Versioned
 from purldesk.adapters.storage.tables import ContributionRow, PackageRow, RankChangeRow
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.services.ports import UnitOfWork
+
+# What the database refuses without the adapter translating it (a broken foreign key, a taken
+# unique column): SQLAlchemy's error on the databases, the fake's own in memory.
+REFUSED_BY_THE_DATABASE = (sqlalchemy.exc.IntegrityError, IntegrityError)
 
 VersionedEntity = Literal["contribution", "package"]
 
