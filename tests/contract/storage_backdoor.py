@@ -63,3 +63,16 @@ def stored_rank_change_instants(uow: UnitOfWork) -> list[datetime]:
         return list(sql.session.scalars(select(RankChangeRow.at).order_by(RankChangeRow.id)))
     assert isinstance(uow, FakeUnitOfWork)
     return [change.at for change in uow.tables.rank_changes]
+
+
+def stored_disclosure(uow: UnitOfWork, contribution_id: int) -> tuple[bool, bool]:
+    """(confidential, anonymous) as the contribution's own columns hold them."""
+    sql = _sql(uow)
+    if sql is not None:
+        row = sql.session.scalars(
+            select(ContributionRow).where(ContributionRow.id == contribution_id)
+        ).one()
+        return row.confidential, row.anonymous
+    assert isinstance(uow, FakeUnitOfWork)
+    stored = uow.tables.contributions[contribution_id].record
+    return stored.confidential, stored.anonymous
