@@ -1,6 +1,6 @@
 """Random sequences of pledges, receipts, allocations, cancellations, refunds and the whole
 package lifecycle (propose, validate, accept with re-pricing, top up, ship, confirm, close) keep
-every ledger invariant, on SQLite and on PostgreSQL."""
+every ledger invariant: many runs on the in-memory fake, a few on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import Engine, delete
 
+from fakes import FakeDatabase, FakeUnitOfWork
 from purldesk.adapters.storage.engine import session_factory
 from purldesk.adapters.storage.tables import Base
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
@@ -45,6 +46,7 @@ from purldesk.services import (
     participants,
     requirements,
 )
+from purldesk.services.ports import UnitOfWork
 from purldesk.services.requirements import LineRow
 
 AT = datetime(2025, 9, 1, 12, tzinfo=UTC)
@@ -85,12 +87,11 @@ _WHERE_MONEY_IS = {
 }
 
 
-def machine_for(engine: Engine) -> type[RuleBasedStateMachine]:
-    sessions = session_factory(engine)
+def machine_for(
+    uow: Callable[[], UnitOfWork], reset: Callable[[], None]
+) -> type[RuleBasedStateMachine]:
+    """The machine over units of work from `uow`; `reset` empties their storage."""
     fx = FixedRates()
-
-    def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions)
 
     class LedgerMachine(RuleBasedStateMachine):
         pledged = Bundle("pledged")
@@ -99,7 +100,7 @@ def machine_for(engine: Engine) -> type[RuleBasedStateMachine]:
 
         @initialize()
         def set_up(self) -> None:
-            reset(engine)
+            reset()
             participants.add_many(uow(), participants=[
                 Participant(ParticipantCode(c), c, ParticipantKind.ALLY, ParticipantStatus.JOINED)
                 for c in ("NLD", "DEU", "KOR")
@@ -351,11 +352,25 @@ def machine_for(engine: Engine) -> type[RuleBasedStateMachine]:
 def test_ledger_invariants_hold_under_random_operations(
     database_url: str, engines: Callable[[str], Engine]
 ) -> None:
-    machine = machine_for(engines(database_url))
+    engine = engines(database_url)
+    sessions = session_factory(engine)
+    machine = machine_for(lambda: SqlUnitOfWork(sessions), lambda: reset(engine))
     run_state_machine_as_test(
         machine,
         settings=settings(
             max_examples=15, stateful_step_count=50, deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )  # fmt: skip
+
+
+def test_ledger_invariants_hold_under_random_operations_in_memory() -> None:
+    database = FakeDatabase()
+    machine = machine_for(lambda: FakeUnitOfWork(database), database.clear)
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=100, stateful_step_count=50, deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )  # fmt: skip

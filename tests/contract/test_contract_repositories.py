@@ -1,4 +1,5 @@
-"""Every repository round-trips its aggregate through SQLite and PostgreSQL unchanged."""
+"""Every repository round-trips its aggregate unchanged and refuses what the database refuses,
+on the fake, SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, update
+from storage_backdoor import (
+    REFUSED_BY_THE_DATABASE,
+    save_behind_its_back,
+    stored_rank_change_instants,
+    stored_version,
+)
 
-from purldesk.adapters.storage.tables import ContributionRow, PackageRow, RankChangeRow
-from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
 from purldesk.domain.contributions import (
     Contribution,
@@ -33,12 +37,14 @@ from purldesk.domain.requirements import (
     Cycle,
     CycleId,
     CycleStatus,
+    LineChange,
     LineId,
     LineStatus,
     RequirementLine,
 )
+from purldesk.services.ports import UnitOfWork
 
-UowFactory = Callable[[], SqlUnitOfWork]
+UowFactory = Callable[[], UnitOfWork]
 AT = datetime(2025, 10, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
 
@@ -180,7 +186,7 @@ def test_rank_changes_are_stored_in_utc_from_any_zone(uow_factory: UowFactory) -
         (change,) = uow.requirements.rank_history(LineId(1))
         assert change.at == AT
         assert change.at.utcoffset() == timedelta(0)
-        assert uow.session.scalars(select(RankChangeRow.at)).one() == AT
+        assert stored_rank_change_instants(uow) == [AT]
 
 
 def test_contribution_round_trips_conversion_rate_and_earmarks_exactly(
@@ -307,7 +313,7 @@ def test_adding_an_existing_key_raises_already_exists_and_keeps_the_rest(
 
 
 def test_a_save_over_a_newer_version_raises_conflict(uow_factory: UowFactory) -> None:
-    """The version check itself, on both databases: someone else's save is simulated in SQL.
+    """The version check itself: someone else's save is simulated behind the ports.
 
     (Two open units of work cannot interleave on SQLite, where BEGIN IMMEDIATE makes the
     second wait for the first; the two-writer race is tested on PostgreSQL.)
@@ -320,8 +326,7 @@ def test_a_save_over_a_newer_version_raises_conflict(uow_factory: UowFactory) ->
     with uow_factory() as uow:
         contribution = uow.contributions.get(ContributionId(1))
         package = uow.packages.get(PackageId(1))
-        for table in (ContributionRow, PackageRow):
-            uow.session.execute(update(table).values(version=table.version + 1))
+        save_behind_its_back(uow)
         with pytest.raises(Conflict, match="contribution 1 was changed by someone else"):
             uow.contributions.save(contribution.commit())
         with pytest.raises(Conflict, match="package 1 was changed by someone else"):
@@ -342,7 +347,7 @@ def test_saves_in_one_unit_of_work_build_on_each_other(uow_factory: UowFactory) 
         uow.commit()
     with uow_factory() as uow:
         assert uow.contributions.get(ContributionId(1)).status is ContributionStatus.CANCELLED
-        assert uow.session.scalar(select(ContributionRow.version)) == 4
+        assert stored_version(uow, "contribution", 1) == 4
 
 
 def test_saving_an_aggregate_not_loaded_in_this_unit_of_work_is_refused(
@@ -379,3 +384,114 @@ def test_leaving_without_commit_rolls_everything_back(uow_factory: UowFactory) -
     with uow_factory() as uow:
         assert uow.participants.list() == []
         assert uow.catalog.list() == []
+
+
+def test_rows_that_refer_to_nothing_are_refused(uow_factory: UowFactory) -> None:
+    seed(uow_factory, lines=1)
+    package = Package(PackageId(1), CycleId(1), "P", Money(1, USD), date(2025, 10, 5))
+    refused: list[Callable[[UnitOfWork], object]] = [
+        lambda uow: uow.contributions.add(pledge(contributor=ParticipantCode("XXX"))),
+        lambda uow: uow.requirements.add(replace(line(2, ref="L-2"), cycle_id=CycleId(9)), at=AT, by="x"),
+        lambda uow: uow.requirements.add(replace(line(2, ref="L-2"), item_code=ItemCode("NO")), at=AT, by="x"),
+        lambda uow: uow.requirements.save(replace(line(), item_code=ItemCode("NO")), at=AT, by="x"),
+        lambda uow: uow.requirements.append_changes([LineChange(LineId(9), "quantity", "1", "2", AT, "x")]),
+        lambda uow: uow.packages.add(replace(package, cycle_id=CycleId(9))),
+        lambda uow: uow.packages.add(replace(package, lines=(PackageLine(LineId(9), ItemCode("RADAR-1"), 1, Money(1, USD)),))),
+        lambda uow: uow.packages.add(replace(package, attributions=(Attribution(ContributionId(9), LineId(1), Money(1, USD)),))),
+        lambda uow: uow.shipments.add(Shipment(ShipmentId(1), PackageId(9), LineId(1), 1, date(2025, 11, 1))),
+    ]  # fmt: skip
+    for attempt in refused:
+        with uow_factory() as uow, pytest.raises(REFUSED_BY_THE_DATABASE):
+            attempt(uow)
+    with uow_factory() as uow:
+        assert uow.contributions.list() == []
+        assert uow.packages.list() == []
+        assert uow.requirements.list(CycleId(1)) == [line()]
+
+
+def test_a_taken_unique_name_is_refused_on_save(uow_factory: UowFactory) -> None:
+    seed(uow_factory, lines=2)
+    with uow_factory() as uow:
+        uow.cycles.add(Cycle(CycleId(2), "2025-11", date(2025, 11, 1)))
+        uow.commit()
+    with uow_factory() as uow, pytest.raises(REFUSED_BY_THE_DATABASE):
+        uow.cycles.save(Cycle(CycleId(2), "2025-10", date(2025, 11, 1)))
+    with uow_factory() as uow, pytest.raises(REFUSED_BY_THE_DATABASE):
+        uow.requirements.save(line(2, rank=2, ref="L-1"), at=AT, by="x")
+
+
+def test_saving_what_was_never_stored_raises_not_found(uow_factory: UowFactory) -> None:
+    seed(uow_factory, lines=1)
+    with uow_factory() as uow:
+        uow.packages.add(Package(PackageId(1), CycleId(1), "P", Money(1, USD), date(2025, 10, 5)))
+        uow.commit()
+    shipment = Shipment(ShipmentId(1), PackageId(1), LineId(1), 2, date(2025, 11, 1))
+    with uow_factory() as uow:
+        for save, missing in [
+            (lambda: uow.catalog.save(replace(radar(), code=ItemCode("NEW"))), "catalog item NEW"),
+            (lambda: uow.requirements.save(line(7), at=AT, by="x"), "requirement line 7"),
+            (lambda: uow.shipments.save(shipment), "shipment 1"),
+        ]:
+            with pytest.raises(NotFound, match=f"{missing} not found"):
+                save()
+
+
+def test_a_stored_conversion_must_be_of_the_pledge_into_usd(uow_factory: UowFactory) -> None:
+    seed(uow_factory)
+    krw = Money(75_000_000_000, currency("KRW"))
+    into_eur = convert(
+        krw, target="EUR", rate=Decimal("0.0006"), rate_date=date(2025, 10, 17), source="ECB"
+    )
+    odd = replace(pledge(), status=ContributionStatus.RECEIVED, conversion=into_eur)
+    with uow_factory() as uow:
+        with pytest.raises(ValueError, match="into USD"):
+            uow.contributions.add(odd)
+        uow.contributions.add(pledge())
+        uow.contributions.get(ContributionId(1))
+        with pytest.raises(ValueError, match="into USD"):
+            uow.contributions.save(odd)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.contributions.list() == [pledge()]
+
+
+def test_a_save_rolled_back_leaves_the_unit_of_work_behind_the_stored_version(
+    uow_factory: UowFactory,
+) -> None:
+    seed(uow_factory)
+    with uow_factory() as uow:
+        uow.contributions.add(pledge())
+        uow.commit()
+    with uow_factory() as uow:
+        loaded = uow.contributions.get(ContributionId(1))
+        uow.contributions.save(loaded.commit())
+        uow.rollback()
+        # The version it saved is gone, and it remembers only that one.
+        with pytest.raises(Conflict, match="changed by someone else"):
+            uow.contributions.save(loaded.commit())
+
+
+def test_work_after_a_commit_is_a_new_transaction_rolled_back_on_leaving(
+    uow_factory: UowFactory,
+) -> None:
+    with uow_factory() as uow:
+        uow.participants.add(korea())
+        uow.commit()
+        uow.participants.add(nordics())
+        assert uow.next_id("x") == 1
+    with uow_factory() as uow:
+        assert uow.participants.list() == [korea()]
+        assert uow.next_id("x") == 1
+
+
+def test_a_unit_of_work_is_used_inside_one_with_block_at_a_time(uow_factory: UowFactory) -> None:
+    uow = uow_factory()
+    with pytest.raises(RuntimeError, match="not open"):
+        uow.commit()
+    with uow:
+        uow.participants.add(korea())
+        with pytest.raises(RuntimeError, match="already open"), uow:
+            pass
+        uow.commit()
+    with uow:  # the same unit of work, opened again: a new transaction
+        assert uow.participants.list() == [korea()]

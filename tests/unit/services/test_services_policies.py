@@ -1,4 +1,5 @@
-"""Policies and indicators through the services and storage, on SQLite and PostgreSQL."""
+"""Policies and indicators through the services (tests/contract/test_contract_policies.py holds
+the storage to what the fake does here)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,15 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
 
 from builders import make_contribution, make_earmark, make_item, make_participant
-from purldesk.adapters.storage.tables import IndicatorObservationRow, PolicyVersionRow
-from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.errors import AlreadyExists, ImportRejected, InvalidInput, NotFound
 from purldesk.domain.indicators import ObservationConflict, ObservationId
 from purldesk.domain.participants import ParticipantKind
 from purldesk.services import catalog, eligibility, indicators, participants, policies
 from purldesk.services.indicators import ObservationRow
+from purldesk.services.ports import UnitOfWork
 
 AT = datetime(2025, 12, 5, 12, 0, tzinfo=UTC)
 TROOPS = "dprk_troops_in_theatre"
@@ -40,7 +39,7 @@ aid_classes = ["humanitarian", "nonlethal"]
 areas = ["medical", "air_defence"]
 """
 
-UowFactory = Callable[[], SqlUnitOfWork]
+UowFactory = Callable[[], UnitOfWork]
 
 
 @pytest.fixture
@@ -98,7 +97,7 @@ def test_a_policy_naming_an_indicator_never_observed_is_refused_and_nothing_is_s
     assert (finding.line, finding.field) == (9, "phases[1].when")
     assert "unknown indicator 'dprk_troops_in_theatre'" in finding.message
     with uow() as opened:
-        assert opened.session.scalar(select(func.count()).select_from(PolicyVersionRow)) == 0
+        assert opened.policies.list() == []
 
 
 def test_areas_are_checked_against_the_catalog(uow: UowFactory) -> None:
@@ -189,7 +188,7 @@ def test_an_import_is_all_or_nothing_with_every_finding(uow: UowFactory) -> None
         (3, "observed_on"), (4, "name"), (5, "observed_on"),
     ]  # fmt: skip
     with uow() as opened:
-        count = opened.session.scalar(select(func.count()).select_from(IndicatorObservationRow))
+        count = len(opened.indicators.list())
     assert count == 1
     done = indicators.import_rows(uow(), rows=rows[:1], at=AT, source_name="indicators.csv")
     assert [o.id for o in done] == [2]

@@ -1,5 +1,5 @@
-"""A contribution's anonymity is stored in its own column and survives every save, on SQLite
-and PostgreSQL, including the owner's later change of what others see."""
+"""A contribution's anonymity is stored in its own column and survives every save, including the
+owner's later change of what others see, on the fake, SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from storage_backdoor import stored_disclosure
 
-from purldesk.adapters.storage.tables import ContributionRow
-from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.domain.access import Actor, Role, UserId
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.errors import NotFound
@@ -22,8 +20,9 @@ from purldesk.domain.participants import (
     ParticipantStatus,
 )
 from purldesk.services import contributions
+from purldesk.services.ports import UnitOfWork
 
-UowFactory = Callable[[], SqlUnitOfWork]
+UowFactory = Callable[[], UnitOfWork]
 AT = datetime(2025, 10, 1, 9, 0, tzinfo=UTC)
 FRA = Actor(UserId(1), "mof@fra", ParticipantCode("FRA"), Role.CONTRIBUTOR)
 DEU = Actor(UserId(2), "mod@deu", ParticipantCode("DEU"), Role.CONTRIBUTOR)
@@ -42,10 +41,7 @@ def seed(uow_factory: UowFactory) -> None:
 
 def stored_flags(uow_factory: UowFactory, contribution_id: int) -> tuple[bool, bool]:
     with uow_factory() as uow:
-        row = uow.session.scalars(
-            select(ContributionRow).where(ContributionRow.id == contribution_id)
-        ).one()
-        return row.confidential, row.anonymous
+        return stored_disclosure(uow, contribution_id)
 
 
 def test_an_anonymous_pledge_round_trips_and_a_named_one_stays_named(

@@ -1,4 +1,5 @@
-"""The stored ledger reads back exactly as sealed: hashes recompute, and edits in SQL show."""
+"""The stored ledger reads back exactly as sealed, continues its chain across transactions and
+sums its balances, on the fake, SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import text
 
-from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.domain import ledger
 from purldesk.domain.ledger import LedgerTransaction, TransactionKind
 from purldesk.domain.money import USD, Money, convert, currency
+from purldesk.services.ports import UnitOfWork
 
-UowFactory = Callable[[], SqlUnitOfWork]
+UowFactory = Callable[[], UnitOfWork]
 RECORDED_AT = datetime(2025, 10, 20, 14, 5, 9, 654321, tzinfo=UTC)
 KRW_PLEDGE = Money(75_000_000_000, currency("KRW"))
 
@@ -91,7 +91,7 @@ def test_appends_continue_the_chain_across_transactions(uow_factory: UowFactory)
         assert ledger.verify(entries) == []
 
 
-def test_balances_are_summed_in_sql_per_account_and_currency(uow_factory: UowFactory) -> None:
+def test_balances_are_summed_per_account_and_currency(uow_factory: UowFactory) -> None:
     appended(uow_factory)
     with uow_factory() as uow:
         entries = uow.ledger.entries()
@@ -115,39 +115,3 @@ def test_an_append_not_committed_leaves_nothing(uow_factory: UowFactory) -> None
     with uow_factory() as uow:
         assert uow.ledger.entries() == []
     assert appended(uow_factory)[0].seq == 1
-
-
-def tamper(uow_factory: UowFactory, statement: str) -> list[ledger.Finding]:
-    appended(uow_factory)
-    with uow_factory() as uow:
-        assert uow.session.execute(text(statement)).rowcount == 1  # type: ignore[attr-defined]
-        uow.commit()
-    with uow_factory() as uow:
-        return ledger.verify(uow.ledger.entries())
-
-
-def test_an_amount_altered_in_sql_is_reported_against_its_entry(uow_factory: UowFactory) -> None:
-    findings = tamper(
-        uow_factory,
-        "UPDATE ledger_postings SET amount_minor = amount_minor + 1"
-        " WHERE entry_seq = 2 AND position = 2",
-    )
-    assert {(f.rule, f.seq) for f in findings if f.seq is not None} == {
-        ("balanced", 2),
-        ("hash", 2),
-    }
-
-
-def test_a_memo_altered_in_sql_is_reported_against_its_entry(uow_factory: UowFactory) -> None:
-    findings = tamper(
-        uow_factory, "UPDATE ledger_entries SET memo = 'nothing to see' WHERE seq = 3"
-    )
-    assert [(f.rule, f.seq) for f in findings] == [("hash", 3)]
-
-
-def test_a_date_altered_in_sql_is_reported(uow_factory: UowFactory) -> None:
-    findings = tamper(
-        uow_factory,
-        "UPDATE ledger_entries SET occurred_on = '2025-01-01' WHERE seq = 1",
-    )
-    assert [(f.rule, f.seq) for f in findings] == [("hash", 1)]

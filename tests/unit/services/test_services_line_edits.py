@@ -1,18 +1,13 @@
-"""Editing and withdrawing lines through the services, on SQLite and PostgreSQL: every change
-is stored in order, refusals write nothing, and a failure part-way leaves nothing behind."""
+"""Editing and withdrawing lines through the services: every change is stored in order and
+refusals write nothing (tests/contract/test_contract_line_changes.py holds the storage to it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Self
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select
 
-from purldesk.adapters.storage.engine import session_factory
-from purldesk.adapters.storage.tables import LineChangeRow, RankChangeRow
-from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
 from purldesk.domain.errors import Conflict, IllegalTransition, InvalidInput
 from purldesk.domain.money import USD, Money
@@ -20,15 +15,15 @@ from purldesk.domain.packages import Package, PackageId, PackageLine, PackageSta
 from purldesk.domain.requirements import (
     CycleId,
     CycleStatus,
-    LineChange,
     LineId,
     LineStatus,
     RequirementLine,
 )
 from purldesk.services import catalog, packages, requirements
+from purldesk.services.ports import UnitOfWork
 from purldesk.services.requirements import LineRow
 
-UowFactory = Callable[[], SqlUnitOfWork]
+UowFactory = Callable[[], UnitOfWork]
 AT = datetime(2025, 10, 1, 9, 30, tzinfo=UTC)
 LATER = AT + timedelta(hours=1)
 KIT = CatalogItem(
@@ -54,11 +49,12 @@ def listed(uow_factory: UowFactory, cycle_id: CycleId) -> list[RequirementLine]:
 
 
 def stored_rows(uow_factory: UowFactory) -> tuple[int, int]:
-    """(rank changes, line changes) stored, all lines together."""
+    """(rank changes, line changes) stored, all lines of all cycles together."""
     with uow_factory() as uow:
-        ranks = uow.session.scalar(select(func.count()).select_from(RankChangeRow))
-        edits = uow.session.scalar(select(func.count()).select_from(LineChangeRow))
-    return int(ranks or 0), int(edits or 0)
+        lines = [ln for c in uow.cycles.list() for ln in uow.requirements.list(c.id)]
+        ranks = sum(len(uow.requirements.rank_history(ln.id)) for ln in lines)
+        edits = sum(len(uow.requirements.change_history(ln.id)) for ln in lines)
+    return ranks, edits
 
 
 def put_on_package(uow_factory: UowFactory, cycle_id: CycleId, line_id: int) -> Package:
@@ -71,37 +67,6 @@ def put_on_package(uow_factory: UowFactory, cycle_id: CycleId, line_id: int) -> 
         uow.packages.add(package)
         uow.commit()
     return package
-
-
-# --- the repository -------------------------------------------------------------------------
-
-
-def test_line_changes_are_kept_in_order_and_in_utc(uow_factory: UowFactory) -> None:
-    seed(uow_factory, lines=1)
-    kyiv = timezone(timedelta(hours=3))
-    changes = [
-        LineChange(LineId(1), "quantity", "4", "6", LATER.astimezone(kyiv), "UKR"),
-        LineChange(LineId(1), "justification", "winter", "cities", AT, "UKR"),
-        LineChange(LineId(1), "quantity", "6", "8", LATER, "MOD"),
-    ]
-    with uow_factory() as uow:
-        uow.requirements.append_changes(changes)
-        uow.commit()
-    with uow_factory() as uow:
-        history = uow.requirements.change_history(LineId(1))
-    # By time, then in the order they were recorded; read back in UTC.
-    assert [(c.field, c.after, c.at, c.by) for c in history] == [
-        ("justification", "cities", AT, "UKR"),
-        ("quantity", "6", LATER, "UKR"),
-        ("quantity", "8", LATER, "MOD"),
-    ]
-    assert all(c.at.utcoffset() == timedelta(0) for c in history)
-
-
-def test_a_line_without_edits_has_an_empty_change_history(uow_factory: UowFactory) -> None:
-    seed(uow_factory, lines=1)
-    with uow_factory() as uow:
-        assert uow.requirements.change_history(LineId(1)) == []
 
 
 # --- edit -----------------------------------------------------------------------------------
@@ -239,33 +204,6 @@ def test_a_withdrawal_without_a_reason_is_refused_naming_it(uow_factory: UowFact
     with pytest.raises(InvalidInput) as caught:
         requirements.withdraw_line(uow_factory(), line_id=LineId(1), reason=" ", at=LATER, by="UKR")
     assert caught.value.field == "reason"
-    assert stored_rows(uow_factory) == (4, 0)
-
-
-class _ChangesFail(SqlUnitOfWork):
-    """A unit of work whose history write fails after the lines have been saved."""
-
-    def __enter__(self) -> Self:
-        opened = super().__enter__()
-
-        def refuse(changes: Sequence[LineChange]) -> None:
-            raise RuntimeError("the history could not be written")
-
-        self.requirements.append_changes = refuse  # type: ignore[method-assign]
-        return opened
-
-
-def test_a_withdrawal_that_fails_part_way_leaves_nothing_half_written(
-    uow_factory: UowFactory, engine: Engine
-) -> None:
-    cycle_id = seed(uow_factory)
-    before = listed(uow_factory, cycle_id)
-    with pytest.raises(RuntimeError):
-        requirements.withdraw_line(
-            _ChangesFail(session_factory(engine)), line_id=LineId(1), reason="x", at=LATER,
-            by="UKR",
-        )  # fmt: skip
-    assert listed(uow_factory, cycle_id) == before
     assert stored_rows(uow_factory) == (4, 0)
 
 

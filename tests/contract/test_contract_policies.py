@@ -1,0 +1,159 @@
+"""Policy versions and indicator observations are append-only: they read back as set, in order,
+and the database refuses a taken number or a second correction, on the fake, SQLite and
+PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from storage_backdoor import REFUSED_BY_THE_DATABASE
+
+from builders import make_participant
+from purldesk.domain.errors import AlreadyExists, NotFound
+from purldesk.domain.indicators import Observation, ObservationId
+from purldesk.domain.participants import ParticipantCode
+from purldesk.domain.policies import PolicyVersion, PolicyVersionId
+from purldesk.domain.policy_documents import parse_policy
+from purldesk.services.ports import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+AT = datetime(2025, 12, 5, 12, 0, 0, 250000, tzinfo=UTC)
+KYIV = timezone(timedelta(hours=3))
+TROOPS = "dprk_troops_in_theatre"
+POLICY = """\
+contributor = "{code}"
+valid_from = 2024-11-07
+
+[[phases]]
+name = "defensive"
+when = "dprk_troops_in_theatre >= {limit}"
+aid_classes = ["humanitarian", "nonlethal", "defensive"]
+
+[default]
+name = "baseline"
+aid_classes = ["humanitarian", "nonlethal"]
+"""
+
+
+def version(
+    version_id: int, code: str = "KOR", number: int = 1, *, limit: int = 20_000
+) -> PolicyVersion:
+    document = POLICY.format(code=code, limit=limit)
+    return PolicyVersion(
+        id=PolicyVersionId(version_id), contributor=ParticipantCode(code), version=number,
+        policy=parse_policy(document, filename=f"{code}.toml"), document=document,
+        filename=f"{code}.toml", recorded_at=AT,
+    )  # fmt: skip
+
+
+def observation(
+    observation_id: int, value: str = "14000", *, name: str = TROOPS, **fields: object
+) -> Observation:
+    made = Observation(
+        id=ObservationId(observation_id), name=name, value=Decimal(value),
+        observed_on=date(2025, 4, observation_id), source="https://example.org", recorded_at=AT,
+    )  # fmt: skip
+    return replace(made, **fields)  # type: ignore[arg-type]
+
+
+def seed(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        for code in ("KOR", "JPN"):
+            uow.participants.add(make_participant(code=code))
+        uow.commit()
+
+
+def test_policy_versions_read_back_parsed_by_contributor_then_number(
+    uow_factory: UowFactory,
+) -> None:
+    seed(uow_factory)
+    with uow_factory() as uow:
+        assert uow.policies.latest_version(ParticipantCode("KOR")) == 0
+        assert uow.policies.list() == []
+        uow.policies.add(version(1, "KOR", 1))
+        uow.policies.add(version(3, "KOR", 2, limit=10_000))
+        uow.policies.add(version(2, "JPN", 1))
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.policies.latest_version(ParticipantCode("KOR")) == 2
+        assert uow.policies.latest_version(ParticipantCode("JPN")) == 1
+        assert uow.policies.list() == [
+            version(2, "JPN", 1), version(1, "KOR", 1), version(3, "KOR", 2, limit=10_000),
+        ]  # fmt: skip
+        kor = uow.policies.list(contributor=ParticipantCode("KOR"))
+        assert [v.id for v in kor] == [1, 3]
+        assert kor[1].policy == version(3, "KOR", 2, limit=10_000).policy
+
+
+def test_a_policy_recorded_in_any_zone_reads_back_in_utc(uow_factory: UowFactory) -> None:
+    seed(uow_factory)
+    with uow_factory() as uow:
+        uow.policies.add(replace(version(1), recorded_at=AT.astimezone(KYIV)))
+        uow.commit()
+    with uow_factory() as uow:
+        (stored,) = uow.policies.list()
+    assert stored == version(1) and stored.recorded_at.utcoffset() == timedelta(0)
+
+
+def test_a_taken_policy_number_or_id_is_refused(uow_factory: UowFactory) -> None:
+    seed(uow_factory)
+    with uow_factory() as uow:
+        uow.policies.add(version(1, "KOR", 1))
+        with pytest.raises(AlreadyExists, match="policy version 1 already exists"):
+            uow.policies.add(version(1, "KOR", 2))
+        with pytest.raises(AlreadyExists, match="KOR v1"):
+            uow.policies.add(version(2, "KOR", 1))
+        uow.commit()
+    with uow_factory() as uow:
+        assert [v.id for v in uow.policies.list()] == [1]
+    with uow_factory() as uow, pytest.raises(REFUSED_BY_THE_DATABASE):
+        uow.policies.add(version(5, "XYZ", 1))
+
+
+def test_observations_read_back_exactly_by_id_and_by_name(uow_factory: UowFactory) -> None:
+    exact = observation(2, "10000.50", note="from the ministry")
+    with uow_factory() as uow:
+        assert uow.indicators.names() == []
+        uow.indicators.add(exact)
+        uow.indicators.add(observation(1, "1E+4", name="air_raids"))
+        uow.indicators.add(observation(3, "15000", supersedes=ObservationId(2)))
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.indicators.get(ObservationId(2)) == exact
+        assert str(uow.indicators.get(ObservationId(1)).value) == "1E+4"
+        assert uow.indicators.names() == ["air_raids", TROOPS]
+        assert [o.id for o in uow.indicators.list()] == [1, 2, 3]
+        assert [o.id for o in uow.indicators.list(name=TROOPS)] == [2, 3]
+        assert uow.indicators.list(name="nothing") == []
+        with pytest.raises(NotFound, match="observation #9 not found"):
+            uow.indicators.get(ObservationId(9))
+
+
+def test_an_observation_recorded_in_any_zone_reads_back_in_utc(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.indicators.add(observation(1, recorded_at=AT.astimezone(KYIV)))
+        uow.commit()
+    with uow_factory() as uow:
+        stored = uow.indicators.get(ObservationId(1))
+    assert stored == observation(1) and stored.recorded_at.utcoffset() == timedelta(0)
+
+
+def test_a_taken_id_a_second_correction_or_a_correction_of_nothing_is_refused(
+    uow_factory: UowFactory,
+) -> None:
+    with uow_factory() as uow:
+        uow.indicators.add(observation(1))
+        uow.indicators.add(observation(2, supersedes=ObservationId(1)))
+        with pytest.raises(AlreadyExists, match="#1 already exists"):
+            uow.indicators.add(observation(1, "1"))
+        with pytest.raises(AlreadyExists, match="correction of #1"):
+            uow.indicators.add(observation(3, supersedes=ObservationId(1)))
+        uow.commit()
+    with uow_factory() as uow:
+        assert [o.id for o in uow.indicators.list()] == [1, 2]
+    with uow_factory() as uow, pytest.raises(REFUSED_BY_THE_DATABASE):
+        uow.indicators.add(observation(4, supersedes=ObservationId(42)))

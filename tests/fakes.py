@@ -1,0 +1,1006 @@
+"""The storage ports in memory, with the SQL adapter's observable semantics, for fast tests.
+
+`FakeDatabase` is the shared, committed state; each `FakeUnitOfWork` on it is one transaction:
+`with uow:` takes the database's one write lock (as SQLite's BEGIN IMMEDIATE does) and works on
+a copy of the committed tables, `commit()` publishes the copy, and leaving the block without a
+commit throws it away. Records are frozen dataclasses, so a shallow copy of each table is a
+snapshot. What the database would refuse is refused here too: taken keys as `AlreadyExists`,
+missing rows as `NotFound`, stale or unloaded saves of versioned aggregates as `Conflict`, and
+broken foreign keys or unique columns the adapter does not translate as `IntegrityError`.
+`tests/contract/` runs one suite against this fake and both databases to keep them alike.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Generic, Self, TypeVar
+
+from purldesk.domain import audit, ledger
+from purldesk.domain.access import ApiToken, User, UserId
+from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
+from purldesk.domain.catalog import CatalogItem
+from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
+from purldesk.domain.deliveries import Shipment, ShipmentId
+from purldesk.domain.errors import AlreadyExists, Conflict, NotFound
+from purldesk.domain.indicators import Observation, ObservationId
+from purldesk.domain.ledger import LedgerEntry, LedgerTransaction
+from purldesk.domain.money import USD
+from purldesk.domain.packages import Package, PackageId
+from purldesk.domain.participants import Participant, ParticipantCode
+from purldesk.domain.policies import Policy, PolicyVersion
+from purldesk.domain.policy_documents import parse_policy
+from purldesk.domain.requirements import (
+    Cycle,
+    CycleId,
+    LineChange,
+    LineId,
+    RankChange,
+    RequirementLine,
+)
+from purldesk.domain.sessions import WebSession
+
+if TYPE_CHECKING:
+    from purldesk.services.ports import UnitOfWork
+
+K = TypeVar("K")
+R = TypeVar("R")
+
+# How long a unit of work waits for another's lock, as the SQLite engine's busy timeout does.
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
+class IntegrityError(Exception):
+    """What the database raises for a broken foreign key or unique column that the adapter
+    passes on untranslated (sqlalchemy.exc.IntegrityError there)."""
+
+
+def _utc(instant: datetime) -> datetime:
+    """An instant as a timestamp column gives it back: in UTC; naive ones are refused."""
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"naive datetime {instant!r}: store timezone-aware instants only")
+    return instant.astimezone(UTC)
+
+
+def _utc_or_none(instant: datetime | None) -> datetime | None:
+    return None if instant is None else _utc(instant)
+
+
+def _require(present: bool, what: str) -> None:
+    if not present:
+        raise IntegrityError(f"foreign key violated: {what} does not exist")
+
+
+@dataclass(frozen=True, slots=True)
+class Versioned(Generic[R]):
+    """A stored aggregate and its version column."""
+
+    record: R
+    version: int
+
+
+@dataclass(slots=True)
+class Tables:
+    """Every table, keyed as in the SQL schema; append-only ones are lists in id order."""
+
+    sequences: dict[str, int] = field(default_factory=dict)
+    participants: dict[str, Participant] = field(default_factory=dict)
+    catalog: dict[str, CatalogItem] = field(default_factory=dict)
+    cycles: dict[int, Cycle] = field(default_factory=dict)
+    lines: dict[int, RequirementLine] = field(default_factory=dict)
+    rank_changes: list[RankChange] = field(default_factory=list)
+    line_changes: list[LineChange] = field(default_factory=list)
+    contributions: dict[int, Versioned[Contribution]] = field(default_factory=dict)
+    packages: dict[int, Versioned[Package]] = field(default_factory=dict)
+    shipments: dict[int, Shipment] = field(default_factory=dict)
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    users: dict[int, User] = field(default_factory=dict)
+    tokens: dict[str, ApiToken] = field(default_factory=dict)
+    auth_failures: dict[tuple[str, int], int] = field(default_factory=dict)
+    idempotency: dict[tuple[int, str], tuple[StoredResponse, datetime]] = field(
+        default_factory=dict
+    )
+    audit: list[AuditEntry] = field(default_factory=list)
+    passwords: dict[int, tuple[str, datetime]] = field(default_factory=dict)
+    web_sessions: dict[str, WebSession] = field(default_factory=dict)
+    policies: dict[int, PolicyVersion] = field(default_factory=dict)
+    observations: dict[int, Observation] = field(default_factory=dict)
+
+    def copy(self) -> Tables:
+        """A snapshot: new containers around the same (immutable) records."""
+        return Tables(**{f.name: copy.copy(getattr(self, f.name)) for f in fields(self)})
+
+
+class FakeDatabase:
+    """The committed state several units of work share, as several sessions share one database.
+
+    One unit of work at a time holds it, like SQLite's BEGIN IMMEDIATE; a thread opening a
+    second one inside its first would wait for itself, so that is refused at once.
+    """
+
+    def __init__(self) -> None:
+        self._committed = Tables()
+        self._lock = threading.Lock()
+        self._holder: int | None = None
+
+    def begin(self) -> Tables:
+        if self._holder == threading.get_ident():
+            raise RuntimeError(
+                "this thread already has a unit of work open on this database; the SQLite "
+                "adapter would wait for itself here"
+            )
+        if not self._lock.acquire(timeout=LOCK_TIMEOUT_SECONDS):
+            raise RuntimeError("database is locked")
+        self._holder = threading.get_ident()
+        return self._committed.copy()
+
+    def publish(self, tables: Tables) -> Tables:
+        """Make `tables` the committed state; returns a copy to go on working with."""
+        self._committed = tables
+        return tables.copy()
+
+    def snapshot(self) -> Tables:
+        """The committed state, for the open transaction's rollback."""
+        return self._committed.copy()
+
+    def end(self) -> None:
+        self._holder = None
+        self._lock.release()
+
+    def clear(self) -> None:
+        """Empty every table (between examples of a hypothesis run)."""
+        with self._lock:
+            self._committed = Tables()
+
+
+class _Transaction:
+    """The open transaction's working tables; repositories read them through it."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._tables: Tables | None = tables
+
+    @property
+    def tables(self) -> Tables:
+        if self._tables is None:
+            raise RuntimeError("the unit of work is not open; use it in a `with` block")
+        return self._tables
+
+    def swap(self, tables: Tables | None) -> None:
+        self._tables = tables
+
+
+def _add_unique(
+    entity: str, keys: Sequence[tuple[bool, object]], foreign: Iterable[tuple[bool, str]] = ()
+) -> None:
+    """Refuse an insert as the adapter does: a taken key (taken, key) first, then foreign keys."""
+    for taken, key in keys:
+        if taken:
+            raise AlreadyExists(entity, key)
+    for present, what in foreign:
+        _require(present, what)
+
+
+# -- participants, catalog, cycles, requirement lines ------------------------------------------
+
+
+class FakeParticipantRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def get(self, code: str) -> Participant:
+        found = self.find(code)
+        if found is None:
+            raise NotFound("participant", code)
+        return found
+
+    def find(self, code: str) -> Participant | None:
+        return self._tx.tables.participants.get(code)
+
+    def add(self, participant: Participant) -> None:
+        table = self._tx.tables.participants
+        _add_unique("participant", [(participant.code in table, participant.code)])
+        table[participant.code] = participant
+
+    def save(self, participant: Participant) -> None:
+        table = self._tx.tables.participants
+        if participant.code not in table:
+            raise NotFound("participant", participant.code)
+        table[participant.code] = participant
+
+    def list(self) -> list[Participant]:
+        table = self._tx.tables.participants
+        return [table[code] for code in sorted(table)]
+
+
+class FakeCatalogRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def get(self, code: str) -> CatalogItem:
+        found = self.find(code)
+        if found is None:
+            raise NotFound("catalog item", code)
+        return found
+
+    def find(self, code: str) -> CatalogItem | None:
+        return self._tx.tables.catalog.get(code)
+
+    def add(self, item: CatalogItem) -> None:
+        table = self._tx.tables.catalog
+        _add_unique("catalog item", [(item.code in table, item.code)])
+        table[item.code] = item
+
+    def save(self, item: CatalogItem) -> None:
+        table = self._tx.tables.catalog
+        if item.code not in table:
+            raise NotFound("catalog item", item.code)
+        table[item.code] = item
+
+    def list(self) -> list[CatalogItem]:
+        table = self._tx.tables.catalog
+        return [table[code] for code in sorted(table)]
+
+
+class FakeCycleRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def get(self, cycle_id: CycleId) -> Cycle:
+        found = self._tx.tables.cycles.get(cycle_id)
+        if found is None:
+            raise NotFound("cycle", cycle_id)
+        return found
+
+    def find_by_name(self, name: str) -> Cycle | None:
+        return next((c for c in self._tx.tables.cycles.values() if c.name == name), None)
+
+    def add(self, cycle: Cycle) -> None:
+        table = self._tx.tables.cycles
+        taken_name = any(c.name == cycle.name for c in table.values())
+        _add_unique("cycle", [(cycle.id in table, cycle.id), (taken_name, cycle.name)])
+        table[cycle.id] = cycle
+
+    def save(self, cycle: Cycle) -> None:
+        table = self._tx.tables.cycles
+        if cycle.id not in table:
+            raise NotFound("cycle", cycle.id)
+        if any(c.name == cycle.name and c.id != cycle.id for c in table.values()):
+            raise IntegrityError(f"unique constraint violated: cycle name {cycle.name}")
+        table[cycle.id] = cycle
+
+    def list(self) -> list[Cycle]:
+        return sorted(self._tx.tables.cycles.values(), key=lambda c: (c.opens_on, c.id))
+
+
+class FakeRequirementRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def get(self, line_id: LineId) -> RequirementLine:
+        found = self._tx.tables.lines.get(line_id)
+        if found is None:
+            raise NotFound("requirement line", line_id)
+        return found
+
+    def find_by_ref(self, cycle_id: CycleId, ref: str) -> RequirementLine | None:
+        lines = self._tx.tables.lines.values()
+        return next((ln for ln in lines if ln.cycle_id == cycle_id and ln.ref == ref), None)
+
+    def _foreign(self, line: RequirementLine) -> list[tuple[bool, str]]:
+        tables = self._tx.tables
+        return [
+            (line.cycle_id in tables.cycles, f"cycle {line.cycle_id}"),
+            (line.item_code in tables.catalog, f"catalog item {line.item_code}"),
+        ]
+
+    def add(self, line: RequirementLine, *, at: datetime, by: str) -> None:
+        tables = self._tx.tables
+        same_ref = self.find_by_ref(line.cycle_id, line.ref) is not None
+        _add_unique(
+            "requirement line",
+            [
+                (line.id in tables.lines, line.id),
+                (same_ref, f"{line.ref} in cycle {line.cycle_id}"),
+            ],
+            self._foreign(line),
+        )
+        change = RankChange(line.id, line.rank, _utc(at), by)
+        tables.lines[line.id] = line
+        tables.rank_changes.append(change)
+
+    def save(self, line: RequirementLine, *, at: datetime, by: str) -> None:
+        tables = self._tx.tables
+        previous = tables.lines.get(line.id)
+        if previous is None:
+            raise NotFound("requirement line", line.id)
+        for present, what in self._foreign(line):
+            _require(present, what)
+        twin = self.find_by_ref(line.cycle_id, line.ref)
+        if twin is not None and twin.id != line.id:
+            raise IntegrityError(f"unique constraint violated: {line.ref} in cycle {line.cycle_id}")
+        change = (
+            None if previous.rank == line.rank else RankChange(line.id, line.rank, _utc(at), by)
+        )
+        tables.lines[line.id] = line
+        if change is not None:
+            tables.rank_changes.append(change)
+
+    def rank_history(self, line_id: LineId) -> list[RankChange]:
+        # sorted() is stable: changes of one instant stay in the order they were stored (by id).
+        found = [c for c in self._tx.tables.rank_changes if c.line_id == line_id]
+        return sorted(found, key=lambda c: c.at)
+
+    def append_changes(self, changes: Sequence[LineChange]) -> None:
+        tables = self._tx.tables
+        for change in changes:
+            _require(change.line_id in tables.lines, f"requirement line {change.line_id}")
+        tables.line_changes.extend(replace(c, at=_utc(c.at)) for c in changes)
+
+    def change_history(self, line_id: LineId) -> list[LineChange]:
+        found = [c for c in self._tx.tables.line_changes if c.line_id == line_id]
+        return sorted(found, key=lambda c: c.at)
+
+    def list(self, cycle_id: CycleId) -> list[RequirementLine]:
+        found = [ln for ln in self._tx.tables.lines.values() if ln.cycle_id == cycle_id]
+        return sorted(found, key=lambda ln: (ln.rank, ln.id))
+
+
+# -- versioned aggregates: contributions and packages ------------------------------------------
+
+
+class _Versions:
+    """The version of each aggregate as first loaded in this unit of work (as in the adapter)."""
+
+    def __init__(self, entity: str) -> None:
+        self.entity = entity
+        self._seen: dict[int, int] = {}
+
+    def saw(self, key: int, version: int) -> None:
+        self._seen.setdefault(key, version)
+
+    def expected(self, key: int) -> int:
+        try:
+            return self._seen[key]
+        except KeyError:
+            raise Conflict(
+                f"{self.entity} {key} was not loaded in this unit of work; "
+                "load it before saving, so concurrent changes can be detected"
+            ) from None
+
+    def bumped(self, key: int, version: int) -> None:
+        self._seen[key] = version
+
+
+def _save_versioned(
+    table: dict[int, Versioned[R]],
+    versions: _Versions,
+    key: int,
+    record: R,
+    check: Callable[[], None] = lambda: None,
+) -> None:
+    """Store `record` over the version this unit of work loaded, or refuse as the adapter does."""
+    loaded = versions.expected(key)
+    stored = table.get(key)
+    if stored is None:
+        raise NotFound(versions.entity, key)
+    if stored.version != loaded:
+        raise Conflict(
+            f"{versions.entity} {key} was changed by someone else since it was loaded "
+            f"(version {loaded}); reload it and try again"
+        )
+    check()
+    table[key] = Versioned(record, loaded + 1)
+    versions.bumped(key, loaded + 1)
+
+
+def _storable(contribution: Contribution) -> Contribution:
+    """The contribution as its row keeps it; the adapter refuses what the row cannot hold."""
+    conversion = contribution.conversion
+    if conversion is not None and (
+        conversion.original != contribution.amount or conversion.converted.currency != USD
+    ):
+        raise ValueError(
+            f"contribution {contribution.id}: a stored conversion must be of the pledged "
+            f"{contribution.amount} into USD, not {conversion.original} into "
+            f"{conversion.converted.currency}"
+        )
+    return contribution
+
+
+class FakeContributionRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+        self._versions = _Versions("contribution")
+
+    def _seen(self, stored: Versioned[Contribution]) -> Contribution:
+        self._versions.saw(stored.record.id, stored.version)
+        return stored.record
+
+    def get(self, contribution_id: ContributionId) -> Contribution:
+        stored = self._tx.tables.contributions.get(contribution_id)
+        if stored is None:
+            raise NotFound("contribution", contribution_id)
+        return self._seen(stored)
+
+    def _foreign(self, contribution: Contribution) -> tuple[bool, str]:
+        present = contribution.contributor in self._tx.tables.participants
+        return present, f"participant {contribution.contributor}"
+
+    def add(self, contribution: Contribution) -> None:
+        table = self._tx.tables.contributions
+        stored = _storable(contribution)
+        key = contribution.id
+        _add_unique("contribution", [(key in table, key)], [self._foreign(contribution)])
+        table[key] = Versioned(stored, 1)
+        self._versions.saw(key, 1)
+
+    def save(self, contribution: Contribution) -> None:
+        stored = _storable(contribution)
+        _save_versioned(
+            self._tx.tables.contributions,
+            self._versions,
+            contribution.id,
+            stored,
+            lambda: _require(*self._foreign(contribution)),
+        )
+
+    def list(
+        self,
+        *,
+        contributor: ParticipantCode | None = None,
+        statuses: Sequence[ContributionStatus] | None = None,
+    ) -> list[Contribution]:
+        table = self._tx.tables.contributions
+        found = []
+        for key in sorted(table):
+            record = table[key].record
+            if contributor is not None and record.contributor != contributor:
+                continue
+            if statuses is not None and record.status not in statuses:
+                continue
+            found.append(self._seen(table[key]))
+        return found
+
+
+class FakePackageRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+        self._versions = _Versions("package")
+
+    def _seen(self, stored: Versioned[Package]) -> Package:
+        self._versions.saw(stored.record.id, stored.version)
+        return stored.record
+
+    def get(self, package_id: PackageId) -> Package:
+        stored = self._tx.tables.packages.get(package_id)
+        if stored is None:
+            raise NotFound("package", package_id)
+        return self._seen(stored)
+
+    def _foreign(self, package: Package) -> list[tuple[bool, str]]:
+        tables = self._tx.tables
+        found = [(package.cycle_id in tables.cycles, f"cycle {package.cycle_id}")]
+        for ln in package.lines:
+            found.append((ln.line_id in tables.lines, f"requirement line {ln.line_id}"))
+            found.append((ln.item_code in tables.catalog, f"catalog item {ln.item_code}"))
+        for part in package.attributions:
+            present = part.contribution_id in tables.contributions
+            found.append((present, f"contribution {part.contribution_id}"))
+            found.append((part.line_id in tables.lines, f"requirement line {part.line_id}"))
+        return found
+
+    def add(self, package: Package) -> None:
+        table = self._tx.tables.packages
+        _add_unique("package", [(package.id in table, package.id)], self._foreign(package))
+        table[package.id] = Versioned(package, 1)
+        self._versions.saw(package.id, 1)
+
+    def save(self, package: Package) -> None:
+        def check() -> None:
+            for present, what in self._foreign(package):
+                _require(present, what)
+
+        _save_versioned(self._tx.tables.packages, self._versions, package.id, package, check)
+
+    def list(self, *, cycle_id: CycleId | None = None) -> list[Package]:
+        table = self._tx.tables.packages
+        return [
+            self._seen(table[key])
+            for key in sorted(table)
+            if cycle_id is None or table[key].record.cycle_id == cycle_id
+        ]
+
+
+class FakeShipmentRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def get(self, shipment_id: ShipmentId) -> Shipment:
+        found = self._tx.tables.shipments.get(shipment_id)
+        if found is None:
+            raise NotFound("shipment", shipment_id)
+        return found
+
+    def _foreign(self, shipment: Shipment) -> list[tuple[bool, str]]:
+        tables = self._tx.tables
+        return [
+            (shipment.package_id in tables.packages, f"package {shipment.package_id}"),
+            (shipment.line_id in tables.lines, f"requirement line {shipment.line_id}"),
+        ]
+
+    def add(self, shipment: Shipment) -> None:
+        table = self._tx.tables.shipments
+        _add_unique("shipment", [(shipment.id in table, shipment.id)], self._foreign(shipment))
+        table[shipment.id] = shipment
+
+    def save(self, shipment: Shipment) -> None:
+        table = self._tx.tables.shipments
+        if shipment.id not in table:
+            raise NotFound("shipment", shipment.id)
+        for present, what in self._foreign(shipment):
+            _require(present, what)
+        table[shipment.id] = shipment
+
+    def list(self, *, package_id: PackageId | None = None) -> list[Shipment]:
+        table = self._tx.tables.shipments
+        return [
+            table[key]
+            for key in sorted(table)
+            if package_id is None or table[key].package_id == package_id
+        ]
+
+
+# -- the ledger --------------------------------------------------------------------------------
+
+
+class FakeLedger:
+    """The hash-chained ledger, sealed by the domain; balances are summed from the entries."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def head(self) -> LedgerEntry | None:
+        entries = self._tx.tables.ledger
+        return entries[-1] if entries else None
+
+    def append(
+        self, transactions: Sequence[LedgerTransaction], *, recorded_at: datetime
+    ) -> list[LedgerEntry]:
+        if not transactions:
+            return []
+        if recorded_at.tzinfo is None or recorded_at.utcoffset() is None:
+            raise ValueError("recorded_at must be timezone-aware")
+        entries = ledger.chain(self.head(), transactions, recorded_at=recorded_at.astimezone(UTC))
+        self._tx.tables.ledger.extend(entries)
+        return entries
+
+    def lock(self) -> None:
+        """Nothing to do: the open unit of work holds the database's only lock already."""
+
+    def entries(self) -> list[LedgerEntry]:
+        return list(self._tx.tables.ledger)
+
+    def balances(self) -> dict[tuple[str, str], int]:
+        return ledger.balances(entry.transaction for entry in self._tx.tables.ledger)
+
+
+# -- access: users, tokens, failed authentications, idempotency keys, audit log ----------------
+
+
+class FakeUserRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def get(self, user_id: UserId) -> User:
+        found = self._tx.tables.users.get(user_id)
+        if found is None:
+            raise NotFound("user", user_id)
+        return found
+
+    def find_by_name(self, name: str) -> User | None:
+        return next((u for u in self._tx.tables.users.values() if u.name == name), None)
+
+    def add(self, user: User) -> None:
+        tables = self._tx.tables
+        taken_name = self.find_by_name(user.name) is not None
+        _add_unique(
+            "user",
+            [(user.id in tables.users, user.id), (taken_name, user.name)],
+            [(user.organization in tables.participants, f"participant {user.organization}")],
+        )
+        tables.users[user.id] = replace(
+            user, created_at=_utc(user.created_at), revoked_at=_utc_or_none(user.revoked_at)
+        )
+
+    def save(self, user: User) -> None:
+        """Name, role and revocation change; an unknown user is silently not updated."""
+        table = self._tx.tables.users
+        stored = table.get(user.id)
+        if stored is None:
+            return
+        twin = self.find_by_name(user.name)
+        if twin is not None and twin.id != user.id:
+            raise IntegrityError(f"unique constraint violated: user name {user.name}")
+        table[user.id] = replace(
+            stored, name=user.name, role=user.role, revoked_at=_utc_or_none(user.revoked_at)
+        )
+
+    def list(self) -> list[User]:
+        table = self._tx.tables.users
+        return [table[key] for key in sorted(table)]
+
+
+class FakeTokenRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def find(self, token_id: str) -> ApiToken | None:
+        return self._tx.tables.tokens.get(token_id)
+
+    def add(self, token: ApiToken) -> None:
+        tables = self._tx.tables
+        _add_unique(
+            "token",
+            [(token.token_id in tables.tokens, "id")],
+            [(token.user_id in tables.users, f"user {token.user_id}")],
+        )
+        tables.tokens[token.token_id] = replace(
+            token,
+            created_at=_utc(token.created_at),
+            expires_at=_utc(token.expires_at),
+            revoked_at=_utc_or_none(token.revoked_at),
+        )
+
+    def revoke_all(self, user_id: UserId, *, at: datetime) -> int:
+        table = self._tx.tables.tokens
+        live = [t for t in table.values() if t.user_id == user_id and t.revoked_at is None]
+        for token in live:
+            table[token.token_id] = replace(token, revoked_at=_utc(at))
+        return len(live)
+
+
+class FakeAuthFailures:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def count(self, client: str, window: int) -> int:
+        return self._tx.tables.auth_failures.get((client, window), 0)
+
+    def record(self, client: str, window: int) -> int:
+        key = (client[:200], window)  # the column's width, as the adapter cuts it
+        table = self._tx.tables.auth_failures
+        table[key] = table.get(key, 0) + 1
+        return table[key]
+
+
+class FakeIdempotencyKeys:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def find(self, user_id: UserId, key: str) -> StoredResponse | None:
+        found = self._tx.tables.idempotency.get((user_id, key))
+        return None if found is None else found[0]
+
+    def add(self, user_id: UserId, key: str, response: StoredResponse, *, at: datetime) -> None:
+        tables = self._tx.tables
+        if (user_id, key) in tables.idempotency:
+            raise IntegrityError(f"unique constraint violated: key {key!r} of user {user_id}")
+        _require(user_id in tables.users, f"user {user_id}")
+        tables.idempotency[user_id, key] = (response, _utc(at))
+
+
+class FakeAuditLog:
+    """Append-only, sealed by the domain's own `audit.seal`."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def lock(self) -> None:
+        """Nothing to do: the open unit of work holds the database's only lock already."""
+
+    def append(self, event: AuditEvent, *, at: datetime) -> AuditEntry:
+        entries = self._tx.tables.audit
+        entry = audit.seal(event, head=entries[-1] if entries else None, at=at)
+        entries.append(entry)
+        return entry
+
+    def entries(self) -> list[AuditEntry]:
+        return list(self._tx.tables.audit)
+
+    def page(self, *, offset: int, limit: int) -> list[AuditEntry]:
+        return self._tx.tables.audit[offset : offset + limit]
+
+    def count(self) -> int:
+        return len(self._tx.tables.audit)
+
+
+class FakePasswordRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def find(self, user_id: UserId) -> str | None:
+        found = self._tx.tables.passwords.get(user_id)
+        return None if found is None else found[0]
+
+    def set(self, user_id: UserId, password_hash: str, *, at: datetime) -> None:
+        tables = self._tx.tables
+        _require(user_id in tables.users, f"user {user_id}")
+        tables.passwords[user_id] = (password_hash, _utc(at))
+
+
+class FakeWebSessionRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def find(self, digest: str) -> WebSession | None:
+        return self._tx.tables.web_sessions.get(digest)
+
+    def add(self, session: WebSession) -> None:
+        tables = self._tx.tables
+        if session.digest in tables.web_sessions:
+            raise IntegrityError("unique constraint violated: session digest")
+        _require(session.user_id in tables.users, f"user {session.user_id}")
+        tables.web_sessions[session.digest] = replace(
+            session,
+            created_at=_utc(session.created_at),
+            expires_at=_utc(session.expires_at),
+            ended_at=_utc_or_none(session.ended_at),
+        )
+
+    def end(self, digest: str, *, at: datetime) -> None:
+        table = self._tx.tables.web_sessions
+        found = table.get(digest)
+        if found is not None and found.ended_at is None:
+            table[digest] = replace(found, ended_at=_utc(at))
+
+
+# -- policies and indicators -------------------------------------------------------------------
+
+
+class FakePolicyRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(self, version: PolicyVersion) -> None:
+        tables = self._tx.tables
+        same = any(
+            v.contributor == version.contributor and v.version == version.version
+            for v in tables.policies.values()
+        )
+        _add_unique(
+            "policy version",
+            [
+                (version.id in tables.policies, version.id),
+                (same, f"{version.contributor} v{version.version}"),
+            ],
+            [(version.contributor in tables.participants, f"participant {version.contributor}")],
+        )
+        tables.policies[version.id] = replace(version, recorded_at=_utc(version.recorded_at))
+
+    def latest_version(self, contributor: ParticipantCode) -> int:
+        found = [
+            v.version for v in self._tx.tables.policies.values() if v.contributor == contributor
+        ]
+        return max(found, default=0)
+
+    def list(self, *, contributor: ParticipantCode | None = None) -> list[PolicyVersion]:
+        found = [
+            v
+            for v in self._tx.tables.policies.values()
+            if contributor is None or v.contributor == contributor
+        ]
+        found.sort(key=lambda v: (v.contributor, v.version))
+        # The adapter keeps the document and parses it again when read; so does this.
+        return [replace(v, policy=_parsed(v.document, v.filename)) for v in found]
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(document: str, filename: str) -> Policy:
+    """Parsing is pure and a policy is frozen, so one parse per document serves every read."""
+    return parse_policy(document, filename=filename)
+
+
+class FakeIndicatorRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def get(self, observation_id: ObservationId) -> Observation:
+        found = self._tx.tables.observations.get(observation_id)
+        if found is None:
+            raise NotFound("observation", f"#{observation_id}")
+        return found
+
+    def add(self, observation: Observation) -> None:
+        table = self._tx.tables.observations
+        keys: list[tuple[bool, object]] = [(observation.id in table, f"#{observation.id}")]
+        foreign: list[tuple[bool, str]] = []
+        if observation.supersedes is not None:
+            corrected = any(o.supersedes == observation.supersedes for o in table.values())
+            keys.append((corrected, f"correction of #{observation.supersedes}"))
+            foreign.append(
+                (observation.supersedes in table, f"observation #{observation.supersedes}")
+            )
+        _add_unique("observation", keys, foreign)
+        table[observation.id] = replace(observation, recorded_at=_utc(observation.recorded_at))
+
+    def names(self) -> list[str]:
+        return sorted({o.name for o in self._tx.tables.observations.values()})
+
+    def list(self, *, name: str | None = None) -> list[Observation]:
+        table = self._tx.tables.observations
+        return [table[key] for key in sorted(table) if name is None or table[key].name == name]
+
+
+# -- the unit of work --------------------------------------------------------------------------
+
+
+class FakeUnitOfWork:
+    """`with uow: ...; uow.commit()` over a `FakeDatabase`; no commit rolls everything back.
+
+    Each `with` opens fresh repositories, so versions remembered for optimistic concurrency
+    never leak from one use case into the next, as in `SqlUnitOfWork`.
+    """
+
+    def __init__(self, database: FakeDatabase) -> None:
+        self.database = database
+        self._tx: _Transaction | None = None
+        self._repositories: _Repositories | None = None
+
+    @property
+    def tables(self) -> Tables:
+        """The open transaction's working tables, for tests that reach past the ports (as
+        `SqlUnitOfWork.session` does for SQL)."""
+        return self._open().tables
+
+    def _open(self) -> _Transaction:
+        if self._tx is None:
+            raise RuntimeError("the unit of work is not open; use it in a `with` block")
+        return self._tx
+
+    def _repos(self) -> _Repositories:
+        if self._repositories is None:
+            raise RuntimeError("the unit of work is not open; use it in a `with` block")
+        return self._repositories
+
+    def __enter__(self) -> Self:
+        if self._tx is not None:
+            raise RuntimeError("this unit of work is already open")
+        self._tx = _Transaction(self.database.begin())
+        self._repositories = _Repositories(self._tx)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        tx, self._tx, self._repositories = self._open(), None, None
+        tx.swap(None)  # anything not committed is dropped with the working copy
+        self.database.end()
+
+    def commit(self) -> None:
+        tx = self._open()
+        tx.swap(self.database.publish(tx.tables))
+
+    def rollback(self) -> None:
+        tx = self._open()
+        tx.swap(self.database.snapshot())
+
+    def read_one_moment(self) -> None:
+        """Nothing to do: the working copy is one moment already, and nobody else writes."""
+        self._open()
+
+    def next_id(self, sequence: str) -> int:
+        """The next number of `sequence` from 1; a rolled-back number is handed out again."""
+        sequences = self._open().tables.sequences
+        sequences[sequence] = sequences.get(sequence, 0) + 1
+        return sequences[sequence]
+
+    @property
+    def participants(self) -> FakeParticipantRepository:
+        return self._repos().participants
+
+    @property
+    def catalog(self) -> FakeCatalogRepository:
+        return self._repos().catalog
+
+    @property
+    def cycles(self) -> FakeCycleRepository:
+        return self._repos().cycles
+
+    @property
+    def requirements(self) -> FakeRequirementRepository:
+        return self._repos().requirements
+
+    @property
+    def contributions(self) -> FakeContributionRepository:
+        return self._repos().contributions
+
+    @property
+    def packages(self) -> FakePackageRepository:
+        return self._repos().packages
+
+    @property
+    def shipments(self) -> FakeShipmentRepository:
+        return self._repos().shipments
+
+    @property
+    def ledger(self) -> FakeLedger:
+        return self._repos().ledger
+
+    @property
+    def users(self) -> FakeUserRepository:
+        return self._repos().users
+
+    @property
+    def tokens(self) -> FakeTokenRepository:
+        return self._repos().tokens
+
+    @property
+    def auth_failures(self) -> FakeAuthFailures:
+        return self._repos().auth_failures
+
+    @property
+    def idempotency(self) -> FakeIdempotencyKeys:
+        return self._repos().idempotency
+
+    @property
+    def audit(self) -> FakeAuditLog:
+        return self._repos().audit
+
+    @property
+    def passwords(self) -> FakePasswordRepository:
+        return self._repos().passwords
+
+    @property
+    def web_sessions(self) -> FakeWebSessionRepository:
+        return self._repos().web_sessions
+
+    @property
+    def policies(self) -> FakePolicyRepository:
+        return self._repos().policies
+
+    @property
+    def indicators(self) -> FakeIndicatorRepository:
+        return self._repos().indicators
+
+
+class _Repositories:
+    """One set of repositories per `with` block."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self.participants = FakeParticipantRepository(tx)
+        self.catalog = FakeCatalogRepository(tx)
+        self.cycles = FakeCycleRepository(tx)
+        self.requirements = FakeRequirementRepository(tx)
+        self.contributions = FakeContributionRepository(tx)
+        self.packages = FakePackageRepository(tx)
+        self.shipments = FakeShipmentRepository(tx)
+        self.ledger = FakeLedger(tx)
+        self.users = FakeUserRepository(tx)
+        self.tokens = FakeTokenRepository(tx)
+        self.auth_failures = FakeAuthFailures(tx)
+        self.idempotency = FakeIdempotencyKeys(tx)
+        self.audit = FakeAuditLog(tx)
+        self.passwords = FakePasswordRepository(tx)
+        self.web_sessions = FakeWebSessionRepository(tx)
+        self.policies = FakePolicyRepository(tx)
+        self.indicators = FakeIndicatorRepository(tx)
+
+
+def fake_uow_factory(database: FakeDatabase | None = None) -> Callable[[], FakeUnitOfWork]:
+    """A new unit of work on one shared database at each call (a fresh database if none)."""
+    shared = FakeDatabase() if database is None else database
+    return lambda: FakeUnitOfWork(shared)
+
+
+if TYPE_CHECKING:
+
+    def _satisfies_the_port(uow: FakeUnitOfWork) -> UnitOfWork:
+        return uow  # mypy checks FakeUnitOfWork against the protocol here
