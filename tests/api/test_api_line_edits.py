@@ -47,8 +47,8 @@ def test_the_recipient_edits_a_line_and_the_history_shows_each_change(world: Wor
     ]
     assert history[0]["changes"][0]["at"].startswith("2025-10-01T11:00:00")
     entry = world.get("auditor", "/api/v1/audit")["items"][-1]
-    assert (entry["action"], entry["target"]) == ("lines.edit", "line:L-2")
-    assert json.loads(entry["changes"])["request"]["quantity"] == 6
+    assert (entry["action"], entry["target"]) == ("lines.edit", "L-2")
+    assert json.loads(entry["changes"])["command"]["quantity"] == 6
 
 
 def test_a_move_after_an_edit_starts_a_new_period_of_the_history(world: World) -> None:

@@ -28,7 +28,8 @@ def run(db: str, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("LOGNAME", "ops")  # the login the command line acts as
     url = f"sqlite:///{tmp_path}/cli.sqlite3"
     (tmp_path / "catalog.csv").write_text(CATALOG)
     (tmp_path / "lines.csv").write_text(LINES)
@@ -55,10 +56,10 @@ def test_edit_prints_each_changed_field_and_history_keeps_it(db: str) -> None:
     ]
     code, out, _ = run(db, "requirements", "history", "L-2", "--json")
     (period,) = json.loads(out)
-    assert (period["rank"], period["by"]) == (2, "recipient")
-    assert [(c["field"], c["before"], c["after"]) for c in period["changes"]] == [
-        ("quantity", "4", "6"),
-        ("justification", "cities", "surgery"),
+    assert (period["rank"], period["by"]) == (2, "ops")
+    assert [(c["field"], c["before"], c["after"], c["by"]) for c in period["changes"]] == [
+        ("quantity", "4", "6", "ops"),
+        ("justification", "cities", "surgery", "ops"),
     ]
 
 

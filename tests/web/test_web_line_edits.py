@@ -79,8 +79,8 @@ def test_the_recipient_changes_a_line_and_sees_it_in_the_history(
     rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">(\d+)</td><td>([^<]*)</td>"
                       r"<td>([^<]+)</td></tr>", page)  # fmt: skip
     assert rows == [
-        ("2025-12-06 09:00 UTC", "2", "justification: first draft → winter front", "UKR"),
-        ("2025-12-06 09:00 UTC", "2", f"quantity: {item.lot_size} → {quantity}", "UKR"),
+        ("2025-12-06 09:00 UTC", "2", "justification: first draft → winter front", "recipient"),
+        ("2025-12-06 09:00 UTC", "2", f"quantity: {item.lot_size} → {quantity}", "recipient"),
         ("2025-12-06 09:00 UTC", "2", "added at rank 2", "UKR"),
     ]
     line = requirements.find_line(wired.uow(), cycle_id=draft, ref="N-2")

@@ -67,6 +67,7 @@ class Permission(StrEnum):
     RECORD_INDICATOR = "record_indicator"
     RUN_WHATIF = "run_whatif"  # compares every fund's money
     IMPORT = "import"  # load files of pledges, lines, items, indicators: the operator's
+    REGISTER_PARTICIPANT = "register_participant"  # who takes part: the operator's only
 
 
 _P = Permission

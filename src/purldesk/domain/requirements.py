@@ -58,6 +58,11 @@ class Cycle:
     opens_on: date
     status: CycleStatus = CycleStatus.DRAFT
 
+    @property
+    def ref(self) -> str:
+        """How people and the audit log name a cycle: by its name, such as 2025-09."""
+        return self.name
+
     def move_to(self, target: CycleStatus) -> Cycle:
         return replace(self, status=transition("cycle", CYCLE_TRANSITIONS, self.status, target))
 

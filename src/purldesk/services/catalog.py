@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
+from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem
+from purldesk.services.handle import Command, Context
 from purldesk.services.ports import UnitOfWork
 
 
@@ -27,3 +31,19 @@ def import_items(uow: UnitOfWork, *, items: Sequence[CatalogItem]) -> tuple[int,
 def list_all(uow: UnitOfWork) -> list[CatalogItem]:
     with uow:
         return sorted(uow.catalog.list(), key=lambda item: item.code)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Import(Command[tuple[int, int]]):
+    """The supplier adds new items and updates known ones; (added, updated)."""
+
+    action: ClassVar[str] = "catalog.import"
+    permission: ClassVar[Permission] = Permission.EDIT_CATALOG
+
+    items: tuple[CatalogItem, ...]
+
+    def execute(self, uow: UnitOfWork, context: Context) -> tuple[int, int]:
+        return import_items(uow, items=self.items)
+
+    def target(self, result: tuple[int, int]) -> str:
+        return "catalog"

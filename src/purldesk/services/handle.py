@@ -160,6 +160,8 @@ def summary(result: Any) -> Any:
     moved (amounts are in the command and on the ledger)."""
     if isinstance(result, list | tuple):
         return [summary(item) for item in result]
+    if isinstance(result, int):  # a count, such as items added
+        return result
     ref, status = getattr(result, "ref", None), getattr(result, "status", None)
     if isinstance(ref, str):
         return {"ref": ref} | ({} if status is None else {"status": str(status)})

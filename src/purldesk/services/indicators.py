@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
+from purldesk.domain.access import Permission
 from purldesk.domain.errors import ImportRejected, InvalidInput, RowError
 from purldesk.domain.indicators import (
     Observation,
@@ -15,6 +17,7 @@ from purldesk.domain.indicators import (
     check_new,
     parse_indicator_name,
 )
+from purldesk.services.handle import Command, Context
 from purldesk.services.ports import UnitOfWork
 
 
@@ -115,3 +118,68 @@ def _observation(
         id=observation_id, name=checked, value=value, observed_on=observed_on,
         source=source.strip(), recorded_at=at, note=note.strip(), supersedes=supersedes,
     )  # fmt: skip
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+TEXT_MAX = 2000
+
+
+def _check_texts(source: str, note: str) -> None:
+    for field, text in (("source", source), ("note", note)):
+        if len(text) > TEXT_MAX:
+            raise InvalidInput(field, f"is {len(text)} characters; at most {TEXT_MAX}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Record(Command[Observation]):
+    """Record one observation; with `supersedes`, a correction, and both stay visible."""
+
+    action: ClassVar[str] = "indicators.record"
+    permission: ClassVar[Permission] = Permission.RECORD_INDICATOR
+
+    name: str
+    value: Decimal
+    observed_on: date
+    source: str
+    note: str = ""
+    supersedes: ObservationId | None = None
+
+    def __post_init__(self) -> None:
+        _check_texts(self.source, self.note)
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Observation:
+        return record(
+            uow, name=self.name, value=self.value, observed_on=self.observed_on,
+            source=self.source, at=context.at, note=self.note, supersedes=self.supersedes,
+        )  # fmt: skip
+
+    def target(self, result: Observation) -> str:
+        return result.ref
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Import(Command[list[Observation]]):
+    """Record every row of a file in one transaction, or none."""
+
+    action: ClassVar[str] = "indicators.import"
+    permission: ClassVar[Permission] = Permission.IMPORT
+
+    rows: tuple[ObservationRow, ...]
+    source_name: str = "indicators"
+
+    def __post_init__(self) -> None:
+        errors = []
+        for row in self.rows:
+            try:
+                _check_texts(row.source, row.note)
+            except InvalidInput as error:
+                errors.append(RowError(row.line, error.field, error.message))
+        if errors:
+            raise ImportRejected(self.source_name, errors)
+
+    def execute(self, uow: UnitOfWork, context: Context) -> list[Observation]:
+        return import_rows(uow, rows=self.rows, at=context.at, source_name=self.source_name)
+
+    def target(self, result: list[Observation]) -> str:
+        return self.source_name

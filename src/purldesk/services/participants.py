@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
+from purldesk.domain.access import Permission
 from purldesk.domain.errors import AlreadyExists, InvalidInput
 from purldesk.domain.participants import Participant, ParticipantStatus
+from purldesk.services.handle import Command, Context
 from purldesk.services.ports import UnitOfWork
 
 
@@ -54,3 +58,53 @@ def _check_members(uow: UnitOfWork, participant: Participant) -> None:
         found = uow.participants.find(member)
         if found is None or found.is_group:
             raise InvalidInput("members", f"{member} is not a registered nation")
+
+
+# -- commands: who takes part is set up by the operator ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Add(Command[Participant]):
+    action: ClassVar[str] = "participants.add"
+    permission: ClassVar[Permission] = Permission.REGISTER_PARTICIPANT
+
+    participant: Participant
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Participant:
+        return add(uow, participant=self.participant)
+
+    def target(self, result: Participant) -> str:
+        return result.code
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddMany(Command[list[Participant]]):
+    """Register several participants at once; existing codes are left as they are."""
+
+    action: ClassVar[str] = "participants.add_many"
+    permission: ClassVar[Permission] = Permission.REGISTER_PARTICIPANT
+
+    participants: tuple[Participant, ...]
+
+    def execute(self, uow: UnitOfWork, context: Context) -> list[Participant]:
+        return add_many(uow, participants=self.participants)
+
+    def target(self, result: list[Participant]) -> str:
+        return "participants"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Move(Command[Participant]):
+    """Move a participant along invited, reviewing, joined, suspended."""
+
+    action: ClassVar[str] = "participants.move"
+    permission: ClassVar[Permission] = Permission.REGISTER_PARTICIPANT
+
+    code: str
+    status: ParticipantStatus
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Participant:
+        return move(uow, code=self.code, status=self.status)
+
+    def target(self, result: Participant) -> str:
+        return result.code

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import ClassVar
 
+from purldesk.domain.access import Owned, Permission
 from purldesk.domain.contributions import UNRESTRICTED, Contribution, ContributionStatus, Earmark
 from purldesk.domain.errors import InvalidInput, NotFound
 from purldesk.domain.participants import ParticipantCode
@@ -20,6 +22,7 @@ from purldesk.domain.policy_documents import parse_policy
 from purldesk.domain.requirements import CycleId, RequirementLine
 from purldesk.services import eligibility
 from purldesk.services.eligibility import AS_RECORDED, Assumptions
+from purldesk.services.handle import Command, Context
 from purldesk.services.ports import UnitOfWork
 
 # Money that is gone or never came is not worth explaining line by line.
@@ -144,3 +147,63 @@ def _eligible(
     return line_eligibility(
         area=line.area, aid_class=line.aid_class, decision=decision, earmark=earmark
     )
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+DOCUMENT_MAX = 100_000
+FILENAME_MAX = 200
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySet:
+    """The version in force after a SetPolicy, and whether the command made it."""
+
+    version: PolicyVersion
+    changed: bool
+
+    @property
+    def ref(self) -> str:
+        return f"{self.version.contributor} v{self.version.version}"
+
+    @property
+    def status(self) -> str:
+        return "set" if self.changed else "unchanged"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetPolicy(Command[PolicySet]):
+    """A contributor sets its own policy; the version in force sent again changes nothing."""
+
+    action: ClassVar[str] = "policies.set"
+    permission: ClassVar[Permission] = Permission.SET_POLICY
+
+    contributor: str
+    text: str  # the TOML document
+    filename: str = "policy.toml"
+
+    def __post_init__(self) -> None:
+        if not self.text.strip() or len(self.text) > DOCUMENT_MAX:
+            raise InvalidInput("document", f"must be 1 to {DOCUMENT_MAX:,} characters of TOML")
+        if not self.filename.strip() or len(self.filename) > FILENAME_MAX:
+            raise InvalidInput("filename", f"must be 1 to {FILENAME_MAX} characters")
+
+    @property
+    def code(self) -> str:
+        return self.contributor.strip().upper()
+
+    def owner(self, uow: UnitOfWork) -> Owned:
+        return Owned(self.code, "policy", self.code)
+
+    def execute(self, uow: UnitOfWork, context: Context) -> PolicySet:
+        every = versions(uow, contributor=self.code)
+        if every and every[-1].document == self.text:
+            return PolicySet(every[-1], changed=False)
+        version = set_policy(
+            uow, contributor=self.code, document=self.text, filename=self.filename,
+            at=context.at,
+        )  # fmt: skip
+        return PolicySet(version, changed=True)
+
+    def target(self, result: PolicySet) -> str:
+        return result.version.contributor

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
+from typing import ClassVar, TypeVar
 
+from purldesk.domain.access import Permission
 from purldesk.domain.errors import (
     AlreadyExists,
     Conflict,
@@ -17,6 +19,7 @@ from purldesk.domain.errors import (
 from purldesk.domain.lifecycle import can_transition
 from purldesk.domain.packages import PACKAGE_TRANSITIONS, PackageStatus
 from purldesk.domain.requirements import (
+    JUSTIFICATION_MAX,
     Cycle,
     CycleId,
     CycleStatus,
@@ -36,7 +39,10 @@ from purldesk.domain.requirements import (
     reprioritize,
     withdraw,
 )
+from purldesk.services.handle import Command, Context
 from purldesk.services.ports import UnitOfWork
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,3 +301,195 @@ def find_line(uow: UnitOfWork, *, cycle_id: CycleId, ref: str) -> RequirementLin
         if line is None:
             raise NotFound("requirement line", ref)
         return line
+
+
+# -- commands ----------------------------------------------------------------------------------
+# Cycles are named by their name and lines by their ref, as people name them, so a command
+# reads the same (and is audited under the same target) from the API, the dashboard and the
+# command line. Each change to a line is kept in its history under the acting user's name.
+
+CYCLE_NAME_MAX = 200
+
+
+def _cycle_named(uow: UnitOfWork, name: str) -> Cycle:
+    cycle = uow.cycles.find_by_name(name)
+    if cycle is None:
+        raise NotFound("cycle", name)
+    return cycle
+
+
+def _check_length(field: str, text: str) -> None:
+    """The limit the domain puts on a line's texts, checked before any row is looked at."""
+    if len(text.strip()) > JUSTIFICATION_MAX:
+        raise InvalidInput(field, f"is {len(text.strip())} characters; at most {JUSTIFICATION_MAX}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenCycle(Command[Cycle]):
+    """Open a new cycle of the list, in draft."""
+
+    action: ClassVar[str] = "cycles.open"
+    permission: ClassVar[Permission] = Permission.OPEN_CYCLE
+
+    name: str
+    opens_on: date
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise InvalidInput("name", "is empty")
+        if len(self.name) > CYCLE_NAME_MAX:
+            raise InvalidInput("name", f"is {len(self.name)} characters; at most {CYCLE_NAME_MAX}")
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Cycle:
+        return open_cycle(uow, name=self.name, opens_on=self.opens_on)
+
+    def target(self, result: Cycle) -> str:
+        return result.ref
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _MoveCycle(Command[Cycle]):
+    """Move a cycle along its lifecycle; each step is its own command with its own permission."""
+
+    to: ClassVar[CycleStatus]
+
+    cycle: str
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Cycle:
+        return move_cycle(uow, cycle_id=_cycle_named(uow, self.cycle).id, status=self.to)
+
+    def target(self, result: Cycle) -> str:
+        return result.ref
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubmitCycle(_MoveCycle):
+    """The recipient submits its list for endorsement."""
+
+    action: ClassVar[str] = "cycles.submit"
+    permission: ClassVar[Permission] = Permission.SUBMIT_CYCLE
+    to: ClassVar[CycleStatus] = CycleStatus.SUBMITTED
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndorseCycle(_MoveCycle):
+    """The coordinator endorses the submitted list."""
+
+    action: ClassVar[str] = "cycles.endorse"
+    permission: ClassVar[Permission] = Permission.ENDORSE_CYCLE
+    to: ClassVar[CycleStatus] = CycleStatus.ENDORSED
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloseCycle(_MoveCycle):
+    action: ClassVar[str] = "cycles.close"
+    permission: ClassVar[Permission] = Permission.CLOSE_CYCLE
+    to: ClassVar[CycleStatus] = CycleStatus.CLOSED
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportLines(Command[list[RequirementLine]]):
+    """Add every row to a draft cycle, or none: all findings are reported together."""
+
+    action: ClassVar[str] = "lines.import"
+    permission: ClassVar[Permission] = Permission.EDIT_LIST
+
+    cycle: str
+    rows: tuple[LineRow, ...]
+
+    def __post_init__(self) -> None:
+        errors = []
+        for row in self.rows:
+            try:
+                _check_length("justification", row.justification)
+            except InvalidInput as error:
+                errors.append(RowError(row.line, error.field, error.message))
+        if errors:
+            raise ImportRejected("requirements", errors)
+
+    def execute(self, uow: UnitOfWork, context: Context) -> list[RequirementLine]:
+        return import_lines(
+            uow, cycle_id=_cycle_named(uow, self.cycle).id, rows=self.rows, at=context.at,
+            by=context.actor.name,
+        )  # fmt: skip
+
+    def target(self, result: list[RequirementLine]) -> str:
+        return self.cycle
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _OnLine(Command[R]):
+    """A command on one line of a cycle's list, named by its ref."""
+
+    permission: ClassVar[Permission] = Permission.EDIT_LIST
+
+    cycle: str
+    ref: str
+
+    def line(self, uow: UnitOfWork) -> RequirementLine:
+        return find_line(uow, cycle_id=_cycle_named(uow, self.cycle).id, ref=self.ref)
+
+    def target(self, result: R) -> str:
+        return self.ref
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MoveLine(_OnLine[list[RequirementLine]]):
+    """Reprioritize one line; every line whose rank changes gets a new rank-history entry."""
+
+    action: ClassVar[str] = "lines.move"
+
+    rank: int
+
+    def __post_init__(self) -> None:
+        if self.rank < 1:
+            raise InvalidInput("rank", "must be at least 1")
+
+    def execute(self, uow: UnitOfWork, context: Context) -> list[RequirementLine]:
+        return move_line(
+            uow, line_id=self.line(uow).id, new_rank=self.rank, at=context.at,
+            by=context.actor.name,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EditLine(_OnLine[LineEdit]):
+    """Change a line's quantity, needed-by date or justification; None keeps a field."""
+
+    action: ClassVar[str] = "lines.edit"
+
+    quantity: int | None = None
+    needed_by: date | None = None
+    justification: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.quantity is not None and self.quantity < 1:
+            raise InvalidInput("quantity", "must be a whole number of at least 1")
+        if self.justification is not None:
+            _check_length("justification", self.justification)
+
+    def execute(self, uow: UnitOfWork, context: Context) -> LineEdit:
+        return edit_line(
+            uow, line_id=self.line(uow).id, quantity=self.quantity, needed_by=self.needed_by,
+            justification=self.justification, at=context.at, by=context.actor.name,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WithdrawLine(_OnLine[Withdrawal]):
+    """Take a line off a draft list, saying why."""
+
+    action: ClassVar[str] = "lines.withdraw"
+
+    reason: str
+
+    def __post_init__(self) -> None:
+        if not self.reason.strip():
+            raise InvalidInput("reason", "must not be empty: say why the line is withdrawn")
+        _check_length("reason", self.reason)
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Withdrawal:
+        return withdraw_line(
+            uow, line_id=self.line(uow).id, reason=self.reason, at=context.at,
+            by=context.actor.name,
+        )  # fmt: skip

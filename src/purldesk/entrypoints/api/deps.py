@@ -16,9 +16,8 @@ from purldesk.bootstrap import Application
 from purldesk.domain.access import Actor, NotAuthenticated, Permission, authorize
 from purldesk.domain.errors import NotFound
 from purldesk.domain.text import CONTROL_CHARACTER, check_text
-from purldesk.services import idempotency, users
+from purldesk.services import users
 from purldesk.services.handle import Command, handle
-from purldesk.services.idempotency import Outcome, WriteRequest
 from purldesk.services.ports import UnitOfWork
 
 log = logging.getLogger("purldesk.auth")
@@ -141,30 +140,6 @@ def run_command(
     stored = handled.response
     assert stored is not None  # the handler stores what `present` gives
     headers = {"Idempotent-Replayed": "true"} if handled.replayed else {}
-    return Response(
-        stored.body, status_code=stored.status_code, media_type="application/json",
-        headers=headers,
-    )  # fmt: skip
-
-
-def run_write(
-    request: Request,
-    application: Application,
-    actor: Actor,
-    *,
-    key: str | None,
-    body: Any,
-    effect: Callable[[UnitOfWork], Outcome],
-) -> Response:
-    """Run `effect` once per key, atomically with its audit entry and the key itself."""
-    write = WriteRequest(
-        actor=actor, request_id=request.state.request_id, method=request.method,
-        path=request.url.path, body=body, key=key,
-    )  # fmt: skip
-    stored, replayed = idempotency.perform_once(
-        application.uow(), write, effect, at=application.clock.now()
-    )
-    headers = {"Idempotent-Replayed": "true"} if replayed else {}
     return Response(
         stored.body, status_code=stored.status_code, media_type="application/json",
         headers=headers,

@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from purldesk.entrypoints.cli.common import DbOption, JsonOption, application, console, print_json
+from purldesk.entrypoints.cli.common import (
+    DbOption,
+    JsonOption,
+    application,
+    console,
+    print_json,
+    run,
+)
 from purldesk.entrypoints.cli.files import read_text
 
 app = typer.Typer(help="Import and list the catalog.", no_args_is_help=True)
@@ -34,7 +41,7 @@ def import_(
         parsed = parse_catalog(read_text(file))
         if parsed.errors:
             raise ImportRejected(str(file), parsed.errors)
-        added, updated = catalog.import_items(wired.uow(), items=parsed.rows)
+        added, updated = run(wired, catalog.Import(items=tuple(parsed.rows)))
     console.print(f"catalog: {added} added, {updated} updated")
 
 

@@ -14,6 +14,7 @@ from purldesk.entrypoints.cli.common import (
     console,
     parse_date,
     print_json,
+    run,
 )
 
 app = typer.Typer(
@@ -30,37 +31,40 @@ def open_(
     """Open a new cycle, in draft."""
     from purldesk.services import requirements
 
+    command = requirements.OpenCycle(name=name, opens_on=parse_date(on, "on"))
     with application(db) as wired:
-        cycle = requirements.open_cycle(wired.uow(), name=name, opens_on=parse_date(on, "on"))
+        cycle = run(wired, command)
     console.print(f"opened cycle {cycle.name} (draft)")
 
 
-def _move(name: str, status: str, db: str | None) -> None:
-    from purldesk.domain.requirements import CycleStatus
+def _move(name: str, step: str, db: str | None) -> None:
     from purldesk.services import requirements
 
+    move = {
+        "submit": requirements.SubmitCycle, "endorse": requirements.EndorseCycle,
+        "close": requirements.CloseCycle,
+    }[step]  # fmt: skip
     with application(db) as wired:
-        cycle = requirements.resolve_cycle(wired.uow(), name=name)
-        moved = requirements.move_cycle(wired.uow(), cycle_id=cycle.id, status=CycleStatus(status))
+        moved = run(wired, move(cycle=name))
     console.print(f"cycle {moved.name} is {moved.status}")
 
 
 @app.command("submit")
 def submit(name: str, db: DbOption = None) -> None:
     """The recipient submits its list."""
-    _move(name, "submitted", db)
+    _move(name, "submit", db)
 
 
 @app.command("endorse")
 def endorse(name: str, db: DbOption = None) -> None:
     """The coordinator endorses the submitted list."""
-    _move(name, "endorsed", db)
+    _move(name, "endorse", db)
 
 
 @app.command("close")
 def close(name: str, db: DbOption = None) -> None:
     """Close an endorsed cycle."""
-    _move(name, "closed", db)
+    _move(name, "close", db)
 
 
 @app.command("list")

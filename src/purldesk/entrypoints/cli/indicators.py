@@ -15,6 +15,7 @@ from purldesk.entrypoints.cli.common import (
     console,
     parse_date,
     print_json,
+    run,
 )
 from purldesk.entrypoints.cli.files import read_text
 
@@ -44,11 +45,12 @@ def record(
     from purldesk.services import indicators
 
     with application(db) as wired:
-        observation = indicators.record(
-            wired.uow(), name=name, value=parse_value(value), observed_on=parse_date(on, "on"),
-            source=source, note=note, at=wired.clock.now(),
+        command = indicators.Record(
+            name=name, value=parse_value(value), observed_on=parse_date(on, "on"),
+            source=source, note=note,
             supersedes=None if supersedes is None else ObservationId(supersedes),
         )  # fmt: skip
+        observation = run(wired, command)
     if json_output:
         print_json(views.observation(observation))
         return
@@ -70,9 +72,7 @@ def import_(
         parsed = parse_observations(read_text(file))
         if parsed.errors:
             raise ImportRejected(str(file), parsed.errors)
-        recorded = indicators.import_rows(
-            wired.uow(), rows=parsed.rows, at=wired.clock.now(), source_name=str(file)
-        )
+        recorded = run(wired, indicators.Import(rows=tuple(parsed.rows), source_name=file.name))
     console.print(f"{len(recorded)} observation(s) recorded")
 
 

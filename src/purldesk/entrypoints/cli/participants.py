@@ -7,7 +7,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from purldesk.entrypoints.cli.common import DbOption, JsonOption, application, console, print_json
+from purldesk.entrypoints.cli.common import (
+    DbOption,
+    JsonOption,
+    application,
+    console,
+    print_json,
+    run,
+)
 
 app = typer.Typer(help="Register and list participants.", no_args_is_help=True)
 
@@ -53,7 +60,7 @@ def add(
             code=parsed, name=name.strip(), kind=parse_kind(kind), status=parse_status(status),
             members=members,
         )  # fmt: skip
-        participants.add(wired.uow(), participant=participant)
+        run(wired, participants.Add(participant=participant))
         console.print(
             f"added {participant.code} ({participant.name}), {participant.kind}, {participant.status}"
         )

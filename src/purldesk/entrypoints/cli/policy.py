@@ -16,6 +16,7 @@ from purldesk.entrypoints.cli.common import (
     console,
     parse_date,
     print_json,
+    run,
 )
 from purldesk.entrypoints.cli.files import read_text
 
@@ -39,14 +40,19 @@ def set_(
     file: Annotated[Path, typer.Argument(help="Policy document (TOML, see docs/CLI.md).")],
     db: DbOption = None,
 ) -> None:
-    """Check a policy document and store it as the contributor's next version."""
+    """Check a policy document and store it as the contributor's next version; the latest
+    version sent again changes nothing."""
     from purldesk.services import policies
 
     with application(db) as wired:
-        version = policies.set_policy(
-            wired.uow(), contributor=org, document=read_text(file), filename=str(file),
-            at=wired.clock.now(),
-        )  # fmt: skip
+        command = policies.SetPolicy(contributor=org, text=read_text(file), filename=str(file))
+        done = run(wired, command)
+    version = done.version
+    if not done.changed:
+        console.print(
+            f"{version.contributor} policy v{version.version} is this document; unchanged"
+        )
+        return
     policy = version.policy
     until = f" to {policy.valid_until}" if policy.valid_until else ""
     names = ", ".join([*(p.name for p in policy.phases), f"{policy.default.name} (default)"])

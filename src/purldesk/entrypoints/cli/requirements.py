@@ -16,6 +16,7 @@ from purldesk.entrypoints.cli.common import (
     console,
     parse_date,
     print_json,
+    run,
 )
 from purldesk.entrypoints.cli.files import read_text
 
@@ -26,6 +27,7 @@ app = typer.Typer(
 CycleOption = Annotated[
     str | None, typer.Option("--cycle", help="Cycle name (default: the latest cycle).")
 ]
+# Every change is kept in the line's history under the login of whoever runs the command.
 
 
 @app.command("import")
@@ -34,9 +36,6 @@ def import_(
         Path, typer.Argument(help="CSV: ref,rank,item_code,quantity,needed_by,justification")
     ],
     cycle: CycleOption = None,
-    by: Annotated[
-        str, typer.Option("--by", help="Who made the list (kept in rank history).")
-    ] = "recipient",
     db: DbOption = None,
 ) -> None:
     """Add lines to a draft cycle; nothing is written if any row is invalid."""
@@ -49,9 +48,7 @@ def import_(
         if parsed.errors:
             raise ImportRejected(str(file), parsed.errors)
         target = requirements.resolve_cycle(wired.uow(), name=cycle)
-        lines = requirements.import_lines(
-            wired.uow(), cycle_id=target.id, rows=parsed.rows, at=wired.clock.now(), by=by
-        )
+        lines = run(wired, requirements.ImportLines(cycle=target.name, rows=tuple(parsed.rows)))
     console.print(f"cycle {target.name}: {len(lines)} line(s) added")
 
 
@@ -103,7 +100,6 @@ def move(
     ref: Annotated[str, typer.Argument(help="The line's reference.")],
     rank: Annotated[int, typer.Option("--rank", help="Its new rank (1 is most urgent).")],
     cycle: CycleOption = None,
-    by: Annotated[str, typer.Option("--by", help="Who reprioritizes.")] = "recipient",
     db: DbOption = None,
 ) -> None:
     """Reprioritize a line of a draft cycle; the others shift, and every change is kept."""
@@ -111,10 +107,7 @@ def move(
 
     with application(db) as wired:
         target = requirements.resolve_cycle(wired.uow(), name=cycle)
-        line = requirements.find_line(wired.uow(), cycle_id=target.id, ref=ref)
-        changed = requirements.move_line(
-            wired.uow(), line_id=line.id, new_rank=rank, at=wired.clock.now(), by=by
-        )
+        changed = run(wired, requirements.MoveLine(cycle=target.name, ref=ref, rank=rank))
     console.print(f"{ref} is now rank {rank}; {len(changed)} line(s) changed rank")
 
 
@@ -131,7 +124,6 @@ def edit(
         str | None, typer.Option("--justification", help="New justification.")
     ] = None,
     cycle: CycleOption = None,
-    by: Annotated[str, typer.Option("--by", help="Who edits (kept in its history).")] = "recipient",
     db: DbOption = None,
 ) -> None:
     """Change a line of a draft cycle; every changed field is kept with its old value."""
@@ -140,11 +132,11 @@ def edit(
     with application(db) as wired:
         day = parse_date(needed_by, "needed_by") if needed_by is not None else None
         target = requirements.resolve_cycle(wired.uow(), name=cycle)
-        line = requirements.find_line(wired.uow(), cycle_id=target.id, ref=ref)
-        edited = requirements.edit_line(
-            wired.uow(), line_id=line.id, quantity=quantity, needed_by=day,
-            justification=justification, at=wired.clock.now(), by=by,
+        command = requirements.EditLine(
+            cycle=target.name, ref=ref, quantity=quantity, needed_by=day,
+            justification=justification,
         )  # fmt: skip
+        edited = run(wired, command)
     for change in edited.changes:
         console.print(f"{ref}: {change.field} {change.before!r} -> {change.after!r}", markup=False)
 
@@ -154,7 +146,6 @@ def withdraw(
     ref: Annotated[str, typer.Argument(help="The line's reference.")],
     reason: Annotated[str, typer.Option("--reason", help="Why the line leaves the list.")],
     cycle: CycleOption = None,
-    by: Annotated[str, typer.Option("--by", help="Who withdraws.")] = "recipient",
     db: DbOption = None,
 ) -> None:
     """Withdraw a line of a draft cycle; the lines below it move up, and the reason is kept."""
@@ -162,10 +153,8 @@ def withdraw(
 
     with application(db) as wired:
         target = requirements.resolve_cycle(wired.uow(), name=cycle)
-        line = requirements.find_line(wired.uow(), cycle_id=target.id, ref=ref)
-        withdrawal = requirements.withdraw_line(
-            wired.uow(), line_id=line.id, reason=reason, at=wired.clock.now(), by=by
-        )
+        command = requirements.WithdrawLine(cycle=target.name, ref=ref, reason=reason)
+        withdrawal = run(wired, command)
     moved = len(withdrawal.lines) - 1
     console.print(f"{ref} withdrawn; {moved} line(s) moved up")
 

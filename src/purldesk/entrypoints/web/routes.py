@@ -1,7 +1,7 @@
 """The dashboard's pages and forms: thin routes over the same services the API calls.
 
 Reads go through `services.dashboard` (which applies the one redaction); every write runs
-through `idempotency.perform_once` without a key, so the effect and its audit entry commit in
+through `services.handle.handle` without a key, so the effect and its audit entry commit in
 one transaction, or nothing does. A form with bad input is shown again, with a message next
 to the field at fault, and writes nothing.
 """
@@ -9,7 +9,7 @@ to the field at fault, and writes nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -34,10 +34,10 @@ from purldesk.domain.access import (
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.contributions import UNRESTRICTED, Contribution, ContributionId, Earmark
 from purldesk.domain.deliveries import ShipmentId
-from purldesk.domain.errors import Conflict, InvalidInput, NotFound, PurldeskError
+from purldesk.domain.errors import Conflict, InvalidInput, NotFound, NotPermitted, PurldeskError
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Package, PackageId, PackageStatus
-from purldesk.domain.requirements import CycleStatus, LineId
+from purldesk.domain.requirements import LineId
 from purldesk.domain.text import CONTROL_CHARACTER, check_text
 from purldesk.entrypoints.web import auth, charts
 from purldesk.entrypoints.web.auth import WebUser, wired
@@ -46,7 +46,6 @@ from purldesk.services import (
     contributions,
     dashboard,
     deliveries,
-    idempotency,
     indicators,
     ledger,
     policies,
@@ -57,8 +56,6 @@ from purldesk.services import (
 )
 from purldesk.services import packages as package_services
 from purldesk.services.handle import Command, handle
-from purldesk.services.idempotency import Outcome, WriteRequest
-from purldesk.services.ports import UnitOfWork
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["bar_chart"] = charts.bar_chart
@@ -143,28 +140,6 @@ async def _form(request: Request, user: WebUser) -> dict[str, str] | Response:
     except InvalidInput as error:
         return _render(request, "problem.html", user, status=422, message=str(error))
     return fields
-
-
-def _write(
-    request: Request,
-    user: WebUser,
-    body: Mapping[str, Any],
-    effect: Callable[[UnitOfWork], Outcome],
-) -> Outcome:
-    """Run one write with its audit entry in one transaction, as the API does."""
-    application = wired(request)
-    write = WriteRequest(
-        actor=user.actor, request_id=request.state.request_id, method="POST",
-        path=request.url.path, body=dict(body), key=None,
-    )  # fmt: skip
-    outcomes: list[Outcome] = []
-
-    def run(uow: UnitOfWork) -> Outcome:
-        outcomes.append(effect(uow))
-        return outcomes[-1]
-
-    idempotency.perform_once(application.uow(), write, run, at=application.clock.now())
-    return outcomes[-1]
 
 
 def _handle(request: Request, user: WebUser, command: Command[R]) -> R:
@@ -403,16 +378,7 @@ async def move_line(request: Request, cycle: str, ref: str) -> Response:
         errors[field] = f"Enter a rank from 1 to {len(view.active_lines)}."
     if not errors:
         try:
-            authorize(user.actor, Permission.EDIT_LIST)
-
-            def effect(uow: UnitOfWork) -> Outcome:
-                changed = requirements.move_line(
-                    uow, line_id=line.id, new_rank=new_rank, at=application.clock.now(),
-                    by=user.actor.organization,
-                )  # fmt: skip
-                return Outcome(200, {"moved": [c.ref for c in changed]}, "lines.move", ref)
-
-            _write(request, user, {"ref": ref, "rank": new_rank}, effect)
+            _handle(request, user, requirements.MoveLine(cycle=cycle, ref=ref, rank=new_rank))
         except InvalidInput as error:
             errors[field] = error.message
         except (Conflict, PurldeskError) as error:
@@ -433,7 +399,7 @@ LINE_FIELDS = {"quantity", "needed_by", "justification", "reason"}
 async def _line_write(
     request: Request, cycle: str, ref: str
 ) -> tuple[WebUser, dict[str, str], dashboard.LineHistoryView] | Response:
-    """The recipient, its posted form and the line, or the page that answers instead."""
+    """The signed-in user, its posted form and the line, or the page that answers instead."""
     user = auth.current_user(request)
     if user is None:
         return _to_login(request)
@@ -441,7 +407,6 @@ async def _line_write(
     if isinstance(fields, Response):
         return fields
     try:
-        authorize(user.actor, Permission.EDIT_LIST)
         view = dashboard.line_history(
             wired(request).uow(), cycle_name=cycle, ref=ref, viewer=user.actor
         )
@@ -454,7 +419,10 @@ def _refused(
     request: Request, user: WebUser, view: dashboard.LineHistoryView, form: str,
     error: PurldeskError, values: Mapping[str, str],
 ) -> HTMLResponse:  # fmt: skip
-    """The line page again, with the service's refusal next to its field (or its form)."""
+    """The line page again, with the service's refusal next to its field (or its form); a
+    role that may not change lines is refused outright."""
+    if isinstance(error, NotPermitted):
+        return _problem(request, user, error)
     if isinstance(error, InvalidInput):
         key = error.field if error.field in LINE_FIELDS else form
         return _line_page(request, user, view, errors={key: error.message}, status=422,
@@ -471,7 +439,6 @@ async def edit_line(request: Request, cycle: str, ref: str) -> Response:
     if isinstance(found, Response):
         return found
     user, fields, view = found
-    application = wired(request)
     errors: Errors = {}
     quantity = _count(fields.get("quantity", ""))
     if quantity is None or quantity < 1:
@@ -488,21 +455,12 @@ async def edit_line(request: Request, cycle: str, ref: str) -> Response:
     values = {k: fields.get(k, "") for k in ("quantity", "needed_by", "justification")}
     if errors:
         return _line_page(request, user, view, errors=errors, status=422, values=values)
-    line_id = view.line.id
-
-    def effect(uow: UnitOfWork) -> Outcome:
-        edited = requirements.edit_line(
-            uow, line_id=line_id, quantity=quantity, needed_by=needed_by,
-            justification=justification, at=application.clock.now(),
-            by=user.actor.organization,
-        )  # fmt: skip
-        changes = {c.field: {"before": c.before, "after": c.after} for c in edited.changes}
-        return Outcome(200, {"changes": changes}, "lines.edit", ref)
-
-    body = {"ref": ref, "quantity": quantity, "needed_by": needed_text,
-            "justification": justification}  # fmt: skip
     try:
-        _write(request, user, body, effect)
+        command = requirements.EditLine(
+            cycle=cycle, ref=ref, quantity=quantity, needed_by=needed_by,
+            justification=justification,
+        )  # fmt: skip
+        _handle(request, user, command)
     except PurldeskError as error:
         return _refused(request, user, view, "edit", error, values)
     path = f"/requirements/{cycle}/lines/{ref}"
@@ -516,7 +474,6 @@ async def withdraw_line(request: Request, cycle: str, ref: str) -> Response:
     if isinstance(found, Response):
         return found
     user, fields, view = found
-    application = wired(request)
     reason = fields.get("reason", "")
     values = {"reason": reason}
     if not reason.strip():
@@ -525,18 +482,8 @@ async def withdraw_line(request: Request, cycle: str, ref: str) -> Response:
     if len(reason.strip()) > 2000:
         return _line_page(request, user, view, errors={"reason": "Keep it to 2,000 characters."},
                           status=422, values=values)  # fmt: skip
-    line_id = view.line.id
-
-    def effect(uow: UnitOfWork) -> Outcome:
-        withdrawal = requirements.withdraw_line(
-            uow, line_id=line_id, reason=reason, at=application.clock.now(),
-            by=user.actor.organization,
-        )  # fmt: skip
-        moved = [line.ref for line in withdrawal.lines[1:]]
-        return Outcome(200, {"withdrawn": ref, "moved": moved}, "lines.withdraw", ref)
-
     try:
-        _write(request, user, {"ref": ref, "reason": reason}, effect)
+        _handle(request, user, requirements.WithdrawLine(cycle=cycle, ref=ref, reason=reason))
     except PurldeskError as error:
         return _refused(request, user, view, "withdraw", error, values)
     return RedirectResponse(
@@ -562,19 +509,13 @@ async def cycle_action(request: Request, cycle: str, action: str) -> Response:
     cycle_id = view.cycle.id
     errors: Errors = {}
     moves = {
-        "submit": (Permission.SUBMIT_CYCLE, CycleStatus.SUBMITTED, "submitted"),
-        "endorse": (Permission.ENDORSE_CYCLE, CycleStatus.ENDORSED, "endorsed"),
+        "submit": (requirements.SubmitCycle, "submitted"),
+        "endorse": (requirements.EndorseCycle, "endorsed"),
     }
     try:
         if action in moves:
-            permission, status, done = moves[action]
-            authorize(user.actor, permission)
-
-            def move(uow: UnitOfWork) -> Outcome:
-                moved = requirements.move_cycle(uow, cycle_id=cycle_id, status=status)
-                return Outcome(200, {"status": moved.status.value}, f"cycles.{action}", cycle)
-
-            _write(request, user, {"cycle": cycle}, move)
+            move, done = moves[action]
+            _handle(request, user, move(cycle=cycle))
             return _redirect(f"/requirements?{urlencode({'cycle': cycle})}", done, cycle)
         if action != "allocate":
             raise NotFound("action", action)

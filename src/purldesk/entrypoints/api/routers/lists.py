@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -11,7 +12,15 @@ from fastapi.responses import Response
 from purldesk.domain.access import Actor, Permission
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.errors import NotFound
-from purldesk.domain.requirements import Cycle, CycleId, CycleStatus, LineStatus
+from purldesk.domain.requirements import (
+    Cycle,
+    CycleId,
+    CycleStatus,
+    LineEdit,
+    LineStatus,
+    RequirementLine,
+    Withdrawal,
+)
 from purldesk.entrypoints.api.deps import (
     Id,
     IdempotencyKey,
@@ -20,7 +29,7 @@ from purldesk.entrypoints.api.deps import (
     Wired,
     allowed,
     page_of,
-    run_write,
+    run_command,
 )
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.schemas import (
@@ -36,7 +45,6 @@ from purldesk.entrypoints.api.schemas import (
     RankChangeRead,
 )
 from purldesk.services import requirements
-from purldesk.services.idempotency import Outcome
 from purldesk.services.ports import UnitOfWork
 from purldesk.services.requirements import LineRow
 
@@ -124,6 +132,14 @@ def line_history(
     ]
 
 
+def _cycle_answer(status: int = 200) -> Callable[[Cycle, UnitOfWork], tuple[int, Any]]:
+    return lambda cycle, _uow: (status, CycleRead.of(cycle).model_dump(mode="json"))
+
+
+def _lines(lines: Sequence[RequirementLine]) -> list[dict[str, Any]]:
+    return [LineRead.of(line).model_dump(mode="json") for line in lines]
+
+
 @router.post("/cycles", response_model=CycleRead, status_code=201)
 def open_cycle(
     body: CycleCreate,
@@ -132,14 +148,8 @@ def open_cycle(
     actor: Annotated[Actor, Depends(allowed(Permission.OPEN_CYCLE))],
     application: Wired,
 ) -> Response:
-    def effect(uow: UnitOfWork) -> Outcome:
-        cycle = requirements.open_cycle(uow, name=body.name, opens_on=body.opens_on)
-        read = CycleRead.of(cycle).model_dump(mode="json")
-        return Outcome(201, read, "cycles.open", f"cycle:{cycle.id}")
-
-    return run_write(
-        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
-    )
+    command = requirements.OpenCycle(name=body.name, opens_on=body.opens_on)
+    return run_command(request, application, actor, command, key=key, present=_cycle_answer(201))
 
 
 def _move(
@@ -148,17 +158,10 @@ def _move(
     actor: Actor,
     key: str,
     cycle_id: int,
-    status: CycleStatus,
-    action: str,
+    move: type[requirements.SubmitCycle | requirements.EndorseCycle | requirements.CloseCycle],
 ) -> Response:
-    def effect(uow: UnitOfWork) -> Outcome:
-        _cycle(uow, cycle_id)
-        moved = requirements.move_cycle(uow, cycle_id=CycleId(cycle_id), status=status)
-        return Outcome(
-            200, CycleRead.of(moved).model_dump(mode="json"), action, f"cycle:{cycle_id}"
-        )
-
-    return run_write(request, application, actor, key=key, body=None, effect=effect)
+    command = move(cycle=_cycle(application.uow(), cycle_id).name)
+    return run_command(request, application, actor, command, key=key, present=_cycle_answer())
 
 
 @router.post("/cycles/{cycle_id}/submit", response_model=CycleRead)
@@ -170,7 +173,7 @@ def submit_cycle(
     application: Wired,
 ) -> Response:
     """The recipient submits its list for endorsement."""
-    return _move(request, application, actor, key, cycle_id, CycleStatus.SUBMITTED, "cycles.submit")
+    return _move(request, application, actor, key, cycle_id, requirements.SubmitCycle)
 
 
 @router.post("/cycles/{cycle_id}/endorse", response_model=CycleRead)
@@ -181,7 +184,7 @@ def endorse_cycle(
     actor: Annotated[Actor, Depends(allowed(Permission.ENDORSE_CYCLE))],
     application: Wired,
 ) -> Response:
-    return _move(request, application, actor, key, cycle_id, CycleStatus.ENDORSED, "cycles.endorse")
+    return _move(request, application, actor, key, cycle_id, requirements.EndorseCycle)
 
 
 @router.post("/cycles/{cycle_id}/close", response_model=CycleRead)
@@ -192,7 +195,7 @@ def close_cycle(
     actor: Annotated[Actor, Depends(allowed(Permission.CLOSE_CYCLE))],
     application: Wired,
 ) -> Response:
-    return _move(request, application, actor, key, cycle_id, CycleStatus.CLOSED, "cycles.close")
+    return _move(request, application, actor, key, cycle_id, requirements.CloseCycle)
 
 
 @router.post("/cycles/{cycle_id}/lines", response_model=list[LineRead], status_code=201)
@@ -205,22 +208,20 @@ def import_lines(
     application: Wired,
 ) -> Response:
     """Add lines to a draft cycle: all of them, or none with every finding listed."""
-    rows = [
+    rows = tuple(
         LineRow(line=i, ref=ln.ref, rank=ln.rank, item_code=ln.item_code, quantity=ln.quantity,
                 needed_by=ln.needed_by, justification=ln.justification)
         for i, ln in enumerate(body.lines, start=1)
-    ]  # fmt: skip
+    )  # fmt: skip
+    command = requirements.ImportLines(cycle=_cycle(application.uow(), cycle_id).name, rows=rows)
 
-    def effect(uow: UnitOfWork) -> Outcome:
-        _cycle(uow, cycle_id)
-        added = requirements.import_lines(
-            uow, cycle_id=CycleId(cycle_id), rows=rows, at=application.clock.now(), by=actor.name
-        )
-        result = [LineRead.of(line).model_dump(mode="json") for line in added]
-        return Outcome(201, result, "lines.import", f"cycle:{cycle_id}")
-
-    return run_write(
-        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
+    return run_command(
+        request,
+        application,
+        actor,
+        command,
+        key=key,
+        present=lambda added, _uow: (201, _lines(added)),
     )
 
 
@@ -235,17 +236,15 @@ def move_line(
     application: Wired,
 ) -> Response:
     """Reprioritize a line; returns every line whose rank changed (each keeps its history)."""
-
-    def effect(uow: UnitOfWork) -> Outcome:
-        line = requirements.find_line(uow, cycle_id=CycleId(cycle_id), ref=ref)
-        changed = requirements.move_line(
-            uow, line_id=line.id, new_rank=body.rank, at=application.clock.now(), by=actor.name
-        )
-        result = [LineRead.of(moved).model_dump(mode="json") for moved in changed]
-        return Outcome(200, result, "lines.move", f"line:{line.ref}")
-
-    return run_write(
-        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
+    cycle = _cycle(application.uow(), cycle_id).name
+    command = requirements.MoveLine(cycle=cycle, ref=ref, rank=body.rank)
+    return run_command(
+        request,
+        application,
+        actor,
+        command,
+        key=key,
+        present=lambda moved, _uow: (200, _lines(moved)),
     )
 
 
@@ -261,19 +260,15 @@ def edit_line(
 ) -> Response:
     """Change a line's quantity, needed_by or justification; each change is kept in its
     history. A body that changes nothing is 422 naming the field."""
+    command = requirements.EditLine(
+        cycle=_cycle(application.uow(), cycle_id).name, ref=ref, quantity=body.quantity,
+        needed_by=body.needed_by, justification=body.justification,
+    )  # fmt: skip
 
-    def effect(uow: UnitOfWork) -> Outcome:
-        line = requirements.find_line(uow, cycle_id=CycleId(cycle_id), ref=ref)
-        edited = requirements.edit_line(
-            uow, line_id=line.id, quantity=body.quantity, needed_by=body.needed_by,
-            justification=body.justification, at=application.clock.now(), by=actor.name,
-        )  # fmt: skip
-        result = LineRead.of(edited.line).model_dump(mode="json")
-        return Outcome(200, result, "lines.edit", f"line:{line.ref}")
+    def present(edited: LineEdit, _uow: UnitOfWork) -> tuple[int, Any]:
+        return 200, LineRead.of(edited.line).model_dump(mode="json")
 
-    return run_write(
-        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
-    )
+    return run_command(request, application, actor, command, key=key, present=present)
 
 
 @router.post("/cycles/{cycle_id}/lines/{ref}/withdraw", response_model=list[LineRead])
@@ -287,15 +282,10 @@ def withdraw_line(
     application: Wired,
 ) -> Response:
     """Withdraw a line, saying why; returns it and every line whose rank closed up."""
+    cycle = _cycle(application.uow(), cycle_id).name
+    command = requirements.WithdrawLine(cycle=cycle, ref=ref, reason=body.reason)
 
-    def effect(uow: UnitOfWork) -> Outcome:
-        line = requirements.find_line(uow, cycle_id=CycleId(cycle_id), ref=ref)
-        withdrawal = requirements.withdraw_line(
-            uow, line_id=line.id, reason=body.reason, at=application.clock.now(), by=actor.name
-        )
-        result = [LineRead.of(changed).model_dump(mode="json") for changed in withdrawal.lines]
-        return Outcome(200, result, "lines.withdraw", f"line:{line.ref}")
+    def present(withdrawal: Withdrawal, _uow: UnitOfWork) -> tuple[int, Any]:
+        return 200, _lines(withdrawal.lines)
 
-    return run_write(
-        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
-    )
+    return run_command(request, application, actor, command, key=key, present=present)

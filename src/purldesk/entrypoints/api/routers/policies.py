@@ -11,23 +11,22 @@ from fastapi.responses import Response
 from purldesk.adapters.exports import policies as views
 from purldesk.adapters.exports.whatif import whatif_document
 from purldesk.adapters.imports.scenarios import parse_scenario
-from purldesk.domain.access import Actor, Owned, Permission, authorize
+from purldesk.domain.access import Actor, Permission
 from purldesk.domain.errors import InvalidInput
-from purldesk.domain.indicators import ObservationId, parse_value, superseded_by
+from purldesk.domain.indicators import Observation, ObservationId, parse_value, superseded_by
 from purldesk.entrypoints.api.deps import (
     IdempotencyKey,
     PagingDep,
     Wired,
     allowed,
     page_of,
-    run_write,
+    run_command,
     today_or,
 )
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.schemas import Day, IndicatorCreate, Page, PolicyWrite
 from purldesk.services import indicators, policies, requirements, whatif
-from purldesk.services.idempotency import Outcome
-from purldesk.services.policies import PolicyView
+from purldesk.services.policies import PolicySet, PolicyView
 from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -113,23 +112,12 @@ def set_policy(
     """A contributor sets its own policy: the document is checked in full (every finding with
     its line and field) and stored as the next version. Sending the version in force again
     changes nothing (200); a new version is 201."""
-    code = org.strip().upper()
+    command = policies.SetPolicy(contributor=org, text=body.document, filename=body.filename)
 
-    def effect(uow: UnitOfWork) -> Outcome:
-        authorize(actor, Permission.SET_POLICY, owner=Owned(code, "policy", code))
-        every = policies.versions(uow, contributor=code)
-        if every and every[-1].document == body.document:
-            latest = every[-1]
-            return Outcome(200, views.policy_version(latest), "policies.unchanged", code)
-        version = policies.set_policy(
-            uow, contributor=code, document=body.document, filename=body.filename,
-            at=application.clock.now(),
-        )  # fmt: skip
-        return Outcome(201, views.policy_version(version), "policies.set", code)
+    def present(result: PolicySet, _uow: UnitOfWork) -> tuple[int, Any]:
+        return (201 if result.changed else 200), views.policy_version(result.version)
 
-    return run_write(
-        request, application, actor, key=None, body=body.model_dump(mode="json"), effect=effect
-    )
+    return run_command(request, application, actor, command, key=None, present=present)
 
 
 @router.get("/indicators", response_model=Page[dict[str, Any]], tags=["indicators"])
@@ -155,18 +143,16 @@ def record_indicator(
 ) -> Response:
     """Record a dated, sourced observation; with `supersedes`, a correction (both stay)."""
 
-    def effect(uow: UnitOfWork) -> Outcome:
-        observation = indicators.record(
-            uow, name=body.name, value=parse_value(body.value), observed_on=body.observed_on,
-            source=body.source, note=body.note, at=application.clock.now(),
-            supersedes=None if body.supersedes is None else ObservationId(body.supersedes),
-        )  # fmt: skip
-        document = views.observation(observation, superseded_by={})
-        return Outcome(201, document, "indicators.record", f"observation:{observation.id}")
+    command = indicators.Record(
+        name=body.name, value=parse_value(body.value), observed_on=body.observed_on,
+        source=body.source, note=body.note,
+        supersedes=None if body.supersedes is None else ObservationId(body.supersedes),
+    )  # fmt: skip
 
-    return run_write(
-        request, application, actor, key=key, body=body.model_dump(mode="json"), effect=effect
-    )
+    def present(observation: Observation, _uow: UnitOfWork) -> tuple[int, Any]:
+        return 201, views.observation(observation, superseded_by={})
+
+    return run_command(request, application, actor, command, key=key, present=present)
 
 
 @router.get("/whatif", response_model=dict[str, Any], tags=["allocation"])

@@ -18,7 +18,7 @@ from purldesk.entrypoints.api.deps import (
     Wired,
     allowed,
     page_of,
-    run_write,
+    run_command,
 )
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.schemas import (
@@ -30,7 +30,6 @@ from purldesk.entrypoints.api.schemas import (
     ParticipantRead,
 )
 from purldesk.services import catalog, participants
-from purldesk.services.idempotency import Outcome
 from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -109,20 +108,18 @@ def put_catalog(
     application: Wired,
 ) -> Response:
     """Add or update items (prices, lot sizes, availability, lead times); safe to repeat."""
-    items = [
+    items = tuple(
         CatalogItem(
             code=ItemCode(i.code), name=i.name, area=i.area, aid_class=i.aid_class,
             unit_price=Money(i.unit_price_minor, USD), lot_size=i.lot_size,
             available_per_cycle=i.available_per_cycle, lead_time_days=i.lead_time_days,
         )
         for i in body.items
-    ]  # fmt: skip
+    )  # fmt: skip
 
-    def effect(uow: UnitOfWork) -> Outcome:
-        added, updated = catalog.import_items(uow, items=items)
-        result = CatalogImported(added=added, updated=updated).model_dump(mode="json")
-        return Outcome(200, result, "catalog.import", f"catalog:{len(items)} item(s)")
+    def present(result: tuple[int, int], _uow: UnitOfWork) -> tuple[int, Any]:
+        added, updated = result
+        return 200, CatalogImported(added=added, updated=updated).model_dump(mode="json")
 
-    return run_write(
-        request, application, actor, key=None, body=body.model_dump(mode="json"), effect=effect
-    )
+    command = catalog.Import(items=items)
+    return run_command(request, application, actor, command, key=None, present=present)

@@ -1,0 +1,153 @@
+"""Every write is a command handled by `services.handle.handle`: the commands are enumerated
+here, and the API's route x role matrix is checked against the handler directly."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import importlib
+import pkgutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import purldesk.services
+from purldesk.domain.access import ROLE_PERMISSIONS, Actor, Role, UserId
+from purldesk.domain.errors import NotPermitted
+from purldesk.domain.participants import ParticipantCode
+from purldesk.services.handle import Command, Context, handle
+
+MATRIX = Path(__file__).parents[1] / "api" / "access_matrix.csv"
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+# The command each write route of the API translates its request into.
+ROUTE_COMMANDS: dict[tuple[str, str], str] = {
+    ("POST", "/api/v1/contributions"): "contributions.Pledge",
+    ("POST", "/api/v1/contributions/{contribution_id}/commit"): "contributions.Commit",
+    ("POST", "/api/v1/contributions/{contribution_id}/receive"): "contributions.Receive",
+    ("POST", "/api/v1/contributions/{contribution_id}/cancel"): "contributions.Cancel",
+    ("POST", "/api/v1/contributions/{contribution_id}/disclosure"): "contributions.SetDisclosure",
+    ("POST", "/api/v1/contributions/{contribution_id}/refund"): "contributions.Refund",
+    ("POST", "/api/v1/packages"): "packages.Draft",
+    ("POST", "/api/v1/packages/{package_id}/cancel"): "packages.Cancel",
+    ("POST", "/api/v1/packages/{package_id}/propose"): "packages.Propose",
+    ("POST", "/api/v1/packages/{package_id}/validate"): "packages.Validate",
+    ("POST", "/api/v1/packages/{package_id}/accept"): "packages.Accept",
+    ("POST", "/api/v1/packages/{package_id}/top-up"): "packages.TopUp",
+    ("POST", "/api/v1/packages/{package_id}/close"): "packages.Close",
+    ("POST", "/api/v1/packages/{package_id}/shipments"): "deliveries.Ship",
+    ("POST", "/api/v1/shipments/{shipment_id}/confirm"): "deliveries.ConfirmReceipt",
+    ("POST", "/api/v1/cycles/{cycle_id}/allocation"): "allocations.Commit",
+    ("PUT", "/api/v1/catalog"): "catalog.Import",
+    ("POST", "/api/v1/cycles"): "requirements.OpenCycle",
+    ("POST", "/api/v1/cycles/{cycle_id}/lines"): "requirements.ImportLines",
+    ("POST", "/api/v1/cycles/{cycle_id}/lines/{ref}/move"): "requirements.MoveLine",
+    ("PATCH", "/api/v1/cycles/{cycle_id}/lines/{ref}"): "requirements.EditLine",
+    ("POST", "/api/v1/cycles/{cycle_id}/lines/{ref}/withdraw"): "requirements.WithdrawLine",
+    ("POST", "/api/v1/cycles/{cycle_id}/submit"): "requirements.SubmitCycle",
+    ("POST", "/api/v1/cycles/{cycle_id}/endorse"): "requirements.EndorseCycle",
+    ("POST", "/api/v1/cycles/{cycle_id}/close"): "requirements.CloseCycle",
+    ("PUT", "/api/v1/policies/{org}"): "policies.SetPolicy",
+    ("POST", "/api/v1/indicators"): "indicators.Record",
+}
+
+# Roles of the matrix's columns; a second contributor is the same role acting on another's.
+COLUMNS = {
+    "recipient": Role.RECIPIENT,
+    "coordinator": Role.COORDINATOR,
+    "contributor": Role.CONTRIBUTOR,
+    "contributor_other": Role.CONTRIBUTOR,
+    "supplier": Role.SUPPLIER,
+    "auditor": Role.AUDITOR,
+}
+
+
+def all_commands() -> dict[str, type[Command[Any]]]:
+    """Every concrete command of the services, by `module.Class`."""
+    for module in pkgutil.iter_modules(purldesk.services.__path__):
+        importlib.import_module(f"purldesk.services.{module.name}")
+    found: dict[str, type[Command[Any]]] = {}
+    pending: list[type[Command[Any]]] = [Command]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        concrete = not cls.__name__.startswith("_") and cls is not Command
+        if concrete:
+            found[f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}"] = cls
+    return found
+
+
+COMMANDS = all_commands()
+
+
+class Opened(Exception):
+    """Raised by the stub unit of work: the handler got past the role check."""
+
+
+class StubUnitOfWork:
+    def __enter__(self) -> StubUnitOfWork:
+        raise Opened
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def context(role: Role) -> Context:
+    actor = Actor(UserId(1), "someone", ParticipantCode("NLD"), role)
+    return Context(actor=actor, at=datetime(2025, 8, 4, tzinfo=UTC), request_id="r", fx=None)  # type: ignore[arg-type]
+
+
+def blank(cls: type[Command[Any]]) -> Command[Any]:
+    """An instance without fields: the role check reads only the class's permission."""
+    return object.__new__(cls)
+
+
+def test_every_command_is_a_frozen_keyword_only_dataclass_with_its_own_action() -> None:
+    assert len(COMMANDS) >= len(set(ROUTE_COMMANDS.values()))
+    actions = [cls.action for cls in COMMANDS.values()]
+    assert len(actions) == len(set(actions)), "two commands share an audit action"
+    for name, cls in COMMANDS.items():
+        assert dataclasses.is_dataclass(cls), name
+        params = cls.__dataclass_params__  # type: ignore[attr-defined]
+        assert params.frozen, f"{name} is not frozen"
+        assert all(f.kw_only for f in dataclasses.fields(cls)), f"{name} takes positional fields"
+        area, _, verb = cls.action.partition(".")
+        assert area and verb, f"{name}'s action {cls.action!r} is not area.verb"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_handler_admits_exactly_the_roles_with_the_commands_permission(name: str) -> None:
+    cls = COMMANDS[name]
+    for role in Role:
+        if cls.permission in ROLE_PERMISSIONS[role]:
+            with pytest.raises(Opened):
+                handle(StubUnitOfWork(), blank(cls), context=context(role))  # type: ignore[arg-type]
+        else:
+            with pytest.raises(NotPermitted):
+                handle(StubUnitOfWork(), blank(cls), context=context(role))  # type: ignore[arg-type]
+
+
+def matrix_writes() -> list[dict[str, str]]:
+    with MATRIX.open(newline="", encoding="utf-8") as file:
+        return [row for row in csv.DictReader(file) if row["method"] in WRITES]
+
+
+def test_every_write_route_of_the_api_names_its_command() -> None:
+    routes = {(row["method"], row["path"]) for row in matrix_writes()}
+    assert routes == set(ROUTE_COMMANDS)
+    assert set(ROUTE_COMMANDS.values()) <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("row", matrix_writes(), ids=lambda row: f"{row['method']} {row['path']}")
+def test_the_route_matrix_holds_against_the_handler_directly(row: dict[str, str]) -> None:
+    cls = COMMANDS[ROUTE_COMMANDS[(row["method"], row["path"])]]
+    for column, role in COLUMNS.items():
+        expected = row[column]
+        if expected == "deny":
+            with pytest.raises(NotPermitted):
+                handle(StubUnitOfWork(), blank(cls), context=context(role))  # type: ignore[arg-type]
+        else:  # allow, or hidden: the role may, the ownership check is the command's owner()
+            with pytest.raises(Opened):
+                handle(StubUnitOfWork(), blank(cls), context=context(role))  # type: ignore[arg-type]
