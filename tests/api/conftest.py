@@ -1,18 +1,13 @@
-"""Fixtures of the API tests: worlds on the test database (and a second, fresh one)."""
+"""Fixtures of the API tests: worlds on the test database (or on `other_database_url`)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
-import psycopg
 import pytest
 from api_world import MovableClock, World, make_settings, seed_users
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import make_url
 
-from purldesk.adapters.storage.migrate import upgrade
 from purldesk.bootstrap import Application, build
 from purldesk.entrypoints.web.app import create_app
 
@@ -48,27 +43,3 @@ def make_world(
 @pytest.fixture
 def world(make_world: Callable[..., World]) -> World:
     return make_world()
-
-
-@pytest.fixture
-def other_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second fresh, migrated database of the same kind as `database_url`."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
-        upgrade(other)
-        yield other
-        return
-    schema = f"purldesk_t_{uuid.uuid4().hex}"
-    admin = url.difference_update_query(["options"]).set(drivername="postgresql")
-    dsn = admin.render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        other = url.update_query_dict({"options": f"-csearch_path={schema}"})
-        rendered = other.render_as_string(hide_password=False)
-        upgrade(rendered)
-        yield rendered
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
