@@ -6,17 +6,40 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from api_world import MovableClock, World, make_settings, seed_users
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from database_world import CHEAP_PASSWORDS
 from purldesk.bootstrap import Application, build
 from purldesk.entrypoints.web.app import create_app
 
 
+class Apps:
+    """FastAPI apps to reuse: building one costs more than most tests. A world borrows one for
+    its test, wired to the world's own application, and gives it back at the end."""
+
+    # What create_app keeps in app.state; if it keeps more, rewiring must replace that too.
+    STATE = frozenset({"purldesk", "passwords"})
+
+    def __init__(self) -> None:
+        self.free: list[FastAPI] = []
+
+    def borrow(self, wired: Application) -> FastAPI:
+        app = self.free.pop() if self.free else create_app(wired.settings, wired=wired)
+        assert set(vars(app.state)["_state"]) == self.STATE, "create_app keeps new state"
+        app.state.purldesk = wired
+        app.state.passwords = wired.passwords
+        return app
+
+
+@pytest.fixture(scope="session")
+def apps() -> Apps:
+    return Apps()
+
+
 @pytest.fixture
-def make_world(
-    database_url: str,
-) -> Iterator[Callable[..., World]]:
-    made: list[tuple[TestClient, Application]] = []
+def make_world(database_url: str, apps: Apps) -> Iterator[Callable[..., World]]:
+    made: list[tuple[TestClient, Application, FastAPI]] = []
 
     def make(
         *, max_failures: int = 10_000, share: World | None = None, url: str | None = None
@@ -28,16 +51,18 @@ def make_world(
         url = url or database_url
         settings = make_settings(url, max_failures=max_failures)
         clock = MovableClock()
-        wired = build(settings, clock=clock)
-        client = TestClient(create_app(settings, wired=wired), raise_server_exceptions=False)
-        made.append((client, wired))
+        wired = build(settings, clock=clock, passwords=CHEAP_PASSWORDS)
+        app = apps.borrow(wired)
+        client = TestClient(app, raise_server_exceptions=False)
+        made.append((client, wired, app))
         tokens = seed_users(wired) if share is None else share.tokens
         return World(client, wired, clock, tokens)
 
     yield make
-    for client, wired in made:
+    for client, wired, app in made:
         client.close()
         wired.close()
+        apps.free.append(app)
 
 
 @pytest.fixture

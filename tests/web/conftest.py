@@ -17,8 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from web_world import NOW, SECRET_AMOUNT, FixedClock, csrf_of
 
-from database_world import CHEAP_PASSWORDS
-from purldesk.adapters.storage.migrate import upgrade
+from database_world import CHEAP_PASSWORDS, SqliteFiles
 from purldesk.bootstrap import Application, build
 from purldesk.config import load_settings
 from purldesk.demo import scenario
@@ -28,10 +27,9 @@ from purldesk.services import allocations, contributions, requirements
 
 
 @pytest.fixture(scope="session")
-def demo_web_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_web_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: SqliteFiles) -> Path:
     path = tmp_path_factory.mktemp("web-demo") / "demo.sqlite3"
-    url = f"sqlite:///{path}"
-    upgrade(url)
+    url = sqlite_files.copy(path)
     wired = build(load_settings(database_url=url), clock=FixedClock(), passwords=CHEAP_PASSWORDS)
     try:
         scenario.build(wired)
