@@ -21,8 +21,11 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/purldesk demo --db sqlite:///$(DEMO_DB)
 	$(VENV)/bin/purldesk serve --db sqlite:///$(DEMO_DB)
 
+# Bytecode caches are written even where PYTHONDONTWRITEBYTECODE is set: every xdist worker and
+# every `purldesk serve` a test starts would otherwise compile the sources (and pytest rewrite
+# the asserts of every test module and plugin) anew.
 test: $(STAMP)
-	$(PY) -m pytest -n auto -p no:cacheprovider
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n auto -p no:cacheprovider
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench scripts

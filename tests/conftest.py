@@ -1,20 +1,36 @@
-"""Shared fixtures: hypothesis profiles and migrated SQLite / PostgreSQL databases per test."""
+"""Shared fixtures: hypothesis profiles, and migrated SQLite / PostgreSQL databases per test.
+
+Each worker migrates once per database kind and each test gets a copy: see database_world.py.
+The migrations themselves still run for real on both databases, in every worker's templates
+and in tests/integration/test_storage_migrations.py.
+"""
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 from hypothesis import settings
+from psycopg import sql
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from database_world import (
+    CHEAP_PASSWORDS,
+    Build,
+    PostgresSchemas,
+    Seeded,
+    SqliteFiles,
+    build_demo,
+    libpq_dsn,
+    postgres_base_url,
+    run_name,
+)
+from purldesk.adapters.passwords import Argon2Hasher
 from purldesk.adapters.storage.engine import make_engine, session_factory
-from purldesk.adapters.storage.migrate import upgrade
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -23,17 +39,6 @@ settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if IN_CI else "dev")
 
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def _postgres_base_url() -> str:
-    return os.environ.get("PURLDESK_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-
-
-def _libpq_dsn(url: str) -> str:
-    """The SQLAlchemy URL as a libpq connection string, for admin work outside the engine."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
 
 @pytest.fixture(scope="session")
 def postgres_server() -> str:
@@ -41,9 +46,9 @@ def postgres_server() -> str:
 
     Probed once per session, which under xdist is once per worker.
     """
-    url = _postgres_base_url()
+    url = postgres_base_url()
     try:
-        with psycopg.connect(_libpq_dsn(url), connect_timeout=3):
+        with psycopg.connect(libpq_dsn(url), connect_timeout=3):
             pass
     except psycopg.OperationalError as error:
         reason = f"PostgreSQL at {make_url(url)!r} is unreachable: {error}".strip()
@@ -53,29 +58,28 @@ def postgres_server() -> str:
     return url
 
 
-@pytest.fixture
-def postgres_url(postgres_server: str) -> Iterator[str]:
-    """A fresh, migrated schema of its own on the PostgreSQL server, dropped afterwards."""
-    schema = f"purldesk_t_{uuid.uuid4().hex}"
-    admin_dsn = _libpq_dsn(postgres_server)
-    with psycopg.connect(admin_dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        url = make_url(postgres_server).update_query_dict({"options": f"-csearch_path={schema}"})
-        rendered = url.render_as_string(hide_password=False)
-        upgrade(rendered)
-        yield rendered
-    finally:
-        with psycopg.connect(admin_dsn, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+@pytest.fixture(scope="session")
+def postgres_schemas(postgres_server: str) -> Iterator[PostgresSchemas]:
+    schemas = PostgresSchemas(postgres_server, run_name())
+    yield schemas
+    schemas.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_files(tmp_path_factory: pytest.TempPathFactory) -> SqliteFiles:
+    return SqliteFiles(tmp_path_factory.mktemp("sqlite-templates"))
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    """A fresh, migrated SQLite file of its own."""
-    url = f"sqlite:///{tmp_path / 'purldesk.sqlite3'}"
-    upgrade(url)
-    return url
+def postgres_url(postgres_schemas: PostgresSchemas) -> str:
+    """A migrated schema holding no rows, this test's alone until it ends."""
+    return postgres_schemas.fresh("db")
+
+
+@pytest.fixture
+def sqlite_url(sqlite_files: SqliteFiles, tmp_path: Path) -> str:
+    """A migrated SQLite file of its own."""
+    return sqlite_files.copy(tmp_path / "purldesk.sqlite3")
 
 
 @pytest.fixture(
@@ -86,6 +90,59 @@ def database_url(request: pytest.FixtureRequest) -> str:
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     url: str = request.getfixturevalue(name)
     return url
+
+
+@pytest.fixture
+def other_database_url(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> str:
+    """A second fresh, migrated database of the same kind as `database_url`."""
+    if make_url(database_url).get_backend_name() == "sqlite":
+        files: SqliteFiles = request.getfixturevalue("sqlite_files")
+        return files.copy(tmp_path / "other.sqlite3")
+    schemas: PostgresSchemas = request.getfixturevalue("postgres_schemas")
+    return schemas.fresh("other")
+
+
+@pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> str:
+    """A database of the same kind as `database_url` with no tables at all (not migrated)."""
+    if make_url(database_url).get_backend_name() == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    schemas: PostgresSchemas = request.getfixturevalue("postgres_schemas")
+    schema = f"{schemas.prefix}_empty"
+    drop = sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
+    schemas.admin.execute(drop)
+    schemas.admin.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    request.addfinalizer(lambda: schemas.admin.execute(drop))
+    return schemas.url(schema)
+
+
+@pytest.fixture
+def seeded(request: pytest.FixtureRequest, database_url: str) -> Seeded:
+    """Fill this test's database with the state `build` makes from an empty one: built once
+    per worker and database kind under `key` (one key, one build), then copied. Its URL."""
+    sqlite = make_url(database_url).get_backend_name() == "sqlite"
+
+    def load(key: str, build: Build) -> str:
+        if sqlite:
+            files: SqliteFiles = request.getfixturevalue("sqlite_files")
+            target = make_url(database_url).database
+            assert target is not None
+            return files.copy(Path(target), files.seed(key, build))
+        schemas: PostgresSchemas = request.getfixturevalue("postgres_schemas")
+        return schemas.fresh("db", seed=schemas.seed(key, build))
+
+    return load
+
+
+@pytest.fixture
+def demo_url(seeded: Seeded) -> str:
+    """This test's database, holding the demo (see `build_demo`)."""
+    return seeded("demo", build_demo)
+
+
+@pytest.fixture(scope="session")
+def cheap_passwords() -> Argon2Hasher:
+    return CHEAP_PASSWORDS
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from purldesk.adapters.fx import EcbRates
+from purldesk.adapters.passwords import Argon2Hasher
 from purldesk.adapters.storage.engine import make_engine, session_factory
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.config import Settings
 from purldesk.domain.access import Actor
 from purldesk.services.handle import Context
-from purldesk.services.ports import Clock, FxRates, UnitOfWork
+from purldesk.services.ports import Clock, FxRates, PasswordHasher, UnitOfWork
 
 
 class SystemClock:
@@ -24,13 +25,15 @@ class SystemClock:
 
 @dataclass(frozen=True, slots=True)
 class Application:
-    """What an entrypoint needs: a fresh unit of work per use case, FX rates and a clock."""
+    """What an entrypoint needs: a fresh unit of work per use case, FX rates, a clock, and the
+    password hasher for dashboard logins."""
 
     settings: Settings
     engine: Engine
     uow: Callable[[], UnitOfWork]
     fx: FxRates
     clock: Clock
+    passwords: PasswordHasher
 
     def close(self) -> None:
         self.engine.dispose()
@@ -40,7 +43,10 @@ class Application:
         return Context(actor=actor, at=self.clock.now(), request_id=request_id, fx=self.fx)
 
 
-def build(settings: Settings, *, clock: Clock | None = None) -> Application:
+def build(
+    settings: Settings, *, clock: Clock | None = None, passwords: PasswordHasher | None = None
+) -> Application:
+    """Wire the adapters for `settings`; tests pass their own clock and a cheaper hasher."""
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
     return Application(
@@ -49,6 +55,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Application:
         uow=lambda: SqlUnitOfWork(sessions),
         fx=EcbRates(),
         clock=clock or SystemClock(),
+        passwords=passwords or Argon2Hasher(),
     )
 
 

@@ -1,27 +1,45 @@
-"""Fixtures of the API tests: worlds on the test database (and a second, fresh one)."""
+"""Fixtures of the API tests: worlds on the test database (or on `other_database_url`)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
-import psycopg
 import pytest
 from api_world import MovableClock, World, make_settings, seed_users
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import make_url
 
-from purldesk.adapters.storage.migrate import upgrade
+from database_world import CHEAP_PASSWORDS
 from purldesk.bootstrap import Application, build
 from purldesk.entrypoints.web.app import create_app
 
 
+class Apps:
+    """FastAPI apps to reuse: building one costs more than most tests. A world borrows one for
+    its test, wired to the world's own application, and gives it back at the end."""
+
+    # What create_app keeps in app.state; if it keeps more, rewiring must replace that too.
+    STATE = frozenset({"purldesk", "passwords"})
+
+    def __init__(self) -> None:
+        self.free: list[FastAPI] = []
+
+    def borrow(self, wired: Application) -> FastAPI:
+        app = self.free.pop() if self.free else create_app(wired.settings, wired=wired)
+        assert set(vars(app.state)["_state"]) == self.STATE, "create_app keeps new state"
+        app.state.purldesk = wired
+        app.state.passwords = wired.passwords
+        return app
+
+
+@pytest.fixture(scope="session")
+def apps() -> Apps:
+    return Apps()
+
+
 @pytest.fixture
-def make_world(
-    database_url: str,
-) -> Iterator[Callable[..., World]]:
-    made: list[tuple[TestClient, Application]] = []
+def make_world(database_url: str, apps: Apps) -> Iterator[Callable[..., World]]:
+    made: list[tuple[TestClient, Application, FastAPI]] = []
 
     def make(
         *, max_failures: int = 10_000, share: World | None = None, url: str | None = None
@@ -33,42 +51,20 @@ def make_world(
         url = url or database_url
         settings = make_settings(url, max_failures=max_failures)
         clock = MovableClock()
-        wired = build(settings, clock=clock)
-        client = TestClient(create_app(settings, wired=wired), raise_server_exceptions=False)
-        made.append((client, wired))
+        wired = build(settings, clock=clock, passwords=CHEAP_PASSWORDS)
+        app = apps.borrow(wired)
+        client = TestClient(app, raise_server_exceptions=False)
+        made.append((client, wired, app))
         tokens = seed_users(wired) if share is None else share.tokens
         return World(client, wired, clock, tokens)
 
     yield make
-    for client, wired in made:
+    for client, wired, app in made:
         client.close()
         wired.close()
+        apps.free.append(app)
 
 
 @pytest.fixture
 def world(make_world: Callable[..., World]) -> World:
     return make_world()
-
-
-@pytest.fixture
-def other_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second fresh, migrated database of the same kind as `database_url`."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
-        upgrade(other)
-        yield other
-        return
-    schema = f"purldesk_t_{uuid.uuid4().hex}"
-    admin = url.difference_update_query(["options"]).set(drivername="postgresql")
-    dsn = admin.render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        other = url.update_query_dict({"options": f"-csearch_path={schema}"})
-        rendered = other.render_as_string(hide_password=False)
-        upgrade(rendered)
-        yield rendered
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from browser_flows import DRAFT_CYCLE, SECRET_AMOUNT, log_in
 
-from purldesk.adapters.storage.migrate import upgrade
+from database_world import CHEAP_PASSWORDS, SqliteFiles
 from purldesk.bootstrap import build
 from purldesk.config import load_settings
 from purldesk.demo import scenario
@@ -52,13 +52,13 @@ def _chromium_or_skip() -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: SqliteFiles) -> Path:
     """The demo database, plus a draft cycle of five lines and a confidential Korean pledge."""
     _chromium_or_skip()
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    wired = build(load_settings(database_url=url))
+    url = sqlite_files.copy(path)
+    # Cheap argon2 hashes: the server's first login per role rehashes to its own parameters.
+    wired = build(load_settings(database_url=url), passwords=CHEAP_PASSWORDS)
     try:
         scenario.build(wired)
         cycle = requirements.open_cycle(wired.uow(), name=DRAFT_CYCLE, opens_on=date(2025, 10, 1))

@@ -17,13 +17,14 @@ def run(db: str, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def demo_db(database_url: str) -> str:
+def demo_db(demo_url: str) -> str:
+    return demo_url
+
+
+def test_demo_builds_the_public_scenario(database_url: str) -> None:
     code, out, err = run(database_url, "demo")
     assert code == 0, out + err
-    return database_url
-
-
-def test_demo_builds_the_public_scenario(demo_db: str) -> None:
+    demo_db = database_url
     participants = {
         p["code"]: p for p in json.loads(run(demo_db, "participants", "list", "--json")[1])
     }

@@ -136,9 +136,8 @@ def test_two_exports_of_one_database_are_byte_identical(delivered: str, tmp_path
 
 
 @pytest.fixture
-def demo_db(database_url: str) -> str:
-    ok(database_url, "demo")
-    return database_url
+def demo_db(demo_url: str) -> str:
+    return demo_url
 
 
 def test_the_demo_export_has_every_lines_rank_and_the_policy_as_set(demo_db: str) -> None:

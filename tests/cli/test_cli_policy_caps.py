@@ -48,9 +48,8 @@ def korean_minor(db: str, proposal: dict) -> int:  # type: ignore[type-arg]
 
 
 @pytest.fixture
-def demo_db(database_url: str, tmp_path: Path) -> str:
-    code, out, err = run(database_url, "demo")
-    assert code == 0, out + err
+def demo_db(demo_url: str, tmp_path: Path) -> str:
+    database_url = demo_url
     policy = tmp_path / "KOR.toml"
     policy.write_text(CAPPED, encoding="utf-8")
     code, out, err = run(database_url, "policy", "set", "KOR", str(policy))

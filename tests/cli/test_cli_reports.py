@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from database_world import Seeded, build_demo
 from purldesk.entrypoints.cli.app import app
 from report_files import csv_rows, same_number, xlsx_rows
 
@@ -30,11 +31,15 @@ def ok(db: str, *args: str) -> str:
     return out
 
 
+def demo_allocated(url: str) -> None:
+    build_demo(url)
+    ok(url, "allocate", "--cycle", "2025-09", "--on", "2025-12-05", "--commit")
+
+
 @pytest.fixture
-def allocated(database_url: str) -> str:
-    ok(database_url, "demo")
-    ok(database_url, "allocate", "--cycle", "2025-09", "--on", "2025-12-05", "--commit")
-    return database_url
+def allocated(seeded: Seeded) -> str:
+    """The demo with the allocation of 2025-12-05 committed (built once, then copied)."""
+    return seeded("demo allocated on 2025-12-05", demo_allocated)
 
 
 def test_the_transparency_report_is_the_public_view_in_every_format(

@@ -2,7 +2,8 @@
 
 The demo is built once per session (with one committed allocation, so statements have lines,
 and a confidential Korean pledge whose amount appears nowhere else); each test gets its own
-copy, its own application on a fixed clock, and a client per user.
+copy, its own application on a fixed clock, and a client (a cookie jar) per user. Passwords are
+hashed with argon2's cheapest parameters, so logging in costs microseconds, not a second.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from web_world import NOW, SECRET_AMOUNT, FixedClock, csrf_of
 
-from purldesk.adapters.storage.migrate import upgrade
+from database_world import CHEAP_PASSWORDS, SqliteFiles
 from purldesk.bootstrap import Application, build
 from purldesk.config import load_settings
 from purldesk.demo import scenario
@@ -26,11 +27,10 @@ from purldesk.services import allocations, contributions, requirements
 
 
 @pytest.fixture(scope="session")
-def demo_web_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_web_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: SqliteFiles) -> Path:
     path = tmp_path_factory.mktemp("web-demo") / "demo.sqlite3"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    wired = build(load_settings(database_url=url), clock=FixedClock())
+    url = sqlite_files.copy(path)
+    wired = build(load_settings(database_url=url), clock=FixedClock(), passwords=CHEAP_PASSWORDS)
     try:
         scenario.build(wired)
         secret = contributions.pledge(
@@ -55,18 +55,20 @@ def wired(demo_web_file: Path, tmp_path: Path) -> Iterator[Application]:
     """The application on this test's own copy of the demo database."""
     copy = tmp_path / "purldesk.sqlite3"
     shutil.copyfile(demo_web_file, copy)
-    application = build(load_settings(database_url=f"sqlite:///{copy}"), clock=FixedClock())
+    settings = load_settings(database_url=f"sqlite:///{copy}")
+    application = build(settings, clock=FixedClock(), passwords=CHEAP_PASSWORDS)
     yield application
     application.close()
 
 
 @pytest.fixture
 def client_for(wired: Application) -> Iterator[Callable[[str | None], TestClient]]:
-    """A client logged in as the named demo user (None: not logged in)."""
+    """A client logged in as the named demo user (None: not logged in); one app serves them."""
     made: list[TestClient] = []
+    app = create_app(wired.settings, wired=wired)
 
     def make(name: str | None) -> TestClient:
-        client = TestClient(create_app(wired.settings, wired=wired), follow_redirects=False)
+        client = TestClient(app, follow_redirects=False)
         made.append(client)
         if name is not None:
             form = client.get("/login")

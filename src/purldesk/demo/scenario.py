@@ -15,7 +15,6 @@ from typing import TypeVar
 
 from purldesk.adapters.countries import is_nation_code
 from purldesk.adapters.imports import csv_files, indicator_files
-from purldesk.adapters.passwords import Argon2Hasher
 from purldesk.bootstrap import Application
 from purldesk.domain.access import Role
 from purldesk.domain.errors import Conflict, ImportRejected
@@ -158,7 +157,7 @@ def _cycle(app: Application) -> Cycle:
 
 def _demo_users(app: Application) -> None:
     existing = {u.name for u in users.list_all(app.uow())}
-    hasher = Argon2Hasher()
+    hasher = app.passwords
     for name, organization, role in DEMO_USERS:
         if name not in existing:
             users.add(
@@ -177,6 +176,6 @@ def demo_logins(app: Application) -> list[tuple[str, Role]]:
     if not all(name in found for name, _org, _role in DEMO_USERS):
         return []
     first = DEMO_USERS[0][0]
-    if not users.has_password(app.uow(), Argon2Hasher(), name=first, password=DEMO_PASSWORD):
+    if not users.has_password(app.uow(), app.passwords, name=first, password=DEMO_PASSWORD):
         return []
     return [(name, role) for name, _org, role in DEMO_USERS]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from database_world import Seeded, build_demo
 from purldesk.entrypoints.cli.app import app
 
 
@@ -27,11 +28,15 @@ def as_json(db: str, *args: str) -> Any:
     return json.loads(ok(db, *args, "--json"))
 
 
+def demo_allocated(url: str) -> None:
+    build_demo(url)
+    ok(url, "allocate", "--cycle", "2025-09", "--on", "2025-12-05", "--commit")
+
+
 @pytest.fixture
-def allocated(database_url: str) -> str:
-    ok(database_url, "demo")
-    ok(database_url, "allocate", "--cycle", "2025-09", "--on", "2025-12-05", "--commit")
-    return database_url
+def allocated(seeded: Seeded) -> str:
+    """The demo with the allocation of 2025-12-05 committed (built once, then copied)."""
+    return seeded("demo allocated on 2025-12-05", demo_allocated)
 
 
 def balance(db: str, prefix: str) -> int:

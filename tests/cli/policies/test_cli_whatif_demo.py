@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from database_world import SqliteFiles, build_demo
 from purldesk.adapters.imports.scenarios import parse_scenario
 from purldesk.adapters.storage.tables import metadata
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
@@ -45,10 +46,8 @@ def ok(url: str, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    ok(f"sqlite:///{path}", "demo")
-    return path
+def demo_file(sqlite_files: SqliteFiles) -> Path:
+    return sqlite_files.seed("demo", build_demo)
 
 
 @pytest.fixture

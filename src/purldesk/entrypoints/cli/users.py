@@ -43,7 +43,6 @@ def add(
     """Create a user and print its API token, once: only a salted, peppered hash is kept."""
     from datetime import timedelta
 
-    from purldesk.adapters.passwords import Argon2Hasher
     from purldesk.domain.access import parse_role
     from purldesk.domain.errors import InvalidInput
     from purldesk.services import users
@@ -64,7 +63,7 @@ def add(
         )  # fmt: skip
         if password is not None:
             users.set_password(
-                wired.uow(), Argon2Hasher(), name=user.name, password=password,
+                wired.uow(), wired.passwords, name=user.name, password=password,
                 at=wired.clock.now(),
             )  # fmt: skip
     console.print(f"added user {user.name}: {user.role} of {user.organization}")

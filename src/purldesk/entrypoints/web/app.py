@@ -7,7 +7,6 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from purldesk.adapters.passwords import Argon2Hasher
 from purldesk.bootstrap import Application, build
 from purldesk.config import Settings, load_settings
 from purldesk.entrypoints.api import app as api
@@ -21,7 +20,7 @@ def create_app(settings: Settings, *, wired: Application | None = None) -> FastA
     application = wired or build(settings)
     app = FastAPI(title="purldesk", docs_url=None, redoc_url=None, openapi_url=api.OPENAPI_URL)
     api.install(app, application)
-    app.state.passwords = Argon2Hasher()
+    app.state.passwords = application.passwords
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(routes.router, dependencies=[Depends(plain_parameters)])
 
