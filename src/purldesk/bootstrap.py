@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import Engine
 
@@ -14,8 +15,10 @@ from purldesk.adapters.storage.engine import make_engine, session_factory
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.config import Settings
 from purldesk.domain.access import Actor
-from purldesk.services.handle import Context
+from purldesk.services.handle import Command, Context, handle
 from purldesk.services.ports import Clock, FxRates, PasswordHasher, UnitOfWork
+
+R = TypeVar("R")
 
 
 class SystemClock:
@@ -38,9 +41,18 @@ class Application:
     def close(self) -> None:
         self.engine.dispose()
 
-    def context(self, actor: Actor, request_id: str) -> Context:
-        """What a command runs with: the actor, now by the clock, the request, the rates."""
-        return Context(actor=actor, at=self.clock.now(), request_id=request_id, fx=self.fx)
+    def context(self, actor: Actor, request_id: str, *, at: datetime | None = None) -> Context:
+        """What a command runs with: the actor, now by the clock (or `at`), the request, the
+        rates."""
+        when = self.clock.now() if at is None else at
+        return Context(actor=actor, at=when, request_id=request_id, fx=self.fx)
+
+    def run(
+        self, command: Command[R], *, actor: Actor, request_id: str, at: datetime | None = None
+    ) -> R:
+        """Handle one command without an idempotency key, and give its result."""
+        context = self.context(actor, request_id, at=at)
+        return handle(self.uow(), command, context=context).value
 
 
 def build(

@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from purldesk.bootstrap import Application
 from purldesk.config import AuthSettings, Settings
-from purldesk.domain.access import Role
+from purldesk.domain.access import Role, operator
 from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
 from purldesk.domain.money import USD, Money
 from purldesk.domain.participants import (
@@ -23,6 +23,7 @@ from purldesk.domain.participants import (
 from purldesk.services import catalog, participants, users
 
 PEPPER = "test-pepper-of-at-least-thirty-two-characters"
+SEEDER = operator("test-seed")  # who sets the worlds up: the operator, as `purldesk users add`
 START = datetime(2025, 10, 1, 9, 0, tzinfo=UTC)
 
 # Who acts, by matrix column: (user name, organization, role).
@@ -108,10 +109,14 @@ def seed_users(wired: Application, *, at: datetime = START) -> dict[str, str]:
     )  # fmt: skip
     tokens = {}
     for column, (name, org, role) in USERS.items():
-        _, tokens[column] = users.add(
-            wired.uow(), name=name, organization=org, role=role, at=at,
-            lifetime=timedelta(days=30), pepper=PEPPER.encode(),
-        )  # fmt: skip
+        command = users.AddUser(
+            name=name,
+            organization=org,
+            role=role,
+            token_lifetime=timedelta(days=30),
+            pepper=PEPPER.encode(),
+        )
+        _, tokens[column] = wired.run(command, actor=SEEDER, request_id="seed", at=at)
     return tokens
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from api_world import PEPPER, START, World, seed_list
+from api_world import PEPPER, SEEDER, START, World, seed_list
 
 from purldesk.domain.access import Role
 from purldesk.domain.participants import (
@@ -37,10 +37,13 @@ def add_france(world: World) -> None:
             )
         ],
     )
-    _, world.tokens["contributor_fra"] = users.add(
-        world.wired.uow(), name="mof@fra", organization="FRA", role=Role.CONTRIBUTOR, at=START,
-        lifetime=timedelta(days=30), pepper=PEPPER.encode(),
+    command = users.AddUser(
+        name="mof@fra", organization="FRA", role=Role.CONTRIBUTOR,
+        token_lifetime=timedelta(days=30), pepper=PEPPER.encode(),
     )  # fmt: skip
+    _, world.tokens["contributor_fra"] = world.wired.run(
+        command, actor=SEEDER, request_id="seed", at=START
+    )
 
 
 def build(world: World, *, giver: str, anonymous: bool = True, confidential: bool = False) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from api_world import PEPPER, World
+from api_world import PEPPER, SEEDER, World
 
 from purldesk.services import contributions, ledger, users
 
@@ -31,7 +31,7 @@ def test_a_captured_request_replayed_with_a_new_key_and_a_revoked_token_posts_no
 ) -> None:
     world.post("contributor", "/api/v1/contributions", PLEDGE, key="original")
     before = ledger_entries(world)
-    users.revoke(world.wired.uow(), name="mof@nld", at=world.clock.now())
+    world.wired.run(users.Revoke(name="mof@nld"), actor=SEEDER, request_id="test")
 
     assert replay(world, world.tokens["contributor"], "a-new-key") == 401
     assert ledger_entries(world) == before
@@ -93,5 +93,6 @@ def test_a_user_is_added_to_an_organization_of_a_fitting_kind_only(world: World)
     from purldesk.domain.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match="role"):
-        users.add(world.wired.uow(), name="x", organization="NLD", role=Role.SUPPLIER,
-                  at=world.clock.now(), lifetime=timedelta(days=1), pepper=PEPPER.encode())  # fmt: skip
+        command = users.AddUser(name="x", organization="NLD", role=Role.SUPPLIER,
+                                token_lifetime=timedelta(days=1), pepper=PEPPER.encode())  # fmt: skip
+        world.wired.run(command, actor=SEEDER, request_id="test")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_world import MovableClock, World, make_settings, seed_users
+from api_world import SEEDER, MovableClock, World, make_settings, seed_users
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -82,9 +82,8 @@ class Edges:
         wired = self.world.wired
         client = TestClient(create_app(wired.settings, wired=wired), follow_redirects=False)
         name = {"recipient": "mod@ukr", "coordinator": "nsatu@nato"}[who]
-        users.set_password(
-            wired.uow(), Argon2Hasher(), name=name, password=PASSWORD, at=self.world.clock.at
-        )
+        command = users.SetPassword(name=name, password_hash=Argon2Hasher().hash(PASSWORD))
+        wired.run(command, actor=SEEDER, request_id="test")
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
         assert token is not None
         client.post("/login", data={

@@ -16,7 +16,7 @@ from typing import TypeVar
 from purldesk.adapters.countries import is_nation_code
 from purldesk.adapters.imports import csv_files, indicator_files
 from purldesk.bootstrap import Application
-from purldesk.domain.access import Role
+from purldesk.domain.access import Role, operator
 from purldesk.domain.errors import Conflict, ImportRejected
 from purldesk.domain.money import Money
 from purldesk.domain.participants import ParticipantCode
@@ -155,18 +155,23 @@ def _cycle(app: Application) -> Cycle:
     return requirements.open_cycle(app.uow(), name=CYCLE_NAME, opens_on=CYCLE_OPENS_ON)
 
 
+DEMO_OPERATOR = operator("demo")
+
+
 def _demo_users(app: Application) -> None:
     existing = {u.name for u in users.list_all(app.uow())}
     hasher = app.passwords
     for name, organization, role in DEMO_USERS:
         if name not in existing:
-            users.add(
-                app.uow(), name=name, organization=organization, role=role, at=RECORDED_AT,
-                lifetime=timedelta(days=app.settings.auth.token_lifetime_days),
+            command = users.AddUser(
+                name=name, organization=organization, role=role,
+                token_lifetime=timedelta(days=app.settings.auth.token_lifetime_days),
                 pepper=app.settings.auth.token_pepper.get_secret_value().encode(),
             )  # fmt: skip
+            app.run(command, actor=DEMO_OPERATOR, request_id="demo", at=RECORDED_AT)
         if not users.has_password(app.uow(), hasher, name=name, password=DEMO_PASSWORD):
-            users.set_password(app.uow(), hasher, name=name, password=DEMO_PASSWORD, at=RECORDED_AT)
+            password = users.SetPassword(name=name, password_hash=hasher.hash(DEMO_PASSWORD))
+            app.run(password, actor=DEMO_OPERATOR, request_id="demo", at=RECORDED_AT)
 
 
 def demo_logins(app: Application) -> list[tuple[str, Role]]:

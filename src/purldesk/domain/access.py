@@ -68,6 +68,7 @@ class Permission(StrEnum):
     RUN_WHATIF = "run_whatif"  # compares every fund's money
     IMPORT = "import"  # load files of pledges, lines, items, indicators: the operator's
     REGISTER_PARTICIPANT = "register_participant"  # who takes part: the operator's only
+    MANAGE_USERS = "manage_users"  # add and revoke users, set passwords: the operator's
 
 
 _P = Permission

@@ -15,7 +15,7 @@ import dataclasses
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from types import TracebackType
@@ -27,6 +27,10 @@ from purldesk.domain.money import Money
 from purldesk.services.ports import FxRates, UnitOfWork
 
 R = TypeVar("R")
+
+# Field metadata of a command field the audit log must not keep (a password hash, a pepper):
+# the command's document names the field and hides its value.
+SECRET: Mapping[str, bool] = {"secret": True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +69,10 @@ class Command(Generic[R]):
         """The command as JSON: what the audit log records and idempotency compares."""
         if not dataclasses.is_dataclass(self):
             raise TypeError(f"{type(self).__name__} must be a dataclass")
-        return {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return {
+            f.name: "(secret)" if f.metadata.get("secret") else jsonable(getattr(self, f.name))
+            for f in dataclasses.fields(self)
+        }
 
 
 def jsonable(value: Any) -> Any:
@@ -80,6 +87,8 @@ def jsonable(value: Any) -> Any:
         return value.value
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

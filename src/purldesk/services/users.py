@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from purldesk.domain.access import (
     Actor,
     ApiToken,
     NotAuthenticated,
+    Permission,
     Role,
     TooManyAttempts,
     User,
@@ -28,8 +30,8 @@ from purldesk.domain.access import (
     parse_token,
     token_digest,
 )
-from purldesk.domain.audit import AuditEvent
 from purldesk.domain.errors import AlreadyExists, InvalidInput, NotFound
+from purldesk.services.handle import SECRET, Command, Context
 from purldesk.services.ports import PasswordHasher, UnitOfWork
 
 MIN_PASSWORD_LENGTH = 10
@@ -61,7 +63,6 @@ def add(
     at: datetime,
     lifetime: timedelta,
     pepper: bytes,
-    request_id: str = "cli",
     new_id: Callable[[], str] = _random_hex,
     new_secret: Callable[[], str] = _random_secret,
 ) -> tuple[User, str]:
@@ -69,20 +70,15 @@ def add(
     name = name.strip()
     if not name:
         raise InvalidInput("name", "is empty")
-    with uow:
-        participant = uow.participants.get(organization.strip().upper())
-        check_role_fits(role, participant)
-        if uow.users.find_by_name(name) is not None:
-            raise AlreadyExists("user", name)
-        user = User(UserId(uow.next_id("user")), name, participant.code, role, at)
-        uow.users.add(user)
-        token = _issue(uow, user, at=at, lifetime=lifetime, pepper=pepper, new_id=new_id,
-                       new_secret=new_secret)  # fmt: skip
-        uow.audit.append(
-            AuditEvent("users.add", f"user:{name}", _user_document(user), request_id), at=at
-        )
-        uow.commit()
-        return user, token
+    participant = uow.participants.get(organization.strip().upper())
+    check_role_fits(role, participant)
+    if uow.users.find_by_name(name) is not None:
+        raise AlreadyExists("user", name)
+    user = User(UserId(uow.next_id("user")), name, participant.code, role, at)
+    uow.users.add(user)
+    token = _issue(uow, user, at=at, lifetime=lifetime, pepper=pepper, new_id=new_id,
+                   new_secret=new_secret)  # fmt: skip
+    return user, token
 
 
 def check_password_rules(password: str) -> None:
@@ -93,29 +89,13 @@ def check_password_rules(password: str) -> None:
         raise InvalidInput("password", f"must be at most {MAX_PASSWORD_LENGTH} characters")
 
 
-def set_password(
-    uow: UnitOfWork,
-    hasher: PasswordHasher,
-    *,
-    name: str,
-    password: str,
-    at: datetime,
-    request_id: str = "cli",
-) -> User:
-    """Give a user a password for the dashboard (argon2); the audit log records that, not it."""
-    check_password_rules(password)
-    password_hash = hasher.hash(password)
-    with uow:
-        user = uow.users.find_by_name(name.strip())
-        if user is None:
-            raise NotFound("user", name)
-        uow.passwords.set(user.id, password_hash, at=at)
-        uow.audit.append(
-            AuditEvent("users.set_password", f"user:{user.name}", _user_document(user), request_id),
-            at=at,
-        )
-        uow.commit()
-        return user
+def set_password(uow: UnitOfWork, *, name: str, password_hash: str, at: datetime) -> User:
+    """Give a user a password for the dashboard, as its (argon2) hash."""
+    user = uow.users.find_by_name(name.strip())
+    if user is None:
+        raise NotFound("user", name)
+    uow.passwords.set(user.id, password_hash, at=at)
+    return user
 
 
 def has_password(uow: UnitOfWork, hasher: PasswordHasher, *, name: str, password: str) -> bool:
@@ -162,20 +142,16 @@ def log_in(
     raise NotAuthenticated(reason)
 
 
-def revoke(uow: UnitOfWork, *, name: str, at: datetime, request_id: str = "cli") -> User:
-    """Revoke a user and every token it holds; effective on the next request."""
-    with uow:
-        user = uow.users.find_by_name(name)
-        if user is None:
-            raise NotFound("user", name)
-        revoked = User(user.id, user.name, user.organization, user.role, user.created_at, at)
-        if user.revoked_at is None:
-            uow.users.save(revoked)
-        tokens = uow.tokens.revoke_all(user.id, at=at)
-        changes = {**_user_document(revoked), "tokens_revoked": tokens}
-        uow.audit.append(AuditEvent("users.revoke", f"user:{name}", changes, request_id), at=at)
-        uow.commit()
-        return revoked
+def revoke(uow: UnitOfWork, *, name: str, at: datetime) -> tuple[User, int]:
+    """Revoke a user and every token it holds, effective on the next request; returns the
+    user and how many live tokens it had."""
+    user = uow.users.find_by_name(name)
+    if user is None:
+        raise NotFound("user", name)
+    revoked = User(user.id, user.name, user.organization, user.role, user.created_at, at)
+    if user.revoked_at is None:
+        uow.users.save(revoked)
+    return revoked, uow.tokens.revoke_all(user.id, at=at)
 
 
 def list_all(uow: UnitOfWork) -> list[User]:
@@ -248,11 +224,65 @@ def _issue(
     return format_token(token_id, secret)
 
 
-def _user_document(user: User) -> dict[str, object]:
-    return {
-        "id": user.id,
-        "name": user.name,
-        "organization": user.organization,
-        "role": user.role.value,
-        "revoked_at": None if user.revoked_at is None else user.revoked_at.isoformat(),
-    }
+# -- commands ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddUser(Command[tuple[User, str]]):
+    """A user of one organization with one role, its first API token (returned once, stored
+    only as a peppered digest) and, if given, its dashboard password (as a hash), at once."""
+
+    action: ClassVar[str] = "users.add"
+    permission: ClassVar[Permission] = Permission.MANAGE_USERS
+
+    name: str
+    organization: str
+    role: Role
+    token_lifetime: timedelta
+    pepper: bytes = field(repr=False, metadata=SECRET)
+    password_hash: str | None = field(default=None, repr=False, metadata=SECRET)
+
+    def execute(self, uow: UnitOfWork, context: Context) -> tuple[User, str]:
+        user, token = add(
+            uow, name=self.name, organization=self.organization, role=self.role,
+            at=context.at, lifetime=self.token_lifetime, pepper=self.pepper,
+        )  # fmt: skip
+        if self.password_hash is not None:
+            uow.passwords.set(user.id, self.password_hash, at=context.at)
+        return user, token
+
+    def target(self, result: tuple[User, str]) -> str:
+        return result[0].name
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetPassword(Command[User]):
+    """A user's dashboard password, as its hash: the audit log records that it was set."""
+
+    action: ClassVar[str] = "users.set_password"
+    permission: ClassVar[Permission] = Permission.MANAGE_USERS
+
+    name: str
+    password_hash: str = field(repr=False, metadata=SECRET)
+
+    def execute(self, uow: UnitOfWork, context: Context) -> User:
+        return set_password(uow, name=self.name, password_hash=self.password_hash, at=context.at)
+
+    def target(self, result: User) -> str:
+        return result.name
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Revoke(Command[tuple[User, int]]):
+    """Revoke a user and all its tokens, effective on the next request of any server."""
+
+    action: ClassVar[str] = "users.revoke"
+    permission: ClassVar[Permission] = Permission.MANAGE_USERS
+
+    name: str
+
+    def execute(self, uow: UnitOfWork, context: Context) -> tuple[User, int]:
+        return revoke(uow, name=self.name, at=context.at)
+
+    def target(self, result: tuple[User, int]) -> str:
+        return result[0].name

@@ -141,14 +141,12 @@ def run(app: Application, command: Command[R]) -> R:
     import uuid
 
     from purldesk.domain.access import operator
-    from purldesk.services.handle import handle
 
     try:
         login = getpass.getuser()
     except (KeyError, OSError):  # no login name in this environment
         login = "operator"
-    context = app.context(operator(login), request_id=f"cli-{uuid.uuid4().hex}")
-    return handle(app.uow(), command, context=context).value
+    return app.run(command, actor=operator(login), request_id=f"cli-{uuid.uuid4().hex}")
 
 
 def day_or_today(on: str | None, now: datetime, field: str = "on") -> date:

@@ -14,6 +14,7 @@ from purldesk.entrypoints.cli.common import (
     console,
     fail,
     print_json,
+    run,
 )
 
 app = typer.Typer(help="Add, revoke and list API users.", no_args_is_help=True)
@@ -56,16 +57,13 @@ def add(
             fail(str(error), 2)
     with application(db) as wired:
         auth = wired.settings.auth
-        user, token = users.add(
-            wired.uow(), name=name, organization=org, role=parse_role(role),
-            at=wired.clock.now(), lifetime=timedelta(days=days or auth.token_lifetime_days),
+        command = users.AddUser(
+            name=name, organization=org, role=parse_role(role),
+            token_lifetime=timedelta(days=days or auth.token_lifetime_days),
             pepper=auth.token_pepper.get_secret_value().encode(),
+            password_hash=None if password is None else wired.passwords.hash(password),
         )  # fmt: skip
-        if password is not None:
-            users.set_password(
-                wired.uow(), wired.passwords, name=user.name, password=password,
-                at=wired.clock.now(),
-            )  # fmt: skip
+        user, token = run(wired, command)
     console.print(f"added user {user.name}: {user.role} of {user.organization}")
     if password is not None:
         console.print("dashboard password set")
@@ -82,7 +80,7 @@ def revoke(
     from purldesk.services import users
 
     with application(db) as wired:
-        user = users.revoke(wired.uow(), name=name, at=wired.clock.now())
+        user, _tokens = run(wired, users.Revoke(name=name))
     console.print(f"revoked user {user.name}")
 
 
