@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from purldesk import allocation
 from purldesk.domain import ledger
-from purldesk.domain.contributions import ContributionId, ContributionStatus
+from purldesk.domain.contributions import ContributionId, ContributionStatus, contribution_ref
 from purldesk.domain.errors import Conflict, IllegalTransition, InsufficientFunds, InvalidInput
 from purldesk.domain.ledger import LedgerTransaction, TransactionKind
 from purldesk.domain.money import USD, Money
@@ -87,12 +87,14 @@ def draft(
         created_on=on, lines=tuple(package_lines), attributions=tuple(attributions),
     )  # fmt: skip
     _check_attributions(package)
-    for contribution_id in sorted({part.contribution_id for part in attributions}):
-        uow.contributions.get(contribution_id)  # NotFound before anything is written
+    # Each payer is read once: NotFound before anything is written, then its status synced.
+    payers = [
+        uow.contributions.get(cid) for cid in sorted({p.contribution_id for p in attributions})
+    ]
     uow.packages.add(package)
     uow.ledger.append(_allocations(uow, package, on), recorded_at=at)
     _refresh_lines(uow, package, at=at)
-    _sync_contributions(uow, attributions)
+    contributions.sync_statuses(uow, payers)
     return package
 
 
@@ -297,7 +299,6 @@ def _allocations(uow: UnitOfWork, package: Package, on: date) -> list[LedgerTran
     totals = uow.ledger.balances_of(ledger.pool(cid) for cid in per_contribution)
     transactions = []
     for contribution_id, amount in sorted(per_contribution.items()):
-        contribution = uow.contributions.get(contribution_id)
         available = ledger.balance(totals, ledger.pool(contribution_id))
         if available.minor < amount:
             raise InsufficientFunds(ledger.pool(contribution_id), available.minor, amount)
@@ -308,7 +309,7 @@ def _allocations(uow: UnitOfWork, package: Package, on: date) -> list[LedgerTran
                 destination=ledger.obligated(package.id, contribution_id),
                 amount=Money(amount, USD),
                 occurred_on=on,
-                memo=f"{contribution.ref} to {package.ref}",
+                memo=f"{contribution_ref(contribution_id)} to {package.ref}",
                 contribution_id=contribution_id,
                 package_id=package.id,
             )
