@@ -25,7 +25,12 @@ from purldesk.domain import audit, ledger
 from purldesk.domain.access import ApiToken, User, UserId
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.catalog import CatalogItem
-from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
+from purldesk.domain.contributions import (
+    Contribution,
+    ContributionId,
+    ContributionStatus,
+    contribution_ref,
+)
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.errors import AlreadyExists, Conflict, NotFound
 from purldesk.domain.indicators import Observation, ObservationId
@@ -587,6 +592,18 @@ class FakeLedger:
 
     def balances(self) -> dict[tuple[str, str], int]:
         return ledger.balances(entry.transaction for entry in self._tx.tables.ledger)
+
+    def balances_of(self, accounts: Iterable[str]) -> dict[tuple[str, str], int]:
+        wanted = set(accounts)
+        return {key: value for key, value in self.balances().items() if key[0] in wanted and value}
+
+    def contribution_balances(self, contribution_ids: Iterable[int]) -> dict[tuple[str, str], int]:
+        refs = {contribution_ref(contribution_id) for contribution_id in contribution_ids}
+        return {
+            key: value
+            for key, value in self.balances().items()
+            if value and ledger.account_contribution(key[0]) in refs
+        }
 
 
 # -- access: users, tokens, failed authentications, idempotency keys, audit log ----------------

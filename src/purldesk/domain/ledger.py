@@ -68,8 +68,8 @@ def account_kind(account: str) -> str:
 
 def account_contribution(account: str) -> str | None:
     """The contribution reference an account belongs to, if any."""
-    parts = account.split(":")
-    return parts[-1] if len(parts) > 1 and parts[-1].startswith("C-") else None
+    _, colon, last = account.rpartition(":")
+    return last if colon and last.startswith("C-") else None
 
 
 class TransactionKind(StrEnum):
@@ -216,7 +216,18 @@ def chain(
     head: LedgerEntry | None, transactions: Sequence[LedgerTransaction], *, recorded_at: datetime
 ) -> list[LedgerEntry]:
     """Seal `transactions` onto the chain after `head` (None for an empty ledger)."""
-    seq, prev = (0, GENESIS_HASH) if head is None else (head.seq, head.hash)
+    tip = None if head is None else (head.seq, head.hash)
+    return chain_after(tip, transactions, recorded_at=recorded_at)
+
+
+def chain_after(
+    tip: tuple[int, str] | None,
+    transactions: Sequence[LedgerTransaction],
+    *,
+    recorded_at: datetime,
+) -> list[LedgerEntry]:
+    """`chain` after the last entry's (seq, hash) alone: sealing needs nothing else of it."""
+    seq, prev = (0, GENESIS_HASH) if tip is None else tip
     entries = []
     for transaction in transactions:
         seq += 1
@@ -255,6 +266,31 @@ def balances(transactions: Iterable[LedgerTransaction]) -> dict[tuple[str, str],
 def balance(all_balances: Balances, account: str, currency: str = USD) -> Money:
     """The balance of one account in one currency (zero when it has none)."""
     return Money(all_balances.get((account, currency), 0), Money.zero(currency).currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Holdings:
+    """Where one contribution's USD is now, from the balances of its own accounts."""
+
+    unallocated_minor: int
+    spent_minor: int  # obligated, payable or disbursed, in any package
+    disbursed_minor: int
+    refunded_minor: int
+
+
+def holdings(own_balances: Balances, contribution_id: int) -> Holdings:
+    """The contribution's holdings; `own_balances` needs its accounts, others are ignored."""
+    ref = contribution_ref(contribution_id)
+    by_kind: dict[str, int] = defaultdict(int)
+    for (account, currency), value in own_balances.items():
+        if currency == USD and account_contribution(account) == ref:
+            by_kind[account_kind(account)] += value
+    return Holdings(
+        unallocated_minor=by_kind["pool"],
+        spent_minor=sum(by_kind[kind] for kind in SPENT_KINDS),
+        disbursed_minor=by_kind["disbursed"],
+        refunded_minor=by_kind["refunded"],
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,10 +110,11 @@ def build_inputs(
                 lot_price_minor=_priced(item, price_factors), lots=wanted,
             )
         )  # fmt: skip
-    totals = uow.ledger.balances()
+    spendable = uow.contributions.list(statuses=SPENDABLE)
+    totals = uow.ledger.balances_of(ledger.pool(c.id) for c in spendable)
     contributions: dict[str, Contribution] = {}
     funds = []
-    for contribution in uow.contributions.list(statuses=SPENDABLE):
+    for contribution in spendable:
         available = ledger.balance(totals, ledger.pool(contribution.id)).minor
         if available <= 0 or contribution.earmark.package_id is not None:
             continue
@@ -170,14 +171,21 @@ def capped(
 
 def _spent_in_cycle(uow: UnitOfWork, cycle_id: CycleId) -> dict[str, int]:
     """USD each contributor has attributed to the cycle's packages that are not cancelled."""
-    owner = {c.id: c.contributor for c in uow.contributions.list()}
+    parts = [
+        part
+        for package in uow.packages.list(cycle_id=cycle_id)
+        if package.status is not PackageStatus.CANCELLED
+        for part in package.attributions
+    ]
+    # Only the contributions that paid into this cycle: not every contribution ever made.
+    owner = {
+        cid: uow.contributions.get(cid).contributor
+        for cid in sorted({part.contribution_id for part in parts})
+    }
     spent: dict[str, int] = {}
-    for package in uow.packages.list(cycle_id=cycle_id):
-        if package.status is PackageStatus.CANCELLED:
-            continue
-        for part in package.attributions:
-            who = owner[part.contribution_id]
-            spent[who] = spent.get(who, 0) + part.amount.minor
+    for part in parts:
+        who = owner[part.contribution_id]
+        spent[who] = spent.get(who, 0) + part.amount.minor
     return spent
 
 

@@ -152,7 +152,8 @@ def refund(
         if contribution.status not in (ContributionStatus.RECEIVED, ContributionStatus.ALLOCATED):
             raise Conflict(f"{contribution.ref} is {contribution.status}; nothing to refund")
         uow.ledger.lock()
-        left = ledger.balance(uow.ledger.balances(), ledger.pool(contribution.id))
+        pool = ledger.pool(contribution.id)
+        left = ledger.balance(uow.ledger.balances_of([pool]), pool)
         if not left.is_positive:
             raise Conflict(f"{contribution.ref} has no unallocated money to refund")
         uow.ledger.append(
@@ -211,29 +212,29 @@ def import_rows(
 
 def sync_status(uow: UnitOfWork, contribution: Contribution) -> Contribution:
     """Bring a received contribution's status in line with where its money now is."""
-    totals = uow.ledger.balances()
-    ref = contribution.ref
-    spent = disbursed = 0
-    for (account, currency), value in totals.items():
-        if currency != USD or ledger.account_contribution(account) != ref:
+    return sync_statuses(uow, [contribution])[0]
+
+
+def sync_statuses(uow: UnitOfWork, touched: Sequence[Contribution]) -> list[Contribution]:
+    """`sync_status` for several contributions, reading the balances of their accounts only."""
+    totals = uow.ledger.contribution_balances(c.id for c in touched) if touched else {}
+    synced = []
+    for contribution in touched:
+        held = ledger.holdings(totals, contribution.id)
+        target = status_after_movement(
+            contribution.status,
+            unallocated_minor=held.unallocated_minor,
+            spent_minor=held.spent_minor,
+            disbursed_minor=held.disbursed_minor,
+            refunded_minor=held.refunded_minor,
+        )
+        if target is contribution.status:
+            synced.append(contribution)
             continue
-        kind = ledger.account_kind(account)
-        if kind in ledger.SPENT_KINDS:
-            spent += value
-        if kind == "disbursed":
-            disbursed += value
-    target = status_after_movement(
-        contribution.status,
-        unallocated_minor=ledger.balance(totals, ledger.pool(contribution.id)).minor,
-        spent_minor=spent,
-        disbursed_minor=disbursed,
-        refunded_minor=ledger.balance(totals, ledger.refunded(contribution.id)).minor,
-    )
-    if target is contribution.status:
-        return contribution
-    moved = contribution.move_to(target)
-    uow.contributions.save(moved)
-    return moved
+        moved = contribution.move_to(target)
+        uow.contributions.save(moved)
+        synced.append(moved)
+    return synced
 
 
 def _pledge(

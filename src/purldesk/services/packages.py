@@ -17,7 +17,7 @@ from typing import ClassVar
 from purldesk import allocation
 from purldesk.domain import ledger
 from purldesk.domain.access import Permission
-from purldesk.domain.contributions import ContributionId, ContributionStatus
+from purldesk.domain.contributions import ContributionId, ContributionStatus, contribution_ref
 from purldesk.domain.errors import Conflict, IllegalTransition, InsufficientFunds, InvalidInput
 from purldesk.domain.ledger import LedgerTransaction, TransactionKind
 from purldesk.domain.money import USD, Money
@@ -91,13 +91,14 @@ def draft(
         created_on=on, lines=tuple(package_lines), attributions=tuple(attributions),
     )  # fmt: skip
     _check_attributions(package)
-    for contribution_id in sorted({part.contribution_id for part in attributions}):
-        uow.contributions.get(contribution_id)  # NotFound before anything is written
+    # Each payer is read once: NotFound before anything is written, then its status synced.
+    payers = [
+        uow.contributions.get(cid) for cid in sorted({p.contribution_id for p in attributions})
+    ]
     uow.packages.add(package)
     uow.ledger.append(_allocations(uow, package, on), recorded_at=at)
     _refresh_lines(uow, package, at=at)
-    for contribution_id in sorted({part.contribution_id for part in attributions}):
-        contributions.sync_status(uow, uow.contributions.get(contribution_id))
+    contributions.sync_statuses(uow, payers)
     return package
 
 
@@ -110,9 +111,10 @@ def cancel(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
         cancelled = package.move_to(PackageStatus.CANCELLED)
         uow.packages.save(cancelled)
         uow.ledger.lock()
-        totals = uow.ledger.balances()
+        payers = sorted({part.contribution_id for part in package.attributions})
+        totals = uow.ledger.balances_of(ledger.obligated(package.id, cid) for cid in payers)
         releases = []
-        for contribution_id in sorted({part.contribution_id for part in package.attributions}):
+        for contribution_id in payers:
             held = ledger.balance(totals, ledger.obligated(package.id, contribution_id))
             if held.is_positive:
                 releases.append(
@@ -130,8 +132,7 @@ def cancel(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
         if releases:
             uow.ledger.append(releases, recorded_at=at)
         _refresh_lines(uow, package, at=at)
-        for contribution_id in sorted({part.contribution_id for part in package.attributions}):
-            contributions.sync_status(uow, uow.contributions.get(contribution_id))
+        _sync_contributions(uow, package.attributions)
         uow.commit()
         return cancelled
 
@@ -181,8 +182,9 @@ def accept(
         for part in repricing.released:
             released[part.contribution_id] += part.amount.minor
         kept = _per_contribution(repricing.package.attributions)
-        totals = uow.ledger.balances()
-        for contribution_id in sorted(set(released) | set(kept)):
+        payers = sorted(set(released) | set(kept))
+        totals = uow.ledger.balances_of(ledger.obligated(package.id, cid) for cid in payers)
+        for contribution_id in payers:
             held = ledger.balance(totals, ledger.obligated(package.id, contribution_id)).minor
             expected = released.get(contribution_id, 0) + kept.get(contribution_id, 0)
             if held != expected:
@@ -250,9 +252,10 @@ def close(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) -> 
         package = uow.packages.get(package_id)
         closed = package.move_to(PackageStatus.CLOSED)
         uow.ledger.lock()
-        totals = uow.ledger.balances()
+        payers = sorted({part.contribution_id for part in package.attributions})
+        totals = uow.ledger.balances_of(ledger.payable(package.id, cid) for cid in payers)
         moves = []
-        for contribution_id in sorted({part.contribution_id for part in package.attributions}):
+        for contribution_id in payers:
             owed = ledger.balance(totals, ledger.payable(package.id, contribution_id))
             if owed.is_positive:
                 moves.append(
@@ -297,10 +300,9 @@ def _allocations(uow: UnitOfWork, package: Package, on: date) -> list[LedgerTran
     per_contribution: dict[ContributionId, int] = defaultdict(int)
     for part in package.attributions:
         per_contribution[part.contribution_id] += part.amount.minor
-    totals = uow.ledger.balances()
+    totals = uow.ledger.balances_of(ledger.pool(cid) for cid in per_contribution)
     transactions = []
     for contribution_id, amount in sorted(per_contribution.items()):
-        contribution = uow.contributions.get(contribution_id)
         available = ledger.balance(totals, ledger.pool(contribution_id))
         if available.minor < amount:
             raise InsufficientFunds(ledger.pool(contribution_id), available.minor, amount)
@@ -311,7 +313,7 @@ def _allocations(uow: UnitOfWork, package: Package, on: date) -> list[LedgerTran
                 destination=ledger.obligated(package.id, contribution_id),
                 amount=Money(amount, USD),
                 occurred_on=on,
-                memo=f"{contribution.ref} to {package.ref}",
+                memo=f"{contribution_ref(contribution_id)} to {package.ref}",
                 contribution_id=contribution_id,
                 package_id=package.id,
             )
@@ -369,8 +371,8 @@ def _move(
 
 
 def _sync_contributions(uow: UnitOfWork, parts: Iterable[Attribution]) -> None:
-    for contribution_id in sorted({part.contribution_id for part in parts}):
-        contributions.sync_status(uow, uow.contributions.get(contribution_id))
+    payers = sorted({part.contribution_id for part in parts})
+    contributions.sync_statuses(uow, [uow.contributions.get(cid) for cid in payers])
 
 
 def _fund_shortfall(
@@ -387,10 +389,11 @@ def _fund_shortfall(
         )
         for line_id, line in lines.items()
     )  # fmt: skip
-    totals = uow.ledger.balances()
+    spendable = uow.contributions.list(statuses=SPENDABLE)
+    totals = uow.ledger.balances_of(ledger.pool(c.id) for c in spendable)
     funds = []
     by_ref: dict[str, ContributionId] = {}
-    for contribution in uow.contributions.list(statuses=SPENDABLE):
+    for contribution in spendable:
         available = ledger.balance(totals, ledger.pool(contribution.id)).minor
         if available <= 0 or contribution.earmark.package_id not in (None, package.id):
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -131,7 +131,20 @@ class Ledger(Protocol):
         ...
 
     def balances(self) -> dict[tuple[str, str], int]:
-        """(account, currency) -> balance in minor units."""
+        """(account, currency) -> balance in minor units, over the whole ledger.
+
+        For reports; a write reads `balances_of` or `contribution_balances` instead, so its
+        cost does not grow with the ledger's history.
+        """
+        ...
+
+    def balances_of(self, accounts: Iterable[str]) -> dict[tuple[str, str], int]:
+        """(account, currency) -> non-zero balance, of these accounts only."""
+        ...
+
+    def contribution_balances(self, contribution_ids: Iterable[int]) -> dict[tuple[str, str], int]:
+        """(account, currency) -> non-zero balance, of every account of these contributions
+        (`ledger.account_contribution` names the contribution an account belongs to)."""
         ...
 
 

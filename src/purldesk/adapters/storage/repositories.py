@@ -11,7 +11,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import ColumnElement, delete, exists, func, insert, select, text, update
 from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from purldesk.adapters.storage.tables import (
     AttributionRow,
@@ -36,6 +36,7 @@ from purldesk.domain.contributions import (
     ContributionId,
     ContributionStatus,
     Earmark,
+    contribution_ref,
 )
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.errors import AlreadyExists, Conflict, NotFound
@@ -61,6 +62,8 @@ from purldesk.domain.requirements import (
 
 # Any fixed bigint will do; it only has to be the same in every process that appends.
 LEDGER_LOCK_KEY = 0x7075726C_6C656467  # "purlledg"
+# Keys per IN (...) list: well under SQLite's oldest limit of 999 bound parameters.
+IN_LIST_CHUNK = 500
 
 T = TypeVar("T")
 
@@ -796,7 +799,14 @@ class SqlLedger:
         # Hash the instant exactly as it will be read back (UTC), so verify recomputes it.
         recorded_at = recorded_at.astimezone(UTC)
         self.lock()
-        entries = ledger.chain(self.head(), transactions, recorded_at=recorded_at)
+        tip = self._session.execute(
+            select(LedgerEntryRow.seq, LedgerEntryRow.hash)
+            .order_by(LedgerEntryRow.seq.desc())
+            .limit(1)
+        ).first()
+        entries = ledger.chain_after(
+            None if tip is None else (tip.seq, tip.hash), transactions, recorded_at=recorded_at
+        )
         self._session.execute(insert(LedgerEntryRow), [_entry_values(e) for e in entries])
         self._session.execute(
             insert(LedgerPostingRow),
@@ -807,6 +817,7 @@ class SqlLedger:
                     "account": p.account,
                     "currency": p.amount.currency,
                     "amount_minor": p.amount.minor,
+                    "contribution_ref": ledger.account_contribution(p.account),
                 }
                 for e in entries
                 for i, p in enumerate(e.transaction.postings)
@@ -827,6 +838,31 @@ class SqlLedger:
         )
         # PostgreSQL sums bigints into numeric, which arrives as Decimal.
         return {(account, cur): int(value) for account, cur, value in rows}
+
+    def balances_of(self, accounts: Iterable[str]) -> dict[tuple[str, str], int]:
+        """Summed over each account's own postings, found by the (account, currency) index."""
+        return self._balances_where(LedgerPostingRow.account, accounts)
+
+    def contribution_balances(self, contribution_ids: Iterable[int]) -> dict[tuple[str, str], int]:
+        """Summed over the contributions' own postings, found by the contribution_ref index."""
+        refs = (contribution_ref(contribution_id) for contribution_id in contribution_ids)
+        return self._balances_where(LedgerPostingRow.contribution_ref, refs)
+
+    def _balances_where(
+        self, column: InstrumentedAttribute[Any], keys: Iterable[str]
+    ) -> dict[tuple[str, str], int]:
+        wanted = sorted(set(keys))
+        total = func.sum(LedgerPostingRow.amount_minor)
+        found: dict[tuple[str, str], int] = {}
+        for start in range(0, len(wanted), IN_LIST_CHUNK):
+            rows = self._session.execute(
+                select(LedgerPostingRow.account, LedgerPostingRow.currency, total)
+                .where(column.in_(wanted[start : start + IN_LIST_CHUNK]))
+                .group_by(LedgerPostingRow.account, LedgerPostingRow.currency)
+                .having(total != 0)
+            )
+            found.update({(account, cur): int(value) for account, cur, value in rows})
+        return found
 
     def lock(self) -> None:
         """Hold the ledger's write lock until the transaction ends (re-entrant within it)."""

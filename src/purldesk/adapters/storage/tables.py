@@ -274,6 +274,10 @@ class LedgerPostingRow(Base):
     account: Mapped[str] = mapped_column(String(NAME))
     currency: Mapped[str] = mapped_column(String(3))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
+    # The contribution the account belongs to (`ledger.account_contribution`), kept beside it
+    # so a write reads one contribution's balances by index, never the whole ledger. Not
+    # hashed: it is derived from `account` when the posting is written.
+    contribution_ref: Mapped[str | None] = mapped_column(String(ITEM), index=True)
 
 
 class IdSequenceRow(Base):

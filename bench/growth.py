@@ -1,0 +1,306 @@
+"""Grow a database month by month through the services and time each write as history grows.
+
+    .venv/bin/python bench/growth.py                      # 24 months on a temporary SQLite file
+    .venv/bin/python bench/growth.py --months 6
+    .venv/bin/python bench/growth.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Each month is what the product does every month: open a cycle and import its list (drawn in
+turn from the demo's requirements), submit and endorse it; pledge and receive money (in USD
+and EUR, from the demo's contributors); allocate --commit; then take every package it made
+through propose, validate, accept, a shipment and a confirmed receipt per line, and close.
+Each operation is timed around the service call (`time.perf_counter`, and `time.process_time`:
+on SQLite the database works in this process, so CPU time is steadier than wall time on a
+busy machine) and its SQL statements counted; the tables give the median per month.
+A PostgreSQL URL gets a schema of its own, dropped at the end. The defaults (120 lines and
+100 pledges a month) make about 900 ledger entries a month; `--lines 60 --pledges 50` half.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TypeVar
+
+import psycopg
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.engine import make_url
+
+from purldesk import bootstrap
+from purldesk.adapters.countries import is_nation_code
+from purldesk.adapters.imports import csv_files
+from purldesk.adapters.storage.migrate import upgrade
+from purldesk.adapters.storage.tables import LedgerEntryRow
+from purldesk.config import Settings
+from purldesk.demo.scenario import data_text
+from purldesk.domain.money import USD, Money
+from purldesk.domain.requirements import CycleStatus
+from purldesk.services import (
+    allocations,
+    catalog,
+    contributions,
+    deliveries,
+    packages,
+    participants,
+    requirements,
+)
+
+T = TypeVar("T")
+Samples = dict[str, dict[int, list[float]]]  # operation -> month -> one value per call
+OPERATIONS = (
+    "open cycle", "pledge", "receive", "allocate --commit", "propose", "validate", "accept",
+    "ship", "confirm receipt", "close",
+)  # fmt: skip
+START = date(2024, 1, 1)  # 24 months on, still inside the ECB rates bundled for FX
+TARGET = Money.of(500_000_000, USD)
+# The demo's 325 lines cost about USD 9.8 billion: 30 million a line; pledge 85% of that.
+MONEY_PER_LINE = 25_500_000
+
+
+class Timer:
+    """Durations of each operation and the SQL statements it ran, per month."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.seconds: Samples = defaultdict(lambda: defaultdict(list))
+        self.cpu_seconds: Samples = defaultdict(lambda: defaultdict(list))
+        self.statements: Samples = defaultdict(lambda: defaultdict(list))
+        self.month = 0
+        self._executed = 0
+        event.listen(engine, "after_cursor_execute", self._count)
+
+    def _count(self, *_args: object) -> None:
+        self._executed += 1
+
+    def run(self, operation: str, work: Callable[[], T]) -> T:
+        executed = self._executed
+        started, started_cpu = time.perf_counter(), time.process_time()
+        done = work()
+        self.seconds[operation][self.month].append(time.perf_counter() - started)
+        self.cpu_seconds[operation][self.month].append(time.process_time() - started_cpu)
+        self.statements[operation][self.month].append(self._executed - executed)
+        return done
+
+    @staticmethod
+    def median(found: Samples, operation: str, month: int) -> float | None:
+        values = found[operation].get(month)
+        return statistics.median(values) if values else None
+
+
+def month_start(month: int) -> date:
+    return date(START.year + (START.month - 1 + month) // 12, (START.month - 1 + month) % 12 + 1, 1)
+
+
+def set_up(app: bootstrap.Application) -> list[str]:
+    """The demo's participants and catalog; returns the codes of those who may contribute."""
+    people = csv_files.parse_participants(
+        data_text("participants.csv"), is_nation_code=is_nation_code
+    ).rows
+    participants.add_many(app.uow(), participants=people)
+    catalog.import_items(app.uow(), items=csv_files.parse_catalog(data_text("catalog.csv")).rows)
+    return [p.code for p in people if p.can_contribute]
+
+
+def grow_one_month(
+    app: bootstrap.Application,
+    timer: Timer,
+    *,
+    month: int,
+    contributors: list[str],
+    lines_per_month: int,
+    pledges_per_month: int,
+    advance: Callable[[], None],
+) -> None:
+    rows = csv_files.parse_requirements(data_text("requirements.csv")).rows
+    opens_on = month_start(month)
+    at = datetime(opens_on.year, opens_on.month, 28, 12, tzinfo=UTC)
+    on = at.date()
+
+    def open_cycle() -> None:
+        cycle = requirements.open_cycle(app.uow(), name=f"growth-{month:03d}", opens_on=opens_on)
+        picked = [rows[(month * lines_per_month + k) % len(rows)] for k in range(lines_per_month)]
+        lines = [
+            replace(row, line=k + 1, ref=f"G{month:03d}-{k + 1:04d}", rank=k + 1,
+                    needed_by=date(opens_on.year + 1, opens_on.month, 1))
+            for k, row in enumerate(picked)
+        ]  # fmt: skip
+        requirements.import_lines(app.uow(), cycle_id=cycle.id, rows=lines, at=at, by="UKR")
+        for status in (CycleStatus.SUBMITTED, CycleStatus.ENDORSED):
+            requirements.move_cycle(app.uow(), cycle_id=cycle.id, status=status)
+
+    timer.run("open cycle", open_cycle)
+    mean = MONEY_PER_LINE * lines_per_month // pledges_per_month
+    cycle = requirements.resolve_cycle(app.uow(), name=f"growth-{month:03d}")
+    for k in range(pledges_per_month):
+        who = contributors[(month * pledges_per_month + k) % len(contributors)]
+        # From half to one and a half times the mean: in all about 85% of what the month's lines
+        # cost, so that money does not pile up in the pools from one month to the next.
+        amount = Money.of(mean // 2 + mean * (k % 17) // 16, "EUR" if k % 3 == 0 else "USD")
+        made = timer.run(
+            "pledge",
+            lambda who=who, amount=amount: contributions.pledge(
+                app.uow(), contributor=who, amount=amount, pledged_on=opens_on, at=at
+            ),
+        )
+        timer.run(
+            "receive",
+            lambda made=made: contributions.receive(
+                app.uow(), app.fx, contribution_id=made.id, received_on=opens_on, at=at
+            ),
+        )
+    proposal = timer.run(
+        "allocate --commit",
+        lambda: allocations.propose(
+            app.uow(), cycle_id=cycle.id, on=on, target=TARGET, at=at, commit=True
+        ),
+    )
+    for package in proposal.committed:
+        pid = package.id
+        timer.run("propose", lambda pid=pid: packages.propose(app.uow(), package_id=pid))
+        timer.run("validate", lambda pid=pid: packages.validate(app.uow(), package_id=pid))
+        timer.run(
+            "accept", lambda pid=pid: packages.accept(app.uow(), package_id=pid, on=on, at=at)
+        )
+        with app.uow() as uow:
+            units = deliveries.units_in(uow, uow.packages.get(pid))
+        for line_id, quantity in units.items():
+            shipment = timer.run(
+                "ship",
+                lambda pid=pid, line_id=line_id, quantity=quantity: deliveries.ship(
+                    app.uow(),
+                    package_id=pid,
+                    line_id=line_id,
+                    quantity=quantity,
+                    shipped_on=on,
+                    at=at,
+                ),
+            )
+            timer.run(
+                "confirm receipt",
+                lambda shipment=shipment: deliveries.confirm_receipt(
+                    app.uow(), shipment_id=shipment.id, received_on=on, at=at
+                ),
+            )
+        timer.run("close", lambda pid=pid: packages.close(app.uow(), package_id=pid, on=on, at=at))
+        advance()
+
+
+def ledger_entries(app: bootstrap.Application) -> int:
+    with app.engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(LedgerEntryRow)) or 0
+
+
+@contextmanager
+def database(url: str | None) -> Iterator[str]:
+    """A fresh, migrated database: a temporary SQLite file, or a new schema at a PostgreSQL URL."""
+    if url is None or url.startswith("sqlite"):
+        with tempfile.TemporaryDirectory() as folder:
+            made = url or f"sqlite:///{Path(folder) / 'growth.sqlite3'}"
+            upgrade(made)
+            yield made
+        return
+    server = make_url(url)
+    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    schema = f"purldesk_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        scoped = server.update_query_dict({"options": f"-csearch_path={schema}"})
+        rendered = scoped.render_as_string(hide_password=False)
+        upgrade(rendered)
+        yield rendered
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for row in cpuinfo.read_text().splitlines():
+            if row.startswith("model name"):
+                model = row.split(":", 1)[1].strip()
+                break
+    return (
+        f"nproc {os.cpu_count()}, {model}, Python {platform.python_version()} "
+        f"({platform.python_implementation()}), {platform.system()} {platform.machine()}"
+    )
+
+
+def report(console: Console, timer: Timer, months: int, sizes: dict[int, int]) -> None:
+    shown = sorted({1, 2, (months + 1) // 2, months})
+    for title, found, shape in (
+        ("median seconds per call", timer.seconds, "{:.4f}"),
+        ("median CPU seconds of this process per call", timer.cpu_seconds, "{:.4f}"),
+        ("median SQL statements per call", timer.statements, "{:g}"),
+    ):
+        table = Table(title=title)
+        table.add_column("operation")
+        for month in shown:
+            table.add_column(f"month {month}", justify="right")
+        table.add_column(f"month {shown[-1]} / month 1", justify="right")
+        for operation in OPERATIONS:
+            medians = [timer.median(found, operation, month) for month in shown]
+            first, last = medians[0], medians[-1]
+            ratio = f"{last / first:.2f}x" if first and last is not None else "-"
+            cells = ("-" if m is None else shape.format(m) for m in medians)
+            table.add_row(operation, *cells, ratio)
+        table.add_row("ledger entries (end of month)", *(f"{sizes[m]:,}" for m in shown), "")
+        console.print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--months", type=int, default=24, help="months to grow (default 24)")
+    parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: temporary SQLite)")
+    parser.add_argument("--lines", type=int, default=120, help="requirement lines per month")
+    parser.add_argument("--pledges", type=int, default=100, help="pledges per month")
+    args = parser.parse_args()
+    console = Console()
+    console.print(machine())
+    sizes: dict[int, int] = {}
+    with database(args.db) as url:
+        dialect = make_url(url).get_backend_name()
+        console.print(f"database: {dialect}, {args.months} months, {args.lines} lines and "
+                      f"{args.pledges} pledges a month")  # fmt: skip
+        app = bootstrap.build(Settings(database_url=url))
+        timer = Timer(app.engine)
+        try:
+            contributors = set_up(app)
+            columns = (
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(),
+            )  # fmt: skip
+            with Progress(*columns, console=console) as progress:
+                grown = progress.add_task("months", total=args.months)
+                for month in range(1, args.months + 1):
+                    timer.month = month
+                    step = progress.add_task(f"month {month}: packages closed", total=None)
+                    grow_one_month(
+                        app, timer, month=month, contributors=contributors,
+                        lines_per_month=args.lines, pledges_per_month=args.pledges,
+                        advance=lambda step=step: progress.advance(step),
+                    )  # fmt: skip
+                    progress.remove_task(step)
+                    sizes[month] = ledger_entries(app)
+                    progress.advance(grown)
+        finally:
+            app.close()
+    report(console, timer, args.months, sizes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Balances of some accounts, read by index, agree with the balances of the whole ledger: on
+the fake, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from purldesk.domain import ledger
+from purldesk.domain.ledger import LedgerTransaction, TransactionKind
+from purldesk.domain.money import USD, Money
+from purldesk.services.ports import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+AT = datetime(2025, 10, 20, 14, tzinfo=UTC)
+ON = date(2025, 10, 20)
+
+
+def usd(minor: int) -> Money:
+    return Money(minor, USD)
+
+
+def move(source: str, destination: str, minor: int, contribution_id: int) -> LedgerTransaction:
+    return ledger.transfer(
+        TransactionKind.ALLOCATION, source=source, destination=destination, amount=usd(minor),
+        occurred_on=ON, contribution_id=contribution_id,
+    )  # fmt: skip
+
+
+def two_contributions_in_two_packages() -> list[LedgerTransaction]:
+    return [
+        move(ledger.pledged(1), ledger.pool(1), 1_000, 1),
+        move(ledger.pledged(12), ledger.pool(12), 500, 12),
+        move(ledger.pool(1), ledger.obligated(1, 1), 600, 1),
+        move(ledger.pool(1), ledger.obligated(2, 1), 400, 1),
+        move(ledger.pool(12), ledger.obligated(2, 12), 500, 12),
+        move(ledger.obligated(1, 1), ledger.payable(1, 1), 600, 1),
+        move(ledger.payable(1, 1), ledger.disbursed(1, 1), 600, 1),
+    ]
+
+
+def test_balances_of_some_accounts_are_theirs_in_the_whole_ledger(
+    uow_factory: UowFactory,
+) -> None:
+    with uow_factory() as uow:
+        uow.ledger.append(two_contributions_in_two_packages(), recorded_at=AT)
+        uow.commit()
+    with uow_factory() as uow:
+        everything = uow.ledger.balances()
+        wanted = [ledger.pool(1), ledger.obligated(2, 1), ledger.obligated(1, 1), "no-such"]
+        assert uow.ledger.balances_of(wanted) == {
+            key: value for key, value in everything.items() if key[0] in wanted
+        }
+        assert uow.ledger.balances_of([]) == {}
+        assert uow.ledger.contribution_balances([1]) == {
+            key: value
+            for key, value in everything.items()
+            if ledger.account_contribution(key[0]) == "C-00001"
+        }
+        assert uow.ledger.contribution_balances([1, 12]).keys() == {
+            (ledger.pledged(1), USD),
+            (ledger.obligated(2, 1), USD),
+            (ledger.disbursed(1, 1), USD),
+            (ledger.pledged(12), USD),
+            (ledger.obligated(2, 12), USD),
+        }
+
+
+def test_holdings_sum_a_contributions_accounts_by_kind(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.ledger.append(two_contributions_in_two_packages(), recorded_at=AT)
+        held = ledger.holdings(uow.ledger.contribution_balances([1]), 1)
+    assert held == ledger.Holdings(
+        unallocated_minor=0, spent_minor=1_000, disbursed_minor=600, refunded_minor=0
+    )
