@@ -30,6 +30,7 @@ from purldesk.services import (
     requirements,
     users,
 )
+from purldesk.services.handle import Command
 
 CYCLE_NAME = "2025-09"
 CYCLE_OPENS_ON = date(2025, 9, 1)
@@ -95,48 +96,49 @@ def build(app: Application, *, advance: Callable[[str], None] = lambda _step: No
         "participants.csv",
         lambda text: csv_files.parse_participants(text, is_nation_code=is_nation_code),
     )
-    participants.add_many(app.uow(), participants=people)
+    _run(app, participants.AddMany(participants=tuple(people)))
     advance(STEPS[0])
     items = _rows("catalog.csv", csv_files.parse_catalog)
-    catalog.import_items(app.uow(), items=items)
+    _run(app, catalog.Import(items=tuple(items)))
     advance(STEPS[1])
     cycle = _cycle(app)
     if not requirements.list_lines(app.uow(), cycle_id=cycle.id):
         rows = _rows("requirements.csv", csv_files.parse_requirements)
-        requirements.import_lines(app.uow(), cycle_id=cycle.id, rows=rows, at=RECORDED_AT, by="UKR")
+        _run(app, requirements.ImportLines(cycle=cycle.name, rows=tuple(rows)))
     advance(STEPS[2])
     for status in (CycleStatus.SUBMITTED, CycleStatus.ENDORSED):
         cycle = requirements.resolve_cycle(app.uow(), name=CYCLE_NAME)
         if cycle.status is CycleStatus.DRAFT or (
             cycle.status is CycleStatus.SUBMITTED and status is CycleStatus.ENDORSED
         ):
-            requirements.move_cycle(app.uow(), cycle_id=cycle.id, status=status)
+            step = (
+                requirements.SubmitCycle
+                if status is CycleStatus.SUBMITTED
+                else requirements.EndorseCycle
+            )
+            _run(app, step(cycle=cycle.name))
     advance(STEPS[3])
     if not contributions.list_all(app.uow()):
         money = _rows("contributions.csv", csv_files.parse_contributions)
-        contributions.import_rows(app.uow(), app.fx, rows=money, at=RECORDED_AT)
+        _run(app, contributions.Import(rows=tuple(money), source_name="contributions.csv"))
     advance(STEPS[4])
     if not indicators.list_observations(app.uow()):
         observed = _rows("indicators.csv", indicator_files.parse_observations)
-        indicators.import_rows(
-            app.uow(), rows=observed, at=RECORDED_AT, source_name="indicators.csv"
-        )
+        _run(app, indicators.Import(rows=tuple(observed), source_name="indicators.csv"))
     advance(STEPS[5])
     if not policies.versions(app.uow(), contributor=KOREA):
-        policies.set_policy(
-            app.uow(), contributor=KOREA, document=data_text(KOREA_POLICY),
-            filename=KOREA_POLICY, at=RECORDED_AT,
-        )  # fmt: skip
+        policy = policies.SetPolicy(
+            contributor=KOREA, text=data_text(KOREA_POLICY), filename=KOREA_POLICY
+        )
+        _run(app, policy)
     advance(STEPS[6])
     if not contributions.list_all(app.uow(), contributor=ParticipantCode(KOREA)):
-        pledged = contributions.pledge(
-            app.uow(), contributor=KOREA, amount=KOREA_PLEDGE, pledged_on=KOREA_PLEDGED_ON,
-            at=RECORDED_AT, purpose=KOREA_PURPOSE, source=KOREA_SOURCE,
+        pledge = contributions.Pledge(
+            contributor=KOREA, amount=KOREA_PLEDGE, pledged_on=KOREA_PLEDGED_ON,
+            purpose=KOREA_PURPOSE, source=KOREA_SOURCE,
         )  # fmt: skip
-        contributions.receive(
-            app.uow(), app.fx, contribution_id=pledged.id, received_on=KOREA_PLEDGED_ON,
-            at=RECORDED_AT,
-        )  # fmt: skip
+        pledged = _run(app, pledge)
+        _run(app, contributions.Receive(contribution_id=pledged.id, on=KOREA_PLEDGED_ON))
     advance(STEPS[7])
     _demo_users(app)
     advance(STEPS[8])
@@ -152,10 +154,16 @@ def _cycle(app: Application) -> Cycle:
     found = requirements.find_cycle(app.uow(), name=CYCLE_NAME)
     if found is not None:
         return found
-    return requirements.open_cycle(app.uow(), name=CYCLE_NAME, opens_on=CYCLE_OPENS_ON)
+    return _run(app, requirements.OpenCycle(name=CYCLE_NAME, opens_on=CYCLE_OPENS_ON))
 
 
+R = TypeVar("R")
 DEMO_OPERATOR = operator("demo")
+
+
+def _run(app: Application, command: Command[R]) -> R:
+    """Every write of the demo is a command of the operator's, audited, at the demo's time."""
+    return app.run(command, actor=DEMO_OPERATOR, request_id="demo", at=RECORDED_AT)
 
 
 def _demo_users(app: Application) -> None:
@@ -168,10 +176,10 @@ def _demo_users(app: Application) -> None:
                 token_lifetime=timedelta(days=app.settings.auth.token_lifetime_days),
                 pepper=app.settings.auth.token_pepper.get_secret_value().encode(),
             )  # fmt: skip
-            app.run(command, actor=DEMO_OPERATOR, request_id="demo", at=RECORDED_AT)
+            _run(app, command)
         if not users.has_password(app.uow(), hasher, name=name, password=DEMO_PASSWORD):
             password = users.SetPassword(name=name, password_hash=hasher.hash(DEMO_PASSWORD))
-            app.run(password, actor=DEMO_OPERATOR, request_id="demo", at=RECORDED_AT)
+            _run(app, password)
 
 
 def demo_logins(app: Application) -> list[tuple[str, Role]]:
