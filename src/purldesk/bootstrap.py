@@ -10,9 +10,10 @@ from sqlalchemy import Engine
 
 from purldesk.adapters.fx import EcbRates
 from purldesk.adapters.storage.engine import make_engine, session_factory
+from purldesk.adapters.storage.reader import SqlReader
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.config import Settings
-from purldesk.services.ports import Clock, FxRates, UnitOfWork
+from purldesk.services.ports import Clock, FxRates, Reader, UnitOfWork
 
 
 class SystemClock:
@@ -29,6 +30,7 @@ class Application:
     uow: Callable[[], UnitOfWork]
     fx: FxRates
     clock: Clock
+    reader: Callable[[], Reader]  # a fresh read-only transaction per page or report
 
     def close(self) -> None:
         self.engine.dispose()
@@ -43,4 +45,5 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Application:
         uow=lambda: SqlUnitOfWork(sessions),
         fx=EcbRates(),
         clock=clock or SystemClock(),
+        reader=lambda: SqlReader(sessions),
     )
