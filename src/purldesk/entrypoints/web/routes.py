@@ -1,6 +1,6 @@
 """The dashboard's pages and forms: thin routes over the same services the API calls.
 
-Reads go through `services.dashboard` (which applies the one redaction); every write runs
+Reads go through `services.views` (which applies the one redaction); every write runs
 through `idempotency.perform_once` without a key, so the effect and its audit entry commit in
 one transaction, or nothing does. A form with bad input is shown again, with a message next
 to the field at fault, and writes nothing.
@@ -23,6 +23,7 @@ from fastapi.templating import Jinja2Templates
 from purldesk.adapters.exports import reports
 from purldesk.bootstrap import Application
 from purldesk.domain.access import (
+    PUBLIC,
     Actor,
     NotAuthenticated,
     Owned,
@@ -45,7 +46,6 @@ from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.services import (
     allocations,
     contributions,
-    dashboard,
     deliveries,
     idempotency,
     indicators,
@@ -59,6 +59,12 @@ from purldesk.services import (
 from purldesk.services import packages as package_services
 from purldesk.services.idempotency import Outcome, WriteRequest
 from purldesk.services.ports import UnitOfWork
+from purldesk.services.views import contributions as contribution_pages
+from purldesk.services.views import overview, transparency
+from purldesk.services.views import packages as package_pages
+from purldesk.services.views import requirements as list_pages
+from purldesk.services.views import statement as statements
+from purldesk.services.views.rows import shipment_ref
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["bar_chart"] = charts.bar_chart
@@ -274,8 +280,8 @@ async def logout(request: Request) -> Response:
 def home(request: Request) -> Response:
     user = auth.current_user(request)
     application = wired(request)
-    viewer = user.actor if user else dashboard.PUBLIC
-    view = dashboard.overview(application.uow(), viewer=viewer, today=_today(application))
+    viewer = user.actor.viewer if user else PUBLIC
+    view = overview.overview(application.reader(), viewer=viewer, today=_today(application))
     return _render(
         request, "overview.html", user, active="overview", view=view, public=user is None
     )
@@ -284,7 +290,7 @@ def home(request: Request) -> Response:
 @router.get("/public", response_class=HTMLResponse)
 def public(request: Request) -> Response:
     application = wired(request)
-    view = dashboard.overview(application.uow(), viewer=dashboard.PUBLIC, today=_today(application))
+    view = transparency.transparency(application.reader(), today=_today(application))
     return _render(
         request,
         "overview.html",
@@ -307,7 +313,9 @@ def requirements_page(
         return _to_login(request)
     application = wired(request)
     try:
-        view = dashboard.requirements(application.uow(), viewer=user.actor, cycle_name=cycle)
+        view = list_pages.requirements(
+            application.reader(), viewer=user.actor.viewer, cycle_name=cycle
+        )
     except NotFound as error:
         return _problem(request, user, error)
     if not as_of or view.cycle is None:
@@ -327,7 +335,7 @@ def requirements_page(
 
 
 def _requirements(
-    request: Request, user: WebUser, view: dashboard.RequirementsView, *, errors: Errors,
+    request: Request, user: WebUser, view: list_pages.RequirementsView, *, errors: Errors,
     status: int = 200, values: Mapping[str, str] | None = None,
 ) -> HTMLResponse:  # fmt: skip
     return _render(
@@ -342,8 +350,8 @@ def line_history(request: Request, cycle: str, ref: str) -> Response:
     if user is None:
         return _to_login(request)
     try:
-        view = dashboard.line_history(
-            wired(request).uow(), cycle_name=cycle, ref=ref, viewer=user.actor
+        view = list_pages.line_history(
+            wired(request).reader(), cycle_name=cycle, ref=ref, viewer=user.actor.viewer
         )
     except NotFound as error:
         return _problem(request, user, error)
@@ -351,7 +359,7 @@ def line_history(request: Request, cycle: str, ref: str) -> Response:
 
 
 def _line_page(
-    request: Request, user: WebUser, view: dashboard.LineHistoryView, *, errors: Errors,
+    request: Request, user: WebUser, view: list_pages.LineHistoryView, *, errors: Errors,
     status: int = 200, values: Mapping[str, str] | None = None,
 ) -> HTMLResponse:  # fmt: skip
     return _render(
@@ -370,7 +378,9 @@ async def move_line(request: Request, cycle: str, ref: str) -> Response:
         return fields
     application = wired(request)
     try:
-        view = dashboard.requirements(application.uow(), viewer=user.actor, cycle_name=cycle)
+        view = list_pages.requirements(
+            application.reader(), viewer=user.actor.viewer, cycle_name=cycle
+        )
         line = next((ln for ln in view.lines if ln.ref == ref), None)
         if line is None:
             raise NotFound("requirement line", ref)
@@ -423,7 +433,7 @@ LINE_FIELDS = {"quantity", "needed_by", "justification", "reason"}
 
 async def _line_write(
     request: Request, cycle: str, ref: str
-) -> tuple[WebUser, dict[str, str], dashboard.LineHistoryView] | Response:
+) -> tuple[WebUser, dict[str, str], list_pages.LineHistoryView] | Response:
     """The recipient, its posted form and the line, or the page that answers instead."""
     user = auth.current_user(request)
     if user is None:
@@ -433,8 +443,8 @@ async def _line_write(
         return fields
     try:
         authorize(user.actor, Permission.EDIT_LIST)
-        view = dashboard.line_history(
-            wired(request).uow(), cycle_name=cycle, ref=ref, viewer=user.actor
+        view = list_pages.line_history(
+            wired(request).reader(), cycle_name=cycle, ref=ref, viewer=user.actor.viewer
         )
     except PurldeskError as error:
         return _problem(request, user, error)
@@ -442,7 +452,7 @@ async def _line_write(
 
 
 def _refused(
-    request: Request, user: WebUser, view: dashboard.LineHistoryView, form: str,
+    request: Request, user: WebUser, view: list_pages.LineHistoryView, form: str,
     error: PurldeskError, values: Mapping[str, str],
 ) -> HTMLResponse:  # fmt: skip
     """The line page again, with the service's refusal next to its field (or its form)."""
@@ -546,7 +556,9 @@ async def cycle_action(request: Request, cycle: str, action: str) -> Response:
         return fields
     application = wired(request)
     try:
-        view = dashboard.requirements(application.uow(), viewer=user.actor, cycle_name=cycle)
+        view = list_pages.requirements(
+            application.reader(), viewer=user.actor.viewer, cycle_name=cycle
+        )
     except NotFound as error:
         return _problem(request, user, error)
     assert view.cycle is not None
@@ -610,12 +622,12 @@ def packages_page(request: Request) -> Response:
     user = auth.current_user(request)
     if user is None:
         return _to_login(request)
-    found = dashboard.package_list(wired(request).uow())
+    found = package_pages.package_list(wired(request).reader())
     return _render(request, "packages.html", user, active="packages", packages=found)
 
 
 def _package(
-    request: Request, user: WebUser, view: dashboard.PackageDetail, *, errors: Errors,
+    request: Request, user: WebUser, view: package_pages.PackageDetail, *, errors: Errors,
     values: Mapping[str, str], status: int = 200,
 ) -> HTMLResponse:  # fmt: skip
     return _render(
@@ -624,11 +636,11 @@ def _package(
     )  # fmt: skip
 
 
-def _package_view(request: Request, user: WebUser, package_id: int) -> dashboard.PackageDetail:
+def _package_view(request: Request, user: WebUser, package_id: int) -> package_pages.PackageDetail:
     if not 1 <= package_id < 2**31:
         raise NotFound("package", package_id)
-    return dashboard.package_detail(
-        wired(request).uow(), viewer=user.actor, package_id=PackageId(package_id)
+    return package_pages.package_detail(
+        wired(request).reader(), viewer=user.actor.viewer, package_id=PackageId(package_id)
     )
 
 
@@ -644,9 +656,9 @@ def package_page(request: Request, package_id: int) -> Response:
     return _package(request, user, view, errors={}, values={})
 
 
-def _offered(user: WebUser, view: dashboard.PackageDetail, action: str) -> None:
+def _offered(user: WebUser, view: package_pages.PackageDetail, action: str) -> None:
     """Refuse an action the page would not offer: by role (403) or by the package's state (409)."""
-    authorize(user.actor, dashboard.ACTION_PERMISSIONS[action])
+    authorize(user.actor, package_pages.ACTION_PERMISSIONS[action])
     if action not in view.actions:
         what = action.replace("_", " ")
         raise Conflict(
@@ -673,7 +685,7 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
     fields = await _form(request, user)
     if isinstance(fields, Response):
         return fields
-    if action not in dashboard.ACTION_PERMISSIONS or action == "confirm":
+    if action not in package_pages.ACTION_PERMISSIONS or action == "confirm":
         return _problem(request, user, NotFound("action", action))
     application = wired(request)
     try:
@@ -763,7 +775,7 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
                 uow, package_id=pid, line_id=line_id, quantity=count, shipped_on=shipped_on,
                 at=now,
             )  # fmt: skip
-            sref = dashboard.shipment_ref(made.id)
+            sref = shipment_ref(made.id)
             return Outcome(201, {"shipment": sref}, "deliveries.ship", sref)
 
         record: dict[str, Any] = {"package": ref, "line": line_ref, "quantity": count,
@@ -799,7 +811,7 @@ async def confirm_receipt(request: Request, package_id: int, shipment_id: int) -
             raise NotFound("shipment", shipment_id)
     except PurldeskError as error:
         return _problem(request, user, error)
-    sref = dashboard.shipment_ref(shipment.shipment_id)
+    sref = shipment_ref(shipment.shipment_id)
     field = f"received-{sref}"
     now = application.clock.now()
     errors: Errors = {}
@@ -837,7 +849,7 @@ def _contributions(
     status: int = 200,
 ) -> HTMLResponse:  # fmt: skip
     application = wired(request)
-    view = dashboard.contributions(application.uow(), viewer=user.actor)
+    view = contribution_pages.contributions(application.reader(), viewer=user.actor.viewer)
     return _render(
         request, "contributions.html", user, status=status, active="contributions", view=view,
         errors=errors, values=values, today=_today(application).isoformat(),
@@ -850,7 +862,7 @@ def contributions_page(request: Request) -> Response:
     user = auth.current_user(request)
     if user is None:
         return _to_login(request)
-    if user.actor.role is Role.SUPPLIER:
+    if not can(user.actor, Permission.READ_CONTRIBUTIONS):
         return _problem(request, user, NotFound("page", "contributions"))
     return _contributions(request, user, errors={}, values={})
 
@@ -1006,9 +1018,11 @@ async def contribution_action(request: Request, contribution_id: int, action: st
 # -- statement ---------------------------------------------------------------------------------
 
 
-def _statement(request: Request, user: WebUser, contributor: str | None) -> dashboard.StatementView:
+def _statement(
+    request: Request, user: WebUser, contributor: str | None
+) -> statements.StatementView:
     code = contributor or user.actor.organization
-    return dashboard.statement(wired(request).uow(), viewer=user.actor, contributor=code)
+    return statements.statement(wired(request).reader(), viewer=user.actor.viewer, contributor=code)
 
 
 @router.get("/statement", response_class=HTMLResponse)
@@ -1034,10 +1048,11 @@ def statement_download(request: Request, kind: str, contributor: str | None = No
         return _problem(request, user, error)
     if kind not in (reports.ReportFormat.CSV, reports.ReportFormat.XLSX):
         return _problem(request, user, NotFound("format", kind))
-    body, media_type = reports.sheet(reports.statement_table(view), reports.ReportFormat(kind))
+    asked = reports.Asked(user.actor.viewer, _today(wired(request)), view.contributor)
+    rendered = reports.STATEMENT.shape(view, asked, reports.ReportFormat(kind))
     return Response(
-        body, media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="statement-{view.contributor}.{kind}"'},
+        rendered.body, media_type=rendered.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{rendered.filename}"'},
     )  # fmt: skip
 
 
