@@ -14,11 +14,13 @@ from purldesk.domain.access import (
     redact,
     redact_attributions,
 )
+from purldesk.domain.catalog import CatalogItem, ItemCode
+from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Package, PackageId, PackageStatus, shortfall
 from purldesk.domain.participants import CONTRIBUTING_KINDS, Participant, ParticipantKind
-from purldesk.domain.requirements import LineId
+from purldesk.domain.requirements import LineId, RequirementLine
 from purldesk.services.ports import PackageTotals, Reader
 from purldesk.services.views.rows import (
     DeliveryRow,
@@ -128,22 +130,43 @@ def package_list(reader: Reader) -> list[PackageSummary]:
         return [summary(p) for p in reader.package_totals(with_cancelled=True)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What a package's page is made of, read in one transaction."""
+
+    package: Package
+    cycle_name: str
+    items: Mapping[ItemCode, CatalogItem]
+    lines: Mapping[LineId, RequirementLine]
+    shipments: list[Shipment]
+    owners: Mapping[ContributionId, Contribution]
+    participants: list[Participant]
+
+
+def _read(reader: Reader, package_id: PackageId) -> _Read:
+    package = reader.package(package_id)
+    paying = {part.contribution_id for part in package.attributions}
+    return _Read(
+        package, reader.cycle(package.cycle_id).name, reader.items(),
+        reader.lines_by_id({line.line_id for line in package.lines}),
+        reader.shipments(package_id=package.id),
+        {c.id: c for c in reader.contributions(ids=paying)}, reader.participants(),
+    )  # fmt: skip
+
+
 def package_detail(reader: Reader, *, viewer: Viewer, package_id: PackageId) -> PackageDetail:
     """Lines, lots, prices, deliveries and who paid what, as `viewer` may see them."""
     with reader:
-        package = reader.package(package_id)
-        cycle = reader.cycle(package.cycle_id)
-        items = reader.items()
-        lines = reader.lines_by_id({line.line_id for line in package.lines})
-        shipments = reader.shipments(package_id=package.id)
-        owners = {
-            c.id: c
-            for c in reader.contributions(ids={p.contribution_id for p in package.attributions})
-        }
-        names = {p.code: p.name for p in reader.participants()}
+        found = _read(reader, package_id)
+    return _detail(viewer, found)
+
+
+def _detail(viewer: Viewer, found: _Read) -> PackageDetail:
+    package, lines, items = found.package, found.lines, found.items
+    names = {p.code: p.name for p in found.participants}
     shipped: dict[LineId, int] = defaultdict(int)
     received: dict[LineId, int] = defaultdict(int)
-    for s in shipments:
+    for s in found.shipments:
         shipped[s.line_id] += s.quantity
         if s.received_on is not None:
             received[s.line_id] += s.quantity
@@ -158,23 +181,24 @@ def package_detail(reader: Reader, *, viewer: Viewer, package_id: PackageId) -> 
             )
         )  # fmt: skip
     payments = []
-    for part in redact_attributions(viewer, package, owners):
+    for part in redact_attributions(viewer, package, found.owners):
         if part.contribution_id is None:
             payments.append(PaymentRow("undisclosed", "", "", part.amount))
             continue
-        owner = redact(viewer, owners[part.contribution_id])
+        owner = redact(viewer, found.owners[part.contribution_id])
         line_ref = lines[LineId(part.line_id)].ref if part.line_id is not None else ""
         payments.append(PaymentRow(giver_of(owner, names), owner.ref, line_ref, part.amount))
     totals = PackageTotals(
-        package.id, package.name, package.status, cycle.name, package.cost.minor, package.target
-    )
+        package.id, package.name, package.status, found.cycle_name, package.cost.minor,
+        package.target,
+    )  # fmt: skip
+    deliveries = [
+        delivery(s, line_ref=lines[s.line_id].ref, item_name=items[lines[s.line_id].item_code].name)
+        for s in found.shipments
+    ]
     return PackageDetail(
-        summary(totals), rows, payments,
-        [
-            delivery(s, line_ref=lines[s.line_id].ref, item_name=items[lines[s.line_id].item_code].name)
-            for s in shipments
-        ],
-        package_actions(viewer, package, rows, shipments),
+        summary(totals), rows, payments, deliveries,
+        package_actions(viewer, package, rows, found.shipments),
         Money(sum(shortfall(package).values()), USD),
     )  # fmt: skip
 
@@ -187,9 +211,10 @@ def package(reader: Reader, *, viewer: Viewer, package_id: PackageId) -> Package
 
 def public_package(reader: Reader, *, package_id: PackageId) -> PublicPackage:
     """A package as the public sees it, whoever asks, with its parties by kind."""
-    detail = package_detail(reader, viewer=PUBLIC, package_id=package_id)
     with reader:
-        found = sorted(reader.participants(), key=lambda p: p.code)
+        read = _read(reader, package_id)
+    detail = _detail(PUBLIC, read)
+    found = sorted(read.participants, key=lambda p: p.code)
     # A payment names its contributor as the dashboard shows it: by name, else by code.
     named = {key: p for p in found if p.kind in CONTRIBUTING_KINDS for key in (p.code, p.name)}
     paying = {payment.contributor for payment in detail.payments}
