@@ -12,11 +12,12 @@ from sqlalchemy import Engine
 from purldesk.adapters.fx import EcbRates
 from purldesk.adapters.passwords import Argon2Hasher
 from purldesk.adapters.storage.engine import make_engine, session_factory
+from purldesk.adapters.storage.reader import SqlReader
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.config import Settings
 from purldesk.domain.access import Actor
 from purldesk.services.handle import Command, Context, handle
-from purldesk.services.ports import Clock, FxRates, PasswordHasher, UnitOfWork
+from purldesk.services.ports import Clock, FxRates, PasswordHasher, Reader, UnitOfWork
 
 R = TypeVar("R")
 
@@ -37,6 +38,7 @@ class Application:
     fx: FxRates
     clock: Clock
     passwords: PasswordHasher
+    reader: Callable[[], Reader]  # a fresh read-only transaction per page or report
 
     def close(self) -> None:
         self.engine.dispose()
@@ -68,6 +70,7 @@ def build(
         fx=EcbRates(),
         clock=clock or SystemClock(),
         passwords=passwords or Argon2Hasher(),
+        reader=lambda: SqlReader(sessions),
     )
 
 

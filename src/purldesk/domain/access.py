@@ -1,4 +1,8 @@
-"""Who may do what: roles, permissions, ownership, and the one redaction of contributions."""
+"""Who may do what: roles, permissions, ownership, and the one redaction of contributions.
+
+An `Actor` is the authenticated user a write acts for; a `Viewer` is whoever reads (a user,
+the public, the command-line operator) and knows what it may see.
+"""
 
 from __future__ import annotations
 
@@ -96,6 +100,13 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.OPERATOR: frozenset(Permission),
 }
 
+# What may be read at all: the command-line operator holds these and nothing else.
+READ_PERMISSIONS = frozenset(
+    {_P.READ_PARTICIPANTS, _P.READ_CATALOG, _P.READ_LIST, _P.READ_CONTRIBUTIONS}
+    | {_P.READ_PACKAGES, _P.READ_LEDGER, _P.READ_AUDIT, _P.READ_DELIVERIES, _P.READ_ALLOCATION}
+    | {_P.READ_POLICIES, _P.READ_INDICATORS}
+)
+
 # Roles that act only on their own organization's objects.
 OWNERSHIP_SCOPED = frozenset({Role.CONTRIBUTOR})
 # Roles that see every amount, confidential or not.
@@ -149,6 +160,61 @@ class Actor:
     @property
     def sees_all_amounts(self) -> bool:
         return self.role in SEES_ALL_AMOUNTS
+
+    @property
+    def viewer(self) -> Viewer:
+        """What this user may see when it reads: its role's permissions, its own money."""
+        return Viewer(
+            f"the {self.role} role", self.organization, ROLE_PERMISSIONS[self.role],
+            sees_all_amounts=self.role in SEES_ALL_AMOUNTS,
+            own_only=self.role in OWNERSHIP_SCOPED,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Whoever reads a page or a report, and so what it may see.
+
+    The public belongs to no organization and sees public amounts and aggregates only; an
+    organization's user sees its own money in full; a viewer that `sees_all_amounts`
+    (coordinator, auditor, the command-line operator) sees every amount and every giver.
+    """
+
+    name: str  # who reads, as a refusal names it: "the auditor role", "the public"
+    organization: ParticipantCode | None  # None: no organization's money is its own
+    permissions: frozenset[Permission]
+    sees_all_amounts: bool = False
+    own_only: bool = False  # reads (and acts on) its own organization's objects only
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    def owns(self, organization: str | None) -> bool:
+        """Whether `organization` is the viewer's own (never true for the public)."""
+        return self.organization is not None and organization == self.organization
+
+    def sees_everything_of(self, organization: str | None) -> bool:
+        """Every amount and the name of the giver, however confidential or anonymous."""
+        return self.sees_all_amounts or self.owns(organization)
+
+    def check(self, permission: Permission, *, owner: Owned | None = None) -> None:
+        """NotPermitted if the viewer may not read this at all; NotFound if it is another
+        organization's and the viewer reads only its own, so its existence does not leak."""
+        if not self.can(permission):
+            raise NotPermitted(permission.value, f"{self.name} does not allow it")
+        if owner is not None and self.own_only and not self.owns(owner.organization):
+            raise NotFound(owner.entity, owner.key)
+
+
+# Anyone, logged in or not: aggregates and public amounts, nothing to act on.
+PUBLIC = Viewer("the public", None, frozenset())
+# The command line is an operator's tool: it reads everything, as an auditor does.
+OPERATOR = Viewer("the command line", None, READ_PERMISSIONS, sees_all_amounts=True)
+
+
+def viewer_of(reader: Actor | Viewer) -> Viewer:
+    """The viewer an actor reads as; a viewer is itself."""
+    return reader.viewer if isinstance(reader, Actor) else reader
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,20 +354,20 @@ class ContributionView:
     anonymous: bool
 
 
-def _sees_everything_of(viewer: Actor, contribution: Contribution) -> bool:
-    return viewer.sees_all_amounts or viewer.organization == contribution.contributor
+def can_see_amount(viewer: Actor | Viewer, contribution: Contribution) -> bool:
+    return not contribution.confidential or viewer_of(viewer).sees_everything_of(
+        contribution.contributor
+    )
 
 
-def can_see_amount(viewer: Actor, contribution: Contribution) -> bool:
-    return not contribution.confidential or _sees_everything_of(viewer, contribution)
-
-
-def can_see_contributor(viewer: Actor, contribution: Contribution) -> bool:
+def can_see_contributor(viewer: Actor | Viewer, contribution: Contribution) -> bool:
     """Whether the viewer may know who gave it: the giver itself, coordinator and auditor do."""
-    return not contribution.anonymous or _sees_everything_of(viewer, contribution)
+    return not contribution.anonymous or viewer_of(viewer).sees_everything_of(
+        contribution.contributor
+    )
 
 
-def redact(viewer: Actor, contribution: Contribution) -> ContributionView:
+def redact(viewer: Actor | Viewer, contribution: Contribution) -> ContributionView:
     """The one place confidentiality and anonymity are applied: every read of a contribution
     goes through it.
 
@@ -361,7 +427,7 @@ class AttributionView:
 
 
 def redact_attributions(
-    viewer: Actor, package: Package, contributions: Mapping[ContributionId, Contribution]
+    viewer: Actor | Viewer, package: Package, contributions: Mapping[ContributionId, Contribution]
 ) -> list[AttributionView]:
     """A package's attributions with every part the viewer may not see folded into one bucket."""
     shown: list[AttributionView] = []
@@ -377,6 +443,8 @@ def redact_attributions(
     return shown
 
 
-def own_contribution_refs(viewer: Actor, contributions: Iterable[Contribution]) -> frozenset[str]:
+def own_contribution_refs(
+    viewer: Actor | Viewer, contributions: Iterable[Contribution]
+) -> frozenset[str]:
     """References of the contributions whose ledger accounts the viewer may read."""
-    return frozenset(c.ref for c in contributions if c.contributor == viewer.organization)
+    return frozenset(c.ref for c in contributions if viewer_of(viewer).owns(c.contributor))

@@ -20,8 +20,7 @@ from purldesk.adapters.exports.reports import payer
 from purldesk.domain.money import Money
 from purldesk.domain.packages import PackageStatus
 from purldesk.domain.participants import Participant
-from purldesk.services.dashboard import PackageDetail, PackageLineRow
-from purldesk.services.reports import PublicPackage
+from purldesk.services.views.packages import PackageDetail, PackageLineRow, PublicPackage
 
 OCDS_VERSION = "1.1"
 MEDIA_TYPE = "application/json"

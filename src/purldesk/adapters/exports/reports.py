@@ -1,12 +1,16 @@
-"""Reports as JSON documents and as tables (for CSV and XLSX): the shapes the API, the CLI and
-the dashboard share. They format what `services.reports` hands over and decide nothing."""
+"""Reports as JSON documents and as tables (for CSV and XLSX), each registered once in
+`REPORTS` (its view, its document, its table, its file name): the API, the CLI and the
+dashboard serve every report from that one registration. They format what `services.views`
+hands over and decide nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from purldesk.adapters.exports.sheets import (
     CSV_MEDIA_TYPE,
@@ -16,16 +20,18 @@ from purldesk.adapters.exports.sheets import (
     table_csv,
     table_xlsx,
 )
+from purldesk.domain.access import Viewer
 from purldesk.domain.money import USD, Money
-from purldesk.services.dashboard import (
-    Bar,
-    ContributionRow,
-    DeliveryRow,
-    OverviewView,
-    PackageDetail,
-    PackageSummary,
-    StatementView,
-)
+from purldesk.domain.packages import parse_package_ref
+from purldesk.services.ports import Reader
+from purldesk.services.views import packages
+from purldesk.services.views import statement as statements
+from purldesk.services.views import transparency as public
+from purldesk.services.views.contributions import ContributionRow
+from purldesk.services.views.overview import OverviewView
+from purldesk.services.views.packages import PackageDetail
+from purldesk.services.views.rows import Bar, DeliveryRow, PackageSummary
+from purldesk.services.views.statement import StatementView
 
 UNDISCLOSED = "undisclosed"  # the bucket of money a viewer may not see, as the dashboard names it
 ANONYMOUS = "Anonymous"
@@ -290,3 +296,79 @@ def package_table(view: PackageDetail) -> Table:
         for s in view.shipments
     ]  # fmt: skip
     return Table(view.summary.ref, PACKAGE_HEADER, rows)
+
+
+# -- the registry ------------------------------------------------------------------------------
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """One request for a report: who reads it, on what day, and of what (a contributor's code,
+    a package's reference); the transparency report has no subject."""
+
+    viewer: Viewer
+    today: date
+    subject: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A report in the format asked for: a JSON document, or a file's bytes."""
+
+    document: dict[str, Any] | None
+    body: bytes
+    media_type: str
+    filename: str  # with the format's extension
+
+
+@dataclass(frozen=True, slots=True)
+class Report(Generic[V]):
+    """A report, registered once: how to read its view, and its shapes as JSON and as a table."""
+
+    name: str
+    view: Callable[[Reader, Asked], V]
+    document: Callable[[V, Asked], dict[str, Any]]
+    table: Callable[[V], Table]
+    filename: Callable[[V, Asked], str]  # without extension
+
+    def render(self, reader: Reader, asked: Asked, kind: ReportFormat) -> Rendered:
+        """Read the report's view, then shape it."""
+        return self.shape(self.view(reader, asked), asked, kind)
+
+    def shape(self, view: V, asked: Asked, kind: ReportFormat) -> Rendered:
+        """A view already read (by a page with its own access rule) in the format asked for."""
+        name = f"{self.filename(view, asked)}.{kind.value}"
+        if kind is ReportFormat.JSON:
+            return Rendered(self.document(view, asked), b"", "application/json", name)
+        body, media_type = sheet(self.table(view), kind)
+        return Rendered(None, body, media_type, name)
+
+
+TRANSPARENCY: Report[OverviewView] = Report(
+    "transparency",
+    view=lambda reader, asked: public.transparency(reader, today=asked.today),
+    document=lambda view, asked: transparency(view, as_of=asked.today),
+    table=transparency_table,
+    filename=lambda _view, asked: f"transparency-{asked.today.isoformat()}",
+)
+STATEMENT: Report[StatementView] = Report(
+    "statement",
+    view=lambda reader, asked: statements.statement_report(
+        reader, viewer=asked.viewer, contributor=asked.subject
+    ),
+    document=lambda view, _asked: statement(view),
+    table=statement_table,
+    filename=lambda view, _asked: f"statement-{view.contributor}",
+)
+PACKAGE: Report[PackageDetail] = Report(
+    "package",
+    view=lambda reader, asked: packages.package(
+        reader, viewer=asked.viewer, package_id=parse_package_ref(asked.subject)
+    ),
+    document=lambda view, _asked: package(view),
+    table=package_table,
+    filename=lambda view, _asked: f"package-{view.summary.ref}",
+)
+REPORTS: Mapping[str, Report[Any]] = {r.name: r for r in (TRANSPARENCY, STATEMENT, PACKAGE)}

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # How long an SQLite writer waits for another's BEGIN IMMEDIATE before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The execution option of a connection that only reads: on SQLite it begins without the lock.
+READ_ONLY = "purldesk_read_only"
 
 
 def make_engine(url: str) -> Engine:
@@ -39,7 +41,12 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: object) -> None:
 def _sqlite_on_begin(connection: Connection) -> None:
     # IMMEDIATE takes the write lock now, so two writers queue instead of one failing with
     # "database is locked" when it upgrades a read lock; this is what serialises ledger appends.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A reader's plain (deferred) BEGIN takes no lock: in WAL mode it reads a snapshot as of
+    # its first read, while writers go on.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -21,8 +21,7 @@ from purldesk.entrypoints.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from purldesk.adapters.exports.reports import ReportFormat
-    from purldesk.adapters.exports.sheets import Table
+    from purldesk.adapters.exports.reports import Rendered, ReportFormat
 
 app = typer.Typer(
     help="Transparency report, contributor statements, package reports, OCDS export.",
@@ -58,39 +57,41 @@ def _write(out: Path, data: bytes) -> None:
     console.print(f"wrote {out} ({len(data)} bytes)")
 
 
-def _emit(document: object, table: Table, kind: ReportFormat, out: Path | None) -> None:
-    """The report as JSON, CSV or XLSX, to `out` or (text formats only) standard output."""
-    from purldesk.adapters.exports import reports as documents
+def _emit(name: str, kind: str, out: Path | None, *, subject: str, db: str | None) -> None:
+    """The registered report as JSON, CSV or XLSX, to `out` or (text formats only) standard
+    output, read by the operator (who reads everything, as an auditor does)."""
+    from purldesk.adapters.exports.reports import REPORTS, Asked
+    from purldesk.domain.access import OPERATOR
+
+    with application(db) as wired:
+        chosen = _format(kind)
+        asked = Asked(OPERATOR, wired.clock.now().date(), subject)
+        _write_out(REPORTS[name].render(wired.reader(), asked, chosen), chosen, out)
+
+
+def _write_out(rendered: Rendered, kind: ReportFormat, out: Path | None) -> None:
+    """JSON to standard output or `out`; a sheet to `out`, or a CSV to standard output."""
     from purldesk.adapters.exports.reports import ReportFormat
     from purldesk.domain.errors import InvalidInput
 
-    if kind is ReportFormat.JSON:
+    if rendered.document is not None:
         if out is None:
-            print_json(document)
+            print_json(rendered.document)
             return
-        _write(out, json_text(document).encode())
+        _write(out, json_text(rendered.document).encode())
         return
-    data, _media_type = documents.sheet(table, kind)
     if out is not None:
-        _write(out, data)
+        _write(out, rendered.body)
     elif kind is ReportFormat.XLSX:
         raise InvalidInput("out", "an xlsx report is a binary file: give --out FILE")
     else:
-        typer.echo(data.decode(), nl=False)
+        typer.echo(rendered.body.decode(), nl=False)
 
 
 @app.command("transparency")
 def transparency(kind: FormatOption = "json", out: OutOption = None, db: DbOption = None) -> None:
     """The public transparency report: aggregates, confidential amounts only counted."""
-    from purldesk.adapters.exports import reports as documents
-    from purldesk.services import reports
-
-    with application(db) as wired:
-        chosen = _format(kind)
-        today = wired.clock.now().date()
-        view = reports.transparency(wired.uow(), today=today)
-        document = documents.transparency(view, as_of=today)
-        _emit(document, documents.transparency_table(view), chosen, out)
+    _emit("transparency", kind, out, subject="", db=db)
 
 
 @app.command("statement")
@@ -101,13 +102,7 @@ def statement(
     db: DbOption = None,
 ) -> None:
     """What a contributor's money bought, line by line, in full."""
-    from purldesk.adapters.exports import reports as documents
-    from purldesk.services import reports
-
-    with application(db) as wired:
-        chosen = _format(kind)
-        view = reports.statement(wired.uow(), viewer=reports.OPERATOR, contributor=contributor)
-        _emit(documents.statement(view), documents.statement_table(view), chosen, out)
+    _emit("statement", kind, out, subject=contributor, db=db)
 
 
 PackageArgument = Annotated[str, typer.Argument(help="Package reference, such as P-0001, or id.")]
@@ -118,16 +113,7 @@ def package(
     ref: PackageArgument, kind: FormatOption = "json", out: OutOption = None, db: DbOption = None
 ) -> None:
     """A package's lines, lots, prices, deliveries and who paid what, in full."""
-    from purldesk.adapters.exports import reports as documents
-    from purldesk.domain.packages import parse_package_ref
-    from purldesk.services import reports
-
-    with application(db) as wired:
-        chosen = _format(kind)
-        view = reports.package(
-            wired.uow(), viewer=reports.OPERATOR, package_id=parse_package_ref(ref)
-        )
-        _emit(documents.package(view), documents.package_table(view), chosen, out)
+    _emit("package", kind, out, subject=ref, db=db)
 
 
 @app.command("ocds")
@@ -135,11 +121,11 @@ def ocds(ref: PackageArgument, out: OutOption = None, db: DbOption = None) -> No
     """The package as an OCDS 1.1 release package (JSON), as the public sees it."""
     from purldesk.adapters.exports import ocds as open_contracting
     from purldesk.domain.packages import parse_package_ref
-    from purldesk.services import reports
+    from purldesk.services.views import packages
 
     with application(db) as wired:
         package_id = parse_package_ref(ref)
-        report = reports.public_package(wired.uow(), package_id=package_id)
+        report = packages.public_package(wired.reader(), package_id=package_id)
         settings = wired.settings.reports
         document = open_contracting.release_package(
             report, ocid_prefix=settings.ocid_prefix, publisher=settings.publisher,

@@ -7,7 +7,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from purldesk.services.dashboard import Bar
+from purldesk.services.views.rows import Bar
 
 ROW = 26
 LABEL_W = 190

@@ -1,6 +1,6 @@
 """The dashboard's pages and forms: thin routes over the same services the API calls.
 
-Reads go through `services.dashboard` (which applies the one redaction); every write runs
+Reads go through `services.views` (which applies the one redaction); every write runs
 through `services.handle.handle` without a key, so the effect and its audit entry commit in
 one transaction, or nothing does. A form with bad input is shown again, with a message next
 to the field at fault, and writes nothing.
@@ -23,6 +23,7 @@ from fastapi.templating import Jinja2Templates
 from purldesk.adapters.exports import reports
 from purldesk.bootstrap import Application
 from purldesk.domain.access import (
+    PUBLIC,
     Actor,
     NotAuthenticated,
     Permission,
@@ -33,7 +34,7 @@ from purldesk.domain.access import (
 )
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.contributions import UNRESTRICTED, Contribution, ContributionId, Earmark
-from purldesk.domain.deliveries import ShipmentId
+from purldesk.domain.deliveries import ShipmentId, shipment_ref
 from purldesk.domain.errors import Conflict, InvalidInput, NotFound, NotPermitted, PurldeskError
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Package, PackageId, PackageStatus
@@ -44,7 +45,6 @@ from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.services import (
     allocations,
     contributions,
-    dashboard,
     deliveries,
     indicators,
     ledger,
@@ -56,6 +56,11 @@ from purldesk.services import (
 )
 from purldesk.services import packages as package_services
 from purldesk.services.handle import Command, handle
+from purldesk.services.views import contributions as contribution_pages
+from purldesk.services.views import overview, transparency
+from purldesk.services.views import packages as package_pages
+from purldesk.services.views import requirements as list_pages
+from purldesk.services.views import statement as statements
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["bar_chart"] = charts.bar_chart
@@ -258,8 +263,8 @@ async def logout(request: Request) -> Response:
 def home(request: Request) -> Response:
     user = auth.current_user(request)
     application = wired(request)
-    viewer = user.actor if user else dashboard.PUBLIC
-    view = dashboard.overview(application.uow(), viewer=viewer, today=_today(application))
+    viewer = user.actor.viewer if user else PUBLIC
+    view = overview.overview(application.reader(), viewer=viewer, today=_today(application))
     return _render(
         request, "overview.html", user, active="overview", view=view, public=user is None
     )
@@ -268,7 +273,7 @@ def home(request: Request) -> Response:
 @router.get("/public", response_class=HTMLResponse)
 def public(request: Request) -> Response:
     application = wired(request)
-    view = dashboard.overview(application.uow(), viewer=dashboard.PUBLIC, today=_today(application))
+    view = transparency.transparency(application.reader(), today=_today(application))
     return _render(
         request,
         "overview.html",
@@ -291,7 +296,9 @@ def requirements_page(
         return _to_login(request)
     application = wired(request)
     try:
-        view = dashboard.requirements(application.uow(), viewer=user.actor, cycle_name=cycle)
+        view = list_pages.requirements(
+            application.reader(), viewer=user.actor.viewer, cycle_name=cycle
+        )
     except NotFound as error:
         return _problem(request, user, error)
     if not as_of or view.cycle is None:
@@ -311,7 +318,7 @@ def requirements_page(
 
 
 def _requirements(
-    request: Request, user: WebUser, view: dashboard.RequirementsView, *, errors: Errors,
+    request: Request, user: WebUser, view: list_pages.RequirementsView, *, errors: Errors,
     status: int = 200, values: Mapping[str, str] | None = None,
 ) -> HTMLResponse:  # fmt: skip
     return _render(
@@ -326,8 +333,8 @@ def line_history(request: Request, cycle: str, ref: str) -> Response:
     if user is None:
         return _to_login(request)
     try:
-        view = dashboard.line_history(
-            wired(request).uow(), cycle_name=cycle, ref=ref, viewer=user.actor
+        view = list_pages.line_history(
+            wired(request).reader(), cycle_name=cycle, ref=ref, viewer=user.actor.viewer
         )
     except NotFound as error:
         return _problem(request, user, error)
@@ -335,7 +342,7 @@ def line_history(request: Request, cycle: str, ref: str) -> Response:
 
 
 def _line_page(
-    request: Request, user: WebUser, view: dashboard.LineHistoryView, *, errors: Errors,
+    request: Request, user: WebUser, view: list_pages.LineHistoryView, *, errors: Errors,
     status: int = 200, values: Mapping[str, str] | None = None,
 ) -> HTMLResponse:  # fmt: skip
     return _render(
@@ -354,7 +361,9 @@ async def move_line(request: Request, cycle: str, ref: str) -> Response:
         return fields
     application = wired(request)
     try:
-        view = dashboard.requirements(application.uow(), viewer=user.actor, cycle_name=cycle)
+        view = list_pages.requirements(
+            application.reader(), viewer=user.actor.viewer, cycle_name=cycle
+        )
         line = next((ln for ln in view.lines if ln.ref == ref), None)
         if line is None:
             raise NotFound("requirement line", ref)
@@ -398,7 +407,7 @@ LINE_FIELDS = {"quantity", "needed_by", "justification", "reason"}
 
 async def _line_write(
     request: Request, cycle: str, ref: str
-) -> tuple[WebUser, dict[str, str], dashboard.LineHistoryView] | Response:
+) -> tuple[WebUser, dict[str, str], list_pages.LineHistoryView] | Response:
     """The signed-in user, its posted form and the line, or the page that answers instead."""
     user = auth.current_user(request)
     if user is None:
@@ -407,8 +416,8 @@ async def _line_write(
     if isinstance(fields, Response):
         return fields
     try:
-        view = dashboard.line_history(
-            wired(request).uow(), cycle_name=cycle, ref=ref, viewer=user.actor
+        view = list_pages.line_history(
+            wired(request).reader(), cycle_name=cycle, ref=ref, viewer=user.actor.viewer
         )
     except PurldeskError as error:
         return _problem(request, user, error)
@@ -416,7 +425,7 @@ async def _line_write(
 
 
 def _refused(
-    request: Request, user: WebUser, view: dashboard.LineHistoryView, form: str,
+    request: Request, user: WebUser, view: list_pages.LineHistoryView, form: str,
     error: PurldeskError, values: Mapping[str, str],
 ) -> HTMLResponse:  # fmt: skip
     """The line page again, with the service's refusal next to its field (or its form); a
@@ -502,7 +511,9 @@ async def cycle_action(request: Request, cycle: str, action: str) -> Response:
         return fields
     application = wired(request)
     try:
-        view = dashboard.requirements(application.uow(), viewer=user.actor, cycle_name=cycle)
+        view = list_pages.requirements(
+            application.reader(), viewer=user.actor.viewer, cycle_name=cycle
+        )
     except NotFound as error:
         return _problem(request, user, error)
     assert view.cycle is not None
@@ -551,12 +562,12 @@ def packages_page(request: Request) -> Response:
     user = auth.current_user(request)
     if user is None:
         return _to_login(request)
-    found = dashboard.package_list(wired(request).uow())
+    found = package_pages.package_list(wired(request).reader())
     return _render(request, "packages.html", user, active="packages", packages=found)
 
 
 def _package(
-    request: Request, user: WebUser, view: dashboard.PackageDetail, *, errors: Errors,
+    request: Request, user: WebUser, view: package_pages.PackageDetail, *, errors: Errors,
     values: Mapping[str, str], status: int = 200,
 ) -> HTMLResponse:  # fmt: skip
     return _render(
@@ -565,11 +576,11 @@ def _package(
     )  # fmt: skip
 
 
-def _package_view(request: Request, user: WebUser, package_id: int) -> dashboard.PackageDetail:
+def _package_view(request: Request, user: WebUser, package_id: int) -> package_pages.PackageDetail:
     if not 1 <= package_id < 2**31:
         raise NotFound("package", package_id)
-    return dashboard.package_detail(
-        wired(request).uow(), viewer=user.actor, package_id=PackageId(package_id)
+    return package_pages.package_detail(
+        wired(request).reader(), viewer=user.actor.viewer, package_id=PackageId(package_id)
     )
 
 
@@ -585,9 +596,9 @@ def package_page(request: Request, package_id: int) -> Response:
     return _package(request, user, view, errors={}, values={})
 
 
-def _offered(user: WebUser, view: dashboard.PackageDetail, action: str) -> None:
+def _offered(user: WebUser, view: package_pages.PackageDetail, action: str) -> None:
     """Refuse an action the page would not offer: by role (403) or by the package's state (409)."""
-    authorize(user.actor, dashboard.ACTION_PERMISSIONS[action])
+    authorize(user.actor, package_pages.ACTION_PERMISSIONS[action])
     if action not in view.actions:
         what = action.replace("_", " ")
         raise Conflict(
@@ -614,7 +625,7 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
     fields = await _form(request, user)
     if isinstance(fields, Response):
         return fields
-    if action not in dashboard.ACTION_PERMISSIONS or action == "confirm":
+    if action not in package_pages.ACTION_PERMISSIONS or action == "confirm":
         return _problem(request, user, NotFound("action", action))
     application = wired(request)
     try:
@@ -717,7 +728,7 @@ async def confirm_receipt(request: Request, package_id: int, shipment_id: int) -
             raise NotFound("shipment", shipment_id)
     except PurldeskError as error:
         return _problem(request, user, error)
-    sref = dashboard.shipment_ref(shipment.shipment_id)
+    sref = shipment_ref(shipment.shipment_id)
     field = f"received-{sref}"
     now = application.clock.now()
     errors: Errors = {}
@@ -750,7 +761,7 @@ def _contributions(
     status: int = 200,
 ) -> HTMLResponse:  # fmt: skip
     application = wired(request)
-    view = dashboard.contributions(application.uow(), viewer=user.actor)
+    view = contribution_pages.contributions(application.reader(), viewer=user.actor.viewer)
     return _render(
         request, "contributions.html", user, status=status, active="contributions", view=view,
         errors=errors, values=values, today=_today(application).isoformat(),
@@ -763,7 +774,7 @@ def contributions_page(request: Request) -> Response:
     user = auth.current_user(request)
     if user is None:
         return _to_login(request)
-    if user.actor.role is Role.SUPPLIER:
+    if not can(user.actor, Permission.READ_CONTRIBUTIONS):
         return _problem(request, user, NotFound("page", "contributions"))
     return _contributions(request, user, errors={}, values={})
 
@@ -888,9 +899,11 @@ async def contribution_action(request: Request, contribution_id: int, action: st
 # -- statement ---------------------------------------------------------------------------------
 
 
-def _statement(request: Request, user: WebUser, contributor: str | None) -> dashboard.StatementView:
+def _statement(
+    request: Request, user: WebUser, contributor: str | None
+) -> statements.StatementView:
     code = contributor or user.actor.organization
-    return dashboard.statement(wired(request).uow(), viewer=user.actor, contributor=code)
+    return statements.statement(wired(request).reader(), viewer=user.actor.viewer, contributor=code)
 
 
 @router.get("/statement", response_class=HTMLResponse)
@@ -916,10 +929,11 @@ def statement_download(request: Request, kind: str, contributor: str | None = No
         return _problem(request, user, error)
     if kind not in (reports.ReportFormat.CSV, reports.ReportFormat.XLSX):
         return _problem(request, user, NotFound("format", kind))
-    body, media_type = reports.sheet(reports.statement_table(view), reports.ReportFormat(kind))
+    asked = reports.Asked(user.actor.viewer, _today(wired(request)), view.contributor)
+    rendered = reports.STATEMENT.shape(view, asked, reports.ReportFormat(kind))
     return Response(
-        body, media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="statement-{view.contributor}.{kind}"'},
+        rendered.body, media_type=rendered.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{rendered.filename}"'},
     )  # fmt: skip
 
 

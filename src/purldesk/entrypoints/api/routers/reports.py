@@ -9,10 +9,17 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from purldesk.adapters.exports import ocds
-from purldesk.adapters.exports import reports as documents
-from purldesk.adapters.exports.reports import ReportFormat
-from purldesk.adapters.exports.sheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Table
-from purldesk.domain.access import Actor, Permission
+from purldesk.adapters.exports.reports import (
+    PACKAGE,
+    STATEMENT,
+    TRANSPARENCY,
+    Asked,
+    Report,
+    ReportFormat,
+)
+from purldesk.adapters.exports.sheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from purldesk.bootstrap import Application
+from purldesk.domain.access import PUBLIC, Actor, Permission, Viewer
 from purldesk.domain.packages import PackageId
 from purldesk.entrypoints.api.deps import CurrentActor, Id, Wired, allowed
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
@@ -21,7 +28,7 @@ from purldesk.entrypoints.api.report_schemas import (
     StatementReport,
     TransparencyReport,
 )
-from purldesk.services import reports
+from purldesk.services.views import packages
 
 router = APIRouter(tags=["reports"])
 
@@ -50,11 +57,18 @@ PUBLIC_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _file(table: Table, kind: ReportFormat, name: str) -> Response:
-    body, media_type = documents.sheet(table, kind)
+def _serve(
+    report: Report[Any], application: Application, kind: ReportFormat, *, viewer: Viewer,
+    subject: str = "",
+) -> Any:  # fmt: skip
+    """The registered report as JSON (a document the route's schema checks), or as a file."""
+    asked = Asked(viewer, application.clock.now().date(), subject)
+    rendered = report.render(application.reader(), asked, kind)
+    if rendered.document is not None:
+        return rendered.document
     return Response(
-        body, media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{kind.value}"'},
+        rendered.body, media_type=rendered.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{rendered.filename}"'},
     )  # fmt: skip
 
 
@@ -62,11 +76,7 @@ def _file(table: Table, kind: ReportFormat, name: str) -> Response:
 def transparency(application: Wired, kind: FormatQuery = ReportFormat.JSON) -> Any:
     """The public transparency report, for anyone, with or without a token: always computed
     as the public sees it, never as the caller."""
-    today = application.clock.now().date()
-    view = reports.transparency(application.uow(), today=today)
-    if kind is ReportFormat.JSON:
-        return documents.transparency(view, as_of=today)
-    return _file(documents.transparency_table(view), kind, f"transparency-{today.isoformat()}")
+    return _serve(TRANSPARENCY, application, kind, viewer=PUBLIC)
 
 
 @router.get(
@@ -82,10 +92,7 @@ def statement(
 ) -> Any:
     """What a contributor's money bought, line by line: a contributor reads its own (another's
     is 404), the coordinator and the auditor any."""
-    view = reports.statement(application.uow(), viewer=actor, contributor=contributor)
-    if kind is ReportFormat.JSON:
-        return documents.statement(view)
-    return _file(documents.statement_table(view), kind, f"statement-{view.contributor}")
+    return _serve(STATEMENT, application, kind, viewer=actor.viewer, subject=contributor)
 
 
 @router.get(
@@ -96,10 +103,7 @@ def package(
 ) -> Any:
     """A package's lines, lots, prices and deliveries, and who paid what as you may see it:
     money you may not see is one `undisclosed` payment."""
-    view = reports.package(application.uow(), viewer=actor, package_id=PackageId(package_id))
-    if kind is ReportFormat.JSON:
-        return documents.package(view)
-    return _file(documents.package_table(view), kind, f"package-{view.summary.ref}")
+    return _serve(PACKAGE, application, kind, viewer=actor.viewer, subject=str(package_id))
 
 
 @router.get(
@@ -118,7 +122,7 @@ def package(
 def package_ocds(package_id: Id, application: Wired) -> Response:
     """The package as Open Contracting data, always as the public sees it: a confidential
     amount is never shown per contributor."""
-    report = reports.public_package(application.uow(), package_id=PackageId(package_id))
+    report = packages.public_package(application.reader(), package_id=PackageId(package_id))
     settings = application.settings.reports
     document = ocds.release_package(
         report, ocid_prefix=settings.ocid_prefix, publisher=settings.publisher,

@@ -1,0 +1,293 @@
+"""The read port on SQLAlchemy: what pages and reports show, in aggregates and joins.
+
+Each query is one statement (a package is three: its row, its lines, its attributions), so a
+page costs a fixed number of them however long the history grows. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from typing import Any, NewType
+
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from purldesk.adapters.storage.repositories import (
+    SqlCycleRepository,
+    SqlPackageRepository,
+    SqlParticipantRepository,
+    SqlRequirementRepository,
+    _catalog_item,
+    _contribution,
+    _cycle,
+    _line,
+    _shipment,
+)
+from purldesk.adapters.storage.tables import (
+    AttributionRow,
+    CatalogItemRow,
+    ContributionRow,
+    CycleRow,
+    LedgerPostingRow,
+    PackageLineRow,
+    PackageRow,
+    RequirementLineRow,
+    ShipmentRow,
+)
+from purldesk.domain.access import Viewer
+from purldesk.domain.catalog import CatalogItem, ItemCode
+from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
+from purldesk.domain.deliveries import Shipment
+from purldesk.domain.money import Currency, Money
+from purldesk.domain.packages import Package, PackageId, PackageStatus
+from purldesk.domain.participants import Participant, ParticipantCode
+from purldesk.domain.requirements import (
+    Cycle,
+    CycleId,
+    LineChange,
+    LineId,
+    RankChange,
+    RequirementLine,
+)
+from purldesk.services.ports import ContributionGroup, PackageTotals, PaidLine, ShipmentLine
+
+# A session that is only ever read from: the reader opens it without the write lock.
+ReadSession = NewType("ReadSession", Session)
+
+
+def _int(value: Any) -> int:
+    """A SUM as an int: PostgreSQL sums bigints into numeric (a Decimal), and nothing into NULL."""
+    return 0 if value is None else int(value)
+
+
+def _sees_everything_of(viewer: Viewer, column: Any) -> ColumnElement[bool]:
+    """`Viewer.sees_everything_of` as SQL over a contributor column."""
+    if viewer.sees_all_amounts:
+        return true()
+    if viewer.organization is None:
+        return false()
+    return column == viewer.organization  # type: ignore[no-any-return]
+
+
+class SqlQueries:
+    """`ReadQueries` over one read-only session."""
+
+    def __init__(self, session: ReadSession) -> None:
+        self._session = session
+
+    def participants(self) -> list[Participant]:
+        return SqlParticipantRepository(self._session).list()
+
+    def items(self) -> dict[ItemCode, CatalogItem]:
+        rows = self._session.scalars(select(CatalogItemRow).order_by(CatalogItemRow.code))
+        return {ItemCode(row.code): _catalog_item(row) for row in rows}
+
+    def cycles(self) -> list[Cycle]:
+        rows = self._session.scalars(select(CycleRow).order_by(CycleRow.opens_on, CycleRow.id))
+        return [_cycle(row) for row in rows]
+
+    def cycle(self, cycle_id: CycleId) -> Cycle:
+        return SqlCycleRepository(self._session).get(cycle_id)
+
+    def latest_cycle(self) -> Cycle | None:
+        row = self._session.scalars(
+            select(CycleRow).order_by(CycleRow.opens_on.desc(), CycleRow.id.desc()).limit(1)
+        ).first()
+        return None if row is None else _cycle(row)
+
+    def find_cycle(self, name: str) -> Cycle | None:
+        row = self._session.scalars(select(CycleRow).where(CycleRow.name == name)).first()
+        return None if row is None else _cycle(row)
+
+    def lines(self, cycle_id: CycleId) -> list[RequirementLine]:
+        return SqlRequirementRepository(self._session).list(cycle_id)
+
+    def lines_by_id(self, line_ids: Collection[LineId]) -> dict[LineId, RequirementLine]:
+        rows = self._session.scalars(
+            select(RequirementLineRow)
+            .where(RequirementLineRow.id.in_(sorted(line_ids)))
+            .order_by(RequirementLineRow.id)
+        )
+        return {LineId(row.id): _line(row) for row in rows}
+
+    def find_line(self, cycle_id: CycleId, ref: str) -> RequirementLine | None:
+        return SqlRequirementRepository(self._session).find_by_ref(cycle_id, ref)
+
+    def rank_history(self, line_id: LineId) -> list[RankChange]:
+        return SqlRequirementRepository(self._session).rank_history(line_id)
+
+    def change_history(self, line_id: LineId) -> list[LineChange]:
+        return SqlRequirementRepository(self._session).change_history(line_id)
+
+    def funded_lots(self, cycle_id: CycleId) -> dict[LineId, int]:
+        rows = self._session.execute(
+            select(PackageLineRow.line_id, func.sum(PackageLineRow.lots))
+            .join(PackageRow, PackageRow.id == PackageLineRow.package_id)
+            .where(
+                PackageRow.cycle_id == cycle_id,
+                PackageRow.status != PackageStatus.CANCELLED.value,
+            )
+            .group_by(PackageLineRow.line_id)
+        )
+        return {LineId(line_id): _int(lots) for line_id, lots in rows}
+
+    def contribution_groups(
+        self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
+    ) -> list[ContributionGroup]:
+        c = ContributionRow
+        sees_all = _sees_everything_of(viewer, c.contributor)
+        shown = or_(c.confidential == false(), sees_all)
+        named = or_(c.anonymous == false(), sees_all)
+        # Hidden amounts are nulled row by row, before anything is summed: they never leave
+        # the database, and the groups keep only their count.
+        each = (
+            select(
+                case((shown, c.currency), else_=None).label("currency"),
+                case((and_(shown, named), c.contributor), else_=None).label("giver"),
+                case((shown, c.amount_minor), else_=None).label("amount_minor"),
+                case((shown, c.usd_minor), else_=None).label("usd_minor"),
+            )
+            .where(c.status.in_(sorted(s.value for s in statuses)))
+            .subquery()
+        )
+        rows = self._session.execute(
+            select(
+                func.count(),
+                each.c.currency,
+                each.c.giver,
+                func.sum(each.c.amount_minor),
+                func.sum(each.c.usd_minor),
+            )
+            .group_by(each.c.currency, each.c.giver)
+            .order_by(each.c.currency, each.c.giver)
+        )
+        return [
+            ContributionGroup(
+                count,
+                code,
+                None if who is None else ParticipantCode(who),
+                None if total is None else int(total),
+                None if usd is None else int(usd),
+            )
+            for count, code, who, total, usd in rows
+        ]
+
+    def contributions(
+        self,
+        *,
+        ids: Collection[ContributionId] | None = None,
+        contributor: ParticipantCode | None = None,
+    ) -> list[Contribution]:
+        query = select(ContributionRow).order_by(ContributionRow.id)
+        if ids is not None:
+            query = query.where(ContributionRow.id.in_(sorted(ids)))
+        if contributor is not None:
+            query = query.where(ContributionRow.contributor == contributor)
+        return [_contribution(row) for row in self._session.scalars(query)]
+
+    def package(self, package_id: PackageId) -> Package:
+        return SqlPackageRepository(self._session).get(package_id)
+
+    def package_totals(self, *, with_cancelled: bool) -> list[PackageTotals]:
+        p, line = PackageRow, PackageLineRow
+        cost = (
+            select(func.coalesce(func.sum(line.lots * line.lot_price_minor), 0))
+            .where(line.package_id == p.id)
+            .scalar_subquery()
+        )
+        query = (
+            select(p.id, p.name, p.status, CycleRow.name, cost, p.target_minor, p.currency)
+            .join(CycleRow, CycleRow.id == p.cycle_id)
+            .order_by(p.id)
+        )
+        if not with_cancelled:
+            query = query.where(p.status != PackageStatus.CANCELLED.value)
+        return [
+            PackageTotals(
+                PackageId(pid),
+                name,
+                PackageStatus(status),
+                cycle,
+                _int(minor),
+                Money(target, Currency(currency)),
+            )
+            for pid, name, status, cycle, minor, target, currency in self._session.execute(query)
+        ]
+
+    def shipments(self, *, package_id: PackageId) -> list[Shipment]:
+        rows = self._session.scalars(
+            select(ShipmentRow).where(ShipmentRow.package_id == package_id).order_by(ShipmentRow.id)
+        )
+        return [_shipment(row) for row in rows]
+
+    def shipments_since(self, day: date) -> list[ShipmentLine]:
+        s = ShipmentRow
+        rows = self._session.execute(
+            select(s, RequirementLineRow.ref, CatalogItemRow.name)
+            .join(RequirementLineRow, RequirementLineRow.id == s.line_id)
+            .join(CatalogItemRow, CatalogItemRow.code == RequirementLineRow.item_code)
+            .where(or_(s.shipped_on >= day, s.received_on >= day))
+            .order_by(s.id)
+        )
+        return [ShipmentLine(_shipment(row), ref, name) for row, ref, name in rows]
+
+    def paid_lines(self, contributor: ParticipantCode) -> list[PaidLine]:
+        a, s = AttributionRow, ShipmentRow
+        same_line = and_(s.package_id == a.package_id, s.line_id == a.line_id)
+        shipped = select(func.coalesce(func.sum(s.quantity), 0)).where(same_line)
+        received = shipped.where(s.received_on.is_not(None))
+        rows = self._session.execute(
+            select(
+                a.contribution_id,
+                a.package_id,
+                PackageRow.status,
+                a.line_id,
+                RequirementLineRow.ref,
+                CatalogItemRow.name,
+                a.amount_minor,
+                a.currency,
+                shipped.scalar_subquery(),
+                received.scalar_subquery(),
+            )
+            .join(ContributionRow, ContributionRow.id == a.contribution_id)
+            .join(PackageRow, PackageRow.id == a.package_id)
+            .join(RequirementLineRow, RequirementLineRow.id == a.line_id)
+            .join(CatalogItemRow, CatalogItemRow.code == RequirementLineRow.item_code)
+            .where(ContributionRow.contributor == contributor)
+            .order_by(a.package_id, a.position)
+        )
+        return [
+            PaidLine(
+                ContributionId(cid),
+                PackageId(pid),
+                PackageStatus(status),
+                LineId(line_id),
+                ref,
+                name,
+                Money(minor, Currency(currency)),
+                _int(sent),
+                _int(arrived),
+            )
+            for cid, pid, status, line_id, ref, name, minor, currency, sent, arrived in rows
+        ]
+
+    def balance_of_kind(self, kind: str, *, currency: str) -> int:
+        return _int(
+            self._session.scalar(
+                select(func.sum(LedgerPostingRow.amount_minor)).where(
+                    LedgerPostingRow.account.startswith(f"{kind}:", autoescape=True),
+                    LedgerPostingRow.currency == currency,
+                )
+            )
+        )
+
+    def balance_of(self, accounts: Collection[str], *, currency: str) -> int:
+        return _int(
+            self._session.scalar(
+                select(func.sum(LedgerPostingRow.amount_minor)).where(
+                    LedgerPostingRow.account.in_(sorted(accounts)),
+                    LedgerPostingRow.currency == currency,
+                )
+            )
+        )

@@ -1,0 +1,156 @@
+"""The overview: where the mechanism stands, as one viewer may see it (the transparency report
+is the public's overview)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from purldesk.domain.access import Viewer
+from purldesk.domain.catalog import CatalogItem, ItemCode
+from purldesk.domain.contributions import ContributionStatus
+from purldesk.domain.money import USD, Money
+from purldesk.domain.requirements import Cycle, LineId, LineStatus, RequirementLine
+from purldesk.services.ports import ContributionGroup, Reader
+from purldesk.services.views.rows import (
+    Bar,
+    DeliveryRow,
+    PackageSummary,
+    delivery,
+    giver,
+    percent,
+    summary,
+)
+
+LIVE = frozenset(
+    {ContributionStatus.PLEDGED, ContributionStatus.COMMITTED, ContributionStatus.RECEIVED,
+     ContributionStatus.ALLOCATED, ContributionStatus.DISBURSED}
+)  # fmt: skip
+RANK_BAND = 50  # coverage by rank is shown in bands of this many ranks
+RECENT_DAYS = 30  # deliveries sent or received this recently are listed
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewView:
+    cycle: Cycle | None
+    pledged: Mapping[str, Money]  # visible pledges by currency
+    received_usd: Money
+    allocated_usd: Money
+    disbursed_usd: Money
+    counted: int
+    undisclosed_count: int
+    packages: list[PackageSummary]
+    funded_through_rank: int  # every line up to this rank is fully funded (0: not even rank 1)
+    lines_count: int
+    coverage_by_rank: list[Bar]
+    coverage_by_area: list[Bar]
+    coverage_by_aid_class: list[Bar]
+    by_contributor: list[Bar]
+    deliveries: list[DeliveryRow]
+    since: date
+
+
+@dataclass(frozen=True, slots=True)
+class GroupTotals:
+    """What `access.totals` gives for redacted views, from groups the reader already folded."""
+
+    pledged: Mapping[str, Money]  # by pledge currency
+    received_usd: Money
+    counted: int
+    undisclosed_count: int
+
+
+def group_totals(groups: Iterable[ContributionGroup]) -> GroupTotals:
+    pledged: dict[str, int] = defaultdict(int)
+    received = counted = undisclosed = 0
+    for group in groups:
+        counted += group.count
+        if group.currency is None:
+            undisclosed += group.count
+            continue
+        pledged[group.currency] += group.pledged_minor or 0
+        received += group.received_usd_minor or 0
+    return GroupTotals(
+        {code: Money(minor, Money.zero(code).currency) for code, minor in sorted(pledged.items())},
+        Money(received, USD), counted, undisclosed,
+    )  # fmt: skip
+
+
+def funded_minor(
+    lines: Sequence[RequirementLine],
+    items: Mapping[ItemCode, CatalogItem],
+    lots: Mapping[LineId, int],
+) -> dict[LineId, int]:
+    """What packages hold of each line's cost, in whole lots up to what the line needs."""
+    return {
+        line.id: min(lots.get(line.id, 0), line.lots(items[line.item_code]))
+        * items[line.item_code].lot_price.minor
+        for line in lines
+    }
+
+
+def _coverage(groups: Mapping[str, tuple[int, int]]) -> list[Bar]:
+    return [
+        Bar(label, funded, cost, f"{percent(funded, cost)}% of {Money(cost, USD).format()}")
+        for label, (funded, cost) in groups.items()
+    ]
+
+
+def overview(reader: Reader, *, viewer: Viewer, today: date) -> OverviewView:
+    """Where the mechanism stands, as `viewer` may see it; hidden amounts are only counted."""
+    since = today - timedelta(days=RECENT_DAYS)
+    with reader:
+        names = {p.code: p.name for p in reader.participants()}
+        items = reader.items()
+        cycle = reader.latest_cycle()
+        lines = [
+            ln for ln in (reader.lines(cycle.id) if cycle else [])
+            if ln.status is not LineStatus.WITHDRAWN
+        ]  # fmt: skip
+        lots = reader.funded_lots(cycle.id) if cycle else {}
+        groups = reader.contribution_groups(viewer, statuses=LIVE)
+        found = reader.package_totals(with_cancelled=False)
+        disbursed = reader.balance_of_kind("disbursed", currency=USD)
+        shipments = reader.shipments_since(since)
+    summed = group_totals(groups)
+    funded = funded_minor(lines, items, lots)
+    through = 0
+    for line in lines:
+        if funded[line.id] < line.cost(items[line.item_code]).minor:
+            break
+        through = line.rank
+    by_rank: dict[str, tuple[int, int]] = {}
+    by_area: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    by_class: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for line in lines:
+        cost = line.cost(items[line.item_code]).minor
+        band = (line.rank - 1) // RANK_BAND
+        key = f"ranks {band * RANK_BAND + 1}–{(band + 1) * RANK_BAND}"
+        for bars, label in ((by_rank, key), (by_area, line.area), (by_class, line.aid_class)):
+            have, whole = bars.get(label, (0, 0))
+            bars[label] = (have + funded[line.id], whole + cost)
+    received: dict[str, int] = defaultdict(int)  # by the name shown; anonymous money in one
+    for group in groups:
+        if group.currency is not None and group.received_usd_minor is not None:
+            received[giver(group.contributor, names)] += group.received_usd_minor
+    top = max(received.values(), default=0)
+    by_contributor = [
+        Bar(label, value, top, Money(value, USD).format())
+        for label, value in sorted(received.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return OverviewView(
+        cycle=cycle, pledged=summed.pledged, received_usd=summed.received_usd,
+        allocated_usd=Money(sum(p.cost_minor for p in found), USD),
+        disbursed_usd=Money(disbursed, USD), counted=summed.counted,
+        undisclosed_count=summed.undisclosed_count, packages=[summary(p) for p in found],
+        funded_through_rank=through, lines_count=len(lines),
+        coverage_by_rank=_coverage(by_rank),
+        coverage_by_area=sorted(_coverage(by_area), key=lambda b: b.label),
+        coverage_by_aid_class=sorted(_coverage(by_class), key=lambda b: b.label),
+        by_contributor=by_contributor,
+        deliveries=[delivery(s.shipment, line_ref=s.line_ref, item_name=s.item_name)
+                    for s in shipments],
+        since=since,
+    )  # fmt: skip

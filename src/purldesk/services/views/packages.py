@@ -1,0 +1,227 @@
+"""Packages: the list, one package's page and report (lines, money, deliveries, what the viewer
+may do to it), and a package as the public sees it with its parties."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from purldesk.domain.access import (
+    PUBLIC,
+    Permission,
+    Viewer,
+    redact,
+    redact_attributions,
+)
+from purldesk.domain.catalog import CatalogItem, ItemCode
+from purldesk.domain.contributions import Contribution, ContributionId
+from purldesk.domain.deliveries import Shipment
+from purldesk.domain.money import USD, Money
+from purldesk.domain.packages import Package, PackageId, PackageStatus, shortfall
+from purldesk.domain.participants import CONTRIBUTING_KINDS, Participant, ParticipantKind
+from purldesk.domain.requirements import LineId, RequirementLine
+from purldesk.services.ports import PackageTotals, Reader
+from purldesk.services.views.rows import (
+    DeliveryRow,
+    PackageSummary,
+    delivery,
+    giver_of,
+    summary,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PackageLineRow:
+    line_id: LineId
+    line_ref: str
+    rank: int
+    item_name: str
+    lots: int
+    quantity: int
+    lot_price: Money
+    cost: Money
+    shipped: int
+    received: int
+
+    @property
+    def left_to_ship(self) -> int:
+        return max(0, self.quantity - self.shipped)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRow:
+    contributor: str  # "undisclosed" for the folded bucket
+    contribution_ref: str
+    line_ref: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class PackageDetail:
+    summary: PackageSummary
+    lines: list[PackageLineRow]
+    payments: list[PaymentRow]
+    shipments: list[DeliveryRow]
+    actions: list[str]  # what the viewer may do now, by action name (see PACKAGE_ACTIONS)
+    short_usd: Money  # what re-pricing left unpaid, until a top-up
+
+
+@dataclass(frozen=True, slots=True)
+class PublicPackage:
+    """A package as the public sees it, with the organizations that take part in it."""
+
+    detail: PackageDetail
+    recipients: list[Participant]
+    coordinators: list[Participant]
+    suppliers: list[Participant]
+    funders: list[Participant]  # the contributors the public may see paying for it
+
+
+# What may be done to a package in each status, and the permission it takes. `ship` and
+# `confirm` are offered only while some line has units left to ship or some shipment awaits
+# confirmation; `top_up` only while re-pricing has left a line short of money.
+PACKAGE_ACTIONS: Mapping[PackageStatus, tuple[tuple[str, Permission], ...]] = {
+    PackageStatus.DRAFT: (
+        ("propose", Permission.BUILD_PACKAGE), ("cancel", Permission.CANCEL_PACKAGE),
+    ),
+    PackageStatus.PROPOSED: (
+        ("validate", Permission.VALIDATE_PACKAGE), ("cancel", Permission.CANCEL_PACKAGE),
+    ),
+    PackageStatus.VALIDATED: (
+        ("top_up", Permission.BUILD_PACKAGE), ("cancel", Permission.CANCEL_PACKAGE),
+    ),
+    PackageStatus.FUNDED: (
+        ("accept", Permission.ACCEPT_PACKAGE), ("cancel", Permission.CANCEL_PACKAGE),
+    ),
+    PackageStatus.ACCEPTED: (("ship", Permission.SHIP),),
+    PackageStatus.DELIVERING: (("ship", Permission.SHIP), ("confirm", Permission.CONFIRM_RECEIPT)),
+    PackageStatus.DELIVERED: (("close", Permission.CLOSE_PACKAGE),),
+}  # fmt: skip
+ACTION_PERMISSIONS: Mapping[str, Permission] = {
+    action: permission for pairs in PACKAGE_ACTIONS.values() for action, permission in pairs
+}
+
+
+def package_actions(
+    viewer: Viewer,
+    package: Package,
+    lines: Sequence[PackageLineRow],
+    shipments: Sequence[Shipment],
+) -> list[str]:
+    """What `viewer` may do to `package` now, in the order the page offers them."""
+    offered = []
+    for action, permission in PACKAGE_ACTIONS.get(package.status, ()):
+        if not viewer.can(permission):
+            continue
+        if action == "ship" and not any(line.left_to_ship for line in lines):
+            continue
+        if action == "confirm" and all(s.is_confirmed for s in shipments):
+            continue
+        if action == "top_up" and not shortfall(package):
+            continue
+        offered.append(action)
+    return offered
+
+
+def package_list(reader: Reader) -> list[PackageSummary]:
+    """Every package, cancelled ones too, by id."""
+    with reader:
+        return [summary(p) for p in reader.package_totals(with_cancelled=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What a package's page is made of, read in one transaction."""
+
+    package: Package
+    cycle_name: str
+    items: Mapping[ItemCode, CatalogItem]
+    lines: Mapping[LineId, RequirementLine]
+    shipments: list[Shipment]
+    owners: Mapping[ContributionId, Contribution]
+    participants: list[Participant]
+
+
+def _read(reader: Reader, package_id: PackageId) -> _Read:
+    package = reader.package(package_id)
+    paying = {part.contribution_id for part in package.attributions}
+    return _Read(
+        package, reader.cycle(package.cycle_id).name, reader.items(),
+        reader.lines_by_id({line.line_id for line in package.lines}),
+        reader.shipments(package_id=package.id),
+        {c.id: c for c in reader.contributions(ids=paying)}, reader.participants(),
+    )  # fmt: skip
+
+
+def package_detail(reader: Reader, *, viewer: Viewer, package_id: PackageId) -> PackageDetail:
+    """Lines, lots, prices, deliveries and who paid what, as `viewer` may see them."""
+    with reader:
+        found = _read(reader, package_id)
+    return _detail(viewer, found)
+
+
+def _detail(viewer: Viewer, found: _Read) -> PackageDetail:
+    package, lines, items = found.package, found.lines, found.items
+    names = {p.code: p.name for p in found.participants}
+    shipped: dict[LineId, int] = defaultdict(int)
+    received: dict[LineId, int] = defaultdict(int)
+    for s in found.shipments:
+        shipped[s.line_id] += s.quantity
+        if s.received_on is not None:
+            received[s.line_id] += s.quantity
+    rows = []
+    for pl in package.lines:
+        line = lines[pl.line_id]
+        item = items[pl.item_code]
+        rows.append(
+            PackageLineRow(
+                pl.line_id, line.ref, line.rank, item.name, pl.lots, pl.lots * item.lot_size,
+                pl.lot_price, pl.cost, shipped[pl.line_id], received[pl.line_id],
+            )
+        )  # fmt: skip
+    payments = []
+    for part in redact_attributions(viewer, package, found.owners):
+        if part.contribution_id is None:
+            payments.append(PaymentRow("undisclosed", "", "", part.amount))
+            continue
+        owner = redact(viewer, found.owners[part.contribution_id])
+        line_ref = lines[LineId(part.line_id)].ref if part.line_id is not None else ""
+        payments.append(PaymentRow(giver_of(owner, names), owner.ref, line_ref, part.amount))
+    totals = PackageTotals(
+        package.id, package.name, package.status, found.cycle_name, package.cost.minor,
+        package.target,
+    )  # fmt: skip
+    deliveries = [
+        delivery(s, line_ref=lines[s.line_id].ref, item_name=items[lines[s.line_id].item_code].name)
+        for s in found.shipments
+    ]
+    return PackageDetail(
+        summary(totals), rows, payments, deliveries,
+        package_actions(viewer, package, rows, found.shipments),
+        Money(sum(shortfall(package).values()), USD),
+    )  # fmt: skip
+
+
+def package(reader: Reader, *, viewer: Viewer, package_id: PackageId) -> PackageDetail:
+    """The package report: for viewers who may read packages at all."""
+    viewer.check(Permission.READ_PACKAGES)
+    return package_detail(reader, viewer=viewer, package_id=package_id)
+
+
+def public_package(reader: Reader, *, package_id: PackageId) -> PublicPackage:
+    """A package as the public sees it, whoever asks, with its parties by kind."""
+    with reader:
+        read = _read(reader, package_id)
+    detail = _detail(PUBLIC, read)
+    found = sorted(read.participants, key=lambda p: p.code)
+    # A payment names its contributor as the dashboard shows it: by name, else by code.
+    named = {key: p for p in found if p.kind in CONTRIBUTING_KINDS for key in (p.code, p.name)}
+    paying = {payment.contributor for payment in detail.payments}
+    return PublicPackage(
+        detail=detail,
+        recipients=[p for p in found if p.kind is ParticipantKind.RECIPIENT],
+        coordinators=[p for p in found if p.kind is ParticipantKind.COORDINATOR],
+        suppliers=[p for p in found if p.kind is ParticipantKind.SUPPLIER],
+        funders=sorted({named[name] for name in paying if name in named}, key=lambda p: p.code),
+    )

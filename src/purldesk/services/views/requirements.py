@@ -1,0 +1,174 @@
+"""The list: a cycle's lines with what packages fund of them, and one line's history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from purldesk.domain.access import Permission, Viewer
+from purldesk.domain.catalog import CatalogItem, ItemCode
+from purldesk.domain.errors import NotFound
+from purldesk.domain.money import USD, Money
+from purldesk.domain.requirements import (
+    LINE_TRANSITIONS,
+    REASON,
+    Cycle,
+    CycleStatus,
+    LineChange,
+    LineId,
+    LineStatus,
+    RequirementLine,
+    rank_periods,
+)
+from purldesk.services.ports import Reader
+from purldesk.services.views.overview import funded_minor
+from purldesk.services.views.rows import percent
+
+
+@dataclass(frozen=True, slots=True)
+class LineRow:
+    id: LineId
+    rank: int
+    ref: str
+    item_name: str
+    area: str
+    aid_class: str
+    quantity: int
+    cost: Money
+    funded: Money
+    needed_by: date
+    status: str
+
+    @property
+    def funded_percent(self) -> int:
+        return percent(self.funded.minor, self.cost.minor)
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementsView:
+    cycles: list[Cycle]
+    cycle: Cycle | None
+    lines: list[LineRow]
+    can_edit: bool  # the viewer may reorder now (its permissions, and a draft list)
+    can_submit: bool
+    can_endorse: bool
+    can_allocate: bool
+
+    @property
+    def active_lines(self) -> list[LineRow]:
+        """The lines in the priority order, withdrawn ones left out."""
+        return [line for line in self.lines if line.status != LineStatus.WITHDRAWN.value]
+
+    @property
+    def withdrawn_lines(self) -> list[LineRow]:
+        return [line for line in self.lines if line.status == LineStatus.WITHDRAWN.value]
+
+
+@dataclass(frozen=True, slots=True)
+class RankHistoryRow:
+    """One entry of a line's history: a rank it took, or an edit made while it held `rank`."""
+
+    rank: int
+    at: str
+    by: str
+    change: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LineHistoryView:
+    cycle: Cycle
+    line: LineRow
+    history: list[RankHistoryRow]  # newest first
+    justification: str = ""
+    lot_size: int = 1
+    can_edit: bool = False  # the viewer may edit the line now (permissions, draft list, status)
+    can_withdraw: bool = False
+
+
+def _line_row(
+    line: RequirementLine, items: Mapping[ItemCode, CatalogItem], funded: Mapping[LineId, int]
+) -> LineRow:
+    item = items[line.item_code]
+    return LineRow(
+        line.id, line.rank, line.ref, item.name, line.area, line.aid_class.value, line.quantity,
+        line.cost(item), Money(funded.get(line.id, 0), USD), line.needed_by, line.status.value,
+    )  # fmt: skip
+
+
+def requirements(reader: Reader, *, viewer: Viewer, cycle_name: str | None) -> RequirementsView:
+    """A cycle's lines (the latest cycle's if none is named), and what the viewer may do now."""
+    with reader:
+        cycles = reader.cycles()
+        cycle = (
+            next((c for c in cycles if c.name == cycle_name), None) if cycle_name
+            else (cycles[-1] if cycles else None)
+        )  # fmt: skip
+        if cycle_name and cycle is None:
+            raise NotFound("cycle", cycle_name)
+        items = reader.items()
+        lines = reader.lines(cycle.id) if cycle else []
+        lots = reader.funded_lots(cycle.id) if cycle else {}
+    funded = funded_minor(lines, items, lots)
+    status = cycle.status if cycle else None
+    return RequirementsView(
+        cycles=cycles, cycle=cycle, lines=[_line_row(ln, items, funded) for ln in lines],
+        can_edit=status is CycleStatus.DRAFT and viewer.can(Permission.EDIT_LIST),
+        can_submit=status is CycleStatus.DRAFT and viewer.can(Permission.SUBMIT_CYCLE),
+        can_endorse=status is CycleStatus.SUBMITTED and viewer.can(Permission.ENDORSE_CYCLE),
+        can_allocate=status is CycleStatus.ENDORSED and viewer.can(Permission.BUILD_PACKAGE),
+    )  # fmt: skip
+
+
+def line_history(
+    reader: Reader, *, cycle_name: str, ref: str, viewer: Viewer | None = None
+) -> LineHistoryView:
+    """A line with every rank it held and every edit, newest first; what the viewer may do."""
+    with reader:
+        cycle = reader.find_cycle(cycle_name)
+        if cycle is None:
+            raise NotFound("cycle", cycle_name)
+        line = reader.find_line(cycle.id, ref)
+        if line is None:
+            raise NotFound("requirement line", ref)
+        items = reader.items()
+        lots = reader.funded_lots(cycle.id)
+        periods = rank_periods(reader.rank_history(line.id), reader.change_history(line.id))
+    funded = funded_minor([line], items, lots)
+    oldest_first: list[RankHistoryRow] = []
+    previous: int | None = None
+    for period in periods:
+        taken = period.rank
+        moved = (
+            f"rank {previous} → {taken.rank}" if previous is not None
+            else f"added at rank {taken.rank}"
+        )  # fmt: skip
+        oldest_first.append(RankHistoryRow(taken.rank, _instant(taken.at), taken.by, moved))
+        previous = taken.rank
+        for edit in period.edits:
+            oldest_first.append(
+                RankHistoryRow(taken.rank, _instant(edit.at), edit.by, _edit_text(edit))
+            )
+    editable = (
+        cycle.status is CycleStatus.DRAFT
+        and viewer is not None
+        and viewer.can(Permission.EDIT_LIST)
+        and bool(LINE_TRANSITIONS[line.status])
+    )
+    return LineHistoryView(
+        cycle, _line_row(line, items, funded), oldest_first[::-1],
+        justification=line.justification, lot_size=items[line.item_code].lot_size,
+        can_edit=editable,
+        can_withdraw=editable and LineStatus.WITHDRAWN in LINE_TRANSITIONS[line.status],
+    )  # fmt: skip
+
+
+def _instant(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _edit_text(edit: LineChange) -> str:
+    if edit.field == REASON:
+        return f"reason: {edit.after}"
+    label = edit.field.replace("_", " ")
+    return f"{label}: {edit.before} → {edit.after}"

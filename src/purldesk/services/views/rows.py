@@ -1,0 +1,92 @@
+"""The rows several pages and reports share: a bar of a chart, a package's summary, a delivery,
+and how a giver is named."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from purldesk.domain.access import ContributionView
+from purldesk.domain.deliveries import Shipment, shipment_ref
+from purldesk.domain.money import USD, Money
+from purldesk.domain.packages import PackageId, package_ref
+from purldesk.domain.participants import ParticipantCode
+from purldesk.services.ports import PackageTotals
+
+ANONYMOUS = "Anonymous"  # how a giver who chose anonymity is named to everyone else
+
+
+def percent(part: int, whole: int) -> int:
+    """A whole percent, rounded down, so 100 means complete."""
+    return 0 if whole <= 0 else min(100, part * 100 // whole)
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar of a chart: a label, a value and the value it is measured against."""
+
+    label: str
+    value_minor: int
+    whole_minor: int
+    text: str  # the value as people read it
+
+    @property
+    def percent(self) -> int:
+        return percent(self.value_minor, self.whole_minor)
+
+
+@dataclass(frozen=True, slots=True)
+class PackageSummary:
+    id: PackageId
+    ref: str
+    name: str
+    status: str
+    cycle: str
+    cost: Money
+    target: Money
+
+    @property
+    def percent(self) -> int:
+        return percent(self.cost.minor, self.target.minor)
+
+
+def summary(package: PackageTotals) -> PackageSummary:
+    return PackageSummary(
+        package.id, package_ref(package.id), package.name, package.status.value,
+        package.cycle_name, Money(package.cost_minor, USD), package.target,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRow:
+    shipment_id: int
+    package_ref: str
+    package_id: int
+    line_ref: str
+    item_name: str
+    quantity: int
+    shipped_on: date
+    received_on: date | None
+
+    @property
+    def ref(self) -> str:
+        return shipment_ref(self.shipment_id)
+
+
+def delivery(shipment: Shipment, *, line_ref: str, item_name: str) -> DeliveryRow:
+    return DeliveryRow(
+        shipment.id, package_ref(shipment.package_id), shipment.package_id, line_ref, item_name,
+        shipment.quantity, shipment.shipped_on, shipment.received_on,
+    )  # fmt: skip
+
+
+def giver(contributor: ParticipantCode | None, names: Mapping[ParticipantCode, str]) -> str:
+    """The contributor's name as the viewer may know it (None: anonymous to the viewer)."""
+    if contributor is None:
+        return ANONYMOUS
+    return names.get(contributor, contributor)
+
+
+def giver_of(view: ContributionView, names: Mapping[ParticipantCode, str]) -> str:
+    return giver(view.contributor, names)

@@ -1,0 +1,84 @@
+"""A contributor's statement: where each of its dollars went (contribution, package, line,
+delivery), for the contributor itself and for those who read every ledger account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from purldesk.domain import ledger
+from purldesk.domain.access import Owned, Permission, Viewer
+from purldesk.domain.errors import NotFound
+from purldesk.domain.money import USD, Money
+from purldesk.domain.packages import package_ref
+from purldesk.services.ports import Reader
+from purldesk.services.views.contributions import ContributionRow, row
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRow:
+    contribution_ref: str
+    package_ref: str
+    package_status: str
+    line_ref: str
+    item_name: str
+    amount: Money
+    shipped: int
+    received: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatementView:
+    contributor: str
+    contributor_name: str
+    contributions: list[ContributionRow]
+    rows: list[StatementRow]
+    unallocated_usd: Money
+    spent_usd: Money
+
+
+def statement(reader: Reader, *, viewer: Viewer, contributor: str) -> StatementView:
+    """The statement page: another organization's statement, or one the viewer may not read
+    at all, is not found, so its existence does not leak."""
+    code = contributor.strip().upper()
+    if not viewer.can(Permission.READ_LEDGER) or (viewer.own_only and not viewer.owns(code)):
+        raise NotFound("statement", code)
+    return _statement(reader, viewer=viewer, code=code)
+
+
+def statement_report(reader: Reader, *, viewer: Viewer, contributor: str) -> StatementView:
+    """The statement as a report: refused (not permitted) to a viewer that reads no ledger
+    account; another contributor's is not found."""
+    code = contributor.strip().upper()
+    viewer.check(Permission.READ_LEDGER, owner=Owned(code, "statement", code))
+    return _statement(reader, viewer=viewer, code=code)
+
+
+def _statement(reader: Reader, *, viewer: Viewer, code: str) -> StatementView:
+    with reader:
+        participants = reader.participants()
+        participant = next((p for p in participants if p.code == code), None)
+        if participant is None:
+            raise NotFound("participant", code)
+        names = {p.code: p.name for p in participants}
+        own = reader.contributions(contributor=participant.code)
+        paid = reader.paid_lines(participant.code)
+        unallocated = reader.balance_of([ledger.pool(c.id) for c in own], currency=USD)
+    rows_by_id = {c.id: row(viewer, c, names) for c in own}
+    rows = [
+        StatementRow(
+            rows_by_id[part.contribution_id].view.ref,
+            package_ref(part.package_id),
+            part.package_status.value,
+            part.line_ref,
+            part.item_name,
+            part.amount,
+            part.shipped,
+            part.received,
+        )
+        for part in paid
+        if rows_by_id[part.contribution_id].view.amount is not None
+    ]
+    return StatementView(
+        participant.code, participant.name, list(rows_by_id.values()), rows,
+        Money(unallocated, USD), Money(sum(r.amount.minor for r in rows), USD),
+    )  # fmt: skip

@@ -1,0 +1,14 @@
+"""The public transparency report: the overview as the public sees it, whoever asks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from purldesk.domain.access import PUBLIC
+from purldesk.services.ports import Reader
+from purldesk.services.views.overview import OverviewView, overview
+
+
+def transparency(reader: Reader, *, today: date) -> OverviewView:
+    """What the mechanism achieved, as the public sees it: hidden amounts are only counted."""
+    return overview(reader, viewer=PUBLIC, today=today)
