@@ -53,7 +53,8 @@ def test_recipient_changes_a_line_after_fixing_a_refused_quantity(
     expect(history).to_contain_text("justification: demo draft → frontline hospitals first")
     expect(history.locator("tbody tr")).to_have_count(4)
     expect(history.locator("tbody tr").last).to_contain_text("added at rank 2")
-    expect(history.locator("tbody tr").first.locator("td").last).to_have_text("UKR")
+    # Who changed it is the signed-in user, spelled as the API and the command line spell it.
+    expect(history.locator("tbody tr").first.locator("td").last).to_have_text("recipient")
 
 
 def test_recipient_withdraws_a_line_and_the_lines_below_move_up(page_as: Any, server: str) -> None:
