@@ -13,7 +13,7 @@ import pytest
 from history_world import NOW, FixedClock, add_cycles, build
 from sqlalchemy import event, func, select
 
-from purldesk.adapters.storage.migrate import upgrade
+from database_world import CHEAP_PASSWORDS
 from purldesk.adapters.storage.tables import (
     ContributionRow,
     LedgerEntryRow,
@@ -23,7 +23,6 @@ from purldesk.adapters.storage.tables import (
 from purldesk.bootstrap import Application
 from purldesk.bootstrap import build as wire
 from purldesk.config import load_settings
-from purldesk.demo import scenario
 from purldesk.domain.access import (
     OPERATOR,
     PUBLIC,
@@ -45,25 +44,11 @@ RECIPIENT = Actor(UserId(4), "recipient", ParticipantCode("UKR"), Role.RECIPIENT
 VIEWERS = (PUBLIC, OPERATOR, COORDINATOR.viewer, NLD.viewer, LVA.viewer, RECIPIENT.viewer)
 
 
-class QuickHasher:
-    """Stands in for argon2 while the demo's users get their passwords: this test reads pages
-    and never logs in, and six argon2 hashes would cost seconds per database."""
-
-    def hash(self, password: str) -> str:
-        return f"quick:{password}"
-
-    def verify(self, password_hash: str, password: str) -> bool:
-        return password_hash == f"quick:{password}"
-
-    def needs_rehash(self, password_hash: str) -> bool:
-        return False
-
-
 @pytest.fixture
-def app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Application]:
-    monkeypatch.setattr(scenario, "Argon2Hasher", QuickHasher)
-    upgrade(database_url)
-    wired = wire(load_settings(database_url=database_url), clock=FixedClock())
+def app(database_url: str) -> Iterator[Application]:
+    # This test reads pages and never logs in: the demo's users get cheap hashes.
+    settings = load_settings(database_url=database_url)
+    wired = wire(settings, clock=FixedClock(), passwords=CHEAP_PASSWORDS)
     yield wired
     wired.close()
 
