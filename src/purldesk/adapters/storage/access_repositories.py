@@ -8,7 +8,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from purldesk.adapters.storage.repositories import LEDGER_LOCK_KEY, _insert
+from purldesk.adapters.storage.rows import LEDGER_LOCK_KEY, _insert
 from purldesk.adapters.storage.tables import (
     ApiTokenRow,
     AuditEntryRow,

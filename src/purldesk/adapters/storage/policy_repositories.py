@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from purldesk.adapters.storage.repositories import _insert
+from purldesk.adapters.storage.rows import _insert
 from purldesk.adapters.storage.tables import IndicatorObservationRow, PolicyVersionRow
 from purldesk.domain.errors import NotFound
 from purldesk.domain.indicators import Observation, ObservationId

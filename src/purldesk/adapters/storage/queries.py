@@ -13,16 +13,15 @@ from typing import Any, NewType
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from purldesk.adapters.storage.repositories import (
+from purldesk.adapters.storage.catalog import _catalog_item
+from purldesk.adapters.storage.contributions import _contribution
+from purldesk.adapters.storage.packages import SqlPackageRepository, _shipment
+from purldesk.adapters.storage.participants import SqlParticipantRepository
+from purldesk.adapters.storage.requirements import (
     SqlCycleRepository,
-    SqlPackageRepository,
-    SqlParticipantRepository,
     SqlRequirementRepository,
-    _catalog_item,
-    _contribution,
     _cycle,
     _line,
-    _shipment,
 )
 from purldesk.adapters.storage.tables import (
     AttributionRow,

@@ -18,20 +18,16 @@ from purldesk.adapters.storage.access_repositories import (
     SqlUserRepository,
     SqlWebSessionRepository,
 )
+from purldesk.adapters.storage.catalog import SqlCatalogRepository
+from purldesk.adapters.storage.contributions import SqlContributionRepository
+from purldesk.adapters.storage.ledger import SqlLedger
+from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
+from purldesk.adapters.storage.participants import SqlParticipantRepository
 from purldesk.adapters.storage.policy_repositories import (
     SqlIndicatorRepository,
     SqlPolicyRepository,
 )
-from purldesk.adapters.storage.repositories import (
-    SqlCatalogRepository,
-    SqlContributionRepository,
-    SqlCycleRepository,
-    SqlLedger,
-    SqlPackageRepository,
-    SqlParticipantRepository,
-    SqlRequirementRepository,
-    SqlShipmentRepository,
-)
+from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
 from purldesk.adapters.storage.tables import IdSequenceRow
 
 

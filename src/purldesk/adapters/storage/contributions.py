@@ -1,0 +1,144 @@
+"""The contribution repository on SQLAlchemy, saved under optimistic versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from purldesk.adapters.storage.rows import _insert, _save_versioned, _Versions
+from purldesk.adapters.storage.tables import ContributionRow
+from purldesk.domain.catalog import AidClass
+from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus, Earmark
+from purldesk.domain.errors import NotFound
+from purldesk.domain.money import USD, Conversion, Currency, Money
+from purldesk.domain.participants import ParticipantCode
+
+
+def _join(values: Iterable[str] | None) -> str | None:
+    """A set as sorted, comma-separated text; None stays None and an empty set stays ''."""
+    return None if values is None else ",".join(sorted(values))
+
+
+def _split(text_value: str | None) -> list[str] | None:
+    if text_value is None:
+        return None
+    return [] if text_value == "" else text_value.split(",")
+
+
+def _contribution(row: ContributionRow) -> Contribution:
+    amount = Money(row.amount_minor, Currency(row.currency))
+    areas = _split(row.earmark_areas)
+    aid_classes = _split(row.earmark_aid_classes)
+    conversion = None
+    if row.usd_minor is not None:
+        assert row.fx_rate is not None and row.fx_rate_date is not None
+        conversion = Conversion(
+            original=amount,
+            converted=Money(row.usd_minor, USD),
+            rate=Decimal(row.fx_rate),
+            rate_date=row.fx_rate_date,
+            source=row.fx_source or "",
+        )
+    return Contribution(
+        id=ContributionId(row.id),
+        contributor=ParticipantCode(row.contributor),
+        amount=amount,
+        pledged_on=row.pledged_on,
+        status=ContributionStatus(row.status),
+        confidential=row.confidential,
+        purpose=row.purpose,
+        source=row.source,
+        earmark=Earmark(
+            package_id=row.earmark_package_id,
+            areas=None if areas is None else frozenset(areas),
+            aid_classes=None if aid_classes is None else frozenset(map(AidClass, aid_classes)),
+            expires_on=row.earmark_expires_on,
+        ),
+        received_on=row.received_on,
+        conversion=conversion,
+        anonymous=row.anonymous,
+    )
+
+
+def _contribution_values(contribution: Contribution) -> dict[str, Any]:
+    conversion = contribution.conversion
+    if conversion is not None and (
+        conversion.original != contribution.amount or conversion.converted.currency != USD
+    ):
+        # The table keeps the pledge amount and its USD value; anything else would be lost.
+        raise ValueError(
+            f"contribution {contribution.id}: a stored conversion must be of the pledged "
+            f"{contribution.amount} into USD, not {conversion.original} into "
+            f"{conversion.converted.currency}"
+        )
+    earmark = contribution.earmark
+    aid_classes = None if earmark.aid_classes is None else (a.value for a in earmark.aid_classes)
+    return {
+        "contributor": contribution.contributor,
+        "amount_minor": contribution.amount.minor,
+        "currency": contribution.amount.currency,
+        "pledged_on": contribution.pledged_on,
+        "status": contribution.status.value,
+        "confidential": contribution.confidential,
+        "anonymous": contribution.anonymous,
+        "purpose": contribution.purpose,
+        "source": contribution.source,
+        "earmark_package_id": earmark.package_id,
+        "earmark_areas": _join(earmark.areas),
+        "earmark_aid_classes": _join(aid_classes),
+        "earmark_expires_on": earmark.expires_on,
+        "received_on": contribution.received_on,
+        "usd_minor": None if conversion is None else conversion.converted.minor,
+        "fx_rate": None if conversion is None else str(conversion.rate),
+        "fx_rate_date": None if conversion is None else conversion.rate_date,
+        "fx_source": None if conversion is None else conversion.source,
+    }
+
+
+class SqlContributionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._versions = _Versions("contribution")
+
+    def get(self, contribution_id: ContributionId) -> Contribution:
+        row = self._session.get(ContributionRow, contribution_id)
+        if row is None:
+            raise NotFound("contribution", contribution_id)
+        self._versions.saw(row.id, row.version)
+        return _contribution(row)
+
+    def add(self, contribution: Contribution) -> None:
+        row = ContributionRow(id=contribution.id, version=1, **_contribution_values(contribution))
+        key = contribution.id
+        _insert(self._session, "contribution", row, keys=[(ContributionRow.id == key, key)])
+        self._versions.saw(contribution.id, 1)
+
+    def save(self, contribution: Contribution) -> None:
+        _save_versioned(
+            self._session,
+            ContributionRow,
+            self._versions,
+            contribution.id,
+            _contribution_values(contribution),
+        )
+
+    def list(
+        self,
+        *,
+        contributor: ParticipantCode | None = None,
+        statuses: Sequence[ContributionStatus] | None = None,
+    ) -> list[Contribution]:
+        query = select(ContributionRow).order_by(ContributionRow.id)
+        if contributor is not None:
+            query = query.where(ContributionRow.contributor == contributor)
+        if statuses is not None:
+            query = query.where(ContributionRow.status.in_([s.value for s in statuses]))
+        result = []
+        for row in self._session.scalars(query):
+            self._versions.saw(row.id, row.version)
+            result.append(_contribution(row))
+        return result

@@ -1,0 +1,198 @@
+"""The hash-chained ledger on SQLAlchemy: entries and postings, appended under a lock."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from purldesk.adapters.storage.rows import IN_LIST_CHUNK, LEDGER_LOCK_KEY
+from purldesk.adapters.storage.tables import LedgerEntryRow, LedgerPostingRow
+from purldesk.domain import ledger
+from purldesk.domain.contributions import contribution_ref
+from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting, TransactionKind
+from purldesk.domain.money import Conversion, Currency, Money
+
+T = TypeVar("T")
+
+
+def _unchecked(cls: type[T], **fields: object) -> T:
+    """Build a frozen dataclass without its __post_init__ checks.
+
+    Only for reading the ledger back: a row altered in SQL must still load so that
+    `verify` can report it, instead of failing in the constructor.
+    """
+    instance = object.__new__(cls)
+    for name, value in fields.items():
+        object.__setattr__(instance, name, value)
+    return instance
+
+
+class SqlLedger:
+    """The hash-chained ledger; appends are serialised across processes by a database lock."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def head(self) -> LedgerEntry | None:
+        row = self._session.scalars(
+            select(LedgerEntryRow).order_by(LedgerEntryRow.seq.desc()).limit(1)
+        ).first()
+        return None if row is None else self._load([row])[0]
+
+    def append(
+        self, transactions: Sequence[LedgerTransaction], *, recorded_at: datetime
+    ) -> list[LedgerEntry]:
+        """Seal the transactions onto the chain, holding the ledger lock until commit."""
+        if not transactions:
+            return []
+        if recorded_at.tzinfo is None or recorded_at.utcoffset() is None:
+            raise ValueError("recorded_at must be timezone-aware")
+        # Hash the instant exactly as it will be read back (UTC), so verify recomputes it.
+        recorded_at = recorded_at.astimezone(UTC)
+        self.lock()
+        tip = self._session.execute(
+            select(LedgerEntryRow.seq, LedgerEntryRow.hash)
+            .order_by(LedgerEntryRow.seq.desc())
+            .limit(1)
+        ).first()
+        entries = ledger.chain_after(
+            None if tip is None else (tip.seq, tip.hash), transactions, recorded_at=recorded_at
+        )
+        self._session.execute(insert(LedgerEntryRow), [_entry_values(e) for e in entries])
+        self._session.execute(
+            insert(LedgerPostingRow),
+            [
+                {
+                    "entry_seq": e.seq,
+                    "position": i,
+                    "account": p.account,
+                    "currency": p.amount.currency,
+                    "amount_minor": p.amount.minor,
+                    "contribution_ref": ledger.account_contribution(p.account),
+                }
+                for e in entries
+                for i, p in enumerate(e.transaction.postings)
+            ],
+        )
+        return entries
+
+    def entries(self) -> list[LedgerEntry]:
+        rows = self._session.scalars(select(LedgerEntryRow).order_by(LedgerEntryRow.seq)).all()
+        return self._load(rows)
+
+    def balances(self) -> dict[tuple[str, str], int]:
+        total = func.sum(LedgerPostingRow.amount_minor)
+        rows = self._session.execute(
+            select(LedgerPostingRow.account, LedgerPostingRow.currency, total)
+            .group_by(LedgerPostingRow.account, LedgerPostingRow.currency)
+            .having(total != 0)
+        )
+        # PostgreSQL sums bigints into numeric, which arrives as Decimal.
+        return {(account, cur): int(value) for account, cur, value in rows}
+
+    def balances_of(self, accounts: Iterable[str]) -> dict[tuple[str, str], int]:
+        """Summed over each account's own postings, found by the (account, currency) index."""
+        return self._balances_where(LedgerPostingRow.account, accounts)
+
+    def contribution_balances(self, contribution_ids: Iterable[int]) -> dict[tuple[str, str], int]:
+        """Summed over the contributions' own postings, found by the contribution_ref index."""
+        refs = (contribution_ref(contribution_id) for contribution_id in contribution_ids)
+        return self._balances_where(LedgerPostingRow.contribution_ref, refs)
+
+    def _balances_where(
+        self, column: InstrumentedAttribute[Any], keys: Iterable[str]
+    ) -> dict[tuple[str, str], int]:
+        wanted = sorted(set(keys))
+        total = func.sum(LedgerPostingRow.amount_minor)
+        found: dict[tuple[str, str], int] = {}
+        for start in range(0, len(wanted), IN_LIST_CHUNK):
+            rows = self._session.execute(
+                select(LedgerPostingRow.account, LedgerPostingRow.currency, total)
+                .where(column.in_(wanted[start : start + IN_LIST_CHUNK]))
+                .group_by(LedgerPostingRow.account, LedgerPostingRow.currency)
+                .having(total != 0)
+            )
+            found.update({(account, cur): int(value) for account, cur, value in rows})
+        return found
+
+    def lock(self) -> None:
+        """Hold the ledger's write lock until the transaction ends (re-entrant within it)."""
+        # Read committed: the head read after the lock sees every append committed before it.
+        # On SQLite, the engine's BEGIN IMMEDIATE already holds the only write lock.
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK_KEY}
+            )
+
+    def _load(self, rows: Sequence[LedgerEntryRow]) -> list[LedgerEntry]:
+        postings: dict[int, list[Posting]] = defaultdict(list)
+        if rows:
+            query = select(LedgerPostingRow).order_by(
+                LedgerPostingRow.entry_seq, LedgerPostingRow.position
+            )
+            if len(rows) == 1:
+                query = query.where(LedgerPostingRow.entry_seq == rows[0].seq)
+            for p in self._session.scalars(query):
+                amount = _unchecked(Money, minor=p.amount_minor, currency=Currency(p.currency))
+                postings[p.entry_seq].append(_unchecked(Posting, account=p.account, amount=amount))
+        return [_entry(row, tuple(postings[row.seq])) for row in rows]
+
+
+def _entry_values(entry: LedgerEntry) -> dict[str, Any]:
+    tx, conversion = entry.transaction, entry.transaction.conversion
+    return {
+        "seq": entry.seq,
+        "recorded_at": entry.recorded_at,
+        "kind": tx.kind.value,
+        "occurred_on": tx.occurred_on,
+        "memo": tx.memo,
+        "contribution_id": tx.contribution_id,
+        "package_id": tx.package_id,
+        "reverses": tx.reverses,
+        "fx_from_minor": None if conversion is None else conversion.original.minor,
+        "fx_from_currency": None if conversion is None else conversion.original.currency,
+        "fx_to_minor": None if conversion is None else conversion.converted.minor,
+        "fx_to_currency": None if conversion is None else conversion.converted.currency,
+        "fx_rate": None if conversion is None else str(conversion.rate),
+        "fx_rate_date": None if conversion is None else conversion.rate_date,
+        "fx_source": None if conversion is None else conversion.source,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
+
+
+def _entry(row: LedgerEntryRow, postings: tuple[Posting, ...]) -> LedgerEntry:
+    conversion = None
+    if row.fx_rate is not None:
+        assert row.fx_from_minor is not None and row.fx_from_currency is not None
+        assert row.fx_to_minor is not None and row.fx_to_currency is not None
+        assert row.fx_rate_date is not None and row.fx_source is not None
+        conversion = Conversion(
+            original=_unchecked(
+                Money, minor=row.fx_from_minor, currency=Currency(row.fx_from_currency)
+            ),
+            converted=_unchecked(
+                Money, minor=row.fx_to_minor, currency=Currency(row.fx_to_currency)
+            ),
+            rate=Decimal(row.fx_rate),
+            rate_date=row.fx_rate_date,
+            source=row.fx_source,
+        )
+    transaction = _unchecked(
+        LedgerTransaction,
+        kind=TransactionKind(row.kind),
+        occurred_on=row.occurred_on,
+        postings=postings,
+        memo=row.memo,
+        contribution_id=row.contribution_id,
+        package_id=row.package_id,
+        conversion=conversion,
+        reverses=row.reverses,
+    )
+    return LedgerEntry(row.seq, row.recorded_at, transaction, row.prev_hash, row.hash)
