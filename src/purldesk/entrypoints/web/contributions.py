@@ -1,0 +1,210 @@
+"""The contributions: their page, the pledge form, what others see of a contribution, its
+commitment, receipt or cancellation, and a contributor's statement (page and downloads)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import InvalidOperation
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from purldesk.adapters.exports import reports
+from purldesk.domain.access import Permission, can
+from purldesk.domain.catalog import AidClass
+from purldesk.domain.contributions import UNRESTRICTED, Contribution, ContributionId, Earmark
+from purldesk.domain.errors import InvalidInput, NotFound, PurldeskError
+from purldesk.domain.money import Money
+from purldesk.entrypoints.web import auth, render
+from purldesk.entrypoints.web.auth import WebUser, wired
+from purldesk.entrypoints.web.render import Errors
+from purldesk.services import contributions
+from purldesk.services.handle import Command
+from purldesk.services.views import contributions as contribution_pages
+from purldesk.services.views import statement as statements
+
+router = APIRouter(include_in_schema=False)
+
+
+def _contributions(
+    request: Request, user: WebUser, *, errors: Errors, values: Mapping[str, str],
+    status: int = 200,
+) -> HTMLResponse:  # fmt: skip
+    application = wired(request)
+    view = contribution_pages.contributions(application.reader(), viewer=user.actor.viewer)
+    return render.render(
+        request, "contributions.html", user, status=status, active="contributions", view=view,
+        errors=errors, values=values, today=render.today(application).isoformat(),
+        aid_classes=[a.value for a in AidClass],
+    )  # fmt: skip
+
+
+@router.get("/contributions", response_class=HTMLResponse)
+def contributions_page(request: Request) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    if not can(user.actor, Permission.READ_CONTRIBUTIONS):
+        return render.problem(request, user, NotFound("page", "contributions"))
+    return _contributions(request, user, errors={}, values={})
+
+
+@router.post("/contributions", response_class=HTMLResponse)
+async def pledge(request: Request) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    fields = await render.form(request, user)
+    if isinstance(fields, Response):
+        return fields
+    application = wired(request)
+    errors: Errors = {}
+    currency = fields.get("currency", "").strip().upper()
+    amount: Money | None = None
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        errors["currency"] = "Enter a three-letter currency code, such as EUR."
+    elif not fields.get("amount", "").strip():
+        errors["amount"] = "Enter an amount."
+    else:
+        try:
+            amount = Money.parse(fields["amount"].strip().replace(",", ""), currency)
+            if not amount.is_positive:
+                errors["amount"] = "must be positive"
+        except InvalidInput as error:
+            errors["currency" if error.field == "currency" else "amount"] = error.message
+        except (ValueError, InvalidOperation, KeyError):
+            errors["currency"] = f"{currency} is not a currency purldesk knows"
+    pledged_on = render.date(
+        fields.get("pledged_on", ""), "pledged_on", errors, render.today(application)
+    )
+    form = await request.form()
+    chosen = [v for v in form.getlist("aid_class") if isinstance(v, str)]
+    if any(v not in {a.value for a in AidClass} for v in chosen):
+        errors["aid_class"] = "Choose among the aid classes shown."
+    classes = frozenset(AidClass(v) for v in chosen if v in {a.value for a in AidClass})
+    areas_text = fields.get("areas", "").strip()
+    areas = frozenset(a.strip() for a in areas_text.split(",") if a.strip()) or None
+    earmark = UNRESTRICTED if not classes and areas is None else Earmark(
+        areas=areas, aid_classes=classes or None
+    )  # fmt: skip
+    purpose = fields.get("purpose", "").strip()
+    if len(purpose) > 2000:
+        errors["purpose"] = "must be at most 2,000 characters"
+    if not errors and amount is not None:
+        try:
+            command = contributions.Pledge(
+                contributor=user.actor.organization, amount=amount, pledged_on=pledged_on,
+                confidential=fields.get("confidential") == "on",
+                anonymous=fields.get("anonymous") == "on", purpose=purpose, earmark=earmark,
+            )  # fmt: skip
+            made = render.handle(request, user, command)
+            return render.redirect("/contributions", "pledged", made.ref)
+        except InvalidInput as error:
+            errors[error.field if error.field in ("amount", "currency", "areas") else "form"] = (
+                error.message
+            )
+        except PurldeskError as error:
+            errors["form"] = str(error)
+    return _contributions(request, user, errors=errors, values=fields, status=422)
+
+
+@router.post("/contributions/{contribution_id}/disclosure", response_class=HTMLResponse)
+async def set_disclosure(request: Request, contribution_id: int) -> Response:
+    """The owner's choice of what others see: a ticked box is on, an unticked one off."""
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    fields = await render.form(request, user)
+    if isinstance(fields, Response):
+        return fields
+    if not 1 <= contribution_id < 2**31:
+        return render.problem(request, user, NotFound("contribution", contribution_id))
+    confidential, anonymous = (fields.get(k) == "on" for k in ("confidential", "anonymous"))
+    command = contributions.SetDisclosure(
+        contribution_id=ContributionId(contribution_id), confidential=confidential,
+        anonymous=anonymous,
+    )  # fmt: skip
+    try:
+        changed = render.handle(request, user, command)
+    except PurldeskError as error:
+        return render.problem(request, user, error)
+    return render.redirect("/contributions", "disclosure", changed.ref)
+
+
+@router.post("/contributions/{contribution_id}/{action}", response_class=HTMLResponse)
+async def contribution_action(request: Request, contribution_id: int, action: str) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    fields = await render.form(request, user)
+    if isinstance(fields, Response):
+        return fields
+    application = wired(request)
+    cid = ContributionId(contribution_id)
+    if action not in ("commit", "receive", "cancel") or not 1 <= contribution_id < 2**31:
+        return render.problem(request, user, NotFound("action", action))
+    errors: Errors = {}
+    field = f"{action}-{contribution_id}"
+    on = render.date(fields.get("on", ""), field, errors, render.today(application))
+    ref = f"C-{contribution_id:05d}"
+    if not errors:
+        try:
+            command: Command[Contribution] = (
+                contributions.Commit(contribution_id=cid) if action == "commit"
+                else contributions.Receive(contribution_id=cid, on=on) if action == "receive"
+                else contributions.Cancel(contribution_id=cid, on=on)
+            )  # fmt: skip
+            render.handle(request, user, command)
+            done = {"commit": "committed", "receive": "received", "cancel": "cancelled"}[action]
+            return render.redirect("/contributions", done, ref)
+        except NotFound as error:
+            return render.problem(request, user, error)
+        except InvalidInput as error:
+            errors[field] = error.message
+        except PurldeskError as error:
+            errors[field] = str(error)
+    return _contributions(
+        request, user, errors=errors, values={field: fields.get("on", "")}, status=422
+    )
+
+
+# -- statement ---------------------------------------------------------------------------------
+
+
+def _statement(
+    request: Request, user: WebUser, contributor: str | None
+) -> statements.StatementView:
+    code = contributor or user.actor.organization
+    return statements.statement(wired(request).reader(), viewer=user.actor.viewer, contributor=code)
+
+
+@router.get("/statement", response_class=HTMLResponse)
+def statement_page(request: Request, contributor: str | None = None) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    try:
+        view = _statement(request, user, contributor)
+    except NotFound as error:
+        return render.problem(request, user, error)
+    return render.render(request, "statement.html", user, active="statement", view=view)
+
+
+@router.get("/statement.{kind}")
+def statement_download(request: Request, kind: str, contributor: str | None = None) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    try:
+        view = _statement(request, user, contributor)
+    except NotFound as error:
+        return render.problem(request, user, error)
+    if kind not in (reports.ReportFormat.CSV, reports.ReportFormat.XLSX):
+        return render.problem(request, user, NotFound("format", kind))
+    asked = reports.Asked(user.actor.viewer, render.today(wired(request)), view.contributor)
+    rendered = reports.STATEMENT.shape(view, asked, reports.ReportFormat(kind))
+    return Response(
+        rendered.body, media_type=rendered.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{rendered.filename}"'},
+    )  # fmt: skip

@@ -1,0 +1,41 @@
+"""The ledger page and its verification form."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from purldesk.domain.access import Permission, authorize
+from purldesk.domain.errors import PurldeskError
+from purldesk.entrypoints.web import auth, render
+from purldesk.entrypoints.web.auth import wired
+from purldesk.services import ledger
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/ledger", response_class=HTMLResponse)
+def ledger_page(request: Request) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    return render.render(request, "ledger.html", user, active="ledger", result=None)
+
+
+@router.post("/ledger/verify", response_class=HTMLResponse)
+async def verify(request: Request) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    form = await render.form(request, user)
+    if isinstance(form, Response):
+        return form
+    try:
+        authorize(user.actor, Permission.VERIFY_LEDGER)
+    except PurldeskError as error:
+        return render.problem(request, user, error)
+    checked, findings = ledger.verify(wired(request).uow())
+    return render.render(
+        request, "ledger.html", user, active="ledger",
+        result={"checked": checked, "findings": findings},
+    )  # fmt: skip

@@ -1,0 +1,290 @@
+"""The requirements list: its page, a line's history, and the forms that move, edit or withdraw
+a line, submit or endorse the cycle, and commit an allocation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from purldesk.domain.access import Permission, authorize
+from purldesk.domain.errors import Conflict, InvalidInput, NotFound, NotPermitted, PurldeskError
+from purldesk.domain.money import USD, Money
+from purldesk.entrypoints.web import auth, render
+from purldesk.entrypoints.web.auth import WebUser, wired
+from purldesk.entrypoints.web.render import Errors
+from purldesk.services import allocations, requirements
+from purldesk.services.views import requirements as list_pages
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/requirements", response_class=HTMLResponse)
+def requirements_page(
+    request: Request, cycle: str | None = None, as_of: str | None = None
+) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    application = wired(request)
+    try:
+        view = list_pages.requirements(
+            application.reader(), viewer=user.actor.viewer, cycle_name=cycle
+        )
+    except NotFound as error:
+        return render.problem(request, user, error)
+    if not as_of or view.cycle is None:
+        return _requirements(request, user, view, errors={})
+    errors: Errors = {}
+    day = render.date(as_of, "as_of", errors, render.today(application))
+    if errors:
+        return _requirements(
+            request, user, view, errors=errors, status=422, values={"as_of": as_of}
+        )
+    stood = requirements.list_as_it_stood(application.uow(), cycle_id=view.cycle.id, on=day)
+    return render.render(
+        request, "requirements.html", user, active="requirements", view=view, errors={},
+        values={"as_of": day.isoformat()}, today=render.today(application).isoformat(),
+        stood=stood, stood_on=day,
+    )  # fmt: skip
+
+
+def _requirements(
+    request: Request, user: WebUser, view: list_pages.RequirementsView, *, errors: Errors,
+    status: int = 200, values: Mapping[str, str] | None = None,
+) -> HTMLResponse:  # fmt: skip
+    return render.render(
+        request, "requirements.html", user, status=status, active="requirements", view=view,
+        errors=errors, values=values or {}, today=render.today(wired(request)).isoformat(),
+    )  # fmt: skip
+
+
+@router.get("/requirements/{cycle}/lines/{ref}", response_class=HTMLResponse)
+def line_history(request: Request, cycle: str, ref: str) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    try:
+        view = list_pages.line_history(
+            wired(request).reader(), cycle_name=cycle, ref=ref, viewer=user.actor.viewer
+        )
+    except NotFound as error:
+        return render.problem(request, user, error)
+    return _line_page(request, user, view, errors={})
+
+
+def _line_page(
+    request: Request, user: WebUser, view: list_pages.LineHistoryView, *, errors: Errors,
+    status: int = 200, values: Mapping[str, str] | None = None,
+) -> HTMLResponse:  # fmt: skip
+    return render.render(
+        request, "line.html", user, status=status, active="requirements", view=view,
+        errors=errors, values=values or {},
+    )  # fmt: skip
+
+
+@router.post("/requirements/{cycle}/lines/{ref}/move", response_class=HTMLResponse)
+async def move_line(request: Request, cycle: str, ref: str) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    fields = await render.form(request, user)
+    if isinstance(fields, Response):
+        return fields
+    application = wired(request)
+    try:
+        view = list_pages.requirements(
+            application.reader(), viewer=user.actor.viewer, cycle_name=cycle
+        )
+        line = next((ln for ln in view.lines if ln.ref == ref), None)
+        if line is None:
+            raise NotFound("requirement line", ref)
+        if line not in view.active_lines:
+            raise Conflict(f"line {ref} is {line.status}; it has no place in the order")
+    except (NotFound, Conflict) as error:
+        return render.problem(request, user, error)
+    errors: Errors = {}
+    field = f"rank-{ref}"
+    direction = fields.get("direction", "")
+    if direction == "up":
+        new_rank = line.rank - 1
+    elif direction == "down":
+        new_rank = line.rank + 1
+    else:
+        text = fields.get("rank", "").strip()
+        new_rank = int(text) if re.fullmatch(r"\d{1,6}", text) else 0
+        if not re.fullmatch(r"\d{1,6}", text):
+            errors[field] = "Enter a whole number."
+    if not errors and not 1 <= new_rank <= len(view.active_lines):
+        errors[field] = f"Enter a rank from 1 to {len(view.active_lines)}."
+    if not errors:
+        try:
+            render.handle(request, user, requirements.MoveLine(cycle=cycle, ref=ref, rank=new_rank))
+        except InvalidInput as error:
+            errors[field] = error.message
+        except (Conflict, PurldeskError) as error:
+            errors[field] = str(error)
+    if errors:
+        return _requirements(request, user, view, errors=errors, status=422,
+                             values={field: fields.get("rank", "")})  # fmt: skip
+    return RedirectResponse(
+        f"/requirements?{urlencode({'cycle': cycle, 'done': 'moved', 'ref': ref})}#line-{ref}",
+        status_code=303,
+    )
+
+
+# Where an error about a field of a line's edit or withdrawal is shown on the line page.
+LINE_FIELDS = {"quantity", "needed_by", "justification", "reason"}
+
+
+async def _line_write(
+    request: Request, cycle: str, ref: str
+) -> tuple[WebUser, dict[str, str], list_pages.LineHistoryView] | Response:
+    """The signed-in user, its posted form and the line, or the page that answers instead."""
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    fields = await render.form(request, user)
+    if isinstance(fields, Response):
+        return fields
+    try:
+        view = list_pages.line_history(
+            wired(request).reader(), cycle_name=cycle, ref=ref, viewer=user.actor.viewer
+        )
+    except PurldeskError as error:
+        return render.problem(request, user, error)
+    return user, fields, view
+
+
+def _refused(
+    request: Request, user: WebUser, view: list_pages.LineHistoryView, form: str,
+    error: PurldeskError, values: Mapping[str, str],
+) -> HTMLResponse:  # fmt: skip
+    """The line page again, with the service's refusal next to its field (or its form); a
+    role that may not change lines is refused outright."""
+    if isinstance(error, NotPermitted):
+        return render.problem(request, user, error)
+    if isinstance(error, InvalidInput):
+        key = error.field if error.field in LINE_FIELDS else form
+        return _line_page(request, user, view, errors={key: error.message}, status=422,
+                          values=values)  # fmt: skip
+    status = 404 if isinstance(error, NotFound) else 409
+    return _line_page(request, user, view, errors={form: str(error)}, status=status,
+                      values=values)  # fmt: skip
+
+
+@router.post("/requirements/{cycle}/lines/{ref}/edit", response_class=HTMLResponse)
+async def edit_line(request: Request, cycle: str, ref: str) -> Response:
+    """The recipient changes a line's quantity, needed-by date or justification."""
+    found = await _line_write(request, cycle, ref)
+    if isinstance(found, Response):
+        return found
+    user, fields, view = found
+    errors: Errors = {}
+    quantity = render.count(fields.get("quantity", ""))
+    if quantity is None or quantity < 1:
+        errors["quantity"] = "Enter a whole number, 1 or more."
+    needed_text = fields.get("needed_by", "").strip()
+    needed_by: date | None = None
+    try:
+        needed_by = date.fromisoformat(needed_text)
+    except ValueError:
+        errors["needed_by"] = "Enter a date (YYYY-MM-DD)."
+    justification = fields.get("justification", "")
+    if len(justification.strip()) > 2000:
+        errors["justification"] = "Keep it to 2,000 characters."
+    values = {k: fields.get(k, "") for k in ("quantity", "needed_by", "justification")}
+    if errors:
+        return _line_page(request, user, view, errors=errors, status=422, values=values)
+    try:
+        command = requirements.EditLine(
+            cycle=cycle, ref=ref, quantity=quantity, needed_by=needed_by,
+            justification=justification,
+        )  # fmt: skip
+        render.handle(request, user, command)
+    except PurldeskError as error:
+        return _refused(request, user, view, "edit", error, values)
+    path = f"/requirements/{cycle}/lines/{ref}"
+    return render.redirect(path, "edited", ref)
+
+
+@router.post("/requirements/{cycle}/lines/{ref}/withdraw", response_class=HTMLResponse)
+async def withdraw_line(request: Request, cycle: str, ref: str) -> Response:
+    """The recipient withdraws a line, saying why; the lines below it move up."""
+    found = await _line_write(request, cycle, ref)
+    if isinstance(found, Response):
+        return found
+    user, fields, view = found
+    reason = fields.get("reason", "")
+    values = {"reason": reason}
+    if not reason.strip():
+        return _line_page(request, user, view, errors={"reason": "Say why the line is withdrawn."},
+                          status=422, values=values)  # fmt: skip
+    if len(reason.strip()) > 2000:
+        return _line_page(request, user, view, errors={"reason": "Keep it to 2,000 characters."},
+                          status=422, values=values)  # fmt: skip
+    try:
+        render.handle(request, user, requirements.WithdrawLine(cycle=cycle, ref=ref, reason=reason))
+    except PurldeskError as error:
+        return _refused(request, user, view, "withdraw", error, values)
+    return RedirectResponse(
+        f"/requirements?{urlencode({'cycle': cycle, 'done': 'withdrawn', 'ref': ref})}",
+        status_code=303,
+    )
+
+
+@router.post("/requirements/{cycle}/{action}", response_class=HTMLResponse)
+async def cycle_action(request: Request, cycle: str, action: str) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    fields = await render.form(request, user)
+    if isinstance(fields, Response):
+        return fields
+    application = wired(request)
+    try:
+        view = list_pages.requirements(
+            application.reader(), viewer=user.actor.viewer, cycle_name=cycle
+        )
+    except NotFound as error:
+        return render.problem(request, user, error)
+    assert view.cycle is not None
+    cycle_id = view.cycle.id
+    errors: Errors = {}
+    moves = {
+        "submit": (requirements.SubmitCycle, "submitted"),
+        "endorse": (requirements.EndorseCycle, "endorsed"),
+    }
+    try:
+        if action in moves:
+            move, done = moves[action]
+            render.handle(request, user, move(cycle=cycle))
+            return render.redirect(f"/requirements?{urlencode({'cycle': cycle})}", done, cycle)
+        if action != "allocate":
+            raise NotFound("action", action)
+        authorize(user.actor, Permission.BUILD_PACKAGE)
+        on = render.date(fields.get("on", ""), "on", errors, render.today(application))
+        target_text = fields.get("target", "").strip().replace(",", "")
+        try:
+            target = Money.parse(target_text or "500000000", USD, field="target")
+            if not target.is_positive:
+                errors["target"] = "must be positive"
+        except InvalidInput as error:
+            errors["target"] = error.message
+            target = Money.zero(USD)
+        if not errors:
+            command = allocations.Commit(cycle_id=cycle_id, package_target=target, on=on)
+            proposal = render.handle(request, user, command)
+            refs = ", ".join(p.ref for p in proposal.committed) or "no package (nothing fundable)"
+            return render.redirect("/packages", "allocated", refs)
+    except InvalidInput as error:
+        errors[error.field if error.field in ("on", "target") else "form"] = error.message
+    except NotFound as error:
+        return render.problem(request, user, error)
+    except PurldeskError as error:
+        errors["form"] = str(error)
+    return _requirements(request, user, view, errors=errors, status=422, values=fields)

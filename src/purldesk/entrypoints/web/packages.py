@@ -1,0 +1,215 @@
+"""The packages: their list and pages, the coordinator's and the supplier's actions on a
+package, and the recipient's confirmation that a shipment arrived."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from purldesk.domain.access import Permission, authorize
+from purldesk.domain.deliveries import ShipmentId, shipment_ref
+from purldesk.domain.errors import Conflict, InvalidInput, NotFound, PurldeskError
+from purldesk.domain.money import USD, Money
+from purldesk.domain.packages import Package, PackageId, PackageStatus
+from purldesk.domain.requirements import LineId
+from purldesk.entrypoints.web import auth, render
+from purldesk.entrypoints.web.auth import WebUser, wired
+from purldesk.entrypoints.web.render import Errors
+from purldesk.services import deliveries
+from purldesk.services import packages as package_services
+from purldesk.services.handle import Command
+from purldesk.services.views import packages as package_pages
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/packages", response_class=HTMLResponse)
+def packages_page(request: Request) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    found = package_pages.package_list(wired(request).reader())
+    return render.render(request, "packages.html", user, active="packages", packages=found)
+
+
+def _package(
+    request: Request, user: WebUser, view: package_pages.PackageDetail, *, errors: Errors,
+    values: Mapping[str, str], status: int = 200,
+) -> HTMLResponse:  # fmt: skip
+    return render.render(
+        request, "package.html", user, status=status, active="packages", view=view,
+        errors=errors, values=values, today=render.today(wired(request)).isoformat(),
+    )  # fmt: skip
+
+
+def _package_view(request: Request, user: WebUser, package_id: int) -> package_pages.PackageDetail:
+    if not 1 <= package_id < 2**31:
+        raise NotFound("package", package_id)
+    return package_pages.package_detail(
+        wired(request).reader(), viewer=user.actor.viewer, package_id=PackageId(package_id)
+    )
+
+
+@router.get("/packages/{package_id}", response_class=HTMLResponse)
+def package_page(request: Request, package_id: int) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    try:
+        view = _package_view(request, user, package_id)
+    except NotFound as error:
+        return render.problem(request, user, error)
+    return _package(request, user, view, errors={}, values={})
+
+
+def _offered(user: WebUser, view: package_pages.PackageDetail, action: str) -> None:
+    """Refuse an action the page would not offer: by role (403) or by the package's state (409)."""
+    authorize(user.actor, package_pages.ACTION_PERMISSIONS[action])
+    if action not in view.actions:
+        what = action.replace("_", " ")
+        raise Conflict(
+            f"{view.summary.ref} is {view.summary.status}: “{what}” is not possible now."
+        )
+
+
+# The coordinator's lifecycle moves: no input but the day they happen.
+MOVES = {"propose": "proposed", "validate": "validated", "top_up": "topped_up",
+         "close": "closed", "cancel": "cancelled"}  # fmt: skip
+
+
+@router.post("/packages/{package_id}/{action}", response_class=HTMLResponse)
+async def package_action(request: Request, package_id: int, action: str) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    fields = await render.form(request, user)
+    if isinstance(fields, Response):
+        return fields
+    if action not in package_pages.ACTION_PERMISSIONS or action == "confirm":
+        return render.problem(request, user, NotFound("action", action))
+    application = wired(request)
+    try:
+        view = _package_view(request, user, package_id)
+        _offered(user, view, action)
+    except PurldeskError as error:
+        return render.problem(request, user, error)
+    pid, ref, now = PackageId(package_id), view.summary.ref, application.clock.now()
+    today = now.date()
+    errors: Errors = {}
+    if action == "cancel" and fields.get("confirm") != "yes":
+        errors["cancel-confirm"] = (
+            "Tick the box to confirm: cancelling ends the package for good "
+            "and returns its money to the funds that paid it."
+        )
+        return _package(request, user, view, errors=errors, values=fields, status=422)
+    try:
+        if action in MOVES:
+            step: Command[Package] = (
+                package_services.Propose(package_id=pid) if action == "propose"
+                else package_services.Validate(package_id=pid) if action == "validate"
+                else package_services.TopUp(package_id=pid, on=today) if action == "top_up"
+                else package_services.Close(package_id=pid, on=today) if action == "close"
+                else package_services.Cancel(package_id=pid, on=today)
+            )  # fmt: skip
+            render.handle(request, user, step)
+            return render.redirect(f"/packages/{package_id}", MOVES[action], ref)
+        if action == "accept":
+            prices: dict[LineId, Money] = {}
+            for line in view.lines:
+                field = f"price-{line.line_ref}"
+                text = fields.get(field, "").strip()
+                if not text:
+                    continue
+                try:
+                    price = Money.parse(text, USD, field=field)
+                except InvalidInput as error:
+                    errors[field] = (
+                        f"Enter a lot price in USD, such as 1,250,000.00 ({error.message})."
+                    )
+                    continue
+                if not price.is_positive:
+                    errors[field] = "Enter a lot price above zero."
+                elif price != line.lot_price:
+                    prices[line.line_id] = price
+            if errors:
+                return _package(request, user, view, errors=errors, values=fields, status=422)
+            accept = package_services.Accept(package_id=pid, prices=tuple(prices.items()), on=today)
+            accepted = render.handle(request, user, accept)
+            done = "accepted" if accepted.status is PackageStatus.ACCEPTED else "repriced"
+            return render.redirect(f"/packages/{package_id}", done, ref)
+        # ship
+        line_ref = fields.get("line", "")
+        shipping = next((ln for ln in view.lines if ln.line_ref == line_ref), None)
+        if shipping is None:
+            errors["ship-line"] = "Choose one of the package's lines."
+        quantity = render.count(fields.get("quantity", ""))
+        if quantity is None or quantity < 1:
+            errors["ship-quantity"] = "Enter a whole number of units, 1 or more."
+        elif shipping is not None and quantity > shipping.left_to_ship:
+            errors["ship-quantity"] = (
+                f"At most {shipping.left_to_ship:,} unit(s) of {shipping.line_ref} are left to ship."
+            )
+        shipped_on = render.date(fields.get("shipped_on", ""), "ship-shipped_on", errors, today)
+        if "ship-shipped_on" not in errors and shipped_on > today:
+            errors["ship-shipped_on"] = "The shipment date cannot be in the future."
+        if errors or shipping is None or quantity is None:
+            return _package(request, user, view, errors=errors, values=fields, status=422)
+        ship = deliveries.Ship(
+            package_id=pid, line_id=shipping.line_id, quantity=quantity, shipped_on=shipped_on
+        )
+        made = render.handle(request, user, ship)
+        return render.redirect(f"/packages/{package_id}", "shipped", made.ref)
+    except InvalidInput as error:
+        prefix = "ship-" if action == "ship" else ""
+        known = {"quantity", "shipped_on", "line"} if action == "ship" else set()
+        errors[prefix + error.field if error.field in known else "form"] = error.message
+    except NotFound as error:
+        return render.problem(request, user, error)
+    except PurldeskError as error:
+        errors["form"] = str(error)
+    view = _package_view(request, user, package_id)
+    return _package(request, user, view, errors=errors, values=fields, status=422)
+
+
+@router.post("/packages/{package_id}/shipments/{shipment_id}/confirm", response_class=HTMLResponse)
+async def confirm_receipt(request: Request, package_id: int, shipment_id: int) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        return render.to_login(request)
+    fields = await render.form(request, user)
+    if isinstance(fields, Response):
+        return fields
+    application = wired(request)
+    try:
+        view = _package_view(request, user, package_id)
+        authorize(user.actor, Permission.CONFIRM_RECEIPT)
+        shipment = next((s for s in view.shipments if s.shipment_id == shipment_id), None)
+        if shipment is None:
+            raise NotFound("shipment", shipment_id)
+    except PurldeskError as error:
+        return render.problem(request, user, error)
+    sref = shipment_ref(shipment.shipment_id)
+    field = f"received-{sref}"
+    now = application.clock.now()
+    errors: Errors = {}
+    received_on = render.date(fields.get("received_on", ""), field, errors, now.date())
+    if field not in errors and received_on > now.date():
+        errors[field] = "The date of receipt cannot be in the future."
+    elif field not in errors and received_on < shipment.shipped_on:
+        errors[field] = f"It cannot arrive before it shipped ({shipment.shipped_on})."
+    if not errors:
+        try:
+            confirm = deliveries.ConfirmReceipt(
+                shipment_id=ShipmentId(shipment_id), received_on=received_on
+            )
+            render.handle(request, user, confirm)
+            return render.redirect(f"/packages/{package_id}", "confirmed", sref)
+        except InvalidInput as error:
+            errors[field] = error.message
+        except PurldeskError as error:
+            errors[field] = str(error)
+        view = _package_view(request, user, package_id)
+    return _package(request, user, view, errors=errors, values={field: fields.get("received_on", "")},
+                    status=422)  # fmt: skip

@@ -1,0 +1,143 @@
+"""What every dashboard page shares: the templates, the page and its messages, the posted form.
+
+A page is rendered with the signed-in user and the message of the form that redirected to it
+(`DONE`, by code); a refusal is the problem page with its status. A posted form is checked for
+the session's CSRF token and for control characters before a route sees it, and a route's
+command is handled for the signed-in user.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from purldesk.bootstrap import Application
+from purldesk.domain.errors import Conflict, InvalidInput, NotFound, PurldeskError
+from purldesk.domain.text import check_text
+from purldesk.entrypoints.web import charts
+from purldesk.entrypoints.web.auth import WebUser, wired
+from purldesk.services import sessions
+from purldesk.services.handle import Command
+from purldesk.services.handle import handle as handle_command
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.globals["bar_chart"] = charts.bar_chart
+R = TypeVar("R")
+
+# What a redirect after a successful form says, by code; `ref` is shown escaped.
+DONE = {
+    "moved": "Line {ref} moved.",
+    "edited": "Line {ref} changed.",
+    "withdrawn": "Line {ref} withdrawn from the list.",
+    "submitted": "Cycle {ref} submitted for endorsement.",
+    "endorsed": "Cycle {ref} endorsed.",
+    "allocated": "Allocation committed: {ref}.",
+    "pledged": "Pledge {ref} recorded.",
+    "committed": "Contribution {ref} committed.",
+    "received": "Receipt of {ref} recorded.",
+    "cancelled": "{ref} cancelled.",
+    "disclosure": "What others see of {ref} is updated.",
+    "proposed": "{ref} proposed for validation.",
+    "validated": "{ref} validated.",
+    "topped_up": "{ref} topped up and funded.",
+    "accepted": "{ref} accepted.",
+    "repriced": "{ref} re-priced: some line now costs more than its money; the coordinator tops it up.",
+    "closed": "{ref} closed: the supplier is paid.",
+    "shipped": "Shipment {ref} recorded.",
+    "confirmed": "Receipt of shipment {ref} confirmed.",
+}
+Errors = dict[str, str]
+
+
+def render(
+    request: Request,
+    template: str,
+    user: WebUser | None,
+    *,
+    status: int = 200,
+    active: str = "",
+    **context: Any,
+) -> HTMLResponse:
+    done = DONE.get(request.query_params.get("done", ""))
+    context.update(
+        user=user, active=active, errors=context.get("errors", {}),
+        done=done.format(ref=request.query_params.get("ref", "")[:60]) if done else None,
+    )  # fmt: skip
+    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def to_login(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+
+
+def problem(request: Request, user: WebUser | None, error: PurldeskError) -> HTMLResponse:
+    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 403
+    return render(request, "problem.html", user, status=status, message=str(error))
+
+
+def redirect(path: str, done: str, ref: str) -> RedirectResponse:
+    return RedirectResponse(
+        f"{path}{'&' if '?' in path else '?'}{urlencode({'done': done, 'ref': ref})}",
+        status_code=303,
+    )
+
+
+async def form(request: Request, user: WebUser) -> dict[str, str] | Response:
+    """The posted form, or the page that answers instead: a form without the session's CSRF
+    token is refused (403), and so is a control character in any field (422, naming it)."""
+    form = await request.form()
+    fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    if not sessions.is_csrf_token(fields.get("csrf_token", ""), user.csrf_token):
+        return _csrf_refused(request, user)
+    try:
+        for name, value in form.multi_items():
+            if isinstance(value, str):
+                check_text(name, value)
+    except InvalidInput as error:
+        return render(request, "problem.html", user, status=422, message=str(error))
+    return fields
+
+
+def handle(request: Request, user: WebUser, command: Command[R]) -> R:
+    """Handle one command for the signed-in user, as the API does (without a key: a form
+    posted twice is two writes, as the user asked)."""
+    application = wired(request)
+    context = application.context(user.actor, request.state.request_id)
+    return handle_command(application.uow(), command, context=context).value
+
+
+def date(text: str, field: str, errors: Errors, default: datetime.date) -> datetime.date:
+    if not text.strip():
+        return default
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        errors[field] = "is not a date (YYYY-MM-DD)"
+        return default
+
+
+def today(application: Application) -> datetime.date:
+    return application.clock.now().date()
+
+
+def _csrf_refused(request: Request, user: WebUser) -> HTMLResponse:
+    return render(
+        request, "problem.html", user, status=403,
+        message="The form expired or did not come from this site; reload the page and try again.",
+    )  # fmt: skip
+
+
+def count(text: str) -> int | None:
+    """A whole number as people type it ("40,000"), or None."""
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    return int(cleaned) if re.fullmatch(r"\d{1,9}", cleaned) else None
