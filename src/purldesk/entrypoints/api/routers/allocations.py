@@ -14,7 +14,8 @@ from purldesk.domain.money import USD, Money
 from purldesk.domain.requirements import CycleId
 from purldesk.entrypoints.api.deps import Id, IdempotencyKey, Wired, allowed, run_command, today_or
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
-from purldesk.entrypoints.api.schemas import AllocationRun, Day
+from purldesk.entrypoints.api.routers.allocations_schemas import AllocationRun
+from purldesk.entrypoints.api.schemas import Day
 from purldesk.services import allocations
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["allocation"])

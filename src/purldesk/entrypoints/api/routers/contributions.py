@@ -27,15 +27,14 @@ from purldesk.entrypoints.api.deps import (
     run_command,
 )
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
-from purldesk.entrypoints.api.schemas import (
+from purldesk.entrypoints.api.routers.contributions_schemas import (
     ContributionRead,
     ContributionTotals,
     DisclosureUpdate,
-    OnDate,
-    Page,
     PledgeCreate,
     RefundRead,
 )
+from purldesk.entrypoints.api.schemas import OnDate, Page
 from purldesk.services import contributions
 from purldesk.services.ports import UnitOfWork
 

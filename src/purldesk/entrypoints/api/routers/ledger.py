@@ -11,16 +11,16 @@ from purldesk.domain.access import Actor, Permission, own_contribution_refs
 from purldesk.domain.ledger import LedgerEntry, TransactionKind
 from purldesk.entrypoints.api.deps import PagingDep, Wired, allowed, page_of
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
-from purldesk.entrypoints.api.schemas import (
+from purldesk.entrypoints.api.routers.ledger_schemas import (
     AuditEntryRead,
     AuditFindingRead,
     AuditVerifyRead,
     BalanceRead,
     FindingRead,
     LedgerEntryRead,
-    Page,
     VerifyRead,
 )
+from purldesk.entrypoints.api.schemas import Page
 from purldesk.services import audit, contributions
 from purldesk.services import ledger as ledger_service
 from purldesk.services.ports import UnitOfWork

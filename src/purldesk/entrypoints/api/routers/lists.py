@@ -32,7 +32,7 @@ from purldesk.entrypoints.api.deps import (
     run_command,
 )
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
-from purldesk.entrypoints.api.schemas import (
+from purldesk.entrypoints.api.routers.lists_schemas import (
     CycleCreate,
     CycleRead,
     LineAsItStoodRead,
@@ -41,9 +41,9 @@ from purldesk.entrypoints.api.schemas import (
     LinesImport,
     LineUpdate,
     LineWithdraw,
-    Page,
     RankChangeRead,
 )
+from purldesk.entrypoints.api.schemas import Page
 from purldesk.services import requirements
 from purldesk.services.ports import UnitOfWork
 from purldesk.services.requirements import LineRow

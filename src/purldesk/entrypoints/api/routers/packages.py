@@ -25,16 +25,15 @@ from purldesk.entrypoints.api.deps import (
     run_command,
 )
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
-from purldesk.entrypoints.api.schemas import (
-    OnDate,
+from purldesk.entrypoints.api.routers.packages_schemas import (
     PackageAccept,
     PackageCreate,
     PackageRead,
-    Page,
     ReceiptConfirm,
     ShipmentCreate,
     ShipmentRead,
 )
+from purldesk.entrypoints.api.schemas import OnDate, Page
 from purldesk.services import contributions, deliveries, packages
 from purldesk.services.ports import UnitOfWork
 

@@ -24,7 +24,8 @@ from purldesk.entrypoints.api.deps import (
     today_or,
 )
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
-from purldesk.entrypoints.api.schemas import Day, IndicatorCreate, Page, PolicyWrite
+from purldesk.entrypoints.api.routers.policies_schemas import IndicatorCreate, PolicyWrite
+from purldesk.entrypoints.api.schemas import Day, Page
 from purldesk.services import indicators, policies, requirements, whatif
 from purldesk.services.policies import PolicySet, PolicyView
 from purldesk.services.ports import UnitOfWork

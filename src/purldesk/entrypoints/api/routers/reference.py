@@ -21,14 +21,14 @@ from purldesk.entrypoints.api.deps import (
     run_command,
 )
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
-from purldesk.entrypoints.api.schemas import (
+from purldesk.entrypoints.api.routers.reference_schemas import (
     CatalogImport,
     CatalogImported,
     CatalogItemRead,
     MeRead,
-    Page,
     ParticipantRead,
 )
+from purldesk.entrypoints.api.schemas import Page
 from purldesk.services import catalog, participants
 from purldesk.services.ports import UnitOfWork
 

@@ -23,7 +23,7 @@ from purldesk.domain.access import PUBLIC, Actor, Permission, Viewer
 from purldesk.domain.packages import PackageId
 from purldesk.entrypoints.api.deps import CurrentActor, Id, Wired, allowed
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
-from purldesk.entrypoints.api.report_schemas import (
+from purldesk.entrypoints.api.routers.reports_schemas import (
     PackageReport,
     StatementReport,
     TransparencyReport,

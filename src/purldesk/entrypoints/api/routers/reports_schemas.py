@@ -1,18 +1,16 @@
 """Response shapes of the reports (`adapters/exports/reports.py` builds them; these describe and
-check them). Money is `{amount_minor, amount, currency}`: integer minor units, the exact decimal
-in major units, the ISO 4217 code."""
+check them). Money is `Amount`, the shared `MoneyRead` shape `{amount_minor, amount, currency}`."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from purldesk.entrypoints.api.schemas import Schema
+from purldesk.entrypoints.api.schemas import MoneyRead, Schema
 
 
-class Amount(Schema):
-    amount_minor: int
-    amount: str
-    currency: str
+# Named apart from MoneyRead only so the reports' OpenAPI components keep the name `Amount`.
+class Amount(MoneyRead):
+    pass
 
 
 class CycleRef(Schema):
