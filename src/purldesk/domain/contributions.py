@@ -27,6 +27,9 @@ class ContributionStatus(StrEnum):
     REFUNDED = "refunded"
 
 
+# Statuses whose unallocated money (its pool) may be attributed to packages.
+SPENDABLE = (ContributionStatus.RECEIVED, ContributionStatus.ALLOCATED)
+
 _S = ContributionStatus
 CONTRIBUTION_TRANSITIONS: Mapping[ContributionStatus, frozenset[ContributionStatus]] = {
     _S.PLEDGED: frozenset({_S.COMMITTED, _S.RECEIVED, _S.CANCELLED}),

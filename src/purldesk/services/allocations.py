@@ -17,7 +17,7 @@ from purldesk.allocation import AllocationProblem, AllocationResult, Fund, Line
 from purldesk.domain import ledger
 from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem, ItemCode
-from purldesk.domain.contributions import Contribution, ContributionStatus
+from purldesk.domain.contributions import SPENDABLE, Contribution
 from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.money import USD, Money, split
 from purldesk.domain.packages import Attribution, Package, PackageStatus
@@ -33,7 +33,6 @@ from purldesk.services import eligibility, packages
 from purldesk.services.handle import Command, Context
 from purldesk.services.ports import UnitOfWork
 
-SPENDABLE = (ContributionStatus.RECEIVED, ContributionStatus.ALLOCATED)
 FUNDABLE_LINES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED)
 
 RestrictionsFor = Callable[[UnitOfWork, Contribution, date], eligibility.Restrictions]

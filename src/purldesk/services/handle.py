@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -47,8 +48,9 @@ class Context:
         return self.at.date() if on is None else on
 
 
-class Command(Generic[R]):
-    """Base of every write. Subclasses are frozen, slotted, keyword-only dataclasses."""
+class Command(ABC, Generic[R]):
+    """Base of every write. Subclasses are frozen, slotted, keyword-only dataclasses that
+    implement `execute` and `target`."""
 
     __slots__ = ()
     action: ClassVar[str]  # the audit log's name for it, "area.verb"
@@ -58,12 +60,13 @@ class Command(Generic[R]):
         """The organization the command acts on, for roles scoped to their own; None: any."""
         return None
 
+    @abstractmethod
     def execute(self, uow: UnitOfWork, context: Context) -> R:
-        raise NotImplementedError
+        """The use case, on the handler's open unit of work."""
 
+    @abstractmethod
     def target(self, result: R) -> str:
         """The reference the audit log files the write under, such as C-00012 or P-0003."""
-        raise NotImplementedError
 
     def document(self) -> dict[str, Any]:
         """The command as JSON: what the audit log records and idempotency compares."""

@@ -14,10 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import ClassVar
 
-from purldesk import allocation
 from purldesk.domain import ledger
 from purldesk.domain.access import Permission
-from purldesk.domain.contributions import ContributionId, ContributionStatus, contribution_ref
+from purldesk.domain.contributions import ContributionId, contribution_ref
 from purldesk.domain.errors import Conflict, IllegalTransition, InsufficientFunds, InvalidInput
 from purldesk.domain.ledger import LedgerTransaction, TransactionKind
 from purldesk.domain.money import USD, Money
@@ -34,12 +33,11 @@ from purldesk.domain.packages import (
     shortfall,
 )
 from purldesk.domain.requirements import CycleId, LineId, LineStatus
-from purldesk.services import contributions, eligibility
+from purldesk.services import contributions, top_ups
 from purldesk.services.handle import Command, Context
 from purldesk.services.ports import UnitOfWork
 
 FUNDING_STATES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED, LineStatus.FUNDED)
-SPENDABLE = (ContributionStatus.RECEIVED, ContributionStatus.ALLOCATED)
 
 
 def create_draft(
@@ -228,7 +226,7 @@ def top_up(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
         if package.status is not PackageStatus.VALIDATED:
             raise IllegalTransition("package", package.status, PackageStatus.FUNDED)
         uow.ledger.lock()
-        added = _fund_shortfall(uow, package, shortfall(package), on)
+        added = top_ups.fund_shortfall(uow, package, shortfall(package), on)
         funded = replace(package, attributions=package.attributions + added)
         if not is_paid_exactly(funded):
             raise Conflict(f"{package.ref} pays some line more than it costs; it cannot be funded")
@@ -373,58 +371,6 @@ def _move(
 def _sync_contributions(uow: UnitOfWork, parts: Iterable[Attribution]) -> None:
     payers = sorted({part.contribution_id for part in parts})
     contributions.sync_statuses(uow, [uow.contributions.get(cid) for cid in payers])
-
-
-def _fund_shortfall(
-    uow: UnitOfWork, package: Package, missing: Mapping[LineId, int], on: date
-) -> tuple[Attribution, ...]:
-    if not missing:
-        return ()
-    lines = {line_id: uow.requirements.get(line_id) for line_id in missing}
-    problem_lines = tuple(
-        allocation.Line(
-            id=allocation.problem.LineId(line.ref), rank=line.rank,
-            aid_class=allocation.AidClass(line.aid_class.value), area=line.area,
-            lot_price_minor=missing[line_id], lots=1,
-        )
-        for line_id, line in lines.items()
-    )  # fmt: skip
-    spendable = uow.contributions.list(statuses=SPENDABLE)
-    totals = uow.ledger.balances_of(ledger.pool(c.id) for c in spendable)
-    funds = []
-    by_ref: dict[str, ContributionId] = {}
-    for contribution in spendable:
-        available = ledger.balance(totals, ledger.pool(contribution.id)).minor
-        if available <= 0 or contribution.earmark.package_id not in (None, package.id):
-            continue
-        aid_classes, areas = eligibility.fund_restrictions(uow, contribution=contribution, on=on)
-        by_ref[contribution.ref] = contribution.id
-        funds.append(
-            allocation.Fund(
-                id=allocation.problem.FundId(contribution.ref),
-                contributor=contribution.contributor, available_minor=available,
-                aid_classes=None if aid_classes is None
-                else frozenset(allocation.AidClass(a.value) for a in aid_classes),
-                areas=areas,
-            )
-        )  # fmt: skip
-    result = allocation.solve(
-        allocation.AllocationProblem(currency=USD, lines=problem_lines, funds=tuple(funds))
-    )
-    ids = {line.ref: line_id for line_id, line in lines.items()}
-    blocked = [
-        f"{outcome.id}: {outcome.blocked_by.message}" if outcome.blocked_by else outcome.id
-        for outcome in result.lines
-        if outcome.funded_lots < 1
-    ]
-    if blocked:
-        raise Conflict(f"{package.ref} cannot be topped up: " + "; ".join(blocked))
-    return tuple(
-        Attribution(by_ref[fund], ids[outcome.id], Money(amount, USD))
-        for outcome in result.lines
-        for fund, amount in outcome.by_fund
-        if amount
-    )
 
 
 # -- commands ----------------------------------------------------------------------------------

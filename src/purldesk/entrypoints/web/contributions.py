@@ -52,12 +52,10 @@ def contributions_page(request: Request) -> Response:
 
 @router.post("/contributions", response_class=HTMLResponse)
 async def pledge(request: Request) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
-    fields = await render.form(request, user)
-    if isinstance(fields, Response):
-        return fields
+    posted = await render.posted(request)
+    if isinstance(posted, Response):
+        return posted
+    user, fields = posted
     application = wired(request)
     errors: Errors = {}
     currency = fields.get("currency", "").strip().upper()
@@ -112,12 +110,10 @@ async def pledge(request: Request) -> Response:
 @router.post("/contributions/{contribution_id}/disclosure", response_class=HTMLResponse)
 async def set_disclosure(request: Request, contribution_id: int) -> Response:
     """The owner's choice of what others see: a ticked box is on, an unticked one off."""
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
-    fields = await render.form(request, user)
-    if isinstance(fields, Response):
-        return fields
+    posted = await render.posted(request)
+    if isinstance(posted, Response):
+        return posted
+    user, fields = posted
     if not 1 <= contribution_id < 2**31:
         return render.problem(request, user, NotFound("contribution", contribution_id))
     confidential, anonymous = (fields.get(k) == "on" for k in ("confidential", "anonymous"))
@@ -134,12 +130,10 @@ async def set_disclosure(request: Request, contribution_id: int) -> Response:
 
 @router.post("/contributions/{contribution_id}/{action}", response_class=HTMLResponse)
 async def contribution_action(request: Request, contribution_id: int, action: str) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
-    fields = await render.form(request, user)
-    if isinstance(fields, Response):
-        return fields
+    posted = await render.posted(request)
+    if isinstance(posted, Response):
+        return posted
+    user, fields = posted
     application = wired(request)
     cid = ContributionId(contribution_id)
     if action not in ("commit", "receive", "cancel") or not 1 <= contribution_id < 2**31:

@@ -89,12 +89,10 @@ def _line_page(
 
 @router.post("/requirements/{cycle}/lines/{ref}/move", response_class=HTMLResponse)
 async def move_line(request: Request, cycle: str, ref: str) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
-    fields = await render.form(request, user)
-    if isinstance(fields, Response):
-        return fields
+    posted = await render.posted(request)
+    if isinstance(posted, Response):
+        return posted
+    user, fields = posted
     application = wired(request)
     try:
         view = list_pages.requirements(
@@ -145,12 +143,10 @@ async def _line_write(
     request: Request, cycle: str, ref: str
 ) -> tuple[WebUser, dict[str, str], list_pages.LineHistoryView] | Response:
     """The signed-in user, its posted form and the line, or the page that answers instead."""
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
-    fields = await render.form(request, user)
-    if isinstance(fields, Response):
-        return fields
+    posted = await render.posted(request)
+    if isinstance(posted, Response):
+        return posted
+    user, fields = posted
     try:
         view = list_pages.line_history(
             wired(request).reader(), cycle_name=cycle, ref=ref, viewer=user.actor.viewer
@@ -239,12 +235,10 @@ async def withdraw_line(request: Request, cycle: str, ref: str) -> Response:
 
 @router.post("/requirements/{cycle}/{action}", response_class=HTMLResponse)
 async def cycle_action(request: Request, cycle: str, action: str) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
-    fields = await render.form(request, user)
-    if isinstance(fields, Response):
-        return fields
+    posted = await render.posted(request)
+    if isinstance(posted, Response):
+        return posted
+    user, fields = posted
     application = wired(request)
     try:
         view = list_pages.requirements(

@@ -81,12 +81,10 @@ MOVES = {"propose": "proposed", "validate": "validated", "top_up": "topped_up",
 
 @router.post("/packages/{package_id}/{action}", response_class=HTMLResponse)
 async def package_action(request: Request, package_id: int, action: str) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
-    fields = await render.form(request, user)
-    if isinstance(fields, Response):
-        return fields
+    posted = await render.posted(request)
+    if isinstance(posted, Response):
+        return posted
+    user, fields = posted
     if action not in package_pages.ACTION_PERMISSIONS or action == "confirm":
         return render.problem(request, user, NotFound("action", action))
     application = wired(request)
@@ -175,12 +173,10 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
 
 @router.post("/packages/{package_id}/shipments/{shipment_id}/confirm", response_class=HTMLResponse)
 async def confirm_receipt(request: Request, package_id: int, shipment_id: int) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
-    fields = await render.form(request, user)
-    if isinstance(fields, Response):
-        return fields
+    posted = await render.posted(request)
+    if isinstance(posted, Response):
+        return posted
+    user, fields = posted
     application = wired(request)
     try:
         view = _package_view(request, user, package_id)

@@ -21,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from purldesk.bootstrap import Application
 from purldesk.domain.errors import Conflict, InvalidInput, NotFound, PurldeskError
 from purldesk.domain.text import check_text
-from purldesk.entrypoints.web import charts
+from purldesk.entrypoints.web import auth, charts
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.services import sessions
 from purldesk.services.handle import Command
@@ -90,6 +90,17 @@ def redirect(path: str, done: str, ref: str) -> RedirectResponse:
         f"{path}{'&' if '?' in path else '?'}{urlencode({'done': done, 'ref': ref})}",
         status_code=303,
     )
+
+
+async def posted(request: Request) -> tuple[WebUser, dict[str, str]] | Response:
+    """The signed-in user and its posted form, or the page that answers instead: the login
+    page for no session, a refusal for a form without its CSRF token or with a control
+    character (see `form`)."""
+    user = auth.current_user(request)
+    if user is None:
+        return to_login(request)
+    fields = await form(request, user)
+    return fields if isinstance(fields, Response) else (user, fields)
 
 
 async def form(request: Request, user: WebUser) -> dict[str, str] | Response:
