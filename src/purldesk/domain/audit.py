@@ -3,8 +3,9 @@ the ledger. Sealing and checking the chain is pure; appending is the storage ada
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -102,24 +103,22 @@ def seal(event: AuditEvent, *, head: AuditEntry | None, at: datetime) -> AuditEn
     return AuditEntry(**fields, hash=entry_hash(**fields))
 
 
+_BREAK_MESSAGES = {
+    chains.BreakRule.SEQUENCE: "expected entry {expected_seq}",
+    chains.BreakRule.CHAIN: "previous hash does not match",
+    chains.BreakRule.HASH: "entry was altered after sealing",
+}
+
+
 def check(entries: Sequence[AuditEntry]) -> list[AuditFinding]:
     """Every break in the chain: a gap in sequence, a wrong previous hash, a wrong hash."""
     return [
-        AuditFinding(found.seq, found.rule.value, _break_message(found))
+        AuditFinding(found.seq, found.rule.value, found.describe(_BREAK_MESSAGES))
         for _, breaks in chains.walk(entries, rehash=_rehash)
         for found in breaks
     ]
 
 
 def _rehash(entry: AuditEntry) -> str:
-    return entry_hash(**{f.name: getattr(entry, f.name) for f in fields(entry) if f.name != "hash"})
-
-
-def _break_message(found: chains.Break) -> str:
-    match found.rule:
-        case chains.BreakRule.SEQUENCE:
-            return f"expected entry {found.expected_seq}"
-        case chains.BreakRule.CHAIN:
-            return "previous hash does not match"
-        case chains.BreakRule.HASH:
-            return "entry was altered after sealing"
+    sealed = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry) if f.name != "hash"}
+    return entry_hash(**sealed)

@@ -64,6 +64,10 @@ class Break:
     seq: int  # as the link says
     expected_seq: int
 
+    def describe(self, messages: Mapping[BreakRule, str]) -> str:
+        """The chain's own words for this break: `messages` may name {seq} and {expected_seq}."""
+        return messages[self.rule].format(seq=self.seq, expected_seq=self.expected_seq)
+
 
 def walk(links: Iterable[L], rehash: Callable[[L], str]) -> Iterator[tuple[L, list[Break]]]:
     """Each link with its breaks, in order; `rehash` recomputes a link's hash from its content."""

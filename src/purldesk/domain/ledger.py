@@ -227,7 +227,7 @@ def chain_after(
     recorded_at: datetime,
 ) -> list[LedgerEntry]:
     """`chain` after the last entry's (seq, hash) alone: sealing needs nothing else of it."""
-    seq, prev = tip or (0, GENESIS_HASH)
+    seq, prev = (0, GENESIS_HASH) if tip is None else tip
     entries = []
     for transaction in transactions:
         seq += 1
@@ -403,8 +403,15 @@ def _rehash(entry: LedgerEntry) -> str:
     return entry_hash(entry.seq, entry.recorded_at, entry.transaction, entry.prev_hash)
 
 
+_BREAK_MESSAGES = {
+    chains.BreakRule.SEQUENCE: "expected entry {expected_seq}, found {seq}",
+    chains.BreakRule.CHAIN: "does not point at the previous entry's hash",
+    chains.BreakRule.HASH: "content does not match its hash (altered after recording)",
+}
+
+
 def _entry_findings(entry: LedgerEntry, breaks: Sequence[chains.Break]) -> list[Finding]:
-    """The entry's chain breaks, with whether its postings balance said after its sequence."""
+    """A sequence break first, then unbalanced postings, then the entry's other chain breaks."""
     found = [_break_finding(b) for b in breaks if b.rule is chains.BreakRule.SEQUENCE]
     for currency, residual in residuals(entry.transaction.postings).items():
         if residual:
@@ -416,11 +423,4 @@ def _entry_findings(entry: LedgerEntry, breaks: Sequence[chains.Break]) -> list[
 
 
 def _break_finding(found: chains.Break) -> Finding:
-    match found.rule:
-        case chains.BreakRule.SEQUENCE:
-            message = f"expected entry {found.expected_seq}, found {found.seq}"
-        case chains.BreakRule.CHAIN:
-            message = "does not point at the previous entry's hash"
-        case chains.BreakRule.HASH:
-            message = "content does not match its hash (altered after recording)"
-    return Finding(found.rule.value, message, found.seq)
+    return Finding(found.rule.value, found.describe(_BREAK_MESSAGES), found.seq)

@@ -7,13 +7,15 @@ serialisation byte for byte, so a database written by any version still verifies
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from builders import with_posting_minor
-from purldesk.domain import audit, ledger
+from purldesk.domain import audit, chains, ledger
 from purldesk.domain.access import Actor, Role, UserId, operator
 from purldesk.domain.audit import AuditEntry, AuditEvent, AuditFinding
+from purldesk.domain.chains import Break, BreakRule
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting, TransactionKind
 from purldesk.domain.money import Conversion, Currency, Money
 from purldesk.domain.participants import ParticipantCode
@@ -163,4 +165,59 @@ def test_audit_findings_keep_their_order_and_words() -> None:
         AuditFinding(2, "hash", "entry was altered after sealing"),
         AuditFinding(3, "chain", "previous hash does not match"),
         AuditFinding(3, "hash", "entry was altered after sealing"),
+    ]
+
+
+# --- the chain itself ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Note:
+    seq: int
+    text: str
+    prev_hash: str
+    hash: str
+
+
+def notes(*texts: str) -> list[Note]:
+    sealed: list[Note] = []
+    for text in texts:
+        seq, prev = chains.tip(sealed[-1] if sealed else None)
+        digest = chains.link_hash({"seq": seq + 1, "text": text}, prev)
+        sealed.append(Note(seq + 1, text, prev, digest))
+    return sealed
+
+
+def rehash(note: Note) -> str:
+    return chains.link_hash({"seq": note.seq, "text": note.text}, note.prev_hash)
+
+
+def test_a_link_hash_is_sha256_of_its_canonical_document_with_prev() -> None:
+    document = {"b": "ü", "a": [1, None]}
+    assert chains.link_bytes(document, "0" * 64) == (
+        b'{"a":[1,null],"b":"\\u00fc","prev":"' + b"0" * 64 + b'"}'
+    )
+    assert chains.link_hash(document, "0" * 64) == (
+        hashlib.sha256(chains.link_bytes(document, "0" * 64)).hexdigest()
+    )
+
+
+def test_an_intact_chain_has_no_break() -> None:
+    sealed = notes("a", "b", "c")
+    assert sealed[0].prev_hash == chains.GENESIS_HASH
+    assert [breaks for _, breaks in chains.walk(sealed, rehash)] == [[], [], []]
+
+
+def test_the_walk_reports_each_break_at_its_link() -> None:
+    first, second, third = notes("a", "b", "c")
+    walked = chains.walk(
+        [first, dataclasses.replace(second, text="B"), dataclasses.replace(third, seq=4)], rehash
+    )
+    assert [breaks for _, breaks in walked] == [
+        [],
+        [Break(BreakRule.HASH, 2, 2)],
+        [Break(BreakRule.SEQUENCE, 4, 3), Break(BreakRule.HASH, 4, 3)],
+    ]
+    assert list(chains.walk([second], rehash)) == [
+        (second, [Break(BreakRule.SEQUENCE, 2, 1), Break(BreakRule.CHAIN, 2, 1)])
     ]
