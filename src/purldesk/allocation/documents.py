@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar
 
 from purldesk.allocation.problem import (
     PROBLEM_FORMAT,
@@ -144,6 +144,33 @@ def _parse_fund(value: object, path: str) -> Fund:
     )
 
 
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=_Identified)
+
+
+def _unique(
+    root: Mapping[str, object], key: str, noun: str, parse: Callable[[object, str], Item]
+) -> list[Item]:
+    """Each item of the array `root[key]`, parsed; an id used before is refused, naming where."""
+    path = f"$.{key}"
+    items: list[Item] = []
+    first_at: dict[str, int] = {}
+    for k, raw in enumerate(_array(_field(root, key, "$"), path)):
+        item = parse(raw, f"{path}[{k}]")
+        if item.id in first_at:
+            raise InvalidProblem(
+                f"{path}[{k}].id",
+                f"duplicate {noun} id {item.id!r} (first at {path}[{first_at[item.id]}])",
+            )
+        first_at[item.id] = k
+        items.append(item)
+    return items
+
+
 def parse_problem(data: object) -> AllocationProblem:
     """Validate a decoded `purldesk.allocation/1` document; `InvalidProblem` at the first fault."""
     root = _object(data, "$")
@@ -156,30 +183,9 @@ def parse_problem(data: object) -> AllocationProblem:
     raw_cap = root.get("cap_minor")
     cap = None if raw_cap is None else _int(raw_cap, "$.cap_minor", minimum=0)
 
-    lines: list[Line] = []
-    seen_lines: dict[str, int] = {}
     areas: set[str] = set()
-    for k, item in enumerate(_array(_field(root, "lines", "$"), "$.lines")):
-        line = _parse_line(item, f"$.lines[{k}]", areas)
-        if line.id in seen_lines:
-            first = seen_lines[line.id]
-            raise InvalidProblem(
-                f"$.lines[{k}].id", f"duplicate line id {line.id!r} (first at $.lines[{first}])"
-            )
-        seen_lines[line.id] = k
-        lines.append(line)
-
-    funds: list[Fund] = []
-    seen_funds: dict[str, int] = {}
-    for k, item in enumerate(_array(_field(root, "funds", "$"), "$.funds")):
-        fund = _parse_fund(item, f"$.funds[{k}]")
-        if fund.id in seen_funds:
-            first = seen_funds[fund.id]
-            raise InvalidProblem(
-                f"$.funds[{k}].id", f"duplicate fund id {fund.id!r} (first at $.funds[{first}])"
-            )
-        seen_funds[fund.id] = k
-        funds.append(fund)
+    lines = _unique(root, "lines", "line", lambda item, path: _parse_line(item, path, areas))
+    funds = _unique(root, "funds", "fund", _parse_fund)
     return AllocationProblem(
         currency=currency, lines=tuple(lines), funds=tuple(funds), cap_minor=cap
     )

@@ -19,6 +19,7 @@ from purldesk.domain.errors import Conflict, InvalidInput, NotFound, NotPermitte
 from purldesk.domain.money import USD, Conversion, Money
 from purldesk.domain.packages import Package
 from purldesk.domain.participants import Participant, ParticipantCode, ParticipantKind
+from purldesk.domain.text import parse_choice
 
 UserId = NewType("UserId", int)
 
@@ -292,14 +293,7 @@ def check_role_fits(role: Role, participant: Participant) -> None:
 
 
 def parse_role(text: str, *, field: str = "role") -> Role:
-    try:
-        role = Role(text.strip().lower())
-        if role not in USER_ROLES:
-            raise ValueError(role)
-        return role
-    except ValueError:
-        allowed = ", ".join(r.value for r in USER_ROLES)
-        raise InvalidInput(field, f"{text!r} is not one of {allowed}") from None
+    return parse_choice(Role, text, field=field, allowed=USER_ROLES)
 
 
 @dataclass(frozen=True, slots=True)

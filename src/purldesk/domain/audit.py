@@ -3,16 +3,16 @@ the ledger. Sealing and checking the chain is pure; appending is the storage ada
 
 from __future__ import annotations
 
-import hashlib
-import json
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from purldesk.domain import chains
 from purldesk.domain.access import Actor, Role
+from purldesk.domain.chains import canonical_json as canonical_json
 
-GENESIS_HASH = "0" * 64
 SYSTEM_ACTOR = "system"  # writes made from the command line, by whoever runs it
 
 
@@ -59,10 +59,6 @@ class AuditFinding:
     message: str
 
 
-def canonical_json(document: Any) -> str:
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-
-
 def entry_hash(
     *,
     seq: int,
@@ -81,14 +77,13 @@ def entry_hash(
         "seq": seq, "at": at.astimezone(UTC).isoformat(), "user_id": user_id,
         "user_name": user_name, "organization": organization, "role": role,
         "request_id": request_id, "action": action, "target": target, "changes": changes,
-        "prev": prev_hash,
     }  # fmt: skip
-    return hashlib.sha256(canonical_json(document).encode()).hexdigest()
+    return chains.link_hash(document, prev_hash)
 
 
 def seal(event: AuditEvent, *, head: AuditEntry | None, at: datetime) -> AuditEntry:
     """The entry for `event`, chained after `head` (None for an empty log)."""
-    seq, prev = (0, GENESIS_HASH) if head is None else (head.seq, head.hash)
+    seq, prev = chains.tip(head)
     at = at.astimezone(UTC)
     actor = event.actor
     account = None if actor is None or actor.role is Role.OPERATOR else actor  # a user's
@@ -108,22 +103,22 @@ def seal(event: AuditEvent, *, head: AuditEntry | None, at: datetime) -> AuditEn
     return AuditEntry(**fields, hash=entry_hash(**fields))
 
 
+_BREAK_MESSAGES = {
+    chains.BreakRule.SEQUENCE: "expected entry {expected_seq}",
+    chains.BreakRule.CHAIN: "previous hash does not match",
+    chains.BreakRule.HASH: "entry was altered after sealing",
+}
+
+
 def check(entries: Sequence[AuditEntry]) -> list[AuditFinding]:
     """Every break in the chain: a gap in sequence, a wrong previous hash, a wrong hash."""
-    findings = []
-    prev = GENESIS_HASH
-    for expected, entry in enumerate(entries, start=1):
-        if entry.seq != expected:
-            findings.append(AuditFinding(entry.seq, "sequence", f"expected entry {expected}"))
-        if entry.prev_hash != prev:
-            findings.append(AuditFinding(entry.seq, "chain", "previous hash does not match"))
-        recomputed = entry_hash(
-            seq=entry.seq, at=entry.at, user_id=entry.user_id, user_name=entry.user_name,
-            organization=entry.organization, role=entry.role, request_id=entry.request_id,
-            action=entry.action, target=entry.target, changes=entry.changes,
-            prev_hash=entry.prev_hash,
-        )  # fmt: skip
-        if recomputed != entry.hash:
-            findings.append(AuditFinding(entry.seq, "hash", "entry was altered after sealing"))
-        prev = entry.hash
-    return findings
+    return [
+        AuditFinding(found.seq, found.rule.value, found.describe(_BREAK_MESSAGES))
+        for _, breaks in chains.walk(entries, rehash=_rehash)
+        for found in breaks
+    ]
+
+
+def _rehash(entry: AuditEntry) -> str:
+    sealed = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry) if f.name != "hash"}
+    return entry_hash(**sealed)

@@ -9,6 +9,7 @@ from typing import NewType
 
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.money import Money
+from purldesk.domain.text import parse_choice
 
 ItemCode = NewType("ItemCode", str)
 
@@ -66,8 +67,4 @@ def parse_area(text: str, *, field: str = "area") -> str:
 
 
 def parse_aid_class(text: str, *, field: str = "aid_class") -> AidClass:
-    try:
-        return AidClass(text.strip().lower())
-    except ValueError:
-        allowed = ", ".join(a.value for a in AidClass)
-        raise InvalidInput(field, f"{text!r} is not one of {allowed}") from None
+    return parse_choice(AidClass, text, field=field)

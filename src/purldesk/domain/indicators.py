@@ -7,7 +7,7 @@ on or before that date that no other observation supersedes. Nothing here is sto
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -313,18 +313,23 @@ class _Parser:
         return condition
 
     def disjunction(self) -> Condition:
-        operands = [self.conjunction()]
-        while self.is_word("or"):
-            self.take()
-            operands.append(self.conjunction())
-        return operands[0] if len(operands) == 1 else AnyOf(tuple(operands))
+        return self.joined("or", self.conjunction, AnyOf)
 
     def conjunction(self) -> Condition:
-        operands = [self.unary()]
-        while self.is_word("and"):
+        return self.joined("and", self.unary, AllOf)
+
+    def joined(
+        self,
+        word: str,
+        operand: Callable[[], Condition],
+        combine: Callable[[tuple[Condition, ...]], Condition],
+    ) -> Condition:
+        """One or more operands joined by `word`; a single one stands for itself."""
+        operands = [operand()]
+        while self.is_word(word):
             self.take()
-            operands.append(self.unary())
-        return operands[0] if len(operands) == 1 else AllOf(tuple(operands))
+            operands.append(operand())
+        return operands[0] if len(operands) == 1 else combine(tuple(operands))
 
     def unary(self) -> Condition:
         if self.is_word("not"):

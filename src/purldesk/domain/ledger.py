@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
+from purldesk.domain import chains
+from purldesk.domain.chains import GENESIS_HASH as GENESIS_HASH
 from purldesk.domain.contributions import contribution_ref
 from purldesk.domain.errors import UnbalancedTransaction
 from purldesk.domain.money import USD, Conversion, Money
 from purldesk.domain.packages import package_ref
-
-GENESIS_HASH = "0" * 64
 
 
 # Accounts are named "kind:key". Signs: a debit is positive, a credit negative, so every
@@ -179,10 +178,19 @@ def canonical_bytes(
     seq: int, recorded_at: datetime, transaction: LedgerTransaction, prev_hash: str
 ) -> bytes:
     """The one serialisation the hash covers: sorted keys, no spaces, postings in sorted order."""
+    return chains.link_bytes(_document(seq, recorded_at, transaction), prev_hash)
+
+
+def entry_hash(
+    seq: int, recorded_at: datetime, transaction: LedgerTransaction, prev_hash: str
+) -> str:
+    return chains.link_hash(_document(seq, recorded_at, transaction), prev_hash)
+
+
+def _document(seq: int, recorded_at: datetime, transaction: LedgerTransaction) -> dict[str, Any]:
     conversion = transaction.conversion
-    document = {
+    return {
         "seq": seq,
-        "prev": prev_hash,
         "recorded_at": recorded_at.isoformat(),
         "kind": transaction.kind.value,
         "occurred_on": transaction.occurred_on.isoformat(),
@@ -203,21 +211,13 @@ def canonical_bytes(
             [p.account, p.amount.currency, p.amount.minor] for p in transaction.postings
         ),
     }
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
-
-
-def entry_hash(
-    seq: int, recorded_at: datetime, transaction: LedgerTransaction, prev_hash: str
-) -> str:
-    return hashlib.sha256(canonical_bytes(seq, recorded_at, transaction, prev_hash)).hexdigest()
 
 
 def chain(
     head: LedgerEntry | None, transactions: Sequence[LedgerTransaction], *, recorded_at: datetime
 ) -> list[LedgerEntry]:
     """Seal `transactions` onto the chain after `head` (None for an empty ledger)."""
-    tip = None if head is None else (head.seq, head.hash)
-    return chain_after(tip, transactions, recorded_at=recorded_at)
+    return chain_after(chains.tip(head), transactions, recorded_at=recorded_at)
 
 
 def chain_after(
@@ -377,10 +377,8 @@ def _root_kind(by_seq: Mapping[int, LedgerEntry], entry: LedgerEntry) -> Transac
 def verify(entries: Sequence[LedgerEntry]) -> list[Finding]:
     """Every finding against the ledger's rules: balance, chain, and per-contribution accounting."""
     findings: list[Finding] = []
-    prev_hash = GENESIS_HASH
-    for expected_seq, entry in enumerate(entries, start=1):
-        findings.extend(_entry_findings(entry, expected_seq, prev_hash))
-        prev_hash = entry.hash
+    for entry, breaks in chains.walk(entries, rehash=_rehash):
+        findings.extend(_entry_findings(entry, breaks))
     for account in contribution_accounts(entries):
         if not account.is_balanced:
             findings.append(
@@ -401,22 +399,28 @@ def verify(entries: Sequence[LedgerEntry]) -> list[Finding]:
     return findings
 
 
-def _entry_findings(entry: LedgerEntry, expected_seq: int, prev_hash: str) -> list[Finding]:
-    found = []
-    if entry.seq != expected_seq:
-        found.append(
-            Finding("sequence", f"expected entry {expected_seq}, found {entry.seq}", entry.seq)
-        )
+def _rehash(entry: LedgerEntry) -> str:
+    return entry_hash(entry.seq, entry.recorded_at, entry.transaction, entry.prev_hash)
+
+
+_BREAK_MESSAGES = {
+    chains.BreakRule.SEQUENCE: "expected entry {expected_seq}, found {seq}",
+    chains.BreakRule.CHAIN: "does not point at the previous entry's hash",
+    chains.BreakRule.HASH: "content does not match its hash (altered after recording)",
+}
+
+
+def _entry_findings(entry: LedgerEntry, breaks: Sequence[chains.Break]) -> list[Finding]:
+    """A sequence break first, then unbalanced postings, then the entry's other chain breaks."""
+    found = [_break_finding(b) for b in breaks if b.rule is chains.BreakRule.SEQUENCE]
     for currency, residual in residuals(entry.transaction.postings).items():
         if residual:
             found.append(
                 Finding("balanced", f"postings in {currency} sum to {residual}, not 0", entry.seq)
             )
-    if entry.prev_hash != prev_hash:
-        found.append(Finding("chain", "does not point at the previous entry's hash", entry.seq))
-    recomputed = entry_hash(entry.seq, entry.recorded_at, entry.transaction, entry.prev_hash)
-    if recomputed != entry.hash:
-        found.append(
-            Finding("hash", "content does not match its hash (altered after recording)", entry.seq)
-        )
+    found.extend(_break_finding(b) for b in breaks if b.rule is not chains.BreakRule.SEQUENCE)
     return found
+
+
+def _break_finding(found: chains.Break) -> Finding:
+    return Finding(found.rule.value, found.describe(_BREAK_MESSAGES), found.seq)

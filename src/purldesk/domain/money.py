@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact, InvalidOperation
@@ -143,6 +143,14 @@ class Money:
 
     def __str__(self) -> str:
         return self.format()
+
+
+def total(amounts: Iterable[Money], code: str) -> Money:
+    """The sum of `amounts`, each in currency `code` (CurrencyMismatch otherwise); zero if none."""
+    result = Money.zero(code)
+    for amount in amounts:
+        result += amount
+    return result
 
 
 def split(total: int, weights: Sequence[int]) -> list[int]:

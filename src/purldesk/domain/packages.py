@@ -12,7 +12,7 @@ from purldesk.domain.catalog import ItemCode
 from purldesk.domain.contributions import ContributionId
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.lifecycle import transition
-from purldesk.domain.money import USD, Money, split
+from purldesk.domain.money import USD, Money, split, total
 from purldesk.domain.requirements import CycleId, LineId
 
 PackageId = NewType("PackageId", int)
@@ -93,17 +93,11 @@ class Package:
 
     @property
     def cost(self) -> Money:
-        total = Money.zero(USD)
-        for line in self.lines:
-            total += line.cost
-        return total
+        return total((line.cost for line in self.lines), USD)
 
     @property
     def attributed(self) -> Money:
-        total = Money.zero(USD)
-        for part in self.attributions:
-            total += part.amount
-        return total
+        return total((part.amount for part in self.attributions), USD)
 
     @property
     def is_fully_attributed(self) -> bool:

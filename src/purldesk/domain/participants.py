@@ -10,6 +10,7 @@ from typing import NewType
 
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.lifecycle import transition
+from purldesk.domain.text import parse_choice
 
 ParticipantCode = NewType("ParticipantCode", str)
 
@@ -105,16 +106,8 @@ def check_members(
 
 
 def parse_kind(text: str, *, field: str = "kind") -> ParticipantKind:
-    try:
-        return ParticipantKind(text.strip().lower())
-    except ValueError:
-        allowed = ", ".join(k.value for k in ParticipantKind)
-        raise InvalidInput(field, f"{text!r} is not one of {allowed}") from None
+    return parse_choice(ParticipantKind, text, field=field)
 
 
 def parse_status(text: str, *, field: str = "status") -> ParticipantStatus:
-    try:
-        return ParticipantStatus(text.strip().lower())
-    except ValueError:
-        allowed = ", ".join(s.value for s in ParticipantStatus)
-        raise InvalidInput(field, f"{text!r} is not one of {allowed}") from None
+    return parse_choice(ParticipantStatus, text, field=field)

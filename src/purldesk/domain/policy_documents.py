@@ -11,10 +11,10 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from purldesk.domain.catalog import AidClass, parse_aid_class, parse_area
 from purldesk.domain.errors import ImportRejected, InvalidInput, RowError
@@ -38,6 +38,15 @@ _PHASE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 # Reachability is decided by trying every region of every indicator's thresholds; beyond this
 # many combinations the check is skipped rather than made slow.
 _MAX_REGION_COMBINATIONS = 100_000
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class _Parser(Protocol[T_co]):
+    """A domain parser of one value: InvalidInput naming `field` if it cannot read it."""
+
+    def __call__(self, text: str, *, field: str) -> T_co: ...
 
 
 class PolicyRejected(ImportRejected):
@@ -342,13 +351,7 @@ class _Reader:
         values = self.strings(table, where, required=True)
         if values is None:
             return None
-        classes = set()
-        for value in values:
-            try:
-                classes.add(parse_aid_class(value, field=_field(where)))
-            except InvalidInput as error:
-                self.note(where, f"unknown aid class: {error.message}")
-        return frozenset(classes)
+        return frozenset(self.parsed(values, where, parse_aid_class, "unknown aid class: "))
 
     def areas(self, table: Mapping[str, Any], path: Path) -> frozenset[str] | None:
         where = (*path, "areas")
@@ -356,17 +359,22 @@ class _Reader:
         if values is None:
             return None
         areas = set()
-        for value in values:
-            try:
-                area = parse_area(value, field=_field(where))
-            except InvalidInput as error:
-                self.note(where, error.message)
-                continue
+        for area in self.parsed(values, where, parse_area):
             if self.known_areas is not None and area not in self.known_areas:
                 known = ", ".join(sorted(self.known_areas))
                 self.note(where, f"unknown capability area {area!r} (known: {known})")
             areas.add(area)
         return frozenset(areas)
+
+    def parsed(
+        self, values: list[str], where: Path, parse: _Parser[T], prefix: str = ""
+    ) -> Iterator[T]:
+        """Each value that `parse` reads, in order; each it refuses is noted as it comes."""
+        for value in values:
+            try:
+                yield parse(value, field=_field(where))
+            except InvalidInput as error:
+                self.note(where, prefix + error.message)
 
     def strings(self, table: Mapping[str, Any], path: Path, *, required: bool) -> list[str] | None:
         key = str(path[-1])

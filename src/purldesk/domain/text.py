@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from enum import StrEnum
+from typing import TypeVar
 
 from purldesk.domain.errors import InvalidInput
+
+E = TypeVar("E", bound=StrEnum)
 
 # C0 controls and DEL, but tab, newline and carriage return. PostgreSQL cannot store NUL at
 # all, and none of the others belongs in a name, a justification or a note.
@@ -48,3 +52,17 @@ def strings_in(value: object, where: Where = ()) -> Iterator[tuple[Where, str]]:
             if isinstance(key, str):
                 yield (*where, key), key
             yield from strings_in(item, (*where, key))
+
+
+def parse_choice(
+    choices: type[E], text: str, *, field: str, allowed: Collection[E] | None = None
+) -> E:
+    """The member of `choices` that `text` names, in any case; else InvalidInput listing them.
+
+    `allowed` narrows the members accepted (and listed) to some of them.
+    """
+    options = tuple(choices) if allowed is None else tuple(allowed)
+    named = {choice.value: choice for choice in options}.get(text.strip().lower())
+    if named is None:
+        raise InvalidInput(field, f"{text!r} is not one of {', '.join(options)}")
+    return named

@@ -19,6 +19,7 @@ from purldesk.domain.money import (
     currency,
     exponent,
     split,
+    total,
 )
 
 # --- construction and parsing -------------------------------------------------------------
@@ -253,6 +254,19 @@ def test_convert_refuses_a_float_rate() -> None:
 
 def test_conversion_records_its_source_default_ecb() -> None:
     assert Conversion(usd(1), usd(1), Decimal(1), date(2025, 8, 4)).source == "ECB"
+
+
+# --- total --------------------------------------------------------------------------------
+
+
+def test_total_adds_amounts_of_one_currency() -> None:
+    assert total([usd(150), usd(250)], "USD") == usd(400)
+    assert total([], "KRW") == Money.zero("KRW")
+
+
+def test_total_refuses_an_amount_in_another_currency() -> None:
+    with pytest.raises(CurrencyMismatch):
+        total([usd(150), money(250, "EUR")], "USD")
 
 
 # --- split --------------------------------------------------------------------------------

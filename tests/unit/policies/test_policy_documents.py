@@ -154,3 +154,17 @@ def test_a_phase_that_always_holds_makes_the_default_unreachable() -> None:
 def test_a_missing_default_is_refused() -> None:
     text = GOOD[: GOOD.index("[default]")]
     assert any(f.startswith("line 1, default: missing") for f in findings(text))
+
+
+def test_each_bad_aid_class_and_area_is_noted_in_the_order_written() -> None:
+    text = GOOD.replace('"air_defence", "medical"]', '"armor", "Air Defence", "medical", "x"]')
+    text = text.replace('"nonlethal", "defensive"]', '"nonlethal", "arms", "defensiv"]')
+    choices = "humanitarian, nonlethal, defensive, lethal"
+    assert findings(text) == [
+        f"line 10, phases[1].aid_classes: unknown aid class: 'arms' is not one of {choices}",
+        f"line 10, phases[1].aid_classes: unknown aid class: 'defensiv' is not one of {choices}",
+        "line 11, phases[1].areas: unknown capability area 'armor'"
+        " (known: air_defence, medical, winterization)",
+        "line 11, phases[1].areas: 'Air Defence' is not a capability area (a-z, 0-9, '_')",
+        "line 11, phases[1].areas: 'x' is not a capability area (a-z, 0-9, '_')",
+    ]
