@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Path, Query
 
 from purldesk.domain.access import ROLE_PERMISSIONS, Actor, Permission
 from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
 from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
 from purldesk.domain.participants import ParticipantKind, ParticipantStatus
-from purldesk.entrypoints.api.deps import (
-    CurrentActor,
-    PagingDep,
-    Wired,
-    allowed,
-    page_of,
-    run_command,
-)
+from purldesk.entrypoints.api.deps import CurrentActor, PagingDep, Wired, allowed, page_of
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.reference_schemas import (
     CatalogImport,
@@ -29,8 +21,8 @@ from purldesk.entrypoints.api.routers.reference_schemas import (
     ParticipantRead,
 )
 from purldesk.entrypoints.api.schemas import Page
+from purldesk.entrypoints.api.writes import CommandRoutes, Key, same_for_all
 from purldesk.services import catalog, participants
-from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
@@ -100,13 +92,16 @@ def get_catalog_item(
     raise NotFound("catalog item", code)
 
 
-@router.put("/catalog", response_model=CatalogImported, tags=["catalog"])
-def put_catalog(
-    body: CatalogImport,
-    request: Request,
-    actor: Annotated[Actor, Depends(allowed(Permission.EDIT_CATALOG))],
-    application: Wired,
-) -> Response:
+def _imported(result: tuple[int, int]) -> CatalogImported:
+    added, updated = result
+    return CatalogImported(added=added, updated=updated)
+
+
+write = CommandRoutes(router, response_model=CatalogImported, present=same_for_all(_imported))
+
+
+@write.route("PUT", "/catalog", catalog.Import, key=Key.NONE, tags=["catalog"])
+def put_catalog(body: CatalogImport) -> catalog.Import:
     """Add or update items (prices, lot sizes, availability, lead times); safe to repeat."""
     items = tuple(
         CatalogItem(
@@ -116,10 +111,4 @@ def put_catalog(
         )
         for i in body.items
     )  # fmt: skip
-
-    def present(result: tuple[int, int], _uow: UnitOfWork) -> tuple[int, Any]:
-        added, updated = result
-        return 200, CatalogImported(added=added, updated=updated).model_dump(mode="json")
-
-    command = catalog.Import(items=items)
-    return run_command(request, application, actor, command, key=None, present=present)
+    return catalog.Import(items=items)
