@@ -109,7 +109,7 @@ def audit_log(
         application.uow(), actor=actor, offset=paging.offset, limit=paging.limit
     )
     return {
-        "items": [AuditEntryRead.of(e) for e in page],
+        "items": [AuditEntryRead.from_attributes(e) for e in page],
         "total": total,
         "limit": paging.limit,
         "offset": paging.offset,

@@ -82,7 +82,7 @@ def list_lines(
         and aid_class in (None, line.aid_class)
         and area in (None, line.area)
     ]
-    return page_of(found, paging, LineRead.of)
+    return page_of(found, paging, LineRead.from_attributes)
 
 
 @router.get("/cycles/{cycle_id}/as-it-stood", response_model=Page[LineAsItStoodRead])
@@ -98,13 +98,13 @@ def list_as_it_stood(
     not on it."""
     cycle = _cycle(application.uow(), cycle_id)
     stood = requirements.list_as_it_stood(application.uow(), cycle_id=cycle.id, on=on)
-    return page_of(stood, paging, LineAsItStoodRead.of)
+    return page_of(stood, paging, LineAsItStoodRead.from_attributes)
 
 
 @router.get("/cycles/{cycle_id}/lines/{ref}", response_model=LineRead)
 def get_line(cycle_id: Id, ref: RefPath, _actor: Reader, application: Wired) -> LineRead:
     line = requirements.find_line(application.uow(), cycle_id=CycleId(cycle_id), ref=ref)
-    return LineRead.of(line)
+    return LineRead.from_attributes(line)
 
 
 @router.get("/cycles/{cycle_id}/lines/{ref}/history", response_model=list[RankChangeRead])
@@ -122,7 +122,7 @@ def line_history(
 
 
 def _lines(lines: Sequence[RequirementLine]) -> list[LineRead]:
-    return [LineRead.of(line) for line in lines]
+    return [LineRead.from_attributes(line) for line in lines]
 
 
 cycle_write = CommandRoutes(router, response_model=CycleRead, present=same_for_all(CycleRead.of))
@@ -172,7 +172,7 @@ def move_line(
 
 @line_write.route(
     "PATCH", "/cycles/{cycle_id}/lines/{ref}", requirements.EditLine, response_model=LineRead,
-    present=same_for_all(lambda edited: LineRead.of(edited.line)), key=Key.OPTIONAL,
+    present=same_for_all(lambda edited: LineRead.from_attributes(edited.line)), key=Key.OPTIONAL,
 )  # fmt: skip
 def edit_line(
     cycle_id: Id, ref: RefPath, body: LineUpdate, application: Wired

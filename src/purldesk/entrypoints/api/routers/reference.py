@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Iterable
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -27,6 +28,16 @@ from purldesk.services import catalog, participants
 router = APIRouter(responses=ERROR_RESPONSES)
 
 CodePath = Annotated[str, Path(min_length=1, max_length=40)]
+ParticipantReader = Annotated[Actor, Depends(allowed(Permission.READ_PARTICIPANTS))]
+CatalogReader = Annotated[Actor, Depends(allowed(Permission.READ_CATALOG))]
+
+
+class Coded(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+C = TypeVar("C", bound=Coded)
 
 
 @router.get("/me", response_model=MeRead, tags=["access"])
@@ -35,9 +46,17 @@ def me(actor: CurrentActor) -> MeRead:
     return MeRead.of(actor, sorted(p.value for p in ROLE_PERMISSIONS[actor.role]))
 
 
+def _by_code(found: Iterable[C], code: str, kind: str) -> C:
+    """The one with `code` (codes are upper case; any case finds it), or NotFound."""
+    for each in found:
+        if each.code == code.upper():
+            return each
+    raise NotFound(kind, code)
+
+
 @router.get("/participants", response_model=Page[ParticipantRead], tags=["participants"])
 def list_participants(
-    _actor: Annotated[Actor, Depends(allowed(Permission.READ_PARTICIPANTS))],
+    _actor: ParticipantReader,
     application: Wired,
     paging: PagingDep,
     kind: ParticipantKind | None = None,
@@ -46,26 +65,22 @@ def list_participants(
     found = [
         p
         for p in participants.list_all(application.uow())
-        if (kind is None or p.kind == kind) and (status is None or p.status == status)
+        if kind in (None, p.kind) and status in (None, p.status)
     ]
     return page_of(found, paging, ParticipantRead.of)
 
 
 @router.get("/participants/{code}", response_model=ParticipantRead, tags=["participants"])
 def get_participant(
-    code: CodePath,
-    _actor: Annotated[Actor, Depends(allowed(Permission.READ_PARTICIPANTS))],
-    application: Wired,
+    code: CodePath, _actor: ParticipantReader, application: Wired
 ) -> ParticipantRead:
-    for p in participants.list_all(application.uow()):
-        if p.code == code.upper():
-            return ParticipantRead.of(p)
-    raise NotFound("participant", code)
+    found = participants.list_all(application.uow())
+    return ParticipantRead.of(_by_code(found, code, "participant"))
 
 
 @router.get("/catalog", response_model=Page[CatalogItemRead], tags=["catalog"])
 def list_catalog(
-    _actor: Annotated[Actor, Depends(allowed(Permission.READ_CATALOG))],
+    _actor: CatalogReader,
     application: Wired,
     paging: PagingDep,
     area: Annotated[str | None, Query(max_length=40)] = None,
@@ -74,22 +89,15 @@ def list_catalog(
     found = [
         item
         for item in catalog.list_all(application.uow())
-        if (area is None or item.area == area)
-        and (aid_class is None or item.aid_class == aid_class)
+        if area in (None, item.area) and aid_class in (None, item.aid_class)
     ]
     return page_of(found, paging, CatalogItemRead.of)
 
 
 @router.get("/catalog/{code}", response_model=CatalogItemRead, tags=["catalog"])
-def get_catalog_item(
-    code: CodePath,
-    _actor: Annotated[Actor, Depends(allowed(Permission.READ_CATALOG))],
-    application: Wired,
-) -> CatalogItemRead:
-    for item in catalog.list_all(application.uow()):
-        if item.code == code.upper():
-            return CatalogItemRead.of(item)
-    raise NotFound("catalog item", code)
+def get_catalog_item(code: CodePath, _actor: CatalogReader, application: Wired) -> CatalogItemRead:
+    found = catalog.list_all(application.uow())
+    return CatalogItemRead.of(_by_code(found, code, "catalog item"))
 
 
 def _imported(result: tuple[int, int]) -> CatalogImported:
