@@ -94,15 +94,37 @@ def paging(
 PagingDep = Annotated[Paging, Depends(paging)]
 
 
-def page_of(items: Sequence[T], paging: Paging, convert: Callable[[T], R]) -> dict[str, Any]:
-    """One page of already filtered and redacted items, converted for the response."""
-    chosen = items[paging.offset : paging.offset + paging.limit]
-    return {
-        "items": [convert(item) for item in chosen],
-        "total": len(items),
-        "limit": paging.limit,
-        "offset": paging.offset,
-    }
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a list route reads with: the admitted actor, the application, the page asked for."""
+
+    actor: Actor
+    application: Application
+    paging: Paging
+
+    def page(self, items: Sequence[T], convert: Callable[[T], R]) -> dict[str, Any]:
+        """One page of already filtered and redacted items, converted for the response."""
+        paging = self.paging
+        chosen = items[paging.offset : paging.offset + paging.limit]
+        return {
+            "items": [convert(item) for item in chosen],
+            "total": len(items),
+            "limit": paging.limit,
+            "offset": paging.offset,
+        }
+
+
+def allowed_listing(permission: Permission) -> Callable[..., Listing]:
+    """A dependency of a list route, admitting only roles with `permission`."""
+
+    # The actor's dependency is a default, not an annotation: annotations are read as text in
+    # this module's namespace, where `permission` is not a name.
+    admitted = Depends(allowed(permission))
+
+    def read(application: Wired, paging: PagingDep, actor: Actor = admitted) -> Listing:
+        return Listing(actor, application, paging)
+
+    return read
 
 
 def today_or(application: Application, day: date | None) -> date:

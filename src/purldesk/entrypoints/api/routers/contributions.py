@@ -15,7 +15,7 @@ from purldesk.domain.access import (
 )
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.money import Money
-from purldesk.entrypoints.api.deps import Id, PagingDep, Wired, allowed, page_of
+from purldesk.entrypoints.api.deps import Id, Listing, Wired, allowed, allowed_listing
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.contributions_schemas import (
     ContributionRead,
@@ -32,6 +32,7 @@ from purldesk.services.ports import UnitOfWork
 router = APIRouter(responses=ERROR_RESPONSES, tags=["contributions"])
 
 Reader = Annotated[Actor, Depends(allowed(Permission.READ_CONTRIBUTIONS))]
+ListReader = Annotated[Listing, Depends(allowed_listing(Permission.READ_CONTRIBUTIONS))]
 
 
 def _visible(
@@ -56,18 +57,16 @@ def _visible(
 
 @router.get("/contributions", response_model=Page[ContributionRead])
 def list_contributions(
-    actor: Reader,
-    application: Wired,
-    paging: PagingDep,
+    listing: ListReader,
     contributor: Annotated[str | None, Query(max_length=40)] = None,
     status: ContributionStatus | None = None,
     confidential: bool | None = None,
 ) -> dict[str, Any]:
-    found = contributions.list_all(application.uow())
+    found = contributions.list_all(listing.application.uow())
     views = _visible(
-        actor, found, contributor=contributor, status=status, confidential=confidential
+        listing.actor, found, contributor=contributor, status=status, confidential=confidential
     )
-    return page_of(views, paging, ContributionRead.of)
+    return listing.page(views, ContributionRead.of)
 
 
 @router.get("/contributions/totals", response_model=ContributionTotals)

@@ -18,7 +18,7 @@ from purldesk.domain.requirements import (
     LineStatus,
     RequirementLine,
 )
-from purldesk.entrypoints.api.deps import Id, PagingDep, Wired, allowed, page_of
+from purldesk.entrypoints.api.deps import Id, Listing, Wired, allowed, allowed_listing
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.lists_schemas import (
     CycleCreate,
@@ -41,6 +41,7 @@ router = APIRouter(responses=ERROR_RESPONSES, tags=["requirements"])
 
 RefPath = Annotated[str, Path(min_length=1, max_length=40)]
 Reader = Annotated[Actor, Depends(allowed(Permission.READ_LIST))]
+ListReader = Annotated[Listing, Depends(allowed_listing(Permission.READ_LIST))]
 
 
 def _cycle(uow: UnitOfWork, cycle_id: int) -> Cycle:
@@ -51,11 +52,9 @@ def _cycle(uow: UnitOfWork, cycle_id: int) -> Cycle:
 
 
 @router.get("/cycles", response_model=Page[CycleRead])
-def list_cycles(
-    _actor: Reader, application: Wired, paging: PagingDep, status: CycleStatus | None = None
-) -> dict[str, Any]:
-    found = [c for c in requirements.list_cycles(application.uow()) if status in (None, c.status)]
-    return page_of(found, paging, CycleRead.of)
+def list_cycles(listing: ListReader, status: CycleStatus | None = None) -> dict[str, Any]:
+    cycles = requirements.list_cycles(listing.application.uow())
+    return listing.page([c for c in cycles if status in (None, c.status)], CycleRead.of)
 
 
 @router.get("/cycles/{cycle_id}", response_model=CycleRead)
@@ -66,39 +65,35 @@ def get_cycle(cycle_id: Id, _actor: Reader, application: Wired) -> CycleRead:
 @router.get("/cycles/{cycle_id}/lines", response_model=Page[LineRead])
 def list_lines(
     cycle_id: Id,
-    _actor: Reader,
-    application: Wired,
-    paging: PagingDep,
+    listing: ListReader,
     status: LineStatus | None = None,
     aid_class: AidClass | None = None,
     area: str | None = None,
 ) -> dict[str, Any]:
     """The cycle's lines in priority order."""
-    cycle = _cycle(application.uow(), cycle_id)
+    uow = listing.application.uow
     found = [
         line
-        for line in requirements.list_lines(application.uow(), cycle_id=cycle.id)
+        for line in requirements.list_lines(uow(), cycle_id=_cycle(uow(), cycle_id).id)
         if status in (None, line.status)
         and aid_class in (None, line.aid_class)
         and area in (None, line.area)
     ]
-    return page_of(found, paging, LineRead.from_attributes)
+    return listing.page(found, LineRead.from_attributes)
 
 
 @router.get("/cycles/{cycle_id}/as-it-stood", response_model=Page[LineAsItStoodRead])
 def list_as_it_stood(
     cycle_id: Id,
     on: Annotated[date, Query(description="The day, UTC: the list at its end.")],
-    _actor: Reader,
-    application: Wired,
-    paging: PagingDep,
+    listing: ListReader,
 ) -> dict[str, Any]:
     """The cycle's list as it stood at the end of a past day, in the priority order of then,
     told from the lines' rank and edit histories; lines added later or withdrawn by then are
     not on it."""
-    cycle = _cycle(application.uow(), cycle_id)
-    stood = requirements.list_as_it_stood(application.uow(), cycle_id=cycle.id, on=on)
-    return page_of(stood, paging, LineAsItStoodRead.from_attributes)
+    uow = listing.application.uow
+    stood = requirements.list_as_it_stood(uow(), cycle_id=_cycle(uow(), cycle_id).id, on=on)
+    return listing.page(stood, LineAsItStoodRead.from_attributes)
 
 
 @router.get("/cycles/{cycle_id}/lines/{ref}", response_model=LineRead)

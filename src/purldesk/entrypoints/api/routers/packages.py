@@ -13,7 +13,7 @@ from purldesk.domain.deliveries import ShipmentId
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Attribution, Package, PackageId, PackageStatus
 from purldesk.domain.requirements import CycleId, LineId
-from purldesk.entrypoints.api.deps import Id, PagingDep, Wired, allowed, page_of
+from purldesk.entrypoints.api.deps import Id, Listing, Wired, allowed, allowed_listing
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.packages_schemas import (
     PackageAccept,
@@ -31,6 +31,7 @@ from purldesk.services.ports import UnitOfWork
 router = APIRouter(responses=ERROR_RESPONSES, tags=["packages"])
 
 Reader = Annotated[Actor, Depends(allowed(Permission.READ_PACKAGES))]
+ListReader = Annotated[Listing, Depends(allowed_listing(Permission.READ_PACKAGES))]
 
 
 def _contributions(uow: UnitOfWork) -> dict[ContributionId, Contribution]:
@@ -43,18 +44,15 @@ def _read(actor: Actor, package: Package, known: dict[ContributionId, Contributi
 
 @router.get("/packages", response_model=Page[PackageRead])
 def list_packages(
-    actor: Reader,
-    application: Wired,
-    paging: PagingDep,
-    cycle_id: int | None = None,
-    status: PackageStatus | None = None,
+    listing: ListReader, cycle_id: int | None = None, status: PackageStatus | None = None
 ) -> dict[str, Any]:
+    uow = listing.application.uow
     found = [
-        p for p in packages.list_all(application.uow()) if cycle_id in (None, p.cycle_id)
+        p for p in packages.list_all(uow()) if cycle_id in (None, p.cycle_id)
         and status in (None, p.status)
     ]  # fmt: skip
-    known = _contributions(application.uow())
-    return page_of(found, paging, lambda p: _read(actor, p, known))
+    known = _contributions(uow())
+    return listing.page(found, lambda p: _read(listing.actor, p, known))
 
 
 @router.get("/packages/{package_id}", response_model=PackageRead)
@@ -135,9 +133,7 @@ def close_package(package_id: Id, body: OnDate) -> packages.Close:
 
 @router.get("/deliveries", response_model=Page[ShipmentRead], tags=["deliveries"])
 def list_deliveries(
-    _actor: Annotated[Actor, Depends(allowed(Permission.READ_DELIVERIES))],
-    application: Wired,
-    paging: PagingDep,
+    listing: Annotated[Listing, Depends(allowed_listing(Permission.READ_DELIVERIES))],
     package_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     received: bool | None = None,
 ) -> dict[str, Any]:
@@ -145,11 +141,12 @@ def list_deliveries(
     found = [
         s
         for s in deliveries.list_all(
-            application.uow(), package_id=None if package_id is None else PackageId(package_id)
+            listing.application.uow(),
+            package_id=None if package_id is None else PackageId(package_id),
         )
         if received in (None, s.is_confirmed)
     ]
-    return page_of(found, paging, ShipmentRead.of)
+    return listing.page(found, ShipmentRead.of)
 
 
 shipment_write = CommandRoutes(

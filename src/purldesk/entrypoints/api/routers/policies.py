@@ -13,7 +13,7 @@ from purldesk.adapters.imports.scenarios import parse_scenario
 from purldesk.domain.access import Actor, Permission
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.indicators import ObservationId, parse_value, superseded_by
-from purldesk.entrypoints.api.deps import PagingDep, Wired, allowed, page_of, today_or
+from purldesk.entrypoints.api.deps import Listing, Wired, allowed, allowed_listing, today_or
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.policies_schemas import IndicatorCreate, PolicyWrite
 from purldesk.entrypoints.api.schemas import Day, Page
@@ -114,15 +114,13 @@ def set_policy(
 
 @router.get("/indicators", response_model=Page[dict[str, Any]], tags=["indicators"])
 def list_indicators(
-    _actor: Annotated[Actor, Depends(allowed(Permission.READ_INDICATORS))],
-    application: Wired,
-    paging: PagingDep,
+    listing: Annotated[Listing, Depends(allowed_listing(Permission.READ_INDICATORS))],
     name: Annotated[str | None, Query(max_length=40)] = None,
 ) -> dict[str, Any]:
     """Every observation by id, superseded ones included and marked (`superseded_by`)."""
-    found = indicators.list_observations(application.uow(), name=name)
+    found = indicators.list_observations(listing.application.uow(), name=name)
     later = superseded_by(found)
-    return page_of(found, paging, lambda o: views.observation(o, superseded_by=later))
+    return listing.page(found, lambda o: views.observation(o, superseded_by=later))
 
 
 @write.post(

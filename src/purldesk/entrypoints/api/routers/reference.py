@@ -12,7 +12,7 @@ from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
 from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
 from purldesk.domain.participants import ParticipantKind, ParticipantStatus
-from purldesk.entrypoints.api.deps import CurrentActor, PagingDep, Wired, allowed, page_of
+from purldesk.entrypoints.api.deps import CurrentActor, Listing, Wired, allowed, allowed_listing
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.reference_schemas import (
     CatalogImport,
@@ -56,18 +56,16 @@ def _by_code(found: Iterable[C], code: str, kind: str) -> C:
 
 @router.get("/participants", response_model=Page[ParticipantRead], tags=["participants"])
 def list_participants(
-    _actor: ParticipantReader,
-    application: Wired,
-    paging: PagingDep,
+    listing: Annotated[Listing, Depends(allowed_listing(Permission.READ_PARTICIPANTS))],
     kind: ParticipantKind | None = None,
     status: ParticipantStatus | None = None,
 ) -> dict[str, Any]:
     found = [
         p
-        for p in participants.list_all(application.uow())
+        for p in participants.list_all(listing.application.uow())
         if kind in (None, p.kind) and status in (None, p.status)
     ]
-    return page_of(found, paging, ParticipantRead.of)
+    return listing.page(found, ParticipantRead.of)
 
 
 @router.get("/participants/{code}", response_model=ParticipantRead, tags=["participants"])
@@ -80,18 +78,16 @@ def get_participant(
 
 @router.get("/catalog", response_model=Page[CatalogItemRead], tags=["catalog"])
 def list_catalog(
-    _actor: CatalogReader,
-    application: Wired,
-    paging: PagingDep,
+    listing: Annotated[Listing, Depends(allowed_listing(Permission.READ_CATALOG))],
     area: Annotated[str | None, Query(max_length=40)] = None,
     aid_class: AidClass | None = None,
 ) -> dict[str, Any]:
     found = [
         item
-        for item in catalog.list_all(application.uow())
+        for item in catalog.list_all(listing.application.uow())
         if area in (None, item.area) and aid_class in (None, item.aid_class)
     ]
-    return page_of(found, paging, CatalogItemRead.of)
+    return listing.page(found, CatalogItemRead.of)
 
 
 @router.get("/catalog/{code}", response_model=CatalogItemRead, tags=["catalog"])
