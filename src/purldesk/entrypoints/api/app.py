@@ -29,19 +29,23 @@ OPENAPI_URL = f"{PREFIX}/openapi.json"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
+# The routers of the API, each serving its paths under PREFIX.
+ROUTERS = (
+    reference.router,
+    lists.router,
+    contributions.router,
+    packages.router,
+    allocations.router,
+    policies.router,
+    ledger.router,
+    reports.router,
+)
+
+
 def api_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX, dependencies=[Depends(deps.plain_parameters)])
-    for module in (
-        reference,
-        lists,
-        contributions,
-        packages,
-        allocations,
-        policies,
-        ledger,
-        reports,
-    ):
-        router.include_router(module.router)
+    for module_router in ROUTERS:
+        router.include_router(module_router)
     return router
 
 

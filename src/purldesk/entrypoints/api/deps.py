@@ -1,4 +1,4 @@
-"""What routes depend on: the wired application, the authenticated actor, paging, writes."""
+"""What routes depend on: the wired application, the authenticated actor, paging."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Header, Path, Query, Request
-from fastapi.responses import Response
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from purldesk.bootstrap import Application
@@ -17,8 +16,6 @@ from purldesk.domain.access import Actor, NotAuthenticated, Permission, authoriz
 from purldesk.domain.errors import NotFound
 from purldesk.domain.text import CONTROL_CHARACTER, check_text
 from purldesk.services import users
-from purldesk.services.handle import Command, handle
-from purldesk.services.ports import UnitOfWork
 
 log = logging.getLogger("purldesk.auth")
 T = TypeVar("T")
@@ -97,53 +94,37 @@ def paging(
 PagingDep = Annotated[Paging, Depends(paging)]
 
 
-def page_of(items: Sequence[T], paging: Paging, convert: Callable[[T], R]) -> dict[str, Any]:
-    """One page of already filtered and redacted items, converted for the response."""
-    chosen = items[paging.offset : paging.offset + paging.limit]
-    return {
-        "items": [convert(item) for item in chosen],
-        "total": len(items),
-        "limit": paging.limit,
-        "offset": paging.offset,
-    }
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a list route reads with: the admitted actor, the application, the page asked for."""
+
+    actor: Actor
+    application: Application
+    paging: Paging
+
+    def page(self, items: Sequence[T], convert: Callable[[T], R]) -> dict[str, Any]:
+        """One page of already filtered and redacted items, converted for the response."""
+        paging = self.paging
+        chosen = items[paging.offset : paging.offset + paging.limit]
+        return {
+            "items": [convert(item) for item in chosen],
+            "total": len(items),
+            "limit": paging.limit,
+            "offset": paging.offset,
+        }
 
 
-IdempotencyKey = Annotated[
-    str,
-    Header(
-        alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[!-~]+$",
-        description="Unique per intended write; a repeat with the same body replays the first "
-        "response and changes nothing, with another body it is refused (422).",
-    ),
-]  # fmt: skip
-OptionalIdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[!-~]+$",
-        description="Optional: with it, a retry replays the first response and changes nothing.",
-    ),
-]  # fmt: skip
+def allowed_listing(permission: Permission) -> Callable[..., Listing]:
+    """A dependency of a list route, admitting only roles with `permission`."""
 
+    # The actor's dependency is a default, not an annotation: annotations are read as text in
+    # this module's namespace, where `permission` is not a name.
+    admitted = Depends(allowed(permission))
 
-def run_command(
-    request: Request,
-    application: Application,
-    actor: Actor,
-    command: Command[R],
-    *,
-    key: str | None,
-    present: Callable[[R, UnitOfWork], tuple[int, Any]],
-) -> Response:
-    """Handle `command` once per key; the response is what `present` made of the first run."""
-    context = application.context(actor, request.state.request_id)
-    handled = handle(application.uow(), command, context=context, key=key, present=present)
-    stored = handled.response
-    assert stored is not None  # the handler stores what `present` gives
-    headers = {"Idempotent-Replayed": "true"} if handled.replayed else {}
-    return Response(
-        stored.body, status_code=stored.status_code, media_type="application/json",
-        headers=headers,
-    )  # fmt: skip
+    def read(application: Wired, paging: PagingDep, actor: Actor = admitted) -> Listing:
+        return Listing(actor, application, paging)
+
+    return read
 
 
 def today_or(application: Application, day: date | None) -> date:

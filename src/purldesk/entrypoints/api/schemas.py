@@ -33,6 +33,12 @@ def decimal_text(money: Money) -> str:
 class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    @classmethod
+    def from_attributes(cls, source: object, **computed: Any) -> Self:
+        """This shape of `source`: each field is its attribute of the same name, unless given."""
+        copied = {name: getattr(source, name) for name in cls.model_fields if name not in computed}
+        return cls.model_validate(copied | computed)
+
 
 class Input(Schema):
     """A request body: no string in it, however nested, may hold a control character.

@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Query
 
 from purldesk.adapters.exports.allocations import proposal_document
 from purldesk.domain.access import Actor, Permission
 from purldesk.domain.money import USD, Money
 from purldesk.domain.requirements import CycleId
-from purldesk.entrypoints.api.deps import Id, IdempotencyKey, Wired, allowed, run_command, today_or
+from purldesk.entrypoints.api.deps import Id, Wired, allowed, today_or
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.allocations_schemas import AllocationRun
 from purldesk.entrypoints.api.schemas import Day
+from purldesk.entrypoints.api.writes import CommandRoutes, same_for_all
 from purldesk.services import allocations
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["allocation"])
@@ -40,20 +40,14 @@ def propose_allocation(
     return proposal_document(proposal)
 
 
-@router.post("/cycles/{cycle_id}/allocation", response_model=dict[str, Any], status_code=201)
-def commit_allocation(
-    cycle_id: Id,
-    body: AllocationRun,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.RUN_ALLOCATION))],
-    application: Wired,
-) -> Response:
+write = CommandRoutes(
+    router, response_model=dict[str, Any], present=same_for_all(proposal_document)
+)
+
+
+@write.post("/cycles/{cycle_id}/allocation", allocations.Commit, status_code=201)
+def commit_allocation(cycle_id: Id, body: AllocationRun) -> allocations.Commit:
     """Allocate and write the proposed packages as drafts, through the ledger, once per key."""
-    command = allocations.Commit(
+    return allocations.Commit(
         cycle_id=CycleId(cycle_id), package_target=Money(body.target_minor, USD), on=body.on
     )
-    return run_command(
-        request, application, actor, command, key=key,
-        present=lambda proposal, _uow: (201, proposal_document(proposal)),
-    )  # fmt: skip

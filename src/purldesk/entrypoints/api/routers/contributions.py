@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Query
 
 from purldesk.domain.access import (
     Actor,
@@ -17,15 +15,7 @@ from purldesk.domain.access import (
 )
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.money import Money
-from purldesk.entrypoints.api.deps import (
-    Id,
-    IdempotencyKey,
-    PagingDep,
-    Wired,
-    allowed,
-    page_of,
-    run_command,
-)
+from purldesk.entrypoints.api.deps import Id, Listing, Wired, allowed, allowed_listing
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.contributions_schemas import (
     ContributionRead,
@@ -35,12 +25,14 @@ from purldesk.entrypoints.api.routers.contributions_schemas import (
     RefundRead,
 )
 from purldesk.entrypoints.api.schemas import OnDate, Page
+from purldesk.entrypoints.api.writes import CommandRoutes
 from purldesk.services import contributions
 from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["contributions"])
 
 Reader = Annotated[Actor, Depends(allowed(Permission.READ_CONTRIBUTIONS))]
+ListReader = Annotated[Listing, Depends(allowed_listing(Permission.READ_CONTRIBUTIONS))]
 
 
 def _visible(
@@ -65,18 +57,16 @@ def _visible(
 
 @router.get("/contributions", response_model=Page[ContributionRead])
 def list_contributions(
-    actor: Reader,
-    application: Wired,
-    paging: PagingDep,
+    listing: ListReader,
     contributor: Annotated[str | None, Query(max_length=40)] = None,
     status: ContributionStatus | None = None,
     confidential: bool | None = None,
 ) -> dict[str, Any]:
-    found = contributions.list_all(application.uow())
+    found = contributions.list_all(listing.application.uow())
     views = _visible(
-        actor, found, contributor=contributor, status=status, confidential=confidential
+        listing.actor, found, contributor=contributor, status=status, confidential=confidential
     )
-    return page_of(views, paging, ContributionRead.of)
+    return listing.page(views, ContributionRead.of)
 
 
 @router.get("/contributions/totals", response_model=ContributionTotals)
@@ -99,110 +89,62 @@ def get_contribution(contribution_id: Id, actor: Reader, application: Wired) -> 
     return ContributionRead.of(redact(actor, found))
 
 
-def _read(actor: Actor, contribution: Contribution) -> dict[str, Any]:
-    return ContributionRead.of(redact(actor, contribution)).model_dump(mode="json")
+def _contribution(contribution: Contribution, actor: Actor, _uow: UnitOfWork) -> ContributionRead:
+    return ContributionRead.of(redact(actor, contribution))
 
 
-def _answer(
-    actor: Actor, status: int = 200
-) -> Callable[[Contribution, UnitOfWork], tuple[int, Any]]:
-    return lambda contribution, _uow: (status, _read(actor, contribution))
+def _refund(result: tuple[Contribution, Money], actor: Actor, uow: UnitOfWork) -> RefundRead:
+    refunded, left = result
+    return RefundRead(
+        contribution=_contribution(refunded, actor, uow), refunded_minor=left.minor,
+        currency=left.currency,
+    )  # fmt: skip
 
 
-@router.post("/contributions", response_model=ContributionRead, status_code=201)
-def pledge(
-    body: PledgeCreate,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.PLEDGE))],
-    application: Wired,
-) -> Response:
+write = CommandRoutes(router, response_model=ContributionRead, present=_contribution)
+
+
+@write.post("/contributions", contributions.Pledge, status_code=201)
+def pledge(body: PledgeCreate) -> contributions.Pledge:
     """Pledge in the contributor's own currency; a contributor pledges for itself only."""
-    command = contributions.Pledge(
+    return contributions.Pledge(
         contributor=body.contributor, amount=Money.parse(body.amount, body.currency),
         pledged_on=body.pledged_on, confidential=body.confidential, anonymous=body.anonymous,
         purpose=body.purpose, source=body.source,
     )  # fmt: skip
-    return run_command(request, application, actor, command, key=key, present=_answer(actor, 201))
 
 
-@router.post("/contributions/{contribution_id}/disclosure", response_model=ContributionRead)
-def set_disclosure(
-    contribution_id: Id,
-    body: DisclosureUpdate,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.SET_DISCLOSURE))],
-    application: Wired,
-) -> Response:
+@write.post("/contributions/{contribution_id}/disclosure", contributions.SetDisclosure)
+def set_disclosure(contribution_id: Id, body: DisclosureUpdate) -> contributions.SetDisclosure:
     """Choose what others see of your own contribution: its amount, and that you gave it."""
-    command = contributions.SetDisclosure(
+    return contributions.SetDisclosure(
         contribution_id=ContributionId(contribution_id), confidential=body.confidential,
         anonymous=body.anonymous,
     )  # fmt: skip
-    return run_command(request, application, actor, command, key=key, present=_answer(actor))
 
 
-@router.post("/contributions/{contribution_id}/commit", response_model=ContributionRead)
-def commit(
-    contribution_id: Id,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.COMMIT_CONTRIBUTION))],
-    application: Wired,
-) -> Response:
+@write.post("/contributions/{contribution_id}/commit", contributions.Commit)
+def commit(contribution_id: Id) -> contributions.Commit:
     """The contributor's formal commitment; no money moves."""
-    command = contributions.Commit(contribution_id=ContributionId(contribution_id))
-    return run_command(request, application, actor, command, key=key, present=_answer(actor))
+    return contributions.Commit(contribution_id=ContributionId(contribution_id))
 
 
-@router.post("/contributions/{contribution_id}/receive", response_model=ContributionRead)
-def receive(
-    contribution_id: Id,
-    body: OnDate,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.RECEIVE_CONTRIBUTION))],
-    application: Wired,
-) -> Response:
+@write.post("/contributions/{contribution_id}/receive", contributions.Receive)
+def receive(contribution_id: Id, body: OnDate) -> contributions.Receive:
     """The money arrived on `on`: converted to USD at the ECB rate of that day and pooled."""
-    command = contributions.Receive(contribution_id=ContributionId(contribution_id), on=body.on)
-    return run_command(request, application, actor, command, key=key, present=_answer(actor))
+    return contributions.Receive(contribution_id=ContributionId(contribution_id), on=body.on)
 
 
-@router.post("/contributions/{contribution_id}/cancel", response_model=ContributionRead)
-def cancel(
-    contribution_id: Id,
-    body: OnDate,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.CANCEL_CONTRIBUTION))],
-    application: Wired,
-) -> Response:
+@write.post("/contributions/{contribution_id}/cancel", contributions.Cancel)
+def cancel(contribution_id: Id, body: OnDate) -> contributions.Cancel:
     """Withdraw a pledge not yet paid."""
-    command = contributions.Cancel(contribution_id=ContributionId(contribution_id), on=body.on)
-    return run_command(request, application, actor, command, key=key, present=_answer(actor))
+    return contributions.Cancel(contribution_id=ContributionId(contribution_id), on=body.on)
 
 
-@router.post("/contributions/{contribution_id}/refund", response_model=RefundRead)
-def refund(
-    contribution_id: Id,
-    body: OnDate,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.REFUND_CONTRIBUTION))],
-    application: Wired,
-) -> Response:
+@write.post(
+    "/contributions/{contribution_id}/refund", contributions.Refund, response_model=RefundRead,
+    present=_refund,
+)  # fmt: skip
+def refund(contribution_id: Id, body: OnDate) -> contributions.Refund:
     """Return a contribution's unallocated USD to its contributor."""
-
-    def present(result: tuple[Contribution, Money], _uow: UnitOfWork) -> tuple[int, Any]:
-        refunded, left = result
-        document = {
-            "contribution": _read(actor, refunded),
-            "refunded_minor": left.minor,
-            "currency": left.currency,
-        }
-        return 200, document
-
-    command = contributions.Refund(contribution_id=ContributionId(contribution_id), on=body.on)
-    return run_command(request, application, actor, command, key=key, present=present)
+    return contributions.Refund(contribution_id=ContributionId(contribution_id), on=body.on)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from purldesk.domain import ledger as ledger_rules
 from purldesk.domain.access import Actor, Permission, own_contribution_refs
 from purldesk.domain.ledger import LedgerEntry, TransactionKind
-from purldesk.entrypoints.api.deps import PagingDep, Wired, allowed, page_of
+from purldesk.entrypoints.api.deps import Listing, Wired, allowed, allowed_listing
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.ledger_schemas import (
     AuditEntryRead,
@@ -27,7 +27,7 @@ from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
-LedgerReader = Annotated[Actor, Depends(allowed(Permission.READ_LEDGER))]
+LedgerReader = Annotated[Listing, Depends(allowed_listing(Permission.READ_LEDGER))]
 
 
 def _scope(uow: UnitOfWork, actor: Actor) -> frozenset[str] | None:
@@ -38,36 +38,30 @@ def _scope(uow: UnitOfWork, actor: Actor) -> frozenset[str] | None:
 
 
 @router.get("/ledger/balances", response_model=Page[BalanceRead], tags=["ledger"])
-def balances(
-    actor: LedgerReader,
-    application: Wired,
-    paging: PagingDep,
-    account: str | None = None,
-) -> dict[str, Any]:
+def balances(listing: LedgerReader, account: str | None = None) -> dict[str, Any]:
     """Balances by account; a contributor sees its own contributions' accounts only."""
-    scope = _scope(application.uow(), actor)
-    rows = sorted(ledger_service.balances(application.uow()).items())
+    uow = listing.application.uow
+    scope = _scope(uow(), listing.actor)
+    rows = sorted(ledger_service.balances(uow()).items())
     found = [
         BalanceRead(account=acct, currency=cur, balance_minor=value)
         for (acct, cur), value in rows
         if (scope is None or ledger_rules.account_contribution(acct) in scope)
         and account in (None, acct)
     ]
-    return page_of(found, paging, lambda b: b)
+    return listing.page(found, lambda b: b)
 
 
 @router.get("/ledger/entries", response_model=Page[LedgerEntryRead], tags=["ledger"])
 def entries(
-    actor: LedgerReader,
-    application: Wired,
-    paging: PagingDep,
+    listing: LedgerReader,
     contribution_id: int | None = None,
     package_id: int | None = None,
     kind: TransactionKind | None = None,
 ) -> dict[str, Any]:
     """Entries in sequence; a contributor sees its own, without the hashes that chain over
     everyone's amounts."""
-    scope = _scope(application.uow(), actor)
+    scope = _scope(listing.application.uow(), listing.actor)
 
     def visible(e: LedgerEntry) -> bool:
         tx = e.transaction
@@ -81,10 +75,10 @@ def entries(
             and kind in (None, tx.kind)
         )
 
-    with application.uow() as uow:
+    with listing.application.uow() as uow:
         everything = uow.ledger.entries()
     found = [e for e in everything if visible(e)]
-    return page_of(found, paging, lambda e: LedgerEntryRead.of(e, with_hashes=scope is None))
+    return listing.page(found, lambda e: LedgerEntryRead.of(e, with_hashes=scope is None))
 
 
 @router.get("/ledger/verify", response_model=VerifyRead, tags=["ledger"])
@@ -100,16 +94,15 @@ def verify(
 
 @router.get("/audit", response_model=Page[AuditEntryRead], tags=["audit"])
 def audit_log(
-    actor: Annotated[Actor, Depends(allowed(Permission.READ_AUDIT))],
-    application: Wired,
-    paging: PagingDep,
+    listing: Annotated[Listing, Depends(allowed_listing(Permission.READ_AUDIT))],
 ) -> dict[str, Any]:
     """Every write: who, for which organization, when, in which request, and what changed."""
+    paging = listing.paging
     page, total = audit.list_entries(
-        application.uow(), actor=actor, offset=paging.offset, limit=paging.limit
+        listing.application.uow(), actor=listing.actor, offset=paging.offset, limit=paging.limit
     )
     return {
-        "items": [AuditEntryRead.of(e) for e in page],
+        "items": [AuditEntryRead.from_attributes(e) for e in page],
         "total": total,
         "limit": paging.limit,
         "offset": paging.offset,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from purldesk.domain.audit import AuditEntry
 from purldesk.domain.ledger import Finding, LedgerEntry
 from purldesk.entrypoints.api.schemas import MinorUnits, Schema
 
@@ -82,15 +81,6 @@ class AuditEntryRead(Schema):
     changes: str
     prev_hash: str
     hash: str
-
-    @classmethod
-    def of(cls, e: AuditEntry) -> AuditEntryRead:
-        return cls(
-            seq=e.seq, at=e.at, user_id=e.user_id, user_name=e.user_name,
-            organization=e.organization, role=e.role, request_id=e.request_id,
-            action=e.action, target=e.target, changes=e.changes, prev_hash=e.prev_hash,
-            hash=e.hash,
-        )  # fmt: skip
 
 
 class AuditFindingRead(Schema):

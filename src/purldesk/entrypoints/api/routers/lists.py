@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Path, Query
 
 from purldesk.domain.access import Actor, Permission
 from purldesk.domain.catalog import AidClass
@@ -16,21 +15,10 @@ from purldesk.domain.requirements import (
     Cycle,
     CycleId,
     CycleStatus,
-    LineEdit,
     LineStatus,
     RequirementLine,
-    Withdrawal,
 )
-from purldesk.entrypoints.api.deps import (
-    Id,
-    IdempotencyKey,
-    OptionalIdempotencyKey,
-    PagingDep,
-    Wired,
-    allowed,
-    page_of,
-    run_command,
-)
+from purldesk.entrypoints.api.deps import Id, Listing, Wired, allowed, allowed_listing
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.lists_schemas import (
     CycleCreate,
@@ -44,6 +32,7 @@ from purldesk.entrypoints.api.routers.lists_schemas import (
     RankChangeRead,
 )
 from purldesk.entrypoints.api.schemas import Page
+from purldesk.entrypoints.api.writes import CommandRoutes, Key, same_for_all
 from purldesk.services import requirements
 from purldesk.services.ports import UnitOfWork
 from purldesk.services.requirements import LineRow
@@ -52,6 +41,7 @@ router = APIRouter(responses=ERROR_RESPONSES, tags=["requirements"])
 
 RefPath = Annotated[str, Path(min_length=1, max_length=40)]
 Reader = Annotated[Actor, Depends(allowed(Permission.READ_LIST))]
+ListReader = Annotated[Listing, Depends(allowed_listing(Permission.READ_LIST))]
 
 
 def _cycle(uow: UnitOfWork, cycle_id: int) -> Cycle:
@@ -62,11 +52,9 @@ def _cycle(uow: UnitOfWork, cycle_id: int) -> Cycle:
 
 
 @router.get("/cycles", response_model=Page[CycleRead])
-def list_cycles(
-    _actor: Reader, application: Wired, paging: PagingDep, status: CycleStatus | None = None
-) -> dict[str, Any]:
-    found = [c for c in requirements.list_cycles(application.uow()) if status in (None, c.status)]
-    return page_of(found, paging, CycleRead.of)
+def list_cycles(listing: ListReader, status: CycleStatus | None = None) -> dict[str, Any]:
+    cycles = requirements.list_cycles(listing.application.uow())
+    return listing.page([c for c in cycles if status in (None, c.status)], CycleRead.of)
 
 
 @router.get("/cycles/{cycle_id}", response_model=CycleRead)
@@ -77,45 +65,41 @@ def get_cycle(cycle_id: Id, _actor: Reader, application: Wired) -> CycleRead:
 @router.get("/cycles/{cycle_id}/lines", response_model=Page[LineRead])
 def list_lines(
     cycle_id: Id,
-    _actor: Reader,
-    application: Wired,
-    paging: PagingDep,
+    listing: ListReader,
     status: LineStatus | None = None,
     aid_class: AidClass | None = None,
     area: str | None = None,
 ) -> dict[str, Any]:
     """The cycle's lines in priority order."""
-    cycle = _cycle(application.uow(), cycle_id)
+    uow = listing.application.uow
     found = [
         line
-        for line in requirements.list_lines(application.uow(), cycle_id=cycle.id)
+        for line in requirements.list_lines(uow(), cycle_id=_cycle(uow(), cycle_id).id)
         if status in (None, line.status)
         and aid_class in (None, line.aid_class)
         and area in (None, line.area)
     ]
-    return page_of(found, paging, LineRead.of)
+    return listing.page(found, LineRead.from_attributes)
 
 
 @router.get("/cycles/{cycle_id}/as-it-stood", response_model=Page[LineAsItStoodRead])
 def list_as_it_stood(
     cycle_id: Id,
     on: Annotated[date, Query(description="The day, UTC: the list at its end.")],
-    _actor: Reader,
-    application: Wired,
-    paging: PagingDep,
+    listing: ListReader,
 ) -> dict[str, Any]:
     """The cycle's list as it stood at the end of a past day, in the priority order of then,
     told from the lines' rank and edit histories; lines added later or withdrawn by then are
     not on it."""
-    cycle = _cycle(application.uow(), cycle_id)
-    stood = requirements.list_as_it_stood(application.uow(), cycle_id=cycle.id, on=on)
-    return page_of(stood, paging, LineAsItStoodRead.of)
+    uow = listing.application.uow
+    stood = requirements.list_as_it_stood(uow(), cycle_id=_cycle(uow(), cycle_id).id, on=on)
+    return listing.page(stood, LineAsItStoodRead.from_attributes)
 
 
 @router.get("/cycles/{cycle_id}/lines/{ref}", response_model=LineRead)
 def get_line(cycle_id: Id, ref: RefPath, _actor: Reader, application: Wired) -> LineRead:
     line = requirements.find_line(application.uow(), cycle_id=CycleId(cycle_id), ref=ref)
-    return LineRead.of(line)
+    return LineRead.from_attributes(line)
 
 
 @router.get("/cycles/{cycle_id}/lines/{ref}/history", response_model=list[RankChangeRead])
@@ -132,160 +116,77 @@ def line_history(
     ]
 
 
-def _cycle_answer(status: int = 200) -> Callable[[Cycle, UnitOfWork], tuple[int, Any]]:
-    return lambda cycle, _uow: (status, CycleRead.of(cycle).model_dump(mode="json"))
+def _lines(lines: Sequence[RequirementLine]) -> list[LineRead]:
+    return [LineRead.from_attributes(line) for line in lines]
 
 
-def _lines(lines: Sequence[RequirementLine]) -> list[dict[str, Any]]:
-    return [LineRead.of(line).model_dump(mode="json") for line in lines]
+cycle_write = CommandRoutes(router, response_model=CycleRead, present=same_for_all(CycleRead.of))
+line_write = CommandRoutes(router, response_model=list[LineRead], present=same_for_all(_lines))
 
 
-@router.post("/cycles", response_model=CycleRead, status_code=201)
-def open_cycle(
-    body: CycleCreate,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.OPEN_CYCLE))],
-    application: Wired,
-) -> Response:
-    command = requirements.OpenCycle(name=body.name, opens_on=body.opens_on)
-    return run_command(request, application, actor, command, key=key, present=_cycle_answer(201))
+@cycle_write.post("/cycles", requirements.OpenCycle, status_code=201)
+def open_cycle(body: CycleCreate) -> requirements.OpenCycle:
+    return requirements.OpenCycle(name=body.name, opens_on=body.opens_on)
 
 
-def _move(
-    request: Request,
-    application: Wired,
-    actor: Actor,
-    key: str,
-    cycle_id: int,
-    move: type[requirements.SubmitCycle | requirements.EndorseCycle | requirements.CloseCycle],
-) -> Response:
-    command = move(cycle=_cycle(application.uow(), cycle_id).name)
-    return run_command(request, application, actor, command, key=key, present=_cycle_answer())
-
-
-@router.post("/cycles/{cycle_id}/submit", response_model=CycleRead)
-def submit_cycle(
-    cycle_id: Id,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.SUBMIT_CYCLE))],
-    application: Wired,
-) -> Response:
+@cycle_write.post("/cycles/{cycle_id}/submit", requirements.SubmitCycle)
+def submit_cycle(cycle_id: Id, application: Wired) -> requirements.SubmitCycle:
     """The recipient submits its list for endorsement."""
-    return _move(request, application, actor, key, cycle_id, requirements.SubmitCycle)
+    return requirements.SubmitCycle(cycle=_cycle(application.uow(), cycle_id).name)
 
 
-@router.post("/cycles/{cycle_id}/endorse", response_model=CycleRead)
-def endorse_cycle(
-    cycle_id: Id,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.ENDORSE_CYCLE))],
-    application: Wired,
-) -> Response:
-    return _move(request, application, actor, key, cycle_id, requirements.EndorseCycle)
+@cycle_write.post("/cycles/{cycle_id}/endorse", requirements.EndorseCycle)
+def endorse_cycle(cycle_id: Id, application: Wired) -> requirements.EndorseCycle:
+    return requirements.EndorseCycle(cycle=_cycle(application.uow(), cycle_id).name)
 
 
-@router.post("/cycles/{cycle_id}/close", response_model=CycleRead)
-def close_cycle(
-    cycle_id: Id,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.CLOSE_CYCLE))],
-    application: Wired,
-) -> Response:
-    return _move(request, application, actor, key, cycle_id, requirements.CloseCycle)
+@cycle_write.post("/cycles/{cycle_id}/close", requirements.CloseCycle)
+def close_cycle(cycle_id: Id, application: Wired) -> requirements.CloseCycle:
+    return requirements.CloseCycle(cycle=_cycle(application.uow(), cycle_id).name)
 
 
-@router.post("/cycles/{cycle_id}/lines", response_model=list[LineRead], status_code=201)
-def import_lines(
-    cycle_id: Id,
-    body: LinesImport,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.EDIT_LIST))],
-    application: Wired,
-) -> Response:
+@line_write.post("/cycles/{cycle_id}/lines", requirements.ImportLines, status_code=201)
+def import_lines(cycle_id: Id, body: LinesImport, application: Wired) -> requirements.ImportLines:
     """Add lines to a draft cycle: all of them, or none with every finding listed."""
     rows = tuple(
         LineRow(line=i, ref=ln.ref, rank=ln.rank, item_code=ln.item_code, quantity=ln.quantity,
                 needed_by=ln.needed_by, justification=ln.justification)
         for i, ln in enumerate(body.lines, start=1)
     )  # fmt: skip
-    command = requirements.ImportLines(cycle=_cycle(application.uow(), cycle_id).name, rows=rows)
-
-    return run_command(
-        request,
-        application,
-        actor,
-        command,
-        key=key,
-        present=lambda added, _uow: (201, _lines(added)),
-    )
+    return requirements.ImportLines(cycle=_cycle(application.uow(), cycle_id).name, rows=rows)
 
 
-@router.post("/cycles/{cycle_id}/lines/{ref}/move", response_model=list[LineRead])
+@line_write.post("/cycles/{cycle_id}/lines/{ref}/move", requirements.MoveLine)
 def move_line(
-    cycle_id: Id,
-    ref: RefPath,
-    body: LineMove,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.EDIT_LIST))],
-    application: Wired,
-) -> Response:
+    cycle_id: Id, ref: RefPath, body: LineMove, application: Wired
+) -> requirements.MoveLine:
     """Reprioritize a line; returns every line whose rank changed (each keeps its history)."""
     cycle = _cycle(application.uow(), cycle_id).name
-    command = requirements.MoveLine(cycle=cycle, ref=ref, rank=body.rank)
-    return run_command(
-        request,
-        application,
-        actor,
-        command,
-        key=key,
-        present=lambda moved, _uow: (200, _lines(moved)),
-    )
+    return requirements.MoveLine(cycle=cycle, ref=ref, rank=body.rank)
 
 
-@router.patch("/cycles/{cycle_id}/lines/{ref}", response_model=LineRead)
+@line_write.route(
+    "PATCH", "/cycles/{cycle_id}/lines/{ref}", requirements.EditLine, response_model=LineRead,
+    present=same_for_all(lambda edited: LineRead.from_attributes(edited.line)), key=Key.OPTIONAL,
+)  # fmt: skip
 def edit_line(
-    cycle_id: Id,
-    ref: RefPath,
-    body: LineUpdate,
-    request: Request,
-    actor: Annotated[Actor, Depends(allowed(Permission.EDIT_LIST))],
-    application: Wired,
-    key: OptionalIdempotencyKey = None,
-) -> Response:
+    cycle_id: Id, ref: RefPath, body: LineUpdate, application: Wired
+) -> requirements.EditLine:
     """Change a line's quantity, needed_by or justification; each change is kept in its
     history. A body that changes nothing is 422 naming the field."""
-    command = requirements.EditLine(
+    return requirements.EditLine(
         cycle=_cycle(application.uow(), cycle_id).name, ref=ref, quantity=body.quantity,
         needed_by=body.needed_by, justification=body.justification,
     )  # fmt: skip
 
-    def present(edited: LineEdit, _uow: UnitOfWork) -> tuple[int, Any]:
-        return 200, LineRead.of(edited.line).model_dump(mode="json")
 
-    return run_command(request, application, actor, command, key=key, present=present)
-
-
-@router.post("/cycles/{cycle_id}/lines/{ref}/withdraw", response_model=list[LineRead])
+@line_write.post(
+    "/cycles/{cycle_id}/lines/{ref}/withdraw", requirements.WithdrawLine,
+    present=same_for_all(lambda withdrawal: _lines(withdrawal.lines)),
+)  # fmt: skip
 def withdraw_line(
-    cycle_id: Id,
-    ref: RefPath,
-    body: LineWithdraw,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.EDIT_LIST))],
-    application: Wired,
-) -> Response:
+    cycle_id: Id, ref: RefPath, body: LineWithdraw, application: Wired
+) -> requirements.WithdrawLine:
     """Withdraw a line, saying why; returns it and every line whose rank closed up."""
     cycle = _cycle(application.uow(), cycle_id).name
-    command = requirements.WithdrawLine(cycle=cycle, ref=ref, reason=body.reason)
-
-    def present(withdrawal: Withdrawal, _uow: UnitOfWork) -> tuple[int, Any]:
-        return 200, _lines(withdrawal.lines)
-
-    return run_command(request, application, actor, command, key=key, present=present)
+    return requirements.WithdrawLine(cycle=cycle, ref=ref, reason=body.reason)

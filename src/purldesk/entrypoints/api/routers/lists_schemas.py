@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Annotated, Any, Self
+from typing import Annotated
 
 from pydantic import Field
 
@@ -15,7 +15,6 @@ from purldesk.domain.requirements import (
     LineChange,
     LineStatus,
     RankChange,
-    RequirementLine,
 )
 from purldesk.entrypoints.api.schemas import Code, Day, Input, Schema, Text
 
@@ -79,10 +78,6 @@ class LineAsItStoodRead(Schema):
     needed_by: date
     justification: str
 
-    @classmethod
-    def of(cls, line: RequirementLine) -> Self:
-        return cls.model_validate(_line_fields(line, cls))
-
 
 class LineRead(LineAsItStoodRead):
     """A line as it stands now."""
@@ -91,23 +86,12 @@ class LineRead(LineAsItStoodRead):
     status: LineStatus
 
 
-def _line_fields(line: RequirementLine, schema: type[Schema]) -> dict[str, Any]:
-    return {name: getattr(line, name) for name in schema.model_fields}
-
-
 class LineChangeRead(Schema):
     field: str
     before: str
     after: str
     at: datetime
     by: str
-
-    @classmethod
-    def of(cls, change: LineChange) -> LineChangeRead:
-        return cls(
-            field=change.field, before=change.before, after=change.after, at=change.at,
-            by=change.by,
-        )  # fmt: skip
 
 
 class RankChangeRead(Schema):
@@ -122,5 +106,5 @@ class RankChangeRead(Schema):
     def of(cls, change: RankChange, edits: Sequence[LineChange] = ()) -> RankChangeRead:
         return cls(
             rank=change.rank, at=change.at, by=change.by,
-            changes=[LineChangeRead.of(edit) for edit in edits],
+            changes=[LineChangeRead.from_attributes(edit) for edit in edits],
         )  # fmt: skip

@@ -6,29 +6,20 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import Response
 
 from purldesk.adapters.exports import policies as views
 from purldesk.adapters.exports.whatif import whatif_document
 from purldesk.adapters.imports.scenarios import parse_scenario
 from purldesk.domain.access import Actor, Permission
 from purldesk.domain.errors import InvalidInput
-from purldesk.domain.indicators import Observation, ObservationId, parse_value, superseded_by
-from purldesk.entrypoints.api.deps import (
-    IdempotencyKey,
-    PagingDep,
-    Wired,
-    allowed,
-    page_of,
-    run_command,
-    today_or,
-)
+from purldesk.domain.indicators import ObservationId, parse_value, superseded_by
+from purldesk.entrypoints.api.deps import Listing, Wired, allowed, allowed_listing, today_or
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.policies_schemas import IndicatorCreate, PolicyWrite
 from purldesk.entrypoints.api.schemas import Day, Page
+from purldesk.entrypoints.api.writes import CommandRoutes, Key, same_for_all
 from purldesk.services import indicators, policies, requirements, whatif
 from purldesk.services.policies import PolicySet, PolicyView
-from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
@@ -100,60 +91,49 @@ _POLICY_BODY = {
 }
 
 
-@router.put(
-    "/policies/{org}", response_model=dict[str, Any], tags=["policies"], openapi_extra=_POLICY_BODY
-)
+def _policy_version(result: PolicySet) -> dict[str, Any]:
+    return views.policy_version(result.version)
+
+
+write = CommandRoutes(router, response_model=dict[str, Any])
+
+
+@write.route(
+    "PUT", "/policies/{org}", policies.SetPolicy, present=same_for_all(_policy_version),
+    status=lambda result: 201 if result.changed else 200, key=Key.NONE, tags=["policies"],
+    openapi_extra=_POLICY_BODY,
+)  # fmt: skip
 def set_policy(
-    org: OrgPath,
-    request: Request,
-    actor: Annotated[Actor, Depends(allowed(Permission.SET_POLICY))],
-    application: Wired,
-    body: Annotated[PolicyWrite, Depends(_policy_text)],
-) -> Response:
+    org: OrgPath, body: Annotated[PolicyWrite, Depends(_policy_text)]
+) -> policies.SetPolicy:
     """A contributor sets its own policy: the document is checked in full (every finding with
     its line and field) and stored as the next version. Sending the version in force again
     changes nothing (200); a new version is 201."""
-    command = policies.SetPolicy(contributor=org, text=body.document, filename=body.filename)
-
-    def present(result: PolicySet, _uow: UnitOfWork) -> tuple[int, Any]:
-        return (201 if result.changed else 200), views.policy_version(result.version)
-
-    return run_command(request, application, actor, command, key=None, present=present)
+    return policies.SetPolicy(contributor=org, text=body.document, filename=body.filename)
 
 
 @router.get("/indicators", response_model=Page[dict[str, Any]], tags=["indicators"])
 def list_indicators(
-    _actor: Annotated[Actor, Depends(allowed(Permission.READ_INDICATORS))],
-    application: Wired,
-    paging: PagingDep,
+    listing: Annotated[Listing, Depends(allowed_listing(Permission.READ_INDICATORS))],
     name: Annotated[str | None, Query(max_length=40)] = None,
 ) -> dict[str, Any]:
     """Every observation by id, superseded ones included and marked (`superseded_by`)."""
-    found = indicators.list_observations(application.uow(), name=name)
+    found = indicators.list_observations(listing.application.uow(), name=name)
     later = superseded_by(found)
-    return page_of(found, paging, lambda o: views.observation(o, superseded_by=later))
+    return listing.page(found, lambda o: views.observation(o, superseded_by=later))
 
 
-@router.post("/indicators", response_model=dict[str, Any], status_code=201, tags=["indicators"])
-def record_indicator(
-    body: IndicatorCreate,
-    request: Request,
-    key: IdempotencyKey,
-    actor: Annotated[Actor, Depends(allowed(Permission.RECORD_INDICATOR))],
-    application: Wired,
-) -> Response:
+@write.post(
+    "/indicators", indicators.Record, status_code=201, tags=["indicators"],
+    present=same_for_all(lambda observation: views.observation(observation, superseded_by={})),
+)  # fmt: skip
+def record_indicator(body: IndicatorCreate) -> indicators.Record:
     """Record a dated, sourced observation; with `supersedes`, a correction (both stay)."""
-
-    command = indicators.Record(
+    return indicators.Record(
         name=body.name, value=parse_value(body.value), observed_on=body.observed_on,
         source=body.source, note=body.note,
         supersedes=None if body.supersedes is None else ObservationId(body.supersedes),
     )  # fmt: skip
-
-    def present(observation: Observation, _uow: UnitOfWork) -> tuple[int, Any]:
-        return 201, views.observation(observation, superseded_by={})
-
-    return run_command(request, application, actor, command, key=key, present=present)
 
 
 @router.get("/whatif", response_model=dict[str, Any], tags=["allocation"])

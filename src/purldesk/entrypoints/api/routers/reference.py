@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Iterable
+from typing import Annotated, Any, Protocol, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Path, Query
 
 from purldesk.domain.access import ROLE_PERMISSIONS, Actor, Permission
 from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
 from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
 from purldesk.domain.participants import ParticipantKind, ParticipantStatus
-from purldesk.entrypoints.api.deps import (
-    CurrentActor,
-    PagingDep,
-    Wired,
-    allowed,
-    page_of,
-    run_command,
-)
+from purldesk.entrypoints.api.deps import CurrentActor, Listing, Wired, allowed, allowed_listing
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.reference_schemas import (
     CatalogImport,
@@ -29,12 +22,22 @@ from purldesk.entrypoints.api.routers.reference_schemas import (
     ParticipantRead,
 )
 from purldesk.entrypoints.api.schemas import Page
+from purldesk.entrypoints.api.writes import CommandRoutes, Key, same_for_all
 from purldesk.services import catalog, participants
-from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
 CodePath = Annotated[str, Path(min_length=1, max_length=40)]
+ParticipantReader = Annotated[Actor, Depends(allowed(Permission.READ_PARTICIPANTS))]
+CatalogReader = Annotated[Actor, Depends(allowed(Permission.READ_CATALOG))]
+
+
+class Coded(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+C = TypeVar("C", bound=Coded)
 
 
 @router.get("/me", response_model=MeRead, tags=["access"])
@@ -43,70 +46,66 @@ def me(actor: CurrentActor) -> MeRead:
     return MeRead.of(actor, sorted(p.value for p in ROLE_PERMISSIONS[actor.role]))
 
 
+def _by_code(found: Iterable[C], code: str, kind: str) -> C:
+    """The one with `code` (codes are upper case; any case finds it), or NotFound."""
+    for each in found:
+        if each.code == code.upper():
+            return each
+    raise NotFound(kind, code)
+
+
 @router.get("/participants", response_model=Page[ParticipantRead], tags=["participants"])
 def list_participants(
-    _actor: Annotated[Actor, Depends(allowed(Permission.READ_PARTICIPANTS))],
-    application: Wired,
-    paging: PagingDep,
+    listing: Annotated[Listing, Depends(allowed_listing(Permission.READ_PARTICIPANTS))],
     kind: ParticipantKind | None = None,
     status: ParticipantStatus | None = None,
 ) -> dict[str, Any]:
     found = [
         p
-        for p in participants.list_all(application.uow())
-        if (kind is None or p.kind == kind) and (status is None or p.status == status)
+        for p in participants.list_all(listing.application.uow())
+        if kind in (None, p.kind) and status in (None, p.status)
     ]
-    return page_of(found, paging, ParticipantRead.of)
+    return listing.page(found, ParticipantRead.of)
 
 
 @router.get("/participants/{code}", response_model=ParticipantRead, tags=["participants"])
 def get_participant(
-    code: CodePath,
-    _actor: Annotated[Actor, Depends(allowed(Permission.READ_PARTICIPANTS))],
-    application: Wired,
+    code: CodePath, _actor: ParticipantReader, application: Wired
 ) -> ParticipantRead:
-    for p in participants.list_all(application.uow()):
-        if p.code == code.upper():
-            return ParticipantRead.of(p)
-    raise NotFound("participant", code)
+    found = participants.list_all(application.uow())
+    return ParticipantRead.of(_by_code(found, code, "participant"))
 
 
 @router.get("/catalog", response_model=Page[CatalogItemRead], tags=["catalog"])
 def list_catalog(
-    _actor: Annotated[Actor, Depends(allowed(Permission.READ_CATALOG))],
-    application: Wired,
-    paging: PagingDep,
+    listing: Annotated[Listing, Depends(allowed_listing(Permission.READ_CATALOG))],
     area: Annotated[str | None, Query(max_length=40)] = None,
     aid_class: AidClass | None = None,
 ) -> dict[str, Any]:
     found = [
         item
-        for item in catalog.list_all(application.uow())
-        if (area is None or item.area == area)
-        and (aid_class is None or item.aid_class == aid_class)
+        for item in catalog.list_all(listing.application.uow())
+        if area in (None, item.area) and aid_class in (None, item.aid_class)
     ]
-    return page_of(found, paging, CatalogItemRead.of)
+    return listing.page(found, CatalogItemRead.of)
 
 
 @router.get("/catalog/{code}", response_model=CatalogItemRead, tags=["catalog"])
-def get_catalog_item(
-    code: CodePath,
-    _actor: Annotated[Actor, Depends(allowed(Permission.READ_CATALOG))],
-    application: Wired,
-) -> CatalogItemRead:
-    for item in catalog.list_all(application.uow()):
-        if item.code == code.upper():
-            return CatalogItemRead.of(item)
-    raise NotFound("catalog item", code)
+def get_catalog_item(code: CodePath, _actor: CatalogReader, application: Wired) -> CatalogItemRead:
+    found = catalog.list_all(application.uow())
+    return CatalogItemRead.of(_by_code(found, code, "catalog item"))
 
 
-@router.put("/catalog", response_model=CatalogImported, tags=["catalog"])
-def put_catalog(
-    body: CatalogImport,
-    request: Request,
-    actor: Annotated[Actor, Depends(allowed(Permission.EDIT_CATALOG))],
-    application: Wired,
-) -> Response:
+def _imported(result: tuple[int, int]) -> CatalogImported:
+    added, updated = result
+    return CatalogImported(added=added, updated=updated)
+
+
+write = CommandRoutes(router, response_model=CatalogImported, present=same_for_all(_imported))
+
+
+@write.route("PUT", "/catalog", catalog.Import, key=Key.NONE, tags=["catalog"])
+def put_catalog(body: CatalogImport) -> catalog.Import:
     """Add or update items (prices, lot sizes, availability, lead times); safe to repeat."""
     items = tuple(
         CatalogItem(
@@ -116,10 +115,4 @@ def put_catalog(
         )
         for i in body.items
     )  # fmt: skip
-
-    def present(result: tuple[int, int], _uow: UnitOfWork) -> tuple[int, Any]:
-        added, updated = result
-        return 200, CatalogImported(added=added, updated=updated).model_dump(mode="json")
-
-    command = catalog.Import(items=items)
-    return run_command(request, application, actor, command, key=None, present=present)
+    return catalog.Import(items=items)

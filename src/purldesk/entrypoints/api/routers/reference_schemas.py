@@ -60,11 +60,10 @@ class CatalogItemRead(CatalogItemFields):
 
     @classmethod
     def of(cls, item: CatalogItem) -> CatalogItemRead:
-        return cls(
-            code=item.code, name=item.name, area=item.area, aid_class=item.aid_class,
-            unit_price_minor=item.unit_price.minor, currency=item.unit_price.currency,
-            unit_price=decimal_text(item.unit_price), lot_size=item.lot_size,
-            available_per_cycle=item.available_per_cycle, lead_time_days=item.lead_time_days,
+        price = item.unit_price
+        return cls.from_attributes(
+            item, unit_price_minor=price.minor, currency=price.currency,
+            unit_price=decimal_text(price),
         )  # fmt: skip
 
 
