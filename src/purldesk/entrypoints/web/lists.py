@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from purldesk.domain.access import Permission, authorize
+from purldesk.domain.access import authorize
 from purldesk.domain.errors import Conflict, InvalidInput, NotFound, NotPermitted, PurldeskError
 from purldesk.domain.money import USD, Money
 from purldesk.entrypoints.web import auth, render
@@ -260,7 +260,7 @@ async def cycle_action(request: Request, cycle: str, action: str) -> Response:
             return render.redirect(f"/requirements?{urlencode({'cycle': cycle})}", done, cycle)
         if action != "allocate":
             raise NotFound("action", action)
-        authorize(user.actor, Permission.BUILD_PACKAGE)
+        authorize(user.actor, allocations.Commit.permission)
         on = render.date(fields.get("on", ""), "on", errors, render.today(application))
         target_text = fields.get("target", "").strip().replace(",", "")
         try:

@@ -66,7 +66,7 @@ def package_page(request: Request, package_id: int) -> Response:
 
 def _offered(user: WebUser, view: package_pages.PackageDetail, action: str) -> None:
     """Refuse an action the page would not offer: by role (403) or by the package's state (409)."""
-    authorize(user.actor, package_pages.ACTION_PERMISSIONS[action])
+    authorize(user.actor, package_pages.PACKAGE_COMMANDS[action].permission)
     if action not in view.actions:
         what = action.replace("_", " ")
         raise Conflict(
@@ -85,7 +85,7 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
     if isinstance(posted, Response):
         return posted
     user, fields = posted
-    if action not in package_pages.ACTION_PERMISSIONS or action == "confirm":
+    if action not in package_pages.PACKAGE_COMMANDS or action == "confirm":
         return render.problem(request, user, NotFound("action", action))
     application = wired(request)
     try:
