@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from purldesk.domain.access import Owned, Permission, authorize, can
-from purldesk.domain.errors import InvalidInput, NotFound, PurldeskError
+from purldesk.domain.errors import InvalidInput, PurldeskError
 from purldesk.domain.money import Money
-from purldesk.entrypoints.web import auth, render
+from purldesk.entrypoints.web import render
 from purldesk.entrypoints.web.auth import wired
 from purldesk.entrypoints.web.render import Errors
 from purldesk.services import indicators, policies, requirements, whatif
@@ -29,9 +29,7 @@ def policy_page(
     amount: str = "",
     currency: str = "",
 ) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
+    user = render.signed_in(request)
     application = wired(request)
     errors: Errors = {}
     viewer = user.actor.viewer
@@ -41,10 +39,9 @@ def policy_page(
     except PurldeskError as error:
         return render.problem(request, user, error)
     day = render.date(on or "", "on", errors, render.today(application))
-    try:
-        view = policies.show(application.uow(), contributor=code, on=day)
-    except NotFound as error:
-        return render.problem(request, user, error)
+    view = render.found(
+        request, user, lambda: policies.show(application.uow(), contributor=code, on=day)
+    )
     observations = sorted(
         indicators.list_observations(application.uow()), key=lambda o: (o.observed_on, o.id)
     )
