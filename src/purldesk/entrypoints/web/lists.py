@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -31,18 +32,15 @@ def requirements_page(
     application = wired(request)
     view = _list(request, user, cycle)
     if not as_of or view.cycle is None:
-        return _requirements(request, user, view, errors={})
+        return _page(request, user, view, errors={})
     errors: Errors = {}
     day = render.date(as_of, "as_of", errors, render.today(application))
     if errors:
-        return _requirements(
-            request, user, view, errors=errors, status=422, values={"as_of": as_of}
-        )
+        return _page(request, user, view, errors=errors, status=422, values={"as_of": as_of})
     stood = requirements.list_as_it_stood(application.uow(), cycle_id=view.cycle.id, on=day)
-    return render.render(
-        request, "requirements.html", user, active="requirements", view=view, errors={},
-        values={"as_of": day.isoformat()}, today=render.today(application).isoformat(),
-        stood=stood, stood_on=day,
+    return _page(
+        request, user, view, errors={}, values={"as_of": day.isoformat()}, stood=stood,
+        stood_on=day,
     )  # fmt: skip
 
 
@@ -54,20 +52,23 @@ def _list(request: Request, user: WebUser, cycle: str | None) -> list_pages.Requ
     )
 
 
-def _requirements(
-    request: Request, user: WebUser, view: list_pages.RequirementsView, *, errors: Errors,
-    status: int = 200, values: Mapping[str, str] | None = None,
+def _page(
+    request: Request, user: WebUser, view: list_pages.RequirementsView | list_pages.LineHistoryView,
+    *, errors: Errors, status: int = 200, values: Mapping[str, str] | None = None, **extra: Any,
 ) -> HTMLResponse:  # fmt: skip
+    """The list's page, or a line's page, with the form's errors and values."""
+    template = "line.html" if isinstance(view, list_pages.LineHistoryView) else "requirements.html"
     return render.render(
-        request, "requirements.html", user, status=status, active="requirements", view=view,
+        request, template, user, status=status, active="requirements", view=view,
         errors=errors, values=values or {}, today=render.today(wired(request)).isoformat(),
+        **extra,
     )  # fmt: skip
 
 
 @router.get("/requirements/{cycle}/lines/{ref}", response_class=HTMLResponse)
 def line_history(request: Request, cycle: str, ref: str) -> Response:
     user = render.signed_in(request)
-    return _line_page(request, user, _line(request, user, cycle, ref, NotFound), errors={})
+    return _page(request, user, _line(request, user, cycle, ref, NotFound), errors={})
 
 
 def _line(
@@ -79,16 +80,6 @@ def _line(
         request, user,
         lambda: list_pages.line_history(reader, cycle_name=cycle, ref=ref, viewer=viewer),
         refused,
-    )  # fmt: skip
-
-
-def _line_page(
-    request: Request, user: WebUser, view: list_pages.LineHistoryView, *, errors: Errors,
-    status: int = 200, values: Mapping[str, str] | None = None,
-) -> HTMLResponse:  # fmt: skip
-    return render.render(
-        request, "line.html", user, status=status, active="requirements", view=view,
-        errors=errors, values=values or {},
     )  # fmt: skip
 
 
@@ -117,7 +108,7 @@ async def move_line(request: Request, cycle: str, ref: str) -> Response:
         except PurldeskError as error:
             render.note_refusal(errors, error, form=field)
     if errors:
-        return _requirements(request, user, view, errors=errors, status=422,
+        return _page(request, user, view, errors=errors, status=422,
                              values={field: fields.get("rank", "")})  # fmt: skip
     return RedirectResponse(
         f"/requirements?{urlencode({'cycle': cycle, 'done': 'moved', 'ref': ref})}#line-{ref}",
@@ -158,7 +149,7 @@ def _refused(
     errors: Errors = {}
     render.note_refusal(errors, error, form=form, fields=LINE_FIELDS)
     status = 422 if isinstance(error, InvalidInput) else 404 if isinstance(error, NotFound) else 409
-    return _line_page(request, user, view, errors=errors, status=status, values=values)
+    return _page(request, user, view, errors=errors, status=status, values=values)
 
 
 @router.post("/requirements/{cycle}/lines/{ref}/edit", response_class=HTMLResponse)
@@ -180,7 +171,7 @@ async def edit_line(request: Request, cycle: str, ref: str) -> Response:
         errors["justification"] = "Keep it to 2,000 characters."
     values = {k: fields.get(k, "") for k in ("quantity", "needed_by", "justification")}
     if errors:
-        return _line_page(request, user, view, errors=errors, status=422, values=values)
+        return _page(request, user, view, errors=errors, status=422, values=values)
     try:
         command = requirements.EditLine(
             cycle=cycle, ref=ref, quantity=quantity, needed_by=needed_by,
@@ -200,10 +191,10 @@ async def withdraw_line(request: Request, cycle: str, ref: str) -> Response:
     reason = fields.get("reason", "")
     values = {"reason": reason}
     if not reason.strip():
-        return _line_page(request, user, view, errors={"reason": "Say why the line is withdrawn."},
+        return _page(request, user, view, errors={"reason": "Say why the line is withdrawn."},
                           status=422, values=values)  # fmt: skip
     if len(reason.strip()) > 2000:
-        return _line_page(request, user, view, errors={"reason": "Keep it to 2,000 characters."},
+        return _page(request, user, view, errors={"reason": "Keep it to 2,000 characters."},
                           status=422, values=values)  # fmt: skip
     try:
         render.handle(request, user, requirements.WithdrawLine(cycle=cycle, ref=ref, reason=reason))
@@ -253,4 +244,4 @@ async def cycle_action(request: Request, cycle: str, action: str) -> Response:
         return render.problem(request, user, error)
     except PurldeskError as error:
         render.note_refusal(errors, error, fields=("on", "target"))
-    return _requirements(request, user, view, errors=errors, status=422, values=fields)
+    return _page(request, user, view, errors=errors, status=422, values=fields)
