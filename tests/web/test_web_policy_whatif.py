@@ -49,3 +49,26 @@ def test_a_contributor_asking_for_a_what_if_is_refused(
     page = korea.get("/policy", params={"amount": "900000000", "currency": "USD"})
     assert page.status_code == 403
     assert "Under this assumption" not in page.text
+
+
+def test_a_contributor_sees_its_own_policy_and_no_other(
+    client_for: Callable[..., TestClient],
+) -> None:
+    netherlands = client_for("contributor-nld")
+    own = netherlands.get("/policy")
+    assert own.status_code == 200
+    assert "Policy of NLD" in own.text
+    assert 'id="contributor"' not in own.text  # nothing to choose
+    assert netherlands.get("/policy", params={"contributor": "KOR"}).status_code == 404
+
+
+def test_others_are_shown_the_first_policy_set_and_choose_another(
+    client_for: Callable[..., TestClient],
+) -> None:
+    for name in ("coordinator", "auditor", "recipient", "supplier"):
+        page = client_for(name).get("/policy")
+        assert page.status_code == 200, name
+        assert "Policy of KOR" in page.text  # the demo's only policy
+        assert 'id="contributor"' in page.text
+    chosen = client_for("coordinator").get("/policy", params={"contributor": "nld"})
+    assert "Policy of NLD" in chosen.text

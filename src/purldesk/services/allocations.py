@@ -306,6 +306,7 @@ class Commit(Command[Proposal]):
 
     action: ClassVar[str] = "allocations.commit"
     permission: ClassVar[Permission] = Permission.RUN_ALLOCATION
+    acts_in: ClassVar[frozenset[CycleStatus]] = frozenset({CycleStatus.ENDORSED})
 
     cycle_id: CycleId
     package_target: Money  # the value each package is cut to, at most

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ClassVar, TypeVar
@@ -10,6 +10,8 @@ from typing import ClassVar, TypeVar
 from purldesk.domain import ledger
 from purldesk.domain.access import Actor, Owned, Permission, authorize
 from purldesk.domain.contributions import (
+    AWAITING_MONEY,
+    CONTRIBUTION_TRANSITIONS,
     UNRESTRICTED,
     Contribution,
     ContributionId,
@@ -366,6 +368,10 @@ class Pledge(Command[Contribution]):
 class _OnContribution(Command[R]):
     """A command on one contribution, which a contributor may only give for its own."""
 
+    lifecycle: ClassVar[Mapping[ContributionStatus, frozenset[ContributionStatus]]] = (
+        CONTRIBUTION_TRANSITIONS
+    )
+
     contribution_id: ContributionId
 
     def owner(self, uow: UnitOfWork) -> Owned:
@@ -380,6 +386,7 @@ class _OnContribution(Command[R]):
 class Commit(_OnContribution[Contribution]):
     action: ClassVar[str] = "contributions.commit"
     permission: ClassVar[Permission] = Permission.COMMIT_CONTRIBUTION
+    moves_to: ClassVar[ContributionStatus] = ContributionStatus.COMMITTED
 
     def execute(self, uow: UnitOfWork, context: Context) -> Contribution:
         return commit(uow, contribution_id=self.contribution_id)
@@ -389,6 +396,8 @@ class Commit(_OnContribution[Contribution]):
 class Receive(_OnContribution[Contribution]):
     action: ClassVar[str] = "contributions.receive"
     permission: ClassVar[Permission] = Permission.RECEIVE_CONTRIBUTION
+    moves_to: ClassVar[ContributionStatus] = ContributionStatus.RECEIVED
+    acts_in: ClassVar[frozenset[ContributionStatus]] = AWAITING_MONEY
 
     on: date | None = None
 
@@ -403,6 +412,7 @@ class Receive(_OnContribution[Contribution]):
 class Cancel(_OnContribution[Contribution]):
     action: ClassVar[str] = "contributions.cancel"
     permission: ClassVar[Permission] = Permission.CANCEL_CONTRIBUTION
+    moves_to: ClassVar[ContributionStatus] = ContributionStatus.CANCELLED
 
     on: date | None = None
 

@@ -149,6 +149,7 @@ class Ship(Command[Shipment]):
 
     action: ClassVar[str] = "deliveries.ship"
     permission: ClassVar[Permission] = Permission.SHIP
+    acts_in: ClassVar[tuple[PackageStatus, ...]] = SHIPPABLE
 
     package_id: PackageId
     line_id: LineId

@@ -14,16 +14,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 
 from purldesk.domain.access import Actor, IdempotencyKeyReused, Owned, Permission, authorize
 from purldesk.domain.audit import AuditEvent, StoredResponse, canonical_json
+from purldesk.domain.lifecycle import can_transition
 from purldesk.domain.money import Money
 from purldesk.services.ports import FxRates, UnitOfWork
 
@@ -55,6 +56,19 @@ class Command(ABC, Generic[R]):
     __slots__ = ()
     action: ClassVar[str]  # the audit log's name for it, "area.verb"
     permission: ClassVar[Permission]
+    # Its lifecycle rule, where it acts on an aggregate in some statuses only: the status it
+    # moves the aggregate to (a target of `lifecycle`, the aggregate's transition table), and
+    # the statuses it acts in where that is narrower, or where it moves to none.
+    moves_to: ClassVar[StrEnum | None] = None
+    lifecycle: ClassVar[Mapping[Any, frozenset[Any]]] = {}
+    acts_in: ClassVar[Collection[Any] | None] = None
+
+    @classmethod
+    def acts_on(cls, status: StrEnum) -> bool:
+        """Whether its lifecycle rule lets the command act on an aggregate in `status`."""
+        if cls.acts_in is not None and status not in cls.acts_in:
+            return False
+        return cls.moves_to is None or can_transition(cls.lifecycle, status, cls.moves_to)
 
     def owner(self, uow: UnitOfWork) -> Owned | None:
         """The organization the command acts on, for roles scoped to their own; None: any."""

@@ -22,6 +22,7 @@ from purldesk.domain.ledger import LedgerTransaction, TransactionKind
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import (
     MONEY_RETURNABLE,
+    PACKAGE_TRANSITIONS,
     Attribution,
     Package,
     PackageId,
@@ -407,6 +408,8 @@ class Draft(Command[Package]):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _OnPackage(Command[Package]):
+    lifecycle: ClassVar[Mapping[PackageStatus, frozenset[PackageStatus]]] = PACKAGE_TRANSITIONS
+
     package_id: PackageId
 
     def target(self, result: Package) -> str:
@@ -419,6 +422,7 @@ class Propose(_OnPackage):
 
     action: ClassVar[str] = "packages.propose"
     permission: ClassVar[Permission] = Permission.BUILD_PACKAGE
+    moves_to: ClassVar[PackageStatus] = PackageStatus.PROPOSED
 
     def execute(self, uow: UnitOfWork, context: Context) -> Package:
         return propose(uow, package_id=self.package_id)
@@ -430,6 +434,9 @@ class Validate(_OnPackage):
 
     action: ClassVar[str] = "packages.validate"
     permission: ClassVar[Permission] = Permission.VALIDATE_PACKAGE
+    moves_to: ClassVar[PackageStatus] = PackageStatus.VALIDATED
+    # funded -> validated is re-pricing's way back (Accept), not a validation
+    acts_in: ClassVar[frozenset[PackageStatus]] = frozenset({PackageStatus.PROPOSED})
 
     def execute(self, uow: UnitOfWork, context: Context) -> Package:
         return validate(uow, package_id=self.package_id)
@@ -441,6 +448,7 @@ class Accept(_OnPackage):
 
     action: ClassVar[str] = "packages.accept"
     permission: ClassVar[Permission] = Permission.ACCEPT_PACKAGE
+    moves_to: ClassVar[PackageStatus] = PackageStatus.ACCEPTED
 
     prices: tuple[tuple[LineId, Money], ...] = ()
     on: date | None = None
@@ -462,6 +470,7 @@ class TopUp(_OnPackage):
 
     action: ClassVar[str] = "packages.top_up"
     permission: ClassVar[Permission] = Permission.BUILD_PACKAGE
+    moves_to: ClassVar[PackageStatus] = PackageStatus.FUNDED
 
     on: date | None = None
 
@@ -475,6 +484,7 @@ class Close(_OnPackage):
 
     action: ClassVar[str] = "packages.close"
     permission: ClassVar[Permission] = Permission.CLOSE_PACKAGE
+    moves_to: ClassVar[PackageStatus] = PackageStatus.CLOSED
 
     on: date | None = None
 
@@ -488,6 +498,8 @@ class Cancel(_OnPackage):
 
     action: ClassVar[str] = "packages.cancel"
     permission: ClassVar[Permission] = Permission.CANCEL_PACKAGE
+    moves_to: ClassVar[PackageStatus] = PackageStatus.CANCELLED
+    acts_in: ClassVar[frozenset[PackageStatus]] = MONEY_RETURNABLE
 
     on: date | None = None
 

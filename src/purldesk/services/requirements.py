@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import ClassVar, TypeVar
@@ -19,7 +19,9 @@ from purldesk.domain.errors import (
 from purldesk.domain.lifecycle import can_transition
 from purldesk.domain.packages import PACKAGE_TRANSITIONS, PackageStatus
 from purldesk.domain.requirements import (
+    CYCLE_TRANSITIONS,
     JUSTIFICATION_MAX,
+    LINE_TRANSITIONS,
     Cycle,
     CycleId,
     CycleStatus,
@@ -351,12 +353,13 @@ class OpenCycle(Command[Cycle]):
 class _MoveCycle(Command[Cycle]):
     """Move a cycle along its lifecycle; each step is its own command with its own permission."""
 
-    to: ClassVar[CycleStatus]
+    lifecycle: ClassVar[Mapping[CycleStatus, frozenset[CycleStatus]]] = CYCLE_TRANSITIONS
+    moves_to: ClassVar[CycleStatus]
 
     cycle: str
 
     def execute(self, uow: UnitOfWork, context: Context) -> Cycle:
-        return move_cycle(uow, cycle_id=_cycle_named(uow, self.cycle).id, status=self.to)
+        return move_cycle(uow, cycle_id=_cycle_named(uow, self.cycle).id, status=self.moves_to)
 
     def target(self, result: Cycle) -> str:
         return result.ref
@@ -368,7 +371,7 @@ class SubmitCycle(_MoveCycle):
 
     action: ClassVar[str] = "cycles.submit"
     permission: ClassVar[Permission] = Permission.SUBMIT_CYCLE
-    to: ClassVar[CycleStatus] = CycleStatus.SUBMITTED
+    moves_to: ClassVar[CycleStatus] = CycleStatus.SUBMITTED
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -377,14 +380,14 @@ class EndorseCycle(_MoveCycle):
 
     action: ClassVar[str] = "cycles.endorse"
     permission: ClassVar[Permission] = Permission.ENDORSE_CYCLE
-    to: ClassVar[CycleStatus] = CycleStatus.ENDORSED
+    moves_to: ClassVar[CycleStatus] = CycleStatus.ENDORSED
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CloseCycle(_MoveCycle):
     action: ClassVar[str] = "cycles.close"
     permission: ClassVar[Permission] = Permission.CLOSE_CYCLE
-    to: ClassVar[CycleStatus] = CycleStatus.CLOSED
+    moves_to: ClassVar[CycleStatus] = CycleStatus.CLOSED
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -422,6 +425,7 @@ class _OnLine(Command[R]):
     """A command on one line of a cycle's list, named by its ref."""
 
     permission: ClassVar[Permission] = Permission.EDIT_LIST
+    lifecycle: ClassVar[Mapping[LineStatus, frozenset[LineStatus]]] = LINE_TRANSITIONS
 
     cycle: str
     ref: str
@@ -438,6 +442,8 @@ class MoveLine(_OnLine[list[RequirementLine]]):
     """Reprioritize one line; every line whose rank changes gets a new rank-history entry."""
 
     action: ClassVar[str] = "lines.move"
+    # a withdrawn line has no place in the order (reprioritize)
+    acts_in: ClassVar[frozenset[LineStatus]] = frozenset(LineStatus) - {LineStatus.WITHDRAWN}
 
     rank: int
 
@@ -457,6 +463,10 @@ class EditLine(_OnLine[LineEdit]):
     """Change a line's quantity, needed-by date or justification; None keeps a field."""
 
     action: ClassVar[str] = "lines.edit"
+    # a line changes until its status is final (edit)
+    acts_in: ClassVar[frozenset[LineStatus]] = frozenset(
+        status for status, onward in LINE_TRANSITIONS.items() if onward
+    )
 
     quantity: int | None = None
     needed_by: date | None = None
@@ -480,6 +490,7 @@ class WithdrawLine(_OnLine[Withdrawal]):
     """Take a line off a draft list, saying why."""
 
     action: ClassVar[str] = "lines.withdraw"
+    moves_to: ClassVar[LineStatus] = LineStatus.WITHDRAWN
 
     reason: str
 

@@ -11,7 +11,7 @@ from purldesk.bootstrap import Application, build
 from purldesk.config import Settings, load_settings
 from purldesk.entrypoints.api import app as api
 from purldesk.entrypoints.api.deps import plain_parameters
-from purldesk.entrypoints.web import routes
+from purldesk.entrypoints.web import render, routes
 
 STATIC = Path(__file__).parent / "static"
 
@@ -23,6 +23,7 @@ def create_app(settings: Settings, *, wired: Application | None = None) -> FastA
     app.state.passwords = application.passwords
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(routes.router, dependencies=[Depends(plain_parameters)])
+    app.add_exception_handler(render.Answered, render.answer)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -16,7 +16,7 @@ from purldesk.domain.catalog import AidClass
 from purldesk.domain.contributions import UNRESTRICTED, Contribution, ContributionId, Earmark
 from purldesk.domain.errors import InvalidInput, NotFound, PurldeskError
 from purldesk.domain.money import Money
-from purldesk.entrypoints.web import auth, render
+from purldesk.entrypoints.web import render
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.entrypoints.web.render import Errors
 from purldesk.services import contributions
@@ -42,9 +42,7 @@ def _contributions(
 
 @router.get("/contributions", response_class=HTMLResponse)
 def contributions_page(request: Request) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
+    user = render.signed_in(request)
     if not can(user.actor, Permission.READ_CONTRIBUTIONS):
         return render.problem(request, user, NotFound("page", "contributions"))
     return _contributions(request, user, errors={}, values={})
@@ -52,10 +50,7 @@ def contributions_page(request: Request) -> Response:
 
 @router.post("/contributions", response_class=HTMLResponse)
 async def pledge(request: Request) -> Response:
-    posted = await render.posted(request)
-    if isinstance(posted, Response):
-        return posted
-    user, fields = posted
+    user, fields = await render.posted(request)
     application = wired(request)
     errors: Errors = {}
     currency = fields.get("currency", "").strip().upper()
@@ -98,22 +93,15 @@ async def pledge(request: Request) -> Response:
             )  # fmt: skip
             made = render.handle(request, user, command)
             return render.redirect("/contributions", "pledged", made.ref)
-        except InvalidInput as error:
-            errors[error.field if error.field in ("amount", "currency", "areas") else "form"] = (
-                error.message
-            )
         except PurldeskError as error:
-            errors["form"] = str(error)
+            render.note_refusal(errors, error, fields=("amount", "currency", "areas"))
     return _contributions(request, user, errors=errors, values=fields, status=422)
 
 
 @router.post("/contributions/{contribution_id}/disclosure", response_class=HTMLResponse)
 async def set_disclosure(request: Request, contribution_id: int) -> Response:
     """The owner's choice of what others see: a ticked box is on, an unticked one off."""
-    posted = await render.posted(request)
-    if isinstance(posted, Response):
-        return posted
-    user, fields = posted
+    user, fields = await render.posted(request)
     if not 1 <= contribution_id < 2**31:
         return render.problem(request, user, NotFound("contribution", contribution_id))
     confidential, anonymous = (fields.get(k) == "on" for k in ("confidential", "anonymous"))
@@ -130,10 +118,7 @@ async def set_disclosure(request: Request, contribution_id: int) -> Response:
 
 @router.post("/contributions/{contribution_id}/{action}", response_class=HTMLResponse)
 async def contribution_action(request: Request, contribution_id: int, action: str) -> Response:
-    posted = await render.posted(request)
-    if isinstance(posted, Response):
-        return posted
-    user, fields = posted
+    user, fields = await render.posted(request)
     application = wired(request)
     cid = ContributionId(contribution_id)
     if action not in ("commit", "receive", "cancel") or not 1 <= contribution_id < 2**31:
@@ -154,10 +139,8 @@ async def contribution_action(request: Request, contribution_id: int, action: st
             return render.redirect("/contributions", done, ref)
         except NotFound as error:
             return render.problem(request, user, error)
-        except InvalidInput as error:
-            errors[field] = error.message
         except PurldeskError as error:
-            errors[field] = str(error)
+            render.note_refusal(errors, error, form=field)
     return _contributions(
         request, user, errors=errors, values={field: fields.get("on", "")}, status=422
     )
@@ -167,33 +150,27 @@ async def contribution_action(request: Request, contribution_id: int, action: st
 
 
 def _statement(
-    request: Request, user: WebUser, contributor: str | None
-) -> statements.StatementView:
+    request: Request, contributor: str | None
+) -> tuple[WebUser, statements.StatementView]:
+    """The signed-in user and the statement it asks for (its own organization's by default)."""
+    user = render.signed_in(request)
     code = contributor or user.actor.organization
-    return statements.statement(wired(request).reader(), viewer=user.actor.viewer, contributor=code)
+    reader, viewer = wired(request).reader(), user.actor.viewer
+    view = render.found(
+        request, user, lambda: statements.statement(reader, viewer=viewer, contributor=code)
+    )
+    return user, view
 
 
 @router.get("/statement", response_class=HTMLResponse)
 def statement_page(request: Request, contributor: str | None = None) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
-    try:
-        view = _statement(request, user, contributor)
-    except NotFound as error:
-        return render.problem(request, user, error)
+    user, view = _statement(request, contributor)
     return render.render(request, "statement.html", user, active="statement", view=view)
 
 
 @router.get("/statement.{kind}")
 def statement_download(request: Request, kind: str, contributor: str | None = None) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
-    try:
-        view = _statement(request, user, contributor)
-    except NotFound as error:
-        return render.problem(request, user, error)
+    user, view = _statement(request, contributor)
     if kind not in (reports.ReportFormat.CSV, reports.ReportFormat.XLSX):
         return render.problem(request, user, NotFound("format", kind))
     asked = reports.Asked(user.actor.viewer, render.today(wired(request)), view.contributor)

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from purldesk.domain.access import Permission, authorize
 from purldesk.domain.errors import PurldeskError
-from purldesk.entrypoints.web import auth, render
+from purldesk.entrypoints.web import render
 from purldesk.entrypoints.web.auth import wired
 from purldesk.services import ledger
 
@@ -16,20 +16,13 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger_page(request: Request) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
+    user = render.signed_in(request)
     return render.render(request, "ledger.html", user, active="ledger", result=None)
 
 
 @router.post("/ledger/verify", response_class=HTMLResponse)
 async def verify(request: Request) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
-    form = await render.form(request, user)
-    if isinstance(form, Response):
-        return form
+    user, _ = await render.posted(request)
     try:
         authorize(user.actor, Permission.VERIFY_LEDGER)
     except PurldeskError as error:

@@ -6,15 +6,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from purldesk.domain.access import Permission, authorize
+from purldesk.domain.access import authorize
 from purldesk.domain.errors import Conflict, InvalidInput, NotFound, NotPermitted, PurldeskError
 from purldesk.domain.money import USD, Money
-from purldesk.entrypoints.web import auth, render
+from purldesk.entrypoints.web import render
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.entrypoints.web.render import Errors
 from purldesk.services import allocations, requirements
@@ -27,84 +28,66 @@ router = APIRouter(include_in_schema=False)
 def requirements_page(
     request: Request, cycle: str | None = None, as_of: str | None = None
 ) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
+    user = render.signed_in(request)
     application = wired(request)
-    try:
-        view = list_pages.requirements(
-            application.reader(), viewer=user.actor.viewer, cycle_name=cycle
-        )
-    except NotFound as error:
-        return render.problem(request, user, error)
+    view = _list(request, user, cycle)
     if not as_of or view.cycle is None:
-        return _requirements(request, user, view, errors={})
+        return _page(request, user, view, errors={})
     errors: Errors = {}
     day = render.date(as_of, "as_of", errors, render.today(application))
     if errors:
-        return _requirements(
-            request, user, view, errors=errors, status=422, values={"as_of": as_of}
-        )
+        return _page(request, user, view, errors=errors, status=422, values={"as_of": as_of})
     stood = requirements.list_as_it_stood(application.uow(), cycle_id=view.cycle.id, on=day)
-    return render.render(
-        request, "requirements.html", user, active="requirements", view=view, errors={},
-        values={"as_of": day.isoformat()}, today=render.today(application).isoformat(),
-        stood=stood, stood_on=day,
+    return _page(
+        request, user, view, errors={}, values={"as_of": day.isoformat()}, stood=stood,
+        stood_on=day,
     )  # fmt: skip
 
 
-def _requirements(
-    request: Request, user: WebUser, view: list_pages.RequirementsView, *, errors: Errors,
-    status: int = 200, values: Mapping[str, str] | None = None,
+def _list(request: Request, user: WebUser, cycle: str | None) -> list_pages.RequirementsView:
+    """The cycle's list as the user sees it (the latest cycle's if none is named)."""
+    reader, viewer = wired(request).reader(), user.actor.viewer
+    return render.found(
+        request, user, lambda: list_pages.requirements(reader, viewer=viewer, cycle_name=cycle)
+    )
+
+
+def _page(
+    request: Request, user: WebUser, view: list_pages.RequirementsView | list_pages.LineHistoryView,
+    *, errors: Errors, status: int = 200, values: Mapping[str, str] | None = None, **extra: Any,
 ) -> HTMLResponse:  # fmt: skip
+    """The list's page, or a line's page, with the form's errors and values."""
+    template = "line.html" if isinstance(view, list_pages.LineHistoryView) else "requirements.html"
     return render.render(
-        request, "requirements.html", user, status=status, active="requirements", view=view,
+        request, template, user, status=status, active="requirements", view=view,
         errors=errors, values=values or {}, today=render.today(wired(request)).isoformat(),
+        **extra,
     )  # fmt: skip
 
 
 @router.get("/requirements/{cycle}/lines/{ref}", response_class=HTMLResponse)
 def line_history(request: Request, cycle: str, ref: str) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
-    try:
-        view = list_pages.line_history(
-            wired(request).reader(), cycle_name=cycle, ref=ref, viewer=user.actor.viewer
-        )
-    except NotFound as error:
-        return render.problem(request, user, error)
-    return _line_page(request, user, view, errors={})
+    user = render.signed_in(request)
+    return _page(request, user, _line(request, user, cycle, ref, NotFound), errors={})
 
 
-def _line_page(
-    request: Request, user: WebUser, view: list_pages.LineHistoryView, *, errors: Errors,
-    status: int = 200, values: Mapping[str, str] | None = None,
-) -> HTMLResponse:  # fmt: skip
-    return render.render(
-        request, "line.html", user, status=status, active="requirements", view=view,
-        errors=errors, values=values or {},
+def _line(
+    request: Request, user: WebUser, cycle: str, ref: str, refused: type[PurldeskError]
+) -> list_pages.LineHistoryView:
+    """The line and its history as the user sees it; the problem page for `refused`."""
+    reader, viewer = wired(request).reader(), user.actor.viewer
+    return render.found(
+        request, user,
+        lambda: list_pages.line_history(reader, cycle_name=cycle, ref=ref, viewer=viewer),
+        refused,
     )  # fmt: skip
 
 
 @router.post("/requirements/{cycle}/lines/{ref}/move", response_class=HTMLResponse)
 async def move_line(request: Request, cycle: str, ref: str) -> Response:
-    posted = await render.posted(request)
-    if isinstance(posted, Response):
-        return posted
-    user, fields = posted
-    application = wired(request)
-    try:
-        view = list_pages.requirements(
-            application.reader(), viewer=user.actor.viewer, cycle_name=cycle
-        )
-        line = next((ln for ln in view.lines if ln.ref == ref), None)
-        if line is None:
-            raise NotFound("requirement line", ref)
-        if line not in view.active_lines:
-            raise Conflict(f"line {ref} is {line.status}; it has no place in the order")
-    except (NotFound, Conflict) as error:
-        return render.problem(request, user, error)
+    user, fields = await render.posted(request)
+    view = _list(request, user, cycle)
+    line = render.found(request, user, lambda: _in_order(view, ref), (NotFound, Conflict))
     errors: Errors = {}
     field = f"rank-{ref}"
     direction = fields.get("direction", "")
@@ -122,17 +105,25 @@ async def move_line(request: Request, cycle: str, ref: str) -> Response:
     if not errors:
         try:
             render.handle(request, user, requirements.MoveLine(cycle=cycle, ref=ref, rank=new_rank))
-        except InvalidInput as error:
-            errors[field] = error.message
-        except (Conflict, PurldeskError) as error:
-            errors[field] = str(error)
+        except PurldeskError as error:
+            render.note_refusal(errors, error, form=field)
     if errors:
-        return _requirements(request, user, view, errors=errors, status=422,
+        return _page(request, user, view, errors=errors, status=422,
                              values={field: fields.get("rank", "")})  # fmt: skip
     return RedirectResponse(
         f"/requirements?{urlencode({'cycle': cycle, 'done': 'moved', 'ref': ref})}#line-{ref}",
         status_code=303,
     )
+
+
+def _in_order(view: list_pages.RequirementsView, ref: str) -> list_pages.LineRow:
+    """The active line `ref` of the list."""
+    line = next((ln for ln in view.lines if ln.ref == ref), None)
+    if line is None:
+        raise NotFound("requirement line", ref)
+    if line not in view.active_lines:
+        raise Conflict(f"line {ref} is {line.status}; it has no place in the order")
+    return line
 
 
 # Where an error about a field of a line's edit or withdrawal is shown on the line page.
@@ -141,19 +132,10 @@ LINE_FIELDS = {"quantity", "needed_by", "justification", "reason"}
 
 async def _line_write(
     request: Request, cycle: str, ref: str
-) -> tuple[WebUser, dict[str, str], list_pages.LineHistoryView] | Response:
-    """The signed-in user, its posted form and the line, or the page that answers instead."""
-    posted = await render.posted(request)
-    if isinstance(posted, Response):
-        return posted
-    user, fields = posted
-    try:
-        view = list_pages.line_history(
-            wired(request).reader(), cycle_name=cycle, ref=ref, viewer=user.actor.viewer
-        )
-    except PurldeskError as error:
-        return render.problem(request, user, error)
-    return user, fields, view
+) -> tuple[WebUser, dict[str, str], list_pages.LineHistoryView]:
+    """The signed-in user, its posted form and the line."""
+    user, fields = await render.posted(request)
+    return user, fields, _line(request, user, cycle, ref, PurldeskError)
 
 
 def _refused(
@@ -164,22 +146,16 @@ def _refused(
     role that may not change lines is refused outright."""
     if isinstance(error, NotPermitted):
         return render.problem(request, user, error)
-    if isinstance(error, InvalidInput):
-        key = error.field if error.field in LINE_FIELDS else form
-        return _line_page(request, user, view, errors={key: error.message}, status=422,
-                          values=values)  # fmt: skip
-    status = 404 if isinstance(error, NotFound) else 409
-    return _line_page(request, user, view, errors={form: str(error)}, status=status,
-                      values=values)  # fmt: skip
+    errors: Errors = {}
+    render.note_refusal(errors, error, form=form, fields=LINE_FIELDS)
+    status = 422 if isinstance(error, InvalidInput) else 404 if isinstance(error, NotFound) else 409
+    return _page(request, user, view, errors=errors, status=status, values=values)
 
 
 @router.post("/requirements/{cycle}/lines/{ref}/edit", response_class=HTMLResponse)
 async def edit_line(request: Request, cycle: str, ref: str) -> Response:
     """The recipient changes a line's quantity, needed-by date or justification."""
-    found = await _line_write(request, cycle, ref)
-    if isinstance(found, Response):
-        return found
-    user, fields, view = found
+    user, fields, view = await _line_write(request, cycle, ref)
     errors: Errors = {}
     quantity = render.count(fields.get("quantity", ""))
     if quantity is None or quantity < 1:
@@ -195,7 +171,7 @@ async def edit_line(request: Request, cycle: str, ref: str) -> Response:
         errors["justification"] = "Keep it to 2,000 characters."
     values = {k: fields.get(k, "") for k in ("quantity", "needed_by", "justification")}
     if errors:
-        return _line_page(request, user, view, errors=errors, status=422, values=values)
+        return _page(request, user, view, errors=errors, status=422, values=values)
     try:
         command = requirements.EditLine(
             cycle=cycle, ref=ref, quantity=quantity, needed_by=needed_by,
@@ -211,17 +187,14 @@ async def edit_line(request: Request, cycle: str, ref: str) -> Response:
 @router.post("/requirements/{cycle}/lines/{ref}/withdraw", response_class=HTMLResponse)
 async def withdraw_line(request: Request, cycle: str, ref: str) -> Response:
     """The recipient withdraws a line, saying why; the lines below it move up."""
-    found = await _line_write(request, cycle, ref)
-    if isinstance(found, Response):
-        return found
-    user, fields, view = found
+    user, fields, view = await _line_write(request, cycle, ref)
     reason = fields.get("reason", "")
     values = {"reason": reason}
     if not reason.strip():
-        return _line_page(request, user, view, errors={"reason": "Say why the line is withdrawn."},
+        return _page(request, user, view, errors={"reason": "Say why the line is withdrawn."},
                           status=422, values=values)  # fmt: skip
     if len(reason.strip()) > 2000:
-        return _line_page(request, user, view, errors={"reason": "Keep it to 2,000 characters."},
+        return _page(request, user, view, errors={"reason": "Keep it to 2,000 characters."},
                           status=422, values=values)  # fmt: skip
     try:
         render.handle(request, user, requirements.WithdrawLine(cycle=cycle, ref=ref, reason=reason))
@@ -235,17 +208,9 @@ async def withdraw_line(request: Request, cycle: str, ref: str) -> Response:
 
 @router.post("/requirements/{cycle}/{action}", response_class=HTMLResponse)
 async def cycle_action(request: Request, cycle: str, action: str) -> Response:
-    posted = await render.posted(request)
-    if isinstance(posted, Response):
-        return posted
-    user, fields = posted
+    user, fields = await render.posted(request)
     application = wired(request)
-    try:
-        view = list_pages.requirements(
-            application.reader(), viewer=user.actor.viewer, cycle_name=cycle
-        )
-    except NotFound as error:
-        return render.problem(request, user, error)
+    view = _list(request, user, cycle)
     assert view.cycle is not None
     cycle_id = view.cycle.id
     errors: Errors = {}
@@ -260,7 +225,7 @@ async def cycle_action(request: Request, cycle: str, action: str) -> Response:
             return render.redirect(f"/requirements?{urlencode({'cycle': cycle})}", done, cycle)
         if action != "allocate":
             raise NotFound("action", action)
-        authorize(user.actor, Permission.BUILD_PACKAGE)
+        authorize(user.actor, allocations.Commit.permission)
         on = render.date(fields.get("on", ""), "on", errors, render.today(application))
         target_text = fields.get("target", "").strip().replace(",", "")
         try:
@@ -275,10 +240,8 @@ async def cycle_action(request: Request, cycle: str, action: str) -> Response:
             proposal = render.handle(request, user, command)
             refs = ", ".join(p.ref for p in proposal.committed) or "no package (nothing fundable)"
             return render.redirect("/packages", "allocated", refs)
-    except InvalidInput as error:
-        errors[error.field if error.field in ("on", "target") else "form"] = error.message
     except NotFound as error:
         return render.problem(request, user, error)
     except PurldeskError as error:
-        errors["form"] = str(error)
-    return _requirements(request, user, view, errors=errors, status=422, values=fields)
+        render.note_refusal(errors, error, fields=("on", "target"))
+    return _page(request, user, view, errors=errors, status=422, values=fields)

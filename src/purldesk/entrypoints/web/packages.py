@@ -8,28 +8,27 @@ from collections.abc import Mapping
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from purldesk.domain.access import Permission, authorize
+from purldesk.domain.access import authorize
 from purldesk.domain.deliveries import ShipmentId, shipment_ref
 from purldesk.domain.errors import Conflict, InvalidInput, NotFound, PurldeskError
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Package, PackageId, PackageStatus
 from purldesk.domain.requirements import LineId
-from purldesk.entrypoints.web import auth, render
+from purldesk.entrypoints.web import render
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.entrypoints.web.render import Errors
 from purldesk.services import deliveries
 from purldesk.services import packages as package_services
 from purldesk.services.handle import Command
 from purldesk.services.views import packages as package_pages
+from purldesk.services.views.rows import DeliveryRow
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/packages", response_class=HTMLResponse)
 def packages_page(request: Request) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
+    user = render.signed_in(request)
     found = package_pages.package_list(wired(request).reader())
     return render.render(request, "packages.html", user, active="packages", packages=found)
 
@@ -54,25 +53,40 @@ def _package_view(request: Request, user: WebUser, package_id: int) -> package_p
 
 @router.get("/packages/{package_id}", response_class=HTMLResponse)
 def package_page(request: Request, package_id: int) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
-    try:
-        view = _package_view(request, user, package_id)
-    except NotFound as error:
-        return render.problem(request, user, error)
+    user = render.signed_in(request)
+    view = render.found(request, user, lambda: _package_view(request, user, package_id))
     return _package(request, user, view, errors={}, values={})
 
 
-def _offered(user: WebUser, view: package_pages.PackageDetail, action: str) -> None:
-    """Refuse an action the page would not offer: by role (403) or by the package's state (409)."""
-    authorize(user.actor, package_pages.ACTION_PERMISSIONS[action])
+def _offered(
+    request: Request, user: WebUser, package_id: int, action: str
+) -> package_pages.PackageDetail:
+    """The package, if the page offers the action on it; else refused by role (403) or by the
+    package's state (409)."""
+    view = _package_view(request, user, package_id)
+    authorize(user.actor, package_pages.PACKAGE_COMMANDS[action].permission)
     if action not in view.actions:
         what = action.replace("_", " ")
         raise Conflict(
             f"{view.summary.ref} is {view.summary.status}: “{what}” is not possible now."
         )
+    return view
 
+
+def _confirmable(
+    request: Request, user: WebUser, package_id: int, shipment_id: int
+) -> tuple[package_pages.PackageDetail, DeliveryRow]:
+    """The package and its shipment, if the user may confirm the shipment's receipt."""
+    view = _package_view(request, user, package_id)
+    authorize(user.actor, deliveries.ConfirmReceipt.permission)
+    shipment = next((s for s in view.shipments if s.shipment_id == shipment_id), None)
+    if shipment is None:
+        raise NotFound("shipment", shipment_id)
+    return view, shipment
+
+
+# Where a shipment's refusal by the service is shown on the page: next to its field.
+SHIPMENT_FIELDS = {"quantity", "shipped_on", "line"}
 
 # The coordinator's lifecycle moves: no input but the day they happen.
 MOVES = {"propose": "proposed", "validate": "validated", "top_up": "topped_up",
@@ -81,18 +95,13 @@ MOVES = {"propose": "proposed", "validate": "validated", "top_up": "topped_up",
 
 @router.post("/packages/{package_id}/{action}", response_class=HTMLResponse)
 async def package_action(request: Request, package_id: int, action: str) -> Response:
-    posted = await render.posted(request)
-    if isinstance(posted, Response):
-        return posted
-    user, fields = posted
-    if action not in package_pages.ACTION_PERMISSIONS or action == "confirm":
+    user, fields = await render.posted(request)
+    if action not in package_pages.PACKAGE_COMMANDS or action == "confirm":
         return render.problem(request, user, NotFound("action", action))
     application = wired(request)
-    try:
-        view = _package_view(request, user, package_id)
-        _offered(user, view, action)
-    except PurldeskError as error:
-        return render.problem(request, user, error)
+    view = render.found(
+        request, user, lambda: _offered(request, user, package_id, action), PurldeskError
+    )
     pid, ref, now = PackageId(package_id), view.summary.ref, application.clock.now()
     today = now.date()
     errors: Errors = {}
@@ -159,33 +168,22 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
         )
         made = render.handle(request, user, ship)
         return render.redirect(f"/packages/{package_id}", "shipped", made.ref)
-    except InvalidInput as error:
-        prefix = "ship-" if action == "ship" else ""
-        known = {"quantity", "shipped_on", "line"} if action == "ship" else set()
-        errors[prefix + error.field if error.field in known else "form"] = error.message
     except NotFound as error:
         return render.problem(request, user, error)
     except PurldeskError as error:
-        errors["form"] = str(error)
+        known = SHIPMENT_FIELDS if action == "ship" else ()
+        render.note_refusal(errors, error, fields=known, prefix="ship-")
     view = _package_view(request, user, package_id)
     return _package(request, user, view, errors=errors, values=fields, status=422)
 
 
 @router.post("/packages/{package_id}/shipments/{shipment_id}/confirm", response_class=HTMLResponse)
 async def confirm_receipt(request: Request, package_id: int, shipment_id: int) -> Response:
-    posted = await render.posted(request)
-    if isinstance(posted, Response):
-        return posted
-    user, fields = posted
+    user, fields = await render.posted(request)
     application = wired(request)
-    try:
-        view = _package_view(request, user, package_id)
-        authorize(user.actor, Permission.CONFIRM_RECEIPT)
-        shipment = next((s for s in view.shipments if s.shipment_id == shipment_id), None)
-        if shipment is None:
-            raise NotFound("shipment", shipment_id)
-    except PurldeskError as error:
-        return render.problem(request, user, error)
+    view, shipment = render.found(
+        request, user, lambda: _confirmable(request, user, package_id, shipment_id), PurldeskError
+    )
     sref = shipment_ref(shipment.shipment_id)
     field = f"received-{sref}"
     now = application.clock.now()
@@ -202,10 +200,8 @@ async def confirm_receipt(request: Request, package_id: int, shipment_id: int) -
             )
             render.handle(request, user, confirm)
             return render.redirect(f"/packages/{package_id}", "confirmed", sref)
-        except InvalidInput as error:
-            errors[field] = error.message
         except PurldeskError as error:
-            errors[field] = str(error)
+            render.note_refusal(errors, error, form=field)
         view = _package_view(request, user, package_id)
     return _package(request, user, view, errors=errors, values={field: fields.get("received_on", "")},
                     status=422)  # fmt: skip

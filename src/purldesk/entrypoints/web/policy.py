@@ -7,13 +7,14 @@ from decimal import Decimal, InvalidOperation
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from purldesk.domain.access import Permission, Role, authorize, can
-from purldesk.domain.errors import InvalidInput, NotFound, PurldeskError
+from purldesk.domain.access import Owned, Permission, authorize, can
+from purldesk.domain.errors import InvalidInput, PurldeskError
 from purldesk.domain.money import Money
-from purldesk.entrypoints.web import auth, render
+from purldesk.entrypoints.web import render
 from purldesk.entrypoints.web.auth import wired
 from purldesk.entrypoints.web.render import Errors
 from purldesk.services import indicators, policies, requirements, whatif
+from purldesk.services.views import policy as policy_pages
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,21 +29,19 @@ def policy_page(
     amount: str = "",
     currency: str = "",
 ) -> Response:
-    user = auth.current_user(request)
-    if user is None:
-        return render.to_login(request)
+    user = render.signed_in(request)
     application = wired(request)
     errors: Errors = {}
-    code = (contributor or "").strip().upper() or (
-        user.actor.organization if user.actor.role is Role.CONTRIBUTOR else "KOR"
-    )
-    if user.actor.role is Role.CONTRIBUTOR and code != user.actor.organization:
-        return render.problem(request, user, NotFound("policy", code))
-    day = render.date(on or "", "on", errors, render.today(application))
+    viewer = user.actor.viewer
+    code = policy_pages.contributor_shown(application.uow(), viewer=viewer, asked=contributor or "")
     try:
-        view = policies.show(application.uow(), contributor=code, on=day)
-    except NotFound as error:
+        viewer.check(Permission.READ_POLICIES, owner=Owned(code, "policy", code))
+    except PurldeskError as error:
         return render.problem(request, user, error)
+    day = render.date(on or "", "on", errors, render.today(application))
+    view = render.found(
+        request, user, lambda: policies.show(application.uow(), contributor=code, on=day)
+    )
     observations = sorted(
         indicators.list_observations(application.uow()), key=lambda o: (o.observed_on, o.id)
     )
@@ -71,7 +70,7 @@ def policy_page(
         view=view, observations=observations, result=result, errors=errors,
         values={"indicator": indicator, "value": value, "amount": amount,
                 "currency": currency, "on": on or ""},
-        code=code, day=day, may_ask=may_ask,
+        code=code, day=day, may_ask=may_ask, chooses=not viewer.own_only,
     )  # fmt: skip
 
 

@@ -3,13 +3,15 @@
 A page is rendered with the signed-in user and the message of the form that redirected to it
 (`DONE`, by code); a refusal is the problem page with its status. A posted form is checked for
 the session's CSRF token and for control characters before a route sees it, and a route's
-command is handled for the signed-in user.
+command is handled for the signed-in user. A step that answers the request itself (the login
+page for no session, a refusal) raises `Answered`, and the app sends its page as it is.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -30,6 +32,7 @@ from purldesk.services.handle import handle as handle_command
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["bar_chart"] = charts.bar_chart
 R = TypeVar("R")
+V = TypeVar("V")
 
 # What a redirect after a successful form says, by code; `ref` is shown escaped.
 DONE = {
@@ -92,15 +95,51 @@ def redirect(path: str, done: str, ref: str) -> RedirectResponse:
     )
 
 
-async def posted(request: Request) -> tuple[WebUser, dict[str, str]] | Response:
-    """The signed-in user and its posted form, or the page that answers instead: the login
-    page for no session, a refusal for a form without its CSRF token or with a control
-    character (see `form`)."""
+class Answered(Exception):
+    """The page that answers a request instead of its route, such as the login page or a
+    refusal; the app sends it as it is (`answer`)."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def answer(_request: Request, exc: Exception) -> Response:
+    """The app's handler of `Answered`."""
+    if not isinstance(exc, Answered):
+        raise exc
+    return exc.response
+
+
+def signed_in(request: Request) -> WebUser:
+    """The user of the request's session; Answered with the login page if there is none."""
     user = auth.current_user(request)
     if user is None:
-        return to_login(request)
+        raise Answered(to_login(request))
+    return user
+
+
+async def posted(request: Request) -> tuple[WebUser, dict[str, str]]:
+    """The signed-in user and its posted form; Answered with the login page for no session,
+    with a refusal for a form without its CSRF token or with a control character (`form`)."""
+    user = signed_in(request)
     fields = await form(request, user)
-    return fields if isinstance(fields, Response) else (user, fields)
+    if isinstance(fields, Response):
+        raise Answered(fields)
+    return user, fields
+
+
+def found(
+    request: Request,
+    user: WebUser,
+    read: Callable[[], V],
+    refused: type[PurldeskError] | tuple[type[PurldeskError], ...] = NotFound,
+) -> V:
+    """What `read` gives; Answered with the problem page if it raises one of `refused`."""
+    try:
+        return read()
+    except refused as error:
+        raise Answered(problem(request, user, error)) from error
 
 
 async def form(request: Request, user: WebUser) -> dict[str, str] | Response:
@@ -125,6 +164,22 @@ def handle(request: Request, user: WebUser, command: Command[R]) -> R:
     application = wired(request)
     context = application.context(user.actor, request.state.request_id)
     return handle_command(application.uow(), command, context=context).value
+
+
+def note_refusal(
+    errors: Errors,
+    error: PurldeskError,
+    *,
+    form: str = "form",
+    fields: Collection[str] = (),
+    prefix: str = "",
+) -> None:
+    """Put a command's refusal on the form: invalid input next to its field when the form has
+    it (`prefix` + field), anything else next to `form`."""
+    if isinstance(error, InvalidInput):
+        errors[prefix + error.field if error.field in fields else form] = error.message
+    else:
+        errors[form] = str(error)
 
 
 def date(text: str, field: str, errors: Errors, default: datetime.date) -> datetime.date:

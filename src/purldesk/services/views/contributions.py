@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from purldesk.domain.access import ContributionView, Permission, Viewer, redact, totals
-from purldesk.domain.contributions import Contribution, ContributionStatus
+from purldesk.domain.access import ContributionView, Owned, Viewer, redact, totals
+from purldesk.domain.contributions import Contribution
 from purldesk.domain.money import Money
 from purldesk.domain.participants import ParticipantCode
+from purldesk.services.contributions import Cancel, Commit, Pledge, Receive, SetDisclosure
+from purldesk.services.handle import Command
 from purldesk.services.ports import Reader
+from purldesk.services.views.offers import is_offered
 from purldesk.services.views.rows import giver_of
 
 
@@ -31,24 +35,23 @@ class ContributionsView:
     undisclosed_count: int
 
 
-UNPAID = (ContributionStatus.PLEDGED, ContributionStatus.COMMITTED)
+# The page's name for each command it may offer on a contribution, in the order it offers them.
+CONTRIBUTION_COMMANDS: Mapping[str, type[Command[Any]]] = {
+    "commit": Commit,
+    "receive": Receive,
+    "cancel": Cancel,
+    "disclosure": SetDisclosure,
+}
 
 
-def _actions(viewer: Viewer, view: ContributionView) -> list[str]:
+def _actions(viewer: Viewer, contribution: Contribution) -> list[str]:
     """What the viewer may do to the contribution now: its own, or any it may act on for all."""
-    own = viewer.owns(view.contributor)
-    mine_to_act_on = own or not viewer.own_only
-    actions = []
-    status = view.status
-    if status is ContributionStatus.PLEDGED and own and viewer.can(Permission.COMMIT_CONTRIBUTION):
-        actions.append("commit")
-    if status in UNPAID and mine_to_act_on and viewer.can(Permission.RECEIVE_CONTRIBUTION):
-        actions.append("receive")
-    if status in UNPAID and own and viewer.can(Permission.CANCEL_CONTRIBUTION):
-        actions.append("cancel")
-    if own and viewer.can(Permission.SET_DISCLOSURE):
-        actions.append("disclosure")
-    return actions
+    owner = Owned(contribution.contributor, "contribution", contribution.id)
+    return [
+        action
+        for action, command in CONTRIBUTION_COMMANDS.items()
+        if is_offered(viewer, command, contribution.status, owner=owner)
+    ]
 
 
 def row(
@@ -56,7 +59,7 @@ def row(
 ) -> ContributionRow:
     view = redact(viewer, contribution)
     usd = view.conversion.converted if view.conversion is not None else None
-    return ContributionRow(view, giver_of(view, names), usd, _actions(viewer, view))
+    return ContributionRow(view, giver_of(view, names), usd, _actions(viewer, contribution))
 
 
 def contributions(reader: Reader, *, viewer: Viewer) -> ContributionsView:
@@ -68,7 +71,7 @@ def contributions(reader: Reader, *, viewer: Viewer) -> ContributionsView:
     rows = [row(viewer, c, names) for c in found]
     summed = totals(r.view for r in rows)
     return ContributionsView(
-        rows=rows, own_only=viewer.own_only, can_pledge=viewer.can(Permission.PLEDGE),
+        rows=rows, own_only=viewer.own_only, can_pledge=is_offered(viewer, Pledge),
         organization=viewer.organization or "", received_usd=summed.received_usd,
         undisclosed_count=summed.undisclosed_count,
     )  # fmt: skip

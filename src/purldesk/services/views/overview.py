@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from purldesk.domain.access import Viewer
+from purldesk.domain.access import Totals, Viewer
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import ContributionStatus
 from purldesk.domain.money import USD, Money
@@ -52,17 +52,8 @@ class OverviewView:
     since: date
 
 
-@dataclass(frozen=True, slots=True)
-class GroupTotals:
+def group_totals(groups: Iterable[ContributionGroup]) -> Totals:
     """What `access.totals` gives for redacted views, from groups the reader already folded."""
-
-    pledged: Mapping[str, Money]  # by pledge currency
-    received_usd: Money
-    counted: int
-    undisclosed_count: int
-
-
-def group_totals(groups: Iterable[ContributionGroup]) -> GroupTotals:
     pledged: dict[str, int] = defaultdict(int)
     received = counted = undisclosed = 0
     for group in groups:
@@ -72,7 +63,7 @@ def group_totals(groups: Iterable[ContributionGroup]) -> GroupTotals:
             continue
         pledged[group.currency] += group.pledged_minor or 0
         received += group.received_usd_minor or 0
-    return GroupTotals(
+    return Totals(
         {code: Money(minor, Money.zero(code).currency) for code, minor in sorted(pledged.items())},
         Money(received, USD), counted, undisclosed,
     )  # fmt: skip

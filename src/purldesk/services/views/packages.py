@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from purldesk.domain.access import (
     PUBLIC,
@@ -18,10 +19,13 @@ from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.money import USD, Money
-from purldesk.domain.packages import Package, PackageId, PackageStatus, shortfall
+from purldesk.domain.packages import Package, PackageId, shortfall
 from purldesk.domain.participants import CONTRIBUTING_KINDS, Participant, ParticipantKind
 from purldesk.domain.requirements import LineId, RequirementLine
+from purldesk.services import deliveries, packages
+from purldesk.services.handle import Command
 from purldesk.services.ports import PackageTotals, Reader
+from purldesk.services.views.offers import is_offered
 from purldesk.services.views.rows import (
     DeliveryRow,
     PackageSummary,
@@ -63,7 +67,7 @@ class PackageDetail:
     lines: list[PackageLineRow]
     payments: list[PaymentRow]
     shipments: list[DeliveryRow]
-    actions: list[str]  # what the viewer may do now, by action name (see PACKAGE_ACTIONS)
+    actions: list[str]  # what the viewer may do now, by action name (see PACKAGE_COMMANDS)
     short_usd: Money  # what re-pricing left unpaid, until a top-up
 
 
@@ -78,29 +82,15 @@ class PublicPackage:
     funders: list[Participant]  # the contributors the public may see paying for it
 
 
-# What may be done to a package in each status, and the permission it takes. `ship` and
-# `confirm` are offered only while some line has units left to ship or some shipment awaits
-# confirmation; `top_up` only while re-pricing has left a line short of money.
-PACKAGE_ACTIONS: Mapping[PackageStatus, tuple[tuple[str, Permission], ...]] = {
-    PackageStatus.DRAFT: (
-        ("propose", Permission.BUILD_PACKAGE), ("cancel", Permission.CANCEL_PACKAGE),
-    ),
-    PackageStatus.PROPOSED: (
-        ("validate", Permission.VALIDATE_PACKAGE), ("cancel", Permission.CANCEL_PACKAGE),
-    ),
-    PackageStatus.VALIDATED: (
-        ("top_up", Permission.BUILD_PACKAGE), ("cancel", Permission.CANCEL_PACKAGE),
-    ),
-    PackageStatus.FUNDED: (
-        ("accept", Permission.ACCEPT_PACKAGE), ("cancel", Permission.CANCEL_PACKAGE),
-    ),
-    PackageStatus.ACCEPTED: (("ship", Permission.SHIP),),
-    PackageStatus.DELIVERING: (("ship", Permission.SHIP), ("confirm", Permission.CONFIRM_RECEIPT)),
-    PackageStatus.DELIVERED: (("close", Permission.CLOSE_PACKAGE),),
+# The page's name for each command it may offer on a package, in the order it offers them.
+# Whether it does is the command's own rule (`offers.is_offered`); `ship` is offered only while
+# some line has units left to ship, `confirm` while some shipment awaits confirmation, and
+# `top_up` while re-pricing has left a line short of money.
+PACKAGE_COMMANDS: Mapping[str, type[Command[Any]]] = {
+    "propose": packages.Propose, "validate": packages.Validate, "top_up": packages.TopUp,
+    "accept": packages.Accept, "cancel": packages.Cancel, "ship": deliveries.Ship,
+    "confirm": deliveries.ConfirmReceipt, "close": packages.Close,
 }  # fmt: skip
-ACTION_PERMISSIONS: Mapping[str, Permission] = {
-    action: permission for pairs in PACKAGE_ACTIONS.values() for action, permission in pairs
-}
 
 
 def package_actions(
@@ -110,18 +100,16 @@ def package_actions(
     shipments: Sequence[Shipment],
 ) -> list[str]:
     """What `viewer` may do to `package` now, in the order the page offers them."""
-    offered = []
-    for action, permission in PACKAGE_ACTIONS.get(package.status, ()):
-        if not viewer.can(permission):
-            continue
-        if action == "ship" and not any(line.left_to_ship for line in lines):
-            continue
-        if action == "confirm" and all(s.is_confirmed for s in shipments):
-            continue
-        if action == "top_up" and not shortfall(package):
-            continue
-        offered.append(action)
-    return offered
+    has_work = {
+        "ship": any(line.left_to_ship for line in lines),
+        "confirm": not all(s.is_confirmed for s in shipments),
+        "top_up": bool(shortfall(package)),
+    }
+    return [
+        action
+        for action, command in PACKAGE_COMMANDS.items()
+        if has_work.get(action, True) and is_offered(viewer, command, package.status)
+    ]
 
 
 def package_list(reader: Reader) -> list[PackageSummary]:

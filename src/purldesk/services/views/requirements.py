@@ -5,23 +5,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from purldesk.domain.access import Permission, Viewer
+from purldesk.domain.access import PUBLIC, Viewer
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
 from purldesk.domain.requirements import (
-    LINE_TRANSITIONS,
     REASON,
     Cycle,
-    CycleStatus,
     LineChange,
     LineId,
     LineStatus,
     RequirementLine,
     rank_periods,
 )
+from purldesk.services import allocations
+from purldesk.services.handle import Command
 from purldesk.services.ports import Reader
+from purldesk.services.requirements import (
+    EditLine,
+    EndorseCycle,
+    MoveLine,
+    SubmitCycle,
+    WithdrawLine,
+)
+from purldesk.services.views.offers import is_offered
 from purldesk.services.views.overview import funded_minor
 from purldesk.services.views.rows import percent
 
@@ -110,14 +119,24 @@ def requirements(reader: Reader, *, viewer: Viewer, cycle_name: str | None) -> R
         lines = reader.lines(cycle.id) if cycle else []
         lots = reader.funded_lots(cycle.id) if cycle else {}
     funded = funded_minor(lines, items, lots)
-    status = cycle.status if cycle else None
     return RequirementsView(
         cycles=cycles, cycle=cycle, lines=[_line_row(ln, items, funded) for ln in lines],
-        can_edit=status is CycleStatus.DRAFT and viewer.can(Permission.EDIT_LIST),
-        can_submit=status is CycleStatus.DRAFT and viewer.can(Permission.SUBMIT_CYCLE),
-        can_endorse=status is CycleStatus.SUBMITTED and viewer.can(Permission.ENDORSE_CYCLE),
-        can_allocate=status is CycleStatus.ENDORSED and viewer.can(Permission.BUILD_PACKAGE),
+        can_edit=cycle is not None and may_change_line(viewer, MoveLine, cycle),
+        can_submit=cycle is not None and is_offered(viewer, SubmitCycle, cycle.status),
+        can_endorse=cycle is not None and is_offered(viewer, EndorseCycle, cycle.status),
+        can_allocate=cycle is not None and is_offered(viewer, allocations.Commit, cycle.status),
     )  # fmt: skip
+
+
+def may_change_line(
+    viewer: Viewer,
+    command: type[Command[Any]],
+    cycle: Cycle,
+    status: LineStatus | None = None,
+) -> bool:
+    """Whether `viewer` may run a line `command` on a line of `cycle` in `status` (None: on
+    some line): only a draft list changes, and the command's own rule holds."""
+    return cycle.is_editable and is_offered(viewer, command, status)
 
 
 def line_history(
@@ -149,17 +168,12 @@ def line_history(
             oldest_first.append(
                 RankHistoryRow(taken.rank, _instant(edit.at), edit.by, _edit_text(edit))
             )
-    editable = (
-        cycle.status is CycleStatus.DRAFT
-        and viewer is not None
-        and viewer.can(Permission.EDIT_LIST)
-        and bool(LINE_TRANSITIONS[line.status])
-    )
+    reader_of = viewer or PUBLIC
     return LineHistoryView(
         cycle, _line_row(line, items, funded), oldest_first[::-1],
         justification=line.justification, lot_size=items[line.item_code].lot_size,
-        can_edit=editable,
-        can_withdraw=editable and LineStatus.WITHDRAWN in LINE_TRANSITIONS[line.status],
+        can_edit=may_change_line(reader_of, EditLine, cycle, line.status),
+        can_withdraw=may_change_line(reader_of, WithdrawLine, cycle, line.status),
     )  # fmt: skip
 
 
