@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from purldesk.entrypoints.cli.common import DbOption, console
+from purldesk.entrypoints.cli.common import console
+from purldesk.entrypoints.cli.options import DbOption
 
 
 def serve(
