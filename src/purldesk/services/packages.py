@@ -34,7 +34,7 @@ from purldesk.domain.packages import (
 )
 from purldesk.domain.requirements import CycleId, LineId, LineStatus
 from purldesk.services import contributions, top_ups
-from purldesk.services.handle import Command, Context
+from purldesk.services.handle import Command, Context, change_one, move_one
 from purldesk.services.ports import UnitOfWork
 
 FUNDING_STATES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED, LineStatus.FUNDED)
@@ -137,22 +137,17 @@ def cancel(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
 
 def propose(uow: UnitOfWork, *, package_id: PackageId) -> Package:
     """The coordinator puts a draft forward for validation; no money moves."""
-    with uow:
-        proposed = uow.packages.get(package_id).move_to(PackageStatus.PROPOSED)
-        uow.packages.save(proposed)
-        uow.commit()
-        return proposed
+    return move_one(uow, lambda opened: opened.packages, package_id, PackageStatus.PROPOSED)
 
 
 def validate(uow: UnitOfWork, *, package_id: PackageId) -> Package:
     """Validate a proposed package, and mark it funded at once when its money pays it exactly."""
-    with uow:
-        validated = uow.packages.get(package_id).move_to(PackageStatus.VALIDATED)
-        if is_paid_exactly(validated):
-            validated = validated.move_to(PackageStatus.FUNDED)
-        uow.packages.save(validated)
-        uow.commit()
-        return validated
+    return change_one(uow, lambda opened: opened.packages, package_id, _validated)
+
+
+def _validated(package: Package) -> Package:
+    validated = package.move_to(PackageStatus.VALIDATED)
+    return validated.move_to(PackageStatus.FUNDED) if is_paid_exactly(validated) else validated
 
 
 def accept(
