@@ -8,10 +8,12 @@ payable -> disbursed:P:C when the delivered package is closed.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from typing import ClassVar
 
 from purldesk.domain import ledger
@@ -109,24 +111,10 @@ def cancel(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
         cancelled = package.move_to(PackageStatus.CANCELLED)
         uow.packages.save(cancelled)
         uow.ledger.lock()
-        payers = sorted({part.contribution_id for part in package.attributions})
-        totals = uow.ledger.balances_of(ledger.obligated(package.id, cid) for cid in payers)
-        releases = []
-        for contribution_id in payers:
-            held = ledger.balance(totals, ledger.obligated(package.id, contribution_id))
-            if held.is_positive:
-                releases.append(
-                    ledger.transfer(
-                        TransactionKind.RELEASE,
-                        source=ledger.obligated(package.id, contribution_id),
-                        destination=ledger.pool(contribution_id),
-                        amount=held,
-                        occurred_on=on,
-                        memo=f"{package.ref} cancelled",
-                        contribution_id=contribution_id,
-                        package_id=package.id,
-                    )
-                )
+        releases = _move_holdings(
+            uow, package, TransactionKind.RELEASE, partial(ledger.obligated, package.id),
+            ledger.pool, on=on, memo=f"{package.ref} cancelled",
+        )  # fmt: skip
         if releases:
             uow.ledger.append(releases, recorded_at=at)
         _refresh_lines(uow, package, at=at)
@@ -171,9 +159,7 @@ def accept(
             raise IllegalTransition("package", package.status, PackageStatus.ACCEPTED)
         uow.ledger.lock()
         repricing = reprice(package, prices or {})
-        released: dict[ContributionId, int] = defaultdict(int)
-        for part in repricing.released:
-            released[part.contribution_id] += part.amount.minor
+        released = _per_contribution(repricing.released)
         kept = _per_contribution(repricing.package.attributions)
         payers = sorted(set(released) | set(kept))
         totals = uow.ledger.balances_of(ledger.obligated(package.id, cid) for cid in payers)
@@ -245,17 +231,10 @@ def close(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) -> 
         package = uow.packages.get(package_id)
         closed = package.move_to(PackageStatus.CLOSED)
         uow.ledger.lock()
-        payers = sorted({part.contribution_id for part in package.attributions})
-        totals = uow.ledger.balances_of(ledger.payable(package.id, cid) for cid in payers)
-        moves = []
-        for contribution_id in payers:
-            owed = ledger.balance(totals, ledger.payable(package.id, contribution_id))
-            if owed.is_positive:
-                moves.append(
-                    _move(TransactionKind.DISBURSEMENT, ledger.payable(package.id, contribution_id),
-                          ledger.disbursed(package.id, contribution_id), package,
-                          contribution_id, owed.minor, on, f"{package.ref} closed: paid")
-                )  # fmt: skip
+        moves = _move_holdings(
+            uow, package, TransactionKind.DISBURSEMENT, partial(ledger.payable, package.id),
+            partial(ledger.disbursed, package.id), on=on, memo=f"{package.ref} closed: paid",
+        )  # fmt: skip
         uow.packages.save(closed)
         if moves:
             uow.ledger.append(moves, recorded_at=at)
@@ -290,9 +269,7 @@ def _check_attributions(package: Package) -> None:
 
 
 def _allocations(uow: UnitOfWork, package: Package, on: date) -> list[LedgerTransaction]:
-    per_contribution: dict[ContributionId, int] = defaultdict(int)
-    for part in package.attributions:
-        per_contribution[part.contribution_id] += part.amount.minor
+    per_contribution = _per_contribution(package.attributions)
     totals = uow.ledger.balances_of(ledger.pool(cid) for cid in per_contribution)
     transactions = []
     for contribution_id, amount in sorted(per_contribution.items()):
@@ -361,6 +338,28 @@ def _move(
         kind, source=source, destination=destination, amount=Money(amount_minor, USD),
         occurred_on=on, memo=memo, contribution_id=contribution_id, package_id=package.id,
     )  # fmt: skip
+
+
+def _move_holdings(
+    uow: UnitOfWork,
+    package: Package,
+    kind: TransactionKind,
+    source: Callable[[ContributionId], str],
+    destination: Callable[[ContributionId], str],
+    *,
+    on: date,
+    memo: str,
+) -> list[LedgerTransaction]:
+    """All that each payer of the package holds in its `source` account, moved to its
+    `destination` account; only those balances are read."""
+    payers = sorted({part.contribution_id for part in package.attributions})
+    totals = uow.ledger.balances_of(source(cid) for cid in payers)
+    held = {cid: ledger.balance(totals, source(cid)).minor for cid in payers}
+    return [
+        _move(kind, source(cid), destination(cid), package, cid, amount, on, memo)
+        for cid, amount in held.items()
+        if amount > 0
+    ]
 
 
 def _sync_contributions(uow: UnitOfWork, parts: Iterable[Attribution]) -> None:
@@ -452,39 +451,46 @@ class Accept(_OnPackage):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class TopUp(_OnPackage):
+class _DatedStep(_OnPackage):
+    """A step of the package's lifecycle that moves money, dated `on` (the handler's day if
+    not given), run by the use case `step`."""
+
+    on: date | None = None
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Package:
+        return self.step(uow, package_id=self.package_id, on=context.day(self.on), at=context.at)
+
+    @staticmethod
+    @abstractmethod
+    def step(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) -> Package:
+        """The use case, on the handler's open unit of work."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TopUp(_DatedStep):
     """Fund what re-pricing left short from eligible pooled money: validated -> funded."""
 
     action: ClassVar[str] = "packages.top_up"
     permission: ClassVar[Permission] = Permission.BUILD_PACKAGE
 
-    on: date | None = None
-
-    def execute(self, uow: UnitOfWork, context: Context) -> Package:
-        return top_up(uow, package_id=self.package_id, on=context.day(self.on), at=context.at)
+    step = staticmethod(top_up)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Close(_OnPackage):
+class Close(_DatedStep):
     """delivered -> closed; the supplier is paid."""
 
     action: ClassVar[str] = "packages.close"
     permission: ClassVar[Permission] = Permission.CLOSE_PACKAGE
 
-    on: date | None = None
-
-    def execute(self, uow: UnitOfWork, context: Context) -> Package:
-        return close(uow, package_id=self.package_id, on=context.day(self.on), at=context.at)
+    step = staticmethod(close)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Cancel(_OnPackage):
+class Cancel(_DatedStep):
     """Cancel a package the supplier has not accepted; its money returns to each pool."""
 
     action: ClassVar[str] = "packages.cancel"
     permission: ClassVar[Permission] = Permission.CANCEL_PACKAGE
 
-    on: date | None = None
-
-    def execute(self, uow: UnitOfWork, context: Context) -> Package:
-        return cancel(uow, package_id=self.package_id, on=context.day(self.on), at=context.at)
+    step = staticmethod(cancel)
