@@ -253,10 +253,7 @@ def resolve_cycle(uow: UnitOfWork, *, name: str | None) -> Cycle:
     """The cycle of that name, or the latest one when no name is given."""
     with uow:
         if name is not None:
-            cycle = uow.cycles.find_by_name(name)
-            if cycle is None:
-                raise NotFound("cycle", name)
-            return cycle
+            return _cycle_named(uow, name)
         cycles = uow.cycles.list()
         if not cycles:
             raise NotFound("cycle", "(none opened yet)")
