@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage.repository import (
-    StoredRecords,
+    NamedRecords,
     TableRepository,
     from_row,
     to_columns,
@@ -25,25 +25,13 @@ from purldesk.adapters.storage.tables import (
     WebSessionRow,
 )
 from purldesk.domain import audit
-from purldesk.domain.access import ApiToken, Role, User, UserId
+from purldesk.domain.access import ApiToken, User, UserId
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.sessions import WebSession
 
 
-class SqlUserRepository(StoredRecords[UserRow, User]):
-    table, entity = UserRow, "user"
-
-    def _record(self, row: UserRow) -> User:
-        return from_row(User, row, role=Role(row.role))
-
-    def _columns(self, user: User) -> dict[str, Any]:
-        return to_columns(user)
-
-    def _unique(self, user: User) -> list[tuple[ColumnElement[bool], object]]:
-        return [*super()._unique(user), (UserRow.name == user.name, user.name)]
-
-    def find_by_name(self, name: str) -> User | None:
-        return self._first(UserRow.name == name)
+class SqlUserRepository(NamedRecords[UserRow, User]):
+    table, record_type, entity = UserRow, User, "user"
 
     def save(self, user: User) -> None:
         """Name, role and revocation change; an unknown user is silently not updated."""
@@ -58,13 +46,7 @@ class SqlUserRepository(StoredRecords[UserRow, User]):
 
 
 class SqlTokenRepository(TableRepository[ApiTokenRow, ApiToken]):
-    table, entity, key = ApiTokenRow, "token", "token_id"
-
-    def _record(self, row: ApiTokenRow) -> ApiToken:
-        return from_row(ApiToken, row)
-
-    def _columns(self, token: ApiToken) -> dict[str, Any]:
-        return to_columns(token)
+    table, record_type, entity, key = ApiTokenRow, ApiToken, "token", "token_id"
 
     def _shown(self, key: Any) -> object:
         return "id"  # a token's id is never shown
@@ -182,13 +164,7 @@ class SqlPasswordRepository:
 
 
 class SqlWebSessionRepository(TableRepository[WebSessionRow, WebSession]):
-    table, entity, key = WebSessionRow, "session", "digest"
-
-    def _record(self, row: WebSessionRow) -> WebSession:
-        return from_row(WebSession, row)
-
-    def _columns(self, session: WebSession) -> dict[str, Any]:
-        return to_columns(session)
+    table, record_type, entity, key = WebSessionRow, WebSession, "session", "digest"
 
     def add(self, session: WebSession) -> None:
         self._session.add(self._row(session))

@@ -6,24 +6,16 @@ from typing import Any
 
 from purldesk.adapters.storage.repository import StoredRecords, from_row, to_columns
 from purldesk.adapters.storage.tables import CatalogItemRow
-from purldesk.domain.catalog import AidClass, CatalogItem
+from purldesk.domain.catalog import CatalogItem
 from purldesk.domain.money import Currency, Money
 
 
-def _catalog_item(row: CatalogItemRow) -> CatalogItem:
-    return from_row(
-        CatalogItem,
-        row,
-        aid_class=AidClass(row.aid_class),
-        unit_price=Money(row.unit_price_minor, Currency(row.currency)),
-    )
-
-
 class SqlCatalogRepository(StoredRecords[CatalogItemRow, CatalogItem]):
-    table, entity, key = CatalogItemRow, "catalog item", "code"
+    table, record_type, entity, key = CatalogItemRow, CatalogItem, "catalog item", "code"
 
     def _record(self, row: CatalogItemRow) -> CatalogItem:
-        return _catalog_item(row)
+        price = Money(row.unit_price_minor, Currency(row.currency))
+        return from_row(CatalogItem, row, unit_price=price)
 
     def _columns(self, item: CatalogItem) -> dict[str, Any]:
         price = item.unit_price

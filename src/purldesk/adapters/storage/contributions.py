@@ -97,7 +97,7 @@ def _contribution_values(contribution: Contribution) -> dict[str, Any]:
 
 
 class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution]):
-    table, entity = ContributionRow, "contribution"
+    table, record_type, entity = ContributionRow, Contribution, "contribution"
 
     def _record(self, row: ContributionRow) -> Contribution:
         return _contribution(row)

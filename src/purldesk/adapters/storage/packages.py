@@ -11,8 +11,6 @@ from sqlalchemy import select
 from purldesk.adapters.storage.repository import (
     StoredRecords,
     VersionedRecords,
-    from_row,
-    to_columns,
 )
 from purldesk.adapters.storage.tables import AttributionRow, PackageLineRow, PackageRow, ShipmentRow
 from purldesk.domain.catalog import ItemCode
@@ -56,7 +54,7 @@ def _attribution(row: AttributionRow) -> Attribution:
 
 
 class SqlPackageRepository(VersionedRecords[PackageRow, Package]):
-    table, entity = PackageRow, "package"
+    table, record_type, entity = PackageRow, Package, "package"
     children = ((PackageLineRow, "package_id"), (AttributionRow, "package_id"))
 
     def _columns(self, package: Package) -> dict[str, Any]:
@@ -128,18 +126,8 @@ class SqlPackageRepository(VersionedRecords[PackageRow, Package]):
 # -- shipments --------------------------------------------------------------------------------
 
 
-def _shipment(row: ShipmentRow) -> Shipment:
-    return from_row(Shipment, row)
-
-
 class SqlShipmentRepository(StoredRecords[ShipmentRow, Shipment]):
-    table, entity = ShipmentRow, "shipment"
-
-    def _record(self, row: ShipmentRow) -> Shipment:
-        return _shipment(row)
-
-    def _columns(self, shipment: Shipment) -> dict[str, Any]:
-        return to_columns(shipment)
+    table, record_type, entity = ShipmentRow, Shipment, "shipment"
 
     def list(self, *, package_id: PackageId | None = None) -> list[Shipment]:
         criteria = [] if package_id is None else [ShipmentRow.package_id == package_id]

@@ -10,16 +10,11 @@ from sqlalchemy import select
 
 from purldesk.adapters.storage.repository import StoredRecords, from_row, to_columns
 from purldesk.adapters.storage.tables import ParticipantMemberRow, ParticipantRow
-from purldesk.domain.participants import (
-    Participant,
-    ParticipantCode,
-    ParticipantKind,
-    ParticipantStatus,
-)
+from purldesk.domain.participants import Participant, ParticipantCode
 
 
 class SqlParticipantRepository(StoredRecords[ParticipantRow, Participant]):
-    table, entity, key = ParticipantRow, "participant", "code"
+    table, record_type, entity, key = ParticipantRow, Participant, "participant", "code"
     children = ((ParticipantMemberRow, "group_code"),)
 
     def _columns(self, participant: Participant) -> dict[str, Any]:
@@ -41,16 +36,7 @@ class SqlParticipantRepository(StoredRecords[ParticipantRow, Participant]):
             )
             for m in member_rows:
                 members[m.group_code].append(ParticipantCode(m.member_code))
-        return [
-            from_row(
-                Participant,
-                r,
-                kind=ParticipantKind(r.kind),
-                status=ParticipantStatus(r.status),
-                members=tuple(members[r.code]),
-            )
-            for r in rows
-        ]
+        return [from_row(Participant, r, members=tuple(members[r.code])) for r in rows]
 
     def list(self) -> list[Participant]:
         return self._where(order_by=[ParticipantRow.code])

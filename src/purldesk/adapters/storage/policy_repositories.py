@@ -16,7 +16,7 @@ from purldesk.domain.policy_documents import parse_policy
 
 
 class SqlPolicyRepository(TableRepository[PolicyVersionRow, PolicyVersion]):
-    table, entity = PolicyVersionRow, "policy version"
+    table, record_type, entity = PolicyVersionRow, PolicyVersion, "policy version"
 
     def _record(self, row: PolicyVersionRow) -> PolicyVersion:
         # The document was checked in full when it was set; read back, it is only parsed.
@@ -56,7 +56,7 @@ class SqlPolicyRepository(TableRepository[PolicyVersionRow, PolicyVersion]):
 
 
 class SqlIndicatorRepository(TableRepository[IndicatorObservationRow, Observation]):
-    table, entity = IndicatorObservationRow, "observation"
+    table, record_type, entity = IndicatorObservationRow, Observation, "observation"
 
     def _record(self, row: IndicatorObservationRow) -> Observation:
         return from_row(Observation, row, value=Decimal(row.value))

@@ -1,7 +1,8 @@
 """What most repositories share: a record type kept in one table under its primary key.
 
-A row and its record mostly name the same things alike, so they are mapped field by field,
-and a repository spells out only what is stored otherwise (enums, money, decimals).
+A row and its record mostly name the same things alike, so they are mapped field by field
+(an enum field by its value), and a repository spells out only what is stored in another
+form (money in two columns, decimals as text, rows of other tables).
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast, get_type_hints
 
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session
@@ -22,14 +24,26 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound="DataclassInstance")
 RowT = TypeVar("RowT")
-RecordT = TypeVar("RecordT")
+RecordT = TypeVar("RecordT", bound="DataclassInstance")
+
+
+@cache
+def _enum_fields(record_type: type[DataclassInstance]) -> dict[str, type[Enum]]:
+    hints = get_type_hints(record_type)
+    return {
+        f.name: hints[f.name]
+        for f in fields(record_type)
+        if isinstance(hints[f.name], type) and issubclass(hints[f.name], Enum)
+    }
 
 
 def from_row(record_type: type[R], row: object, **converted: object) -> R:
-    """The record whose fields are the row's columns of the same names; `converted` gives
-    the fields the row keeps in another form."""
-    names = (f.name for f in fields(record_type))
-    stored = {name: getattr(row, name) for name in names if name not in converted}
+    """The record whose fields are the row's columns of the same names (an enum from its
+    value); `converted` gives the fields the row keeps in another form."""
+    stored = {f.name: getattr(row, f.name) for f in fields(record_type) if f.name not in converted}
+    for name, enum in _enum_fields(record_type).items():
+        if name in stored:
+            stored[name] = enum(stored[name])
     return record_type(**stored, **converted)
 
 
@@ -51,11 +65,12 @@ def _stored(value: object) -> object:
 
 
 class TableRepository(Generic[RowT, RecordT]):
-    """Records of one table (`table`, an ORM class) under its primary key `key`, a column and a
-    record field of that name; `_record` and `_columns` map one row, and a repository whose
-    records span more tables loads them for many rows at once in `_load`."""
+    """Records (`record_type`) of one table (`table`, an ORM class) under its primary key
+    `key`, a column and a record field of that name. `_record` and `_columns` map one row; a
+    repository whose records span more tables loads them for many rows at once in `_load`."""
 
     table: ClassVar[type[Any]]
+    record_type: ClassVar[type[Any]]
     entity: ClassVar[str]  # as errors name it
     key: ClassVar[str] = "id"
 
@@ -63,11 +78,11 @@ class TableRepository(Generic[RowT, RecordT]):
         self._session = session
 
     def _record(self, row: RowT) -> RecordT:
-        raise NotImplementedError
+        return cast("RecordT", from_row(self.record_type, row))
 
     def _columns(self, record: RecordT) -> dict[str, Any]:
         """Every column of the record's row, its key included."""
-        raise NotImplementedError
+        return to_columns(record)
 
     def _load(self, rows: Sequence[RowT]) -> list[RecordT]:
         return [self._record(row) for row in rows]
@@ -150,6 +165,17 @@ class StoredRecords(TableRepository[RowT, RecordT]):
             self._session.execute(delete(child).where(getattr(child, parent) == key))
         self._session.add_all(self._children(record))
         self._session.flush()
+
+
+class NamedRecords(StoredRecords[RowT, RecordT]):
+    """Records whose `name` is unique besides their key, and by which they are found."""
+
+    def _unique(self, record: RecordT) -> list[tuple[ColumnElement[bool], object]]:
+        name = getattr(record, "name")  # noqa: B009
+        return [*super()._unique(record), (self.table.name == name, name)]
+
+    def find_by_name(self, name: str) -> RecordT | None:
+        return self._first(self.table.name == name)
 
 
 class VersionedRecords(StoredRecords[RowT, RecordT]):

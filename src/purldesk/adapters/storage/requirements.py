@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, select
 
 from purldesk.adapters.storage.repository import (
-    StoredRecords,
+    NamedRecords,
     TableRepository,
     from_row,
     to_columns,
@@ -20,15 +20,12 @@ from purldesk.adapters.storage.tables import (
     RankChangeRow,
     RequirementLineRow,
 )
-from purldesk.domain.catalog import AidClass
 from purldesk.domain.errors import NotFound
 from purldesk.domain.requirements import (
     Cycle,
     CycleId,
-    CycleStatus,
     LineChange,
     LineId,
-    LineStatus,
     RankChange,
     RequirementLine,
 )
@@ -37,45 +34,17 @@ HistoryRow = TypeVar("HistoryRow", RankChangeRow, LineChangeRow)
 Change = TypeVar("Change", RankChange, LineChange)
 
 
-def _cycle(row: CycleRow) -> Cycle:
-    return from_row(Cycle, row, status=CycleStatus(row.status))
-
-
-class SqlCycleRepository(StoredRecords[CycleRow, Cycle]):
-    table, entity = CycleRow, "cycle"
-
-    def _record(self, row: CycleRow) -> Cycle:
-        return _cycle(row)
-
-    def _columns(self, cycle: Cycle) -> dict[str, Any]:
-        return to_columns(cycle)
-
-    def _unique(self, cycle: Cycle) -> list[tuple[ColumnElement[bool], object]]:
-        return [*super()._unique(cycle), (CycleRow.name == cycle.name, cycle.name)]
-
-    def find_by_name(self, name: str) -> Cycle | None:
-        return self._first(CycleRow.name == name)
+class SqlCycleRepository(NamedRecords[CycleRow, Cycle]):
+    table, record_type, entity = CycleRow, Cycle, "cycle"
 
     def list(self) -> list[Cycle]:
         return self._where(order_by=[CycleRow.opens_on, CycleRow.id])
 
 
-def _line(row: RequirementLineRow) -> RequirementLine:
-    return from_row(
-        RequirementLine, row, aid_class=AidClass(row.aid_class), status=LineStatus(row.status)
-    )
-
-
 class SqlRequirementRepository(TableRepository[RequirementLineRow, RequirementLine]):
     """Lines with their rank history (kept by `add` and `save`) and their change history."""
 
-    table, entity = RequirementLineRow, "requirement line"
-
-    def _record(self, row: RequirementLineRow) -> RequirementLine:
-        return _line(row)
-
-    def _columns(self, line: RequirementLine) -> dict[str, Any]:
-        return to_columns(line)
+    table, record_type, entity = RequirementLineRow, RequirementLine, "requirement line"
 
     def _unique(self, line: RequirementLine) -> list[tuple[ColumnElement[bool], object]]:
         same_ref = (RequirementLineRow.cycle_id == line.cycle_id) & (
