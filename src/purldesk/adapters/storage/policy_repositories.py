@@ -12,13 +12,15 @@ from purldesk.adapters.storage.tables import IndicatorObservationRow, PolicyVers
 from purldesk.domain.indicators import Observation
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.policies import PolicyVersion
-from purldesk.domain.policy_documents import parse_policy
 
 
 class SqlPolicyRepository(TableRepository[PolicyVersionRow, PolicyVersion]):
     table, record_type, entity = PolicyVersionRow, PolicyVersion, "policy version"
 
     def _record(self, row: PolicyVersionRow) -> PolicyVersion:
+        # Imported here: the TOML parser is needed only where a policy is read back.
+        from purldesk.domain.policy_documents import parse_policy
+
         # The document was checked in full when it was set; read back, it is only parsed.
         return from_row(
             PolicyVersion, row, policy=parse_policy(row.document, filename=row.filename)

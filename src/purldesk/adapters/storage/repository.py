@@ -28,22 +28,26 @@ RecordT = TypeVar("RecordT", bound="DataclassInstance")
 
 
 @cache
-def _enum_fields(record_type: type[DataclassInstance]) -> dict[str, type[Enum]]:
+def _fields_of(record_type: type[DataclassInstance]) -> tuple[tuple[str, type[Enum] | None], ...]:
+    """Each field's name, with its enum type if it is an enum (from the class's annotations)."""
     hints = get_type_hints(record_type)
-    return {
-        f.name: hints[f.name]
+    return tuple(
+        (
+            f.name,
+            hint if isinstance(hint := hints[f.name], type) and issubclass(hint, Enum) else None,
+        )
         for f in fields(record_type)
-        if isinstance(hints[f.name], type) and issubclass(hints[f.name], Enum)
-    }
+    )
 
 
 def from_row(record_type: type[R], row: object, **converted: object) -> R:
     """The record whose fields are the row's columns of the same names (an enum from its
     value); `converted` gives the fields the row keeps in another form."""
-    stored = {f.name: getattr(row, f.name) for f in fields(record_type) if f.name not in converted}
-    for name, enum in _enum_fields(record_type).items():
-        if name in stored:
-            stored[name] = enum(stored[name])
+    stored = {
+        name: getattr(row, name) if enum is None else enum(getattr(row, name))
+        for name, enum in _fields_of(record_type)
+        if name not in converted
+    }
     return record_type(**stored, **converted)
 
 
