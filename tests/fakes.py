@@ -15,16 +15,17 @@ from __future__ import annotations
 import copy
 import functools
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 from purldesk.domain import audit, ledger
-from purldesk.domain.access import ApiToken, User, UserId
+from purldesk.domain.access import ApiToken, User, UserId, Viewer
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
-from purldesk.domain.catalog import CatalogItem
+from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import (
     Contribution,
     ContributionId,
@@ -34,9 +35,9 @@ from purldesk.domain.contributions import (
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.errors import AlreadyExists, Conflict, NotFound
 from purldesk.domain.indicators import Observation, ObservationId
-from purldesk.domain.ledger import LedgerEntry, LedgerTransaction
+from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting
 from purldesk.domain.money import USD
-from purldesk.domain.packages import Package, PackageId
+from purldesk.domain.packages import Package, PackageId, PackageStatus
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import Policy, PolicyVersion
 from purldesk.domain.policy_documents import parse_policy
@@ -49,9 +50,10 @@ from purldesk.domain.requirements import (
     RequirementLine,
 )
 from purldesk.domain.sessions import WebSession
+from purldesk.services.ports import ContributionGroup, PackageTotals, PaidLine, ShipmentLine
 
 if TYPE_CHECKING:
-    from purldesk.services.ports import UnitOfWork
+    from purldesk.services.ports import Reader, UnitOfWork
 
 K = TypeVar("K")
 R = TypeVar("R")
@@ -1011,6 +1013,229 @@ class _Repositories:
         self.indicators = FakeIndicatorRepository(tx)
 
 
+# -- the reader --------------------------------------------------------------------------------
+
+
+class FakeReader:
+    """The Reader port over a `FakeDatabase`: `with reader:` reads a snapshot of what was
+    committed, without the write lock, so every query of the block sees one moment."""
+
+    def __init__(self, database: FakeDatabase) -> None:
+        self.database = database
+        self._tables: Tables | None = None
+
+    @property
+    def tables(self) -> Tables:
+        if self._tables is None:
+            raise RuntimeError("the reader is not open; use it in a `with` block")
+        return self._tables
+
+    def __enter__(self) -> Self:
+        if self._tables is not None:
+            raise RuntimeError("this reader is already open")
+        self._tables = self.database.snapshot()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._tables = None
+
+    def participants(self) -> list[Participant]:
+        table = self.tables.participants
+        return [table[code] for code in sorted(table)]
+
+    def items(self) -> dict[ItemCode, CatalogItem]:
+        table = self.tables.catalog
+        return {ItemCode(code): table[code] for code in sorted(table)}
+
+    def cycles(self) -> list[Cycle]:
+        return sorted(self.tables.cycles.values(), key=lambda c: (c.opens_on, c.id))
+
+    def cycle(self, cycle_id: CycleId) -> Cycle:
+        found = self.tables.cycles.get(cycle_id)
+        if found is None:
+            raise NotFound("cycle", cycle_id)
+        return found
+
+    def latest_cycle(self) -> Cycle | None:
+        cycles = self.cycles()
+        return cycles[-1] if cycles else None
+
+    def find_cycle(self, name: str) -> Cycle | None:
+        return next((c for c in self.tables.cycles.values() if c.name == name), None)
+
+    def lines(self, cycle_id: CycleId) -> list[RequirementLine]:
+        found = [ln for ln in self.tables.lines.values() if ln.cycle_id == cycle_id]
+        return sorted(found, key=lambda ln: (ln.rank, ln.id))
+
+    def lines_by_id(self, line_ids: Collection[LineId]) -> dict[LineId, RequirementLine]:
+        table = self.tables.lines
+        return {LineId(key): table[key] for key in sorted(table) if key in line_ids}
+
+    def find_line(self, cycle_id: CycleId, ref: str) -> RequirementLine | None:
+        lines = self.tables.lines.values()
+        return next((ln for ln in lines if ln.cycle_id == cycle_id and ln.ref == ref), None)
+
+    def rank_history(self, line_id: LineId) -> list[RankChange]:
+        found = [c for c in self.tables.rank_changes if c.line_id == line_id]
+        return sorted(found, key=lambda c: c.at)
+
+    def change_history(self, line_id: LineId) -> list[LineChange]:
+        found = [c for c in self.tables.line_changes if c.line_id == line_id]
+        return sorted(found, key=lambda c: c.at)
+
+    def _packages(self) -> list[Package]:
+        table = self.tables.packages
+        return [table[key].record for key in sorted(table)]
+
+    def funded_lots(self, cycle_id: CycleId) -> dict[LineId, int]:
+        lots: dict[LineId, int] = defaultdict(int)
+        for package in self._packages():
+            if package.cycle_id == cycle_id and package.status != PackageStatus.CANCELLED:
+                for line in package.lines:
+                    lots[line.line_id] += line.lots
+        return dict(lots)
+
+    def contribution_groups(
+        self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
+    ) -> list[ContributionGroup]:
+        """Grouped as the SQL does: a hidden amount is only counted, a hidden giver is None."""
+        groups: dict[tuple[str | None, ParticipantCode | None], list[Contribution]] = {}
+        for contribution in self.contributions():
+            if contribution.status not in statuses:
+                continue
+            sees_all = viewer.sees_everything_of(contribution.contributor)
+            shown = sees_all or not contribution.confidential
+            named = sees_all or not contribution.anonymous
+            key = (
+                contribution.amount.currency if shown else None,
+                contribution.contributor if shown and named else None,
+            )
+            groups.setdefault(key, []).append(contribution)
+        return [
+            ContributionGroup(
+                count=len(members),
+                currency=currency,
+                contributor=giver,
+                pledged_minor=_sum_or_none(c.amount.minor for c in members if currency is not None),
+                received_usd_minor=_sum_or_none(
+                    c.conversion.converted.minor
+                    for c in members
+                    if currency is not None and c.conversion is not None
+                ),
+            )
+            for (currency, giver), members in sorted(groups.items(), key=_nones_first)
+        ]
+
+    def contributions(
+        self,
+        *,
+        ids: Collection[ContributionId] | None = None,
+        contributor: ParticipantCode | None = None,
+    ) -> list[Contribution]:
+        table = self.tables.contributions
+        return [
+            table[key].record
+            for key in sorted(table)
+            if (ids is None or key in ids)
+            and (contributor is None or table[key].record.contributor == contributor)
+        ]
+
+    def package(self, package_id: PackageId) -> Package:
+        stored = self.tables.packages.get(package_id)
+        if stored is None:
+            raise NotFound("package", package_id)
+        return stored.record
+
+    def package_totals(self, *, with_cancelled: bool) -> list[PackageTotals]:
+        cycles = self.tables.cycles
+        return [
+            PackageTotals(
+                id=package.id,
+                name=package.name,
+                status=package.status,
+                cycle_name=cycles[package.cycle_id].name,
+                cost_minor=sum(line.lots * line.lot_price.minor for line in package.lines),
+                target=package.target,
+            )
+            for package in self._packages()
+            if with_cancelled or package.status != PackageStatus.CANCELLED
+        ]
+
+    def shipments(self, *, package_id: PackageId) -> list[Shipment]:
+        table = self.tables.shipments
+        return [table[key] for key in sorted(table) if table[key].package_id == package_id]
+
+    def shipments_since(self, day: date) -> list[ShipmentLine]:
+        tables = self.tables
+        found = []
+        for key in sorted(tables.shipments):
+            shipment = tables.shipments[key]
+            received_since = shipment.received_on is not None and shipment.received_on >= day
+            if shipment.shipped_on >= day or received_since:
+                line = tables.lines[shipment.line_id]
+                item = tables.catalog[line.item_code]
+                found.append(ShipmentLine(shipment, line.ref, item.name))
+        return found
+
+    def paid_lines(self, contributor: ParticipantCode) -> list[PaidLine]:
+        tables = self.tables
+        found = []
+        for package in self._packages():
+            for part in package.attributions:
+                if tables.contributions[part.contribution_id].record.contributor != contributor:
+                    continue
+                line = tables.lines[part.line_id]
+                shipped = [
+                    s
+                    for s in tables.shipments.values()
+                    if s.package_id == package.id and s.line_id == part.line_id
+                ]
+                found.append(
+                    PaidLine(
+                        contribution_id=part.contribution_id,
+                        package_id=package.id,
+                        package_status=package.status,
+                        line_id=part.line_id,
+                        line_ref=line.ref,
+                        item_name=tables.catalog[line.item_code].name,
+                        amount=part.amount,
+                        shipped=sum(s.quantity for s in shipped),
+                        received=sum(s.quantity for s in shipped if s.received_on is not None),
+                    )
+                )
+        return found
+
+    def _postings(self, currency: str) -> Iterator[Posting]:
+        for entry in self.tables.ledger:
+            for posting in entry.transaction.postings:
+                if posting.amount.currency == currency:
+                    yield posting
+
+    def balance_of_kind(self, kind: str, *, currency: str) -> int:
+        prefix = f"{kind}:"
+        return sum(p.amount.minor for p in self._postings(currency) if p.account.startswith(prefix))
+
+    def balance_of(self, accounts: Collection[str], *, currency: str) -> int:
+        return sum(p.amount.minor for p in self._postings(currency) if p.account in accounts)
+
+
+def _sum_or_none(values: Iterable[int]) -> int | None:
+    """SQL's SUM: None over no values."""
+    found = list(values)
+    return sum(found) if found else None
+
+
+def _nones_first(group: tuple[tuple[str | None, str | None], object]) -> tuple[object, ...]:
+    """SQLite's order of a key with NULLs: NULL before any value, column by column."""
+    (currency, giver), _members = group
+    return (currency is not None, currency or "", giver is not None, giver or "")
+
+
 def fake_uow_factory(database: FakeDatabase | None = None) -> Callable[[], FakeUnitOfWork]:
     """A new unit of work on one shared database at each call (a fresh database if none)."""
     shared = FakeDatabase() if database is None else database
@@ -1021,3 +1246,6 @@ if TYPE_CHECKING:
 
     def _satisfies_the_port(uow: FakeUnitOfWork) -> UnitOfWork:
         return uow  # mypy checks FakeUnitOfWork against the protocol here
+
+    def _satisfies_the_read_port(reader: FakeReader) -> Reader:
+        return reader
