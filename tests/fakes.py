@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Generic, Self, TypeVar
 
 from purldesk.domain import audit, ledger
 from purldesk.domain.access import ApiToken, User, UserId, Viewer
@@ -858,12 +858,11 @@ class FakeIndicatorRepository:
 # -- the unit of work --------------------------------------------------------------------------
 
 
-class FakeUnitOfWork:
-    """`with uow: ...; uow.commit()` over a `FakeDatabase`; no commit rolls everything back.
+class _Scope:
+    """What one `with` block opens on a `FakeDatabase`: working tables and fresh repositories
+    on them (as `SessionScope` opens a session for SQL)."""
 
-    Each `with` opens fresh repositories, so versions remembered for optimistic concurrency
-    never leak from one use case into the next, as in `SqlUnitOfWork`.
-    """
+    what: ClassVar[str]  # as errors name it: "unit of work", "reader"
 
     def __init__(self, database: FakeDatabase) -> None:
         self.database = database
@@ -872,24 +871,31 @@ class FakeUnitOfWork:
 
     @property
     def tables(self) -> Tables:
-        """The open transaction's working tables, for tests that reach past the ports (as
+        """The open block's tables, for tests that reach past the ports (as
         `SqlUnitOfWork.session` does for SQL)."""
         return self._open().tables
 
     def _open(self) -> _Transaction:
         if self._tx is None:
-            raise RuntimeError("the unit of work is not open; use it in a `with` block")
+            raise RuntimeError(f"the {self.what} is not open; use it in a `with` block")
         return self._tx
 
     def _repos(self) -> _Repositories:
         if self._repositories is None:
-            raise RuntimeError("the unit of work is not open; use it in a `with` block")
+            raise RuntimeError(f"the {self.what} is not open; use it in a `with` block")
         return self._repositories
+
+    def _start(self) -> Tables:
+        """The tables the block works on."""
+        raise NotImplementedError
+
+    def _ended(self) -> None:
+        """The block has ended."""
 
     def __enter__(self) -> Self:
         if self._tx is not None:
-            raise RuntimeError("this unit of work is already open")
-        self._tx = _Transaction(self.database.begin())
+            raise RuntimeError(f"this {self.what} is already open")
+        self._tx = _Transaction(self._start())
         self._repositories = _Repositories(self._tx)
         return self
 
@@ -901,6 +907,22 @@ class FakeUnitOfWork:
     ) -> None:
         tx, self._tx, self._repositories = self._open(), None, None
         tx.swap(None)  # anything not committed is dropped with the working copy
+        self._ended()
+
+
+class FakeUnitOfWork(_Scope):
+    """`with uow: ...; uow.commit()` over a `FakeDatabase`; no commit rolls everything back.
+
+    Each `with` opens fresh repositories, so versions remembered for optimistic concurrency
+    never leak from one use case into the next, as in `SqlUnitOfWork`.
+    """
+
+    what = "unit of work"
+
+    def _start(self) -> Tables:
+        return self.database.begin()  # waits for the database's one write lock
+
+    def _ended(self) -> None:
         self.database.end()
 
     def commit(self) -> None:
@@ -1016,81 +1038,53 @@ class _Repositories:
 # -- the reader --------------------------------------------------------------------------------
 
 
-class FakeReader:
+class FakeReader(_Scope):
     """The Reader port over a `FakeDatabase`: `with reader:` reads a snapshot of what was
-    committed, without the write lock, so every query of the block sees one moment."""
+    committed, without the write lock, so every query of the block sees one moment. What a
+    repository answers too, it answers through the repository, as `SqlQueries` does."""
 
-    def __init__(self, database: FakeDatabase) -> None:
-        self.database = database
-        self._tables: Tables | None = None
+    what = "reader"
 
-    @property
-    def tables(self) -> Tables:
-        if self._tables is None:
-            raise RuntimeError("the reader is not open; use it in a `with` block")
-        return self._tables
-
-    def __enter__(self) -> Self:
-        if self._tables is not None:
-            raise RuntimeError("this reader is already open")
-        self._tables = self.database.snapshot()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._tables = None
+    def _start(self) -> Tables:
+        return self.database.snapshot()  # the committed tables, without the write lock
 
     def participants(self) -> list[Participant]:
-        table = self.tables.participants
-        return [table[code] for code in sorted(table)]
+        return self._repos().participants.list()
 
     def items(self) -> dict[ItemCode, CatalogItem]:
-        table = self.tables.catalog
-        return {ItemCode(code): table[code] for code in sorted(table)}
+        return {item.code: item for item in self._repos().catalog.list()}
 
     def cycles(self) -> list[Cycle]:
-        return sorted(self.tables.cycles.values(), key=lambda c: (c.opens_on, c.id))
+        return self._repos().cycles.list()
 
     def cycle(self, cycle_id: CycleId) -> Cycle:
-        found = self.tables.cycles.get(cycle_id)
-        if found is None:
-            raise NotFound("cycle", cycle_id)
-        return found
+        return self._repos().cycles.get(cycle_id)
 
     def latest_cycle(self) -> Cycle | None:
         cycles = self.cycles()
         return cycles[-1] if cycles else None
 
     def find_cycle(self, name: str) -> Cycle | None:
-        return next((c for c in self.tables.cycles.values() if c.name == name), None)
+        return self._repos().cycles.find_by_name(name)
 
     def lines(self, cycle_id: CycleId) -> list[RequirementLine]:
-        found = [ln for ln in self.tables.lines.values() if ln.cycle_id == cycle_id]
-        return sorted(found, key=lambda ln: (ln.rank, ln.id))
+        return self._repos().requirements.list(cycle_id)
 
     def lines_by_id(self, line_ids: Collection[LineId]) -> dict[LineId, RequirementLine]:
         table = self.tables.lines
         return {LineId(key): table[key] for key in sorted(table) if key in line_ids}
 
     def find_line(self, cycle_id: CycleId, ref: str) -> RequirementLine | None:
-        lines = self.tables.lines.values()
-        return next((ln for ln in lines if ln.cycle_id == cycle_id and ln.ref == ref), None)
+        return self._repos().requirements.find_by_ref(cycle_id, ref)
 
     def rank_history(self, line_id: LineId) -> list[RankChange]:
-        found = [c for c in self.tables.rank_changes if c.line_id == line_id]
-        return sorted(found, key=lambda c: c.at)
+        return self._repos().requirements.rank_history(line_id)
 
     def change_history(self, line_id: LineId) -> list[LineChange]:
-        found = [c for c in self.tables.line_changes if c.line_id == line_id]
-        return sorted(found, key=lambda c: c.at)
+        return self._repos().requirements.change_history(line_id)
 
     def _packages(self) -> list[Package]:
-        table = self.tables.packages
-        return [table[key].record for key in sorted(table)]
+        return self._repos().packages.list()
 
     def funded_lots(self, cycle_id: CycleId) -> dict[LineId, int]:
         lots: dict[LineId, int] = defaultdict(int)
@@ -1146,10 +1140,7 @@ class FakeReader:
         ]
 
     def package(self, package_id: PackageId) -> Package:
-        stored = self.tables.packages.get(package_id)
-        if stored is None:
-            raise NotFound("package", package_id)
-        return stored.record
+        return self._repos().packages.get(package_id)
 
     def package_totals(self, *, with_cancelled: bool) -> list[PackageTotals]:
         cycles = self.tables.cycles
@@ -1167,8 +1158,7 @@ class FakeReader:
         ]
 
     def shipments(self, *, package_id: PackageId) -> list[Shipment]:
-        table = self.tables.shipments
-        return [table[key] for key in sorted(table) if table[key].package_id == package_id]
+        return self._repos().shipments.list(package_id=package_id)
 
     def shipments_since(self, day: date) -> list[ShipmentLine]:
         tables = self.tables
