@@ -59,7 +59,12 @@ class NamedRepository(Repository[K, T], Protocol):
 
 ParticipantRepository = Directory[Participant]
 CatalogRepository = Directory[CatalogItem]
-UserRepository = NamedRepository[UserId, User]
+
+
+class UserRepository(NamedRepository[UserId, User], Protocol):
+    def save(self, user: User, /) -> None:
+        """Name, role and revocation change; an unknown user is silently not updated."""
+        ...
 
 
 class CycleRepository(NamedRepository[CycleId, Cycle], Protocol):
