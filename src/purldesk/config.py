@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from purldesk.domain.errors import InvalidInput
 
 DEFAULT_DATABASE_URL = "sqlite:///purldesk.sqlite3"
 
@@ -31,6 +33,7 @@ class LimitSettings(BaseModel):
 
 # Fine for development and tests; refused anywhere else (see Settings.refuse_placeholders).
 PLACEHOLDER_PEPPER = "development-only-token-pepper"
+MAKE_SECRET = """python -c 'import secrets; print(secrets.token_urlsafe(48))'"""
 
 
 class AuthSettings(BaseModel):
@@ -77,29 +80,34 @@ class Settings(BaseSettings):
     reports: ReportSettings = ReportSettings()
     environment: Literal["development", "production"] = "development"
 
-    @model_validator(mode="after")
-    def refuse_placeholders(self) -> Self:
-        """Outside development, the token pepper must be a real secret."""
-        pepper = self.auth.token_pepper.get_secret_value()
-        if self.environment != "development" and (pepper == PLACEHOLDER_PEPPER or len(pepper) < 32):
-            raise ValueError(
-                "PURLDESK_AUTH__TOKEN_PEPPER must be set to a secret of 32+ characters "
-                f"when PURLDESK_ENVIRONMENT={self.environment}"
-            )
-        secret = self.web.session_secret.get_secret_value()
-        if self.environment != "development" and (
-            secret == PLACEHOLDER_SESSION_SECRET or len(secret) < 32
-        ):
-            raise ValueError(
-                "PURLDESK_WEB__SESSION_SECRET must be set to a secret of 32+ characters "
-                f"when PURLDESK_ENVIRONMENT={self.environment}"
-            )
-        return self
+    def placeholder_refusals(self) -> list[InvalidInput]:
+        """Outside development, the token pepper and the session secret must be real secrets."""
+        if self.environment == "development":
+            return []
+        secrets = {
+            "PURLDESK_AUTH__TOKEN_PEPPER": (self.auth.token_pepper, PLACEHOLDER_PEPPER),
+            "PURLDESK_WEB__SESSION_SECRET": (self.web.session_secret, PLACEHOLDER_SESSION_SECRET),
+        }
+        return [
+            InvalidInput(variable, f"must be a secret of 32+ characters when "
+                         f"PURLDESK_ENVIRONMENT={self.environment}; make one with: {MAKE_SECRET}")
+            for variable, (secret, placeholder) in secrets.items()
+            if secret.get_secret_value() == placeholder or len(secret.get_secret_value()) < 32
+        ]  # fmt: skip
 
 
 def load_settings(*, database_url: str | None = None) -> Settings:
-    """Settings from the environment, with a command-line database URL taking precedence."""
-    settings = Settings()
+    """Settings from the environment, with a command-line database URL taking precedence.
+
+    A wrong or missing setting is one InvalidInput naming its environment variable."""
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        variable = "PURLDESK_" + "__".join(str(part).upper() for part in first["loc"])
+        raise InvalidInput(variable, first["msg"]) from None
+    if refusals := settings.placeholder_refusals():
+        raise refusals[0]
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
     return settings

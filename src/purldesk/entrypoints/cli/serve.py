@@ -34,6 +34,7 @@ def serve(
     settings = load_settings(database_url=db)
     bind_host = host or settings.server.host
     bind_port = port or settings.server.port
+    _refuse_a_taken_address(bind_host, bind_port)
     console.print(
         f"purldesk on http://{bind_host}:{bind_port}/ (database {settings.database_url}); Ctrl+C stops it"
     )
@@ -52,6 +53,28 @@ def serve(
         host=bind_host, port=bind_port, workers=workers, log_level="warning",
         **forwarding(settings),
     )  # fmt: skip
+
+
+def _refuse_a_taken_address(host: str, port: int) -> None:
+    """One clear line, before anything starts, when the address cannot be listened on."""
+    import socket
+
+    from purldesk.domain.errors import Conflict, InvalidInput
+
+    try:
+        family, *_, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as error:
+        raise InvalidInput(
+            "--host", f"{host!r} is not an address here ({error.strerror})"
+        ) from None
+    try:
+        socket.create_server(address, family=family).close()
+    except OSError as error:
+        raise Conflict(
+            f"cannot listen on {host}:{port} ({os.strerror(error.errno or 0)}); another server "
+            "may hold it: "
+            "stop it, or choose another port with --port or PURLDESK_SERVER__PORT"
+        ) from None
 
 
 def _print_demo_logins(database_url: str) -> None:
