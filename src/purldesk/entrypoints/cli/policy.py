@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from purldesk.adapters.exports.policies import policy_view
 from purldesk.entrypoints.cli.common import (
     application,
     command_group,
@@ -71,7 +72,7 @@ def show(
         day = day_or_today(on, wired.clock.now())
         view = policies.show(wired.uow(), contributor=org, on=day)
     if json_output:
-        print_json(_view_json(view))
+        print_json(policy_view(view))
         return
     _print_view(view)
 
@@ -104,7 +105,7 @@ def explain(
             cycle_id=None if target is None else target.id,
         )  # fmt: skip
     if json_output:
-        document = _view_json(explained.view)
+        document = policy_view(explained.view)
         document["cycle"] = None if target is None else target.name
         document["lines"] = [_line_json(item) for item in explained.lines]
         print_json(document)
@@ -122,18 +123,6 @@ def explain(
         table.add_row(aid_class, str(counts[(aid_class, True)]), str(counts[(aid_class, False)]))
     console.print(table)
     console.print("Use --line REF for the reasons on one line, or --json for every line.")
-
-
-def _view_json(view: PolicyView) -> dict[str, Any]:
-    from purldesk.adapters.exports import policies as views
-
-    return {
-        "contributor": view.contributor,
-        "on": view.on.isoformat(),
-        "versions": view.versions,
-        "policy": None if view.version is None else views.policy_version(view.version),
-        "in_force": None if view.decision is None else views.decision(view.decision),
-    }
 
 
 def _line_json(item: LineExplanation) -> dict[str, Any]:
