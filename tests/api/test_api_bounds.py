@@ -76,3 +76,14 @@ def test_pledges_at_the_bound_are_received_allocated_and_every_report_answers(
         app, ["reports", "transparency", "--db", world.wired.settings.database_url]
     )
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("code", ["KWD", "TND", "BHD", "JOD", "OMR", "UAH"])
+def test_a_pledge_in_a_currency_without_a_rate_is_refused_listing_those_accepted(
+    world: World, code: str
+) -> None:
+    problem = refused_pledge(world, {"amount": "100", "currency": code})
+    assert problem["field"] == "currency"
+    accepted = problem["detail"].split("the accepted currencies are ", 1)[1].split(", ")
+    assert {"EUR", "KRW", "USD"} <= set(accepted) and code not in accepted
+    nothing_written(world)

@@ -30,6 +30,7 @@ def _answered_next_to(html: str, field: str) -> None:
         ({"amount": "-5"}, "amount"),
         ({"amount": "1" + "0" * 21}, "amount"),
         ({"amount": "9223372036854775807", "currency": "KRW"}, "amount"),
+        ({"currency": "KWD"}, "currency"),
     ],
 )
 def test_a_bad_pledge_field_is_answered_in_place_and_nothing_is_saved(

@@ -47,6 +47,18 @@ def currency(code: str) -> Currency:
     return Currency(code)
 
 
+def convertible(code: str, rated: Iterable[str], *, field: str = "currency") -> Currency:
+    """`code`, if it is a known currency among those a rate source can convert to USD; money
+    that could never be received is refused when pledged, naming the currencies accepted."""
+    accepted = sorted(set(EXPONENTS).intersection(rated))
+    if code not in accepted:
+        raise InvalidInput(
+            field,
+            f"{code} has no reference rate; the accepted currencies are {', '.join(accepted)}",
+        )
+    return Currency(code)
+
+
 def exponent(code: str) -> int:
     """Number of decimal places of the currency's minor unit."""
     return EXPONENTS[currency(code)]
