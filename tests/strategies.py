@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from builders import make_contribution, make_cycle, make_line, make_package, make_participant
 from purldesk.domain.contributions import CONTRIBUTION_TRANSITIONS, ContributionStatus
 from purldesk.domain.ledger import LedgerTransaction, Posting, TransactionKind
-from purldesk.domain.money import EXPONENTS, Currency, Money
+from purldesk.domain.money import EXPONENTS, MAX_AMOUNT_MINOR, Currency, Money
 from purldesk.domain.packages import PACKAGE_TRANSITIONS, PackageStatus
 from purldesk.domain.participants import PARTICIPANT_TRANSITIONS, ParticipantStatus
 from purldesk.domain.requirements import (
@@ -26,7 +26,7 @@ from purldesk.domain.requirements import (
 
 # Realistic bounds: 10**15 minor units is 10 trillion in a 2-decimal currency, far above any
 # pledge, and well inside the 28 significant digits of the default Decimal context.
-MAX_MINOR = 10**15
+MAX_MINOR = MAX_AMOUNT_MINOR
 
 # --- money --------------------------------------------------------------------------------
 

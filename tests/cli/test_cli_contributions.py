@@ -88,6 +88,9 @@ def test_weekend_receipt_takes_the_last_published_rate(db: str, tmp_path: Path) 
         ("NLD,100,EUR,2025-08-04,2025-13-01,false,x", "received_on"),
         ("NLD,100,EUR,2025-08-04,2025-08-01,false,x", "received_on"),
         ("NLD,100,EUR,2025-08-04,,maybe,x", "confidential"),
+        ("NLD,9223372036854775807,KRW,2025-08-04,,false,x", "amount"),
+        ('NLD,"10,000,000,000,000.01",USD,2025-08-04,,false,x', "amount"),
+        ("NLD,100,KWD,2025-08-04,,false,x", "currency"),
     ],
 )
 def test_a_bad_row_is_reported_with_line_and_field_and_nothing_is_written(
@@ -157,3 +160,27 @@ def test_unknown_contribution_is_not_found(db: str) -> None:
     code, _, err = run(db, "contributions", "commit", "C-00042")
     assert code == 3
     assert "42" in err
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "field", "says"),
+    [("9223372036854775807", "KRW", "amount", "bound on one amount, KRW 1,000,000,000,000,000"),
+     ("1" + "0" * 21, "USD", "amount", "bound on one amount, USD 10,000,000,000,000.00"),
+     ("100", "KWD", "currency", "accepted currencies are AUD, BGN")],
+)  # fmt: skip
+def test_a_pledge_beyond_the_bound_or_without_a_rate_is_refused_naming_the_field(
+    db: str, amount: str, currency: str, field: str, says: str
+) -> None:
+    code, _, err = run(db, "contributions", "pledge", "DEU", amount, currency, "--on", "2025-08-01")
+    assert code == 2
+    assert field in err and says in " ".join(err.split())
+    assert listed(db) == []
+
+
+def test_a_pledge_at_the_bound_is_accepted(db: str) -> None:
+    code, _, err = run(
+        db, "contributions", "pledge", "KOR", "1,000,000,000,000,000", "KRW", "--on", "2025-08-01"
+    )
+    assert code == 0, err
+    (kor,) = listed(db)
+    assert kor["amount_minor"] == 10**15

@@ -28,6 +28,9 @@ def _answered_next_to(html: str, field: str) -> None:
         ({"purpose": "x" * 2001}, "purpose"),
         ({"currency": "EURO"}, "currency"),
         ({"amount": "-5"}, "amount"),
+        ({"amount": "1" + "0" * 21}, "amount"),
+        ({"amount": "9223372036854775807", "currency": "KRW"}, "amount"),
+        ({"currency": "KWD"}, "currency"),
     ],
 )
 def test_a_bad_pledge_field_is_answered_in_place_and_nothing_is_saved(
@@ -53,6 +56,7 @@ def test_a_bad_pledge_field_is_answered_in_place_and_nothing_is_saved(
         ({"on": "someday"}, "on"),
         ({"indicator": "front_line_km", "value": "many"}, "value"),
         ({"currency": "ZZZ", "amount": "100"}, "currency"),
+        ({"currency": "USD", "amount": "1" + "0" * 21}, "amount"),
     ],
 )
 def test_a_bad_policy_query_is_answered_in_place(

@@ -30,6 +30,9 @@ class EcbRates:
             fallback_on_missing_rate=False, fallback_on_wrong_date=False, decimal=True
         )
 
+    def currencies(self) -> frozenset[str]:
+        return frozenset(self._converter.currencies)
+
     def rate(self, source: str, target: str, on: date) -> tuple[Decimal, date, str]:
         """The rate in force on `on`: that day's, or the last one published before it."""
         if source == target:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import NewType
 
 from purldesk.domain.errors import InvalidInput
-from purldesk.domain.money import Money
+from purldesk.domain.money import Money, bounded, bounded_quantity
 from purldesk.domain.text import parse_choice
 
 ItemCode = NewType("ItemCode", str)
@@ -40,12 +40,15 @@ class CatalogItem:
     def __post_init__(self) -> None:
         if self.lot_size < 1:
             raise InvalidInput("lot_size", "must be at least 1")
+        bounded_quantity(self.lot_size, "lot_size")
+        bounded_quantity(self.available_per_cycle, "available_per_cycle")
         if self.available_per_cycle < 0:
             raise InvalidInput("available_per_cycle", "must not be negative")
         if self.lead_time_days < 0:
             raise InvalidInput("lead_time_days", "must not be negative")
         if self.unit_price.minor <= 0:
             raise InvalidInput("unit_price", "must be positive")
+        bounded(self.lot_price, "unit_price", what=f"a lot of {self.lot_size} at {self.unit_price}")
 
     @property
     def lot_price(self) -> Money:

@@ -11,7 +11,7 @@ from typing import NewType
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.errors import Conflict, IllegalTransition, InvalidInput
 from purldesk.domain.lifecycle import transition
-from purldesk.domain.money import USD, Conversion, Money
+from purldesk.domain.money import USD, Conversion, Money, bounded
 from purldesk.domain.participants import ParticipantCode
 
 ContributionId = NewType("ContributionId", int)
@@ -85,6 +85,7 @@ class Contribution:
     def __post_init__(self) -> None:
         if self.amount.minor <= 0:
             raise InvalidInput("amount", "must be positive")
+        bounded(self.amount, "amount")
 
     @property
     def ref(self) -> str:

@@ -26,6 +26,16 @@ EXPONENTS: Mapping[str, int] = {
 
 USD = Currency("USD")
 
+# The bound on every amount that comes in (a pledge, a price, a cap, a package target), in
+# minor units: USD 10 trillion, KRW 1 quadrillion, far above any real pledge or price. Totals
+# over many inputs may exceed it, so Money itself is unbounded; what bounds the inputs keeps
+# each stored value and each product of a bounded price and a bounded quantity far inside the
+# 64-bit integers (2**63 - 1 is about 9.2 * 10**18) of both databases.
+MAX_AMOUNT_MINOR = 10**15
+# The bound on every count of units or lots that comes in; a line's cost (lots times the lot
+# price) must still be within MAX_AMOUNT_MINOR.
+MAX_QUANTITY = 10**9
+
 # Arithmetic on amounts is exact: a result that would need rounding raises Inexact.
 EXACT = Context(prec=80, traps=[Inexact, InvalidOperation])
 
@@ -34,6 +44,18 @@ def currency(code: str) -> Currency:
     """Return `code` as a known ISO 4217 currency, or raise InvalidInput."""
     if code not in EXPONENTS:
         raise InvalidInput("currency", f"unknown ISO 4217 currency {code!r}")
+    return Currency(code)
+
+
+def convertible(code: str, rated: Iterable[str], *, field: str = "currency") -> Currency:
+    """`code`, if it is a known currency among those a rate source can convert to USD; money
+    that could never be received is refused when pledged, naming the currencies accepted."""
+    accepted = sorted(set(EXPONENTS).intersection(rated))
+    if code not in accepted:
+        raise InvalidInput(
+            field,
+            f"{code} has no reference rate; the accepted currencies are {', '.join(accepted)}",
+        )
     return Currency(code)
 
 
@@ -83,6 +105,8 @@ class Money:
             scaled = value.scaleb(EXPONENTS[cur], context=EXACT)
         except Inexact:
             raise InvalidInput(field, f"{text!r} has too many digits") from None
+        if abs(scaled) > MAX_AMOUNT_MINOR:
+            raise _beyond_bound(field, repr(text), cur)
         if scaled != scaled.to_integral_value():
             raise InvalidInput(
                 field, f"{text!r} has more than {EXPONENTS[cur]} decimal place(s) for {cur}"
@@ -143,6 +167,26 @@ class Money:
 
     def __str__(self) -> str:
         return self.format()
+
+
+def _beyond_bound(field: str, what: str, code: Currency) -> InvalidInput:
+    bound = Money(MAX_AMOUNT_MINOR, code)
+    return InvalidInput(field, f"{what} is more than the bound on one amount, {bound}")
+
+
+def bounded(money: Money, field: str, *, what: str = "") -> Money:
+    """`money`, if it is within the bound on one input amount; InvalidInput naming `field`
+    (and saying `what` the amount is, where the field alone does not) otherwise."""
+    if abs(money.minor) > MAX_AMOUNT_MINOR:
+        raise _beyond_bound(field, what or str(money), money.currency)
+    return money
+
+
+def bounded_quantity(count: int, field: str) -> int:
+    """`count`, if it is within the bound on one input count of units or lots."""
+    if count > MAX_QUANTITY:
+        raise InvalidInput(field, f"must be at most {MAX_QUANTITY:,}")
+    return count
 
 
 def total(amounts: Iterable[Money], code: str) -> Money:

@@ -12,7 +12,7 @@ from purldesk.domain.catalog import ItemCode
 from purldesk.domain.contributions import ContributionId
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.lifecycle import transition
-from purldesk.domain.money import USD, Money, split, total
+from purldesk.domain.money import USD, Money, bounded, bounded_quantity, split, total
 from purldesk.domain.requirements import CycleId, LineId
 
 PackageId = NewType("PackageId", int)
@@ -61,6 +61,9 @@ class PackageLine:
     def __post_init__(self) -> None:
         if self.lots < 1:
             raise InvalidInput("lots", "must be at least 1")
+        bounded_quantity(self.lots, "lots")
+        bounded(self.lot_price, "lot_price")
+        bounded(self.cost, "lots", what=f"{self.lots} lots at {self.lot_price}")
 
     @property
     def cost(self) -> Money:
@@ -86,6 +89,9 @@ class Package:
     status: PackageStatus = PackageStatus.DRAFT
     lines: tuple[PackageLine, ...] = ()
     attributions: tuple[Attribution, ...] = ()
+
+    def __post_init__(self) -> None:
+        bounded(self.target, "target")
 
     @property
     def ref(self) -> str:
@@ -171,6 +177,7 @@ def reprice(package: Package, prices: Mapping[LineId, Money]) -> Repricing:
             raise InvalidInput("prices", f"line {line_id} is not in {package.ref}")
         if price.currency != USD or not price.is_positive:
             raise InvalidInput("prices", f"the lot price of line {line_id} must be positive USD")
+        bounded(price, "prices", what=f"the lot price of line {line_id}, {price},")
     lines = tuple(
         replace(line, lot_price=prices.get(line.line_id, line.lot_price)) for line in package.lines
     )

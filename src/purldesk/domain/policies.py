@@ -18,7 +18,7 @@ from purldesk.domain.catalog import AidClass
 from purldesk.domain.contributions import Earmark
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.indicators import Condition, Observation, Verdict, evaluate, values_on
-from purldesk.domain.money import Money
+from purldesk.domain.money import Money, bounded
 from purldesk.domain.participants import ParticipantCode
 
 PolicyVersionId = NewType("PolicyVersionId", int)
@@ -36,6 +36,14 @@ class Phase:
     when: Condition | None = None  # None: the default phase
     when_text: str = ""
     note: str = ""
+
+    def __post_init__(self) -> None:
+        for field, cap in (
+            ("cap_per_package", self.cap_per_package),
+            ("cap_per_cycle", self.cap_per_cycle),
+        ):
+            if cap is not None:
+                bounded(cap, field)
 
     def allows(self, *, area: str, aid_class: AidClass) -> bool:
         return aid_class in self.aid_classes and (self.areas is None or area in self.areas)

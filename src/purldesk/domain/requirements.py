@@ -11,7 +11,7 @@ from typing import NewType
 from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
 from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.lifecycle import transition
-from purldesk.domain.money import Money
+from purldesk.domain.money import Money, bounded, bounded_quantity
 
 CycleId = NewType("CycleId", int)
 LineId = NewType("LineId", int)
@@ -90,6 +90,7 @@ class RequirementLine:
     def __post_init__(self) -> None:
         if self.quantity < 1:
             raise InvalidInput("quantity", "must be at least 1")
+        bounded_quantity(self.quantity, "quantity")
         if self.rank < 1:
             raise InvalidInput("rank", "must be at least 1")
 
@@ -145,6 +146,18 @@ REASON = "reason"
 JUSTIFICATION_MAX = 2000
 
 
+def whole_lots(quantity: int, item: CatalogItem) -> int:
+    """`quantity`, if it is whole lots of `item` that cost no more than the bound on one amount."""
+    if quantity % item.lot_size:
+        raise InvalidInput(
+            "quantity", f"{quantity} is not a whole number of lots of {item.lot_size}"
+        )
+    bounded_quantity(quantity, "quantity")
+    cost = item.lot_price.times(quantity // item.lot_size)
+    bounded(cost, "quantity", what=f"{quantity} of {item.code}, {cost},")
+    return quantity
+
+
 def line_for(
     *,
     line_id: LineId,
@@ -157,13 +170,9 @@ def line_for(
     justification: str,
 ) -> RequirementLine:
     """A new open line whose area and aid class come from its catalog item."""
-    if quantity % item.lot_size:
-        raise InvalidInput(
-            "quantity", f"{quantity} is not a whole number of lots of {item.lot_size}"
-        )
     return RequirementLine(
         id=line_id, ref=ref, cycle_id=cycle_id, item_code=item.code, area=item.area,
-        aid_class=item.aid_class, quantity=quantity, rank=rank, needed_by=needed_by,
+        aid_class=item.aid_class, quantity=whole_lots(quantity, item), rank=rank, needed_by=needed_by,
         justification=justification,
     )  # fmt: skip
 
@@ -249,11 +258,7 @@ def edit(
     if quantity is not None:
         if type(quantity) is not int or quantity < 1:
             raise InvalidInput("quantity", "must be a whole number of at least 1")
-        if quantity % item.lot_size:
-            raise InvalidInput(
-                "quantity", f"{quantity} is not a whole number of lots of {item.lot_size}"
-            )
-        edited = replace(edited, quantity=quantity)
+        edited = replace(edited, quantity=whole_lots(quantity, item))
     if needed_by is not None:
         if type(needed_by) is not date:
             raise InvalidInput("needed_by", "must be a date")

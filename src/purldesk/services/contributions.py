@@ -28,7 +28,7 @@ from purldesk.domain.errors import (
     RowError,
 )
 from purldesk.domain.ledger import TransactionKind
-from purldesk.domain.money import USD, Money, convert
+from purldesk.domain.money import USD, Money, convert, convertible
 from purldesk.domain.participants import ParticipantCode
 from purldesk.services.handle import Command, Context, change_one, check_lengths
 from purldesk.services.imports import FileRow
@@ -301,6 +301,11 @@ def _row_errors(uow: UnitOfWork, fx: FxRates, row: ContributionRow) -> list[RowE
         errors.append(
             RowError(row.line, "contributor", f"{row.contributor} is a {participant.kind}")
         )
+    try:
+        convertible(row.amount.currency, fx.currencies())
+    except InvalidInput as error:
+        errors.append(RowError(row.line, error.field, error.message))
+        return errors
     if row.received_on is not None:
         if row.received_on < row.pledged_on:
             errors.append(
@@ -343,6 +348,7 @@ class Pledge(Command[Contribution]):
         return Owned(code, "participant", code)
 
     def execute(self, uow: UnitOfWork, context: Context) -> Contribution:
+        convertible(self.amount.currency, context.fx.currencies())
         return _pledge(
             uow, contributor=self.contributor.upper(), amount=self.amount,
             pledged_on=context.day(self.pledged_on), at=context.at,

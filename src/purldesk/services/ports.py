@@ -308,6 +308,10 @@ class FxRates(Protocol):
         """(target units per source unit, the date the rate is of, its source) for `on`."""
         ...
 
+    def currencies(self) -> frozenset[str]:
+        """The currencies it has rates for."""
+        ...
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...

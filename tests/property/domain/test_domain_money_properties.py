@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from purldesk.domain.errors import InvalidInput
-from purldesk.domain.money import EXPONENTS, Money, convert, split
+from purldesk.domain.money import EXPONENTS, MAX_AMOUNT_MINOR, Money, convert, split
 from strategies import currencies, decimal_strings, minor_units, money, weights
 
 RATES = st.decimals(
@@ -110,3 +110,23 @@ def test_convert_is_within_half_a_minor_unit_of_the_exact_value(
     assert abs(result.converted.minor - exact) <= Fraction(1, 2)
     assert result.original == amount
     assert result.rate == rate
+
+
+@given(code=currencies(), minor=st.integers(-MAX_AMOUNT_MINOR, MAX_AMOUNT_MINOR))
+def test_every_amount_within_the_bound_round_trips_parse_and_format(code: str, minor: int) -> None:
+    amount = Money(minor, code)  # type: ignore[arg-type]
+    assert Money.parse(amount.format().split(" ", 1)[1], code) == amount
+
+
+@given(
+    code=currencies(),
+    beyond=st.integers(MAX_AMOUNT_MINOR + 1, 10**40),
+    negative=st.booleans(),
+)
+def test_every_amount_beyond_the_bound_is_refused_naming_the_field(
+    code: str, beyond: int, negative: bool
+) -> None:
+    text = (-Money(beyond, code) if negative else Money(beyond, code)).format()  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput) as refused:
+        Money.parse(text.split(" ", 1)[1], code, field="amount")
+    assert refused.value.field == "amount"

@@ -66,6 +66,9 @@ class FixedRates:
         assert target == "USD"
         return RATES[source], on, "TEST"
 
+    def currencies(self) -> frozenset[str]:
+        return frozenset(RATES)
+
 
 def reset(engine: Engine) -> None:
     with engine.begin() as connection:

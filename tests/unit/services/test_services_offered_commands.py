@@ -60,6 +60,9 @@ class OneToOne:
     def rate(self, source: str, target: str, on: date) -> tuple[Decimal, date, str]:
         return Decimal(1), on, "TEST"
 
+    def currencies(self) -> frozenset[str]:
+        return frozenset({"USD"})
+
 
 def actor(role: Role) -> Actor:
     return Actor(UserId(1), "someone", OWN, role)

@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK, LEDGER_LOCK_KEY
+from purldesk.adapters.storage.sums import halves, joined
 from purldesk.adapters.storage.tables import LedgerEntryRow, LedgerPostingRow
 from purldesk.domain import ledger
 from purldesk.domain.contributions import contribution_ref
@@ -87,14 +88,13 @@ class SqlLedger:
         return self._load(rows)
 
     def balances(self) -> dict[tuple[str, str], int]:
-        total = func.sum(LedgerPostingRow.amount_minor)
-        rows = self._session.execute(
-            select(LedgerPostingRow.account, LedgerPostingRow.currency, total)
-            .group_by(LedgerPostingRow.account, LedgerPostingRow.currency)
-            .having(total != 0)
+        return _nonzero(
+            self._session.execute(
+                select(LedgerPostingRow.account, LedgerPostingRow.currency, *POSTED).group_by(
+                    LedgerPostingRow.account, LedgerPostingRow.currency
+                )
+            )
         )
-        # PostgreSQL sums bigints into numeric, which arrives as Decimal.
-        return {(account, cur): int(value) for account, cur, value in rows}
 
     def balances_of(self, accounts: Iterable[str]) -> dict[tuple[str, str], int]:
         """Summed over each account's own postings, found by the (account, currency) index."""
@@ -109,16 +109,14 @@ class SqlLedger:
         self, column: InstrumentedAttribute[Any], keys: Iterable[str]
     ) -> dict[tuple[str, str], int]:
         wanted = sorted(set(keys))
-        total = func.sum(LedgerPostingRow.amount_minor)
         found: dict[tuple[str, str], int] = {}
         for start in range(0, len(wanted), IN_LIST_CHUNK):
             rows = self._session.execute(
-                select(LedgerPostingRow.account, LedgerPostingRow.currency, total)
+                select(LedgerPostingRow.account, LedgerPostingRow.currency, *POSTED)
                 .where(column.in_(wanted[start : start + IN_LIST_CHUNK]))
                 .group_by(LedgerPostingRow.account, LedgerPostingRow.currency)
-                .having(total != 0)
             )
-            found.update({(account, cur): int(value) for account, cur, value in rows})
+            found.update(_nonzero(rows))
         return found
 
     def lock(self) -> None:
@@ -196,3 +194,13 @@ def _entry(row: LedgerEntryRow, postings: tuple[Posting, ...]) -> LedgerEntry:
         reverses=row.reverses,
     )
     return LedgerEntry(row.seq, row.recorded_at, transaction, row.prev_hash, row.hash)
+
+
+# What was posted to an account, summed in halves so that no history overflows the sum.
+POSTED = halves(LedgerPostingRow.amount_minor)
+
+
+def _nonzero(rows: Iterable[Any]) -> dict[tuple[str, str], int]:
+    """Balances by (account, currency) from rows of POSTED, leaving out those at zero."""
+    summed = {(account, cur): joined(high, low) for account, cur, high, low in rows}
+    return {key: balance for key, balance in summed.items() if balance}

@@ -19,6 +19,7 @@ from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipment
 from purldesk.adapters.storage.participants import SqlParticipantRepository
 from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
+from purldesk.adapters.storage.sums import halves, joined, joined_or_none
 from purldesk.adapters.storage.tables import (
     AttributionRow,
     CatalogItemRow,
@@ -148,8 +149,8 @@ class SqlQueries:
                 func.count(),
                 each.c.currency,
                 each.c.giver,
-                func.sum(each.c.amount_minor),
-                func.sum(each.c.usd_minor),
+                *halves(each.c.amount_minor),
+                *halves(each.c.usd_minor),
             )
             .group_by(each.c.currency, each.c.giver)
             .order_by(each.c.currency, each.c.giver)
@@ -159,10 +160,10 @@ class SqlQueries:
                 count,
                 code,
                 None if who is None else ParticipantCode(who),
-                None if total is None else int(total),
-                None if usd is None else int(usd),
+                joined_or_none(high, low),
+                joined_or_none(usd_high, usd_low),
             )
-            for count, code, who, total, usd in rows
+            for count, code, who, high, low, usd_high, usd_low in rows
         ]
 
     def contributions(
@@ -262,21 +263,18 @@ class SqlQueries:
         ]
 
     def balance_of_kind(self, kind: str, *, currency: str) -> int:
-        return _int(
-            self._session.scalar(
-                select(func.sum(LedgerPostingRow.amount_minor)).where(
-                    LedgerPostingRow.account.startswith(f"{kind}:", autoescape=True),
-                    LedgerPostingRow.currency == currency,
-                )
-            )
+        return self._posted(
+            LedgerPostingRow.account.startswith(f"{kind}:", autoescape=True), currency
         )
 
     def balance_of(self, accounts: Collection[str], *, currency: str) -> int:
-        return _int(
-            self._session.scalar(
-                select(func.sum(LedgerPostingRow.amount_minor)).where(
-                    LedgerPostingRow.account.in_(sorted(accounts)),
-                    LedgerPostingRow.currency == currency,
-                )
+        return self._posted(LedgerPostingRow.account.in_(sorted(accounts)), currency)
+
+    def _posted(self, accounts: ColumnElement[bool], currency: str) -> int:
+        """What was posted to `accounts` in `currency`, summed in halves (see sums.py)."""
+        high, low = self._session.execute(
+            select(*halves(LedgerPostingRow.amount_minor)).where(
+                accounts, LedgerPostingRow.currency == currency
             )
-        )
+        ).one()
+        return joined(high, low)

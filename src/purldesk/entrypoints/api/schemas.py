@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from purldesk.domain.errors import InvalidInput
-from purldesk.domain.money import Money
+from purldesk.domain.money import MAX_AMOUNT_MINOR, MAX_QUANTITY, Money
 from purldesk.domain.text import check_text, strings_in
 
 T = TypeVar("T")
@@ -19,8 +19,9 @@ T = TypeVar("T")
 MinorUnits = Annotated[
     int, Field(description="Integer minor units (cents; KRW and JPY have none).")
 ]
-# Bounded so that no generated input overflows a 64-bit column.
-PositiveMinor = Annotated[int, Field(ge=1, le=10**15)]
+# The domain's bounds on one amount and one count (`domain/money.py`), shown in the OpenAPI.
+PositiveMinor = Annotated[int, Field(ge=1, le=MAX_AMOUNT_MINOR)]
+Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
 Text = Annotated[str, Field(max_length=2000)]
 Code = Annotated[str, Field(min_length=1, max_length=40)]
 Day = Annotated[date, Field(ge=date(1999, 1, 4), le=date(2100, 12, 31))]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from purldesk.adapters.exports.allocations import proposal_document
 from purldesk.domain.access import Actor, Permission
-from purldesk.domain.money import USD, Money
+from purldesk.domain.money import MAX_AMOUNT_MINOR, USD, Money
 from purldesk.domain.requirements import CycleId
 from purldesk.entrypoints.api.deps import Id, Wired, allowed, today_or
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
@@ -27,7 +27,7 @@ def propose_allocation(
     _actor: Annotated[Actor, Depends(allowed(Permission.READ_ALLOCATION))],
     application: Wired,
     on: Annotated[Day | None, Query(description="Allocation date; default today.")] = None,
-    target_minor: Annotated[int, Query(ge=1, le=10**15)] = 50_000_000_000,
+    target_minor: Annotated[int, Query(ge=1, le=MAX_AMOUNT_MINOR)] = 50_000_000_000,
 ) -> dict[str, Any]:
     """The packages the engine would cut from the endorsed cycle and the pooled money, with
     every line's outcome and reason; nothing is written. It shows every fund's money, so only

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from purldesk.domain.access import ContributionView, Totals
 from purldesk.domain.contributions import ContributionStatus
-from purldesk.domain.money import Money
+from purldesk.domain.money import MAX_AMOUNT_MINOR, Money
 from purldesk.entrypoints.api.schemas import Code, Day, Input, MoneyRead, Schema, Text, decimal_text
 
 
@@ -19,7 +19,9 @@ class PledgeCreate(Input):
         str,
         Field(
             pattern=r"^[0-9][0-9,]{0,20}(\.[0-9]{1,3})?$",
-            description="Major units as an exact decimal, such as 500000000 or 1,250.50.",
+            description="Major units as an exact decimal, such as 500000000 or 1,250.50; at most "
+            f"{MAX_AMOUNT_MINOR:,} minor units (USD 10,000,000,000,000.00, KRW "
+            "1,000,000,000,000,000).",
         ),
     ]
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]

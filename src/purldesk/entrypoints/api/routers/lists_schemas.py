@@ -16,7 +16,7 @@ from purldesk.domain.requirements import (
     LineStatus,
     RankChange,
 )
-from purldesk.entrypoints.api.schemas import Code, Day, Input, Schema, Text
+from purldesk.entrypoints.api.schemas import Code, Day, Input, Quantity, Schema, Text
 
 
 class CycleCreate(Input):
@@ -39,7 +39,7 @@ class LineCreate(Input):
     ref: Annotated[str, Field(min_length=1, max_length=40)]
     rank: Annotated[int, Field(ge=1, le=100_000)]
     item_code: Code
-    quantity: Annotated[int, Field(ge=1, le=10**9)]
+    quantity: Quantity
     needed_by: Day
     justification: Text = ""
 
@@ -55,7 +55,7 @@ class LineMove(Input):
 class LineUpdate(Input):
     """The fields to change; those left out (or null) are kept."""
 
-    quantity: Annotated[int, Field(ge=1, le=10**9)] | None = None
+    quantity: Quantity | None = None
     needed_by: Day | None = None
     justification: Text | None = None
 

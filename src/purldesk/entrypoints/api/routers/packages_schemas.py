@@ -10,7 +10,7 @@ from pydantic import Field
 from purldesk.domain.access import AttributionView
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.packages import Package, PackageStatus
-from purldesk.entrypoints.api.schemas import Day, Input, PositiveMinor, Schema
+from purldesk.entrypoints.api.schemas import Day, Input, PositiveMinor, Quantity, Schema
 
 
 class PackageLineRead(Schema):
@@ -98,7 +98,7 @@ class PackageAccept(Input):
 
 class ShipmentCreate(Input):
     line_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
-    quantity: Annotated[int, Field(ge=1, le=10**9, description="Units, not lots.")]
+    quantity: Annotated[Quantity, Field(description="Units, not lots.")]
     shipped_on: Day | None = None
 
 

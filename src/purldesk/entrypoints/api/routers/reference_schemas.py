@@ -8,8 +8,9 @@ from pydantic import Field
 
 from purldesk.domain.access import Actor
 from purldesk.domain.catalog import AidClass, CatalogItem
+from purldesk.domain.money import MAX_QUANTITY
 from purldesk.domain.participants import Participant, ParticipantKind, ParticipantStatus
-from purldesk.entrypoints.api.schemas import Input, PositiveMinor, Schema, decimal_text
+from purldesk.entrypoints.api.schemas import Input, PositiveMinor, Quantity, Schema, decimal_text
 
 
 class MeRead(Schema):
@@ -45,8 +46,8 @@ class CatalogItemFields(Schema):
     area: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
     aid_class: AidClass
     unit_price_minor: PositiveMinor
-    lot_size: Annotated[int, Field(ge=1, le=10**9)]
-    available_per_cycle: Annotated[int, Field(ge=0, le=10**9)]
+    lot_size: Quantity
+    available_per_cycle: Annotated[int, Field(ge=0, le=MAX_QUANTITY)]
     lead_time_days: Annotated[int, Field(ge=0, le=10**5)]
 
 

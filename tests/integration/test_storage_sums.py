@@ -1,0 +1,45 @@
+"""Sums of postings never overflow, on both databases: 40 postings of nearly 2**62 each (far
+beyond what the bound on one amount lets in, and beyond 2**63 in total, in any order) are
+summed exactly by the ledger's balances and the reports' balance queries."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from purldesk.adapters.storage.engine import make_engine
+from purldesk.adapters.storage.ledger import SqlLedger
+from purldesk.adapters.storage.queries import ReadSession, SqlQueries
+from purldesk.adapters.storage.tables import LedgerEntryRow, LedgerPostingRow
+
+HUGE = 2**62 - 12_345
+SIGNS = [1, 1, 1, -1] * 10  # 40 postings: a net of 20 * HUGE, with running totals past 2**63
+
+
+def test_sums_of_postings_far_beyond_64_bits_are_exact(database_url: str) -> None:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        session.execute(insert(LedgerEntryRow).values(
+            seq=1, recorded_at=datetime(2025, 8, 4, tzinfo=UTC), kind="pledge",
+            occurred_on=date(2025, 8, 4), memo="", prev_hash="0" * 64, hash="1" * 64))  # fmt: skip
+        session.execute(
+            insert(LedgerPostingRow),
+            [
+                {"entry_seq": 1, "position": i, "account": "pool:C-00001", "currency": "USD",
+                 "amount_minor": sign * HUGE, "contribution_ref": "C-00001"}
+                for i, sign in enumerate(SIGNS)
+            ],
+        )  # fmt: skip
+        expected = sum(SIGNS) * HUGE
+        assert expected > 2**63
+        ledger = SqlLedger(session)
+        assert ledger.balances() == {("pool:C-00001", "USD"): expected}
+        assert ledger.balances_of(["pool:C-00001"]) == {("pool:C-00001", "USD"): expected}
+        assert ledger.contribution_balances([1]) == {("pool:C-00001", "USD"): expected}
+        queries = SqlQueries(ReadSession(session))
+        assert queries.balance_of_kind("pool", currency="USD") == expected
+        assert queries.balance_of(["pool:C-00001"], currency="USD") == expected
+        assert queries.balance_of(["pool:C-00002"], currency="USD") == 0
+    engine.dispose()
