@@ -27,6 +27,7 @@ def _package_values(package: Package) -> dict[str, Any]:
         "target_minor": package.target.minor,
         "currency": package.target.currency,
         "created_on": package.created_on,
+        "accepted_on": package.accepted_on,
         "status": package.status.value,
     }
 
@@ -129,6 +130,7 @@ class SqlPackageRepository:
                     status=PackageStatus(row.status),
                     lines=tuple(lines[row.id]),
                     attributions=tuple(parts[row.id]),
+                    accepted_on=row.accepted_on,
                 )
             )
         return packages
