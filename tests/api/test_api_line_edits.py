@@ -174,6 +174,7 @@ def test_a_line_on_a_package_keeps_its_quantity_and_its_place(world: World) -> N
         assert response.status_code == 409
         assert "package P-0001 (draft)" in response.json()["detail"]
     assert patch(world, "recipient", {"justification": "still needed"}).status_code == 200
+    world.clock.at += timedelta(days=1)  # the next day: no act is dated after today
     world.post("coordinator", "/api/v1/packages/1/cancel", {"on": "2025-10-02"})
     assert patch(world, "recipient", {"quantity": 6}).status_code == 200
 

@@ -3,6 +3,7 @@ allocation proposals, policies, indicators and what-if; errors as problem docume
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from api_world import World, seed_list
@@ -63,6 +64,7 @@ def test_a_package_is_allocated_repriced_topped_up_delivered_and_closed(world: W
     assert status == 409 and "funded to closed" in body["detail"]
 
     # L-1 dearer (deficit), L-2 cheaper (surplus): back to validated, surplus released.
+    world.clock.at += timedelta(days=1)  # the next day: no act is dated after today
     repriced = world.post("supplier", f"{API}/packages/1/accept", {"on": "2025-10-02", "prices": [
         {"line_id": 1, "lot_price_minor": 1_100_000},
         {"line_id": 2, "lot_price_minor": 400_000}]})  # fmt: skip
@@ -75,27 +77,28 @@ def test_a_package_is_allocated_repriced_topped_up_delivered_and_closed(world: W
     topped = world.post("coordinator", f"{API}/packages/1/top-up", {"on": "2025-10-02"})
     assert topped["status"] == "funded"
     assert sum(a["amount_minor"] for a in topped["attributions"]) == 3_000_000
+    world.clock.at += timedelta(days=1)  # the next day: no act is dated after today
     accepted = world.post("supplier", f"{API}/packages/1/accept", {"on": "2025-10-03"})
     assert accepted["status"] == "accepted"
     assert balance(world, "payable:P-0001:") == 3_000_000
     assert balance(world, "obligated:P-0001:") == 0
 
     status, body = problem(world, "supplier", "POST", "/packages/1/shipments",
-                           {"line_id": 1, "quantity": 3, "shipped_on": "2025-10-01"})  # fmt: skip
+                           {"line_id": 1, "quantity": 3, "shipped_on": "2025-10-03"})  # fmt: skip
     assert status == 422 and body["field"] == "quantity"
     status, body = problem(world, "supplier", "POST", "/packages/1/shipments",
                            {"line_id": 99, "quantity": 1})  # fmt: skip
     assert status == 422 and body["field"] == "line"
     first = world.post("supplier", f"{API}/packages/1/shipments",
-                       {"line_id": 1, "quantity": 2, "shipped_on": "2025-10-01"})  # fmt: skip
+                       {"line_id": 1, "quantity": 2, "shipped_on": "2025-10-03"})  # fmt: skip
     second = world.post("supplier", f"{API}/packages/1/shipments",
-                        {"line_id": 2, "quantity": 4, "shipped_on": "2025-10-01"})  # fmt: skip
+                        {"line_id": 2, "quantity": 4, "shipped_on": "2025-10-03"})  # fmt: skip
     assert world.get("recipient", f"{API}/packages/1")["status"] == "delivering"
     listed = world.get("contributor", f"{API}/deliveries", package_id=1)
     assert [s["id"] for s in listed["items"]] == [first["id"], second["id"]]
     assert world.get("contributor", f"{API}/deliveries", received="true")["total"] == 0
 
-    world.post("recipient", f"{API}/shipments/{first['id']}/confirm", {"received_on": "2025-10-01"})
+    world.post("recipient", f"{API}/shipments/{first['id']}/confirm", {"received_on": "2025-10-03"})
     assert world.get("recipient", f"{API}/packages/1")["status"] == "delivering"
     world.post("recipient", f"{API}/shipments/{second['id']}/confirm", {})
     status, body = problem(world, "recipient", "POST", f"/shipments/{second['id']}/confirm", {})
@@ -104,6 +107,7 @@ def test_a_package_is_allocated_repriced_topped_up_delivered_and_closed(world: W
     lines = world.get("recipient", f"{API}/cycles/1/lines")["items"]
     assert {ln["ref"]: ln["status"] for ln in lines} == {"L-1": "delivered", "L-2": "delivered"}
 
+    world.clock.at += timedelta(days=2)
     closed = world.post("coordinator", f"{API}/packages/1/close", {"on": "2025-10-05"})
     assert closed["status"] == "closed"
     assert balance(world, "disbursed:P-0001:") == 3_000_000

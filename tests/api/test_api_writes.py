@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from api_world import World, seed_list
 
@@ -169,6 +170,7 @@ def test_a_package_allocates_pooled_money_and_cancelling_returns_it(world: World
     pool = world.get("coordinator", "/api/v1/ledger/balances", account="pool:C-00001")["items"]
     assert pool[0]["balance_minor"] == 115_650_000 - 2_000_000
 
+    world.clock.at += timedelta(days=1)  # the next day: no act is dated after today
     world.post("coordinator", "/api/v1/packages/1/cancel", {"on": "2025-10-02"})
 
     pool = world.get("coordinator", "/api/v1/ledger/balances", account="pool:C-00001")["items"]

@@ -87,6 +87,8 @@ def test_weekend_receipt_takes_the_last_published_rate(db: str, tmp_path: Path) 
         ("NLD,100,EUR,2025-02-30,,false,x", "pledged_on"),
         ("NLD,100,EUR,2025-08-04,2025-13-01,false,x", "received_on"),
         ("NLD,100,EUR,2025-08-04,2025-08-01,false,x", "received_on"),
+        ("NLD,100,EUR,2099-01-04,,false,x", "pledged_on"),  # after today
+        ("NLD,100,EUR,2025-08-04,2099-01-04,false,x", "received_on"),  # after today
         ("NLD,100,EUR,2025-08-04,,maybe,x", "confidential"),
         ("NLD,9223372036854775807,KRW,2025-08-04,,false,x", "amount"),
         ('NLD,"10,000,000,000,000.01",USD,2025-08-04,,false,x', "amount"),

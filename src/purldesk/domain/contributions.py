@@ -9,7 +9,8 @@ from enum import StrEnum
 from typing import NewType
 
 from purldesk.domain.catalog import AidClass
-from purldesk.domain.errors import Conflict, IllegalTransition, InvalidInput
+from purldesk.domain.dates import not_before
+from purldesk.domain.errors import Conflict, IllegalTransition, InvalidInput, PurldeskError
 from purldesk.domain.lifecycle import transition
 from purldesk.domain.money import USD, Conversion, Money, bounded
 from purldesk.domain.participants import ParticipantCode
@@ -107,14 +108,45 @@ class Contribution:
     def cancel(self) -> Contribution:
         return self.move_to(ContributionStatus.CANCELLED)
 
+    def cancel_on(self, on: date) -> Contribution:
+        """Withdraw the pledge on `on`, which is not before it was made."""
+        not_before(on, self.pledged_on, field="on", fact=f"the pledge of {self.ref}")
+        return self.cancel()
+
+    def refund_on(self, on: date) -> date:
+        """`on`, unless it is before the money to refund arrived (or, not yet arrived, was
+        pledged)."""
+        if self.received_on is None:
+            return not_before(on, self.pledged_on, field="on", fact=f"the pledge of {self.ref}")
+        return not_before(on, self.received_on, field="on", fact=f"the receipt of {self.ref}")
+
+    def spending_obstacle(self, *, on: date, today: date) -> PurldeskError | None:
+        """Why a write dated `on` and recorded `today` may not spend this money, or None.
+
+        Not before the money arrived; and once its earmark has expired, not at all, whatever
+        date the write names: an expiry is judged on the day the spending is recorded, so a
+        back-dated write cannot dodge it.
+        """
+        if self.received_on is None:
+            return Conflict(f"{self.ref} is {self.status}; its money has not arrived")
+        if on < self.received_on:
+            return InvalidInput(
+                "on", f"{on} is before the receipt of {self.ref} ({self.received_on})"
+            )
+        if self.earmark.is_expired(today):
+            return Conflict(
+                f"the earmark of {self.ref} expired on {self.earmark.expires_on}; "
+                "its money can no longer be spent"
+            )
+        return None
+
     def disclose(self, *, confidential: bool, anonymous: bool) -> Contribution:
         """The contributor's choice of what others may see: the amount, and who gave it."""
         return replace(self, confidential=confidential, anonymous=anonymous)
 
     def receive(self, *, on: date, conversion: Conversion) -> Contribution:
         """Mark the money as arrived, converted to USD at the rate of the day of receipt."""
-        if on < self.pledged_on:
-            raise InvalidInput("received_on", f"{on} is before the pledge of {self.pledged_on}")
+        not_before(on, self.pledged_on, field="received_on", fact=f"the pledge of {self.ref}")
         if conversion.converted.currency != USD:
             raise InvalidInput(
                 "conversion", f"pooled money is USD, not {conversion.converted.currency}"

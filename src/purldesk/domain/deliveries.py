@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import NewType
 
+from purldesk.domain.dates import not_before
 from purldesk.domain.errors import Conflict, InvalidInput
-from purldesk.domain.packages import PackageId
+from purldesk.domain.packages import Package, PackageId
 from purldesk.domain.requirements import LineId
 
 ShipmentId = NewType("ShipmentId", int)
@@ -37,10 +39,19 @@ class Shipment:
     def confirm_receipt(self, *, on: date) -> Shipment:
         if self.received_on is not None:
             raise Conflict(f"shipment {self.id} was already confirmed on {self.received_on}")
-        if on < self.shipped_on:
-            raise InvalidInput("received_on", f"{on} is before shipment on {self.shipped_on}")
+        not_before(on, self.shipped_on, field="received_on", fact=f"the shipment {self.ref}")
         return replace(self, received_on=on)
 
 
 def shipment_ref(shipment_id: int) -> str:
     return f"S-{shipment_id:04d}"
+
+
+def closing_on(package: Package, shipments: Iterable[Shipment], on: date) -> date:
+    """`on`, the day `package` is closed, unless it is before its draft or the day its last
+    shipment arrived."""
+    package.step_on(on)
+    arrivals = [s.received_on for s in shipments if s.received_on is not None]
+    if not arrivals:
+        return on
+    return not_before(on, max(arrivals), field="on", fact=f"the last delivery of {package.ref}")

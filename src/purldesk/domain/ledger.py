@@ -411,13 +411,24 @@ _BREAK_MESSAGES = {
 
 
 def _entry_findings(entry: LedgerEntry, breaks: Sequence[chains.Break]) -> list[Finding]:
-    """A sequence break first, then unbalanced postings, then the entry's other chain breaks."""
+    """A sequence break first, then unbalanced postings, a date after the recording, then the
+    entry's other chain breaks."""
     found = [_break_finding(b) for b in breaks if b.rule is chains.BreakRule.SEQUENCE]
     for currency, residual in residuals(entry.transaction.postings).items():
         if residual:
             found.append(
                 Finding("balanced", f"postings in {currency} sum to {residual}, not 0", entry.seq)
             )
+    recorded_on = entry.recorded_at.date()
+    if entry.transaction.occurred_on > recorded_on:
+        found.append(
+            Finding(
+                "dated",
+                f"occurred on {entry.transaction.occurred_on}, after it was recorded "
+                f"({recorded_on})",
+                entry.seq,
+            )
+        )
     found.extend(_break_finding(b) for b in breaks if b.rule is not chains.BreakRule.SEQUENCE)
     return found
 

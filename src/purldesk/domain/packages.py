@@ -10,6 +10,7 @@ from typing import NewType
 
 from purldesk.domain.catalog import ItemCode
 from purldesk.domain.contributions import ContributionId
+from purldesk.domain.dates import not_before
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.lifecycle import transition
 from purldesk.domain.money import USD, Money, bounded, bounded_quantity, split, total
@@ -89,6 +90,7 @@ class Package:
     status: PackageStatus = PackageStatus.DRAFT
     lines: tuple[PackageLine, ...] = ()
     attributions: tuple[Attribution, ...] = ()
+    accepted_on: date | None = None  # the day the supplier accepted it, once it has
 
     def __post_init__(self) -> None:
         bounded(self.target, "target")
@@ -96,6 +98,20 @@ class Package:
     @property
     def ref(self) -> str:
         return package_ref(self.id)
+
+    def step_on(self, on: date) -> date:
+        """`on`, the date of a step of the package's lifecycle, unless it is before the draft."""
+        return not_before(on, self.created_on, field="on", fact=f"the draft of {self.ref}")
+
+    def accept_on(self, on: date) -> Package:
+        """The package accepted by its supplier on `on`."""
+        accepted = self.move_to(PackageStatus.ACCEPTED)
+        return replace(accepted, accepted_on=self.step_on(on))
+
+    def shipment_on(self, on: date) -> date:
+        """`on`, the date of a shipment, unless it is before the supplier accepted the package."""
+        accepted_on = self.created_on if self.accepted_on is None else self.accepted_on
+        return not_before(on, accepted_on, field="shipped_on", fact=f"the acceptance of {self.ref}")
 
     @property
     def cost(self) -> Money:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import NewType
 
 from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
+from purldesk.domain.dates import not_before
 from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.lifecycle import transition
 from purldesk.domain.money import Money, bounded, bounded_quantity
@@ -69,6 +70,12 @@ class Cycle:
     @property
     def is_editable(self) -> bool:
         return self.status is CycleStatus.DRAFT
+
+    def needed_by(self, on: date) -> date:
+        """`on`, a needed-by date of a line on this cycle, unless it is before the cycle opened.
+
+        It may be after today: it is planned, not an act."""
+        return not_before(on, self.opens_on, field="needed_by", fact=f"the opening of {self.name}")
 
 
 @dataclass(frozen=True, slots=True)

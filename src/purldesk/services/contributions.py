@@ -126,7 +126,7 @@ def cancel(
     """Withdraw a pledge not yet paid; its receivable is written off against the pledge."""
     with uow:
         contribution = uow.contributions.get(contribution_id)
-        cancelled = contribution.cancel()
+        cancelled = contribution.cancel_on(on)
         uow.contributions.save(cancelled)
         uow.ledger.append(
             [
@@ -151,6 +151,7 @@ def refund(
         contribution = uow.contributions.get(contribution_id)
         if contribution.status not in (ContributionStatus.RECEIVED, ContributionStatus.ALLOCATED):
             raise Conflict(f"{contribution.ref} is {contribution.status}; nothing to refund")
+        contribution.refund_on(on)
         uow.ledger.lock()
         pool = ledger.pool(contribution.id)
         left = ledger.balance(uow.ledger.balances_of([pool]), pool)
@@ -182,10 +183,12 @@ def list_all(uow: UnitOfWork, *, contributor: ParticipantCode | None = None) -> 
         return uow.contributions.list(contributor=contributor)
 
 
-def check_rows(uow: UnitOfWork, fx: FxRates, rows: Sequence[ContributionRow]) -> list[RowError]:
+def check_rows(
+    uow: UnitOfWork, fx: FxRates, rows: Sequence[ContributionRow], *, today: date
+) -> list[RowError]:
     """Every finding about rows that parsed: unknown contributors, dates, missing FX rates."""
     with uow:
-        return [error for row in rows for error in _row_errors(uow, fx, row)]
+        return [error for row in rows for error in _row_errors(uow, fx, row, today)]
 
 
 def import_rows(
@@ -193,7 +196,7 @@ def import_rows(
 ) -> list[Contribution]:
     """Pledge (and receive) every row in one transaction, or write nothing."""
     with uow:
-        errors = [error for row in rows for error in _row_errors(uow, fx, row)]
+        errors = [error for row in rows for error in _row_errors(uow, fx, row, at.date())]
         if errors:
             raise ImportRejected("contributions", errors)
         imported = []
@@ -292,8 +295,12 @@ def _receive(
     return received
 
 
-def _row_errors(uow: UnitOfWork, fx: FxRates, row: ContributionRow) -> list[RowError]:
-    errors = []
+def _row_errors(uow: UnitOfWork, fx: FxRates, row: ContributionRow, today: date) -> list[RowError]:
+    errors = [
+        RowError(row.line, field, f"{on} is after today ({today})")
+        for field, on in (("pledged_on", row.pledged_on), ("received_on", row.received_on))
+        if on is not None and on > today
+    ]
     participant = uow.participants.find(row.contributor)
     if participant is None:
         errors.append(RowError(row.line, "contributor", f"{row.contributor} is not a participant"))
@@ -351,7 +358,7 @@ class Pledge(Command[Contribution]):
         convertible(self.amount.currency, context.fx.currencies())
         return _pledge(
             uow, contributor=self.contributor.upper(), amount=self.amount,
-            pledged_on=context.day(self.pledged_on), at=context.at,
+            pledged_on=context.day(self.pledged_on, field="pledged_on"), at=context.at,
             confidential=self.confidential, anonymous=self.anonymous, purpose=self.purpose,
             source=self.source, earmark=self.earmark,
         )  # fmt: skip

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import ClassVar
 
 from purldesk.domain.access import Permission
+from purldesk.domain.dates import not_after
 from purldesk.domain.deliveries import Shipment, ShipmentId, shipment_ref
 from purldesk.domain.errors import IllegalTransition, InvalidInput
 from purldesk.domain.packages import Package, PackageId, PackageStatus
@@ -41,8 +42,8 @@ def ship(
             raise IllegalTransition("package", package.status, PackageStatus.DELIVERING)
         if quantity < 1:
             raise InvalidInput("quantity", "must be at least 1")
-        if shipped_on > at.date():
-            raise InvalidInput("shipped_on", f"{shipped_on} is in the future")
+        not_after(shipped_on, at.date(), field="shipped_on")
+        package.shipment_on(shipped_on)
         units = units_in(uow, package).get(line_id)
         if units is None:
             raise InvalidInput("line", f"line {line_id} is not in {package.ref}")
@@ -80,8 +81,7 @@ def confirm_receipt(
         # The shared write lock: two last confirmations cannot each miss the other.
         uow.ledger.lock()
         shipment = uow.shipments.get(shipment_id)
-        if received_on > at.date():
-            raise InvalidInput("received_on", f"{received_on} is in the future")
+        not_after(received_on, at.date(), field="received_on")
         confirmed = shipment.confirm_receipt(on=received_on)
         uow.shipments.save(confirmed)
         package = uow.packages.get(confirmed.package_id)
@@ -159,7 +159,7 @@ class Ship(Command[Shipment]):
     def execute(self, uow: UnitOfWork, context: Context) -> Shipment:
         return ship(
             uow, package_id=self.package_id, line_id=self.line_id, quantity=self.quantity,
-            shipped_on=context.day(self.shipped_on), at=context.at,
+            shipped_on=context.day(self.shipped_on, field="shipped_on"), at=context.at,
         )  # fmt: skip
 
     def target(self, result: Shipment) -> str:
@@ -178,7 +178,8 @@ class ConfirmReceipt(Command[Shipment]):
 
     def execute(self, uow: UnitOfWork, context: Context) -> Shipment:
         return confirm_receipt(
-            uow, shipment_id=self.shipment_id, received_on=context.day(self.received_on),
+            uow, shipment_id=self.shipment_id,
+            received_on=context.day(self.received_on, field="received_on"),
             at=context.at,
         )  # fmt: skip
 

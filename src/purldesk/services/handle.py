@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast
 
 from purldesk.domain.access import Actor, IdempotencyKeyReused, Owned, Permission, authorize
 from purldesk.domain.audit import AuditEvent, StoredResponse, canonical_json
+from purldesk.domain.dates import not_after
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.lifecycle import can_transition
 from purldesk.domain.money import Money
@@ -51,9 +52,18 @@ class Context:
     request_id: str
     fx: FxRates
 
-    def day(self, on: date | None) -> date:
-        """The date a command names, or today by the handler's clock."""
-        return self.at.date() if on is None else on
+    @property
+    def today(self) -> date:
+        return self.at.date()
+
+    def day(self, on: date | None, *, field: str = "on") -> date:
+        """The date a command names for its act, or today by the handler's clock.
+
+        An act cannot have happened after today, so a later date is refused, naming `field`;
+        planned dates (a needed-by, a cycle's opening) do not come through here."""
+        if on is None:
+            return self.today
+        return not_after(on, self.today, field=field)
 
 
 class Command(ABC, Generic[R]):

@@ -18,7 +18,8 @@ from typing import ClassVar
 
 from purldesk.domain import ledger
 from purldesk.domain.access import Permission
-from purldesk.domain.contributions import ContributionId, contribution_ref
+from purldesk.domain.contributions import Contribution, ContributionId, contribution_ref
+from purldesk.domain.deliveries import closing_on
 from purldesk.domain.errors import Conflict, IllegalTransition, InsufficientFunds, InvalidInput
 from purldesk.domain.ledger import LedgerTransaction, TransactionKind
 from purldesk.domain.money import USD, Money
@@ -98,6 +99,7 @@ def draft(
     ]
     uow.packages.add(package)
     uow.ledger.append(_allocations(uow, package, on), recorded_at=at)
+    _check_spendable(payers, on=on, today=at.date())
     _refresh_lines(uow, package, at=at)
     contributions.sync_statuses(uow, payers)
     return package
@@ -109,6 +111,7 @@ def cancel(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
         package = uow.packages.get(package_id)
         if package.status not in MONEY_RETURNABLE:
             raise Conflict(f"{package.ref} is {package.status}; the supplier has accepted it")
+        package.step_on(on)
         cancelled = package.move_to(PackageStatus.CANCELLED)
         uow.packages.save(cancelled)
         uow.ledger.lock()
@@ -164,6 +167,7 @@ def accept(
         package = uow.packages.get(package_id)
         if package.status is not PackageStatus.FUNDED:
             raise IllegalTransition("package", package.status, PackageStatus.ACCEPTED)
+        package.step_on(on)
         uow.ledger.lock()
         repricing = reprice(package, prices or {})
         released = _per_contribution(repricing.released)
@@ -186,7 +190,7 @@ def accept(
         if repricing.shortfall:
             result = repricing.package.move_to(PackageStatus.VALIDATED)
         else:
-            result = repricing.package.move_to(PackageStatus.ACCEPTED)
+            result = repricing.package.accept_on(on)
             moves += [
                 _move(TransactionKind.ACCEPTANCE, ledger.obligated(package.id, cid),
                       ledger.payable(package.id, cid), package, cid, amount, on,
@@ -213,8 +217,9 @@ def top_up(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
         package = uow.packages.get(package_id)
         if package.status is not PackageStatus.VALIDATED:
             raise IllegalTransition("package", package.status, PackageStatus.FUNDED)
+        package.step_on(on)
         uow.ledger.lock()
-        added = top_ups.fund_shortfall(uow, package, shortfall(package), on)
+        added = top_ups.fund_shortfall(uow, package, shortfall(package), on, today=at.date())
         funded = replace(package, attributions=package.attributions + added)
         if not is_paid_exactly(funded):
             raise Conflict(f"{package.ref} pays some line more than it costs; it cannot be funded")
@@ -237,6 +242,7 @@ def close(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) -> 
     with uow:
         package = uow.packages.get(package_id)
         closed = package.move_to(PackageStatus.CLOSED)
+        closing_on(package, uow.shipments.list(package_id=package.id), on)
         uow.ledger.lock()
         moves = _move_holdings(
             uow, package, TransactionKind.DISBURSEMENT, partial(ledger.payable, package.id),
@@ -273,6 +279,14 @@ def _check_attributions(package: Package) -> None:
         raise InvalidInput(
             "attributions", f"money attributed to lines not in the package: {sorted(paid)}"
         )
+
+
+def _check_spendable(payers: Iterable[Contribution], *, on: date, today: date) -> None:
+    """Refuse the first payer whose money a write dated `on`, recorded `today`, may not spend."""
+    for payer in payers:
+        obstacle = payer.spending_obstacle(on=on, today=today)
+        if obstacle is not None:
+            raise obstacle
 
 
 def _allocations(uow: UnitOfWork, package: Package, on: date) -> list[LedgerTransaction]:

@@ -89,13 +89,14 @@ def import_lines(
 ) -> list[RequirementLine]:
     """Add every row to a draft cycle, or none: all findings are reported together."""
     with uow:
-        _require_draft(uow.cycles.get(cycle_id))
+        cycle = uow.cycles.get(cycle_id)
+        _require_draft(cycle)
         existing = uow.requirements.list(cycle_id)
         refs = {line.ref for line in existing}
         # A withdrawn line keeps its last rank out of the active order; the number is free.
         ranks = {line.rank for line in existing if line.status is not LineStatus.WITHDRAWN}
         lines = each_row(
-            rows, lambda row: _line_from_row(uow, row, cycle_id, refs, ranks), source="requirements"
+            rows, lambda row: _line_from_row(uow, row, cycle, refs, ranks), source="requirements"
         )
         numbered = [_with_id(line, LineId(uow.next_id("requirement_line"))) for line in lines]
         for line in numbered:
@@ -105,9 +106,10 @@ def import_lines(
 
 
 def _line_from_row(
-    uow: UnitOfWork, row: LineRow, cycle_id: CycleId, refs: set[str], ranks: set[int]
+    uow: UnitOfWork, row: LineRow, cycle: Cycle, refs: set[str], ranks: set[int]
 ) -> RequirementLine:
     """The row's line, with its ref and rank taken from `refs` and `ranks`."""
+    cycle.needed_by(row.needed_by)
     if row.ref in refs:
         raise InvalidInput("ref", f"{row.ref} is already on the list")
     if row.rank in ranks:
@@ -116,7 +118,7 @@ def _line_from_row(
     if item is None:
         raise InvalidInput("item_code", f"{row.item_code} is not in the catalog")
     line = line_for(
-        line_id=LineId(0), ref=row.ref, cycle_id=cycle_id, item=item, quantity=row.quantity,
+        line_id=LineId(0), ref=row.ref, cycle_id=cycle.id, item=item, quantity=row.quantity,
         rank=row.rank, needed_by=row.needed_by, justification=row.justification,
     )  # fmt: skip
     refs.add(row.ref)
@@ -181,7 +183,10 @@ def edit_line(
     """
     with uow:
         line = uow.requirements.get(line_id)
-        _require_draft(uow.cycles.get(line.cycle_id))
+        cycle = uow.cycles.get(line.cycle_id)
+        _require_draft(cycle)
+        if needed_by is not None:
+            cycle.needed_by(needed_by)
         edited = edit(
             line, item=uow.catalog.get(line.item_code), quantity=quantity, needed_by=needed_by,
             justification=justification, at=at, by=by,

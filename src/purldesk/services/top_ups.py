@@ -18,11 +18,11 @@ from purldesk.services.ports import UnitOfWork
 
 
 def fund_shortfall(
-    uow: UnitOfWork, package: Package, missing: Mapping[LineId, int], on: date
+    uow: UnitOfWork, package: Package, missing: Mapping[LineId, int], on: date, *, today: date
 ) -> tuple[Attribution, ...]:
     """Attributions of pooled money that pay `missing` (minor units per line) exactly, chosen
-    by the allocation engine under every fund's restrictions; Conflict naming each line that
-    cannot be paid."""
+    by the allocation engine under every fund's restrictions, from money a write dated `on`
+    and recorded `today` may spend; Conflict naming each line that cannot be paid."""
     if not missing:
         return ()
     lines = {line_id: uow.requirements.get(line_id) for line_id in missing}
@@ -41,6 +41,8 @@ def fund_shortfall(
     for contribution in spendable:
         available = ledger.balance(totals, ledger.pool(contribution.id)).minor
         if available <= 0 or contribution.earmark.package_id not in (None, package.id):
+            continue
+        if contribution.spending_obstacle(on=on, today=today) is not None:
             continue
         aid_classes, areas = eligibility.fund_restrictions(uow, contribution=contribution, on=on)
         by_ref[contribution.ref] = contribution.id

@@ -33,7 +33,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def post(self, tx: LedgerTransaction) -> None:
         head = self.entries[-1] if self.entries else None
-        at = START + timedelta(minutes=len(self.entries))
+        at = START + timedelta(days=len(self.entries))  # recorded the day it occurred
         self.entries += ledger.chain(head, [tx], recorded_at=at)
 
     def usd_balance(self, account: str) -> int:

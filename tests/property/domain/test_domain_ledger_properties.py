@@ -21,7 +21,7 @@ from purldesk.domain.ledger import (
 )
 from strategies import dates, ledger_transactions
 
-AT = datetime(2025, 8, 4, 12)
+AT = datetime(2027, 6, 30, 12)  # recorded after every day `dates()` draws
 LEDGERS = st.lists(ledger_transactions(), min_size=1, max_size=8)
 
 

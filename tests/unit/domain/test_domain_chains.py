@@ -98,6 +98,8 @@ def test_ledger_findings_keep_their_order_and_words() -> None:
         ("balanced", 5, "postings in EUR sum to -1, not 0"),
         ("chain", 5, "does not point at the previous entry's hash"),
         ("hash", 5, "content does not match its hash (altered after recording)"),
+        # the reversal is dated the day after the chain records it
+        ("dated", 3, "occurred on 2026-03-05, after it was recorded (2026-03-04)"),
         ("chain", 3, "does not point at the previous entry's hash"),
         ("hash", 3, "content does not match its hash (altered after recording)"),
         ("not-overdrawn", None, "obligated:P-0003:C-00007 is overdrawn: -500 USD"),

@@ -32,6 +32,7 @@ def _package_values(package: Package) -> dict[str, Any]:
         "target_minor": package.target.minor,
         "currency": package.target.currency,
         "created_on": package.created_on,
+        "accepted_on": package.accepted_on,
         "status": package.status.value,
     }
 
@@ -114,6 +115,7 @@ class SqlPackageRepository(VersionedRecords[PackageRow, Package]):
                 status=PackageStatus(row.status),
                 lines=tuple(lines[row.id]),
                 attributions=tuple(parts[row.id]),
+                accepted_on=row.accepted_on,
             )
             for row in rows
         ]

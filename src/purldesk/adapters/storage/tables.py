@@ -198,6 +198,7 @@ class PackageRow(Base):
     target_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     created_on: Mapped[date] = mapped_column(Date)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(STATUS))
     version: Mapped[int] = mapped_column(Integer)
 

@@ -44,7 +44,9 @@ def import_(
         rows = read_rows(
             file,
             parse_contributions,
-            check=lambda parsed: contributions.check_rows(wired.uow(), wired.fx, parsed),
+            check=lambda parsed: contributions.check_rows(
+                wired.uow(), wired.fx, parsed, today=wired.clock.now().date()
+            ),
         )
         imported = run(wired, contributions.Import(rows=rows, source_name=file.name))
     received = sum(1 for c in imported if c.received_on is not None)
