@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -15,8 +15,9 @@ from purldesk.domain.policies import (
     PhaseDecision,
     PolicyVersion,
     PolicyVersionId,
+    Ruling,
+    Uncovered,
     line_eligibility,
-    version_on,
 )
 from purldesk.domain.policy_documents import parse_policy
 from purldesk.domain.requirements import CycleId, RequirementLine
@@ -77,18 +78,42 @@ class PolicyView:
     on: date
     version: PolicyVersion | None
     decision: PhaseDecision | None
-    versions: int  # how many versions the contributor has set
+    versions: int  # how many versions the contributor has set (as known then)
+    known_on: date | None = None  # None: everything recorded so far
+
+    @property
+    def uncovered(self) -> Uncovered | None:
+        """Set when the contributor has a policy but no version of it covers the date."""
+        return (
+            Uncovered(self.contributor, self.on) if self.version is None and self.versions else None
+        )
+
+    @property
+    def ruling(self) -> Ruling:
+        return self.decision or self.uncovered
 
 
 def show(
-    uow: UnitOfWork, *, contributor: str, on: date, assumptions: Assumptions = AS_RECORDED
+    uow: UnitOfWork,
+    *,
+    contributor: str,
+    on: date,
+    assumptions: Assumptions = AS_RECORDED,
+    known_on: date | None = None,
 ) -> PolicyView:
+    """The version valid on `on` and the phase in force; with `known_on`, as known that day."""
+    if known_on is not None:
+        assumptions = replace(assumptions, known_at=eligibility.end_of(known_on))
     with uow:
         code = uow.participants.get(contributor.strip().upper()).code
-        every = uow.policies.list(contributor=code)
-        version = version_on(every, on, known_at=assumptions.known_at)
+        known = [
+            v
+            for v in uow.policies.list(contributor=code)
+            if assumptions.known_at is None or v.recorded_at <= assumptions.known_at
+        ]
         decision = eligibility.phase_decision(uow, contributor=code, on=on, assumptions=assumptions)
-        return PolicyView(code, on, version, decision, len(every))
+        version = None if decision is None else decision.version
+        return PolicyView(code, on, version, decision, len(known), known_on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +139,13 @@ def explain(
     cycle_id: CycleId | None = None,
     line_ref: str | None = None,
     assumptions: Assumptions = AS_RECORDED,
+    known_on: date | None = None,
 ) -> Explanation:
     """The phase in force and why; with a cycle, each line (or just `line_ref`) and why (not).
 
     Every "not eligible" carries the phase, the rule and the observations behind the phase.
     """
-    view = show(uow, contributor=contributor, on=on, assumptions=assumptions)
+    view = show(uow, contributor=contributor, on=on, assumptions=assumptions, known_on=known_on)
     if cycle_id is None:
         return Explanation(view, ())
     with uow:
@@ -135,15 +161,13 @@ def explain(
         ]
         explained = []
         for line in lines:
-            policy = _eligible(view.decision, line, UNRESTRICTED)
-            per_contribution = tuple((c, _eligible(view.decision, line, c.earmark)) for c in money)
+            policy = _eligible(view.ruling, line, UNRESTRICTED)
+            per_contribution = tuple((c, _eligible(view.ruling, line, c.earmark)) for c in money)
             explained.append(LineExplanation(line, policy, per_contribution))
         return Explanation(view, tuple(explained))
 
 
-def _eligible(
-    decision: PhaseDecision | None, line: RequirementLine, earmark: Earmark
-) -> Eligibility:
+def _eligible(decision: Ruling, line: RequirementLine, earmark: Earmark) -> Eligibility:
     return line_eligibility(
         area=line.area, aid_class=line.aid_class, decision=decision, earmark=earmark
     )
