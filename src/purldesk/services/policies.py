@@ -9,6 +9,7 @@ from typing import ClassVar
 from purldesk.domain.access import Owned, Permission
 from purldesk.domain.contributions import UNRESTRICTED, Contribution, ContributionStatus, Earmark
 from purldesk.domain.errors import InvalidInput, NotFound
+from purldesk.domain.packages import PackageId, package_ref
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.policies import (
     Eligibility,
@@ -129,6 +130,7 @@ class LineExplanation:
 class Explanation:
     view: PolicyView
     lines: tuple[LineExplanation, ...]
+    cycle_id: CycleId | None = None
 
 
 def explain(
@@ -164,7 +166,31 @@ def explain(
             policy = _eligible(view.ruling, line, UNRESTRICTED)
             per_contribution = tuple((c, _eligible(view.ruling, line, c.earmark)) for c in money)
             explained.append(LineExplanation(line, policy, per_contribution))
-        return Explanation(view, tuple(explained))
+        return Explanation(view, tuple(explained), cycle_id)
+
+
+def explain_package(
+    uow: UnitOfWork, *, contributor: str, package_id: PackageId, line_ref: str | None = None
+) -> Explanation:
+    """`explain` as the allocation that made the package saw it: on its allocation date, with
+    only the policy versions and observations recorded by the moment its allocation was sealed
+    in the ledger. Versions and observations are never edited, so this never changes."""
+    with uow:
+        package = uow.packages.get(package_id)
+        sealed = committed_at(uow, package_id)
+    assumptions = Assumptions(known_at=sealed)
+    return explain(
+        uow, contributor=contributor, on=package.created_on, cycle_id=package.cycle_id,
+        line_ref=line_ref, assumptions=assumptions,
+    )  # fmt: skip
+
+
+def committed_at(uow: UnitOfWork, package_id: PackageId) -> datetime:
+    """When the package's money was allocated: the time its first ledger entry was sealed."""
+    for entry in uow.ledger.entries():
+        if entry.transaction.package_id == package_id:
+            return entry.recorded_at
+    raise NotFound("allocation of package", package_ref(package_id))
 
 
 def _eligible(decision: Ruling, line: RequirementLine, earmark: Earmark) -> Eligibility:
