@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, Generic, Self, TypeVar
 
@@ -1239,3 +1240,14 @@ if TYPE_CHECKING:
 
     def _satisfies_the_read_port(reader: FakeReader) -> Reader:
         return reader
+
+
+class UsdOnlyRates:
+    """The FX port for worlds whose money is all in USD: received as it is."""
+
+    def rate(self, source: str, target: str, on: date) -> tuple[Decimal, date, str]:
+        assert source == target == "USD", f"no test rate {source}->{target}"
+        return Decimal(1), on, "TEST"
+
+    def currencies(self) -> frozenset[str]:
+        return frozenset({"USD"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import NewType
@@ -22,6 +22,9 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _MAX_VALUE_CHARS = 64  # values are kept as exact decimal strings
 # Words of the policy condition language; an indicator may not take one of these names.
 RESERVED_NAMES = frozenset({"and", "or", "not", "true", "false", "observed"})
+# An observation recorded more than this after the day it describes is late: it may change
+# what is derived for dates already decided (docs/SECURITY.md, "As known then").
+LATE_AFTER = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +54,16 @@ class Observation:
     def ref(self) -> str:
         return f"#{self.id}"
 
+    @property
+    def is_late(self) -> bool:
+        """Recorded more than `LATE_AFTER` after the day it describes."""
+        return self.recorded_at.date() - self.observed_on > LATE_AFTER
+
     def describe(self) -> str:
-        """'dprk_troops_in_theatre = 14000 on 2025-04-15 (#7, https://...)', for people."""
-        return f"{self.name} = {self.value} on {self.observed_on} ({self.ref}, {self.source})"
+        """'dprk_troops_in_theatre = 14000 on 2025-04-15 (#7, https://...)', for people;
+        a late one ends with '[late: recorded 2025-12-05]'."""
+        text = f"{self.name} = {self.value} on {self.observed_on} ({self.ref}, {self.source})"
+        return f"{text} [late: recorded {self.recorded_at.date()}]" if self.is_late else text
 
 
 def parse_indicator_name(text: str, *, field: str = "name") -> str:

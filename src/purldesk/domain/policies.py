@@ -8,7 +8,7 @@ intersected with the contribution's earmark, and it always says why.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -195,6 +195,42 @@ def decide(
     return PhaseDecision(version, on, policy.default, tuple(checks))
 
 
+@dataclass(frozen=True, slots=True)
+class Uncovered:
+    """A contributor has set a policy, but no version of it covers the date.
+
+    Its money may then pay for nothing, so no date can make restricted money unrestricted.
+    """
+
+    contributor: ParticipantCode
+    on: date
+
+    def explain(self) -> str:
+        return f"no version of {self.contributor}'s policy covers {self.on}"
+
+
+# What rules a contributor's money on a date: the phase in force, a gap between its policy's
+# versions (nothing is allowed), or None when the contributor has never set a policy.
+Ruling = PhaseDecision | Uncovered | None
+
+
+def ruling_on(
+    versions: Iterable[PolicyVersion],
+    decide_phase: Callable[[PolicyVersion], PhaseDecision],
+    *,
+    contributor: ParticipantCode,
+    on: date,
+    known_at: datetime | None = None,
+) -> Ruling:
+    """The phase decision of the version valid on `on`; `Uncovered` if versions exist but none
+    covers it; None if the contributor had set no policy (as known at `known_at`)."""
+    known = [v for v in versions if known_at is None or v.recorded_at <= known_at]
+    version = version_on(known, on)
+    if version is not None:
+        return decide_phase(version)
+    return Uncovered(contributor, on) if known else None
+
+
 # -- eligibility --------------------------------------------------------------------------------
 
 
@@ -202,7 +238,7 @@ def decide(
 class Reason:
     """One rule that decided eligibility, with the phase and observations behind it."""
 
-    rule: str  # policy.aid_classes, policy.areas, earmark.aid_classes, earmark.areas, no_policy
+    rule: str  # policy.aid_classes, policy.areas, policy.not_covered, earmark.*, no_policy
     message: str
     phase: str | None = None
     policy_version: int | None = None
@@ -218,13 +254,15 @@ class Eligibility:
 
 
 def line_eligibility(
-    *, area: str, aid_class: AidClass, decision: PhaseDecision | None, earmark: Earmark
+    *, area: str, aid_class: AidClass, decision: Ruling, earmark: Earmark
 ) -> Eligibility:
-    """May money under this phase decision and earmark pay for a line of `area` and `aid_class`?"""
+    """May money under this ruling and earmark pay for a line of `area` and `aid_class`?"""
     denied: list[Reason] = []
     granted: list[Reason] = []
     if decision is None:
         granted.append(Reason("no_policy", "no policy of the contributor is valid on that date"))
+    elif isinstance(decision, Uncovered):
+        denied.append(Reason("policy.not_covered", decision.explain()))
     else:
         phase, number = decision.phase, decision.version.version
         evidence = decision.evidence
@@ -260,9 +298,13 @@ def line_eligibility(
 
 
 def restrictions(
-    decision: PhaseDecision | None, earmark: Earmark
+    decision: Ruling, earmark: Earmark
 ) -> tuple[frozenset[AidClass] | None, frozenset[str] | None]:
-    """(aid classes, areas) the money may buy: the phase's allowance ∩ the earmark; None is all."""
+    """(aid classes, areas) the money may buy: the phase's allowance ∩ the earmark; None is all.
+
+    Uncovered money may buy nothing."""
+    if isinstance(decision, Uncovered):
+        return frozenset(), frozenset()
     classes: frozenset[AidClass] | None = earmark.aid_classes
     areas: frozenset[str] | None = earmark.areas
     if decision is not None:

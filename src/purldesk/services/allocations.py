@@ -117,6 +117,8 @@ def build_inputs(
         available = ledger.balance(totals, ledger.pool(contribution.id)).minor
         if available <= 0 or contribution.earmark.package_id is not None:
             continue
+        if not is_received_by(contribution, on):
+            continue  # money is not spent on a date before it came
         aid_classes, areas = restrictions(uow, contribution, on)
         contributions[contribution.ref] = contribution
         funds.append(
@@ -131,6 +133,10 @@ def build_inputs(
     capped_funds = capped(uow, cycle_id=cycle_id, funds=funds, on=on, caps=caps)
     problem = AllocationProblem(currency=USD, lines=tuple(problem_lines), funds=capped_funds)
     return Inputs(cycle, on, problem, lines, items, contributions)
+
+
+def is_received_by(contribution: Contribution, on: date) -> bool:
+    return contribution.received_on is not None and contribution.received_on <= on
 
 
 def capped(
@@ -196,16 +202,25 @@ def propose(
     target: Money,
     at: datetime | None = None,
     commit: bool = False,
-    restrictions: RestrictionsFor = AS_RECORDED,
-    caps: CapsFor = CAPS_AS_RECORDED,
+    known_on: date | None = None,
+    restrictions: RestrictionsFor | None = None,
+    caps: CapsFor | None = None,
 ) -> Proposal:
     """Packages of about `target` each from the endorsed list; with `commit`, written as drafts.
 
     Without `commit` nothing is written. With it, the proposal is computed and written in one
     transaction under the ledger lock, so no other writer can spend the same money meanwhile.
+    With `known_on`, policies and observations count only as recorded by the end of that day
+    (a proposal only: a commit uses everything known when it is made); `restrictions` and
+    `caps`, if given, replace those of the policies.
     """
     if target.currency != USD or not target.is_positive:
         raise InvalidInput("target", "must be a positive USD amount")
+    if commit and known_on is not None:
+        raise InvalidInput("known_on", "a commit uses what is known now; propose only")
+    assumptions = eligibility.as_known_on(known_on)
+    restrictions = restrictions or eligibility.restrictions_for(assumptions)
+    caps = caps or eligibility.caps_for(assumptions)
     with uow:
         cycle = uow.cycles.get(cycle_id)
         if cycle.status is not CycleStatus.ENDORSED:

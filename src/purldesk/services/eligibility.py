@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.contributions import UNRESTRICTED, Contribution, Earmark
@@ -19,10 +19,12 @@ from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.policies import (
     Eligibility,
     PhaseDecision,
+    PolicyVersion,
+    Ruling,
     decide,
     line_eligibility,
     restrictions,
-    version_on,
+    ruling_on,
 )
 from purldesk.domain.requirements import RequirementLine
 from purldesk.services.ports import UnitOfWork
@@ -45,22 +47,42 @@ class Assumptions:
 AS_RECORDED = Assumptions()
 
 
+def end_of(day: date) -> datetime:
+    """The last moment of `day` (UTC): what was recorded by then was known on that day."""
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+def as_known_on(day: date | None) -> Assumptions:
+    """No hypothesis; with `day`, only the policy versions and observations recorded by its end."""
+    return AS_RECORDED if day is None else Assumptions(known_at=end_of(day))
+
+
+def ruling(
+    uow: UnitOfWork, *, contributor: str, on: date, assumptions: Assumptions = AS_RECORDED
+) -> Ruling:
+    """The contributor's phase in force on `on`; `Uncovered` if its policy has a version but
+    none valid then; None if it never set a policy."""
+    code = ParticipantCode(contributor)
+
+    def decide_phase(version: PolicyVersion) -> PhaseDecision:
+        observations = [*uow.indicators.list(), *assumptions.observations]
+        return decide(
+            version, observations, on=on, known_at=assumptions.known_at,
+            forced_phase=assumptions.forced_phase(contributor),
+        )  # fmt: skip
+
+    return ruling_on(
+        uow.policies.list(contributor=code), decide_phase, contributor=code, on=on,
+        known_at=assumptions.known_at,
+    )  # fmt: skip
+
+
 def phase_decision(
     uow: UnitOfWork, *, contributor: str, on: date, assumptions: Assumptions = AS_RECORDED
 ) -> PhaseDecision | None:
     """The contributor's phase in force on `on`, or None if no policy of its is valid then."""
-    version = version_on(
-        uow.policies.list(contributor=ParticipantCode(contributor)),
-        on,
-        known_at=assumptions.known_at,
-    )
-    if version is None:
-        return None
-    observations = [*uow.indicators.list(), *assumptions.observations]
-    return decide(
-        version, observations, on=on, known_at=assumptions.known_at,
-        forced_phase=assumptions.forced_phase(contributor),
-    )  # fmt: skip
+    found = ruling(uow, contributor=contributor, on=on, assumptions=assumptions)
+    return found if isinstance(found, PhaseDecision) else None
 
 
 def fund_restrictions(
@@ -73,14 +95,13 @@ def fund_restrictions(
     """(aid classes, areas) the contribution may pay for on `on`; None means any.
 
     The contributor's policy phase in force on that date, intersected with the contribution's
-    earmark. An expired earmark leaves nothing to spend, as in the allocation service.
+    earmark. An expired earmark leaves nothing to spend, as in the allocation service, and so
+    does a date no version of the contributor's policy covers.
     """
     if contribution.earmark.is_expired(on):
         return frozenset(), frozenset()
-    decision = phase_decision(
-        uow, contributor=contribution.contributor, on=on, assumptions=assumptions
-    )
-    return restrictions(decision, contribution.earmark)
+    found = ruling(uow, contributor=contribution.contributor, on=on, assumptions=assumptions)
+    return restrictions(found, contribution.earmark)
 
 
 def restrictions_for(
@@ -121,7 +142,7 @@ def eligibility(
     assumptions: Assumptions = AS_RECORDED,
 ) -> Eligibility:
     """May the contributor's money (under `earmark`) pay for `line` on `on`, and why (not)?"""
-    decision = phase_decision(uow, contributor=contributor, on=on, assumptions=assumptions)
+    found = ruling(uow, contributor=contributor, on=on, assumptions=assumptions)
     return line_eligibility(
-        area=line.area, aid_class=line.aid_class, decision=decision, earmark=earmark
+        area=line.area, aid_class=line.aid_class, decision=found, earmark=earmark
     )

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import ClassVar
 
 from purldesk.domain.access import Owned, Permission
 from purldesk.domain.contributions import UNRESTRICTED, Contribution, ContributionStatus, Earmark
 from purldesk.domain.errors import InvalidInput, NotFound
+from purldesk.domain.packages import PackageId, package_ref
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.policies import (
     Eligibility,
     PhaseDecision,
     PolicyVersion,
     PolicyVersionId,
+    Ruling,
+    Uncovered,
     line_eligibility,
-    version_on,
 )
 from purldesk.domain.policy_documents import parse_policy
 from purldesk.domain.requirements import CycleId, RequirementLine
@@ -77,18 +79,42 @@ class PolicyView:
     on: date
     version: PolicyVersion | None
     decision: PhaseDecision | None
-    versions: int  # how many versions the contributor has set
+    versions: int  # how many versions the contributor has set (as known then)
+    known_on: date | None = None  # None: everything recorded so far
+
+    @property
+    def uncovered(self) -> Uncovered | None:
+        """Set when the contributor has a policy but no version of it covers the date."""
+        return (
+            Uncovered(self.contributor, self.on) if self.version is None and self.versions else None
+        )
+
+    @property
+    def ruling(self) -> Ruling:
+        return self.decision or self.uncovered
 
 
 def show(
-    uow: UnitOfWork, *, contributor: str, on: date, assumptions: Assumptions = AS_RECORDED
+    uow: UnitOfWork,
+    *,
+    contributor: str,
+    on: date,
+    assumptions: Assumptions = AS_RECORDED,
+    known_on: date | None = None,
 ) -> PolicyView:
+    """The version valid on `on` and the phase in force; with `known_on`, as known that day."""
+    if known_on is not None:
+        assumptions = replace(assumptions, known_at=eligibility.end_of(known_on))
     with uow:
         code = uow.participants.get(contributor.strip().upper()).code
-        every = uow.policies.list(contributor=code)
-        version = version_on(every, on, known_at=assumptions.known_at)
+        known = [
+            v
+            for v in uow.policies.list(contributor=code)
+            if assumptions.known_at is None or v.recorded_at <= assumptions.known_at
+        ]
         decision = eligibility.phase_decision(uow, contributor=code, on=on, assumptions=assumptions)
-        return PolicyView(code, on, version, decision, len(every))
+        version = None if decision is None else decision.version
+        return PolicyView(code, on, version, decision, len(known), known_on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +130,7 @@ class LineExplanation:
 class Explanation:
     view: PolicyView
     lines: tuple[LineExplanation, ...]
+    cycle_id: CycleId | None = None
 
 
 def explain(
@@ -114,12 +141,13 @@ def explain(
     cycle_id: CycleId | None = None,
     line_ref: str | None = None,
     assumptions: Assumptions = AS_RECORDED,
+    known_on: date | None = None,
 ) -> Explanation:
     """The phase in force and why; with a cycle, each line (or just `line_ref`) and why (not).
 
     Every "not eligible" carries the phase, the rule and the observations behind the phase.
     """
-    view = show(uow, contributor=contributor, on=on, assumptions=assumptions)
+    view = show(uow, contributor=contributor, on=on, assumptions=assumptions, known_on=known_on)
     if cycle_id is None:
         return Explanation(view, ())
     with uow:
@@ -135,15 +163,37 @@ def explain(
         ]
         explained = []
         for line in lines:
-            policy = _eligible(view.decision, line, UNRESTRICTED)
-            per_contribution = tuple((c, _eligible(view.decision, line, c.earmark)) for c in money)
+            policy = _eligible(view.ruling, line, UNRESTRICTED)
+            per_contribution = tuple((c, _eligible(view.ruling, line, c.earmark)) for c in money)
             explained.append(LineExplanation(line, policy, per_contribution))
-        return Explanation(view, tuple(explained))
+        return Explanation(view, tuple(explained), cycle_id)
 
 
-def _eligible(
-    decision: PhaseDecision | None, line: RequirementLine, earmark: Earmark
-) -> Eligibility:
+def explain_package(
+    uow: UnitOfWork, *, contributor: str, package_id: PackageId, line_ref: str | None = None
+) -> Explanation:
+    """`explain` as the allocation that made the package saw it: on its allocation date, with
+    only the policy versions and observations recorded by the moment its allocation was sealed
+    in the ledger. Versions and observations are never edited, so this never changes."""
+    with uow:
+        package = uow.packages.get(package_id)
+        sealed = committed_at(uow, package_id)
+    assumptions = Assumptions(known_at=sealed)
+    return explain(
+        uow, contributor=contributor, on=package.created_on, cycle_id=package.cycle_id,
+        line_ref=line_ref, assumptions=assumptions,
+    )  # fmt: skip
+
+
+def committed_at(uow: UnitOfWork, package_id: PackageId) -> datetime:
+    """When the package's money was allocated: the time its first ledger entry was sealed."""
+    for entry in uow.ledger.entries():
+        if entry.transaction.package_id == package_id:
+            return entry.recorded_at
+    raise NotFound("allocation of package", package_ref(package_id))
+
+
+def _eligible(decision: Ruling, line: RequirementLine, earmark: Earmark) -> Eligibility:
     return line_eligibility(
         area=line.area, aid_class=line.aid_class, decision=decision, earmark=earmark
     )

@@ -22,7 +22,7 @@ from purldesk.domain.money import USD, Money, convert
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId
 from purldesk.services import allocations, eligibility
-from purldesk.services.eligibility import AS_RECORDED, Assumptions
+from purldesk.services.eligibility import Assumptions
 from purldesk.services.ports import FxRates, UnitOfWork
 
 WHATIF_SOURCE = "what-if"
@@ -105,14 +105,19 @@ def whatif(
     on: date,
     scenario: Scenario,
     at: datetime,
+    known_on: date | None = None,
 ) -> WhatIf:
-    """Allocate the cycle as things are and under `scenario`; compare line by line."""
+    """Allocate the cycle as things are and under `scenario`; compare line by line.
+
+    With `known_on`, both count policies and observations only as recorded by that day."""
+    known = eligibility.as_known_on(known_on)
     with uow:
         cycle = uow.cycles.get(cycle_id)
         before = allocations.build_inputs(
-            uow, cycle_id=cycle_id, on=on, restrictions=eligibility.restrictions_for()
-        )
-        assumptions = _assumptions(uow, scenario, on, at)
+            uow, cycle_id=cycle_id, on=on, restrictions=eligibility.restrictions_for(known),
+            caps=eligibility.caps_for(known),
+        )  # fmt: skip
+        assumptions = _assumptions(uow, scenario, on, at, known)
         after = allocations.build_inputs(
             uow, cycle_id=cycle_id, on=on,
             restrictions=eligibility.restrictions_for(assumptions),
@@ -126,7 +131,7 @@ def whatif(
         problem = replace(after.problem, funds=funds)
         baseline = allocation.solve(before.problem)
         modified = allocation.solve(problem)
-        phases = _phase_changes(uow, on, assumptions)
+        phases = _phase_changes(uow, on, known, assumptions)
         uow.rollback()  # nothing was written; say so explicitly
     lines = {line.ref: line for line in (*before.lines.values(), *after.lines.values())}
     line_changes = []
@@ -159,8 +164,11 @@ def whatif(
     )  # fmt: skip
 
 
-def _assumptions(uow: UnitOfWork, scenario: Scenario, on: date, at: datetime) -> Assumptions:
-    """Observations recorded on `on` (superseding one of that day) and phases set by hand."""
+def _assumptions(
+    uow: UnitOfWork, scenario: Scenario, on: date, at: datetime, base: Assumptions
+) -> Assumptions:
+    """Observations recorded on `on` (superseding one of that day) and phases set by hand,
+    over what `base` knows; a hypothesis counts as known then."""
     existing = uow.indicators.list()
     known = set(uow.indicators.names())
     next_id = max((o.id for o in existing), default=0) + 1
@@ -170,24 +178,29 @@ def _assumptions(uow: UnitOfWork, scenario: Scenario, on: date, at: datetime) ->
         if checked not in known:
             raise InvalidInput("indicator", f"{checked!r} has never been observed")
         same_day = next(
-            (o for o in in_force(existing) if o.name == checked and o.observed_on == on), None
+            (
+                o
+                for o in in_force(existing, known_at=base.known_at)
+                if o.name == checked and o.observed_on == on
+            ),
+            None,
         )
         observations.append(
             Observation(
                 id=ObservationId(next_id + offset), name=checked, value=value, observed_on=on,
-                source=WHATIF_SOURCE, recorded_at=at,
+                source=WHATIF_SOURCE, recorded_at=base.known_at or at,
                 supersedes=None if same_day is None else same_day.id,
             )
         )  # fmt: skip
     phases = []
     for contributor, phase in scenario.phases:
         code = uow.participants.get(contributor.strip().upper()).code
-        decision = eligibility.phase_decision(uow, contributor=code, on=on)
+        decision = eligibility.phase_decision(uow, contributor=code, on=on, assumptions=base)
         if decision is None:
             raise InvalidInput("phase", f"{code} has no policy valid on {on}")
         decision.version.policy.phase(phase, field="phase")  # an unknown phase is an error
         phases.append((code, phase))
-    return replace(AS_RECORDED, observations=tuple(observations), phases=tuple(phases))
+    return replace(base, observations=tuple(observations), phases=tuple(phases))
 
 
 def _price_factors(uow: UnitOfWork, scenario: Scenario) -> dict[str, tuple[int, int]]:
@@ -237,10 +250,12 @@ def _pledged_funds(
     return funds
 
 
-def _phase_changes(uow: UnitOfWork, on: date, assumptions: Assumptions) -> tuple[PhaseChange, ...]:
+def _phase_changes(
+    uow: UnitOfWork, on: date, known: Assumptions, assumptions: Assumptions
+) -> tuple[PhaseChange, ...]:
     changes = []
     for code in sorted({v.contributor for v in uow.policies.list()}):
-        before = eligibility.phase_decision(uow, contributor=code, on=on)
+        before = eligibility.phase_decision(uow, contributor=code, on=on, assumptions=known)
         after = eligibility.phase_decision(
             uow, contributor=ParticipantCode(code), on=on, assumptions=assumptions
         )

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from builders import make_earmark, make_item, make_participant
-from fakes import FakeDatabase, FakeUnitOfWork, fake_uow_factory
+from fakes import FakeDatabase, FakeUnitOfWork, UsdOnlyRates, fake_uow_factory
 from purldesk.domain.access import operator
 from purldesk.domain.contributions import ContributionId, Earmark
 from purldesk.domain.deliveries import ShipmentId
@@ -39,13 +38,6 @@ OPENS = date(2025, 9, 1)
 ITEM = make_item(code="KIT-1", unit_price=Money(1_000_000, USD))  # USD 10,000 a lot of one
 
 
-class OneToOne:
-    """FX rates for pledges in USD: received as they are."""
-
-    def rate(self, source: str, target: str, on: date) -> tuple[Decimal, date, str]:
-        return Decimal(1), on, "TEST"
-
-
 class World:
     """One fake database with a cycle (L-1: one lot of USD 10,000) and NLD's USD 100,000."""
 
@@ -65,7 +57,7 @@ class World:
         requirements.import_lines(self.uow(), cycle_id=cycle.id, rows=[row], at=AT, by="UKR")
 
     def run(self, command: Command[Any]) -> Any:
-        context = Context(actor=operator("test"), at=AT, request_id="r", fx=OneToOne())
+        context = Context(actor=operator("test"), at=AT, request_id="r", fx=UsdOnlyRates())
         return handle(self.uow(), command, context=context).value
 
     def pledge(self, *, earmark: Earmark | None = None, receive: bool = True) -> ContributionId:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -26,7 +25,7 @@ from builders import (
     make_package_line,
     make_shipment,
 )
-from fakes import FakeUnitOfWork, fake_uow_factory
+from fakes import FakeUnitOfWork, UsdOnlyRates, fake_uow_factory
 from purldesk.domain.access import Actor, Role, UserId
 from purldesk.domain.contributions import ContributionId, ContributionStatus
 from purldesk.domain.deliveries import ShipmentId
@@ -54,22 +53,12 @@ CYCLE = "2025-08"
 NAMES = {OWN: "Netherlands", OTHER: "Denmark"}
 
 
-class OneToOne:
-    """FX rates for pledges in USD: received as they are."""
-
-    def rate(self, source: str, target: str, on: date) -> tuple[Decimal, date, str]:
-        return Decimal(1), on, "TEST"
-
-    def currencies(self) -> frozenset[str]:
-        return frozenset({"USD"})
-
-
 def actor(role: Role) -> Actor:
     return Actor(UserId(1), "someone", OWN, role)
 
 
 def accepts(uow: FakeUnitOfWork, command: Command[Any], role: Role) -> bool:
-    context = Context(actor=actor(role), at=AT, request_id="r", fx=OneToOne())
+    context = Context(actor=actor(role), at=AT, request_id="r", fx=UsdOnlyRates())
     try:
         handle(uow, command, context=context)
     except PurldeskError:

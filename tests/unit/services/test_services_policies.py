@@ -212,9 +212,10 @@ def test_fund_restrictions_follow_the_phase_in_force_on_the_date_and_the_earmark
             eligibility.fund_restrictions(opened, contribution=money, on=date(2025, 9, 1))
             == baseline
         )
+        # Before the policy's first version: no version covers the date, so nothing is allowed.
         assert eligibility.fund_restrictions(opened, contribution=money, on=date(2024, 1, 1)) == (
-            None,
-            None,
+            frozenset(),
+            frozenset(),
         )
     record(uow, 25_000, date(2025, 10, 1))
     with uow() as opened:

@@ -15,12 +15,13 @@ if TYPE_CHECKING:
 def observation(
     o: Observation, *, superseded_by: Mapping[ObservationId, ObservationId] | None = None
 ) -> dict[str, Any]:
-    """An observation; `value` is an exact decimal string, `superseded_by` null if in force."""
+    """An observation; `value` is an exact decimal string, `superseded_by` null if in force,
+    `late` true if recorded more than a week after the day it describes."""
     later = (superseded_by or {}).get(o.id)
     return {
         "id": o.id, "name": o.name, "value": str(o.value), "observed_on": o.observed_on.isoformat(),
         "source": o.source, "note": o.note, "supersedes": o.supersedes, "superseded_by": later,
-        "recorded_at": o.recorded_at.isoformat(),
+        "recorded_at": o.recorded_at.isoformat(), "late": o.is_late,
     }  # fmt: skip
 
 
@@ -94,4 +95,6 @@ def policy_view(view: PolicyView) -> dict[str, Any]:
         "versions": view.versions,
         "policy": None if view.version is None else policy_version(view.version),
         "in_force": None if view.decision is None else decision(view.decision),
+        "not_covered": None if view.uncovered is None else view.uncovered.explain(),
+        "known_on": None if view.known_on is None else view.known_on.isoformat(),
     }

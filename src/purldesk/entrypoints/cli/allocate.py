@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from purldesk.entrypoints.cli.options import DbOption
+from purldesk.entrypoints.cli.options import DbOption, KnownOnOption
 
 InputOption = Annotated[
     Path | None,
@@ -35,6 +35,7 @@ def allocate(
     target: TargetOption = "500000000",
     on: OnOption = None,
     commit: CommitOption = False,
+    as_known_on: KnownOnOption = None,
     json_output: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -44,7 +45,10 @@ def allocate(
         typer.echo("error: give exactly one of --input FILE or --cycle NAME", err=True)
         raise typer.Exit(2)
     if cycle is not None:
-        _allocate_cycle(cycle, target=target, on=on, commit=commit, json_output=json_output, db=db)
+        _allocate_cycle(
+            cycle, target=target, on=on, commit=commit, known_on=as_known_on,
+            json_output=json_output, db=db,
+        )  # fmt: skip
         return
     assert input is not None
     _allocate_file(input, json_output=json_output)
@@ -108,7 +112,14 @@ def _print_table(document: dict[str, Any], requested: dict[str, int]) -> None:
 
 
 def _allocate_cycle(
-    name: str, *, target: str, on: str | None, commit: bool, json_output: bool, db: str | None
+    name: str,
+    *,
+    target: str,
+    on: str | None,
+    commit: bool,
+    known_on: str | None,
+    json_output: bool,
+    db: str | None,
 ) -> None:
     from purldesk.adapters.exports.allocations import proposal_document
     from purldesk.domain.money import USD, Money
@@ -123,6 +134,9 @@ def _allocate_cycle(
     from purldesk.services import allocations, requirements
 
     package_target = Money.parse(target, USD, field="target")
+    if commit and known_on is not None:
+        typer.echo("error: --as-known-on: a commit uses what is known now; drop --commit", err=True)
+        raise typer.Exit(2)
     with application(db) as wired:
         cycle = requirements.resolve_cycle(wired.uow(), name=name)
         if commit:
@@ -133,7 +147,7 @@ def _allocate_cycle(
         else:
             proposal = allocations.propose(
                 wired.uow(), cycle_id=cycle.id, on=day_or_today(on, wired.clock.now()),
-                target=package_target,
+                target=package_target, known_on=optional_date(known_on, "as_known_on"),
             )  # fmt: skip
     if json_output:
         print_json(proposal_document(proposal))

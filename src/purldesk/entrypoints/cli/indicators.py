@@ -89,6 +89,8 @@ def list_(
         status = f"superseded by #{later[o.id]}" if o.id in later else "in force"
         if o.supersedes is not None:
             status += f"; corrects #{o.supersedes}"
+        if o.is_late:
+            status += f"; late: recorded {o.recorded_at.date()}"
         return (str(o.id), o.name, str(o.value), o.observed_on.isoformat(), o.source, status)
 
     print_listing(

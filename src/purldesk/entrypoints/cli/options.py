@@ -16,6 +16,13 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable, see docs/CLI.md).")]
 OnOption = Annotated[str | None, typer.Option("--on", help="Date (YYYY-MM-DD); default today.")]
+KnownOnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-known-on",
+        help="Count only policy versions and observations recorded by the end of this day.",
+    ),
+]
 CycleOption = Annotated[
     str | None, typer.Option("--cycle", help="Cycle name (default: the latest cycle).")
 ]

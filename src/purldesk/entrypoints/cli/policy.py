@@ -16,12 +16,14 @@ from purldesk.entrypoints.cli.common import (
     console,
     day_or_today,
     execute,
+    optional_date,
     print_json,
 )
 from purldesk.entrypoints.cli.files import read_text
-from purldesk.entrypoints.cli.options import CycleOption, DbOption, JsonOption
+from purldesk.entrypoints.cli.options import CycleOption, DbOption, JsonOption, KnownOnOption
 
 if TYPE_CHECKING:
+    from purldesk.domain.requirements import Cycle
     from purldesk.services.policies import LineExplanation, PolicyView
 
 app = command_group(
@@ -63,14 +65,19 @@ def set_(
 
 @app.command("show")
 def show(
-    org: OrgArgument, on: OnOption = None, json_output: JsonOption = False, db: DbOption = None
+    org: OrgArgument,
+    on: OnOption = None,
+    as_known_on: KnownOnOption = None,
+    json_output: JsonOption = False,
+    db: DbOption = None,
 ) -> None:
     """The policy version valid on a date, its phases, and the phase then in force."""
     from purldesk.services import policies
 
+    known_on = optional_date(as_known_on, "as_known_on")
     with application(db) as wired:
         day = day_or_today(on, wired.clock.now())
-        view = policies.show(wired.uow(), contributor=org, on=day)
+        view = policies.show(wired.uow(), contributor=org, on=day, known_on=known_on)
     if json_output:
         print_json(policy_view(view))
         return
@@ -85,25 +92,45 @@ def explain(
         str | None, typer.Option("--line", help="One requirement line (its ref or id).")
     ] = None,
     cycle: CycleOption = None,
+    as_known_on: KnownOnOption = None,
+    package: Annotated[
+        str | None,
+        typer.Option(
+            "--package",
+            help="As the allocation that made this package saw it (its date and what was "
+            "recorded then).",
+        ),
+    ] = None,
     json_output: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Why the phase is in force, and which lines the contributor's money may not pay for."""
+    from purldesk.domain.packages import parse_package_ref
     from purldesk.services import policies, requirements
 
+    known_on = optional_date(as_known_on, "as_known_on")
+    package_id = None if package is None else parse_package_ref(package)
+    target: Cycle | None
     with application(db) as wired:
         day = day_or_today(on, wired.clock.now())
         # Without a cycle to look at (none opened yet), the phase and its reasons remain.
         wants_lines = line is not None or cycle is not None
-        target = (
-            requirements.resolve_cycle(wired.uow(), name=cycle)
-            if wants_lines or requirements.list_cycles(wired.uow())
-            else None
-        )
-        explained = policies.explain(
-            wired.uow(), contributor=org, on=day, line_ref=line,
-            cycle_id=None if target is None else target.id,
-        )  # fmt: skip
+        if package_id is not None:
+            explained = policies.explain_package(
+                wired.uow(), contributor=org, package_id=package_id, line_ref=line
+            )
+            assert explained.cycle_id is not None
+            target = requirements.cycle_by_name_or_id(wired.uow(), text=str(explained.cycle_id))
+        else:
+            target = (
+                requirements.resolve_cycle(wired.uow(), name=cycle)
+                if wants_lines or requirements.list_cycles(wired.uow())
+                else None
+            )
+            explained = policies.explain(
+                wired.uow(), contributor=org, on=day, line_ref=line,
+                cycle_id=None if target is None else target.id, known_on=known_on,
+            )  # fmt: skip
     if json_output:
         document = policy_view(explained.view)
         document["cycle"] = None if target is None else target.name
@@ -139,6 +166,14 @@ def _line_json(item: LineExplanation) -> dict[str, Any]:
 
 
 def _print_view(view: PolicyView) -> None:
+    if view.known_on is not None:
+        console.print(f"as known on {view.known_on} (later records not counted)")
+    if view.uncovered is not None:
+        console.print(
+            f"{view.uncovered.explain()} ({view.versions} version(s) set): "
+            "its money may pay for nothing on that date"
+        )
+        return
     if view.version is None:
         console.print(
             f"{view.contributor} has no policy valid on {view.on} "

@@ -7,8 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from purldesk.entrypoints.cli.common import application, console, day_or_today, print_json
-from purldesk.entrypoints.cli.options import DbOption, JsonOption
+from purldesk.entrypoints.cli.common import (
+    application,
+    console,
+    day_or_today,
+    optional_date,
+    print_json,
+)
+from purldesk.entrypoints.cli.options import DbOption, JsonOption, KnownOnOption
 
 if TYPE_CHECKING:
     from purldesk.services.whatif import WhatIf
@@ -33,6 +39,7 @@ def whatif(
     price: Annotated[
         list[str] | None, typer.Option("--price", help="ITEM:+20% (or -5%) change of a price.")
     ] = None,
+    as_known_on: KnownOnOption = None,
     json_output: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -45,6 +52,7 @@ def whatif(
     from purldesk.services import requirements
     from purldesk.services import whatif as service
 
+    known_on = optional_date(as_known_on, "as_known_on")
     with application(db) as wired:
         day = day_or_today(on, wired.clock.now())
         scenario = parse_scenario(
@@ -54,7 +62,7 @@ def whatif(
         cycle_id = requirements.cycle_by_name_or_id(wired.uow(), text=cycle).id
         result = service.whatif(
             wired.uow(), wired.fx, cycle_id=cycle_id, on=day, scenario=scenario,
-            at=wired.clock.now(),
+            at=wired.clock.now(), known_on=known_on,
         )  # fmt: skip
     if json_output:
         print_json(whatif_document(result))

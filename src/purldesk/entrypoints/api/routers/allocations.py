@@ -14,6 +14,7 @@ from purldesk.domain.requirements import CycleId
 from purldesk.entrypoints.api.deps import Id, Wired, allowed, today_or
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.allocations_schemas import AllocationRun
+from purldesk.entrypoints.api.routers.policies_schemas import KnownOn
 from purldesk.entrypoints.api.schemas import Day
 from purldesk.entrypoints.api.writes import CommandRoutes, same_for_all
 from purldesk.services import allocations
@@ -28,6 +29,7 @@ def propose_allocation(
     application: Wired,
     on: Annotated[Day | None, Query(description="Allocation date; default today.")] = None,
     target_minor: Annotated[int, Query(ge=1, le=MAX_AMOUNT_MINOR)] = 50_000_000_000,
+    known_on: KnownOn = None,
 ) -> dict[str, Any]:
     """The packages the engine would cut from the endorsed cycle and the pooled money, with
     every line's outcome and reason; nothing is written. It shows every fund's money, so only
@@ -35,7 +37,7 @@ def propose_allocation(
     day: date = today_or(application, on)
     proposal = allocations.propose(
         application.uow(), cycle_id=CycleId(cycle_id), on=day,
-        target=Money(target_minor, USD),
+        target=Money(target_minor, USD), known_on=known_on,
     )  # fmt: skip
     return proposal_document(proposal)
 

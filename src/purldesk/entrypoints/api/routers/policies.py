@@ -15,7 +15,7 @@ from purldesk.domain.errors import InvalidInput
 from purldesk.domain.indicators import ObservationId, parse_value, superseded_by
 from purldesk.entrypoints.api.deps import Listing, Wired, allowed, allowed_listing, today_or
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
-from purldesk.entrypoints.api.routers.policies_schemas import IndicatorCreate, PolicyWrite
+from purldesk.entrypoints.api.routers.policies_schemas import IndicatorCreate, KnownOn, PolicyWrite
 from purldesk.entrypoints.api.schemas import Day, Page
 from purldesk.entrypoints.api.writes import CommandRoutes, Key, same_for_all
 from purldesk.services import indicators, policies, requirements, whatif
@@ -33,10 +33,13 @@ def get_policy(
     _actor: Annotated[Actor, Depends(allowed(Permission.READ_POLICIES))],
     application: Wired,
     on: Annotated[Day | None, Query(description="Default today.")] = None,
+    known_on: KnownOn = None,
 ) -> dict[str, Any]:
     """The contributor's policy version valid on `on`, its phases, and the phase then in force
     with the explanation and the observations behind it."""
-    view = policies.show(application.uow(), contributor=org, on=today_or(application, on))
+    view = policies.show(
+        application.uow(), contributor=org, on=today_or(application, on), known_on=known_on
+    )
     return views.policy_view(view)
 
 
@@ -135,6 +138,7 @@ def what_if(
     pledge: Annotated[list[str] | None, Query(description="ORG:AMOUNT:CURRENCY")] = None,
     phase: Annotated[list[str] | None, Query(description="ORG:PHASE")] = None,
     price: Annotated[list[str] | None, Query(description="ITEM:+N% or ITEM:-N%")] = None,
+    known_on: KnownOn = None,
 ) -> dict[str, Any]:
     """The lines and funds whose funding changes under the hypotheses, as `purldesk whatif
     --json` prints it. Read-only: nothing is stored."""
@@ -144,6 +148,6 @@ def what_if(
     cycle_id = requirements.cycle_by_name_or_id(application.uow(), text=cycle).id
     result = whatif.whatif(
         application.uow(), application.fx, cycle_id=cycle_id, on=today_or(application, on),
-        scenario=scenario, at=application.clock.now(),
+        scenario=scenario, at=application.clock.now(), known_on=known_on,
     )  # fmt: skip
     return whatif_document(result)

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from fastapi import Query
 from pydantic import Field
 
 from purldesk.entrypoints.api.schemas import Day, Input, Text
+
+KnownOn = Annotated[
+    Day | None,
+    Query(
+        description="Count only policy versions and observations recorded by the end of this "
+        "day (default: everything recorded)."
+    ),
+]
 
 
 class IndicatorCreate(Input):
