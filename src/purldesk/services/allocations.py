@@ -83,11 +83,14 @@ def build_inputs(
     restrictions: RestrictionsFor = AS_RECORDED,
     caps: CapsFor = CAPS_AS_RECORDED,
     price_factors: Mapping[str, tuple[int, int]] | None = None,
+    recorded_on: date | None = None,
 ) -> Inputs:
     """The problem for a cycle's open lines and the pooled money, inside the caller's transaction.
 
     `price_factors` maps an item code to a ratio (numerator, denominator) applied to its lot
-    price, rounded half up to the cent, for what-if questions.
+    price, rounded half up to the cent, for what-if questions. `recorded_on` is the day the
+    spending would be recorded (default `on`): money whose earmark has expired by then is left
+    out, as a package may not spend it (`Contribution.spending_obstacle`), whatever date it names.
     """
     cycle = uow.cycles.get(cycle_id)
     items = {item.code: item for item in uow.catalog.list()}
@@ -119,6 +122,8 @@ def build_inputs(
             continue
         if not is_received_by(contribution, on):
             continue  # money is not spent on a date before it came
+        if contribution.earmark.is_expired(recorded_on or on):
+            continue
         aid_classes, areas = restrictions(uow, contribution, on)
         contributions[contribution.ref] = contribution
         funds.append(
@@ -228,15 +233,18 @@ def propose(
                 f"cycle {cycle.name} is {cycle.status}; only an endorsed list is allocated"
             )
         if commit:
+            if at is None:
+                raise InvalidInput("at", "a commit needs the time of recording")
             uow.ledger.lock()
-        inputs = build_inputs(uow, cycle_id=cycle_id, on=on, restrictions=restrictions, caps=caps)
+        inputs = build_inputs(
+            uow, cycle_id=cycle_id, on=on, restrictions=restrictions, caps=caps,
+            recorded_on=None if at is None else at.date(),
+        )  # fmt: skip
         result = allocation.solve(inputs.problem)
         cut = cut_packages(inputs, result, target=target)
         proposal = Proposal(inputs, result, target, cut)
-        if not commit:
+        if not commit or at is None:
             return proposal
-        if at is None:
-            raise InvalidInput("at", "a commit needs the time of recording")
         made = tuple(
             packages.draft(
                 uow, cycle_id=cycle_id, name=p.name, target=target, lots=p.lots,

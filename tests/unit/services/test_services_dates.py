@@ -20,6 +20,7 @@ from purldesk.domain.packages import Attribution, PackageId
 from purldesk.domain.participants import ParticipantKind
 from purldesk.domain.requirements import CycleId, LineId
 from purldesk.services import (
+    allocations,
     catalog,
     contributions,
     deliveries,
@@ -237,3 +238,19 @@ def test_an_imported_contribution_dated_after_today_is_refused(world: World) -> 
     )  # fmt: skip
     message = world.refused(contributions.Import(rows=(row,)))
     assert f"line 2, pledged_on: 2030-01-01 is after today ({TODAY})" in message
+
+
+def test_an_allocation_dated_before_an_expiry_leaves_the_expired_money_out(world: World) -> None:
+    """An allocation dated before an earmark expired, recorded after it, spends other money."""
+    expired = world.pledge(earmark=make_earmark(expires_on=date(2026, 1, 31)))
+    usable = world.pledge()
+    world.run(requirements.SubmitCycle(cycle="2025-09"))
+    world.run(requirements.EndorseCycle(cycle="2025-09"))
+    commit = allocations.Commit(
+        cycle_id=CycleId(world.cycle_id), package_target=Money(1_000_000, USD),
+        on=date(2025, 12, 1),
+    )  # fmt: skip
+    proposal = world.run(commit)
+    (package,) = proposal.committed
+    assert {part.contribution_id for part in package.attributions} == {usable}
+    assert expired not in {part.contribution_id for part in package.attributions}
