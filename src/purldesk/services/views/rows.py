@@ -7,12 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from purldesk.domain.access import ContributionView
+from purldesk.domain.access import ContributionView, Viewer, can_see_amount
 from purldesk.domain.deliveries import Shipment, shipment_ref
+from purldesk.domain.disclosure import Seal, seals
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import PackageId, package_ref
 from purldesk.domain.participants import ParticipantCode
-from purldesk.services.ports import PackageTotals
+from purldesk.domain.requirements import LineId
+from purldesk.services.ports import PackageTotals, ReadQueries
 
 ANONYMOUS = "Anonymous"  # how a giver who chose anonymity is named to everyone else
 
@@ -43,19 +45,36 @@ class PackageSummary:
     name: str
     status: str
     cycle: str
-    cost: Money
+    cost: Money | None  # None: withheld from the viewer (see `withheld_packages`)
     target: Money
 
     @property
-    def percent(self) -> int:
-        return percent(self.cost.minor, self.target.minor)
+    def percent(self) -> int | None:
+        return None if self.cost is None else percent(self.cost.minor, self.target.minor)
 
 
-def summary(package: PackageTotals) -> PackageSummary:
+NOTHING_WITHHELD: Seal[LineId] = Seal(False, frozenset())
+
+
+def summary(package: PackageTotals, withheld: Seal[LineId] = NOTHING_WITHHELD) -> PackageSummary:
+    cost = None if withheld.whole else Money(package.cost_minor, USD)
     return PackageSummary(
         package.id, package_ref(package.id), package.name, package.status.value,
-        package.cycle_name, Money(package.cost_minor, USD), package.target,
+        package.cycle_name, cost, package.target,
     )  # fmt: skip
+
+
+def withheld_packages(reader: ReadQueries, viewer: Viewer) -> dict[PackageId, Seal[LineId]]:
+    """What of each package's cost is withheld from `viewer` (`disclosure.seal`), from where the
+    money it may not see went: one query per contributor whose amounts it may not see."""
+    hidden = {c.id: c.contributor for c in reader.contributions() if not can_see_amount(viewer, c)}
+    parts = [
+        (paid.package_id, paid.line_id, code)
+        for code in sorted(set(hidden.values()))
+        for paid in reader.paid_lines(code)
+        if paid.contribution_id in hidden
+    ]
+    return dict(seals(parts, k=viewer.bucket_minimum))
 
 
 @dataclass(frozen=True, slots=True)
