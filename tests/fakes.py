@@ -15,16 +15,17 @@ from __future__ import annotations
 import copy
 import functools
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Generic, Self, TypeVar
 
 from purldesk.domain import audit, ledger
-from purldesk.domain.access import ApiToken, User, UserId
+from purldesk.domain.access import ApiToken, User, UserId, Viewer
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
-from purldesk.domain.catalog import CatalogItem
+from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import (
     Contribution,
     ContributionId,
@@ -34,9 +35,9 @@ from purldesk.domain.contributions import (
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.errors import AlreadyExists, Conflict, NotFound
 from purldesk.domain.indicators import Observation, ObservationId
-from purldesk.domain.ledger import LedgerEntry, LedgerTransaction
+from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting
 from purldesk.domain.money import USD
-from purldesk.domain.packages import Package, PackageId
+from purldesk.domain.packages import Package, PackageId, PackageStatus
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import Policy, PolicyVersion
 from purldesk.domain.policy_documents import parse_policy
@@ -49,9 +50,10 @@ from purldesk.domain.requirements import (
     RequirementLine,
 )
 from purldesk.domain.sessions import WebSession
+from purldesk.services.ports import ContributionGroup, PackageTotals, PaidLine, ShipmentLine
 
 if TYPE_CHECKING:
-    from purldesk.services.ports import UnitOfWork
+    from purldesk.services.ports import Reader, UnitOfWork
 
 K = TypeVar("K")
 R = TypeVar("R")
@@ -856,12 +858,11 @@ class FakeIndicatorRepository:
 # -- the unit of work --------------------------------------------------------------------------
 
 
-class FakeUnitOfWork:
-    """`with uow: ...; uow.commit()` over a `FakeDatabase`; no commit rolls everything back.
+class _Scope:
+    """What one `with` block opens on a `FakeDatabase`: working tables and fresh repositories
+    on them (as `SessionScope` opens a session for SQL)."""
 
-    Each `with` opens fresh repositories, so versions remembered for optimistic concurrency
-    never leak from one use case into the next, as in `SqlUnitOfWork`.
-    """
+    what: ClassVar[str]  # as errors name it: "unit of work", "reader"
 
     def __init__(self, database: FakeDatabase) -> None:
         self.database = database
@@ -870,24 +871,31 @@ class FakeUnitOfWork:
 
     @property
     def tables(self) -> Tables:
-        """The open transaction's working tables, for tests that reach past the ports (as
+        """The open block's tables, for tests that reach past the ports (as
         `SqlUnitOfWork.session` does for SQL)."""
         return self._open().tables
 
     def _open(self) -> _Transaction:
         if self._tx is None:
-            raise RuntimeError("the unit of work is not open; use it in a `with` block")
+            raise RuntimeError(f"the {self.what} is not open; use it in a `with` block")
         return self._tx
 
     def _repos(self) -> _Repositories:
         if self._repositories is None:
-            raise RuntimeError("the unit of work is not open; use it in a `with` block")
+            raise RuntimeError(f"the {self.what} is not open; use it in a `with` block")
         return self._repositories
+
+    def _start(self) -> Tables:
+        """The tables the block works on."""
+        raise NotImplementedError
+
+    def _ended(self) -> None:
+        """The block has ended."""
 
     def __enter__(self) -> Self:
         if self._tx is not None:
-            raise RuntimeError("this unit of work is already open")
-        self._tx = _Transaction(self.database.begin())
+            raise RuntimeError(f"this {self.what} is already open")
+        self._tx = _Transaction(self._start())
         self._repositories = _Repositories(self._tx)
         return self
 
@@ -899,6 +907,22 @@ class FakeUnitOfWork:
     ) -> None:
         tx, self._tx, self._repositories = self._open(), None, None
         tx.swap(None)  # anything not committed is dropped with the working copy
+        self._ended()
+
+
+class FakeUnitOfWork(_Scope):
+    """`with uow: ...; uow.commit()` over a `FakeDatabase`; no commit rolls everything back.
+
+    Each `with` opens fresh repositories, so versions remembered for optimistic concurrency
+    never leak from one use case into the next, as in `SqlUnitOfWork`.
+    """
+
+    what = "unit of work"
+
+    def _start(self) -> Tables:
+        return self.database.begin()  # waits for the database's one write lock
+
+    def _ended(self) -> None:
         self.database.end()
 
     def commit(self) -> None:
@@ -1011,6 +1035,197 @@ class _Repositories:
         self.indicators = FakeIndicatorRepository(tx)
 
 
+# -- the reader --------------------------------------------------------------------------------
+
+
+class FakeReader(_Scope):
+    """The Reader port over a `FakeDatabase`: `with reader:` reads a snapshot of what was
+    committed, without the write lock, so every query of the block sees one moment. What a
+    repository answers too, it answers through the repository, as `SqlQueries` does."""
+
+    what = "reader"
+
+    def _start(self) -> Tables:
+        return self.database.snapshot()  # the committed tables, without the write lock
+
+    def participants(self) -> list[Participant]:
+        return self._repos().participants.list()
+
+    def items(self) -> dict[ItemCode, CatalogItem]:
+        return {item.code: item for item in self._repos().catalog.list()}
+
+    def cycles(self) -> list[Cycle]:
+        return self._repos().cycles.list()
+
+    def cycle(self, cycle_id: CycleId) -> Cycle:
+        return self._repos().cycles.get(cycle_id)
+
+    def latest_cycle(self) -> Cycle | None:
+        cycles = self.cycles()
+        return cycles[-1] if cycles else None
+
+    def find_cycle(self, name: str) -> Cycle | None:
+        return self._repos().cycles.find_by_name(name)
+
+    def lines(self, cycle_id: CycleId) -> list[RequirementLine]:
+        return self._repos().requirements.list(cycle_id)
+
+    def lines_by_id(self, line_ids: Collection[LineId]) -> dict[LineId, RequirementLine]:
+        table = self.tables.lines
+        return {LineId(key): table[key] for key in sorted(table) if key in line_ids}
+
+    def find_line(self, cycle_id: CycleId, ref: str) -> RequirementLine | None:
+        return self._repos().requirements.find_by_ref(cycle_id, ref)
+
+    def rank_history(self, line_id: LineId) -> list[RankChange]:
+        return self._repos().requirements.rank_history(line_id)
+
+    def change_history(self, line_id: LineId) -> list[LineChange]:
+        return self._repos().requirements.change_history(line_id)
+
+    def _packages(self) -> list[Package]:
+        return self._repos().packages.list()
+
+    def funded_lots(self, cycle_id: CycleId) -> dict[LineId, int]:
+        lots: dict[LineId, int] = defaultdict(int)
+        for package in self._packages():
+            if package.cycle_id == cycle_id and package.status != PackageStatus.CANCELLED:
+                for line in package.lines:
+                    lots[line.line_id] += line.lots
+        return dict(lots)
+
+    def contribution_groups(
+        self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
+    ) -> list[ContributionGroup]:
+        """Grouped as the SQL does: a hidden amount is only counted, a hidden giver is None."""
+        groups: dict[tuple[str | None, ParticipantCode | None], list[Contribution]] = {}
+        for contribution in self.contributions():
+            if contribution.status not in statuses:
+                continue
+            sees_all = viewer.sees_everything_of(contribution.contributor)
+            shown = sees_all or not contribution.confidential
+            named = sees_all or not contribution.anonymous
+            key = (
+                contribution.amount.currency if shown else None,
+                contribution.contributor if shown and named else None,
+            )
+            groups.setdefault(key, []).append(contribution)
+        return [
+            ContributionGroup(
+                count=len(members),
+                currency=currency,
+                contributor=giver,
+                pledged_minor=_sum_or_none(c.amount.minor for c in members if currency is not None),
+                received_usd_minor=_sum_or_none(
+                    c.conversion.converted.minor
+                    for c in members
+                    if currency is not None and c.conversion is not None
+                ),
+            )
+            for (currency, giver), members in sorted(groups.items(), key=_nones_first)
+        ]
+
+    def contributions(
+        self,
+        *,
+        ids: Collection[ContributionId] | None = None,
+        contributor: ParticipantCode | None = None,
+    ) -> list[Contribution]:
+        table = self.tables.contributions
+        return [
+            table[key].record
+            for key in sorted(table)
+            if (ids is None or key in ids)
+            and (contributor is None or table[key].record.contributor == contributor)
+        ]
+
+    def package(self, package_id: PackageId) -> Package:
+        return self._repos().packages.get(package_id)
+
+    def package_totals(self, *, with_cancelled: bool) -> list[PackageTotals]:
+        cycles = self.tables.cycles
+        return [
+            PackageTotals(
+                id=package.id,
+                name=package.name,
+                status=package.status,
+                cycle_name=cycles[package.cycle_id].name,
+                cost_minor=sum(line.lots * line.lot_price.minor for line in package.lines),
+                target=package.target,
+            )
+            for package in self._packages()
+            if with_cancelled or package.status != PackageStatus.CANCELLED
+        ]
+
+    def shipments(self, *, package_id: PackageId) -> list[Shipment]:
+        return self._repos().shipments.list(package_id=package_id)
+
+    def shipments_since(self, day: date) -> list[ShipmentLine]:
+        tables = self.tables
+        found = []
+        for key in sorted(tables.shipments):
+            shipment = tables.shipments[key]
+            received_since = shipment.received_on is not None and shipment.received_on >= day
+            if shipment.shipped_on >= day or received_since:
+                line = tables.lines[shipment.line_id]
+                item = tables.catalog[line.item_code]
+                found.append(ShipmentLine(shipment, line.ref, item.name))
+        return found
+
+    def paid_lines(self, contributor: ParticipantCode) -> list[PaidLine]:
+        tables = self.tables
+        found = []
+        for package in self._packages():
+            for part in package.attributions:
+                if tables.contributions[part.contribution_id].record.contributor != contributor:
+                    continue
+                line = tables.lines[part.line_id]
+                shipped = [
+                    s
+                    for s in tables.shipments.values()
+                    if s.package_id == package.id and s.line_id == part.line_id
+                ]
+                found.append(
+                    PaidLine(
+                        contribution_id=part.contribution_id,
+                        package_id=package.id,
+                        package_status=package.status,
+                        line_id=part.line_id,
+                        line_ref=line.ref,
+                        item_name=tables.catalog[line.item_code].name,
+                        amount=part.amount,
+                        shipped=sum(s.quantity for s in shipped),
+                        received=sum(s.quantity for s in shipped if s.received_on is not None),
+                    )
+                )
+        return found
+
+    def _postings(self, currency: str) -> Iterator[Posting]:
+        for entry in self.tables.ledger:
+            for posting in entry.transaction.postings:
+                if posting.amount.currency == currency:
+                    yield posting
+
+    def balance_of_kind(self, kind: str, *, currency: str) -> int:
+        prefix = f"{kind}:"
+        return sum(p.amount.minor for p in self._postings(currency) if p.account.startswith(prefix))
+
+    def balance_of(self, accounts: Collection[str], *, currency: str) -> int:
+        return sum(p.amount.minor for p in self._postings(currency) if p.account in accounts)
+
+
+def _sum_or_none(values: Iterable[int]) -> int | None:
+    """SQL's SUM: None over no values."""
+    found = list(values)
+    return sum(found) if found else None
+
+
+def _nones_first(group: tuple[tuple[str | None, str | None], object]) -> tuple[object, ...]:
+    """SQLite's order of a key with NULLs: NULL before any value, column by column."""
+    (currency, giver), _members = group
+    return (currency is not None, currency or "", giver is not None, giver or "")
+
+
 def fake_uow_factory(database: FakeDatabase | None = None) -> Callable[[], FakeUnitOfWork]:
     """A new unit of work on one shared database at each call (a fresh database if none)."""
     shared = FakeDatabase() if database is None else database
@@ -1021,3 +1236,6 @@ if TYPE_CHECKING:
 
     def _satisfies_the_port(uow: FakeUnitOfWork) -> UnitOfWork:
         return uow  # mypy checks FakeUnitOfWork against the protocol here
+
+    def _satisfies_the_read_port(reader: FakeReader) -> Reader:
+        return reader

@@ -11,8 +11,22 @@ DEFAULT_DATABASE_URL = "sqlite:///purldesk.sqlite3"
 
 
 class ServerSettings(BaseModel):
+    """Where `purldesk serve` listens; `trusted_proxies` (addresses or networks) are the only
+    peers whose X-Forwarded-For / X-Forwarded-Proto headers are believed: none by default."""
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    trusted_proxies: tuple[str, ...] = ()
+
+
+class LimitSettings(BaseModel):
+    """What a request may send: a body of at most `body_bytes` (`import_body_bytes` on the
+    routes that import catalogs and lists), refused with 413 while it is read; a JSON body
+    nested at most `json_depth` levels deep (422)."""
+
+    body_bytes: int = Field(default=1024 * 1024, ge=1)
+    import_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    json_depth: int = Field(default=32, ge=1, le=256)
 
 
 # Fine for development and tests; refused anywhere else (see Settings.refuse_placeholders).
@@ -59,6 +73,7 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     server: ServerSettings = ServerSettings()
+    limits: LimitSettings = LimitSettings()
     auth: AuthSettings = AuthSettings()
     web: WebSettings = WebSettings()
     reports: ReportSettings = ReportSettings()

@@ -239,6 +239,10 @@ class Constant:
 Condition = Compare | Observed | Not | AllOf | AnyOf | Constant
 
 
+# How deep `not` and parentheses may nest in one condition; deeper is refused, not a crash.
+MAX_CONDITION_DEPTH = 32
+
+
 class ConditionSyntaxError(InvalidInput):
     """A `when` expression does not parse; `column` is 1-based within the expression."""
 
@@ -282,6 +286,7 @@ class _Parser:
     def __init__(self, text: str, parameters: Mapping[str, Decimal]) -> None:
         self.tokens = _tokens(text)
         self.position = 0
+        self.depth = 0
         self.parameters = parameters
 
     @property
@@ -331,19 +336,32 @@ class _Parser:
             operands.append(operand())
         return operands[0] if len(operands) == 1 else combine(tuple(operands))
 
+    def nested(self, opening: _Token, parse: Callable[[], Condition]) -> Condition:
+        """What `parse` reads one level deeper than `opening` (a `not` or a parenthesis)."""
+        if self.depth == MAX_CONDITION_DEPTH:
+            raise ConditionSyntaxError(
+                opening.column, f"nested deeper than {MAX_CONDITION_DEPTH} levels"
+            )
+        self.depth += 1
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
+
     def unary(self) -> Condition:
         if self.is_word("not"):
-            self.take()
-            return Not(self.unary())
+            return Not(self.nested(self.take(), self.unary))
         return self.primary()
+
+    def parenthesized(self) -> Condition:
+        inner = self.disjunction()
+        self.expect(")")
+        return inner
 
     def primary(self) -> Condition:
         token = self.current
         if token.text == "(":
-            self.take()
-            inner = self.disjunction()
-            self.expect(")")
-            return inner
+            return self.nested(self.take(), self.parenthesized)
         if self.is_word("true") or self.is_word("false"):
             self.take()
             return Constant(token.text == "true")

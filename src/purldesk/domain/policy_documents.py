@@ -159,6 +159,8 @@ def parse_policy(
         line = int(at.group(1)) if at else max(1, len(text.splitlines()))
         cleaned = _TOML_ERROR_AT.sub("", message).strip()
         raise PolicyRejected(filename, [RowError(line, "toml", cleaned)]) from None
+    except RecursionError:  # tomllib descends once per nested array or table, without a bound
+        raise PolicyRejected(filename, [RowError(1, "toml", "nested too deeply")]) from None
     reader = _Reader(findings, known_indicators, known_areas)
     policy = reader.policy(document, contributor)
     if findings.errors or policy is None:

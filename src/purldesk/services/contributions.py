@@ -30,17 +30,17 @@ from purldesk.domain.errors import (
 from purldesk.domain.ledger import TransactionKind
 from purldesk.domain.money import USD, Money, convert
 from purldesk.domain.participants import ParticipantCode
-from purldesk.services.handle import Command, Context
+from purldesk.services.handle import Command, Context, change_one, check_lengths
+from purldesk.services.imports import FileRow
 from purldesk.services.ports import FxRates, UnitOfWork
 
 R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
-class ContributionRow:
-    """One parsed row of a contributions file; `line` is its line number in the file."""
+class ContributionRow(FileRow):
+    """One parsed row of a contributions file."""
 
-    line: int
     contributor: str
     amount: Money
     pledged_on: date
@@ -77,11 +77,9 @@ def pledge(
 
 def commit(uow: UnitOfWork, *, contribution_id: ContributionId) -> Contribution:
     """The contributor's formal commitment; no money moves."""
-    with uow:
-        committed = uow.contributions.get(contribution_id).commit()
-        uow.contributions.save(committed)
-        uow.commit()
-        return committed
+    return change_one(
+        uow, lambda opened: opened.contributions, contribution_id, Contribution.commit
+    )
 
 
 def set_disclosure(
@@ -318,13 +316,6 @@ def _row_errors(uow: UnitOfWork, fx: FxRates, row: ContributionRow) -> list[RowE
 
 # -- commands ----------------------------------------------------------------------------------
 
-TEXT_MAX = 2000
-
-
-def _check_text_length(field: str, text: str) -> None:
-    if len(text) > TEXT_MAX:
-        raise InvalidInput(field, f"is {len(text)} characters; at most {TEXT_MAX}")
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Pledge(Command[Contribution]):
@@ -345,8 +336,7 @@ class Pledge(Command[Contribution]):
     def __post_init__(self) -> None:
         if not self.amount.is_positive:
             raise InvalidInput("amount", "must be positive")
-        _check_text_length("purpose", self.purpose)
-        _check_text_length("source", self.source)
+        check_lengths(purpose=self.purpose, source=self.source)
 
     def owner(self, uow: UnitOfWork) -> Owned:
         code = self.contributor.upper()
@@ -464,8 +454,7 @@ class Import(Command[list[Contribution]]):
 
     def __post_init__(self) -> None:
         for row in self.rows:
-            _check_text_length("purpose", row.purpose)
-            _check_text_length("source", row.source)
+            check_lengths(purpose=row.purpose, source=row.source)
 
     def execute(self, uow: UnitOfWork, context: Context) -> list[Contribution]:
         return import_rows(uow, context.fx, rows=self.rows, at=context.at)

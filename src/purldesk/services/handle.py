@@ -20,19 +20,26 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum, StrEnum
 from types import TracebackType
-from typing import Any, ClassVar, Generic, Self, TypeVar, cast
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast
 
 from purldesk.domain.access import Actor, IdempotencyKeyReused, Owned, Permission, authorize
 from purldesk.domain.audit import AuditEvent, StoredResponse, canonical_json
+from purldesk.domain.errors import InvalidInput
 from purldesk.domain.lifecycle import can_transition
 from purldesk.domain.money import Money
 from purldesk.services.ports import FxRates, UnitOfWork
 
 R = TypeVar("R")
+A = TypeVar("A")
+K = TypeVar("K", contravariant=True)
+S = TypeVar("S", contravariant=True)
 
 # Field metadata of a command field the audit log must not keep (a password hash, a pepper):
 # the command's document names the field and hides its value.
 SECRET: Mapping[str, bool] = {"secret": True}
+
+# The longest free text (a purpose, a source, a note) a command takes.
+TEXT_MAX = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +123,13 @@ def jsonable(value: Any) -> Any:
     raise TypeError(f"a command field of type {type(value).__name__} has no JSON form")
 
 
+def check_lengths(*, at_most: int = TEXT_MAX, **texts: str) -> None:
+    """Refuse the first of `texts` (field=text) longer than `at_most` characters, naming it."""
+    for field, text in texts.items():
+        if len(text) > at_most:
+            raise InvalidInput(field, f"is {len(text)} characters; at most {at_most}")
+
+
 @dataclass(frozen=True, slots=True)
 class Handled(Generic[R]):
     """What a handled command gave: its result (None on a replay) and, if the edge asked for
@@ -194,6 +208,50 @@ def summary(result: Any) -> Any:
     if isinstance(result, Money):
         return jsonable(result)
     return None
+
+
+class Stored(Protocol[K, A]):
+    """A repository that gets one kind of aggregate by its key and saves it back."""
+
+    def get(self, key: K, /) -> A: ...
+
+    def save(self, aggregate: A, /) -> None: ...
+
+
+def change_one(
+    uow: UnitOfWork,
+    repository: Callable[[UnitOfWork], Stored[K, A]],
+    key: K,
+    how: Callable[[A], A],
+) -> A:
+    """Get one aggregate from the open unit of work's `repository`, change it and save it, in a
+    transaction of its own (or the handler's, when `uow` is joined)."""
+    with uow:
+        stored = repository(uow)
+        changed = how(stored.get(key))
+        stored.save(changed)
+        uow.commit()
+        return changed
+
+
+class Movable(Protocol[S]):
+    """An aggregate with a lifecycle: `move_to` raises IllegalTransition and changes nothing."""
+
+    def move_to(self, target: S, /) -> Self: ...
+
+
+M = TypeVar("M", bound=Movable[Any])
+
+
+def move_one(
+    uow: UnitOfWork, repository: Callable[[UnitOfWork], Stored[K, M]], key: K, status: Any
+) -> M:
+    """`change_one` that moves the aggregate along its lifecycle to `status`."""
+
+    def moved(found: M) -> M:
+        return found.move_to(status)
+
+    return change_one(uow, repository, key, moved)
 
 
 def joined(outer: UnitOfWork) -> UnitOfWork:

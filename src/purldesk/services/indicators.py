@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from purldesk.domain.access import Permission
-from purldesk.domain.errors import ImportRejected, InvalidInput, RowError
+from purldesk.domain.errors import InvalidInput
 from purldesk.domain.indicators import (
     Observation,
     ObservationConflict,
@@ -17,15 +17,15 @@ from purldesk.domain.indicators import (
     check_new,
     parse_indicator_name,
 )
-from purldesk.services.handle import Command, Context
+from purldesk.services.handle import Command, Context, check_lengths
+from purldesk.services.imports import FileRow, each_row
 from purldesk.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
-class ObservationRow:
-    """One parsed row of an indicators file; `line` is its line number in the file."""
+class ObservationRow(FileRow):
+    """One parsed row of an indicators file."""
 
-    line: int
     name: str
     value: Decimal
     observed_on: date
@@ -62,23 +62,22 @@ def import_rows(
     """Record every row in one transaction, or none: all findings are reported together."""
     with uow:
         existing = uow.indicators.list()
-        errors: list[RowError] = []
         accepted: list[Observation] = []
-        for row in rows:
+
+        def accept(row: ObservationRow) -> None:
+            observation = _observation(
+                uow, name=row.name, value=row.value, observed_on=row.observed_on,
+                source=row.source, at=at, note=row.note, supersedes=None,
+                observation_id=ObservationId(0),
+            )  # fmt: skip
             try:
-                observation = _observation(
-                    uow, name=row.name, value=row.value, observed_on=row.observed_on,
-                    source=row.source, at=at, note=row.note, supersedes=None,
-                    observation_id=ObservationId(0),
-                )  # fmt: skip
                 check_new(observation, [*existing, *accepted])
-            except (InvalidInput, ObservationConflict) as error:
-                errors.append(RowError(row.line, error.field, error.message))
-                continue
+            except ObservationConflict as conflict:  # reported with its row, as invalid ones are
+                raise InvalidInput(conflict.field, conflict.message) from conflict
             # Ids are taken only once the row is known good, so a refused file leaves no gap.
             accepted.append(observation)
-        if errors:
-            raise ImportRejected(source_name, errors)
+
+        each_row(rows, accept, source=source_name)
         recorded = []
         for observation in accepted:
             numbered = replace(observation, id=ObservationId(uow.next_id("indicator_observation")))
@@ -122,13 +121,9 @@ def _observation(
 
 # -- commands ----------------------------------------------------------------------------------
 
-TEXT_MAX = 2000
 
-
-def _check_texts(source: str, note: str) -> None:
-    for field, text in (("source", source), ("note", note)):
-        if len(text) > TEXT_MAX:
-            raise InvalidInput(field, f"is {len(text)} characters; at most {TEXT_MAX}")
+def _check_texts(row: ObservationRow) -> None:
+    check_lengths(source=row.source, note=row.note)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -146,7 +141,7 @@ class Record(Command[Observation]):
     supersedes: ObservationId | None = None
 
     def __post_init__(self) -> None:
-        _check_texts(self.source, self.note)
+        check_lengths(source=self.source, note=self.note)
 
     def execute(self, uow: UnitOfWork, context: Context) -> Observation:
         return record(
@@ -169,14 +164,7 @@ class Import(Command[list[Observation]]):
     source_name: str = "indicators"
 
     def __post_init__(self) -> None:
-        errors = []
-        for row in self.rows:
-            try:
-                _check_texts(row.source, row.note)
-            except InvalidInput as error:
-                errors.append(RowError(row.line, error.field, error.message))
-        if errors:
-            raise ImportRejected(self.source_name, errors)
+        each_row(self.rows, _check_texts, source=self.source_name)
 
     def execute(self, uow: UnitOfWork, context: Context) -> list[Observation]:
         return import_rows(uow, rows=self.rows, at=context.at, source_name=self.source_name)

@@ -8,10 +8,12 @@ payable -> disbursed:P:C when the delivered package is closed.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from typing import ClassVar
 
 from purldesk.domain import ledger
@@ -35,7 +37,7 @@ from purldesk.domain.packages import (
 )
 from purldesk.domain.requirements import CycleId, LineId, LineStatus
 from purldesk.services import contributions, top_ups
-from purldesk.services.handle import Command, Context
+from purldesk.services.handle import Command, Context, change_one, move_one
 from purldesk.services.ports import UnitOfWork
 
 FUNDING_STATES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED, LineStatus.FUNDED)
@@ -110,24 +112,10 @@ def cancel(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
         cancelled = package.move_to(PackageStatus.CANCELLED)
         uow.packages.save(cancelled)
         uow.ledger.lock()
-        payers = sorted({part.contribution_id for part in package.attributions})
-        totals = uow.ledger.balances_of(ledger.obligated(package.id, cid) for cid in payers)
-        releases = []
-        for contribution_id in payers:
-            held = ledger.balance(totals, ledger.obligated(package.id, contribution_id))
-            if held.is_positive:
-                releases.append(
-                    ledger.transfer(
-                        TransactionKind.RELEASE,
-                        source=ledger.obligated(package.id, contribution_id),
-                        destination=ledger.pool(contribution_id),
-                        amount=held,
-                        occurred_on=on,
-                        memo=f"{package.ref} cancelled",
-                        contribution_id=contribution_id,
-                        package_id=package.id,
-                    )
-                )
+        releases = _move_holdings(
+            uow, package, TransactionKind.RELEASE, partial(ledger.obligated, package.id),
+            ledger.pool, on=on, memo=f"{package.ref} cancelled",
+        )  # fmt: skip
         if releases:
             uow.ledger.append(releases, recorded_at=at)
         _refresh_lines(uow, package, at=at)
@@ -138,22 +126,23 @@ def cancel(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
 
 def propose(uow: UnitOfWork, *, package_id: PackageId) -> Package:
     """The coordinator puts a draft forward for validation; no money moves."""
-    with uow:
-        proposed = uow.packages.get(package_id).move_to(PackageStatus.PROPOSED)
-        uow.packages.save(proposed)
-        uow.commit()
-        return proposed
+    return move_one(uow, lambda opened: opened.packages, package_id, PackageStatus.PROPOSED)
+
+
+# funded -> validated is re-pricing's way back (accept), not a validation.
+VALIDATABLE = frozenset({PackageStatus.PROPOSED})
 
 
 def validate(uow: UnitOfWork, *, package_id: PackageId) -> Package:
     """Validate a proposed package, and mark it funded at once when its money pays it exactly."""
-    with uow:
-        validated = uow.packages.get(package_id).move_to(PackageStatus.VALIDATED)
-        if is_paid_exactly(validated):
-            validated = validated.move_to(PackageStatus.FUNDED)
-        uow.packages.save(validated)
-        uow.commit()
-        return validated
+    return change_one(uow, lambda opened: opened.packages, package_id, _validated)
+
+
+def _validated(package: Package) -> Package:
+    if package.status not in VALIDATABLE:
+        raise IllegalTransition("package", package.status, PackageStatus.VALIDATED)
+    validated = package.move_to(PackageStatus.VALIDATED)
+    return validated.move_to(PackageStatus.FUNDED) if is_paid_exactly(validated) else validated
 
 
 def accept(
@@ -177,9 +166,7 @@ def accept(
             raise IllegalTransition("package", package.status, PackageStatus.ACCEPTED)
         uow.ledger.lock()
         repricing = reprice(package, prices or {})
-        released: dict[ContributionId, int] = defaultdict(int)
-        for part in repricing.released:
-            released[part.contribution_id] += part.amount.minor
+        released = _per_contribution(repricing.released)
         kept = _per_contribution(repricing.package.attributions)
         payers = sorted(set(released) | set(kept))
         totals = uow.ledger.balances_of(ledger.obligated(package.id, cid) for cid in payers)
@@ -251,17 +238,10 @@ def close(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) -> 
         package = uow.packages.get(package_id)
         closed = package.move_to(PackageStatus.CLOSED)
         uow.ledger.lock()
-        payers = sorted({part.contribution_id for part in package.attributions})
-        totals = uow.ledger.balances_of(ledger.payable(package.id, cid) for cid in payers)
-        moves = []
-        for contribution_id in payers:
-            owed = ledger.balance(totals, ledger.payable(package.id, contribution_id))
-            if owed.is_positive:
-                moves.append(
-                    _move(TransactionKind.DISBURSEMENT, ledger.payable(package.id, contribution_id),
-                          ledger.disbursed(package.id, contribution_id), package,
-                          contribution_id, owed.minor, on, f"{package.ref} closed: paid")
-                )  # fmt: skip
+        moves = _move_holdings(
+            uow, package, TransactionKind.DISBURSEMENT, partial(ledger.payable, package.id),
+            partial(ledger.disbursed, package.id), on=on, memo=f"{package.ref} closed: paid",
+        )  # fmt: skip
         uow.packages.save(closed)
         if moves:
             uow.ledger.append(moves, recorded_at=at)
@@ -296,9 +276,7 @@ def _check_attributions(package: Package) -> None:
 
 
 def _allocations(uow: UnitOfWork, package: Package, on: date) -> list[LedgerTransaction]:
-    per_contribution: dict[ContributionId, int] = defaultdict(int)
-    for part in package.attributions:
-        per_contribution[part.contribution_id] += part.amount.minor
+    per_contribution = _per_contribution(package.attributions)
     totals = uow.ledger.balances_of(ledger.pool(cid) for cid in per_contribution)
     transactions = []
     for contribution_id, amount in sorted(per_contribution.items()):
@@ -369,6 +347,28 @@ def _move(
     )  # fmt: skip
 
 
+def _move_holdings(
+    uow: UnitOfWork,
+    package: Package,
+    kind: TransactionKind,
+    source: Callable[[ContributionId], str],
+    destination: Callable[[ContributionId], str],
+    *,
+    on: date,
+    memo: str,
+) -> list[LedgerTransaction]:
+    """All that each payer of the package holds in its `source` account, moved to its
+    `destination` account; only those balances are read."""
+    payers = sorted({part.contribution_id for part in package.attributions})
+    totals = uow.ledger.balances_of(source(cid) for cid in payers)
+    held = {cid: ledger.balance(totals, source(cid)).minor for cid in payers}
+    return [
+        _move(kind, source(cid), destination(cid), package, cid, amount, on, memo)
+        for cid, amount in held.items()
+        if amount > 0
+    ]
+
+
 def _sync_contributions(uow: UnitOfWork, parts: Iterable[Attribution]) -> None:
     payers = sorted({part.contribution_id for part in parts})
     contributions.sync_statuses(uow, [uow.contributions.get(cid) for cid in payers])
@@ -435,8 +435,7 @@ class Validate(_OnPackage):
     action: ClassVar[str] = "packages.validate"
     permission: ClassVar[Permission] = Permission.VALIDATE_PACKAGE
     moves_to: ClassVar[PackageStatus] = PackageStatus.VALIDATED
-    # funded -> validated is re-pricing's way back (Accept), not a validation
-    acts_in: ClassVar[frozenset[PackageStatus]] = frozenset({PackageStatus.PROPOSED})
+    acts_in: ClassVar[frozenset[PackageStatus]] = VALIDATABLE
 
     def execute(self, uow: UnitOfWork, context: Context) -> Package:
         return validate(uow, package_id=self.package_id)
@@ -465,35 +464,45 @@ class Accept(_OnPackage):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class TopUp(_OnPackage):
+class _DatedStep(_OnPackage):
+    """A step of the package's lifecycle that moves money, dated `on` (the handler's day if
+    not given), run by the use case `step`."""
+
+    on: date | None = None
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Package:
+        return self.step(uow, package_id=self.package_id, on=context.day(self.on), at=context.at)
+
+    @staticmethod
+    @abstractmethod
+    def step(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) -> Package:
+        """The use case, on the handler's open unit of work."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TopUp(_DatedStep):
     """Fund what re-pricing left short from eligible pooled money: validated -> funded."""
 
     action: ClassVar[str] = "packages.top_up"
     permission: ClassVar[Permission] = Permission.BUILD_PACKAGE
     moves_to: ClassVar[PackageStatus] = PackageStatus.FUNDED
 
-    on: date | None = None
-
-    def execute(self, uow: UnitOfWork, context: Context) -> Package:
-        return top_up(uow, package_id=self.package_id, on=context.day(self.on), at=context.at)
+    step = staticmethod(top_up)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Close(_OnPackage):
+class Close(_DatedStep):
     """delivered -> closed; the supplier is paid."""
 
     action: ClassVar[str] = "packages.close"
     permission: ClassVar[Permission] = Permission.CLOSE_PACKAGE
     moves_to: ClassVar[PackageStatus] = PackageStatus.CLOSED
 
-    on: date | None = None
-
-    def execute(self, uow: UnitOfWork, context: Context) -> Package:
-        return close(uow, package_id=self.package_id, on=context.day(self.on), at=context.at)
+    step = staticmethod(close)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Cancel(_OnPackage):
+class Cancel(_DatedStep):
     """Cancel a package the supplier has not accepted; its money returns to each pool."""
 
     action: ClassVar[str] = "packages.cancel"
@@ -501,7 +510,4 @@ class Cancel(_OnPackage):
     moves_to: ClassVar[PackageStatus] = PackageStatus.CANCELLED
     acts_in: ClassVar[frozenset[PackageStatus]] = MONEY_RETURNABLE
 
-    on: date | None = None
-
-    def execute(self, uow: UnitOfWork, context: Context) -> Package:
-        return cancel(uow, package_id=self.package_id, on=context.day(self.on), at=context.at)
+    step = staticmethod(cancel)

@@ -9,7 +9,7 @@ from typing import ClassVar
 from purldesk.domain.access import Permission
 from purldesk.domain.errors import AlreadyExists, InvalidInput
 from purldesk.domain.participants import Participant, ParticipantStatus
-from purldesk.services.handle import Command, Context
+from purldesk.services.handle import Command, Context, move_one
 from purldesk.services.ports import UnitOfWork
 
 
@@ -41,11 +41,7 @@ def add_many(uow: UnitOfWork, *, participants: Sequence[Participant]) -> list[Pa
 
 
 def move(uow: UnitOfWork, *, code: str, status: ParticipantStatus) -> Participant:
-    with uow:
-        moved = uow.participants.get(code).move_to(status)
-        uow.participants.save(moved)
-        uow.commit()
-        return moved
+    return move_one(uow, lambda opened: opened.participants, code, status)
 
 
 def list_all(uow: UnitOfWork) -> list[Participant]:

@@ -8,14 +8,7 @@ from datetime import UTC, date, datetime, time
 from typing import ClassVar, TypeVar
 
 from purldesk.domain.access import Permission
-from purldesk.domain.errors import (
-    AlreadyExists,
-    Conflict,
-    ImportRejected,
-    InvalidInput,
-    NotFound,
-    RowError,
-)
+from purldesk.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from purldesk.domain.lifecycle import can_transition
 from purldesk.domain.packages import PACKAGE_TRANSITIONS, PackageStatus
 from purldesk.domain.requirements import (
@@ -41,17 +34,17 @@ from purldesk.domain.requirements import (
     reprioritize,
     withdraw,
 )
-from purldesk.services.handle import Command, Context
+from purldesk.services.handle import Command, Context, check_lengths, move_one
+from purldesk.services.imports import FileRow, each_row
 from purldesk.services.ports import UnitOfWork
 
 R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
-class LineRow:
-    """One parsed row of a requirements file; `line` is its line number in the file."""
+class LineRow(FileRow):
+    """One parsed row of a requirements file."""
 
-    line: int
     ref: str
     rank: int
     item_code: str
@@ -88,11 +81,7 @@ def cycle_by_name_or_id(uow: UnitOfWork, *, text: str) -> Cycle:
 
 def move_cycle(uow: UnitOfWork, *, cycle_id: CycleId, status: CycleStatus) -> Cycle:
     """Submit (recipient), endorse (coordinator) or close a cycle."""
-    with uow:
-        moved = uow.cycles.get(cycle_id).move_to(status)
-        uow.cycles.save(moved)
-        uow.commit()
-        return moved
+    return move_one(uow, lambda opened: opened.cycles, cycle_id, status)
 
 
 def import_lines(
@@ -105,14 +94,9 @@ def import_lines(
         refs = {line.ref for line in existing}
         # A withdrawn line keeps its last rank out of the active order; the number is free.
         ranks = {line.rank for line in existing if line.status is not LineStatus.WITHDRAWN}
-        errors: list[RowError] = []
-        lines: list[RequirementLine] = []
-        for row in rows:
-            line = _line_from_row(uow, row, cycle_id, refs, ranks, errors)
-            if line is not None:
-                lines.append(line)
-        if errors:
-            raise ImportRejected("requirements", errors)
+        lines = each_row(
+            rows, lambda row: _line_from_row(uow, row, cycle_id, refs, ranks), source="requirements"
+        )
         numbered = [_with_id(line, LineId(uow.next_id("requirement_line"))) for line in lines]
         for line in numbered:
             uow.requirements.add(line, at=at, by=by)
@@ -121,31 +105,20 @@ def import_lines(
 
 
 def _line_from_row(
-    uow: UnitOfWork,
-    row: LineRow,
-    cycle_id: CycleId,
-    refs: set[str],
-    ranks: set[int],
-    errors: list[RowError],
-) -> RequirementLine | None:
+    uow: UnitOfWork, row: LineRow, cycle_id: CycleId, refs: set[str], ranks: set[int]
+) -> RequirementLine:
+    """The row's line, with its ref and rank taken from `refs` and `ranks`."""
     if row.ref in refs:
-        errors.append(RowError(row.line, "ref", f"{row.ref} is already on the list"))
-        return None
+        raise InvalidInput("ref", f"{row.ref} is already on the list")
     if row.rank in ranks:
-        errors.append(RowError(row.line, "rank", f"rank {row.rank} is already taken"))
-        return None
+        raise InvalidInput("rank", f"rank {row.rank} is already taken")
     item = uow.catalog.find(row.item_code)
     if item is None:
-        errors.append(RowError(row.line, "item_code", f"{row.item_code} is not in the catalog"))
-        return None
-    try:
-        line = line_for(
-            line_id=LineId(0), ref=row.ref, cycle_id=cycle_id, item=item, quantity=row.quantity,
-            rank=row.rank, needed_by=row.needed_by, justification=row.justification,
-        )  # fmt: skip
-    except InvalidInput as error:
-        errors.append(RowError(row.line, error.field, error.message))
-        return None
+        raise InvalidInput("item_code", f"{row.item_code} is not in the catalog")
+    line = line_for(
+        line_id=LineId(0), ref=row.ref, cycle_id=cycle_id, item=item, quantity=row.quantity,
+        rank=row.rank, needed_by=row.needed_by, justification=row.justification,
+    )  # fmt: skip
     refs.add(row.ref)
     ranks.add(row.rank)
     return line
@@ -282,10 +255,7 @@ def resolve_cycle(uow: UnitOfWork, *, name: str | None) -> Cycle:
     """The cycle of that name, or the latest one when no name is given."""
     with uow:
         if name is not None:
-            cycle = uow.cycles.find_by_name(name)
-            if cycle is None:
-                raise NotFound("cycle", name)
-            return cycle
+            return _cycle_named(uow, name)
         cycles = uow.cycles.list()
         if not cycles:
             raise NotFound("cycle", "(none opened yet)")
@@ -320,10 +290,9 @@ def _cycle_named(uow: UnitOfWork, name: str) -> Cycle:
     return cycle
 
 
-def _check_length(field: str, text: str) -> None:
-    """The limit the domain puts on a line's texts, checked before any row is looked at."""
-    if len(text.strip()) > JUSTIFICATION_MAX:
-        raise InvalidInput(field, f"is {len(text.strip())} characters; at most {JUSTIFICATION_MAX}")
+def _check_justification(row: LineRow) -> None:
+    """The limit the domain puts on a justification, checked before any row is looked at."""
+    check_lengths(justification=row.justification.strip(), at_most=JUSTIFICATION_MAX)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -339,8 +308,7 @@ class OpenCycle(Command[Cycle]):
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise InvalidInput("name", "is empty")
-        if len(self.name) > CYCLE_NAME_MAX:
-            raise InvalidInput("name", f"is {len(self.name)} characters; at most {CYCLE_NAME_MAX}")
+        check_lengths(name=self.name, at_most=CYCLE_NAME_MAX)
 
     def execute(self, uow: UnitOfWork, context: Context) -> Cycle:
         return open_cycle(uow, name=self.name, opens_on=self.opens_on)
@@ -401,14 +369,7 @@ class ImportLines(Command[list[RequirementLine]]):
     rows: tuple[LineRow, ...]
 
     def __post_init__(self) -> None:
-        errors = []
-        for row in self.rows:
-            try:
-                _check_length("justification", row.justification)
-            except InvalidInput as error:
-                errors.append(RowError(row.line, error.field, error.message))
-        if errors:
-            raise ImportRejected("requirements", errors)
+        each_row(self.rows, _check_justification, source="requirements")
 
     def execute(self, uow: UnitOfWork, context: Context) -> list[RequirementLine]:
         return import_lines(
@@ -476,7 +437,7 @@ class EditLine(_OnLine[LineEdit]):
         if self.quantity is not None and self.quantity < 1:
             raise InvalidInput("quantity", "must be a whole number of at least 1")
         if self.justification is not None:
-            _check_length("justification", self.justification)
+            check_lengths(justification=self.justification.strip(), at_most=JUSTIFICATION_MAX)
 
     def execute(self, uow: UnitOfWork, context: Context) -> LineEdit:
         return edit_line(
@@ -497,7 +458,7 @@ class WithdrawLine(_OnLine[Withdrawal]):
     def __post_init__(self) -> None:
         if not self.reason.strip():
             raise InvalidInput("reason", "must not be empty: say why the line is withdrawn")
-        _check_length("reason", self.reason)
+        check_lengths(reason=self.reason.strip(), at_most=JUSTIFICATION_MAX)
 
     def execute(self, uow: UnitOfWork, context: Context) -> Withdrawal:
         return withdraw_line(

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from purldesk.domain.access import Actor, NotAuthenticated, UserId
 from purldesk.domain.sessions import WebSession
+from purldesk.services import users
 from purldesk.services.ports import UnitOfWork
 
 
@@ -32,17 +32,13 @@ def digest_of(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
-def _secret() -> str:
-    return secrets.token_urlsafe(32)
-
-
 def start(
     uow: UnitOfWork,
     *,
     user_id: UserId,
     at: datetime,
     lifetime: timedelta,
-    new_secret: Callable[[], str] = _secret,
+    new_secret: Callable[[], str] = users.random_secret,
 ) -> Started:
     session_id, csrf = new_secret(), new_secret()
     with uow:

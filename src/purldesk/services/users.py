@@ -50,7 +50,8 @@ def _random_hex() -> str:
     return secrets.token_hex(8)
 
 
-def _random_secret() -> str:
+def random_secret() -> str:
+    """256 random bits, URL-safe: a token's or a session's secret."""
     return secrets.token_urlsafe(32)
 
 
@@ -64,7 +65,7 @@ def add(
     lifetime: timedelta,
     pepper: bytes,
     new_id: Callable[[], str] = _random_hex,
-    new_secret: Callable[[], str] = _random_secret,
+    new_secret: Callable[[], str] = random_secret,
 ) -> tuple[User, str]:
     """Create a user of one organization with one role; returns it and its token, shown once."""
     name = name.strip()

@@ -46,6 +46,7 @@ from purldesk.services import (
     participants,
     requirements,
 )
+from purldesk.services.packages import FUNDING_STATES
 from purldesk.services.ports import UnitOfWork
 from purldesk.services.requirements import LineRow
 
@@ -163,6 +164,10 @@ def machine_for(
         @rule(target=made, line_index=st.integers(0, 3), lots=st.integers(1, 5),
               pick=st.lists(st.integers(0, 50), min_size=1, max_size=3))  # fmt: skip
         def allocate(self, line_index: int, lots: int, pick: list[int]) -> PackageId:
+            with uow() as opened:
+                line = opened.requirements.get(LineId(self.lines[line_index]))
+            if line.status not in FUNDING_STATES:
+                return PackageId(0)  # delivered in full: no package may take it again
             pools = self.pools()
             funded = sorted(cid for cid, left in pools.items() if left > 0)
             if not funded:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.policies import Eligibility, Phase, PhaseDecision, PolicyVersion
+
+if TYPE_CHECKING:
+    from purldesk.services.policies import PolicyView
 
 
 def observation(
@@ -80,3 +83,15 @@ def eligibility(e: Eligibility) -> dict[str, Any]:
             for r in e.reasons
         ],
     }  # fmt: skip
+
+
+def policy_view(view: PolicyView) -> dict[str, Any]:
+    """A contributor's policy on a day, as `purldesk policy show ORG --json` prints it and
+    `GET /policies/{org}` answers (docs/CLI.md)."""
+    return {
+        "contributor": view.contributor,
+        "on": view.on.isoformat(),
+        "versions": view.versions,
+        "policy": None if view.version is None else policy_version(view.version),
+        "in_force": None if view.decision is None else decision(view.decision),
+    }

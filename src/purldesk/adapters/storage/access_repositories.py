@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from purldesk.adapters.storage.rows import LEDGER_LOCK_KEY, _insert
+from purldesk.adapters.storage.repository import (
+    NamedRecords,
+    TableRepository,
+    from_row,
+    to_columns,
+)
+from purldesk.adapters.storage.rows import LEDGER_LOCK_KEY, _upsert
 from purldesk.adapters.storage.tables import (
     ApiTokenRow,
     AuditEntryRow,
@@ -19,47 +25,16 @@ from purldesk.adapters.storage.tables import (
     WebSessionRow,
 )
 from purldesk.domain import audit
-from purldesk.domain.access import ApiToken, Role, User, UserId
+from purldesk.domain.access import ApiToken, User, UserId
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
-from purldesk.domain.errors import NotFound
-from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.sessions import WebSession
 
 
-def _user(row: UserRow) -> User:
-    return User(
-        id=UserId(row.id),
-        name=row.name,
-        organization=ParticipantCode(row.organization),
-        role=Role(row.role),
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
-    )
-
-
-class SqlUserRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def get(self, user_id: UserId) -> User:
-        row = self._session.get(UserRow, user_id)
-        if row is None:
-            raise NotFound("user", user_id)
-        return _user(row)
-
-    def find_by_name(self, name: str) -> User | None:
-        row = self._session.scalars(select(UserRow).where(UserRow.name == name)).first()
-        return None if row is None else _user(row)
-
-    def add(self, user: User) -> None:
-        row = UserRow(
-            id=user.id, name=user.name, organization=user.organization, role=user.role.value,
-            created_at=user.created_at, revoked_at=user.revoked_at,
-        )  # fmt: skip
-        keys = [(UserRow.id == user.id, user.id), (UserRow.name == user.name, user.name)]
-        _insert(self._session, "user", row, keys=keys)
+class SqlUserRepository(NamedRecords[UserRow, User]):
+    table, record_type, entity = UserRow, User, "user"
 
     def save(self, user: User) -> None:
+        """Name, role and revocation change; an unknown user is silently not updated."""
         self._session.execute(
             update(UserRow)
             .where(UserRow.id == user.id)
@@ -67,30 +42,17 @@ class SqlUserRepository:
         )
 
     def list(self) -> list[User]:
-        return [_user(row) for row in self._session.scalars(select(UserRow).order_by(UserRow.id))]
+        return self._where(order_by=[UserRow.id])
 
 
-class SqlTokenRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class SqlTokenRepository(TableRepository[ApiTokenRow, ApiToken]):
+    table, record_type, entity, key = ApiTokenRow, ApiToken, "token", "token_id"
 
-    def find(self, token_id: str) -> ApiToken | None:
-        row = self._session.get(ApiTokenRow, token_id)
-        if row is None:
-            return None
-        return ApiToken(
-            token_id=row.token_id, user_id=UserId(row.user_id), salt=row.salt,
-            digest=row.digest, created_at=row.created_at, expires_at=row.expires_at,
-            revoked_at=row.revoked_at,
-        )  # fmt: skip
+    def _shown(self, key: Any) -> object:
+        return "id"  # a token's id is never shown
 
     def add(self, token: ApiToken) -> None:
-        row = ApiTokenRow(
-            token_id=token.token_id, user_id=token.user_id, salt=token.salt,
-            digest=token.digest, created_at=token.created_at, expires_at=token.expires_at,
-            revoked_at=token.revoked_at,
-        )  # fmt: skip
-        _insert(self._session, "token", row, keys=[(ApiTokenRow.token_id == row.token_id, "id")])
+        self._insert(token)
 
     def revoke_all(self, user_id: UserId, *, at: datetime) -> int:
         rows = self._session.scalars(
@@ -119,19 +81,12 @@ class SqlAuthFailures:
     def record(self, client: str, window: int) -> int:
         # One statement, so concurrent failures from several processes all count.
         values = {"client": client[:200], "window": window, "failures": 1}
-        dialect = self._session.get_bind().dialect.name
         bump = {"failures": AuthFailureRow.failures + 1}
-        keys = ["client", "window"]
-        statement = (
-            postgresql.insert(AuthFailureRow)
+        self._session.execute(
+            _upsert(self._session, AuthFailureRow)
             .values(values)
-            .on_conflict_do_update(index_elements=keys, set_=bump)
-            if dialect == "postgresql"
-            else sqlite.insert(AuthFailureRow)
-            .values(values)
-            .on_conflict_do_update(index_elements=keys, set_=bump)
+            .on_conflict_do_update(index_elements=["client", "window"], set_=bump)
         )
-        self._session.execute(statement)
         return self.count(client[:200], window)
 
 
@@ -154,15 +109,6 @@ class SqlIdempotencyKeys:
         )  # fmt: skip
 
 
-def _audit_entry(row: AuditEntryRow) -> AuditEntry:
-    return AuditEntry(
-        seq=row.seq, at=row.at, user_id=row.user_id, user_name=row.user_name,
-        organization=row.organization, role=row.role, request_id=row.request_id,
-        action=row.action, target=row.target, changes=row.changes, prev_hash=row.prev_hash,
-        hash=row.hash,
-    )  # fmt: skip
-
-
 class SqlAuditLog:
     """Append-only; appends share the ledger's lock, so one write holds one lock."""
 
@@ -181,27 +127,20 @@ class SqlAuditLog:
         head_row = self._session.scalars(
             select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(1)
         ).first()
-        head = None if head_row is None else _audit_entry(head_row)
+        head = None if head_row is None else from_row(AuditEntry, head_row)
         entry = audit.seal(event, head=head, at=at)
-        self._session.execute(
-            insert(AuditEntryRow).values(
-                seq=entry.seq, at=entry.at, user_id=entry.user_id, user_name=entry.user_name,
-                organization=entry.organization, role=entry.role, request_id=entry.request_id,
-                action=entry.action, target=entry.target, changes=entry.changes,
-                prev_hash=entry.prev_hash, hash=entry.hash,
-            )
-        )  # fmt: skip
+        self._session.execute(insert(AuditEntryRow).values(**to_columns(entry)))
         return entry
 
     def entries(self) -> list[AuditEntry]:
         rows = self._session.scalars(select(AuditEntryRow).order_by(AuditEntryRow.seq))
-        return [_audit_entry(row) for row in rows]
+        return [from_row(AuditEntry, row) for row in rows]
 
     def page(self, *, offset: int, limit: int) -> list[AuditEntry]:
         rows = self._session.scalars(
             select(AuditEntryRow).order_by(AuditEntryRow.seq).offset(offset).limit(limit)
         )
-        return [_audit_entry(row) for row in rows]
+        return [from_row(AuditEntry, row) for row in rows]
 
     def count(self) -> int:
         return int(self._session.scalar(select(func.count()).select_from(AuditEntryRow)) or 0)
@@ -224,27 +163,11 @@ class SqlPasswordRepository:
         self._session.flush()
 
 
-class SqlWebSessionRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def find(self, digest: str) -> WebSession | None:
-        row = self._session.get(WebSessionRow, digest)
-        if row is None:
-            return None
-        return WebSession(
-            digest=row.digest, user_id=UserId(row.user_id), csrf_token=row.csrf_token,
-            created_at=row.created_at, expires_at=row.expires_at, ended_at=row.ended_at,
-        )  # fmt: skip
+class SqlWebSessionRepository(TableRepository[WebSessionRow, WebSession]):
+    table, record_type, entity, key = WebSessionRow, WebSession, "session", "digest"
 
     def add(self, session: WebSession) -> None:
-        self._session.add(
-            WebSessionRow(
-                digest=session.digest, user_id=session.user_id, csrf_token=session.csrf_token,
-                created_at=session.created_at, expires_at=session.expires_at,
-                ended_at=session.ended_at,
-            )
-        )  # fmt: skip
+        self._session.add(self._row(session))
         self._session.flush()
 
     def end(self, digest: str, *, at: datetime) -> None:

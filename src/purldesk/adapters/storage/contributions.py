@@ -6,14 +6,10 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from purldesk.adapters.storage.rows import _insert, _save_versioned, _Versions
+from purldesk.adapters.storage.repository import VersionedRecords
 from purldesk.adapters.storage.tables import ContributionRow
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus, Earmark
-from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Conversion, Currency, Money
 from purldesk.domain.participants import ParticipantCode
 
@@ -78,6 +74,7 @@ def _contribution_values(contribution: Contribution) -> dict[str, Any]:
     earmark = contribution.earmark
     aid_classes = None if earmark.aid_classes is None else (a.value for a in earmark.aid_classes)
     return {
+        "id": contribution.id,
         "contributor": contribution.contributor,
         "amount_minor": contribution.amount.minor,
         "currency": contribution.amount.currency,
@@ -99,32 +96,14 @@ def _contribution_values(contribution: Contribution) -> dict[str, Any]:
     }
 
 
-class SqlContributionRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._versions = _Versions("contribution")
+class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution]):
+    table, record_type, entity = ContributionRow, Contribution, "contribution"
 
-    def get(self, contribution_id: ContributionId) -> Contribution:
-        row = self._session.get(ContributionRow, contribution_id)
-        if row is None:
-            raise NotFound("contribution", contribution_id)
-        self._versions.saw(row.id, row.version)
+    def _record(self, row: ContributionRow) -> Contribution:
         return _contribution(row)
 
-    def add(self, contribution: Contribution) -> None:
-        row = ContributionRow(id=contribution.id, version=1, **_contribution_values(contribution))
-        key = contribution.id
-        _insert(self._session, "contribution", row, keys=[(ContributionRow.id == key, key)])
-        self._versions.saw(contribution.id, 1)
-
-    def save(self, contribution: Contribution) -> None:
-        _save_versioned(
-            self._session,
-            ContributionRow,
-            self._versions,
-            contribution.id,
-            _contribution_values(contribution),
-        )
+    def _columns(self, contribution: Contribution) -> dict[str, Any]:
+        return _contribution_values(contribution)
 
     def list(
         self,
@@ -132,13 +111,9 @@ class SqlContributionRepository:
         contributor: ParticipantCode | None = None,
         statuses: Sequence[ContributionStatus] | None = None,
     ) -> list[Contribution]:
-        query = select(ContributionRow).order_by(ContributionRow.id)
+        criteria = []
         if contributor is not None:
-            query = query.where(ContributionRow.contributor == contributor)
+            criteria.append(ContributionRow.contributor == contributor)
         if statuses is not None:
-            query = query.where(ContributionRow.status.in_([s.value for s in statuses]))
-        result = []
-        for row in self._session.scalars(query):
-            self._versions.saw(row.id, row.version)
-            result.append(_contribution(row))
-        return result
+            criteria.append(ContributionRow.status.in_([s.value for s in statuses]))
+        return self._where(*criteria, order_by=[ContributionRow.id])

@@ -1,8 +1,10 @@
-"""Engines for SQLite (the default) and PostgreSQL, and the session factory over them."""
+"""Engines for SQLite (the default) and PostgreSQL, the session factory over them, and the one
+way a unit of work or a reader opens and ends its session."""
 
 from __future__ import annotations
 
-from typing import Any
+from types import TracebackType
+from typing import Any, ClassVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
@@ -52,3 +54,39 @@ def _sqlite_on_begin(connection: Connection) -> None:
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions whose objects stay readable after commit (repositories return dataclasses)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+class SessionScope:
+    """One session per `with` block, rolled back (a no-op after a commit) and closed when the
+    block ends."""
+
+    what: ClassVar[str]  # as errors name it: "unit of work", "reader"
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._sessions = session_factory
+        self._open: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """The open session."""
+        if self._open is None:
+            raise RuntimeError(f"the {self.what} is not open; use it in a `with` block")
+        return self._open
+
+    def _begin(self) -> Session:
+        if self._open is not None:
+            raise RuntimeError(f"this {self.what} is already open")
+        self._open = self._sessions()
+        return self._open
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._open = self.session, None
+        try:
+            session.rollback()  # undoes anything not committed; ends a reader's snapshot
+        finally:
+            session.close()

@@ -3,60 +3,43 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, select
 
-from purldesk.adapters.storage.rows import _insert
+from purldesk.adapters.storage.repository import TableRepository, from_row, to_columns
 from purldesk.adapters.storage.tables import IndicatorObservationRow, PolicyVersionRow
-from purldesk.domain.errors import NotFound
-from purldesk.domain.indicators import Observation, ObservationId
+from purldesk.domain.indicators import Observation
 from purldesk.domain.participants import ParticipantCode
-from purldesk.domain.policies import PolicyVersion, PolicyVersionId
-from purldesk.domain.policy_documents import parse_policy
+from purldesk.domain.policies import PolicyVersion
 
 
-def _version(row: PolicyVersionRow) -> PolicyVersion:
-    # The document was checked in full when it was set; read back, it is only parsed.
-    policy = parse_policy(row.document, filename=row.filename)
-    return PolicyVersion(
-        id=PolicyVersionId(row.id),
-        contributor=ParticipantCode(row.contributor),
-        version=row.version,
-        policy=policy,
-        document=row.document,
-        filename=row.filename,
-        recorded_at=row.recorded_at,
-    )
+class SqlPolicyRepository(TableRepository[PolicyVersionRow, PolicyVersion]):
+    table, record_type, entity = PolicyVersionRow, PolicyVersion, "policy version"
 
+    def _record(self, row: PolicyVersionRow) -> PolicyVersion:
+        # Imported here: the TOML parser is needed only where a policy is read back.
+        from purldesk.domain.policy_documents import parse_policy
 
-class SqlPolicyRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, version: PolicyVersion) -> None:
-        row = PolicyVersionRow(
-            id=version.id,
-            contributor=version.contributor,
-            version=version.version,
-            valid_from=version.policy.valid_from,
-            valid_until=version.policy.valid_until,
-            document=version.document,
-            filename=version.filename,
-            recorded_at=version.recorded_at,
+        # The document was checked in full when it was set; read back, it is only parsed.
+        return from_row(
+            PolicyVersion, row, policy=parse_policy(row.document, filename=row.filename)
         )
+
+    def _columns(self, version: PolicyVersion) -> dict[str, Any]:
+        policy = version.policy
+        return to_columns(
+            version, skip=["policy"], valid_from=policy.valid_from, valid_until=policy.valid_until
+        )
+
+    def _unique(self, version: PolicyVersion) -> list[tuple[ColumnElement[bool], object]]:
         same = (PolicyVersionRow.contributor == version.contributor) & (
             PolicyVersionRow.version == version.version
         )
-        _insert(
-            self._session,
-            "policy version",
-            row,
-            keys=[
-                (PolicyVersionRow.id == version.id, version.id),
-                (same, f"{version.contributor} v{version.version}"),
-            ],
-        )
+        return [*super()._unique(version), (same, f"{version.contributor} v{version.version}")]
+
+    def add(self, version: PolicyVersion) -> None:
+        self._insert(version)
 
     def latest_version(self, contributor: ParticipantCode) -> int:
         """The highest version number of the contributor's policy; 0 if it has none."""
@@ -69,49 +52,25 @@ class SqlPolicyRepository:
 
     def list(self, *, contributor: ParticipantCode | None = None) -> list[PolicyVersion]:
         """Versions by contributor, then version number."""
-        query = select(PolicyVersionRow).order_by(
-            PolicyVersionRow.contributor, PolicyVersionRow.version
-        )
-        if contributor is not None:
-            query = query.where(PolicyVersionRow.contributor == contributor)
-        return [_version(row) for row in self._session.scalars(query)]
+        criteria = [] if contributor is None else [PolicyVersionRow.contributor == contributor]
+        order = [PolicyVersionRow.contributor, PolicyVersionRow.version]
+        return self._where(*criteria, order_by=order)
 
 
-def _observation(row: IndicatorObservationRow) -> Observation:
-    return Observation(
-        id=ObservationId(row.id),
-        name=row.name,
-        value=Decimal(row.value),
-        observed_on=row.observed_on,
-        source=row.source,
-        recorded_at=row.recorded_at,
-        note=row.note,
-        supersedes=None if row.supersedes is None else ObservationId(row.supersedes),
-    )
+class SqlIndicatorRepository(TableRepository[IndicatorObservationRow, Observation]):
+    table, record_type, entity = IndicatorObservationRow, Observation, "observation"
 
+    def _record(self, row: IndicatorObservationRow) -> Observation:
+        return from_row(Observation, row, value=Decimal(row.value))
 
-class SqlIndicatorRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+    def _columns(self, observation: Observation) -> dict[str, Any]:
+        return to_columns(observation, value=str(observation.value))
 
-    def get(self, observation_id: ObservationId) -> Observation:
-        row = self._session.get(IndicatorObservationRow, observation_id)
-        if row is None:
-            raise NotFound("observation", f"#{observation_id}")
-        return _observation(row)
+    def _shown(self, key: Any) -> object:
+        return f"#{key}"
 
-    def add(self, observation: Observation) -> None:
-        row = IndicatorObservationRow(
-            id=observation.id,
-            name=observation.name,
-            value=str(observation.value),
-            observed_on=observation.observed_on,
-            source=observation.source,
-            note=observation.note,
-            supersedes=observation.supersedes,
-            recorded_at=observation.recorded_at,
-        )
-        keys = [(IndicatorObservationRow.id == observation.id, f"#{observation.id}")]
+    def _unique(self, observation: Observation) -> list[tuple[ColumnElement[bool], object]]:
+        keys = super()._unique(observation)
         if observation.supersedes is not None:
             keys.append(
                 (
@@ -119,7 +78,10 @@ class SqlIndicatorRepository:
                     f"correction of #{observation.supersedes}",
                 )
             )
-        _insert(self._session, "observation", row, keys=keys)
+        return keys
+
+    def add(self, observation: Observation) -> None:
+        self._insert(observation)
 
     def names(self) -> list[str]:
         """Every indicator with at least one observation, by name."""
@@ -130,7 +92,5 @@ class SqlIndicatorRepository:
 
     def list(self, *, name: str | None = None) -> list[Observation]:
         """Observations in the order they were recorded (by id), superseded ones included."""
-        query = select(IndicatorObservationRow).order_by(IndicatorObservationRow.id)
-        if name is not None:
-            query = query.where(IndicatorObservationRow.name == name)
-        return [_observation(row) for row in self._session.scalars(query)]
+        criteria = [] if name is None else [IndicatorObservationRow.name == name]
+        return self._where(*criteria, order_by=[IndicatorObservationRow.id])

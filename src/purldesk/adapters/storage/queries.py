@@ -13,16 +13,12 @@ from typing import Any, NewType
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from purldesk.adapters.storage.catalog import _catalog_item
+from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import _contribution
-from purldesk.adapters.storage.packages import SqlPackageRepository, _shipment
+from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
 from purldesk.adapters.storage.participants import SqlParticipantRepository
-from purldesk.adapters.storage.requirements import (
-    SqlCycleRepository,
-    SqlRequirementRepository,
-    _cycle,
-    _line,
-)
+from purldesk.adapters.storage.repository import from_row
+from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
 from purldesk.adapters.storage.tables import (
     AttributionRow,
     CatalogItemRow,
@@ -79,12 +75,10 @@ class SqlQueries:
         return SqlParticipantRepository(self._session).list()
 
     def items(self) -> dict[ItemCode, CatalogItem]:
-        rows = self._session.scalars(select(CatalogItemRow).order_by(CatalogItemRow.code))
-        return {ItemCode(row.code): _catalog_item(row) for row in rows}
+        return {item.code: item for item in SqlCatalogRepository(self._session).list()}
 
     def cycles(self) -> list[Cycle]:
-        rows = self._session.scalars(select(CycleRow).order_by(CycleRow.opens_on, CycleRow.id))
-        return [_cycle(row) for row in rows]
+        return SqlCycleRepository(self._session).list()
 
     def cycle(self, cycle_id: CycleId) -> Cycle:
         return SqlCycleRepository(self._session).get(cycle_id)
@@ -93,11 +87,10 @@ class SqlQueries:
         row = self._session.scalars(
             select(CycleRow).order_by(CycleRow.opens_on.desc(), CycleRow.id.desc()).limit(1)
         ).first()
-        return None if row is None else _cycle(row)
+        return None if row is None else from_row(Cycle, row)
 
     def find_cycle(self, name: str) -> Cycle | None:
-        row = self._session.scalars(select(CycleRow).where(CycleRow.name == name)).first()
-        return None if row is None else _cycle(row)
+        return SqlCycleRepository(self._session).find_by_name(name)
 
     def lines(self, cycle_id: CycleId) -> list[RequirementLine]:
         return SqlRequirementRepository(self._session).list(cycle_id)
@@ -108,7 +101,7 @@ class SqlQueries:
             .where(RequirementLineRow.id.in_(sorted(line_ids)))
             .order_by(RequirementLineRow.id)
         )
-        return {LineId(row.id): _line(row) for row in rows}
+        return {LineId(row.id): from_row(RequirementLine, row) for row in rows}
 
     def find_line(self, cycle_id: CycleId, ref: str) -> RequirementLine | None:
         return SqlRequirementRepository(self._session).find_by_ref(cycle_id, ref)
@@ -215,10 +208,7 @@ class SqlQueries:
         ]
 
     def shipments(self, *, package_id: PackageId) -> list[Shipment]:
-        rows = self._session.scalars(
-            select(ShipmentRow).where(ShipmentRow.package_id == package_id).order_by(ShipmentRow.id)
-        )
-        return [_shipment(row) for row in rows]
+        return SqlShipmentRepository(self._session).list(package_id=package_id)
 
     def shipments_since(self, day: date) -> list[ShipmentLine]:
         s = ShipmentRow
@@ -229,7 +219,7 @@ class SqlQueries:
             .where(or_(s.shipped_on >= day, s.received_on >= day))
             .order_by(s.id)
         )
-        return [ShipmentLine(_shipment(row), ref, name) for row, ref, name in rows]
+        return [ShipmentLine(from_row(Shipment, row), ref, name) for row, ref, name in rows]
 
     def paid_lines(self, contributor: ParticipantCode) -> list[PaidLine]:
         a, s = AttributionRow, ShipmentRow

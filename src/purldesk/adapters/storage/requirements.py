@@ -4,136 +4,59 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, select
 
-from purldesk.adapters.storage.rows import _insert, _rowcount
+from purldesk.adapters.storage.repository import (
+    NamedRecords,
+    TableRepository,
+    from_row,
+    to_columns,
+)
 from purldesk.adapters.storage.tables import (
     CycleRow,
     LineChangeRow,
     RankChangeRow,
     RequirementLineRow,
 )
-from purldesk.domain.catalog import AidClass, ItemCode
 from purldesk.domain.errors import NotFound
 from purldesk.domain.requirements import (
     Cycle,
     CycleId,
-    CycleStatus,
     LineChange,
     LineId,
-    LineStatus,
     RankChange,
     RequirementLine,
 )
 
-
-def _cycle(row: CycleRow) -> Cycle:
-    return Cycle(
-        id=CycleId(row.id), name=row.name, opens_on=row.opens_on, status=CycleStatus(row.status)
-    )
+HistoryRow = TypeVar("HistoryRow", RankChangeRow, LineChangeRow)
+Change = TypeVar("Change", RankChange, LineChange)
 
 
-class SqlCycleRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def get(self, cycle_id: CycleId) -> Cycle:
-        row = self._session.get(CycleRow, cycle_id)
-        if row is None:
-            raise NotFound("cycle", cycle_id)
-        return _cycle(row)
-
-    def find_by_name(self, name: str) -> Cycle | None:
-        row = self._session.scalars(select(CycleRow).where(CycleRow.name == name)).first()
-        return None if row is None else _cycle(row)
-
-    def add(self, cycle: Cycle) -> None:
-        row = CycleRow(
-            id=cycle.id, name=cycle.name, opens_on=cycle.opens_on, status=cycle.status.value
-        )
-        keys = [(CycleRow.id == cycle.id, cycle.id), (CycleRow.name == cycle.name, cycle.name)]
-        _insert(self._session, "cycle", row, keys=keys)
-
-    def save(self, cycle: Cycle) -> None:
-        result = self._session.execute(
-            update(CycleRow)
-            .where(CycleRow.id == cycle.id)
-            .values(name=cycle.name, opens_on=cycle.opens_on, status=cycle.status.value)
-        )
-        if _rowcount(result) == 0:
-            raise NotFound("cycle", cycle.id)
+class SqlCycleRepository(NamedRecords[CycleRow, Cycle]):
+    table, record_type, entity = CycleRow, Cycle, "cycle"
 
     def list(self) -> list[Cycle]:
-        rows = self._session.scalars(select(CycleRow).order_by(CycleRow.opens_on, CycleRow.id))
-        return [_cycle(row) for row in rows]
+        return self._where(order_by=[CycleRow.opens_on, CycleRow.id])
 
 
-def _line(row: RequirementLineRow) -> RequirementLine:
-    return RequirementLine(
-        id=LineId(row.id),
-        ref=row.ref,
-        cycle_id=CycleId(row.cycle_id),
-        item_code=ItemCode(row.item_code),
-        area=row.area,
-        aid_class=AidClass(row.aid_class),
-        quantity=row.quantity,
-        rank=row.rank,
-        needed_by=row.needed_by,
-        justification=row.justification,
-        status=LineStatus(row.status),
-    )
+class SqlRequirementRepository(TableRepository[RequirementLineRow, RequirementLine]):
+    """Lines with their rank history (kept by `add` and `save`) and their change history."""
 
+    table, record_type, entity = RequirementLineRow, RequirementLine, "requirement line"
 
-def _line_values(line: RequirementLine) -> dict[str, Any]:
-    return {
-        "ref": line.ref,
-        "cycle_id": line.cycle_id,
-        "item_code": line.item_code,
-        "area": line.area,
-        "aid_class": line.aid_class.value,
-        "quantity": line.quantity,
-        "rank": line.rank,
-        "needed_by": line.needed_by,
-        "justification": line.justification,
-        "status": line.status.value,
-    }
-
-
-class SqlRequirementRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def get(self, line_id: LineId) -> RequirementLine:
-        row = self._session.get(RequirementLineRow, line_id)
-        if row is None:
-            raise NotFound("requirement line", line_id)
-        return _line(row)
-
-    def find_by_ref(self, cycle_id: CycleId, ref: str) -> RequirementLine | None:
-        row = self._session.scalars(
-            select(RequirementLineRow).where(
-                RequirementLineRow.cycle_id == cycle_id, RequirementLineRow.ref == ref
-            )
-        ).first()
-        return None if row is None else _line(row)
-
-    def add(self, line: RequirementLine, *, at: datetime, by: str) -> None:
+    def _unique(self, line: RequirementLine) -> list[tuple[ColumnElement[bool], object]]:
         same_ref = (RequirementLineRow.cycle_id == line.cycle_id) & (
             RequirementLineRow.ref == line.ref
         )
-        _insert(
-            self._session,
-            "requirement line",
-            RequirementLineRow(id=line.id, **_line_values(line)),
-            RankChangeRow(line_id=line.id, rank=line.rank, at=at, by=by),
-            keys=[
-                (RequirementLineRow.id == line.id, line.id),
-                (same_ref, f"{line.ref} in cycle {line.cycle_id}"),
-            ],
-        )
+        return [*super()._unique(line), (same_ref, f"{line.ref} in cycle {line.cycle_id}")]
+
+    def find_by_ref(self, cycle_id: CycleId, ref: str) -> RequirementLine | None:
+        return self._first(RequirementLineRow.cycle_id == cycle_id, RequirementLineRow.ref == ref)
+
+    def add(self, line: RequirementLine, *, at: datetime, by: str) -> None:
+        self._insert(line, RankChangeRow(line_id=line.id, rank=line.rank, at=at, by=by))
 
     def save(self, line: RequirementLine, *, at: datetime, by: str) -> None:
         previous = self._session.scalar(
@@ -141,44 +64,30 @@ class SqlRequirementRepository:
         )
         if previous is None:
             raise NotFound("requirement line", line.id)
-        self._session.execute(
-            update(RequirementLineRow)
-            .where(RequirementLineRow.id == line.id)
-            .values(**_line_values(line))
-        )
+        self._update(line)
         if previous != line.rank:
             self._session.add(RankChangeRow(line_id=line.id, rank=line.rank, at=at, by=by))
             self._session.flush()
 
-    def rank_history(self, line_id: LineId) -> list[RankChange]:
+    def _history(
+        self, table: type[HistoryRow], record_type: type[Change], line_id: LineId
+    ) -> list[Change]:
+        """The line's rows of a history table, in the order they were made (time, then id)."""
         rows = self._session.scalars(
-            select(RankChangeRow)
-            .where(RankChangeRow.line_id == line_id)
-            .order_by(RankChangeRow.at, RankChangeRow.id)
+            select(table).where(table.line_id == line_id).order_by(table.at, table.id)
         )
-        return [RankChange(LineId(r.line_id), r.rank, r.at, r.by) for r in rows]
+        return [from_row(record_type, row) for row in rows]
+
+    def rank_history(self, line_id: LineId) -> list[RankChange]:
+        return self._history(RankChangeRow, RankChange, line_id)
 
     def append_changes(self, changes: Sequence[LineChange]) -> None:
-        self._session.add_all(
-            LineChangeRow(
-                line_id=c.line_id, field=c.field, before=c.before, after=c.after, at=c.at, by=c.by
-            )
-            for c in changes
-        )
+        self._session.add_all(LineChangeRow(**to_columns(change)) for change in changes)
         self._session.flush()
 
     def change_history(self, line_id: LineId) -> list[LineChange]:
-        rows = self._session.scalars(
-            select(LineChangeRow)
-            .where(LineChangeRow.line_id == line_id)
-            .order_by(LineChangeRow.at, LineChangeRow.id)
-        )
-        return [LineChange(LineId(r.line_id), r.field, r.before, r.after, r.at, r.by) for r in rows]
+        return self._history(LineChangeRow, LineChange, line_id)
 
     def list(self, cycle_id: CycleId) -> list[RequirementLine]:
-        rows = self._session.scalars(
-            select(RequirementLineRow)
-            .where(RequirementLineRow.cycle_id == cycle_id)
-            .order_by(RequirementLineRow.rank, RequirementLineRow.id)
-        )
-        return [_line(row) for row in rows]
+        order = [RequirementLineRow.rank, RequirementLineRow.id]
+        return self._where(RequirementLineRow.cycle_id == cycle_id, order_by=order)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.engine import CursorResult, Result
@@ -11,6 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from purldesk.domain.errors import AlreadyExists, Conflict, NotFound
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 # Any fixed bigint will do; it only has to be the same in every process that appends.
 LEDGER_LOCK_KEY = 0x7075726C_6C656467  # "purlledg"
@@ -45,6 +48,24 @@ def _insert(
             if _exists(session, criterion):
                 raise AlreadyExists(entity, key) from None
         raise
+
+
+def _upsert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into `table` that can say what to do ON CONFLICT, in the session's dialect.
+
+    Each dialect is imported when used: PostgreSQL's loads all its drivers' modules, which a
+    command on SQLite has no use for.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
+    raise RuntimeError(f"purldesk stores data in SQLite or PostgreSQL, not {dialect}")
 
 
 def _rowcount(result: Result[Any]) -> int:

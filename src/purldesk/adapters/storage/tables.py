@@ -202,13 +202,19 @@ class PackageRow(Base):
     version: Mapped[int] = mapped_column(Integer)
 
 
-class PackageLineRow(Base):
-    __tablename__ = "package_lines"
+class _PackagePart:
+    """A row that belongs to a package, at its position in the package's own order (the key,
+    and the first columns)."""
 
     package_id: Mapped[int] = mapped_column(
-        ForeignKey("packages.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("packages.id", ondelete="CASCADE"), primary_key=True, sort_order=-1
     )
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+
+
+class PackageLineRow(_PackagePart, Base):
+    __tablename__ = "package_lines"
+
     line_id: Mapped[int] = mapped_column(ForeignKey("requirement_lines.id"), index=True)
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
     lots: Mapped[int] = mapped_column(Integer)
@@ -216,13 +222,9 @@ class PackageLineRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
 
 
-class AttributionRow(Base):
+class AttributionRow(_PackagePart, Base):
     __tablename__ = "attributions"
 
-    package_id: Mapped[int] = mapped_column(
-        ForeignKey("packages.id", ondelete="CASCADE"), primary_key=True
-    )
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
     contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id"), index=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("requirement_lines.id"))
     amount_minor: Mapped[int] = mapped_column(BigInteger)

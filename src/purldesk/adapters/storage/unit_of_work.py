@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import Self
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, sessionmaker
 
 from purldesk.adapters.storage.access_repositories import (
     SqlAuditLog,
@@ -20,6 +17,7 @@ from purldesk.adapters.storage.access_repositories import (
 )
 from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import SqlContributionRepository
+from purldesk.adapters.storage.engine import SessionScope
 from purldesk.adapters.storage.ledger import SqlLedger
 from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
 from purldesk.adapters.storage.participants import SqlParticipantRepository
@@ -28,10 +26,11 @@ from purldesk.adapters.storage.policy_repositories import (
     SqlPolicyRepository,
 )
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
+from purldesk.adapters.storage.rows import _upsert
 from purldesk.adapters.storage.tables import IdSequenceRow
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(SessionScope):
     """`with uow: ...; uow.commit()`; leaving the block without commit rolls everything back.
 
     Each `with` opens a fresh session and fresh repositories, so versions remembered for
@@ -56,21 +55,10 @@ class SqlUnitOfWork:
     policies: SqlPolicyRepository
     indicators: SqlIndicatorRepository
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
-        self._session_factory = session_factory
-        self._session: Session | None = None
-
-    @property
-    def session(self) -> Session:
-        """The open session, for read queries alongside the repositories."""
-        if self._session is None:
-            raise RuntimeError("the unit of work is not open; use it in a `with` block")
-        return self._session
+    what = "unit of work"
 
     def __enter__(self) -> Self:
-        if self._session is not None:
-            raise RuntimeError("this unit of work is already open")
-        session = self._session = self._session_factory()
+        session = self._begin()
         self.participants = SqlParticipantRepository(session)
         self.catalog = SqlCatalogRepository(session)
         self.cycles = SqlCycleRepository(session)
@@ -89,18 +77,6 @@ class SqlUnitOfWork:
         self.policies = SqlPolicyRepository(session)
         self.indicators = SqlIndicatorRepository(session)
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        session, self._session = self.session, None
-        try:
-            session.rollback()  # a no-op after commit(); undoes anything not committed
-        finally:
-            session.close()
 
     def read_one_moment(self) -> None:
         """Every read until this transaction ends sees the database as of one moment. SQLite's
@@ -123,15 +99,9 @@ class SqlUnitOfWork:
         sequence and a rolled-back number is handed out again: numbers have no gaps.
         """
         session = self.session
-        dialect = session.get_bind().dialect.name
         row = {"name": sequence, "value": 0}
         # Race-safe creation: a concurrent first use waits for ours, then does nothing.
-        if dialect == "postgresql":
-            session.execute(postgresql.insert(IdSequenceRow).values(row).on_conflict_do_nothing())
-        elif dialect == "sqlite":
-            session.execute(sqlite.insert(IdSequenceRow).values(row).on_conflict_do_nothing())
-        else:
-            raise RuntimeError(f"purldesk stores data in SQLite or PostgreSQL, not {dialect}")
+        session.execute(_upsert(session, IdSequenceRow).values(row).on_conflict_do_nothing())
         value = session.execute(
             update(IdSequenceRow)
             .where(IdSequenceRow.name == sequence)

@@ -12,7 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from starlette.responses import Response
 
 from purldesk.bootstrap import Application
-from purldesk.entrypoints.api import deps, errors
+from purldesk.entrypoints.api import deps, edges, errors
 from purldesk.entrypoints.api.routers import (
     allocations,
     contributions,
@@ -53,6 +53,7 @@ def install(app: FastAPI, application: Application) -> None:
     """Mount the API, its error handling and request ids on `app`, wired to `application`."""
     app.state.purldesk = application
     errors.install(app)
+    edges.install(app)  # inside the request id's middleware, so a 413 carries the id
     app.include_router(api_router())
 
     @app.middleware("http")

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from purldesk.bootstrap import Application
@@ -47,11 +48,16 @@ def current_actor(
     application: Wired,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    """The user the bearer token stands for; every failure is counted and logged."""
+    """The user the bearer token stands for, authenticated once per request; every failure is
+    counted and logged. The client is the peer's address: a forwarded one only if the server
+    was told to trust the peer as a proxy (`server.trusted_proxies`)."""
+    admitted: Actor | None = getattr(request.state, "actor", None)
+    if admitted is not None:
+        return admitted
     client = request.client.host if request.client else "unknown"
     auth = application.settings.auth
     try:
-        return users.authenticate(
+        actor = users.authenticate(
             application.uow(), token=None if credentials is None else credentials.credentials,
             client=client, at=application.clock.now(),
             pepper=auth.token_pepper.get_secret_value().encode(),
@@ -63,19 +69,30 @@ def current_actor(
             client, request.state.request_id, request.url.path, error.reason,
         )  # fmt: skip
         raise
+    request.state.actor = actor
+    return actor
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 def allowed(permission: Permission) -> Callable[[Actor], Actor]:
-    """A dependency admitting only roles with `permission`: checked before the body is read."""
+    """A dependency admitting only roles with `permission`."""
 
     def check(actor: CurrentActor) -> Actor:
         authorize(actor, permission)
         return actor
 
     return check
+
+
+async def admit(request: Request, permission: Permission) -> None:
+    """What a write route checks before it reads its body, in the order its dependencies
+    would: plain parameters, then the actor, then the actor's role."""
+    plain_parameters(request)
+    credentials = await _bearer(request)
+    actor = await run_in_threadpool(current_actor, request, wired(request), credentials)
+    authorize(actor, permission)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,25 +3,27 @@
 A route is declared by the function that builds its command: the function's parameters are the
 path parameters and the body, as a FastAPI endpoint's would be (it may also ask for
 `application`), and its docstring is the route's description. The command class names the
-permission checked before the body is read; `present` makes the response, which is stored with
-the idempotency key and replayed for a repeat.
+permission checked before the body is read (`CommandRoute`); `present` makes the response, which
+is stored with the idempotency key and replayed for a repeat.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from enum import Enum
 from inspect import Parameter
 from typing import Annotated, Any, Generic, TypeAlias, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
 
 from purldesk.bootstrap import Application
 from purldesk.domain.access import Actor
-from purldesk.entrypoints.api.deps import Wired, allowed
+from purldesk.entrypoints.api import edges
+from purldesk.entrypoints.api.deps import Wired, admit, allowed, wired
 from purldesk.services.handle import Command, handle
 from purldesk.services.ports import UnitOfWork
 
@@ -106,11 +108,13 @@ class CommandEndpoint(Generic[R]):
         response_model: Any,
         status: Callable[[R], int],
         key: Key,
+        is_import: bool,
     ) -> None:
         declared = inspect.signature(build, eval_str=True)
         if declared.return_annotation is not command:
             raise TypeError(f"{build.__name__} must be declared to return {command.__name__}")
         self.command = command
+        self.is_import = is_import
         self.__name__ = build.__name__
         self.__doc__ = build.__doc__
         self._build = build
@@ -154,6 +158,28 @@ class CommandEndpoint(Generic[R]):
         return run_command(request, application, actor, command, key=key, present=answer)
 
 
+class CommandRoute(APIRoute):
+    """The route of a `CommandEndpoint`. FastAPI reads and parses a body before it solves the
+    dependencies, so the actor and its role are checked here first: a caller that may not
+    write is refused (401, 403) whatever it sends, and nothing of its body is read. The body
+    is then held to its size and nesting limits before it is parsed."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        parse_and_run = super().get_route_handler()
+        endpoint = self.endpoint
+        assert isinstance(endpoint, CommandEndpoint)
+
+        async def admit_then_run(request: Request) -> Response:
+            await admit(request, endpoint.command.permission)
+            limits = wired(request).settings.limits
+            if endpoint.is_import:
+                edges.allow_import_body(request, limits)
+            edges.check_json_depth(request, await request.body(), limits)
+            return await parse_and_run(request)
+
+        return admit_then_run
+
+
 class CommandRoutes:
     """The write routes of one router, with the response model and presenter most share."""
 
@@ -184,10 +210,12 @@ class CommandRoutes:
         status_code: int = 200,
         status: Callable[[R], int] | None = None,
         key: Key = Key.REQUIRED,
+        is_import: bool = False,
         **options: Any,
     ) -> Callable[[Build[R]], Build[R]]:
         """Declare the route of `command` at `path` by the function building it; `status`
-        chooses the answer's status by the result, where `status_code` is only the usual one."""
+        chooses the answer's status by the result, where `status_code` is only the usual one.
+        An import's body may be larger than others (`limits.import_body_bytes`)."""
         chosen_present = present or self.present
         chosen_model = response_model or self.response_model
         assert chosen_present is not None and chosen_model is not None
@@ -195,11 +223,12 @@ class CommandRoutes:
         def register(build: Build[R]) -> Build[R]:
             endpoint = CommandEndpoint(
                 command, build, present=chosen_present, response_model=chosen_model,
-                status=status or (lambda _result: status_code), key=key,
+                status=status or (lambda _result: status_code), key=key, is_import=is_import,
             )  # fmt: skip
             self.router.add_api_route(
                 path, endpoint, methods=[method], response_model=chosen_model,
-                status_code=status_code, name=build.__name__, **options,
+                status_code=status_code, name=build.__name__, route_class_override=CommandRoute,
+                **options,
             )  # fmt: skip
             return build
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from purldesk.entrypoints.cli.common import DbOption
+from purldesk.entrypoints.cli.options import DbOption
 
 InputOption = Annotated[
     Path | None,

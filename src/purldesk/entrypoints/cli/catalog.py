@@ -6,19 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from purldesk.entrypoints.cli.common import (
-    DbOption,
-    JsonOption,
-    application,
-    console,
-    print_json,
-    run,
-)
-from purldesk.entrypoints.cli.files import read_text
+from purldesk.entrypoints.cli.common import command_group, console, execute, print_listing, read
+from purldesk.entrypoints.cli.files import read_rows
+from purldesk.entrypoints.cli.options import DbOption, JsonOption
 
-app = typer.Typer(help="Import and list the catalog.", no_args_is_help=True)
+app = command_group("Import and list the catalog.")
 
 
 @app.command("import")
@@ -34,14 +27,9 @@ def import_(
 ) -> None:
     """Add or update catalog items from a CSV file; nothing is written if any row is invalid."""
     from purldesk.adapters.imports.csv_files import parse_catalog
-    from purldesk.domain.errors import ImportRejected
     from purldesk.services import catalog
 
-    with application(db) as wired:
-        parsed = parse_catalog(read_text(file))
-        if parsed.errors:
-            raise ImportRejected(str(file), parsed.errors)
-        added, updated = run(wired, catalog.Import(items=tuple(parsed.rows)))
+    added, updated = execute(db, catalog.Import(items=read_rows(file, parse_catalog)))
     console.print(f"catalog: {added} added, {updated} updated")
 
 
@@ -51,15 +39,12 @@ def list_(json_output: JsonOption = False, db: DbOption = None) -> None:
     from purldesk.adapters.exports import json as views
     from purldesk.services import catalog
 
-    with application(db) as wired:
-        items = catalog.list_all(wired.uow())
-    if json_output:
-        print_json([views.catalog_item(item) for item in items])
-        return
-    table = Table("code", "name", "area", "aid class", "unit price", "lot", "lead time (days)")
-    for item in items:
-        table.add_row(
+    items = read(db, catalog.list_all)
+    print_listing(
+        items, json_output=json_output, document=views.catalog_item,
+        columns=("code", "name", "area", "aid class", "unit price", "lot", "lead time (days)"),
+        row=lambda item: (
             item.code, item.name, item.area, item.aid_class, item.unit_price.format(),
             str(item.lot_size), str(item.lead_time_days),
-        )  # fmt: skip
-    console.print(table)
+        ),
+    )  # fmt: skip

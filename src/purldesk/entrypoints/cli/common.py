@@ -1,13 +1,14 @@
-"""What every command shares: the --db option, the console, building the application, errors."""
+"""What every command shares: the console, building the application, handling a command,
+printing a listing, and errors."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,18 +28,10 @@ from purldesk.domain.text import check_text
 if TYPE_CHECKING:
     from purldesk.bootstrap import Application
     from purldesk.services.handle import Command
+    from purldesk.services.ports import UnitOfWork
 
 R = TypeVar("R")
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (default: $PURLDESK_DATABASE_URL, else sqlite:///purldesk.sqlite3).",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable, see docs/CLI.md).")]
+T = TypeVar("T")
 
 # One table from error class to exit code; the most specific class wins.
 EXIT_CODES: list[tuple[type[PurldeskError], int]] = [
@@ -52,6 +45,11 @@ EXIT_CODES: list[tuple[type[PurldeskError], int]] = [
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def command_group(summary: str) -> typer.Typer:
+    """A group of commands (`purldesk GROUP ...`), which shows its help when given no command."""
+    return typer.Typer(help=summary, no_args_is_help=True)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -149,6 +147,18 @@ def run(app: Application, command: Command[R]) -> R:
     return app.run(command, actor=operator(login), request_id=f"cli-{uuid.uuid4().hex}")
 
 
+def execute(db: str | None, command: Command[R]) -> R:
+    """Handle one command as the operator (see `run`) on the database `db`, and give its result."""
+    with application(db) as wired:
+        return run(wired, command)
+
+
+def read(db: str | None, query: Callable[[UnitOfWork], R]) -> R:
+    """What `query` reads from the database `db` in a unit of work of its own."""
+    with application(db) as wired:
+        return query(wired.uow())
+
+
 def day_or_today(on: str | None, now: datetime, field: str = "on") -> date:
     """The date given on the command line, or today by the application's clock."""
     return parse_date(on, field) if on else now.date()
@@ -161,3 +171,24 @@ def json_text(document: Any) -> str:
 
 def print_json(document: Any) -> None:
     sys.stdout.write(json_text(document))
+
+
+def print_listing(
+    items: Iterable[T],
+    *,
+    json_output: bool,
+    document: Callable[[T], Any],
+    columns: Sequence[str],
+    row: Callable[[T], Sequence[str]],
+    title: str | None = None,
+) -> None:
+    """The items as a JSON array of their documents, or as a table of one row each."""
+    if json_output:
+        print_json([document(item) for item in items])
+        return
+    from rich.table import Table
+
+    table = Table(*columns, title=title)
+    for item in items:
+        table.add_row(*row(item))
+    console.print(table)

@@ -6,25 +6,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from purldesk.entrypoints.cli.common import (
-    DbOption,
-    JsonOption,
     application,
+    command_group,
     console,
+    execute,
     optional_date,
-    print_json,
+    print_listing,
+    read,
     run,
 )
-from purldesk.entrypoints.cli.files import read_text
+from purldesk.entrypoints.cli.files import read_rows
+from purldesk.entrypoints.cli.options import DbOption, JsonOption, OnOption
 
-app = typer.Typer(
-    help="Pledge, commit, receive, cancel, refund and list contributions.", no_args_is_help=True
-)
+app = command_group("Pledge, commit, receive, cancel, refund and list contributions.")
 
 RefArgument = Annotated[str, typer.Argument(help="Contribution reference, such as C-00012.")]
-OnOption = Annotated[str | None, typer.Option("--on", help="Date (YYYY-MM-DD); default today.")]
 
 
 @app.command("import")
@@ -40,16 +38,15 @@ def import_(
 ) -> None:
     """Pledge (and, with received_on, receive) every row; nothing is written if any row is invalid."""
     from purldesk.adapters.imports.csv_files import parse_contributions
-    from purldesk.domain.errors import ImportRejected
     from purldesk.services import contributions
 
     with application(db) as wired:
-        parsed = parse_contributions(read_text(file))
-        if parsed.errors:
-            later = contributions.check_rows(wired.uow(), wired.fx, parsed.rows)
-            errors = sorted(parsed.errors + later, key=lambda e: (e.line, e.field))
-            raise ImportRejected(str(file), errors)
-        imported = run(wired, contributions.Import(rows=tuple(parsed.rows), source_name=file.name))
+        rows = read_rows(
+            file,
+            parse_contributions,
+            check=lambda parsed: contributions.check_rows(wired.uow(), wired.fx, parsed),
+        )
+        imported = run(wired, contributions.Import(rows=rows, source_name=file.name))
     received = sum(1 for c in imported if c.received_on is not None)
     console.print(f"{len(imported)} contribution(s) imported, {received} received")
 
@@ -78,13 +75,12 @@ def pledge(
     from purldesk.domain.money import Money
     from purldesk.services import contributions
 
-    with application(db) as wired:
-        command = contributions.Pledge(
-            contributor=contributor, amount=Money.parse(amount, currency.upper()),
-            pledged_on=optional_date(on), confidential=confidential, anonymous=anonymous,
-            purpose=purpose,
-        )  # fmt: skip
-        contribution = run(wired, command)
+    command = contributions.Pledge(
+        contributor=contributor, amount=Money.parse(amount, currency.upper()),
+        pledged_on=optional_date(on), confidential=confidential, anonymous=anonymous,
+        purpose=purpose,
+    )  # fmt: skip
+    contribution = execute(db, command)
     how = " anonymously" if contribution.anonymous else ""
     console.print(
         f"{contribution.ref}: {contribution.contributor} pledged {contribution.amount}{how}"
@@ -97,8 +93,7 @@ def commit(ref: RefArgument, db: DbOption = None) -> None:
     from purldesk.domain.contributions import parse_contribution_ref
     from purldesk.services import contributions
 
-    with application(db) as wired:
-        c = run(wired, contributions.Commit(contribution_id=parse_contribution_ref(ref)))
+    c = execute(db, contributions.Commit(contribution_id=parse_contribution_ref(ref)))
     console.print(f"{c.ref} is {c.status}")
 
 
@@ -108,11 +103,10 @@ def receive(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
     from purldesk.domain.contributions import parse_contribution_ref
     from purldesk.services import contributions
 
-    with application(db) as wired:
-        command = contributions.Receive(
-            contribution_id=parse_contribution_ref(ref), on=optional_date(on)
-        )
-        c = run(wired, command)
+    command = contributions.Receive(
+        contribution_id=parse_contribution_ref(ref), on=optional_date(on)
+    )
+    c = execute(db, command)
     assert c.conversion is not None
     conv = c.conversion
     console.print(
@@ -127,11 +121,10 @@ def cancel(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
     from purldesk.domain.contributions import parse_contribution_ref
     from purldesk.services import contributions
 
-    with application(db) as wired:
-        command = contributions.Cancel(
-            contribution_id=parse_contribution_ref(ref), on=optional_date(on)
-        )
-        c = run(wired, command)
+    command = contributions.Cancel(
+        contribution_id=parse_contribution_ref(ref), on=optional_date(on)
+    )
+    c = execute(db, command)
     console.print(f"{c.ref} is {c.status}")
 
 
@@ -141,11 +134,10 @@ def refund(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
     from purldesk.domain.contributions import parse_contribution_ref
     from purldesk.services import contributions
 
-    with application(db) as wired:
-        command = contributions.Refund(
-            contribution_id=parse_contribution_ref(ref), on=optional_date(on)
-        )
-        c, amount = run(wired, command)
+    command = contributions.Refund(
+        contribution_id=parse_contribution_ref(ref), on=optional_date(on)
+    )
+    c, amount = execute(db, command)
     console.print(f"{c.ref}: {amount} refunded; status {c.status}")
 
 
@@ -162,19 +154,15 @@ def list_(
     from purldesk.domain.participants import ParticipantCode
     from purldesk.services import contributions
 
-    with application(db) as wired:
-        found = contributions.list_all(
-            wired.uow(), contributor=ParticipantCode(contributor.upper()) if contributor else None
-        )
-    if json_output:
-        print_json([views.contribution(c) for c in found])
-        return
-    table = Table("ref", "contributor", "amount", "status", "pledged", "received", "USD", "rate")
-    for c in found:
-        table.add_row(
+    code = ParticipantCode(contributor.upper()) if contributor else None
+    found = read(db, lambda uow: contributions.list_all(uow, contributor=code))
+    print_listing(
+        found, json_output=json_output, document=views.contribution,
+        columns=("ref", "contributor", "amount", "status", "pledged", "received", "USD", "rate"),
+        row=lambda c: (
             c.ref, c.contributor, c.amount.format(), c.status, c.pledged_on.isoformat(),
             c.received_on.isoformat() if c.received_on else "",
             c.usd.format() if c.usd else "",
             f"{c.conversion.rate} ({c.conversion.rate_date})" if c.conversion else "",
-        )  # fmt: skip
-    console.print(table)
+        ),
+    )  # fmt: skip

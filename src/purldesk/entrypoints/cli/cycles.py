@@ -5,21 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from purldesk.entrypoints.cli.common import (
-    DbOption,
-    JsonOption,
-    application,
+    command_group,
     console,
+    execute,
     parse_date,
-    print_json,
-    run,
+    print_listing,
+    read,
 )
+from purldesk.entrypoints.cli.options import DbOption, JsonOption
 
-app = typer.Typer(
-    help="Open cycles and move them along: submit, endorse, close.", no_args_is_help=True
-)
+app = command_group("Open cycles and move them along: submit, endorse, close.")
 
 
 @app.command("open")
@@ -31,9 +28,7 @@ def open_(
     """Open a new cycle, in draft."""
     from purldesk.services import requirements
 
-    command = requirements.OpenCycle(name=name, opens_on=parse_date(on, "on"))
-    with application(db) as wired:
-        cycle = run(wired, command)
+    cycle = execute(db, requirements.OpenCycle(name=name, opens_on=parse_date(on, "on")))
     console.print(f"opened cycle {cycle.name} (draft)")
 
 
@@ -44,8 +39,7 @@ def _move(name: str, step: str, db: str | None) -> None:
         "submit": requirements.SubmitCycle, "endorse": requirements.EndorseCycle,
         "close": requirements.CloseCycle,
     }[step]  # fmt: skip
-    with application(db) as wired:
-        moved = run(wired, move(cycle=name))
+    moved = execute(db, move(cycle=name))
     console.print(f"cycle {moved.name} is {moved.status}")
 
 
@@ -73,12 +67,9 @@ def list_(json_output: JsonOption = False, db: DbOption = None) -> None:
     from purldesk.adapters.exports import json as views
     from purldesk.services import requirements
 
-    with application(db) as wired:
-        cycles = requirements.list_cycles(wired.uow())
-    if json_output:
-        print_json([views.cycle(c) for c in cycles])
-        return
-    table = Table("name", "opens on", "status")
-    for c in cycles:
-        table.add_row(c.name, c.opens_on.isoformat(), c.status)
-    console.print(table)
+    cycles = read(db, requirements.list_cycles)
+    print_listing(
+        cycles, json_output=json_output, document=views.cycle,
+        columns=("name", "opens on", "status"),
+        row=lambda c: (c.name, c.opens_on.isoformat(), c.status),
+    )  # fmt: skip

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import typer
+from purldesk.entrypoints.cli.common import command_group, console, errors_reported
+from purldesk.entrypoints.cli.options import DbOption
 
-from purldesk.entrypoints.cli.common import DbOption, console, errors_reported
-
-app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
+app = command_group("Manage the database schema.")
 
 
 @app.command("upgrade")

@@ -7,23 +7,21 @@ from typing import Annotated
 import typer
 
 from purldesk.entrypoints.cli.common import (
-    DbOption,
-    JsonOption,
     application,
+    command_group,
     console,
     optional_date,
-    print_json,
+    print_listing,
     run,
 )
+from purldesk.entrypoints.cli.options import DbOption, JsonOption, OnOption, PackageRefArgument
 
-app = typer.Typer(help="Ship package lines, confirm receipt, list shipments.", no_args_is_help=True)
-
-OnOption = Annotated[str | None, typer.Option("--on", help="Date (YYYY-MM-DD); default today.")]
+app = command_group("Ship package lines, confirm receipt, list shipments.")
 
 
 @app.command("ship")
 def ship(
-    package: Annotated[str, typer.Argument(help="Package reference, such as P-0001.")],
+    package: PackageRefArgument,
     line_ref: Annotated[str, typer.Argument(help="Requirement line reference in the package.")],
     quantity: Annotated[int, typer.Argument(help="Units shipped (not lots).")],
     on: OnOption = None,
@@ -81,8 +79,6 @@ def list_(
     db: DbOption = None,
 ) -> None:
     """List shipments in the order they were recorded."""
-    from rich.table import Table
-
     from purldesk.adapters.exports import json as views
     from purldesk.domain.packages import package_ref, parse_package_ref
     from purldesk.services import deliveries, requirements
@@ -96,14 +92,13 @@ def list_(
             for cycle in requirements.list_cycles(wired.uow())
             for line in requirements.list_lines(wired.uow(), cycle_id=cycle.id)
         }
-    if json_output:
-        print_json([views.shipment(s, line_ref=refs.get(s.line_id)) for s in found])
-        return
-    table = Table("id", "package", "line", "quantity", "shipped", "received")
-    for s in found:
-        table.add_row(
+    print_listing(
+        found, json_output=json_output,
+        document=lambda s: views.shipment(s, line_ref=refs.get(s.line_id)),
+        columns=("id", "package", "line", "quantity", "shipped", "received"),
+        row=lambda s: (
             str(s.id), package_ref(s.package_id), refs.get(s.line_id, str(s.line_id)),
             str(s.quantity), s.shipped_on.isoformat(),
             s.received_on.isoformat() if s.received_on else "",
-        )  # fmt: skip
-    console.print(table)
+        ),
+    )  # fmt: skip

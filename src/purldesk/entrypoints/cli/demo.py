@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rich.progress import BarColumn, Progress, TextColumn
 
-from purldesk.entrypoints.cli.common import DbOption, application, console, errors_reported
+from purldesk.entrypoints.cli.common import application, console, errors_reported
+from purldesk.entrypoints.cli.options import DbOption
 
 
 def demo(db: DbOption = None) -> None:

@@ -7,13 +7,8 @@ from typing import Annotated
 
 import typer
 
-from purldesk.entrypoints.cli.common import (
-    DbOption,
-    application,
-    console,
-    json_text,
-    print_json,
-)
+from purldesk.entrypoints.cli.common import application, console, json_text, print_json
+from purldesk.entrypoints.cli.options import DbOption
 
 
 def export(

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from purldesk.domain.errors import InvalidInput
+from purldesk.domain.errors import ImportRejected, InvalidInput
+
+if TYPE_CHECKING:
+    from purldesk.adapters.imports.csv_files import Parsed
+    from purldesk.domain.errors import RowError
+
+T = TypeVar("T")
 
 
 def read_text(path: Path) -> str:
@@ -17,3 +25,20 @@ def read_text(path: Path) -> str:
         raise InvalidInput(str(path), "is not UTF-8 text") from None
     except OSError as error:
         raise InvalidInput(str(path), error.strerror or "cannot be read") from None
+
+
+def read_rows(
+    path: Path,
+    parse: Callable[[str], Parsed[T]],
+    *,
+    check: Callable[[list[T]], list[RowError]] | None = None,
+) -> tuple[T, ...]:
+    """The rows `parse` reads from the file. Any invalid row rejects the whole file, naming every
+    finding; `check` adds its own about the rows that did parse, so one run reports them all."""
+    parsed = parse(read_text(path))
+    if parsed.errors:
+        errors = parsed.errors
+        if check is not None:
+            errors = sorted(errors + check(parsed.rows), key=lambda e: (e.line, e.field))
+        raise ImportRejected(str(path), errors)
+    return tuple(parsed.rows)

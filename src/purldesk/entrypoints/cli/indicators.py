@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from purldesk.entrypoints.cli.common import (
-    DbOption,
-    JsonOption,
-    application,
+    command_group,
     console,
+    execute,
     parse_date,
     print_json,
-    run,
+    print_listing,
+    read,
 )
-from purldesk.entrypoints.cli.files import read_text
+from purldesk.entrypoints.cli.files import read_rows
+from purldesk.entrypoints.cli.options import DbOption, JsonOption
 
-app = typer.Typer(
-    help="Record, import and list indicator observations (such as troop numbers).",
-    no_args_is_help=True,
-)
+if TYPE_CHECKING:
+    from purldesk.domain.indicators import Observation
+
+app = command_group("Record, import and list indicator observations (such as troop numbers).")
 
 
 @app.command("record")
@@ -44,13 +44,12 @@ def record(
     from purldesk.domain.indicators import ObservationId, parse_value
     from purldesk.services import indicators
 
-    with application(db) as wired:
-        command = indicators.Record(
-            name=name, value=parse_value(value), observed_on=parse_date(on, "on"),
-            source=source, note=note,
-            supersedes=None if supersedes is None else ObservationId(supersedes),
-        )  # fmt: skip
-        observation = run(wired, command)
+    command = indicators.Record(
+        name=name, value=parse_value(value), observed_on=parse_date(on, "on"),
+        source=source, note=note,
+        supersedes=None if supersedes is None else ObservationId(supersedes),
+    )  # fmt: skip
+    observation = execute(db, command)
     if json_output:
         print_json(views.observation(observation))
         return
@@ -65,14 +64,10 @@ def import_(
 ) -> None:
     """Record every row; nothing is written if any row is invalid."""
     from purldesk.adapters.imports.indicator_files import parse_observations
-    from purldesk.domain.errors import ImportRejected
     from purldesk.services import indicators
 
-    with application(db) as wired:
-        parsed = parse_observations(read_text(file))
-        if parsed.errors:
-            raise ImportRejected(str(file), parsed.errors)
-        recorded = run(wired, indicators.Import(rows=tuple(parsed.rows), source_name=file.name))
+    rows = read_rows(file, parse_observations)
+    recorded = execute(db, indicators.Import(rows=rows, source_name=file.name))
     console.print(f"{len(recorded)} observation(s) recorded")
 
 
@@ -87,16 +82,17 @@ def list_(
     from purldesk.domain.indicators import superseded_by
     from purldesk.services import indicators
 
-    with application(db) as wired:
-        found = indicators.list_observations(wired.uow(), name=name)
+    found = read(db, lambda uow: indicators.list_observations(uow, name=name))
     later = superseded_by(found)
-    if json_output:
-        print_json([views.observation(o, superseded_by=later) for o in found])
-        return
-    table = Table("id", "indicator", "value", "observed on", "source", "status")
-    for o in found:
+
+    def row(o: Observation) -> tuple[str, ...]:
         status = f"superseded by #{later[o.id]}" if o.id in later else "in force"
         if o.supersedes is not None:
             status += f"; corrects #{o.supersedes}"
-        table.add_row(str(o.id), o.name, str(o.value), o.observed_on.isoformat(), o.source, status)
-    console.print(table)
+        return (str(o.id), o.name, str(o.value), o.observed_on.isoformat(), o.source, status)
+
+    print_listing(
+        found, json_output=json_output,
+        document=lambda o: views.observation(o, superseded_by=later),
+        columns=("id", "indicator", "value", "observed on", "source", "status"), row=row,
+    )  # fmt: skip

@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from purldesk.entrypoints.cli.common import DbOption, JsonOption, application, console, print_json
+from purldesk.entrypoints.cli.common import command_group, console, print_json, read
+from purldesk.entrypoints.cli.options import DbOption, JsonOption
 
-app = typer.Typer(help="Verify the ledger and read balances.", no_args_is_help=True)
+app = command_group("Verify the ledger and read balances.")
 
 
 @app.command("verify")
@@ -18,8 +19,7 @@ def verify(json_output: JsonOption = False, db: DbOption = None) -> None:
     """
     from purldesk.services import ledger
 
-    with application(db) as wired:
-        checked, findings = ledger.verify(wired.uow())
+    checked, findings = read(db, ledger.verify)
     if json_output:
         print_json({
             "entries": checked,
@@ -50,8 +50,7 @@ def balances(json_output: JsonOption = False, db: DbOption = None) -> None:
     from purldesk.domain.money import Money
     from purldesk.services import ledger
 
-    with application(db) as wired:
-        totals = ledger.balances(wired.uow())
+    totals = read(db, ledger.balances)
     if json_output:
         print_json(views.balances(totals))
         return

@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from purldesk.entrypoints.cli.common import (
-    DbOption,
-    JsonOption,
     application,
+    command_group,
     console,
+    execute,
     optional_date,
     print_json,
+    print_listing,
     run,
 )
+from purldesk.entrypoints.cli.options import DbOption, JsonOption, OnOption, PackageRefArgument
 
 if TYPE_CHECKING:
     from purldesk.domain.money import Money
@@ -22,13 +24,7 @@ if TYPE_CHECKING:
     from purldesk.domain.requirements import LineId
     from purldesk.services.ports import UnitOfWork
 
-app = typer.Typer(
-    help="List, show, propose, validate, accept (re-price), top up and close packages.",
-    no_args_is_help=True,
-)
-
-RefArgument = Annotated[str, typer.Argument(help="Package reference, such as P-0001.")]
-OnOption = Annotated[str | None, typer.Option("--on", help="Date (YYYY-MM-DD); default today.")]
+app = command_group("List, show, propose, validate, accept (re-price), top up and close packages.")
 
 
 @app.command("list")
@@ -38,27 +34,23 @@ def list_(
     db: DbOption = None,
 ) -> None:
     """List packages in the order they were made."""
-    from rich.table import Table
-
     from purldesk.adapters.exports import json as views
     from purldesk.services import packages, requirements
 
     with application(db) as wired:
         cycle_id = requirements.resolve_cycle(wired.uow(), name=cycle).id if cycle else None
         found = packages.list_all(wired.uow(), cycle_id=cycle_id)
-    if json_output:
-        print_json([views.package(p) for p in found])
-        return
-    table = Table("ref", "name", "status", "lines", "cost", "attributed")
-    for p in found:
-        table.add_row(
+    print_listing(
+        found, json_output=json_output, document=views.package,
+        columns=("ref", "name", "status", "lines", "cost", "attributed"),
+        row=lambda p: (
             p.ref, p.name, p.status, str(len(p.lines)), p.cost.format(), p.attributed.format()
-        )
-    console.print(table)
+        ),
+    )  # fmt: skip
 
 
 @app.command("show")
-def show(ref: RefArgument, json_output: JsonOption = False, db: DbOption = None) -> None:
+def show(ref: PackageRefArgument, json_output: JsonOption = False, db: DbOption = None) -> None:
     """One package: its lines with their references, its money and its shipments."""
     from rich.table import Table
 
@@ -93,30 +85,28 @@ def show(ref: RefArgument, json_output: JsonOption = False, db: DbOption = None)
 
 
 @app.command("propose")
-def propose(ref: RefArgument, db: DbOption = None) -> None:
+def propose(ref: PackageRefArgument, db: DbOption = None) -> None:
     """Put a draft package forward for validation."""
     from purldesk.domain.packages import parse_package_ref
     from purldesk.services import packages
 
-    with application(db) as wired:
-        p = run(wired, packages.Propose(package_id=parse_package_ref(ref)))
+    p = execute(db, packages.Propose(package_id=parse_package_ref(ref)))
     console.print(f"{p.ref} is {p.status}")
 
 
 @app.command("validate")
-def validate(ref: RefArgument, db: DbOption = None) -> None:
+def validate(ref: PackageRefArgument, db: DbOption = None) -> None:
     """Validate a proposed package; it is funded at once when its money pays it exactly."""
     from purldesk.domain.packages import parse_package_ref
     from purldesk.services import packages
 
-    with application(db) as wired:
-        p = run(wired, packages.Validate(package_id=parse_package_ref(ref)))
+    p = execute(db, packages.Validate(package_id=parse_package_ref(ref)))
     console.print(f"{p.ref} is {p.status}")
 
 
 @app.command("accept")
 def accept(
-    ref: RefArgument,
+    ref: PackageRefArgument,
     price: Annotated[
         list[str] | None,
         typer.Option(
@@ -149,26 +139,22 @@ def accept(
 
 
 @app.command("top-up")
-def top_up(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
+def top_up(ref: PackageRefArgument, on: OnOption = None, db: DbOption = None) -> None:
     """Fund what re-pricing left short from pooled money; the package is funded again."""
     from purldesk.domain.packages import parse_package_ref
     from purldesk.services import packages
 
-    with application(db) as wired:
-        command = packages.TopUp(package_id=parse_package_ref(ref), on=optional_date(on))
-        p = run(wired, command)
+    p = execute(db, packages.TopUp(package_id=parse_package_ref(ref), on=optional_date(on)))
     console.print(f"{p.ref} is {p.status}, paid {p.attributed}")
 
 
 @app.command("close")
-def close(ref: RefArgument, on: OnOption = None, db: DbOption = None) -> None:
+def close(ref: PackageRefArgument, on: OnOption = None, db: DbOption = None) -> None:
     """Close a delivered package and pay the supplier."""
     from purldesk.domain.packages import parse_package_ref
     from purldesk.services import packages
 
-    with application(db) as wired:
-        command = packages.Close(package_id=parse_package_ref(ref), on=optional_date(on))
-        p = run(wired, command)
+    p = execute(db, packages.Close(package_id=parse_package_ref(ref), on=optional_date(on)))
     console.print(f"{p.ref} is {p.status}; {p.cost} paid to the supplier")
 
 

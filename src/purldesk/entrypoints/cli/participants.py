@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from purldesk.entrypoints.cli.common import (
-    DbOption,
-    JsonOption,
     application,
+    command_group,
     console,
-    print_json,
+    print_listing,
+    read,
     run,
 )
+from purldesk.entrypoints.cli.options import DbOption, JsonOption
 
-app = typer.Typer(help="Register and list participants.", no_args_is_help=True)
+app = command_group("Register and list participants.")
 
 
 @app.command("add")
@@ -72,12 +72,9 @@ def list_(json_output: JsonOption = False, db: DbOption = None) -> None:
     from purldesk.adapters.exports import json as views
     from purldesk.services import participants
 
-    with application(db) as wired:
-        found = participants.list_all(wired.uow())
-    if json_output:
-        print_json([views.participant(p) for p in found])
-        return
-    table = Table("code", "name", "kind", "status", "members")
-    for p in found:
-        table.add_row(p.code, p.name, p.kind, p.status, " ".join(p.members))
-    console.print(table)
+    found = read(db, participants.list_all)
+    print_listing(
+        found, json_output=json_output, document=views.participant,
+        columns=("code", "name", "kind", "status", "members"),
+        row=lambda p: (p.code, p.name, p.kind, p.status, " ".join(p.members)),
+    )  # fmt: skip

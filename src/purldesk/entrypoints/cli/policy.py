@@ -9,23 +9,23 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from purldesk.adapters.exports.policies import policy_view
 from purldesk.entrypoints.cli.common import (
-    DbOption,
-    JsonOption,
     application,
+    command_group,
     console,
-    parse_date,
+    day_or_today,
+    execute,
     print_json,
-    run,
 )
 from purldesk.entrypoints.cli.files import read_text
+from purldesk.entrypoints.cli.options import CycleOption, DbOption, JsonOption
 
 if TYPE_CHECKING:
     from purldesk.services.policies import LineExplanation, PolicyView
 
-app = typer.Typer(
-    help="Set a contributor's policy document, show the phase in force, explain eligibility.",
-    no_args_is_help=True,
+app = command_group(
+    "Set a contributor's policy document, show the phase in force, explain eligibility."
 )
 
 OrgArgument = Annotated[str, typer.Argument(help="Contributor code, such as KOR.")]
@@ -44,9 +44,8 @@ def set_(
     version sent again changes nothing."""
     from purldesk.services import policies
 
-    with application(db) as wired:
-        command = policies.SetPolicy(contributor=org, text=read_text(file), filename=str(file))
-        done = run(wired, command)
+    command = policies.SetPolicy(contributor=org, text=read_text(file), filename=str(file))
+    done = execute(db, command)
     version = done.version
     if not done.changed:
         console.print(
@@ -70,10 +69,10 @@ def show(
     from purldesk.services import policies
 
     with application(db) as wired:
-        day = parse_date(on, "on") if on else wired.clock.now().date()
+        day = day_or_today(on, wired.clock.now())
         view = policies.show(wired.uow(), contributor=org, on=day)
     if json_output:
-        print_json(_view_json(view))
+        print_json(policy_view(view))
         return
     _print_view(view)
 
@@ -85,9 +84,7 @@ def explain(
     line: Annotated[
         str | None, typer.Option("--line", help="One requirement line (its ref or id).")
     ] = None,
-    cycle: Annotated[
-        str | None, typer.Option("--cycle", help="Cycle name (default: the latest cycle).")
-    ] = None,
+    cycle: CycleOption = None,
     json_output: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -95,7 +92,7 @@ def explain(
     from purldesk.services import policies, requirements
 
     with application(db) as wired:
-        day = parse_date(on, "on") if on else wired.clock.now().date()
+        day = day_or_today(on, wired.clock.now())
         # Without a cycle to look at (none opened yet), the phase and its reasons remain.
         wants_lines = line is not None or cycle is not None
         target = (
@@ -108,7 +105,7 @@ def explain(
             cycle_id=None if target is None else target.id,
         )  # fmt: skip
     if json_output:
-        document = _view_json(explained.view)
+        document = policy_view(explained.view)
         document["cycle"] = None if target is None else target.name
         document["lines"] = [_line_json(item) for item in explained.lines]
         print_json(document)
@@ -126,18 +123,6 @@ def explain(
         table.add_row(aid_class, str(counts[(aid_class, True)]), str(counts[(aid_class, False)]))
     console.print(table)
     console.print("Use --line REF for the reasons on one line, or --json for every line.")
-
-
-def _view_json(view: PolicyView) -> dict[str, Any]:
-    from purldesk.adapters.exports import policies as views
-
-    return {
-        "contributor": view.contributor,
-        "on": view.on.isoformat(),
-        "versions": view.versions,
-        "policy": None if view.version is None else views.policy_version(view.version),
-        "in_force": None if view.decision is None else views.decision(view.decision),
-    }
 
 
 def _line_json(item: LineExplanation) -> dict[str, Any]:

@@ -13,20 +13,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from purldesk.entrypoints.cli.common import (
-    DbOption,
     application,
+    command_group,
     console,
     json_text,
     print_json,
 )
+from purldesk.entrypoints.cli.options import DbOption
 
 if TYPE_CHECKING:
     from purldesk.adapters.exports.reports import Rendered, ReportFormat
 
-app = typer.Typer(
-    help="Transparency report, contributor statements, package reports, OCDS export.",
-    no_args_is_help=True,
-)
+app = command_group("Transparency report, contributor statements, package reports, OCDS export.")
 
 FormatOption = Annotated[
     str, typer.Option("--format", help="json, csv or xlsx (xlsx needs --out).", show_default=True)

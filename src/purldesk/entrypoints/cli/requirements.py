@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from purldesk.entrypoints.cli.common import (
-    DbOption,
-    JsonOption,
     application,
+    command_group,
     console,
     parse_date,
     print_json,
+    print_listing,
     run,
 )
-from purldesk.entrypoints.cli.files import read_text
+from purldesk.entrypoints.cli.files import read_rows
+from purldesk.entrypoints.cli.options import CycleOption, DbOption, JsonOption
 
-app = typer.Typer(
-    help="Import, list, reprioritize, edit and withdraw requirement lines.", no_args_is_help=True
-)
+if TYPE_CHECKING:
+    from purldesk.domain.requirements import RequirementLine
+    from purldesk.services.handle import Command
 
-CycleOption = Annotated[
-    str | None, typer.Option("--cycle", help="Cycle name (default: the latest cycle).")
-]
+R = TypeVar("R")
+
+app = command_group("Import, list, reprioritize, edit and withdraw requirement lines.")
+
+LineArgument = Annotated[str, typer.Argument(help="The line's reference.")]
 # Every change is kept in the line's history under the login of whoever runs the command.
 
 
@@ -40,15 +45,12 @@ def import_(
 ) -> None:
     """Add lines to a draft cycle; nothing is written if any row is invalid."""
     from purldesk.adapters.imports.csv_files import parse_requirements
-    from purldesk.domain.errors import ImportRejected
     from purldesk.services import requirements
 
     with application(db) as wired:
-        parsed = parse_requirements(read_text(file))
-        if parsed.errors:
-            raise ImportRejected(str(file), parsed.errors)
+        rows = read_rows(file, parse_requirements)
         target = requirements.resolve_cycle(wired.uow(), name=cycle)
-        lines = run(wired, requirements.ImportLines(cycle=target.name, rows=tuple(parsed.rows)))
+        lines = run(wired, requirements.ImportLines(cycle=target.name, rows=rows))
     console.print(f"cycle {target.name}: {len(lines)} line(s) added")
 
 
@@ -75,29 +77,32 @@ def list_(
         else:
             on = parse_date(as_of, "--as-of")
             lines = requirements.list_as_it_stood(wired.uow(), cycle_id=target.id, on=on)
-    if json_output:
-        documents = [views.requirement_line(line) for line in lines]
-        if as_of is not None:  # funding states are not kept as history: none is claimed
-            documents = [{k: v for k, v in d.items() if k != "status"} for d in documents]
-        print_json(documents)
-        return
     title = f"cycle {target.name} ({target.status})"
     if as_of is not None:
         title = f"cycle {target.name} as it stood at the end of {as_of} (UTC)"
-    table = Table("rank", "ref", "item", "area", "aid class", "quantity", "needed by", "status",
-                  title=title)  # fmt: skip
-    for line in lines:
-        table.add_row(
+    print_listing(
+        lines, json_output=json_output,
+        document=views.requirement_line if as_of is None else _without_status,
+        columns=("rank", "ref", "item", "area", "aid class", "quantity", "needed by", "status"),
+        row=lambda line: (
             str(line.rank), line.ref, line.item_code, line.area, line.aid_class,
             str(line.quantity), line.needed_by.isoformat(),
             line.status if as_of is None else "on the list",
-        )  # fmt: skip
-    console.print(table)
+        ),
+        title=title,
+    )  # fmt: skip
+
+
+def _without_status(line: RequirementLine) -> dict[str, Any]:
+    """A line's document as it stood: funding states are not kept as history, so none is claimed."""
+    from purldesk.adapters.exports import json as views
+
+    return {k: v for k, v in views.requirement_line(line).items() if k != "status"}
 
 
 @app.command("move")
 def move(
-    ref: Annotated[str, typer.Argument(help="The line's reference.")],
+    ref: LineArgument,
     rank: Annotated[int, typer.Option("--rank", help="Its new rank (1 is most urgent).")],
     cycle: CycleOption = None,
     db: DbOption = None,
@@ -105,15 +110,13 @@ def move(
     """Reprioritize a line of a draft cycle; the others shift, and every change is kept."""
     from purldesk.services import requirements
 
-    with application(db) as wired:
-        target = requirements.resolve_cycle(wired.uow(), name=cycle)
-        changed = run(wired, requirements.MoveLine(cycle=target.name, ref=ref, rank=rank))
+    changed = _change(db, cycle, partial(requirements.MoveLine, ref=ref, rank=rank))
     console.print(f"{ref} is now rank {rank}; {len(changed)} line(s) changed rank")
 
 
 @app.command("edit")
 def edit(
-    ref: Annotated[str, typer.Argument(help="The line's reference.")],
+    ref: LineArgument,
     quantity: Annotated[
         int | None, typer.Option("--quantity", help="New quantity (whole lots of its item).")
     ] = None,
@@ -129,21 +132,19 @@ def edit(
     """Change a line of a draft cycle; every changed field is kept with its old value."""
     from purldesk.services import requirements
 
-    with application(db) as wired:
-        day = parse_date(needed_by, "needed_by") if needed_by is not None else None
-        target = requirements.resolve_cycle(wired.uow(), name=cycle)
-        command = requirements.EditLine(
-            cycle=target.name, ref=ref, quantity=quantity, needed_by=day,
-            justification=justification,
-        )  # fmt: skip
-        edited = run(wired, command)
+    day = parse_date(needed_by, "needed_by") if needed_by is not None else None
+    command = partial(
+        requirements.EditLine, ref=ref, quantity=quantity, needed_by=day,
+        justification=justification,
+    )  # fmt: skip
+    edited = _change(db, cycle, command)
     for change in edited.changes:
         console.print(f"{ref}: {change.field} {change.before!r} -> {change.after!r}", markup=False)
 
 
 @app.command("withdraw")
 def withdraw(
-    ref: Annotated[str, typer.Argument(help="The line's reference.")],
+    ref: LineArgument,
     reason: Annotated[str, typer.Option("--reason", help="Why the line leaves the list.")],
     cycle: CycleOption = None,
     db: DbOption = None,
@@ -151,17 +152,23 @@ def withdraw(
     """Withdraw a line of a draft cycle; the lines below it move up, and the reason is kept."""
     from purldesk.services import requirements
 
-    with application(db) as wired:
-        target = requirements.resolve_cycle(wired.uow(), name=cycle)
-        command = requirements.WithdrawLine(cycle=target.name, ref=ref, reason=reason)
-        withdrawal = run(wired, command)
+    withdrawal = _change(db, cycle, partial(requirements.WithdrawLine, ref=ref, reason=reason))
     moved = len(withdrawal.lines) - 1
     console.print(f"{ref} withdrawn; {moved} line(s) moved up")
 
 
+def _change(db: str | None, cycle: str | None, command: Callable[..., Command[R]]) -> R:
+    """Handle `command(cycle=NAME)` for the cycle named `cycle`, or for the latest one."""
+    from purldesk.services import requirements
+
+    with application(db) as wired:
+        target = requirements.resolve_cycle(wired.uow(), name=cycle)
+        return run(wired, command(cycle=target.name))
+
+
 @app.command("history")
 def history(
-    ref: Annotated[str, typer.Argument(help="The line's reference.")],
+    ref: LineArgument,
     cycle: CycleOption = None,
     json_output: JsonOption = False,
     db: DbOption = None,

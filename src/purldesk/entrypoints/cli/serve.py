@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from purldesk.entrypoints.cli.common import DbOption, console
+from purldesk.entrypoints.cli.common import console
+from purldesk.entrypoints.cli.options import DbOption
 
 
 def serve(
@@ -27,6 +28,7 @@ def serve(
     import uvicorn
 
     from purldesk.config import load_settings
+    from purldesk.entrypoints.api.edges import forwarding
     from purldesk.entrypoints.web.app import create_app
 
     settings = load_settings(database_url=db)
@@ -38,13 +40,17 @@ def serve(
     console.print("the public page needs no login: /public")
     _print_demo_logins(settings.database_url)
     if workers == 1:
-        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="warning")
+        uvicorn.run(
+            create_app(settings), host=bind_host, port=bind_port, log_level="warning",
+            **forwarding(settings),
+        )  # fmt: skip
         return
     # Each worker builds its own app from the environment, so hand the database on there.
     os.environ["PURLDESK_DATABASE_URL"] = settings.database_url
     uvicorn.run(
         "purldesk.entrypoints.web.app:create_app_from_environment", factory=True,
         host=bind_host, port=bind_port, workers=workers, log_level="warning",
+        **forwarding(settings),
     )  # fmt: skip
 
 

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from purldesk.entrypoints.cli.common import (
-    DbOption,
-    JsonOption,
     application,
+    command_group,
     console,
+    execute,
     fail,
-    print_json,
+    print_listing,
+    read,
     run,
 )
+from purldesk.entrypoints.cli.options import DbOption, JsonOption
 
-app = typer.Typer(help="Add, revoke and list API users.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from purldesk.domain.access import User
+
+app = command_group("Add, revoke and list API users.")
 
 
 @app.command("add")
@@ -79,8 +83,7 @@ def revoke(
     """Revoke a user and all its tokens, effective on the next request of any server."""
     from purldesk.services import users
 
-    with application(db) as wired:
-        user, _tokens = run(wired, users.Revoke(name=name))
+    user, _tokens = execute(db, users.Revoke(name=name))
     console.print(f"revoked user {user.name}")
 
 
@@ -89,21 +92,21 @@ def list_(json_output: JsonOption = False, db: DbOption = None) -> None:
     """List users by id (never their tokens)."""
     from purldesk.services import users
 
-    with application(db) as wired:
-        found = users.list_all(wired.uow())
-    documents = [
-        {
-            "id": u.id, "name": u.name, "organization": u.organization, "role": u.role.value,
-            "created_at": u.created_at.isoformat(),
-            "revoked_at": None if u.revoked_at is None else u.revoked_at.isoformat(),
-        }
-        for u in found
-    ]  # fmt: skip
-    if json_output:
-        print_json(documents)
-        return
-    table = Table("id", "name", "organization", "role", "revoked")
-    for d in documents:
-        table.add_row(str(d["id"]), str(d["name"]), str(d["organization"]), str(d["role"]),
-                      str(d["revoked_at"] or ""))  # fmt: skip
-    console.print(table)
+    found = read(db, users.list_all)
+    print_listing(
+        found, json_output=json_output, document=_document,
+        columns=("id", "name", "organization", "role", "revoked"),
+        row=lambda u: (
+            str(u.id), u.name, u.organization, u.role.value,
+            "" if u.revoked_at is None else u.revoked_at.isoformat(),
+        ),
+    )  # fmt: skip
+
+
+def _document(user: User) -> dict[str, Any]:
+    """A user as `users list --json` prints it: never its tokens."""
+    return {
+        "id": user.id, "name": user.name, "organization": user.organization,
+        "role": user.role.value, "created_at": user.created_at.isoformat(),
+        "revoked_at": None if user.revoked_at is None else user.revoked_at.isoformat(),
+    }  # fmt: skip

@@ -7,14 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from purldesk.entrypoints.cli.common import (
-    DbOption,
-    JsonOption,
-    application,
-    console,
-    parse_date,
-    print_json,
-)
+from purldesk.entrypoints.cli.common import application, console, day_or_today, print_json
+from purldesk.entrypoints.cli.options import DbOption, JsonOption
 
 if TYPE_CHECKING:
     from purldesk.services.whatif import WhatIf
@@ -52,7 +46,7 @@ def whatif(
     from purldesk.services import whatif as service
 
     with application(db) as wired:
-        day = parse_date(on, "on") if on else wired.clock.now().date()
+        day = day_or_today(on, wired.clock.now())
         scenario = parse_scenario(
             indicators=indicator or [], pledges=pledge or [], phases=phase or [],
             prices=price or [], prefix="--",

@@ -145,7 +145,9 @@ def close_cycle(cycle_id: Id, application: Wired) -> requirements.CloseCycle:
     return requirements.CloseCycle(cycle=_cycle(application.uow(), cycle_id).name)
 
 
-@line_write.post("/cycles/{cycle_id}/lines", requirements.ImportLines, status_code=201)
+@line_write.post(
+    "/cycles/{cycle_id}/lines", requirements.ImportLines, status_code=201, is_import=True
+)
 def import_lines(cycle_id: Id, body: LinesImport, application: Wired) -> requirements.ImportLines:
     """Add lines to a draft cycle: all of them, or none with every finding listed."""
     rows = tuple(

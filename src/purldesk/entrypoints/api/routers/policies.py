@@ -19,23 +19,12 @@ from purldesk.entrypoints.api.routers.policies_schemas import IndicatorCreate, P
 from purldesk.entrypoints.api.schemas import Day, Page
 from purldesk.entrypoints.api.writes import CommandRoutes, Key, same_for_all
 from purldesk.services import indicators, policies, requirements, whatif
-from purldesk.services.policies import PolicySet, PolicyView
+from purldesk.services.policies import PolicySet
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
 OrgPath = Annotated[str, Path(min_length=1, max_length=40)]
 TOML_TYPES = ("application/toml", "text/plain", "text/x-toml")
-
-
-def _view(view: PolicyView) -> dict[str, Any]:
-    """As `purldesk policy show ORG --json` prints it (docs/CLI.md)."""
-    return {
-        "contributor": view.contributor,
-        "on": view.on.isoformat(),
-        "versions": view.versions,
-        "policy": None if view.version is None else views.policy_version(view.version),
-        "in_force": None if view.decision is None else views.decision(view.decision),
-    }
 
 
 @router.get("/policies/{org}", response_model=dict[str, Any], tags=["policies"])
@@ -48,7 +37,7 @@ def get_policy(
     """The contributor's policy version valid on `on`, its phases, and the phase then in force
     with the explanation and the observations behind it."""
     view = policies.show(application.uow(), contributor=org, on=today_or(application, on))
-    return _view(view)
+    return views.policy_view(view)
 
 
 async def _policy_text(request: Request) -> PolicyWrite:

@@ -104,7 +104,7 @@ def _imported(result: tuple[int, int]) -> CatalogImported:
 write = CommandRoutes(router, response_model=CatalogImported, present=same_for_all(_imported))
 
 
-@write.route("PUT", "/catalog", catalog.Import, key=Key.NONE, tags=["catalog"])
+@write.route("PUT", "/catalog", catalog.Import, key=Key.NONE, is_import=True, tags=["catalog"])
 def put_catalog(body: CatalogImport) -> catalog.Import:
     """Add or update items (prices, lot sizes, availability, lead times); safe to repeat."""
     items = tuple(
