@@ -16,7 +16,7 @@ from purldesk.bootstrap import Application
 from purldesk.bootstrap import build as wire
 from purldesk.config import load_settings
 from purldesk.demo.scenario import DEMO_OPERATOR
-from purldesk.domain.access import PUBLIC, Actor, Role, UserId
+from purldesk.domain.access import Actor, Role, UserId
 from purldesk.domain.contributions import Contribution
 from purldesk.domain.money import Money
 from purldesk.domain.packages import PackageId
@@ -119,4 +119,3 @@ def test_the_public_page_shows_the_latest_endorsed_cycle_that_has_opened(
     assert "2031-01" in [c.name for c in after.cycles]
     chosen = transparency.transparency(app.reader(), today=TODAY, cycle_name="2031-01")
     assert chosen.cycle is not None and chosen.cycle.name == "2031-01"
-    assert PUBLIC.bucket_minimum == 3

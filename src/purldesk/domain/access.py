@@ -16,7 +16,6 @@ from typing import NewType
 
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus, Earmark
 from purldesk.domain.disclosure import (
-    DEFAULT_MIN_HIDDEN_CONTRIBUTORS,
     Part,
     Seal,
     publish,
@@ -195,18 +194,16 @@ class Viewer:
     permissions: frozenset[Permission]
     sees_all_amounts: bool = False
     own_only: bool = False  # reads (and acts on) its own organization's objects only
-    # k: hidden money is published only summed over at least this many contributors
-    min_hidden_contributors: int = DEFAULT_MIN_HIDDEN_CONTRIBUTORS
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
 
-    @property
-    def bucket_minimum(self) -> int:
-        """The fewest contributors a hidden sum shown to this viewer must cover. What the public
-        sees, every contributor sees too, knowing its own part: one more is needed there."""
+    def bucket_minimum(self, k: int) -> int:
+        """The fewest contributors a hidden sum shown to this viewer must cover, where hidden
+        money is published only summed over `k` of them. What the public sees, every
+        contributor sees too, knowing its own part: one more is needed there."""
         public = self.organization is None and not self.sees_all_amounts
-        return self.min_hidden_contributors + 1 if public else self.min_hidden_contributors
+        return k + 1 if public else k
 
     def owns(self, organization: str | None) -> bool:
         """Whether `organization` is the viewer's own (never true for the public)."""
@@ -462,12 +459,17 @@ class PackageMoney:
 
 
 def redact_attributions(
-    viewer: Actor | Viewer, package: Package, contributions: Mapping[ContributionId, Contribution]
+    viewer: Actor | Viewer,
+    package: Package,
+    contributions: Mapping[ContributionId, Contribution],
+    *,
+    min_hidden_contributors: int,
 ) -> PackageMoney:
     """A package's attributions with every part the viewer may not see folded into one bucket,
-    published only where it covers enough contributors (`disclosure.publish`)."""
+    published only where it covers enough contributors (`disclosure.publish`; k is
+    `min_hidden_contributors`)."""
     reader = viewer_of(viewer)
-    k = reader.bucket_minimum
+    k = reader.bucket_minimum(min_hidden_contributors)
     shown: list[AttributionView] = []
     parts: list[Part] = []
     hidden_by_line: list[tuple[LineId, str]] = []
@@ -484,7 +486,7 @@ def redact_attributions(
     withheld = seal(hidden_by_line, k=k)
     if published.bucket is not None and not withheld.whole:
         shown.append(AttributionView(None, None, published.bucket))
-    return PackageMoney(shown, withheld, withheld_reason(reader.min_hidden_contributors))
+    return PackageMoney(shown, withheld, withheld_reason(min_hidden_contributors))
 
 
 def own_contribution_refs(

@@ -36,7 +36,7 @@ from purldesk.domain.access import (
     redact_attributions,
 )
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
-from purldesk.domain.disclosure import seals
+from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS, seals
 from purldesk.domain.packages import Package
 from purldesk.domain.participants import ParticipantCode
 
@@ -44,6 +44,7 @@ GIVERS = ("NLD", "KOR", "DEU", "FRA")
 HIDDEN_KINDS = ("confidential", "anonymous", "confidential anonymous")
 Var = tuple[int, int, int]  # (contribution id, package id, line id)
 Equation = dict[Var, Fraction]  # coefficients; the published value itself does not matter
+K = DEFAULT_MIN_HIDDEN_CONTRIBUTORS
 
 
 @dataclass(frozen=True)
@@ -105,12 +106,14 @@ def package_equations(viewer: Viewer, scenario: Scenario) -> list[Equation]:
             for part in p.attributions
             if not can_see_amount(viewer, scenario.contributions[part.contribution_id])
         ],
-        k=viewer.bucket_minimum,
+        k=viewer.bucket_minimum(K),
     )
     sealed_anywhere = False
     every_part: Equation = {}
     for package in scenario.packages:
-        money = redact_attributions(viewer, package, scenario.contributions)
+        money = redact_attributions(
+            viewer, package, scenario.contributions, min_hidden_contributors=K
+        )
         whole: Equation = {}
         for part in package.attributions:
             var = _var(package, part.contribution_id, part.line_id)

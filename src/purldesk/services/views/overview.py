@@ -181,5 +181,5 @@ def overview(
         deliveries=[delivery(s.shipment, line_ref=s.line_ref, item_name=s.item_name)
                     for s in shipments],
         since=since, cycles=cycles,
-        withheld=withheld_reason(viewer.min_hidden_contributors) if sealed else "",
+        withheld=withheld_reason(reader.min_hidden_contributors) if sealed else "",
     )  # fmt: skip

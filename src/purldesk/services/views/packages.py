@@ -152,10 +152,12 @@ def package_detail(reader: Reader, *, viewer: Viewer, package_id: PackageId) -> 
     """Lines, lots, prices, deliveries and who paid what, as `viewer` may see them."""
     with reader:
         found = _read(reader, package_id)
-    return _detail(viewer, found)
+    return _detail(viewer, found, k=reader.min_hidden_contributors)
 
 
-def _detail(viewer: Viewer, found: _Read) -> PackageDetail:
+def _detail(viewer: Viewer, found: _Read, *, k: int) -> PackageDetail:
+    """The package as `viewer` may see it, where hidden money is published only summed over
+    `k` contributors."""
     package, lines, items = found.package, found.lines, found.items
     names = {p.code: p.name for p in found.participants}
     shipped: dict[LineId, int] = defaultdict(int)
@@ -164,7 +166,7 @@ def _detail(viewer: Viewer, found: _Read) -> PackageDetail:
         shipped[s.line_id] += s.quantity
         if s.received_on is not None:
             received[s.line_id] += s.quantity
-    money = redact_attributions(viewer, package, found.owners)
+    money = redact_attributions(viewer, package, found.owners, min_hidden_contributors=k)
     rows = []
     for pl in package.lines:
         line = lines[pl.line_id]
@@ -212,7 +214,7 @@ def public_package(reader: Reader, *, package_id: PackageId) -> PublicPackage:
     """A package as the public sees it, whoever asks, with its parties by kind."""
     with reader:
         read = _read(reader, package_id)
-    detail = _detail(PUBLIC, read)
+    detail = _detail(PUBLIC, read, k=reader.min_hidden_contributors)
     found = sorted(read.participants, key=lambda p: p.code)
     # A payment names its contributor as the dashboard shows it: by name, else by code.
     named = {key: p for p in found if p.kind in CONTRIBUTING_KINDS for key in (p.code, p.name)}

@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from purldesk.domain.access import ContributionView, Viewer, can_see_amount
+from purldesk.domain.access import ContributionView, Viewer
 from purldesk.domain.deliveries import Shipment, shipment_ref
 from purldesk.domain.disclosure import Seal, seals
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import PackageId, package_ref
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import LineId
-from purldesk.services.ports import PackageTotals, ReadQueries
+from purldesk.services.ports import PackageTotals, Reader
 
 ANONYMOUS = "Anonymous"  # how a giver who chose anonymity is named to everyone else
 
@@ -64,17 +64,12 @@ def summary(package: PackageTotals, withheld: Seal[LineId] = NOTHING_WITHHELD) -
     )  # fmt: skip
 
 
-def withheld_packages(reader: ReadQueries, viewer: Viewer) -> dict[PackageId, Seal[LineId]]:
-    """What of each package's cost is withheld from `viewer` (`disclosure.seal`), from where the
-    money it may not see went: one query per contributor whose amounts it may not see."""
-    hidden = {c.id: c.contributor for c in reader.contributions() if not can_see_amount(viewer, c)}
-    parts = [
-        (paid.package_id, paid.line_id, code)
-        for code in sorted(set(hidden.values()))
-        for paid in reader.paid_lines(code)
-        if paid.contribution_id in hidden
-    ]
-    return dict(seals(parts, k=viewer.bucket_minimum))
+def withheld_packages(reader: Reader, viewer: Viewer) -> dict[PackageId, Seal[LineId]]:
+    """What of each package's cost is withheld from `viewer` (`disclosure.seal`), from who pays
+    money it may not see on which line."""
+    hidden = [(p.package_id, p.line_id, p.contributor) for p in reader.hidden_payers(viewer)]
+    k = viewer.bucket_minimum(reader.min_hidden_contributors)
+    return dict(seals(hidden, k=k))
 
 
 @dataclass(frozen=True, slots=True)
