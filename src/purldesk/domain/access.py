@@ -486,7 +486,7 @@ def redact_attributions(
     withheld = seal(hidden_by_line, k=k)
     if published.bucket is not None and not withheld.whole:
         shown.append(AttributionView(None, None, published.bucket))
-    return PackageMoney(shown, withheld, withheld_reason(min_hidden_contributors))
+    return PackageMoney(shown, withheld, withheld_reason(k))
 
 
 def own_contribution_refs(

@@ -142,6 +142,7 @@ def overview(
     summed = group_totals(groups)
     # One withheld package cost withholds the sums over packages, which would give it back.
     sealed = any(withheld.get(p.id, NOTHING_WITHHELD).whole for p in found)
+    reason = withheld_reason(viewer.bucket_minimum(reader.min_hidden_contributors))
     funded = funded_minor(lines, items, lots)
     through = 0
     for line in lines:
@@ -181,5 +182,5 @@ def overview(
         deliveries=[delivery(s.shipment, line_ref=s.line_ref, item_name=s.item_name)
                     for s in shipments],
         since=since, cycles=cycles,
-        withheld=withheld_reason(reader.min_hidden_contributors) if sealed else "",
+        withheld=reason if sealed else "",
     )  # fmt: skip
