@@ -34,6 +34,8 @@ SECRET_MARKS = ("3141592", "314159265")  # how it would show, in major or in min
 ONE_HIDDEN = {"DEU": 1_000_000}
 # k + 1 hidden contributors (k = 2): enough for the public's documents to show their sum.
 THREE_HIDDEN = {"DEU": 500_000, "FRA": 300_000, "POL": 200_000}
+# k hidden contributors (k = 2): enough for an organization's documents, not the public's.
+TWO_HIDDEN = {"DEU": 600_000, "FRA": 400_000}
 HIDDEN_NAMES = {"FRA": "France", "POL": "Poland"}
 
 
@@ -386,20 +388,45 @@ def test_the_ocds_release_leaves_out_the_values_one_hidden_contributor_would_fol
 
 def test_the_ocid_prefix_and_publisher_are_configured(world: World) -> None:
     build_world(world)
-    settings = world.wired.settings.model_copy(
-        update={"reports": ReportSettings(
-            ocid_prefix="ocds-abc123", publisher="Oversight", public_url="https://x.example")}
-    )  # fmt: skip
-    wired = build(settings, clock=world.clock)
+    other = served_with(world, ReportSettings(
+        ocid_prefix="ocds-abc123", publisher="Oversight", public_url="https://x.example"))  # fmt: skip
     try:
-        with TestClient(create_app(settings, wired=wired)) as client:
-            other = World(client, wired, world.clock, world.tokens)
+        with other.client:
             document, _ = ocds_of(other, "auditor")
     finally:
-        wired.close()
+        other.wired.close()
     assert document["releases"][0]["ocid"] == "ocds-abc123-P-0001"
     assert document["publisher"] == {"name": "Oversight"}
     assert document["uri"] == "https://x.example/api/v1/reports/packages/1/ocds"
+
+
+def served_with(world: World, reports: ReportSettings) -> World:
+    """The world's database and users, served by an application with other report settings."""
+    settings = world.wired.settings.model_copy(update={"reports": reports})
+    wired = build(settings, clock=world.clock)
+    client = TestClient(create_app(settings, wired=wired))
+    return World(client, wired, world.clock, world.tokens)
+
+
+def test_the_package_report_and_the_package_follow_the_configured_k(world: World) -> None:
+    """Two hidden contributors share L-2: the supplier sees their sum with k = 2, not with 3."""
+    build_world(world, hidden=TWO_HIDDEN)
+    report = json_of(world, "supplier", "/api/v1/reports/packages/1")
+    assert report["payments"][-1]["amount"]["amount_minor"] == 1_000_000
+    assert world.get("supplier", "/api/v1/packages/1")["cost_minor"] == 3_000_000
+    stricter = served_with(world, ReportSettings(min_hidden_contributors=3))
+    try:
+        with stricter.client:
+            report = json_of(stricter, "supplier", "/api/v1/reports/packages/1")
+            package = stricter.get("supplier", "/api/v1/packages/1")
+    finally:
+        stricter.wired.close()
+    assert [p["contributor"] for p in report["payments"]] == ["Netherlands"]
+    assert (report["cost"], report["withheld"]) == (None, withheld_reason(3))
+    assert package["attributions"] == [
+        {"contribution_id": 1, "line_id": 1, "amount_minor": 2_000_000}
+    ]
+    assert (package["cost_minor"], package["suppressed"]) == (None, withheld_reason(3))
 
 
 def test_an_ocds_release_id_changes_with_the_package_and_only_then(world: World) -> None:

@@ -13,6 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from database_world import Seeded, build_demo
+from disclosure_world import pay_one_lot_in_secret
+from purldesk.bootstrap import build
+from purldesk.config import load_settings
+from purldesk.domain.disclosure import withheld_reason
 from purldesk.entrypoints.cli.app import app
 from report_files import csv_rows, same_number, xlsx_rows
 
@@ -40,6 +44,37 @@ def demo_allocated(url: str) -> None:
 def allocated(seeded: Seeded) -> str:
     """The demo with the allocation of 2025-12-05 committed (built once, then copied)."""
     return seeded("demo allocated on 2025-12-05", demo_allocated)
+
+
+def demo_with_a_lot_paid_by_three_in_secret(url: str) -> None:
+    build_demo(url)
+    wired = build(load_settings(database_url=url))
+    try:
+        pay_one_lot_in_secret(wired, ("NLD", "DEU", "CAN"))
+    finally:
+        wired.close()
+
+
+@pytest.fixture
+def three_in_secret(seeded: Seeded) -> str:
+    """The demo, unallocated, with one package paid by three confidential contributors."""
+    return seeded(
+        "demo with a lot paid by three in secret", demo_with_a_lot_paid_by_three_in_secret
+    )
+
+
+def test_the_transparency_report_follows_the_configured_k(
+    three_in_secret: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three hidden contributors are enough for the public with k = 2 (k + 1), not with 3."""
+    (shown,) = json.loads(ok(three_in_secret, "reports", "transparency"))["packages"]
+    assert shown["cost"] is not None
+    assert shown["cost"]["amount_minor"] > 0
+    monkeypatch.setenv("PURLDESK_REPORTS__MIN_HIDDEN_CONTRIBUTORS", "3")
+    report = json.loads(ok(three_in_secret, "reports", "transparency"))
+    (withheld,) = report["packages"]
+    assert (withheld["ref"], withheld["cost"]) == (shown["ref"], None)
+    assert (report["allocated_usd"], report["withheld"]) == (None, withheld_reason(4))
 
 
 def test_the_transparency_report_is_the_public_view_in_every_format(
