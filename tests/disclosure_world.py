@@ -1,5 +1,5 @@
-"""A package on the demo whose one lot is paid by confidential contributors only, in equal
-parts: whether a reader sees their sum depends on k and nothing else."""
+"""A package on the demo whose one lot is paid in equal parts by confidential contributors
+(and any public ones): whether a reader sees the confidential sum depends on k alone."""
 
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ PAID_ON = date(2025, 12, 1)
 R = TypeVar("R")
 
 
-def pay_one_lot_in_secret(wired: Application, contributors: Sequence[str]) -> Package:
-    """Each of `contributors` pledges and pays its part of one lot of the cycle's first line
-    with a lot left to fund, confidentially; the package holds that lot alone."""
+def pay_one_lot_in_secret(
+    wired: Application, contributors: Sequence[str], *, in_public: Sequence[str] = ()
+) -> Package:
+    """Each of `contributors` (confidentially) and of `in_public` pledges and pays its part of
+    one lot of the cycle's first line with a lot left to fund; the package holds that lot."""
     with wired.reader() as reader:
         cycle = reader.find_cycle(CYCLE_NAME)
         assert cycle is not None
@@ -33,12 +35,14 @@ def pay_one_lot_in_secret(wired: Application, contributors: Sequence[str]) -> Pa
         )
         price = items[line.item_code].lot_price
     assert price.currency == USD
-    parts = split(price.minor, [1] * len(contributors))
+    payers = [*((code, True) for code in contributors), *((code, False) for code in in_public)]
+    parts = split(price.minor, [1] * len(payers))
     paid = []
-    for code, minor in zip(contributors, parts, strict=True):
+    for (code, confidential), minor in zip(payers, parts, strict=True):
         pledge = contributions.Pledge(
-            contributor=code, amount=Money(minor, USD), pledged_on=PAID_ON, confidential=True
-        )
+            contributor=code, amount=Money(minor, USD), pledged_on=PAID_ON,
+            confidential=confidential,
+        )  # fmt: skip
         made = run(wired, pledge)
         run(wired, contributions.Receive(contribution_id=ContributionId(made.id), on=PAID_ON))
         paid.append(Attribution(made.id, line.id, Money(minor, USD)))

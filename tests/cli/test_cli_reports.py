@@ -46,18 +46,22 @@ def allocated(seeded: Seeded) -> str:
     return seeded("demo allocated on 2025-12-05", demo_allocated)
 
 
+SECRETLY, OPENLY = ("NLD", "DEU", "CAN"), ("BEL", "FIN")
+
+
 def demo_with_a_lot_paid_by_three_in_secret(url: str) -> None:
     build_demo(url)
     wired = build(load_settings(database_url=url))
     try:
-        pay_one_lot_in_secret(wired, ("NLD", "DEU", "CAN"))
+        pay_one_lot_in_secret(wired, SECRETLY, in_public=OPENLY)
     finally:
         wired.close()
 
 
 @pytest.fixture
 def three_in_secret(seeded: Seeded) -> str:
-    """The demo, unallocated, with one package paid by three confidential contributors."""
+    """The demo, unallocated, with one package, P-0001, paid by three confidential
+    contributors and two public ones."""
     return seeded(
         "demo with a lot paid by three in secret", demo_with_a_lot_paid_by_three_in_secret
     )
@@ -155,27 +159,45 @@ def ocds_document(text: str) -> Any:
 
 
 def test_the_ocds_export_is_the_public_view_with_exact_amounts(
-    allocated: str, tmp_path: Path
+    three_in_secret: str, tmp_path: Path
 ) -> None:
-    db = allocated
-    text = ok(db, "reports", "ocds", "P-0005")
+    db = three_in_secret
+    text = ok(db, "reports", "ocds", "P-0001")
     document = ocds_document(text)
     (release,) = document["releases"]
-    assert release["ocid"] == "ocds-purldesk-P-0005"
+    assert release["ocid"] == "ocds-purldesk-P-0001"
     assert (release["tag"], release["tender"]["status"]) == (["planning"], "planning")
     funders = {p["id"] for p in release["parties"] if "funder" in p["roles"]}
-    assert {"BEL", "CAN", "FIN", "KOR"} <= funders and "LVA" not in funders
+    assert funders == set(OPENLY)  # the confidential three are not named
     budget = release["planning"]["budget"]
     parts = budget["budgetBreakdown"]
     assert sum(p["amount"]["amount"] for p in parts) == budget["amount"]["amount"]
     assert budget["amount"] == release["tender"]["value"]
     items = release["tender"]["items"]
     assert sum(i["quantity"] * i["unit"]["value"]["amount"] for i in items) == Decimal(
-        json.loads(ok(db, "reports", "package", "P-0005"))["cost"]["amount"]
+        json.loads(ok(db, "reports", "package", "P-0001"))["cost"]["amount"]
     )
     assert [p for p in parts if "sourceParty" not in p] == [parts[-1]]  # one undisclosed bucket
     assert not any(mark in text for mark in SECRET_MARKS)
-    out = tmp_path / "P-0005.json"
-    ok(db, "reports", "ocds", "5", "--out", str(out))
+    out = tmp_path / "P-0001.json"
+    ok(db, "reports", "ocds", "1", "--out", str(out))
     written = ocds_document(out.read_text(encoding="utf-8"))
     assert written["releases"][0]["id"] == release["id"]
+
+
+def test_the_ocds_export_leaves_out_what_latvia_alone_would_follow_from(allocated: str) -> None:
+    """P-0005 is paid in part by Latvia alone in secret: no total, bucket or price of its
+    lines is published, only the public parts."""
+    text = ok(allocated, "reports", "ocds", "P-0005")
+    (release,) = ocds_document(text)["releases"]
+    funders = {p["id"] for p in release["parties"] if "funder" in p["roles"]}
+    assert {"BEL", "CAN", "FIN", "KOR"} <= funders and "LVA" not in funders
+    budget = release["planning"]["budget"]
+    assert "amount" not in budget and "value" not in release["tender"]
+    assert budget["description"].endswith(withheld_reason(3))
+    assert all("sourceParty" in p for p in budget["budgetBreakdown"])  # no undisclosed bucket
+    package = json.loads(ok(allocated, "reports", "package", "P-0005"))  # as the operator
+    latvias = {r["line"] for r in package["payments"] if r["contributor"] == "Latvia"}
+    unpriced = {i["id"] for i in release["tender"]["items"] if "value" not in i["unit"]}
+    assert latvias and latvias <= unpriced
+    assert not any(mark in text for mark in SECRET_MARKS)
