@@ -24,7 +24,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, Generic, Self, TypeVar
 
 from purldesk.domain import audit, ledger
-from purldesk.domain.access import ApiToken, User, UserId, Viewer
+from purldesk.domain.access import ApiToken, User, UserId, Viewer, can_see_amount
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import (
@@ -34,6 +34,7 @@ from purldesk.domain.contributions import (
     contribution_ref,
 )
 from purldesk.domain.deliveries import Shipment, ShipmentId
+from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
 from purldesk.domain.errors import AlreadyExists, Conflict, NotFound
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting
@@ -51,7 +52,13 @@ from purldesk.domain.requirements import (
     RequirementLine,
 )
 from purldesk.domain.sessions import WebSession
-from purldesk.services.ports import ContributionGroup, PackageTotals, PaidLine, ShipmentLine
+from purldesk.services.ports import (
+    ContributionGroup,
+    HiddenPayer,
+    PackageTotals,
+    PaidLine,
+    ShipmentLine,
+)
 
 if TYPE_CHECKING:
     from purldesk.services.ports import Reader, UnitOfWork
@@ -1046,6 +1053,15 @@ class FakeReader(_Scope):
 
     what = "reader"
 
+    def __init__(
+        self,
+        database: FakeDatabase,
+        *,
+        min_hidden_contributors: int = DEFAULT_MIN_HIDDEN_CONTRIBUTORS,
+    ) -> None:
+        super().__init__(database)
+        self.min_hidden_contributors = min_hidden_contributors
+
     def _start(self) -> Tables:
         return self.database.snapshot()  # the committed tables, without the write lock
 
@@ -1200,6 +1216,16 @@ class FakeReader(_Scope):
                     )
                 )
         return found
+
+    def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
+        contributions = self.tables.contributions
+        found = set()
+        for package in self._packages():
+            for part in package.attributions:
+                owner = contributions[part.contribution_id].record
+                if not can_see_amount(viewer, owner):
+                    found.add(HiddenPayer(package.id, part.line_id, owner.contributor))
+        return sorted(found, key=lambda p: (p.package_id, p.line_id, p.contributor))
 
     def _postings(self, currency: str) -> Iterator[Posting]:
         for entry in self.tables.ledger:

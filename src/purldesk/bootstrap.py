@@ -40,6 +40,12 @@ class Application:
     passwords: PasswordHasher
     reader: Callable[[], Reader]  # a fresh read-only transaction per page or report
 
+    @property
+    def min_hidden_contributors(self) -> int:
+        """k of docs/SECURITY.md, the same for every page, report and API answer: hidden money
+        is published only summed over at least this many contributors."""
+        return self.settings.reports.min_hidden_contributors
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -70,7 +76,9 @@ def build(
         fx=EcbRates(),
         clock=clock or SystemClock(),
         passwords=passwords or Argon2Hasher(),
-        reader=lambda: SqlReader(sessions),
+        reader=lambda: SqlReader(
+            sessions, min_hidden_contributors=settings.reports.min_hidden_contributors
+        ),
     )
 
 

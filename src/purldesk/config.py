@@ -65,6 +65,8 @@ class ReportSettings(BaseModel):
     ocid_prefix: str = Field(default="ocds-purldesk", pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,59}$")
     publisher: str = Field(default="purldesk", min_length=1, max_length=200)
     public_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^\s]+$")
+    # k of docs/SECURITY.md: hidden money is published only summed over this many contributors
+    min_hidden_contributors: int = Field(default=2, ge=2, le=100)
 
 
 class Settings(BaseSettings):

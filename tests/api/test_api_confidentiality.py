@@ -11,12 +11,18 @@ from api_world import World, seed_list
 
 from purldesk.adapters.exports.sheets import XLSX_MEDIA_TYPE
 from purldesk.domain.access import Role
+from purldesk.domain.disclosure import withheld_reason
 from report_files import xlsx_table
 
 OTHER_POOLED = 1_000_000  # what the package takes from the other organization's money
+OWN_SECRET_POOLED = 400_000  # of which NLD's confidential contribution pays, where it pays
 
 
-def build(world: World, *, other_amount: str, other_confidential: bool) -> None:
+def build(
+    world: World, *, other_amount: str, other_confidential: bool, own_secret_pays: bool = False
+) -> None:
+    """NLD's public EUR 1M pays L-1 of P1; DEU's contribution pays L-2, and with
+    `own_secret_pays` NLD's confidential one pays part of L-2 beside it."""
     seed_list(world)
     world.post(
         "contributor",
@@ -48,13 +54,17 @@ def build(world: World, *, other_amount: str, other_confidential: bool) -> None:
             "source": "https://example.org/deu",
         },
     )
-    for ref in (1, 3):
+    paying_l2 = {3: OTHER_POOLED}  # by contribution: DEU's
+    if own_secret_pays:
+        paying_l2 = {3: OTHER_POOLED - OWN_SECRET_POOLED, 2: OWN_SECRET_POOLED}
+    for ref in (1, *paying_l2):
         world.post("coordinator", f"/api/v1/contributions/{ref}/receive", {"on": "2025-08-04"})
     world.post("coordinator", "/api/v1/packages", {
         "cycle_id": 1, "name": "P1", "on": "2025-10-01",
         "lines": [{"line_id": 1, "lots": 2}, {"line_id": 2, "lots": 2}],
         "attributions": [{"contribution_id": 1, "line_id": 1, "amount_minor": 2_000_000},
-                         {"contribution_id": 3, "line_id": 2, "amount_minor": OTHER_POOLED}]})  # fmt: skip
+                         *({"contribution_id": ref, "line_id": 2, "amount_minor": minor}
+                           for ref, minor in paying_l2.items())]})  # fmt: skip
 
 
 # Everything the contributor may ask, including filters aimed at the other organization and
@@ -199,11 +209,35 @@ def test_totals_fold_what_the_viewer_may_not_see_into_undisclosed(world: World) 
 def test_a_package_shows_others_confidential_money_only_as_an_undisclosed_bucket(
     world: World,
 ) -> None:
-    build(world, other_amount="3000000", other_confidential=True)
-    supplier = world.get("supplier", "/api/v1/packages/1")["attributions"]
-    assert supplier == [
+    """DEU and NLD (k = 2) both pay L-2 from confidential money: the supplier sees their sum."""
+    build(world, other_amount="3000000", other_confidential=True, own_secret_pays=True)
+    supplier = world.get("supplier", "/api/v1/packages/1")
+    assert supplier["attributions"] == [
         {"contribution_id": 1, "line_id": 1, "amount_minor": 2_000_000},
         {"contribution_id": None, "line_id": None, "amount_minor": OTHER_POOLED},
     ]
-    assert len(world.get("auditor", "/api/v1/packages/1")["attributions"]) == 2
+    assert (supplier["cost_minor"], supplier["suppressed"]) == (3_000_000, None)
+    assert [ln["cost_minor"] for ln in supplier["lines"]] == [2_000_000, OTHER_POOLED]
+    assert len(world.get("auditor", "/api/v1/packages/1")["attributions"]) == 3
     assert Role.SUPPLIER  # the supplier sees package totals, never a confidential contributor's
+
+
+def test_a_package_withholds_one_hidden_contributors_money_and_what_it_follows_from(
+    world: World,
+) -> None:
+    """Only DEU pays L-2 from confidential money: its sum, L-2's cost and the package's cost
+    would each be DEU's amount (less NLD's visible part), so all are withheld."""
+    build(world, other_amount="3000000", other_confidential=True)
+    reason = withheld_reason(2)
+    for who in ("supplier", "recipient", "contributor"):
+        seen = world.get(who, "/api/v1/packages/1")
+        assert seen["attributions"] == [
+            {"contribution_id": 1, "line_id": 1, "amount_minor": 2_000_000}
+        ], who
+        assert (seen["cost_minor"], seen["suppressed"]) == (None, reason), who
+        assert [(ln["cost_minor"], ln["lot_price_minor"], ln["suppressed"])
+                for ln in seen["lines"]] == [(2_000_000, 1_000_000, None), (None, None, reason)]  # fmt: skip
+        listed = world.get(who, "/api/v1/packages")["items"]
+        assert [(p["cost_minor"], p["suppressed"]) for p in listed] == [(None, reason)], who
+    auditor = world.get("auditor", "/api/v1/packages/1")
+    assert (auditor["cost_minor"], auditor["suppressed"]) == (3_000_000, None)

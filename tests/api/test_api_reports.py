@@ -4,16 +4,25 @@ package reports and the OCDS export, as JSON, CSV and XLSX, on both databases.""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from api_world import USERS, World, seed_list
+from api_world import DAY, SEEDER, USERS, World, seed_list
 from fastapi.testclient import TestClient
 
 from purldesk.bootstrap import build
 from purldesk.config import ReportSettings
+from purldesk.domain.disclosure import withheld_reason
+from purldesk.domain.money import USD, Money
+from purldesk.domain.participants import (
+    Participant,
+    ParticipantCode,
+    ParticipantKind,
+    ParticipantStatus,
+)
 from purldesk.entrypoints.web.app import create_app
+from purldesk.services import contributions, participants
 from report_files import csv_rows, same_number, xlsx_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,10 +30,38 @@ SECRET_PLEDGE = "3141592.65"  # Germany's confidential pledge, in USD
 SECRET_MARKS = ("3141592", "314159265")  # how it would show, in major or in minor units
 
 
-def build_world(world: World, *, deu_pledge: str = SECRET_PLEDGE) -> None:
-    """An endorsed list; NLD's public EUR 1M and DEU's confidential pledge, both received; P-0001
-    pays L-1 (USD 20,000) from NLD's money and L-2 (USD 10,000) from DEU's, accepted, one unit
-    shipped and confirmed."""
+# Who pays line L-2 (USD 10,000) of P-0001 from confidential money, in minor units.
+ONE_HIDDEN = {"DEU": 1_000_000}
+# k + 1 hidden contributors (k = 2): enough for the public's documents to show their sum.
+THREE_HIDDEN = {"DEU": 500_000, "FRA": 300_000, "POL": 200_000}
+# k hidden contributors (k = 2): enough for an organization's documents, not the public's.
+TWO_HIDDEN = {"DEU": 600_000, "FRA": 400_000}
+HIDDEN_NAMES = {"FRA": "France", "POL": "Poland"}
+
+
+def pledge_confidentially(world: World, codes: Iterable[str]) -> None:
+    """Register each of `codes` but DEU and pledge USD 100,000 of confidential money for it, as
+    the operator does (the world has users for NLD and DEU only)."""
+    others = [code for code in codes if code != "DEU"]
+    participants.add_many(world.wired.uow(), participants=[
+        Participant(ParticipantCode(code), HIDDEN_NAMES[code], ParticipantKind.ALLY,
+                    ParticipantStatus.JOINED)
+        for code in others
+    ])  # fmt: skip
+    for code in others:
+        command = contributions.Pledge(
+            contributor=code, amount=Money(10_000_000, USD), pledged_on=DAY, confidential=True
+        )
+        world.wired.run(command, actor=SEEDER, request_id="seed")
+
+
+def build_world(
+    world: World, *, deu_pledge: str = SECRET_PLEDGE, hidden: Mapping[str, int] = ONE_HIDDEN
+) -> None:
+    """An endorsed list; NLD's public EUR 1M and DEU's confidential pledge (and those of the
+    other `hidden` payers), all received; P-0001 pays L-1 (USD 20,000) from NLD's money and
+    L-2 (USD 10,000) from the `hidden` payers' confidential money, accepted, one unit shipped
+    and confirmed."""
     seed_list(world)
     world.post("recipient", "/api/v1/cycles/1/submit")
     world.post("coordinator", "/api/v1/cycles/1/endorse")
@@ -36,13 +73,19 @@ def build_world(world: World, *, deu_pledge: str = SECRET_PLEDGE) -> None:
     world.post("contributor_other", "/api/v1/contributions", {
         "contributor": "DEU", "amount": deu_pledge, "currency": "USD",
         "pledged_on": "2025-08-04", "confidential": True})  # fmt: skip
-    for ref in (1, 2):
+    pledge_confidentially(world, hidden)
+    pledged = ["NLD", "DEU", *(code for code in hidden if code != "DEU")]
+    for ref in range(1, len(pledged) + 1):
         world.post("coordinator", f"/api/v1/contributions/{ref}/receive", {"on": "2025-08-04"})
+    paid_secretly = [
+        {"contribution_id": pledged.index(code) + 1, "line_id": 2, "amount_minor": minor}
+        for code, minor in hidden.items()
+    ]
     world.post("coordinator", "/api/v1/packages", {
         "cycle_id": 1, "name": "Air defence and medical", "on": "2025-10-01",
         "lines": [{"line_id": 1, "lots": 2}, {"line_id": 2, "lots": 2}],
         "attributions": [{"contribution_id": 1, "line_id": 1, "amount_minor": 2_000_000},
-                         {"contribution_id": 2, "line_id": 2, "amount_minor": 1_000_000}]})  # fmt: skip
+                         *paid_secretly]})  # fmt: skip
     world.post("coordinator", "/api/v1/packages/1/propose")
     world.post("coordinator", "/api/v1/packages/1/validate")
     world.post("supplier", "/api/v1/packages/1/accept", {"on": "2025-10-01"})
@@ -70,9 +113,9 @@ def attachment(response: Any, media_type: str, filename: str) -> None:
 
 
 def test_the_transparency_report_is_public_and_the_same_whoever_asks(world: World) -> None:
-    build_world(world)
+    build_world(world, hidden=THREE_HIDDEN)
     public = json_of(world, None, "/api/v1/reports/transparency")
-    assert (public["contributions"], public["undisclosed"]) == (2, 1)
+    assert (public["contributions"], public["undisclosed"]) == (4, 3)
     # Only NLD's received money is summed: EUR 1M at the ECB rate of 2025-08-04 (1.1565).
     assert public["received_usd"] == {
         "amount_minor": 115_650_000, "amount": "1156500.00", "currency": "USD"}  # fmt: skip
@@ -80,33 +123,69 @@ def test_the_transparency_report_is_public_and_the_same_whoever_asks(world: Worl
         {"amount_minor": 100_000_000, "amount": "1000000.00", "currency": "EUR"}
     ]
     assert [c["name"] for c in public["contributors"]] == ["Netherlands"]
+    # Three hidden contributors share L-2: the package's cost may be published.
     (package,) = public["packages"]
     assert (package["ref"], package["cost"]["amount"]) == ("P-0001", "30000.00")
     assert public["allocated_usd"]["amount_minor"] == 3_000_000
+    assert public["disbursed_usd"]["amount_minor"] == 0
+    assert public["withheld"] is None
     assert [d["shipment"] for d in public["deliveries"]] == ["S-0001"]
     for who in USERS:  # never computed as the caller: the coordinator sees no more here
         assert json_of(world, who, "/api/v1/reports/transparency") == public
     assert not any(mark in json.dumps(public) for mark in SECRET_MARKS)
 
 
-def test_the_transparency_report_as_csv_and_xlsx_holds_the_same_figures(world: World) -> None:
-    build_world(world)
+def test_the_transparency_report_withholds_what_one_hidden_contributor_paid(
+    world: World,
+) -> None:
+    """The package's cost less NLD's public part would be DEU's USD 10,000, and so would the
+    allocated total less the other packages': both are withheld, saying why."""
+    build_world(world, hidden=ONE_HIDDEN)
     public = json_of(world, None, "/api/v1/reports/transparency")
+    (package,) = public["packages"]
+    assert (package["ref"], package["cost"]) == ("P-0001", None)
+    assert (public["allocated_usd"], public["disbursed_usd"]) == (None, None)
+    assert public["withheld"] == withheld_reason(3)  # k + 1: every contributor reads it too
+    assert (public["contributions"], public["undisclosed"]) == (2, 1)
+    for who in USERS:
+        assert json_of(world, who, "/api/v1/reports/transparency") == public
+
+
+def transparency_csv(world: World) -> tuple[Any, dict[tuple[str, str], dict[str, str]]]:
     as_csv = fetch(world, None, "/api/v1/reports/transparency", format="csv")
     attachment(as_csv, "text/csv", "transparency-2025-10-01.csv")
-    rows = csv_rows(as_csv.text)
-    by_record = {(r["record"], r["label"]): r for r in rows}
+    return as_csv, {(r["record"], r["label"]): r for r in csv_rows(as_csv.text)}
+
+
+def test_the_transparency_report_as_csv_and_xlsx_holds_the_same_figures(world: World) -> None:
+    build_world(world, hidden=THREE_HIDDEN)
+    public = json_of(world, None, "/api/v1/reports/transparency")
+    as_csv, by_record = transparency_csv(world)
     assert by_record["received", ""]["amount"] == public["received_usd"]["amount"]
-    assert by_record["contributions", "undisclosed"]["count"] == "1"
+    assert by_record["allocated", ""]["amount"] == "30000.00"
+    assert by_record["contributions", "undisclosed"]["count"] == "3"
     assert by_record["package", "P-0001 Air defence and medical"]["amount"] == "30000.00"
     assert by_record["contributor", "Netherlands"]["amount"] == "1156500.00"
     as_xlsx = fetch(world, None, "/api/v1/reports/transparency", format="xlsx")
     attachment(as_xlsx, XLSX, "transparency-2025-10-01.xlsx")
+    rows = csv_rows(as_csv.text)
     from_xlsx = xlsx_rows(as_xlsx.content)
     assert len(from_xlsx) == len(rows)
     for a, b in zip(rows, from_xlsx, strict=True):
         assert all(same_number(a[k], b[k]) for k in a), (a, b)
     assert not any(mark in as_csv.text for mark in SECRET_MARKS)
+
+
+def test_the_transparency_sheets_leave_a_withheld_figure_empty(world: World) -> None:
+    build_world(world, hidden=ONE_HIDDEN)
+    as_csv, by_record = transparency_csv(world)
+    assert by_record["package", "P-0001 Air defence and medical"]["amount"] == ""
+    assert by_record["package", "P-0001 Air defence and medical"]["of_amount"] == "500000000.00"
+    assert by_record["allocated", ""]["amount"] == by_record["disbursed", ""]["amount"] == ""
+    assert by_record["received", ""]["amount"] == "1156500.00"
+    as_xlsx = fetch(world, None, "/api/v1/reports/transparency", format="xlsx")
+    for a, b in zip(csv_rows(as_csv.text), xlsx_rows(as_xlsx.content), strict=True):
+        assert all(same_number(a[k], b[k]) for k in a), (a, b)
 
 
 def test_a_bad_format_is_refused_naming_the_field(world: World) -> None:
@@ -165,10 +244,11 @@ def test_a_statement_as_csv_and_xlsx_lists_what_the_money_bought(world: World) -
 
 
 def test_the_package_report_folds_what_the_caller_may_not_see(world: World) -> None:
-    build_world(world)
+    build_world(world, hidden=THREE_HIDDEN)
     supplier = json_of(world, "supplier", "/api/v1/reports/packages/1")
     assert (supplier["ref"], supplier["status"], supplier["cycle"]) == (
         "P-0001", "delivering", "2025-10")  # fmt: skip
+    assert supplier["cost"]["amount_minor"] == 3_000_000
     assert [
         (ln["line"], ln["lots"], ln["quantity"], ln["lot_price"]["amount"], ln["cost"]["amount"],
          ln["shipped"], ln["received"])
@@ -177,17 +257,47 @@ def test_the_package_report_folds_what_the_caller_may_not_see(world: World) -> N
     assert [(p["contributor"], p["contribution"], p["line"], p["amount"]["amount_minor"])
             for p in supplier["payments"]] == [
         ("Netherlands", "C-00001", "L-1", 2_000_000), ("undisclosed", None, None, 1_000_000)]  # fmt: skip
+    assert supplier["withheld"] is None
     assert [s["shipment"] for s in supplier["shipments"]] == ["S-0001"]
     coordinator = json_of(world, "coordinator", "/api/v1/reports/packages/1")
-    assert [p["contributor"] for p in coordinator["payments"]] == ["Netherlands", "Germany"]
+    assert [(p["contributor"], p["amount"]["amount_minor"]) for p in coordinator["payments"]] == [
+        ("Netherlands", 2_000_000), ("Germany", 500_000), ("France", 300_000),
+        ("Poland", 200_000)]  # fmt: skip
     assert fetch(world, "supplier", "/api/v1/reports/packages/99").status_code == 404
 
 
-def test_the_package_report_as_csv_sums_to_the_package_cost(world: World) -> None:
-    build_world(world)
-    as_csv = fetch(world, "recipient", "/api/v1/reports/packages/1", format="csv")
+def test_the_package_report_withholds_one_hidden_contributors_line_and_the_cost(
+    world: World,
+) -> None:
+    build_world(world, hidden=ONE_HIDDEN)
+    supplier = json_of(world, "supplier", "/api/v1/reports/packages/1")
+    assert (supplier["cost"], supplier["short"]) == (None, None)
+    assert supplier["withheld"] == withheld_reason(2)
+    first, second = supplier["lines"]
+    assert (first["lot_price"]["amount"], first["cost"]["amount"]) == ("10000.00", "20000.00")
+    assert (second["line"], second["lot_price"], second["cost"]) == ("L-2", None, None)
+    assert [(p["contributor"], p["amount"]["amount_minor"]) for p in supplier["payments"]] == [
+        ("Netherlands", 2_000_000)
+    ]
+    coordinator = json_of(world, "coordinator", "/api/v1/reports/packages/1")
+    assert coordinator["cost"]["amount_minor"] == 3_000_000
+    assert coordinator["withheld"] is None
+
+
+def package_csv(world: World, who: str) -> list[dict[str, str]]:
+    as_csv = fetch(world, who, "/api/v1/reports/packages/1", format="csv")
     attachment(as_csv, "text/csv", "package-P-0001.csv")
     rows = csv_rows(as_csv.text)
+    as_xlsx = fetch(world, who, "/api/v1/reports/packages/1", format="xlsx")
+    attachment(as_xlsx, XLSX, "package-P-0001.xlsx")
+    for a, b in zip(rows, xlsx_rows(as_xlsx.content), strict=True):
+        assert all(same_number(a[k], b[k]) for k in a), (a, b)
+    return rows
+
+
+def test_the_package_report_as_csv_sums_to_the_package_cost(world: World) -> None:
+    build_world(world, hidden=THREE_HIDDEN)
+    rows = package_csv(world, "recipient")
     kinds = [r["record"] for r in rows]
     assert kinds == ["line", "line", "payment", "payment", "shipment"]
     lines = sum(Decimal(r["amount_usd"]) for r in rows if r["record"] == "line")
@@ -195,11 +305,14 @@ def test_the_package_report_as_csv_sums_to_the_package_cost(world: World) -> Non
     assert lines == paid == Decimal("30000.00")
     assert [r["contributor"] for r in rows if r["record"] == "payment"] == [
         "Netherlands", "undisclosed"]  # fmt: skip
-    as_xlsx = fetch(world, "recipient", "/api/v1/reports/packages/1", format="xlsx")
-    attachment(as_xlsx, XLSX, "package-P-0001.xlsx")
-    from_xlsx = xlsx_rows(as_xlsx.content)
-    for a, b in zip(rows, from_xlsx, strict=True):
-        assert all(same_number(a[k], b[k]) for k in a), (a, b)
+
+
+def test_the_package_report_as_csv_leaves_a_withheld_line_empty(world: World) -> None:
+    build_world(world, hidden=ONE_HIDDEN)
+    rows = package_csv(world, "recipient")
+    assert [(r["record"], r["line"], r["lot_price_usd"], r["amount_usd"]) for r in rows] == [
+        ("line", "L-1", "10000.00", "20000.00"), ("line", "L-2", "", ""),
+        ("payment", "L-1", "", "20000.00"), ("shipment", "L-1", "", "")]  # fmt: skip
 
 
 def ocds_of(world: World, who: str, package_id: int = 1) -> tuple[dict[str, Any], str]:
@@ -210,7 +323,7 @@ def ocds_of(world: World, who: str, package_id: int = 1) -> tuple[dict[str, Any]
 
 
 def test_the_ocds_release_package_is_the_public_view_with_exact_amounts(world: World) -> None:
-    build_world(world)
+    build_world(world, hidden=THREE_HIDDEN)
     document, text = ocds_of(world, "coordinator")
     assert (document["version"], document["publisher"]["name"]) == ("1.1", "purldesk")
     assert document["publishedDate"] == "2025-10-01T09:00:00Z"
@@ -224,7 +337,8 @@ def test_the_ocds_release_package_is_the_public_view_with_exact_amounts(world: W
     assert roles["UKR"] == ["buyer"]
     assert roles["USA"] == ["supplier"]
     assert roles["NLD"] == ["funder"]
-    assert "DEU" not in roles  # its money is confidential: not attributed to it in public
+    # Their money is confidential: not attributed to them in public.
+    assert not {"DEU", "FRA", "POL"} & set(roles)
     value = release["tender"]["value"]
     assert value == {"amount": Decimal("30000.00"), "currency": "USD"}
     assert '"amount": 30000.00' in text  # a JSON number, to the cent, not a string
@@ -248,22 +362,71 @@ def test_the_ocds_release_package_is_the_public_view_with_exact_amounts(world: W
     assert not any(mark in text for mark in SECRET_MARKS)
 
 
+def test_the_ocds_release_leaves_out_the_values_one_hidden_contributor_would_follow_from(
+    world: World,
+) -> None:
+    build_world(world, hidden=ONE_HIDDEN)
+    document, text = ocds_of(world, "coordinator")
+    (release,) = document["releases"]
+    (award,) = release["awards"]
+    (contract,) = release["contracts"]
+    for part in (release["tender"], award, contract):
+        assert "value" not in part
+    budget = release["planning"]["budget"]
+    assert "amount" not in budget
+    assert budget["description"].endswith(withheld_reason(3))
+    assert [(p["sourceParty"]["id"], p["amount"]["amount"]) for p in budget["budgetBreakdown"]] == [
+        ("NLD", Decimal("20000.00"))
+    ]
+    items = release["tender"]["items"]
+    assert [(i["id"], i["unit"].get("value")) for i in items] == [
+        ("L-1", {"amount": Decimal("10000.00"), "currency": "USD"}), ("L-2", None)]  # fmt: skip
+    for who in USERS:
+        assert ocds_of(world, who)[1] == text
+    assert "30000" not in text and "5000.00" not in text  # the cost, L-2's lot price
+
+
 def test_the_ocid_prefix_and_publisher_are_configured(world: World) -> None:
     build_world(world)
-    settings = world.wired.settings.model_copy(
-        update={"reports": ReportSettings(
-            ocid_prefix="ocds-abc123", publisher="Oversight", public_url="https://x.example")}
-    )  # fmt: skip
-    wired = build(settings, clock=world.clock)
+    other = served_with(world, ReportSettings(
+        ocid_prefix="ocds-abc123", publisher="Oversight", public_url="https://x.example"))  # fmt: skip
     try:
-        with TestClient(create_app(settings, wired=wired)) as client:
-            other = World(client, wired, world.clock, world.tokens)
+        with other.client:
             document, _ = ocds_of(other, "auditor")
     finally:
-        wired.close()
+        other.wired.close()
     assert document["releases"][0]["ocid"] == "ocds-abc123-P-0001"
     assert document["publisher"] == {"name": "Oversight"}
     assert document["uri"] == "https://x.example/api/v1/reports/packages/1/ocds"
+
+
+def served_with(world: World, reports: ReportSettings) -> World:
+    """The world's database and users, served by an application with other report settings."""
+    settings = world.wired.settings.model_copy(update={"reports": reports})
+    wired = build(settings, clock=world.clock)
+    client = TestClient(create_app(settings, wired=wired))
+    return World(client, wired, world.clock, world.tokens)
+
+
+def test_the_package_report_and_the_package_follow_the_configured_k(world: World) -> None:
+    """Two hidden contributors share L-2: the supplier sees their sum with k = 2, not with 3."""
+    build_world(world, hidden=TWO_HIDDEN)
+    report = json_of(world, "supplier", "/api/v1/reports/packages/1")
+    assert report["payments"][-1]["amount"]["amount_minor"] == 1_000_000
+    assert world.get("supplier", "/api/v1/packages/1")["cost_minor"] == 3_000_000
+    stricter = served_with(world, ReportSettings(min_hidden_contributors=3))
+    try:
+        with stricter.client:
+            report = json_of(stricter, "supplier", "/api/v1/reports/packages/1")
+            package = stricter.get("supplier", "/api/v1/packages/1")
+    finally:
+        stricter.wired.close()
+    assert [p["contributor"] for p in report["payments"]] == ["Netherlands"]
+    assert (report["cost"], report["withheld"]) == (None, withheld_reason(3))
+    assert package["attributions"] == [
+        {"contribution_id": 1, "line_id": 1, "amount_minor": 2_000_000}
+    ]
+    assert (package["cost_minor"], package["suppressed"]) == (None, withheld_reason(3))
 
 
 def test_an_ocds_release_id_changes_with_the_package_and_only_then(world: World) -> None:

@@ -13,6 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from database_world import Seeded, build_demo
+from disclosure_world import pay_one_lot_in_secret
+from purldesk.bootstrap import build
+from purldesk.config import load_settings
+from purldesk.domain.disclosure import withheld_reason
 from purldesk.entrypoints.cli.app import app
 from report_files import csv_rows, same_number, xlsx_rows
 
@@ -40,6 +44,41 @@ def demo_allocated(url: str) -> None:
 def allocated(seeded: Seeded) -> str:
     """The demo with the allocation of 2025-12-05 committed (built once, then copied)."""
     return seeded("demo allocated on 2025-12-05", demo_allocated)
+
+
+SECRETLY, OPENLY = ("NLD", "DEU", "CAN"), ("BEL", "FIN")
+
+
+def demo_with_a_lot_paid_by_three_in_secret(url: str) -> None:
+    build_demo(url)
+    wired = build(load_settings(database_url=url))
+    try:
+        pay_one_lot_in_secret(wired, SECRETLY, in_public=OPENLY)
+    finally:
+        wired.close()
+
+
+@pytest.fixture
+def three_in_secret(seeded: Seeded) -> str:
+    """The demo, unallocated, with one package, P-0001, paid by three confidential
+    contributors and two public ones."""
+    return seeded(
+        "demo with a lot paid by three in secret", demo_with_a_lot_paid_by_three_in_secret
+    )
+
+
+def test_the_transparency_report_follows_the_configured_k(
+    three_in_secret: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three hidden contributors are enough for the public with k = 2 (k + 1), not with 3."""
+    (shown,) = json.loads(ok(three_in_secret, "reports", "transparency"))["packages"]
+    assert shown["cost"] is not None
+    assert shown["cost"]["amount_minor"] > 0
+    monkeypatch.setenv("PURLDESK_REPORTS__MIN_HIDDEN_CONTRIBUTORS", "3")
+    report = json.loads(ok(three_in_secret, "reports", "transparency"))
+    (withheld,) = report["packages"]
+    assert (withheld["ref"], withheld["cost"]) == (shown["ref"], None)
+    assert (report["allocated_usd"], report["withheld"]) == (None, withheld_reason(4))
 
 
 def test_the_transparency_report_is_the_public_view_in_every_format(
@@ -120,27 +159,45 @@ def ocds_document(text: str) -> Any:
 
 
 def test_the_ocds_export_is_the_public_view_with_exact_amounts(
-    allocated: str, tmp_path: Path
+    three_in_secret: str, tmp_path: Path
 ) -> None:
-    db = allocated
-    text = ok(db, "reports", "ocds", "P-0005")
+    db = three_in_secret
+    text = ok(db, "reports", "ocds", "P-0001")
     document = ocds_document(text)
     (release,) = document["releases"]
-    assert release["ocid"] == "ocds-purldesk-P-0005"
+    assert release["ocid"] == "ocds-purldesk-P-0001"
     assert (release["tag"], release["tender"]["status"]) == (["planning"], "planning")
     funders = {p["id"] for p in release["parties"] if "funder" in p["roles"]}
-    assert {"BEL", "CAN", "FIN", "KOR"} <= funders and "LVA" not in funders
+    assert funders == set(OPENLY)  # the confidential three are not named
     budget = release["planning"]["budget"]
     parts = budget["budgetBreakdown"]
     assert sum(p["amount"]["amount"] for p in parts) == budget["amount"]["amount"]
     assert budget["amount"] == release["tender"]["value"]
     items = release["tender"]["items"]
     assert sum(i["quantity"] * i["unit"]["value"]["amount"] for i in items) == Decimal(
-        json.loads(ok(db, "reports", "package", "P-0005"))["cost"]["amount"]
+        json.loads(ok(db, "reports", "package", "P-0001"))["cost"]["amount"]
     )
     assert [p for p in parts if "sourceParty" not in p] == [parts[-1]]  # one undisclosed bucket
     assert not any(mark in text for mark in SECRET_MARKS)
-    out = tmp_path / "P-0005.json"
-    ok(db, "reports", "ocds", "5", "--out", str(out))
+    out = tmp_path / "P-0001.json"
+    ok(db, "reports", "ocds", "1", "--out", str(out))
     written = ocds_document(out.read_text(encoding="utf-8"))
     assert written["releases"][0]["id"] == release["id"]
+
+
+def test_the_ocds_export_leaves_out_what_latvia_alone_would_follow_from(allocated: str) -> None:
+    """P-0005 is paid in part by Latvia alone in secret: no total, bucket or price of its
+    lines is published, only the public parts."""
+    text = ok(allocated, "reports", "ocds", "P-0005")
+    (release,) = ocds_document(text)["releases"]
+    funders = {p["id"] for p in release["parties"] if "funder" in p["roles"]}
+    assert {"BEL", "CAN", "FIN", "KOR"} <= funders and "LVA" not in funders
+    budget = release["planning"]["budget"]
+    assert "amount" not in budget and "value" not in release["tender"]
+    assert budget["description"].endswith(withheld_reason(3))
+    assert all("sourceParty" in p for p in budget["budgetBreakdown"])  # no undisclosed bucket
+    package = json.loads(ok(allocated, "reports", "package", "P-0005"))  # as the operator
+    latvias = {r["line"] for r in package["payments"] if r["contributor"] == "Latvia"}
+    unpriced = {i["id"] for i in release["tender"]["items"] if "value" not in i["unit"]}
+    assert latvias and latvias <= unpriced
+    assert not any(mark in text for mark in SECRET_MARKS)

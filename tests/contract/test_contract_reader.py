@@ -4,6 +4,7 @@ PostgreSQL, over one world written through the write ports (`reader_world`)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -14,7 +15,7 @@ from purldesk.domain.catalog import ItemCode
 from purldesk.domain.contributions import ContributionId
 from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
-from purldesk.domain.packages import PackageId, PackageStatus
+from purldesk.domain.packages import Attribution, Package, PackageId, PackageLine, PackageStatus
 from purldesk.domain.participants import (
     Participant,
     ParticipantCode,
@@ -22,13 +23,33 @@ from purldesk.domain.participants import (
     ParticipantStatus,
 )
 from purldesk.domain.requirements import CycleId, LineId
-from purldesk.services.ports import ContributionGroup, PackageTotals, PaidLine, Reader, UnitOfWork
-from reader_world import AT, CAN, DEU, EUR, NLD, OCTOBER, SEPTEMBER, contribution_statuses, seed
+from purldesk.services.ports import (
+    ContributionGroup,
+    HiddenPayer,
+    PackageTotals,
+    PaidLine,
+    Reader,
+    UnitOfWork,
+)
+from reader_world import (
+    AT,
+    CAN,
+    DEU,
+    EUR,
+    KIT_PRICE,
+    NLD,
+    OCTOBER,
+    RADAR_PRICE,
+    SEPTEMBER,
+    contribution_statuses,
+    seed,
+)
 
 UowFactory = Callable[[], UnitOfWork]
 ReaderFactory = Callable[[], Reader]
 
 GERMANY = Actor(UserId(2), "contributor-deu", DEU, Role.CONTRIBUTOR).viewer
+NETHERLANDS = Actor(UserId(3), "contributor-nld", NLD, Role.CONTRIBUTOR).viewer
 
 
 @pytest.fixture
@@ -157,6 +178,51 @@ def test_paid_lines_follow_a_givers_money_with_what_was_shipped(reader: Reader) 
                  Money(300_00, USD), shipped=2, received=0),
     ]  # fmt: skip
     assert reader.paid_lines(DEU) == []
+
+
+def _paid_by(pid: int, status: PackageStatus, *parts: tuple[int, int, int]) -> Package:
+    """A package of the October cycle on lines L-1 and L-2, paid `(contribution, line, minor)`."""
+    lines = (
+        PackageLine(LineId(2), ItemCode("RADAR-1"), 1, RADAR_PRICE),
+        PackageLine(LineId(3), ItemCode("MED-1"), 1, KIT_PRICE),
+    )
+    attributions = tuple(
+        Attribution(ContributionId(cid), LineId(line), Money(minor, USD))
+        for cid, line, minor in parts
+    )
+    made = Package(
+        PackageId(pid), OCTOBER, f"P-{pid:04d}", Money(2_000_000_00, USD), date(2025, 10, 5)
+    )
+    return replace(made, status=status, lines=lines, attributions=attributions)
+
+
+def test_hidden_payers_name_who_pays_money_a_viewer_may_not_see_once_per_line(
+    uow_factory: UowFactory, reader_factory: ReaderFactory
+) -> None:
+    seed(uow_factory)
+    with uow_factory() as uow:
+        # Germany's two confidential contributions (2, and 4 also anonymous) on L-1, one on
+        # L-2, beside public money of the Netherlands and anonymous money of Canada.
+        uow.packages.add(
+            _paid_by(4, PackageStatus.ACCEPTED, (1, 2, 100_00), (2, 2, 200_00), (4, 2, 50_00),
+                     (2, 3, 70_00), (3, 3, 30_00))
+        )  # fmt: skip
+        uow.packages.add(_paid_by(5, PackageStatus.CANCELLED, (4, 3, 10_00)))
+        uow.commit()
+    with reader_factory() as reader:
+        germany_pays = [
+            HiddenPayer(PackageId(4), LineId(2), DEU),
+            HiddenPayer(PackageId(4), LineId(3), DEU),
+            HiddenPayer(PackageId(5), LineId(3), DEU),
+        ]
+        assert reader.hidden_payers(PUBLIC) == germany_pays
+        assert reader.hidden_payers(NETHERLANDS) == germany_pays
+        assert reader.hidden_payers(GERMANY) == []  # its own money
+        assert reader.hidden_payers(OPERATOR) == []
+
+
+def test_a_world_without_confidential_payments_has_no_hidden_payers(reader: Reader) -> None:
+    assert reader.hidden_payers(PUBLIC) == []
 
 
 def test_balances_sum_postings_by_kind_or_account_in_one_currency(reader: Reader) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from web_world import NOW, SECRET_AMOUNT, FixedClock, csrf_of
+from web_world import NOW, SECRET_AMOUNT, FixedClock, log_in
 
 from database_world import CHEAP_PASSWORDS, SqliteFiles
 from purldesk.bootstrap import Application, build
@@ -71,12 +71,7 @@ def client_for(wired: Application) -> Iterator[Callable[[str | None], TestClient
         client = TestClient(app, follow_redirects=False)
         made.append(client)
         if name is not None:
-            form = client.get("/login")
-            response = client.post("/login", data={
-                "username": name, "password": scenario.DEMO_PASSWORD, "next": "/",
-                "csrf_token": csrf_of(form.text),
-            })  # fmt: skip
-            assert response.status_code == 303, response.text
+            log_in(client, name)
         return client
 
     yield make

@@ -15,10 +15,18 @@ from enum import StrEnum
 from typing import NewType
 
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus, Earmark
+from purldesk.domain.disclosure import (
+    Part,
+    Seal,
+    publish,
+    seal,
+    withheld_reason,
+)
 from purldesk.domain.errors import Conflict, InvalidInput, NotFound, NotPermitted, PurldeskError
 from purldesk.domain.money import USD, Conversion, Money
 from purldesk.domain.packages import Package
 from purldesk.domain.participants import Participant, ParticipantCode, ParticipantKind
+from purldesk.domain.requirements import LineId
 from purldesk.domain.text import parse_choice
 
 UserId = NewType("UserId", int)
@@ -190,6 +198,13 @@ class Viewer:
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
 
+    def bucket_minimum(self, k: int) -> int:
+        """The fewest contributors a hidden sum shown to this viewer must cover, where hidden
+        money is published only summed over `k` of them. What the public sees, every
+        contributor sees too, knowing its own part: one more is needed there."""
+        public = self.organization is None and not self.sees_all_amounts
+        return k + 1 if public else k
+
     def owns(self, organization: str | None) -> bool:
         """Whether `organization` is the viewer's own (never true for the public)."""
         return self.organization is not None and organization == self.organization
@@ -346,6 +361,7 @@ class ContributionView:
     source: str | None
     earmark: Earmark
     anonymous: bool
+    usd: Money | None = None  # what was received, in USD: shown wherever the amount is
 
 
 def can_see_amount(viewer: Actor | Viewer, contribution: Contribution) -> bool:
@@ -366,21 +382,25 @@ def redact(viewer: Actor | Viewer, contribution: Contribution) -> ContributionVi
     goes through it.
 
     Free text goes with the amount and with the giver's name, since a purpose or a source may
-    well state either.
+    well state either. To a viewer that may not know who gave it, money is shown in USD only:
+    a pledge's currency (and its rate) can name the giver.
     """
     shown = can_see_amount(viewer, contribution)
     named = can_see_contributor(viewer, contribution)
     text_shown = shown and named
+    conversion = contribution.conversion if shown else None
+    in_own_currency = named or contribution.amount.currency == USD
     return ContributionView(
         id=contribution.id, ref=contribution.ref,
         contributor=contribution.contributor if named else None,
         status=contribution.status, pledged_on=contribution.pledged_on,
         received_on=contribution.received_on, confidential=contribution.confidential,
-        disclosed=shown, amount=contribution.amount if shown else None,
-        conversion=contribution.conversion if shown else None,
+        disclosed=shown, amount=contribution.amount if shown and in_own_currency else None,
+        conversion=conversion if in_own_currency else None,
         purpose=contribution.purpose if text_shown else None,
         source=contribution.source if text_shown else None, earmark=contribution.earmark,
         anonymous=contribution.anonymous,
+        usd=None if conversion is None else conversion.converted,
     )  # fmt: skip
 
 
@@ -401,13 +421,14 @@ def totals(views: Iterable[ContributionView]) -> Totals:
     counted = undisclosed = 0
     for view in views:
         counted += 1
-        if view.amount is None:
+        if not view.disclosed:
             undisclosed += 1
             continue
-        code = view.amount.currency
-        pledged[code] = pledged.get(code, Money.zero(code)) + view.amount
-        if view.conversion is not None:
-            received += view.conversion.converted
+        if view.amount is not None:
+            code = view.amount.currency
+            pledged[code] = pledged.get(code, Money.zero(code)) + view.amount
+        if view.usd is not None:
+            received += view.usd
     return Totals(dict(sorted(pledged.items())), received, counted, undisclosed)
 
 
@@ -420,21 +441,52 @@ class AttributionView:
     amount: Money
 
 
+@dataclass(frozen=True, slots=True)
+class PackageMoney:
+    """A package's money as one viewer may see it: the attributions it may see (with the
+    undisclosed bucket where it may be published) and what is withheld (see `disclosure`)."""
+
+    attributions: list[AttributionView]
+    withheld: Seal[LineId]
+    reason: str  # why a withheld figure is not published
+
+    @property
+    def cost_shown(self) -> bool:
+        return not self.withheld.whole
+
+    def line_cost_shown(self, line_id: LineId) -> bool:
+        return line_id not in self.withheld.keys
+
+
 def redact_attributions(
-    viewer: Actor | Viewer, package: Package, contributions: Mapping[ContributionId, Contribution]
-) -> list[AttributionView]:
-    """A package's attributions with every part the viewer may not see folded into one bucket."""
+    viewer: Actor | Viewer,
+    package: Package,
+    contributions: Mapping[ContributionId, Contribution],
+    *,
+    min_hidden_contributors: int,
+) -> PackageMoney:
+    """A package's attributions with every part the viewer may not see folded into one bucket,
+    published only where it covers enough contributors (`disclosure.publish`; k is
+    `min_hidden_contributors`)."""
+    reader = viewer_of(viewer)
+    k = reader.bucket_minimum(min_hidden_contributors)
     shown: list[AttributionView] = []
-    hidden = Money.zero(USD)
+    parts: list[Part] = []
+    hidden_by_line: list[tuple[LineId, str]] = []
     for part in package.attributions:
         owner = contributions.get(part.contribution_id)
-        if owner is not None and can_see_amount(viewer, owner):
-            shown.append(AttributionView(part.contribution_id, part.line_id, part.amount))
+        giver = "" if owner is None else owner.contributor
+        hidden = owner is None or not can_see_amount(reader, owner)
+        parts.append(Part(part.amount, giver, hidden))
+        if hidden:
+            hidden_by_line.append((part.line_id, giver))
         else:
-            hidden += part.amount
-    if hidden.is_positive:
-        shown.append(AttributionView(None, None, hidden))
-    return shown
+            shown.append(AttributionView(part.contribution_id, part.line_id, part.amount))
+    published = publish(parts, k=k)
+    withheld = seal(hidden_by_line, k=k)
+    if published.bucket is not None and not withheld.whole:
+        shown.append(AttributionView(None, None, published.bucket))
+    return PackageMoney(shown, withheld, withheld_reason(k))
 
 
 def own_contribution_refs(

@@ -371,6 +371,15 @@ class PaidLine:
     received: int  # of which confirmed received
 
 
+@dataclass(frozen=True, slots=True)
+class HiddenPayer:
+    """A contributor whose money on one line of a package a viewer may not see the amount of."""
+
+    package_id: PackageId
+    line_id: LineId
+    contributor: ParticipantCode
+
+
 class ReadQueries(Protocol):
     """Queries for pages and reports: aggregates and joins, a bounded number per page."""
 
@@ -433,6 +442,11 @@ class ReadQueries(Protocol):
         """Where the contributor's money is: package by package, in attribution order."""
         ...
 
+    def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
+        """Who pays money `viewer` may not see the amount of, on each line of each package
+        (cancelled ones too): each payer once per line, by package, line and contributor."""
+        ...
+
     def balance_of_kind(self, kind: str, *, currency: str) -> int:
         """The sum of the balances of every ledger account of one kind (such as disbursed)."""
         ...
@@ -445,3 +459,9 @@ class ReadQueries(Protocol):
 class Reader(ReadQueries, Transaction, Protocol):
     """A read-only transaction: `with reader: ...`; it never takes the write lock, and every
     query in it sees the database as of one moment."""
+
+    @property
+    def min_hidden_contributors(self) -> int:
+        """k of docs/SECURITY.md, the same for every page and report read through this reader:
+        hidden money is published only summed over at least this many contributors."""
+        ...

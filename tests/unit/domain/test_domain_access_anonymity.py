@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from builders import make_contribution, make_conversion
@@ -56,6 +58,19 @@ def test_an_anonymous_but_public_amount_is_still_shown(viewer: Actor) -> None:
     gift = anonymous_gift()
     view = redact(viewer, gift)
     assert (view.amount, view.conversion, view.disclosed) == (gift.amount, gift.conversion, True)
+
+
+@pytest.mark.parametrize("viewer", OTHERS, ids=lambda a: a.role.value)
+def test_an_anonymous_amount_in_another_currency_is_shown_in_usd_only(viewer: Actor) -> None:
+    """A pledge's currency and rate can name the giver (one participant pledges in KRW)."""
+    conversion = make_conversion()
+    gift = replace(anonymous_gift(), amount=conversion.original, conversion=conversion)
+    view = redact(viewer, gift)
+    assert (view.amount, view.conversion, view.disclosed) == (None, None, True)
+    assert view.usd == conversion.converted
+    assert totals([view]).received_usd == conversion.converted
+    assert totals([view]).pledged == {}
+    assert totals([view]).undisclosed_count == 0
 
 
 @pytest.mark.parametrize("viewer", OTHERS, ids=lambda a: a.role.value)

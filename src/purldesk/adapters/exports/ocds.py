@@ -3,7 +3,9 @@
 The package is a contracting process: the recipient is the buyer, the coordinator the
 procuring entity, the supplier is awarded it on acceptance, and the contributors the public may
 see are its funders. Who paid what is the budget breakdown (the OCDS budget breakdown
-extension); money the public may not see is one breakdown without a source party. Amounts are
+extension); money the public may not see is one breakdown without a source party, and where
+that would be fewer than k contributors' money it is left out, with the values it would follow
+from (the package's value, the prices of the lines it pays; see `domain.disclosure`). Amounts are
 JSON numbers written digit for digit from integer minor units, never through a float.
 """
 
@@ -77,13 +79,18 @@ def _parties(report: PublicPackage, *, awarded: bool) -> list[dict[str, Any]]:
     return [{"id": code, "name": names[code], "roles": roles[code]} for code in sorted(roles)]
 
 
+def _priced(body: dict[str, Any], key: str, money: Money | None) -> dict[str, Any]:
+    """`body` with its value under `key`, left out where the figure is withheld."""
+    return body if money is None else {**body, key: value(money)}
+
+
 def _items(lines: Sequence[PackageLineRow]) -> list[dict[str, Any]]:
     return [
         {
             "id": ln.line_ref,
             "description": f"{ln.item_name}: {ln.quantity} units in {ln.lots} lots",
             "quantity": ln.lots,
-            "unit": {"name": "lot", "value": value(ln.lot_price)},
+            "unit": _priced({"name": "lot"}, "value", ln.lot_price),
         }
         for ln in lines
     ]
@@ -98,7 +105,7 @@ def _budget(report: PublicPackage) -> dict[str, Any]:
         so_far = by_source.get(source, Money.zero(payment.amount.currency))
         by_source[source] = so_far + payment.amount
     breakdown = []
-    total = Money.zero(detail.summary.cost.currency)
+    total = Money.zero(detail.summary.target.currency)
     for number, (source, money) in enumerate(by_source.items(), start=1):
         total += money
         part: dict[str, Any] = {"id": str(number), "amount": value(money)}
@@ -109,12 +116,14 @@ def _budget(report: PublicPackage) -> dict[str, Any]:
         else:
             part["description"] = "Contributions whose amounts or givers are not disclosed"
         breakdown.append(part)
-    return {
+    budget = {
         "id": detail.summary.ref,
         "description": "Pooled contributions attributed to the package's lines",
-        "amount": value(total),
         "budgetBreakdown": breakdown,
     }
+    if detail.withheld:
+        return {**budget, "description": f"{budget['description']}; the total is {detail.withheld}"}
+    return _priced(budget, "amount", total)
 
 
 def _milestones(detail: PackageDetail) -> list[dict[str, Any]]:
@@ -141,7 +150,6 @@ def release(report: PublicPackage, *, ocid_prefix: str, at: datetime) -> dict[st
     status = PackageStatus(summary.status)
     awarded = status in AWARDED
     items = _items(detail.lines)
-    cost = value(summary.cost)
     procuring = report.coordinators[0] if report.coordinators else None
     body: dict[str, Any] = {
         "ocid": f"{ocid_prefix}-{summary.ref}",
@@ -155,40 +163,37 @@ def release(report: PublicPackage, *, ocid_prefix: str, at: datetime) -> dict[st
     if report.recipients:
         body["buyer"] = _reference(report.recipients[0])
     body["planning"] = {"budget": _budget(report)}
-    tender: dict[str, Any] = {
+    tender: dict[str, Any] = _priced({
         "id": summary.ref,
         "title": summary.name,
         "description": f"Package {summary.ref} of cycle {summary.cycle}",
         "status": TENDER_STATUS[status],
         "items": items,
-        "value": cost,
-    }
+    }, "value", summary.cost)  # fmt: skip
     if procuring is not None:
         tender["procuringEntity"] = _reference(procuring)
     body["tender"] = tender
     if awarded:
         award_id = f"{summary.ref}-award"
         body["awards"] = [
-            {
+            _priced({
                 "id": award_id,
                 "title": summary.name,
                 "status": "active",
-                "value": cost,
                 "suppliers": [_reference(p) for p in report.suppliers],
                 "items": items,
-            }
-        ]
+            }, "value", summary.cost)
+        ]  # fmt: skip
         body["contracts"] = [
-            {
+            _priced({
                 "id": f"{summary.ref}-contract",
                 "awardID": award_id,
                 "title": summary.name,
                 "status": "terminated" if status is PackageStatus.CLOSED else "active",
-                "value": cost,
                 "items": items,
                 "implementation": {"milestones": _milestones(detail)},
-            }
-        ]
+            }, "value", summary.cost)
+        ]  # fmt: skip
     digest = hashlib.sha256(dumps(body, indent=None, sort_keys=True).encode()).hexdigest()
     body["id"] = f"{summary.ref}-{digest[:16]}"
     body["date"] = _utc(at)
@@ -320,7 +325,7 @@ RELEASE_PACKAGE_SCHEMA: dict[str, Any] = {
                     "planning": {"type": "object"},
                     "tender": {
                         "type": "object",
-                        "required": ["id", "status", "items", "value"],
+                        "required": ["id", "status", "items"],
                         "properties": {
                             "id": {"type": "string"},
                             "status": {"type": "string"},

@@ -61,7 +61,15 @@ def amount(money: Money) -> dict[str, Any]:
     }
 
 
-def _decimal(money: Money) -> Decimal:
+def figure(money: Money | None) -> dict[str, Any] | None:
+    """A figure that may be withheld from the reader: null, the document saying why."""
+    return None if money is None else amount(money)
+
+
+def _decimal(money: Money | None) -> Decimal | str:
+    """A sheet's cell for money; a withheld figure is an empty cell."""
+    if money is None:
+        return ""
     return money.to_decimal()  # scaleb keeps the currency's decimals: USD 1 is 1.00
 
 
@@ -87,7 +95,7 @@ def _bar(bar: Bar) -> dict[str, Any]:
 def _package_summary(summary: PackageSummary) -> dict[str, Any]:
     return {
         "id": summary.id, "ref": summary.ref, "name": summary.name, "status": summary.status,
-        "cycle": summary.cycle, "cost": amount(summary.cost), "target": amount(summary.target),
+        "cycle": summary.cycle, "cost": figure(summary.cost), "target": amount(summary.target),
     }  # fmt: skip
 
 
@@ -108,8 +116,8 @@ def transparency(view: OverviewView, *, as_of: date) -> dict[str, Any]:
         "undisclosed": view.undisclosed_count,
         "pledged": [amount(m) for m in view.pledged.values()],
         "received_usd": amount(view.received_usd),
-        "allocated_usd": amount(view.allocated_usd),
-        "disbursed_usd": amount(view.disbursed_usd),
+        "allocated_usd": figure(view.allocated_usd),
+        "disbursed_usd": figure(view.disbursed_usd),
         "lines": view.lines_count,
         "funded_through_rank": view.funded_through_rank,
         "packages": [_package_summary(p) for p in view.packages],
@@ -122,6 +130,8 @@ def transparency(view: OverviewView, *, as_of: date) -> dict[str, Any]:
         ],
         "deliveries_since": view.since.isoformat(),
         "deliveries": [_delivery(d) for d in view.deliveries],
+        "cycles": [c.name for c in view.cycles],
+        "withheld": _or_none(view.withheld),
     }
 
 
@@ -139,7 +149,7 @@ def transparency_table(view: OverviewView) -> Table:
         ("allocated", view.allocated_usd),
         ("disbursed", view.disbursed_usd),
     ):
-        rows.append([label, "", _decimal(money), "", money.currency, ""])
+        rows.append([label, "", _decimal(money), "", USD, ""])
     rows += [
         ["contributions", "counted", "", "", "", view.counted],
         ["contributions", UNDISCLOSED, "", "", "", view.undisclosed_count],
@@ -243,7 +253,7 @@ def payer(name: str | None) -> str:
 def package(view: PackageDetail) -> dict[str, Any]:
     return {
         **_package_summary(view.summary),
-        "short": amount(view.short_usd),
+        "short": figure(view.short_usd),
         "lines": [
             {
                 "line_id": ln.line_id,
@@ -252,8 +262,8 @@ def package(view: PackageDetail) -> dict[str, Any]:
                 "item": ln.item_name,
                 "lots": ln.lots,
                 "quantity": ln.quantity,
-                "lot_price": amount(ln.lot_price),
-                "cost": amount(ln.cost),
+                "lot_price": figure(ln.lot_price),
+                "cost": figure(ln.cost),
                 "shipped": ln.shipped,
                 "received": ln.received,
             }
@@ -269,6 +279,7 @@ def package(view: PackageDetail) -> dict[str, Any]:
             for p in view.payments
         ],
         "shipments": [_delivery(s) for s in view.shipments],
+        "withheld": _or_none(view.withheld),
     }
 
 
@@ -306,7 +317,7 @@ V = TypeVar("V")
 @dataclass(frozen=True, slots=True)
 class Asked:
     """One request for a report: who reads it, on what day, and of what (a contributor's code,
-    a package's reference); the transparency report has no subject."""
+    a package's reference, the cycle the transparency report shows: "" for the current one)."""
 
     viewer: Viewer
     today: date
@@ -348,7 +359,9 @@ class Report(Generic[V]):
 
 TRANSPARENCY: Report[OverviewView] = Report(
     "transparency",
-    view=lambda reader, asked: public.transparency(reader, today=asked.today),
+    view=lambda reader, asked: public.transparency(
+        reader, today=asked.today, cycle_name=asked.subject or None
+    ),
     document=lambda view, asked: transparency(view, as_of=asked.today),
     table=transparency_table,
     filename=lambda _view, asked: f"transparency-{asked.today.isoformat()}",

@@ -46,7 +46,13 @@ from purldesk.domain.requirements import (
     RankChange,
     RequirementLine,
 )
-from purldesk.services.ports import ContributionGroup, PackageTotals, PaidLine, ShipmentLine
+from purldesk.services.ports import (
+    ContributionGroup,
+    HiddenPayer,
+    PackageTotals,
+    PaidLine,
+    ShipmentLine,
+)
 
 # A session that is only ever read from: the reader opens it without the write lock.
 ReadSession = NewType("ReadSession", Session)
@@ -260,6 +266,21 @@ class SqlQueries:
                 _int(arrived),
             )
             for cid, pid, status, line_id, ref, name, minor, currency, sent, arrived in rows
+        ]
+
+    def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
+        a, c = AttributionRow, ContributionRow
+        hidden = and_(c.confidential == true(), ~_sees_everything_of(viewer, c.contributor))
+        rows = self._session.execute(
+            select(a.package_id, a.line_id, c.contributor)
+            .distinct()
+            .join(c, c.id == a.contribution_id)
+            .where(hidden)
+            .order_by(a.package_id, a.line_id, c.contributor)
+        )
+        return [
+            HiddenPayer(PackageId(package_id), LineId(line_id), ParticipantCode(contributor))
+            for package_id, line_id, contributor in rows
         ]
 
     def balance_of_kind(self, kind: str, *, currency: str) -> int:

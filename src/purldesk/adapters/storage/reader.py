@@ -10,15 +10,26 @@ from __future__ import annotations
 from typing import Self
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
 
 from purldesk.adapters.storage.engine import READ_ONLY, SessionScope
 from purldesk.adapters.storage.queries import ReadSession, SqlQueries
+from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
 
 
 class SqlReader(SessionScope, SqlQueries):
     """`with reader: reader.cycles() ...`: each `with` is one read-only transaction."""
 
     what = "reader"
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        min_hidden_contributors: int = DEFAULT_MIN_HIDDEN_CONTRIBUTORS,
+    ) -> None:
+        SessionScope.__init__(self, session_factory)
+        self.min_hidden_contributors = min_hidden_contributors
 
     def __enter__(self) -> Self:
         session = self._begin()

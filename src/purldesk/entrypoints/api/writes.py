@@ -29,14 +29,15 @@ from purldesk.services.ports import UnitOfWork
 
 R = TypeVar("R")
 
-# The result of a write as the acting user may see it, in the shape of the response model.
-Present: TypeAlias = Callable[[R, Actor, UnitOfWork], Any]
+# The result of a write as the acting user may see it, in the shape of the response model,
+# read in the write's transaction; the application holds what every document is published by.
+Present: TypeAlias = Callable[[R, Actor, UnitOfWork, Application], Any]
 Build: TypeAlias = Callable[..., Command[R]]
 
 
 def same_for_all(convert: Callable[[R], Any]) -> Present[R]:
     """A presenter for a result that every user allowed to write it may see in full."""
-    return lambda result, _actor, _uow: convert(result)
+    return lambda result, _actor, _uow, _application: convert(result)
 
 
 IdempotencyKey = Annotated[
@@ -152,7 +153,7 @@ class CommandEndpoint(Generic[R]):
         command = self._build(**given)
 
         def answer(result: R, uow: UnitOfWork) -> tuple[int, Any]:
-            document = self._present(result, actor, uow)
+            document = self._present(result, actor, uow, application)
             return self._status(result), self._response.dump_python(document, mode="json")
 
         return run_command(request, application, actor, command, key=key, present=answer)

@@ -25,9 +25,11 @@ def home(request: Request) -> Response:
 
 
 @router.get("/public", response_class=HTMLResponse)
-def public(request: Request) -> Response:
+def public(request: Request, cycle: str | None = None) -> Response:
     application = wired(request)
-    view = transparency.transparency(application.reader(), today=render.today(application))
+    view = transparency.transparency(
+        application.reader(), today=render.today(application), cycle_name=cycle
+    )
     return render.render(
         request,
         "overview.html",

@@ -29,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/packages", response_class=HTMLResponse)
 def packages_page(request: Request) -> Response:
     user = render.signed_in(request)
-    found = package_pages.package_list(wired(request).reader())
+    found = package_pages.package_list(wired(request).reader(), viewer=user.actor.viewer)
     return render.render(request, "packages.html", user, active="packages", packages=found)
 
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from purldesk.domain.access import Totals, Viewer
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import ContributionStatus
+from purldesk.domain.disclosure import withheld_reason
+from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
-from purldesk.domain.requirements import Cycle, LineId, LineStatus, RequirementLine
+from purldesk.domain.requirements import Cycle, CycleStatus, LineId, LineStatus, RequirementLine
 from purldesk.services.ports import ContributionGroup, Reader
 from purldesk.services.views.rows import (
+    NOTHING_WITHHELD,
     Bar,
     DeliveryRow,
     PackageSummary,
@@ -22,6 +25,7 @@ from purldesk.services.views.rows import (
     giver,
     percent,
     summary,
+    withheld_packages,
 )
 
 LIVE = frozenset(
@@ -29,7 +33,11 @@ LIVE = frozenset(
      ContributionStatus.ALLOCATED, ContributionStatus.DISBURSED}
 )  # fmt: skip
 RANK_BAND = 50  # coverage by rank is shown in bands of this many ranks
-RECENT_DAYS = 30  # deliveries sent or received this recently are listed
+RECENT_DAYS = 30
+# The cycles the public page shows unless asked for another: the list the coordinator endorsed.
+SHOWN_STATUSES = frozenset(
+    {CycleStatus.ENDORSED, CycleStatus.CLOSED}
+)  # deliveries sent or received this recently are listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +45,8 @@ class OverviewView:
     cycle: Cycle | None
     pledged: Mapping[str, Money]  # visible pledges by currency
     received_usd: Money
-    allocated_usd: Money
-    disbursed_usd: Money
+    allocated_usd: Money | None  # None: withheld, with `withheld` saying why
+    disbursed_usd: Money | None
     counted: int
     undisclosed_count: int
     packages: list[PackageSummary]
@@ -50,10 +58,13 @@ class OverviewView:
     by_contributor: list[Bar]
     deliveries: list[DeliveryRow]
     since: date
+    cycles: list[Cycle] = field(default_factory=list)  # the cycles one may choose to see
+    withheld: str = ""  # why the figures that are None are not published ("": none is)
 
 
 def group_totals(groups: Iterable[ContributionGroup]) -> Totals:
-    """What `access.totals` gives for redacted views, from groups the reader already folded."""
+    """What `access.totals` gives for redacted views, from groups the reader already folded:
+    money of a giver anonymous to the viewer is summed in USD only, as `redact` shows it."""
     pledged: dict[str, int] = defaultdict(int)
     received = counted = undisclosed = 0
     for group in groups:
@@ -61,7 +72,8 @@ def group_totals(groups: Iterable[ContributionGroup]) -> Totals:
         if group.currency is None:
             undisclosed += group.count
             continue
-        pledged[group.currency] += group.pledged_minor or 0
+        if group.contributor is not None or group.currency == USD:
+            pledged[group.currency] += group.pledged_minor or 0
         received += group.received_usd_minor or 0
     return Totals(
         {code: Money(minor, Money.zero(code).currency) for code, minor in sorted(pledged.items())},
@@ -89,13 +101,34 @@ def _coverage(groups: Mapping[str, tuple[int, int]]) -> list[Bar]:
     ]
 
 
-def overview(reader: Reader, *, viewer: Viewer, today: date) -> OverviewView:
-    """Where the mechanism stands, as `viewer` may see it; hidden amounts are only counted."""
+def shown_cycle(cycles: Sequence[Cycle], *, today: date, asked: str | None = None) -> Cycle | None:
+    """The cycle asked for by name; else the latest endorsed one that has opened by `today`
+    (a cycle planned far ahead does not take over), else the latest that has opened, else the
+    latest."""
+    if asked:
+        found = next((c for c in cycles if c.name == asked), None)
+        if found is None:
+            raise NotFound("cycle", asked)
+        return found
+    opened = [c for c in cycles if c.opens_on <= today]
+    endorsed = [c for c in opened if c.status in SHOWN_STATUSES]
+    for candidates in (endorsed, opened, cycles):
+        if candidates:
+            return candidates[-1]
+    return None
+
+
+def overview(
+    reader: Reader, *, viewer: Viewer, today: date, cycle_name: str | None = None
+) -> OverviewView:
+    """Where the mechanism stands, as `viewer` may see it; hidden amounts are only counted, and
+    a total they would follow from is withheld."""
     since = today - timedelta(days=RECENT_DAYS)
     with reader:
         names = {p.code: p.name for p in reader.participants()}
         items = reader.items()
-        cycle = reader.latest_cycle()
+        cycles = reader.cycles()
+        cycle = shown_cycle(cycles, today=today, asked=cycle_name)
         lines = [
             ln for ln in (reader.lines(cycle.id) if cycle else [])
             if ln.status is not LineStatus.WITHDRAWN
@@ -103,9 +136,13 @@ def overview(reader: Reader, *, viewer: Viewer, today: date) -> OverviewView:
         lots = reader.funded_lots(cycle.id) if cycle else {}
         groups = reader.contribution_groups(viewer, statuses=LIVE)
         found = reader.package_totals(with_cancelled=False)
+        withheld = withheld_packages(reader, viewer)
         disbursed = reader.balance_of_kind("disbursed", currency=USD)
         shipments = reader.shipments_since(since)
     summed = group_totals(groups)
+    # One withheld package cost withholds the sums over packages, which would give it back.
+    sealed = any(withheld.get(p.id, NOTHING_WITHHELD).whole for p in found)
+    reason = withheld_reason(viewer.bucket_minimum(reader.min_hidden_contributors))
     funded = funded_minor(lines, items, lots)
     through = 0
     for line in lines:
@@ -133,9 +170,10 @@ def overview(reader: Reader, *, viewer: Viewer, today: date) -> OverviewView:
     ]
     return OverviewView(
         cycle=cycle, pledged=summed.pledged, received_usd=summed.received_usd,
-        allocated_usd=Money(sum(p.cost_minor for p in found), USD),
-        disbursed_usd=Money(disbursed, USD), counted=summed.counted,
-        undisclosed_count=summed.undisclosed_count, packages=[summary(p) for p in found],
+        allocated_usd=None if sealed else Money(sum(p.cost_minor for p in found), USD),
+        disbursed_usd=None if sealed else Money(disbursed, USD), counted=summed.counted,
+        undisclosed_count=summed.undisclosed_count,
+        packages=[summary(p, withheld.get(p.id, NOTHING_WITHHELD)) for p in found],
         funded_through_rank=through, lines_count=len(lines),
         coverage_by_rank=_coverage(by_rank),
         coverage_by_area=sorted(_coverage(by_area), key=lambda b: b.label),
@@ -143,5 +181,6 @@ def overview(reader: Reader, *, viewer: Viewer, today: date) -> OverviewView:
         by_contributor=by_contributor,
         deliveries=[delivery(s.shipment, line_ref=s.line_ref, item_name=s.item_name)
                     for s in shipments],
-        since=since,
+        since=since, cycles=cycles,
+        withheld=reason if sealed else "",
     )  # fmt: skip

@@ -27,11 +27,13 @@ from purldesk.services.handle import Command
 from purldesk.services.ports import PackageTotals, Reader
 from purldesk.services.views.offers import is_offered
 from purldesk.services.views.rows import (
+    NOTHING_WITHHELD,
     DeliveryRow,
     PackageSummary,
     delivery,
     giver_of,
     summary,
+    withheld_packages,
 )
 
 
@@ -43,8 +45,8 @@ class PackageLineRow:
     item_name: str
     lots: int
     quantity: int
-    lot_price: Money
-    cost: Money
+    lot_price: Money | None  # None: withheld from the viewer, with the cost
+    cost: Money | None
     shipped: int
     received: int
 
@@ -68,7 +70,8 @@ class PackageDetail:
     payments: list[PaymentRow]
     shipments: list[DeliveryRow]
     actions: list[str]  # what the viewer may do now, by action name (see PACKAGE_COMMANDS)
-    short_usd: Money  # what re-pricing left unpaid, until a top-up
+    short_usd: Money | None  # what re-pricing left unpaid, until a top-up (None: withheld)
+    withheld: str = ""  # why the figures that are None are not published ("": none is)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +115,13 @@ def package_actions(
     ]
 
 
-def package_list(reader: Reader) -> list[PackageSummary]:
-    """Every package, cancelled ones too, by id."""
+def package_list(reader: Reader, *, viewer: Viewer = PUBLIC) -> list[PackageSummary]:
+    """Every package, cancelled ones too, by id; a cost that would reveal money the viewer
+    may not see is withheld."""
     with reader:
-        return [summary(p) for p in reader.package_totals(with_cancelled=True)]
+        withheld = withheld_packages(reader, viewer)
+        found = reader.package_totals(with_cancelled=True)
+    return [summary(p, withheld.get(p.id, NOTHING_WITHHELD)) for p in found]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +152,12 @@ def package_detail(reader: Reader, *, viewer: Viewer, package_id: PackageId) -> 
     """Lines, lots, prices, deliveries and who paid what, as `viewer` may see them."""
     with reader:
         found = _read(reader, package_id)
-    return _detail(viewer, found)
+    return _detail(viewer, found, k=reader.min_hidden_contributors)
 
 
-def _detail(viewer: Viewer, found: _Read) -> PackageDetail:
+def _detail(viewer: Viewer, found: _Read, *, k: int) -> PackageDetail:
+    """The package as `viewer` may see it, where hidden money is published only summed over
+    `k` contributors."""
     package, lines, items = found.package, found.lines, found.items
     names = {p.code: p.name for p in found.participants}
     shipped: dict[LineId, int] = defaultdict(int)
@@ -158,18 +166,21 @@ def _detail(viewer: Viewer, found: _Read) -> PackageDetail:
         shipped[s.line_id] += s.quantity
         if s.received_on is not None:
             received[s.line_id] += s.quantity
+    money = redact_attributions(viewer, package, found.owners, min_hidden_contributors=k)
     rows = []
     for pl in package.lines:
         line = lines[pl.line_id]
         item = items[pl.item_code]
+        shown = money.line_cost_shown(pl.line_id)
         rows.append(
             PackageLineRow(
                 pl.line_id, line.ref, line.rank, item.name, pl.lots, pl.lots * item.lot_size,
-                pl.lot_price, pl.cost, shipped[pl.line_id], received[pl.line_id],
+                pl.lot_price if shown else None, pl.cost if shown else None,
+                shipped[pl.line_id], received[pl.line_id],
             )
         )  # fmt: skip
     payments = []
-    for part in redact_attributions(viewer, package, found.owners):
+    for part in money.attributions:
         if part.contribution_id is None:
             payments.append(PaymentRow("undisclosed", "", "", part.amount))
             continue
@@ -184,10 +195,12 @@ def _detail(viewer: Viewer, found: _Read) -> PackageDetail:
         delivery(s, line_ref=lines[s.line_id].ref, item_name=items[lines[s.line_id].item_code].name)
         for s in found.shipments
     ]
+    short = Money(sum(shortfall(package).values()), USD)
     return PackageDetail(
-        summary(totals), rows, payments, deliveries,
+        summary(totals, money.withheld), rows, payments, deliveries,
         package_actions(viewer, package, rows, found.shipments),
-        Money(sum(shortfall(package).values()), USD),
+        short if money.cost_shown else None,
+        "" if money.cost_shown else money.reason,
     )  # fmt: skip
 
 
@@ -201,7 +214,7 @@ def public_package(reader: Reader, *, package_id: PackageId) -> PublicPackage:
     """A package as the public sees it, whoever asks, with its parties by kind."""
     with reader:
         read = _read(reader, package_id)
-    detail = _detail(PUBLIC, read)
+    detail = _detail(PUBLIC, read, k=reader.min_hidden_contributors)
     found = sorted(read.participants, key=lambda p: p.code)
     # A payment names its contributor as the dashboard shows it: by name, else by code.
     named = {key: p for p in found if p.kind in CONTRIBUTING_KINDS for key in (p.code, p.name)}

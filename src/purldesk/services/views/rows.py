@@ -7,12 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from purldesk.domain.access import ContributionView
+from purldesk.domain.access import ContributionView, Viewer
 from purldesk.domain.deliveries import Shipment, shipment_ref
+from purldesk.domain.disclosure import Seal, seals
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import PackageId, package_ref
 from purldesk.domain.participants import ParticipantCode
-from purldesk.services.ports import PackageTotals
+from purldesk.domain.requirements import LineId
+from purldesk.services.ports import PackageTotals, Reader
 
 ANONYMOUS = "Anonymous"  # how a giver who chose anonymity is named to everyone else
 
@@ -43,19 +45,31 @@ class PackageSummary:
     name: str
     status: str
     cycle: str
-    cost: Money
+    cost: Money | None  # None: withheld from the viewer (see `withheld_packages`)
     target: Money
 
     @property
-    def percent(self) -> int:
-        return percent(self.cost.minor, self.target.minor)
+    def percent(self) -> int | None:
+        return None if self.cost is None else percent(self.cost.minor, self.target.minor)
 
 
-def summary(package: PackageTotals) -> PackageSummary:
+NOTHING_WITHHELD: Seal[LineId] = Seal(False, frozenset())
+
+
+def summary(package: PackageTotals, withheld: Seal[LineId] = NOTHING_WITHHELD) -> PackageSummary:
+    cost = None if withheld.whole else Money(package.cost_minor, USD)
     return PackageSummary(
         package.id, package_ref(package.id), package.name, package.status.value,
-        package.cycle_name, Money(package.cost_minor, USD), package.target,
+        package.cycle_name, cost, package.target,
     )  # fmt: skip
+
+
+def withheld_packages(reader: Reader, viewer: Viewer) -> dict[PackageId, Seal[LineId]]:
+    """What of each package's cost is withheld from `viewer` (`disclosure.seal`), from who pays
+    money it may not see on which line."""
+    hidden = [(p.package_id, p.line_id, p.contributor) for p in reader.hidden_payers(viewer)]
+    k = viewer.bucket_minimum(reader.min_hidden_contributors)
+    return dict(seals(hidden, k=k))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,6 @@ from purldesk.services.ports import Reader
 from purldesk.services.views.overview import OverviewView, overview
 
 
-def transparency(reader: Reader, *, today: date) -> OverviewView:
+def transparency(reader: Reader, *, today: date, cycle_name: str | None = None) -> OverviewView:
     """What the mechanism achieved, as the public sees it: hidden amounts are only counted."""
-    return overview(reader, viewer=PUBLIC, today=today)
+    return overview(reader, viewer=PUBLIC, today=today, cycle_name=cycle_name)

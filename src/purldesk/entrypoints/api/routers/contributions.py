@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from purldesk.bootstrap import Application
 from purldesk.domain.access import (
     Actor,
     ContributionView,
@@ -89,14 +90,18 @@ def get_contribution(contribution_id: Id, actor: Reader, application: Wired) -> 
     return ContributionRead.of(redact(actor, found))
 
 
-def _contribution(contribution: Contribution, actor: Actor, _uow: UnitOfWork) -> ContributionRead:
+def _contribution(
+    contribution: Contribution, actor: Actor, _uow: UnitOfWork, _application: Application
+) -> ContributionRead:
     return ContributionRead.of(redact(actor, contribution))
 
 
-def _refund(result: tuple[Contribution, Money], actor: Actor, uow: UnitOfWork) -> RefundRead:
+def _refund(
+    result: tuple[Contribution, Money], actor: Actor, uow: UnitOfWork, application: Application
+) -> RefundRead:
     refunded, left = result
     return RefundRead(
-        contribution=_contribution(refunded, actor, uow), refunded_minor=left.minor,
+        contribution=_contribution(refunded, actor, uow, application), refunded_minor=left.minor,
         currency=left.currency,
     )  # fmt: skip
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from purldesk.bootstrap import Application
 from purldesk.domain.access import Actor, Permission, redact_attributions
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.deliveries import ShipmentId
@@ -38,8 +39,16 @@ def _contributions(uow: UnitOfWork) -> dict[ContributionId, Contribution]:
     return {c.id: c for c in contributions.list_all(uow)}
 
 
-def _read(actor: Actor, package: Package, known: dict[ContributionId, Contribution]) -> PackageRead:
-    return PackageRead.of(package, redact_attributions(actor, package, known))
+def _read(
+    actor: Actor,
+    package: Package,
+    known: dict[ContributionId, Contribution],
+    application: Application,
+) -> PackageRead:
+    money = redact_attributions(
+        actor, package, known, min_hidden_contributors=application.min_hidden_contributors
+    )
+    return PackageRead.of(package, money)
 
 
 @router.get("/packages", response_model=Page[PackageRead])
@@ -52,17 +61,19 @@ def list_packages(
         and status in (None, p.status)
     ]  # fmt: skip
     known = _contributions(uow())
-    return listing.page(found, lambda p: _read(listing.actor, p, known))
+    return listing.page(found, lambda p: _read(listing.actor, p, known, listing.application))
 
 
 @router.get("/packages/{package_id}", response_model=PackageRead)
 def get_package(package_id: Id, actor: Reader, application: Wired) -> Any:
     found = packages.get(application.uow(), package_id=PackageId(package_id))
-    return _read(actor, found, _contributions(application.uow()))
+    return _read(actor, found, _contributions(application.uow()), application)
 
 
-def _package(package: Package, actor: Actor, uow: UnitOfWork) -> PackageRead:
-    return _read(actor, package, _contributions(uow))
+def _package(
+    package: Package, actor: Actor, uow: UnitOfWork, application: Application
+) -> PackageRead:
+    return _read(actor, package, _contributions(uow), application)
 
 
 write = CommandRoutes(router, response_model=PackageRead, present=_package)

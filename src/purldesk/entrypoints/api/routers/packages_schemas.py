@@ -7,18 +7,22 @@ from typing import Annotated
 
 from pydantic import Field
 
-from purldesk.domain.access import AttributionView
+from purldesk.domain.access import PackageMoney
 from purldesk.domain.deliveries import Shipment
-from purldesk.domain.packages import Package, PackageStatus
+from purldesk.domain.packages import Package, PackageLine, PackageStatus
 from purldesk.entrypoints.api.schemas import Day, Input, PositiveMinor, Quantity, Schema
 
 
 class PackageLineRead(Schema):
+    """A line of a package; its price and cost are null (and `suppressed` says why) where
+    they would reveal undisclosed money to you."""
+
     line_id: int
     item_code: str
     lots: int
-    lot_price_minor: int
-    cost_minor: int
+    lot_price_minor: int | None
+    cost_minor: int | None
+    suppressed: str | None = None
 
 
 class AttributionRead(Schema):
@@ -30,6 +34,9 @@ class AttributionRead(Schema):
 
 
 class PackageRead(Schema):
+    """A package; its cost is null (and `suppressed` says why) where it, less the parts you
+    may see, would reveal undisclosed money to you."""
+
     id: int
     ref: str
     cycle_id: int
@@ -38,26 +45,33 @@ class PackageRead(Schema):
     target_minor: int
     currency: str
     created_on: date
-    cost_minor: int
+    cost_minor: int | None
     lines: list[PackageLineRead]
     attributions: list[AttributionRead]
+    suppressed: str | None = None
 
     @classmethod
-    def of(cls, p: Package, attributions: list[AttributionView]) -> PackageRead:
+    def of(cls, p: Package, money: PackageMoney) -> PackageRead:
+        def line(ln: PackageLine) -> PackageLineRead:
+            shown = money.line_cost_shown(ln.line_id)
+            return PackageLineRead(
+                line_id=ln.line_id, item_code=ln.item_code, lots=ln.lots,
+                lot_price_minor=ln.lot_price.minor if shown else None,
+                cost_minor=ln.cost.minor if shown else None,
+                suppressed=None if shown else money.reason,
+            )  # fmt: skip
+
         return cls(
             id=p.id, ref=p.ref, cycle_id=p.cycle_id, name=p.name, status=p.status,
             target_minor=p.target.minor, currency=p.target.currency, created_on=p.created_on,
-            cost_minor=p.cost.minor,
-            lines=[
-                PackageLineRead(line_id=ln.line_id, item_code=ln.item_code, lots=ln.lots,
-                                lot_price_minor=ln.lot_price.minor, cost_minor=ln.cost.minor)
-                for ln in p.lines
-            ],
+            cost_minor=p.cost.minor if money.cost_shown else None,
+            lines=[line(ln) for ln in p.lines],
             attributions=[
                 AttributionRead(contribution_id=a.contribution_id, line_id=a.line_id,
                                 amount_minor=a.amount.minor)
-                for a in attributions
+                for a in money.attributions
             ],
+            suppressed=None if money.cost_shown else money.reason,
         )  # fmt: skip
 
 

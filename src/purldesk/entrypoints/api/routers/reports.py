@@ -52,6 +52,7 @@ SHEET_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 PUBLIC_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: ERROR_RESPONSES[400],
+    404: ERROR_RESPONSES[404],  # a cycle asked for that does not exist
     422: ERROR_RESPONSES[422],
     200: {"description": _DESCRIPTION, "content": _SHEETS},
 }
@@ -73,10 +74,20 @@ def _serve(
 
 
 @router.get("/reports/transparency", response_model=TransparencyReport, responses=PUBLIC_RESPONSES)
-def transparency(application: Wired, kind: FormatQuery = ReportFormat.JSON) -> Any:
+def transparency(
+    application: Wired,
+    kind: FormatQuery = ReportFormat.JSON,
+    cycle: Annotated[
+        str,
+        Query(
+            max_length=40,
+            description="The cycle shown; default: the latest endorsed one that has opened.",
+        ),
+    ] = "",
+) -> Any:
     """The public transparency report, for anyone, with or without a token: always computed
     as the public sees it, never as the caller."""
-    return _serve(TRANSPARENCY, application, kind, viewer=PUBLIC)
+    return _serve(TRANSPARENCY, application, kind, viewer=PUBLIC, subject=cycle)
 
 
 @router.get(

@@ -24,7 +24,7 @@ class PackageSummaryRead(Schema):
     name: str
     status: str
     cycle: str
-    cost: Amount
+    cost: Amount | None  # null: withheld, as the report's `withheld` says why
     target: Amount
 
 
@@ -59,8 +59,8 @@ class TransparencyReport(Schema):
     undisclosed: int
     pledged: list[Amount]
     received_usd: Amount
-    allocated_usd: Amount
-    disbursed_usd: Amount
+    allocated_usd: Amount | None
+    disbursed_usd: Amount | None
     lines: int
     funded_through_rank: int
     packages: list[PackageSummaryRead]
@@ -70,6 +70,8 @@ class TransparencyReport(Schema):
     contributors: list[ContributorReceived]
     deliveries_since: date
     deliveries: list[DeliveryReport]
+    cycles: list[str]  # the cycles the report can show (`cycle=`)
+    withheld: str | None  # why the null figures are withheld: they would reveal a hidden amount
 
 
 class StatementContribution(Schema):
@@ -111,8 +113,8 @@ class PackageLineReport(Schema):
     item: str
     lots: int
     quantity: int
-    lot_price: Amount
-    cost: Amount
+    lot_price: Amount | None
+    cost: Amount | None
     shipped: int
     received: int
 
@@ -128,7 +130,8 @@ class PaymentReport(Schema):
 
 
 class PackageReport(PackageSummaryRead):
-    short: Amount
+    short: Amount | None
     lines: list[PackageLineReport]
     payments: list[PaymentReport]
     shipments: list[DeliveryReport]
+    withheld: str | None  # why the null figures are withheld: they would reveal a hidden amount
