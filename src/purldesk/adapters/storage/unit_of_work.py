@@ -22,6 +22,7 @@ from purldesk.adapters.storage.ledger import SqlLedger
 from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
 from purldesk.adapters.storage.participants import SqlParticipantRepository
 from purldesk.adapters.storage.policy_repositories import (
+    SqlBasisRepository,
     SqlIndicatorRepository,
     SqlPolicyRepository,
 )
@@ -54,6 +55,7 @@ class SqlUnitOfWork(SessionScope):
     web_sessions: SqlWebSessionRepository
     policies: SqlPolicyRepository
     indicators: SqlIndicatorRepository
+    bases: SqlBasisRepository
 
     what = "unit of work"
 
@@ -76,6 +78,7 @@ class SqlUnitOfWork(SessionScope):
         self.web_sessions = SqlWebSessionRepository(session)
         self.policies = SqlPolicyRepository(session)
         self.indicators = SqlIndicatorRepository(session)
+        self.bases = SqlBasisRepository(session)
         return self
 
     def read_one_moment(self) -> None:
