@@ -1,5 +1,4 @@
-"""Policy versions, indicator observations and allocation bases on SQLAlchemy; all are
-append-only."""
+"""Policy versions and indicator observations on SQLAlchemy; both are append-only."""
 
 from __future__ import annotations
 
@@ -9,15 +8,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 
 from purldesk.adapters.storage.repository import TableRepository, from_row, to_columns
-from purldesk.adapters.storage.tables import (
-    AllocationBasisRow,
-    IndicatorObservationRow,
-    PolicyVersionRow,
-)
-from purldesk.domain import basis
-from purldesk.domain.basis import AllocationBasis
+from purldesk.adapters.storage.tables import IndicatorObservationRow, PolicyVersionRow
 from purldesk.domain.indicators import Observation
-from purldesk.domain.packages import PackageId, package_ref
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.policies import PolicyVersion
 
@@ -102,22 +94,3 @@ class SqlIndicatorRepository(TableRepository[IndicatorObservationRow, Observatio
         """Observations in the order they were recorded (by id), superseded ones included."""
         criteria = [] if name is None else [IndicatorObservationRow.name == name]
         return self._where(*criteria, order_by=[IndicatorObservationRow.id])
-
-
-class SqlBasisRepository(TableRepository[AllocationBasisRow, AllocationBasis]):
-    """Each committed package's allocation basis, kept as its canonical JSON document."""
-
-    table, record_type, entity = AllocationBasisRow, AllocationBasis, "allocation basis"
-    key = "package_id"
-
-    def _record(self, row: AllocationBasisRow) -> AllocationBasis:
-        return basis.parse(PackageId(row.package_id), row.document)
-
-    def _columns(self, record: AllocationBasis) -> dict[str, Any]:
-        return {"package_id": record.package_id, "document": basis.document(record)}
-
-    def _shown(self, key: Any) -> object:
-        return package_ref(key)
-
-    def add(self, record: AllocationBasis) -> None:
-        self._insert(record)

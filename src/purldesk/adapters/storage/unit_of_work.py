@@ -15,6 +15,7 @@ from purldesk.adapters.storage.access_repositories import (
     SqlUserRepository,
     SqlWebSessionRepository,
 )
+from purldesk.adapters.storage.bases import SqlBasisRepository
 from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import SqlContributionRepository
 from purldesk.adapters.storage.engine import SessionScope
@@ -22,7 +23,6 @@ from purldesk.adapters.storage.ledger import SqlLedger
 from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
 from purldesk.adapters.storage.participants import SqlParticipantRepository
 from purldesk.adapters.storage.policy_repositories import (
-    SqlBasisRepository,
     SqlIndicatorRepository,
     SqlPolicyRepository,
 )
