@@ -23,9 +23,10 @@ from decimal import Decimal
 from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, Generic, Self, TypeVar
 
-from purldesk.domain import audit, ledger
+from purldesk.domain import audit, basis, ledger
 from purldesk.domain.access import ApiToken, User, UserId, Viewer, can_see_amount
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
+from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import (
     Contribution,
@@ -39,7 +40,7 @@ from purldesk.domain.errors import AlreadyExists, Conflict, NotFound
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting
 from purldesk.domain.money import USD
-from purldesk.domain.packages import Package, PackageId, PackageStatus
+from purldesk.domain.packages import Package, PackageId, PackageStatus, package_ref
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import Policy, PolicyVersion
 from purldesk.domain.policy_documents import parse_policy
@@ -125,6 +126,7 @@ class Tables:
     web_sessions: dict[str, WebSession] = field(default_factory=dict)
     policies: dict[int, PolicyVersion] = field(default_factory=dict)
     observations: dict[int, Observation] = field(default_factory=dict)
+    bases: dict[int, str] = field(default_factory=dict)  # package id -> document
 
     def copy(self) -> Tables:
         """A snapshot: new containers around the same (immutable) records."""
@@ -863,6 +865,26 @@ class FakeIndicatorRepository:
         return [table[key] for key in sorted(table) if name is None or table[key].name == name]
 
 
+class FakeBasisRepository:
+    """Keeps each basis as its document, as the adapter does, so what is read back is parsed."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(self, record: AllocationBasis) -> None:
+        tables = self._tx.tables
+        _add_unique(
+            "allocation basis",
+            [(record.package_id in tables.bases, package_ref(record.package_id))],
+            [(record.package_id in tables.packages, f"package {record.package_id}")],
+        )
+        tables.bases[record.package_id] = basis.document(record)
+
+    def find(self, package_id: PackageId) -> AllocationBasis | None:
+        stored = self._tx.tables.bases.get(package_id)
+        return None if stored is None else basis.parse(package_id, stored)
+
+
 # -- the unit of work --------------------------------------------------------------------------
 
 
@@ -1019,6 +1041,10 @@ class FakeUnitOfWork(_Scope):
     def indicators(self) -> FakeIndicatorRepository:
         return self._repos().indicators
 
+    @property
+    def bases(self) -> FakeBasisRepository:
+        return self._repos().bases
+
 
 class _Repositories:
     """One set of repositories per `with` block."""
@@ -1041,6 +1067,7 @@ class _Repositories:
         self.web_sessions = FakeWebSessionRepository(tx)
         self.policies = FakePolicyRepository(tx)
         self.indicators = FakeIndicatorRepository(tx)
+        self.bases = FakeBasisRepository(tx)
 
 
 # -- the reader --------------------------------------------------------------------------------

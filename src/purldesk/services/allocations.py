@@ -7,14 +7,14 @@ priority order, each up to its target value, so cutting never changes what is fu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import ClassVar
 
 from purldesk import allocation
 from purldesk.allocation import AllocationProblem, AllocationResult, Fund, Line
-from purldesk.domain import ledger
+from purldesk.domain import basis, ledger
 from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import SPENDABLE, Contribution
@@ -252,8 +252,30 @@ def propose(
             )
             for p in cut
         )  # fmt: skip
+        record_bases(uow, made, weighed=list(inputs.contributions.values()), on=on, at=at)
         uow.commit()
         return Proposal(inputs, result, target, cut, made)
+
+
+def record_bases(
+    uow: UnitOfWork,
+    made: Sequence[Package],
+    *,
+    weighed: Collection[Contribution],
+    on: date,
+    at: datetime,
+) -> None:
+    """Record with each package just made the basis it was allocated on: per contribution the
+    allocation weighed, the policy version and observations that ruled it (`domain/basis.py`).
+
+    Read in the commit's transaction, under the ledger lock, so it is what the allocation saw;
+    each contributor's policy is read once, whatever the number of packages."""
+    contributors = sorted({contribution.contributor for contribution in weighed})
+    rulings = {c: eligibility.known_ruling(uow, contributor=c, on=on) for c in contributors}
+    for package in made:
+        uow.bases.add(
+            basis.package_basis(package, weighed=weighed, rulings=rulings, recorded_at=at)
+        )
 
 
 def cut_packages(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
+from purldesk.domain.basis import KnownRuling
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.contributions import UNRESTRICTED, Contribution, Earmark
 from purldesk.domain.indicators import Observation
@@ -75,6 +76,13 @@ def ruling(
         uow.policies.list(contributor=code), decide_phase, contributor=code, on=on,
         known_at=assumptions.known_at,
     )  # fmt: skip
+
+
+def known_ruling(uow: UnitOfWork, *, contributor: str, on: date) -> KnownRuling:
+    """The contributor's ruling on `on` from everything recorded, with how many versions of
+    its policy that counts: what an allocation committed now records as its basis."""
+    versions = uow.policies.list(contributor=ParticipantCode(contributor))
+    return KnownRuling(ruling(uow, contributor=contributor, on=on), len(versions))
 
 
 def phase_decision(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import ClassVar
 
+from purldesk.domain import basis
 from purldesk.domain.access import Owned, Permission
+from purldesk.domain.basis import FundBasis
 from purldesk.domain.contributions import UNRESTRICTED, Contribution, ContributionStatus, Earmark
 from purldesk.domain.errors import InvalidInput, NotFound
 from purldesk.domain.packages import PackageId, package_ref
@@ -127,10 +130,21 @@ class LineExplanation:
 
 
 @dataclass(frozen=True, slots=True)
+class CommittedBasis:
+    """Where the explanation of a committed package comes from."""
+
+    package: str  # its reference, P-0001
+    recorded: bool  # read from the basis recorded at the commit; False: derived
+    at: datetime  # when its allocation was committed
+    note: str  # the same, for people
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
     view: PolicyView
     lines: tuple[LineExplanation, ...]
     cycle_id: CycleId | None = None
+    basis: CommittedBasis | None = None  # set when it explains a committed package
 
 
 def explain(
@@ -145,48 +159,101 @@ def explain(
 ) -> Explanation:
     """The phase in force and why; with a cycle, each line (or just `line_ref`) and why (not).
 
-    Every "not eligible" carries the phase, the rule and the observations behind the phase.
+    Every "not eligible" carries the phase, the rule and the observations behind it.
     """
     view = show(uow, contributor=contributor, on=on, assumptions=assumptions, known_on=known_on)
     if cycle_id is None:
         return Explanation(view, ())
     with uow:
-        lines = uow.requirements.list(cycle_id)
-        if line_ref is not None:
-            lines = [ln for ln in lines if line_ref in (ln.ref, str(ln.id))]
-            if not lines:
-                raise NotFound("requirement line", line_ref)
         money = [
             c
             for c in uow.contributions.list(contributor=view.contributor)
             if c.status in _EXPLAINED
         ]
-        explained = []
-        for line in lines:
-            policy = _eligible(view.ruling, line, UNRESTRICTED)
-            per_contribution = tuple((c, _eligible(view.ruling, line, c.earmark)) for c in money)
-            explained.append(LineExplanation(line, policy, per_contribution))
-        return Explanation(view, tuple(explained), cycle_id)
+        lines = _explained_lines(uow, view, cycle_id=cycle_id, line_ref=line_ref, money=money)
+        return Explanation(view, lines, cycle_id)
+
+
+def _explained_lines(
+    uow: UnitOfWork,
+    view: PolicyView,
+    *,
+    cycle_id: CycleId,
+    line_ref: str | None,
+    money: Sequence[Contribution],
+) -> tuple[LineExplanation, ...]:
+    """Each line of the cycle (or just `line_ref`): may the policy, and each of `money`, pay?"""
+    lines = uow.requirements.list(cycle_id)
+    if line_ref is not None:
+        lines = [ln for ln in lines if line_ref in (ln.ref, str(ln.id))]
+        if not lines:
+            raise NotFound("requirement line", line_ref)
+    return tuple(
+        LineExplanation(
+            line,
+            _eligible(view.ruling, line, UNRESTRICTED),
+            tuple((c, _eligible(view.ruling, line, c.earmark)) for c in money),
+        )
+        for line in lines
+    )
 
 
 def explain_package(
     uow: UnitOfWork, *, contributor: str, package_id: PackageId, line_ref: str | None = None
 ) -> Explanation:
-    """`explain` as the allocation that made the package saw it: on its allocation date, with
-    only the policy versions and observations recorded by the moment its allocation was sealed
-    in the ledger. Versions and observations are never edited, so this never changes."""
+    """`explain` as the allocation that made the package saw it, read from the basis recorded
+    with it: on its allocation date, the policy version and observations that ruled the
+    contributor's contributions it weighed. Versions and observations are never edited, so
+    this never changes. A package without a recorded basis (committed before bases were kept),
+    or whose allocation weighed no money of the contributor, is explained as derived, and says
+    so."""
     with uow:
         package = uow.packages.get(package_id)
-        sealed = committed_at(uow, package_id)
-    assumptions = Assumptions(known_at=sealed)
-    return explain(
-        uow, contributor=contributor, on=package.created_on, cycle_id=package.cycle_id,
-        line_ref=line_ref, assumptions=assumptions,
+        code = uow.participants.get(contributor.strip().upper()).code
+        recorded = uow.bases.find(package_id)
+        funds = () if recorded is None else recorded.of(code)
+        if recorded is not None and funds:
+            view = _recorded_view(uow, funds[0], on=recorded.on)
+            money = [uow.contributions.get(fund.contribution_id) for fund in funds]
+            lines = _explained_lines(
+                uow, view, cycle_id=package.cycle_id, line_ref=line_ref, money=money
+            )
+            note = f"as recorded when {package.ref} was committed, at {recorded.recorded_at}"
+            committed = CommittedBasis(package.ref, True, recorded.recorded_at, note)
+            return Explanation(view, lines, package.cycle_id, committed)
+        sealed = committed_at(uow, package_id) if recorded is None else recorded.recorded_at
+    why = (
+        f"{package.ref} was committed before allocation bases were recorded"
+        if recorded is None
+        else f"the allocation of {package.ref} weighed no money of {code}"
+    )
+    note = f"derived ({why}): from the policy versions and observations recorded by {sealed}"
+    derived = explain(
+        uow, contributor=code, on=package.created_on, cycle_id=package.cycle_id,
+        line_ref=line_ref, assumptions=Assumptions(known_at=sealed),
+    )  # fmt: skip
+    return replace(derived, basis=CommittedBasis(package.ref, False, sealed, note))
+
+
+def _recorded_view(uow: UnitOfWork, fund: FundBasis, *, on: date) -> PolicyView:
+    """The contributor's policy on `on` as the basis recorded it for one of its contributions."""
+    version = None
+    if fund.policy_version_id is not None:
+        known = uow.policies.list(contributor=fund.contributor)
+        version = next((v for v in known if v.id == fund.policy_version_id), None)
+    observations = [uow.indicators.get(i) for i in fund.observation_ids]
+    ruling = basis.recorded_ruling(fund, on=on, version=version, observations=observations)
+    decision = ruling if isinstance(ruling, PhaseDecision) else None
+    return PolicyView(
+        fund.contributor, on, None if decision is None else decision.version, decision,
+        fund.versions,
     )  # fmt: skip
 
 
 def committed_at(uow: UnitOfWork, package_id: PackageId) -> datetime:
-    """When the package's money was allocated: the time its first ledger entry was sealed."""
+    """When the package's money was allocated: the time its first ledger entry was sealed.
+
+    Only for packages committed before their basis was recorded: it reads the whole ledger."""
     for entry in uow.ledger.entries():
         if entry.transaction.package_id == package_id:
             return entry.recorded_at

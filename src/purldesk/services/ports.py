@@ -11,6 +11,7 @@ from typing import Protocol, Self, TypeVar
 
 from purldesk.domain.access import ApiToken, User, UserId, Viewer
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
+from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment, ShipmentId
@@ -239,6 +240,15 @@ class IndicatorRepository(Protocol):
         ...
 
 
+class BasisRepository(Protocol):
+    """The basis each committed package was allocated on: written with it, never changed."""
+
+    def add(self, basis: AllocationBasis) -> None: ...
+    def find(self, package_id: PackageId) -> AllocationBasis | None:
+        """None for a package committed before bases were recorded."""
+        ...
+
+
 class Transaction(Protocol):
     """`with` it: the block is one database transaction."""
 
@@ -289,6 +299,8 @@ class UnitOfWork(Transaction, Protocol):
     def policies(self) -> PolicyRepository: ...
     @property
     def indicators(self) -> IndicatorRepository: ...
+    @property
+    def bases(self) -> BasisRepository: ...
 
     def next_id(self, sequence: str) -> int:
         """The next number of a named sequence, unique across processes."""

@@ -5,12 +5,16 @@ observation changes neither a committed package's explanation nor the answer as 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, delete, update
 from typer.testing import CliRunner
 
 from database_world import Seeded, build_demo
+from purldesk.adapters.storage.tables import AllocationBasisRow, IndicatorObservationRow
 from purldesk.entrypoints.cli.app import app
 
 KOREA_FUND = "C-00014"
@@ -92,6 +96,36 @@ def test_a_back_dated_observation_changes_no_committed_explanation(allocated: st
     assert {**as_known, "known_on": None} == before
     listed = as_json(db, "indicators", "list")
     assert listed[-1]["late"] is True
+
+
+def test_a_clock_set_backwards_changes_no_committed_explanation(
+    allocated: str, engines: Callable[[str], Engine]
+) -> None:
+    """The back-dated observation's recording moved before the commit, as a server clock set
+    backwards would have stamped it: the package's explanation is read from its recorded
+    basis, so it stays as it was; without that basis it would now be derived differently."""
+    db = allocated
+    package = ["policy", "explain", "KOR", "--package", "P-0001"]
+    before = as_json(db, *package)
+    assert before["basis"]["recorded"] is True
+    assert before["in_force"]["phase"] == "baseline"
+    ok(db, "indicators", "record", TROOPS, "25000", "--on", "2025-06-01", "--source", "x.org")
+    backwards = datetime(2025, 12, 5, tzinfo=UTC)
+    with engines(db).begin() as connection:
+        connection.execute(
+            update(IndicatorObservationRow)
+            .where(IndicatorObservationRow.value == "25000")
+            .values(recorded_at=backwards)
+        )
+
+    assert as_json(db, *package) == before
+    with engines(db).begin() as connection:
+        connection.execute(delete(AllocationBasisRow))
+    derived = as_json(db, *package)
+    assert derived["basis"]["recorded"] is False
+    assert "committed before allocation bases were recorded" in derived["basis"]["note"]
+    assert derived["in_force"]["phase"] == "defensive"
+    assert "derived (" in ok(db, *package)
 
 
 def test_allocate_and_whatif_as_known_on_ignore_a_later_observation(allocated: str) -> None:

@@ -382,6 +382,16 @@ class PolicyVersionRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class AllocationBasisRow(Base):
+    """Append-only: what a committed package's allocation rested on, as one canonical JSON
+    document (`domain/basis.py`), written with the package and never changed."""
+
+    __tablename__ = "allocation_bases"
+
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), primary_key=True)
+    document: Mapped[str] = mapped_column(Text)
+
+
 class IndicatorObservationRow(Base):
     """Append-only: a correction is a new row that supersedes an old one, never an update."""
 

@@ -15,6 +15,7 @@ from purldesk.adapters.storage.access_repositories import (
     SqlUserRepository,
     SqlWebSessionRepository,
 )
+from purldesk.adapters.storage.bases import SqlBasisRepository
 from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import SqlContributionRepository
 from purldesk.adapters.storage.engine import SessionScope
@@ -54,6 +55,7 @@ class SqlUnitOfWork(SessionScope):
     web_sessions: SqlWebSessionRepository
     policies: SqlPolicyRepository
     indicators: SqlIndicatorRepository
+    bases: SqlBasisRepository
 
     what = "unit of work"
 
@@ -76,6 +78,7 @@ class SqlUnitOfWork(SessionScope):
         self.web_sessions = SqlWebSessionRepository(session)
         self.policies = SqlPolicyRepository(session)
         self.indicators = SqlIndicatorRepository(session)
+        self.bases = SqlBasisRepository(session)
         return self
 
     def read_one_moment(self) -> None:

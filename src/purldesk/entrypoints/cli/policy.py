@@ -24,7 +24,7 @@ from purldesk.entrypoints.cli.options import CycleOption, DbOption, JsonOption, 
 
 if TYPE_CHECKING:
     from purldesk.domain.requirements import Cycle
-    from purldesk.services.policies import LineExplanation, PolicyView
+    from purldesk.services.policies import CommittedBasis, LineExplanation, PolicyView
 
 app = command_group(
     "Set a contributor's policy document, show the phase in force, explain eligibility."
@@ -135,8 +135,12 @@ def explain(
         document = policy_view(explained.view)
         document["cycle"] = None if target is None else target.name
         document["lines"] = [_line_json(item) for item in explained.lines]
+        if explained.basis is not None:
+            document["basis"] = _basis_json(explained.basis)
         print_json(document)
         return
+    if explained.basis is not None:
+        console.print(explained.basis.note)
     _print_view(explained.view)
     if target is None:
         return
@@ -162,6 +166,13 @@ def _line_json(item: LineExplanation) -> dict[str, Any]:
         "contributions": [
             {"ref": c.ref, **views.eligibility(e)} for c, e in item.contributions
         ],
+    }  # fmt: skip
+
+
+def _basis_json(basis: CommittedBasis) -> dict[str, Any]:
+    return {
+        "package": basis.package, "recorded": basis.recorded,
+        "committed_at": basis.at.isoformat(), "note": basis.note,
     }  # fmt: skip
 
 
