@@ -33,7 +33,7 @@ def pledge_to_package() -> list[LedgerTransaction]:
         ledger.receipt(1, conversion, occurred_on=date(2025, 10, 20)),
         ledger.transfer(
             TransactionKind.ALLOCATION, source=ledger.pool(1), destination=ledger.obligated(1, 1),
-            amount=Money(40_000_000_00, USD), occurred_on=date(2025, 10, 21),
+            amount=Money(40_000_000_00, USD), occurred_on=date(2025, 10, 20),
             memo="to P-0001 — ünïcode ok", contribution_id=1, package_id=1,
         ),
     ]  # fmt: skip
@@ -81,7 +81,7 @@ def test_appends_continue_the_chain_across_transactions(uow_factory: UowFactory)
     first = appended(uow_factory)
     with uow_factory() as uow:
         reversal = ledger.reversal_of(first[2], occurred_on=date(2025, 10, 22))
-        (second,) = uow.ledger.append([reversal], recorded_at=RECORDED_AT + timedelta(hours=1))
+        (second,) = uow.ledger.append([reversal], recorded_at=RECORDED_AT + timedelta(days=2))
         assert uow.ledger.append([], recorded_at=RECORDED_AT) == []
         uow.commit()
     assert (second.seq, second.prev_hash) == (4, first[-1].hash)

@@ -57,7 +57,7 @@ def test_the_package_goes_from_draft_to_delivered(client_for: Callable[..., Test
     assert lines
     for ref, left in lines:
         html = _post(supplier, "/packages/1/ship", {
-            "line": ref, "quantity": left.replace(",", ""), "shipped_on": "2025-12-05",
+            "line": ref, "quantity": left.replace(",", ""), "shipped_on": "2025-12-06",
         })  # fmt: skip
         assert "Shipment S-" in html
     assert _status(html) == "delivering"

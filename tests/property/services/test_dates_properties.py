@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from builders import make_participant
-from fakes import FakeDatabase, FakeUnitOfWork, fake_uow_factory
+from fakes import FakeDatabase, FakeUnitOfWork, UsdOnlyRates, fake_uow_factory
 from purldesk.domain.access import operator
 from purldesk.domain.contributions import ContributionId
 from purldesk.domain.errors import InvalidInput
@@ -26,11 +25,6 @@ TODAY = AT.date()
 days = st.dates(min_value=TODAY - timedelta(days=800), max_value=TODAY + timedelta(days=800))
 
 
-class OneToOne:
-    def rate(self, source: str, target: str, on: date) -> tuple[Decimal, date, str]:
-        return Decimal(1), on, "TEST"
-
-
 def written(uow_factory: Callable[[], FakeUnitOfWork]) -> tuple[int, int]:
     with uow_factory() as uow:
         return len(uow.ledger.entries()), len(uow.audit.entries())
@@ -38,7 +32,7 @@ def written(uow_factory: Callable[[], FakeUnitOfWork]) -> tuple[int, int]:
 
 def attempt(uow_factory: Callable[[], FakeUnitOfWork], command: Command[Any]) -> bool:
     """Whether `command` ran; if it was refused (InvalidInput), that nothing was written."""
-    context = Context(actor=operator("test"), at=AT, request_id="r", fx=OneToOne())
+    context = Context(actor=operator("test"), at=AT, request_id="r", fx=UsdOnlyRates())
     before = written(uow_factory)
     try:
         handle(uow_factory(), command, context=context)
