@@ -31,7 +31,7 @@ class LimitSettings(BaseModel):
     json_depth: int = Field(default=32, ge=1, le=256)
 
 
-# Fine for development and tests; refused anywhere else (see Settings.refuse_placeholders).
+# Fine for development and tests; refused anywhere else (see Settings.placeholder_refusals).
 PLACEHOLDER_PEPPER = "development-only-token-pepper"
 MAKE_SECRET = """python -c 'import secrets; print(secrets.token_urlsafe(48))'"""
 
