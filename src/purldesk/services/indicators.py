@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from purldesk.domain.access import Permission
+from purldesk.domain.dates import not_after
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.indicators import (
     Observation,
@@ -44,7 +45,9 @@ def record(
     note: str = "",
     supersedes: ObservationId | None = None,
 ) -> Observation:
-    """Record one observation; with `supersedes`, it is a correction and both stay visible."""
+    """Record one observation; with `supersedes`, it is a correction and both stay visible.
+
+    Nothing is observed after the day it is recorded: a later `observed_on` is refused."""
     with uow:
         observation = _observation(
             uow, name=name, value=value, observed_on=observed_on, source=source, at=at,
@@ -111,6 +114,7 @@ def _observation(
     observation_id: ObservationId | None = None,
 ) -> Observation:
     checked = parse_indicator_name(name)
+    not_after(observed_on, at.date(), field="observed_on")
     if observation_id is None:
         observation_id = ObservationId(uow.next_id("indicator_observation"))
     return Observation(

@@ -4,7 +4,9 @@ before the facts it rests on, and a refused command writes nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -24,11 +26,13 @@ from purldesk.services import (
     catalog,
     contributions,
     deliveries,
+    indicators,
     packages,
     participants,
     requirements,
 )
 from purldesk.services.handle import Command, Context, handle
+from purldesk.services.indicators import ObservationRow
 from purldesk.services.requirements import LineRow
 
 TODAY = date(2026, 11, 30)
@@ -254,3 +258,20 @@ def test_an_allocation_dated_before_an_expiry_leaves_the_expired_money_out(world
     (package,) = proposal.committed
     assert {part.contribution_id for part in package.attributions} == {usable}
     assert expired not in {part.contribution_id for part in package.attributions}
+
+
+def test_nothing_is_observed_after_the_day_it_is_recorded(world: World) -> None:
+    record = indicators.Record(
+        name="troops_at_border", value=Decimal(1), observed_on=LATER, source="intelligence"
+    )
+    assert world.refused(record) == f"observed_on: {LATER} is after today ({TODAY})"
+    assert world.run(replace(record, observed_on=TODAY)).observed_on == TODAY
+
+
+def test_an_imported_observation_dated_after_today_is_refused(world: World) -> None:
+    rows = (
+        ObservationRow(2, "troops_at_border", Decimal(1), TODAY, "intelligence"),
+        ObservationRow(3, "troops_at_border", Decimal(2), LATER, "intelligence"),
+    )
+    message = world.refused(indicators.Import(rows=rows, source_name="indicators.csv"))
+    assert f"line 3, observed_on: {LATER} is after today ({TODAY})" in message
