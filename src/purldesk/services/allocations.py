@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import ClassVar
 
 from purldesk import allocation
 from purldesk.allocation import AllocationProblem, AllocationResult, Fund, Line
@@ -30,7 +29,7 @@ from purldesk.domain.requirements import (
     RequirementLine,
 )
 from purldesk.services import eligibility, packages
-from purldesk.services.handle import Command, Context
+from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import UnitOfWork
 
 FUNDABLE_LINES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED)
@@ -344,14 +343,10 @@ def _priced(item: CatalogItem, factors: Mapping[str, tuple[int, int]] | None) ->
 # -- commands ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("allocations.commit", Permission.RUN_ALLOCATION, acts_in=frozenset({CycleStatus.ENDORSED}))
 class Commit(Command[Proposal]):
     """Allocate the endorsed list and write the proposed packages as drafts, through the
     ledger, in one transaction."""
-
-    action: ClassVar[str] = "allocations.commit"
-    permission: ClassVar[Permission] = Permission.RUN_ALLOCATION
-    acts_in: ClassVar[frozenset[CycleStatus]] = frozenset({CycleStatus.ENDORSED})
 
     cycle_id: CycleId
     package_target: Money  # the value each package is cut to, at most

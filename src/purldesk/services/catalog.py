@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import ClassVar
 
 from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem
-from purldesk.services.handle import Command, Context
+from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import UnitOfWork
 
 
@@ -33,12 +31,9 @@ def list_all(uow: UnitOfWork) -> list[CatalogItem]:
         return sorted(uow.catalog.list(), key=lambda item: item.code)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("catalog.import", Permission.EDIT_CATALOG)
 class Import(Command[tuple[int, int]]):
     """The supplier adds new items and updates known ones; (added, updated)."""
-
-    action: ClassVar[str] = "catalog.import"
-    permission: ClassVar[Permission] = Permission.EDIT_CATALOG
 
     items: tuple[CatalogItem, ...]
 

@@ -30,7 +30,7 @@ from purldesk.domain.errors import (
 from purldesk.domain.ledger import TransactionKind
 from purldesk.domain.money import USD, Money, convert, convertible
 from purldesk.domain.participants import ParticipantCode
-from purldesk.services.handle import Command, Context, change_one, check_lengths
+from purldesk.services.handle import Command, Context, change_one, check_lengths, command
 from purldesk.services.imports import FileRow
 from purldesk.services.ports import FxRates, UnitOfWork
 
@@ -329,12 +329,9 @@ def _row_errors(uow: UnitOfWork, fx: FxRates, row: ContributionRow, today: date)
 # -- commands ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("contributions.pledge", Permission.PLEDGE)
 class Pledge(Command[Contribution]):
     """A contributor pledges, in its own currency, for itself only."""
-
-    action: ClassVar[str] = "contributions.pledge"
-    permission: ClassVar[Permission] = Permission.PLEDGE
 
     contributor: str
     amount: Money
@@ -385,23 +382,21 @@ class _OnContribution(Command[R]):
         return contribution_ref(self.contribution_id)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    "contributions.commit", Permission.COMMIT_CONTRIBUTION, moves_to=ContributionStatus.COMMITTED
+)
 class Commit(_OnContribution[Contribution]):
-    action: ClassVar[str] = "contributions.commit"
-    permission: ClassVar[Permission] = Permission.COMMIT_CONTRIBUTION
-    moves_to: ClassVar[ContributionStatus] = ContributionStatus.COMMITTED
-
     def execute(self, uow: UnitOfWork, context: Context) -> Contribution:
         return commit(uow, contribution_id=self.contribution_id)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    "contributions.receive",
+    Permission.RECEIVE_CONTRIBUTION,
+    moves_to=ContributionStatus.RECEIVED,
+    acts_in=AWAITING_MONEY,
+)
 class Receive(_OnContribution[Contribution]):
-    action: ClassVar[str] = "contributions.receive"
-    permission: ClassVar[Permission] = Permission.RECEIVE_CONTRIBUTION
-    moves_to: ClassVar[ContributionStatus] = ContributionStatus.RECEIVED
-    acts_in: ClassVar[frozenset[ContributionStatus]] = AWAITING_MONEY
-
     on: date | None = None
 
     def execute(self, uow: UnitOfWork, context: Context) -> Contribution:
@@ -411,12 +406,10 @@ class Receive(_OnContribution[Contribution]):
         )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    "contributions.cancel", Permission.CANCEL_CONTRIBUTION, moves_to=ContributionStatus.CANCELLED
+)
 class Cancel(_OnContribution[Contribution]):
-    action: ClassVar[str] = "contributions.cancel"
-    permission: ClassVar[Permission] = Permission.CANCEL_CONTRIBUTION
-    moves_to: ClassVar[ContributionStatus] = ContributionStatus.CANCELLED
-
     on: date | None = None
 
     def execute(self, uow: UnitOfWork, context: Context) -> Contribution:
@@ -425,11 +418,8 @@ class Cancel(_OnContribution[Contribution]):
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("contributions.refund", Permission.REFUND_CONTRIBUTION)
 class Refund(_OnContribution[tuple[Contribution, Money]]):
-    action: ClassVar[str] = "contributions.refund"
-    permission: ClassVar[Permission] = Permission.REFUND_CONTRIBUTION
-
     on: date | None = None
 
     def execute(self, uow: UnitOfWork, context: Context) -> tuple[Contribution, Money]:
@@ -438,12 +428,9 @@ class Refund(_OnContribution[tuple[Contribution, Money]]):
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("contributions.disclosure", Permission.SET_DISCLOSURE)
 class SetDisclosure(_OnContribution[Contribution]):
     """The contributor's own choice of what others see: the amount, and who gave it."""
-
-    action: ClassVar[str] = "contributions.disclosure"
-    permission: ClassVar[Permission] = Permission.SET_DISCLOSURE
 
     confidential: bool
     anonymous: bool
@@ -455,12 +442,9 @@ class SetDisclosure(_OnContribution[Contribution]):
         )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("contributions.import", Permission.IMPORT)
 class Import(Command[list[Contribution]]):
     """Pledge (and receive) every row of a file in one transaction, or write nothing."""
-
-    action: ClassVar[str] = "contributions.import"
-    permission: ClassVar[Permission] = Permission.IMPORT
 
     rows: tuple[ContributionRow, ...]
     source_name: str = ""

@@ -4,9 +4,7 @@ confirms receipt, and a package whose every unit has arrived is delivered."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import ClassVar
 
 from purldesk.domain.access import Permission
 from purldesk.domain.dates import not_after
@@ -14,7 +12,7 @@ from purldesk.domain.deliveries import Shipment, ShipmentId, shipment_ref
 from purldesk.domain.errors import IllegalTransition, InvalidInput
 from purldesk.domain.packages import Package, PackageId, PackageStatus
 from purldesk.domain.requirements import LineId, LineStatus
-from purldesk.services.handle import Command, Context
+from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import UnitOfWork
 
 SHIPPABLE = (PackageStatus.ACCEPTED, PackageStatus.DELIVERING)
@@ -143,13 +141,9 @@ def _deliver_lines(uow: UnitOfWork, package: Package, *, at: datetime) -> None:
 # -- commands ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("deliveries.ship", Permission.SHIP, acts_in=SHIPPABLE)
 class Ship(Command[Shipment]):
     """The supplier ships units of one line of an accepted package."""
-
-    action: ClassVar[str] = "deliveries.ship"
-    permission: ClassVar[Permission] = Permission.SHIP
-    acts_in: ClassVar[tuple[PackageStatus, ...]] = SHIPPABLE
 
     package_id: PackageId
     line_id: LineId
@@ -166,12 +160,9 @@ class Ship(Command[Shipment]):
         return result.ref
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("deliveries.confirm", Permission.CONFIRM_RECEIPT)
 class ConfirmReceipt(Command[Shipment]):
     """The recipient confirms a shipment arrived."""
-
-    action: ClassVar[str] = "deliveries.confirm"
-    permission: ClassVar[Permission] = Permission.CONFIRM_RECEIPT
 
     shipment_id: ShipmentId
     received_on: date | None = None

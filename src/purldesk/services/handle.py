@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum, StrEnum
 from types import TracebackType
-from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast, dataclass_transform
 
 from purldesk.domain.access import Actor, IdempotencyKeyReused, Owned, Permission, authorize
 from purldesk.domain.audit import AuditEvent, StoredResponse, canonical_json
@@ -67,8 +67,9 @@ class Context:
 
 
 class Command(ABC, Generic[R]):
-    """Base of every write. Subclasses are frozen, slotted, keyword-only dataclasses that
-    implement `execute` and `target`."""
+    """Base of every write. Subclasses are declared with `@command` (frozen, slotted,
+    keyword-only dataclasses that name their action and permission) and implement `execute`
+    and `target`."""
 
     __slots__ = ()
     action: ClassVar[str]  # the audit log's name for it, "area.verb"
@@ -107,6 +108,32 @@ class Command(ABC, Generic[R]):
             f.name: "(secret)" if f.metadata.get("secret") else jsonable(getattr(self, f.name))
             for f in dataclasses.fields(self)
         }
+
+
+C = TypeVar("C", bound=type[Command[Any]])
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True)
+def command(
+    action: str,
+    permission: Permission,
+    *,
+    moves_to: StrEnum | None = None,
+    acts_in: Collection[Any] | None = None,
+) -> Callable[[C], C]:
+    """Declare a command: its audit log name `action` ("area.verb"), the permission it needs,
+    and its lifecycle rule where it has one (see `Command.acts_on`). The class becomes a
+    frozen, slotted, keyword-only dataclass, as every command is."""
+
+    def declare(cls: C) -> C:
+        cls.action, cls.permission = action, permission
+        if moves_to is not None:
+            cls.moves_to = moves_to
+        if acts_in is not None:
+            cls.acts_in = acts_in
+        return cast(C, dataclass(frozen=True, slots=True, kw_only=True)(cls))
+
+    return declare
 
 
 def jsonable(value: Any) -> Any:

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import ClassVar
 
 from purldesk.domain.access import Permission
 from purldesk.domain.dates import not_after
@@ -18,7 +17,7 @@ from purldesk.domain.indicators import (
     check_new,
     parse_indicator_name,
 )
-from purldesk.services.handle import Command, Context, check_lengths
+from purldesk.services.handle import Command, Context, check_lengths, command
 from purldesk.services.imports import FileRow, each_row
 from purldesk.services.ports import UnitOfWork
 
@@ -130,12 +129,9 @@ def _check_texts(row: ObservationRow) -> None:
     check_lengths(source=row.source, note=row.note)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("indicators.record", Permission.RECORD_INDICATOR)
 class Record(Command[Observation]):
     """Record one observation; with `supersedes`, a correction, and both stay visible."""
-
-    action: ClassVar[str] = "indicators.record"
-    permission: ClassVar[Permission] = Permission.RECORD_INDICATOR
 
     name: str
     value: Decimal
@@ -157,12 +153,9 @@ class Record(Command[Observation]):
         return result.ref
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("indicators.import", Permission.IMPORT)
 class Import(Command[list[Observation]]):
     """Record every row of a file in one transaction, or none."""
-
-    action: ClassVar[str] = "indicators.import"
-    permission: ClassVar[Permission] = Permission.IMPORT
 
     rows: tuple[ObservationRow, ...]
     source_name: str = "indicators"

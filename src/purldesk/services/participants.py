@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import ClassVar
 
 from purldesk.domain.access import Permission
 from purldesk.domain.errors import AlreadyExists, InvalidInput
 from purldesk.domain.participants import Participant, ParticipantStatus
-from purldesk.services.handle import Command, Context, move_one
+from purldesk.services.handle import Command, Context, command, move_one
 from purldesk.services.ports import UnitOfWork
 
 
@@ -59,11 +57,8 @@ def _check_members(uow: UnitOfWork, participant: Participant) -> None:
 # -- commands: who takes part is set up by the operator ----------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("participants.add", Permission.REGISTER_PARTICIPANT)
 class Add(Command[Participant]):
-    action: ClassVar[str] = "participants.add"
-    permission: ClassVar[Permission] = Permission.REGISTER_PARTICIPANT
-
     participant: Participant
 
     def execute(self, uow: UnitOfWork, context: Context) -> Participant:
@@ -73,12 +68,9 @@ class Add(Command[Participant]):
         return result.code
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("participants.add_many", Permission.REGISTER_PARTICIPANT)
 class AddMany(Command[list[Participant]]):
     """Register several participants at once; existing codes are left as they are."""
-
-    action: ClassVar[str] = "participants.add_many"
-    permission: ClassVar[Permission] = Permission.REGISTER_PARTICIPANT
 
     participants: tuple[Participant, ...]
 
@@ -89,12 +81,9 @@ class AddMany(Command[list[Participant]]):
         return "participants"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("participants.move", Permission.REGISTER_PARTICIPANT)
 class Move(Command[Participant]):
     """Move a participant along invited, reviewing, joined, suspended."""
-
-    action: ClassVar[str] = "participants.move"
-    permission: ClassVar[Permission] = Permission.REGISTER_PARTICIPANT
 
     code: str
     status: ParticipantStatus

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import ClassVar
 
 from purldesk.domain import basis
 from purldesk.domain.access import Owned, Permission
@@ -27,7 +26,7 @@ from purldesk.domain.policy_documents import parse_policy
 from purldesk.domain.requirements import CycleId, RequirementLine
 from purldesk.services import eligibility
 from purldesk.services.eligibility import AS_RECORDED, Assumptions
-from purldesk.services.handle import Command, Context
+from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import UnitOfWork
 
 # Money that is gone or never came is not worth explaining line by line.
@@ -288,12 +287,9 @@ class PolicySet:
         return "set" if self.changed else "unchanged"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("policies.set", Permission.SET_POLICY)
 class SetPolicy(Command[PolicySet]):
     """A contributor sets its own policy; the version in force sent again changes nothing."""
-
-    action: ClassVar[str] = "policies.set"
-    permission: ClassVar[Permission] = Permission.SET_POLICY
 
     contributor: str
     text: str  # the TOML document

@@ -34,7 +34,7 @@ from purldesk.domain.requirements import (
     reprioritize,
     withdraw,
 )
-from purldesk.services.handle import Command, Context, check_lengths, move_one
+from purldesk.services.handle import Command, Context, check_lengths, command, move_one
 from purldesk.services.imports import FileRow, each_row
 from purldesk.services.ports import UnitOfWork
 
@@ -300,12 +300,9 @@ def _check_justification(row: LineRow) -> None:
     check_lengths(justification=row.justification.strip(), at_most=JUSTIFICATION_MAX)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("cycles.open", Permission.OPEN_CYCLE)
 class OpenCycle(Command[Cycle]):
     """Open a new cycle of the list, in draft."""
-
-    action: ClassVar[str] = "cycles.open"
-    permission: ClassVar[Permission] = Permission.OPEN_CYCLE
 
     name: str
     opens_on: date
@@ -338,37 +335,24 @@ class _MoveCycle(Command[Cycle]):
         return result.ref
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("cycles.submit", Permission.SUBMIT_CYCLE, moves_to=CycleStatus.SUBMITTED)
 class SubmitCycle(_MoveCycle):
     """The recipient submits its list for endorsement."""
 
-    action: ClassVar[str] = "cycles.submit"
-    permission: ClassVar[Permission] = Permission.SUBMIT_CYCLE
-    moves_to: ClassVar[CycleStatus] = CycleStatus.SUBMITTED
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("cycles.endorse", Permission.ENDORSE_CYCLE, moves_to=CycleStatus.ENDORSED)
 class EndorseCycle(_MoveCycle):
     """The coordinator endorses the submitted list."""
 
-    action: ClassVar[str] = "cycles.endorse"
-    permission: ClassVar[Permission] = Permission.ENDORSE_CYCLE
-    moves_to: ClassVar[CycleStatus] = CycleStatus.ENDORSED
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("cycles.close", Permission.CLOSE_CYCLE, moves_to=CycleStatus.CLOSED)
 class CloseCycle(_MoveCycle):
-    action: ClassVar[str] = "cycles.close"
-    permission: ClassVar[Permission] = Permission.CLOSE_CYCLE
-    moves_to: ClassVar[CycleStatus] = CycleStatus.CLOSED
+    """The coordinator closes an endorsed list; nothing more is allocated from it."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("lines.import", Permission.EDIT_LIST)
 class ImportLines(Command[list[RequirementLine]]):
     """Add every row to a draft cycle, or none: all findings are reported together."""
-
-    action: ClassVar[str] = "lines.import"
-    permission: ClassVar[Permission] = Permission.EDIT_LIST
 
     cycle: str
     rows: tuple[LineRow, ...]

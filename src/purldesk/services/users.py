@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import ClassVar
 
 from purldesk.domain.access import (
     Actor,
@@ -31,7 +30,7 @@ from purldesk.domain.access import (
     token_digest,
 )
 from purldesk.domain.errors import AlreadyExists, InvalidInput, NotFound
-from purldesk.services.handle import SECRET, Command, Context
+from purldesk.services.handle import SECRET, Command, Context, command
 from purldesk.services.ports import PasswordHasher, UnitOfWork
 
 MIN_PASSWORD_LENGTH = 10
@@ -228,13 +227,10 @@ def _issue(
 # -- commands ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("users.add", Permission.MANAGE_USERS)
 class AddUser(Command[tuple[User, str]]):
     """A user of one organization with one role, its first API token (returned once, stored
     only as a peppered digest) and, if given, its dashboard password (as a hash), at once."""
-
-    action: ClassVar[str] = "users.add"
-    permission: ClassVar[Permission] = Permission.MANAGE_USERS
 
     name: str
     organization: str
@@ -256,12 +252,9 @@ class AddUser(Command[tuple[User, str]]):
         return result[0].name
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("users.set_password", Permission.MANAGE_USERS)
 class SetPassword(Command[User]):
     """A user's dashboard password, as its hash: the audit log records that it was set."""
-
-    action: ClassVar[str] = "users.set_password"
-    permission: ClassVar[Permission] = Permission.MANAGE_USERS
 
     name: str
     password_hash: str = field(repr=False, metadata=SECRET)
@@ -273,12 +266,9 @@ class SetPassword(Command[User]):
         return result.name
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("users.revoke", Permission.MANAGE_USERS)
 class Revoke(Command[tuple[User, int]]):
     """Revoke a user and all its tokens, effective on the next request of any server."""
-
-    action: ClassVar[str] = "users.revoke"
-    permission: ClassVar[Permission] = Permission.MANAGE_USERS
 
     name: str
 
