@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from browser_flows import accepted_package, funded_package
@@ -33,14 +34,16 @@ def test_only_the_coordinator_moves_a_draft_and_the_supplier_accepts_it_funded(
 
     page.get_by_label("Line", exact=True).select_option("UKR-2025-001")
     page.get_by_label("Quantity (units)").fill("2")
-    page.get_by_label("Shipped on").fill("2025-12-05")
+    # Accepted today by the server's clock: a shipment leaves on or after that, and not later.
+    shipped_on = datetime.now(UTC).date().isoformat()
+    page.get_by_label("Shipped on").fill(shipped_on)
     page.get_by_role("button", name="Record the shipment").click()
 
     expect(page.get_by_role("status")).to_have_text("Shipment S-0001 recorded.")
     expect(page.locator("#package-status")).to_have_text("delivering")
     shipment = page.locator("tr#S-0001")
     expect(shipment).to_contain_text("UKR-2025-001")
-    expect(shipment).to_contain_text("2025-12-05")
+    expect(shipment).to_contain_text(shipped_on)
     expect(shipment).to_contain_text("in transit")
     expect(page.locator("#pline-UKR-2025-001 td").nth(7)).to_have_text("2")
 
