@@ -40,7 +40,7 @@ from purldesk.domain.errors import AlreadyExists, Conflict, NotFound
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting
 from purldesk.domain.money import USD
-from purldesk.domain.packages import Package, PackageId, PackageStatus, package_ref
+from purldesk.domain.packages import Package, PackageId, PackageStatus, Restriction, package_ref
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import Policy, PolicyVersion
 from purldesk.domain.policy_documents import parse_policy
@@ -1130,13 +1130,20 @@ class FakeReader(_Scope):
     def _packages(self) -> list[Package]:
         return self._repos().packages.list()
 
-    def funded_lots(self, cycle_id: CycleId) -> dict[LineId, int]:
+    def funded_lots(
+        self, cycle_id: CycleId, *, excluding: Collection[PackageId] = ()
+    ) -> dict[LineId, int]:
         lots: dict[LineId, int] = defaultdict(int)
         for package in self._packages():
+            if package.id in excluding:
+                continue
             if package.cycle_id == cycle_id and package.status != PackageStatus.CANCELLED:
                 for line in package.lines:
                     lots[line.line_id] += line.lots
         return dict(lots)
+
+    def restrictions(self) -> dict[PackageId, Restriction]:
+        return {p.id: p.restriction for p in self._packages() if p.restriction is not None}
 
     def contribution_groups(
         self, viewer: Viewer, *, statuses: Collection[ContributionStatus]

@@ -59,6 +59,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/packages/{package_id}/accept"): {"on": "2025-10-02", "prices": []},
     ("POST", "/api/v1/packages/{package_id}/top-up"): {"on": "2025-10-02"},
     ("POST", "/api/v1/packages/{package_id}/close"): {"on": "2025-10-02"},
+    ("POST", "/api/v1/packages/{package_id}/restriction"): {"cleared": ["NLD"]},
     ("POST", "/api/v1/packages/{package_id}/shipments"): {
         "line_id": 1, "quantity": 1, "shipped_on": "2025-10-01"},
     ("POST", "/api/v1/shipments/{shipment_id}/confirm"): {"received_on": "2025-10-01"},

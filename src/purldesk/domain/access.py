@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import NewType
@@ -24,7 +24,7 @@ from purldesk.domain.disclosure import (
 )
 from purldesk.domain.errors import Conflict, InvalidInput, NotFound, NotPermitted, PurldeskError
 from purldesk.domain.money import USD, Conversion, Money
-from purldesk.domain.packages import Package
+from purldesk.domain.packages import Package, Restriction
 from purldesk.domain.participants import Participant, ParticipantCode, ParticipantKind
 from purldesk.domain.requirements import LineId
 from purldesk.domain.text import parse_choice
@@ -64,7 +64,7 @@ class Permission(StrEnum):
     CANCEL_CONTRIBUTION = "cancel_contribution"
     SET_DISCLOSURE = "set_disclosure"  # a contributor sets its own only: amount shown, giver named
     REFUND_CONTRIBUTION = "refund_contribution"
-    BUILD_PACKAGE = "build_package"  # draft, propose and top up
+    BUILD_PACKAGE = "build_package"  # draft, propose, top up and restrict its contents
     CANCEL_PACKAGE = "cancel_package"
     VALIDATE_PACKAGE = "validate_package"
     ACCEPT_PACKAGE = "accept_package"  # and re-price it
@@ -212,6 +212,22 @@ class Viewer:
     def sees_everything_of(self, organization: str | None) -> bool:
         """Every amount and the name of the giver, however confidential or anonymous."""
         return self.sees_all_amounts or self.owns(organization)
+
+    @property
+    def takes_delivery(self) -> bool:
+        """The supplier ships and the recipient confirms: both must know what is delivered."""
+        return self.can(Permission.SHIP) or self.can(Permission.CONFIRM_RECEIPT)
+
+    def sees_contents(self, restriction: Restriction | None) -> bool:
+        """Whether the viewer sees a package's items, lines and who pays which line, where its
+        contents are under `restriction` (None: published). Whoever does not still sees the
+        package's value, status and dates, and a contributor its own attributions."""
+        return (
+            restriction is None
+            or self.sees_all_amounts
+            or self.takes_delivery
+            or (self.organization is not None and self.organization in restriction.cleared)
+        )
 
     def check(self, permission: Permission, *, owner: Owned | None = None) -> None:
         """NotPermitted if the viewer may not read this at all; NotFound if it is another
@@ -449,6 +465,7 @@ class PackageMoney:
     attributions: list[AttributionView]
     withheld: Seal[LineId]
     reason: str  # why a withheld figure is not published
+    contents_shown: bool = True  # False: restricted, only the viewer's own attributions
 
     @property
     def cost_shown(self) -> bool:
@@ -467,9 +484,28 @@ def redact_attributions(
 ) -> PackageMoney:
     """A package's attributions with every part the viewer may not see folded into one bucket,
     published only where it covers enough contributors (`disclosure.publish`; k is
-    `min_hidden_contributors`)."""
+    `min_hidden_contributors`). Where its contents are restricted from the viewer, only the
+    viewer's own attributions are left, and no bucket."""
     reader = viewer_of(viewer)
-    k = reader.bucket_minimum(min_hidden_contributors)
+    money = _fold_attributions(reader, package, contributions, k=min_hidden_contributors)
+    if reader.sees_contents(package.restriction):
+        return money
+    own = [
+        part for part in money.attributions
+        if part.contribution_id is not None and part.contribution_id in contributions
+        and reader.owns(contributions[part.contribution_id].contributor)
+    ]  # fmt: skip
+    return replace(money, attributions=own, contents_shown=False)
+
+
+def _fold_attributions(
+    reader: Viewer,
+    package: Package,
+    contributions: Mapping[ContributionId, Contribution],
+    *,
+    k: int,
+) -> PackageMoney:
+    k = reader.bucket_minimum(k)
     shown: list[AttributionView] = []
     parts: list[Part] = []
     hidden_by_line: list[tuple[LineId, str]] = []

@@ -21,6 +21,8 @@ DEFAULT_MIN_HIDDEN_CONTRIBUTORS = 2  # k: the fewest contributors a published hi
 Key = TypeVar("Key", bound=Hashable)
 Total = TypeVar("Total", bound=Hashable)
 WITHHELD = "withheld: fewer than {k} contributors share the undisclosed money it would reveal"
+# Why a package's items, lines and payments are left out (see `Viewer.sees_contents`).
+CONTENTS_RESTRICTED = "restricted: the package's contents are not published"
 
 
 def withheld_reason(k: int) -> str:

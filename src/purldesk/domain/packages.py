@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -14,6 +14,7 @@ from purldesk.domain.dates import not_before
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.lifecycle import transition
 from purldesk.domain.money import USD, Money, bounded, bounded_quantity, split, total
+from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId, LineId
 
 PackageId = NewType("PackageId", int)
@@ -81,6 +82,14 @@ class Attribution:
 
 
 @dataclass(frozen=True, slots=True)
+class Restriction:
+    """A package's contents (its items, lines and who pays which line) are not published: only
+    the organizations the coordinator `cleared`, besides those who must know, see them."""
+
+    cleared: frozenset[ParticipantCode] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
 class Package:
     id: PackageId
     cycle_id: CycleId
@@ -91,6 +100,7 @@ class Package:
     lines: tuple[PackageLine, ...] = ()
     attributions: tuple[Attribution, ...] = ()
     accepted_on: date | None = None  # the day the supplier accepted it, once it has
+    restriction: Restriction | None = None  # None: its contents are published
 
     def __post_init__(self) -> None:
         bounded(self.target, "target")
@@ -116,6 +126,11 @@ class Package:
     @property
     def cost(self) -> Money:
         return total((line.cost for line in self.lines), USD)
+
+    def restricted_to(self, cleared: Iterable[ParticipantCode] | None) -> Package:
+        """The package with its contents restricted to `cleared` (None: published again)."""
+        restriction = None if cleared is None else Restriction(frozenset(cleared))
+        return replace(self, restriction=restriction)
 
     @property
     def attributed(self) -> Money:

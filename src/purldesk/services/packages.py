@@ -36,6 +36,7 @@ from purldesk.domain.packages import (
     reprice,
     shortfall,
 )
+from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId, LineId, LineStatus
 from purldesk.services import contributions, top_ups
 from purldesk.services.handle import Command, Context, change_one, move_one
@@ -254,6 +255,26 @@ def close(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) -> 
         _sync_contributions(uow, package.attributions)
         uow.commit()
         return closed
+
+
+def restrict_contents(
+    uow: UnitOfWork, *, package_id: PackageId, cleared: Sequence[str] | None
+) -> Package:
+    """Restrict the package's contents to the organizations `cleared` (None: publish them
+    again); each must be a registered participant. No money moves."""
+
+    def restricted(package: Package) -> Package:
+        codes = None if cleared is None else [_cleared(uow, code) for code in cleared]
+        return package.restricted_to(codes)
+
+    return change_one(uow, lambda opened: opened.packages, package_id, restricted)
+
+
+def _cleared(uow: UnitOfWork, code: str) -> ParticipantCode:
+    participant = uow.participants.find(code.strip().upper())
+    if participant is None:
+        raise InvalidInput("cleared", f"{code!r} is not a registered participant")
+    return participant.code
 
 
 def get(uow: UnitOfWork, *, package_id: PackageId) -> Package:
@@ -475,6 +496,29 @@ class Accept(_OnPackage):
             uow, package_id=self.package_id, prices=dict(self.prices) or None,
             on=context.day(self.on), at=context.at,
         )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RestrictContents(_OnPackage):
+    """Restrict the package's contents (items, lines, who pays which line) to those who must
+    know and the organizations `cleared`, or publish them again (`restricted` false)."""
+
+    action: ClassVar[str] = "packages.restrict"
+    permission: ClassVar[Permission] = Permission.BUILD_PACKAGE
+
+    restricted: bool = True
+    cleared: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.cleared and not self.restricted:
+            raise InvalidInput("cleared", "only a restricted package has cleared organizations")
+        if len(set(self.cleared)) != len(self.cleared):
+            raise InvalidInput("cleared", "each organization may be cleared once")
+
+    def execute(self, uow: UnitOfWork, context: Context) -> Package:
+        return restrict_contents(
+            uow, package_id=self.package_id, cleared=self.cleared if self.restricted else None
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

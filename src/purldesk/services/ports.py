@@ -18,7 +18,7 @@ from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction
 from purldesk.domain.money import Money
-from purldesk.domain.packages import Package, PackageId, PackageStatus
+from purldesk.domain.packages import Package, PackageId, PackageStatus, Restriction
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import PolicyVersion
 from purldesk.domain.requirements import (
@@ -415,8 +415,15 @@ class ReadQueries(Protocol):
     def find_line(self, cycle_id: CycleId, ref: str) -> RequirementLine | None: ...
     def rank_history(self, line_id: LineId) -> list[RankChange]: ...
     def change_history(self, line_id: LineId) -> list[LineChange]: ...
-    def funded_lots(self, cycle_id: CycleId) -> dict[LineId, int]:
-        """Lots of each line of the cycle held by packages that are not cancelled."""
+    def funded_lots(
+        self, cycle_id: CycleId, *, excluding: Collection[PackageId] = ()
+    ) -> dict[LineId, int]:
+        """Lots of each line of the cycle held by packages that are not cancelled, leaving out
+        the packages `excluding` names."""
+        ...
+
+    def restrictions(self) -> dict[PackageId, Restriction]:
+        """The restriction of every package whose contents are restricted."""
         ...
 
     def contribution_groups(

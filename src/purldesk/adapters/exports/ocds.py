@@ -98,6 +98,9 @@ def _items(lines: Sequence[PackageLineRow]) -> list[dict[str, Any]]:
 
 def _budget(report: PublicPackage) -> dict[str, Any]:
     detail = report.detail
+    if detail.restricted:
+        restricted: dict[str, Any] = {"id": detail.summary.ref, "description": detail.restricted}
+        return _priced(restricted, "amount", detail.summary.cost)
     funders = {key: p for p in report.funders for key in (p.code, p.name)}
     by_source: dict[str, Money] = {}
     for payment in detail.payments:
@@ -149,7 +152,8 @@ def release(report: PublicPackage, *, ocid_prefix: str, at: datetime) -> dict[st
     summary = detail.summary
     status = PackageStatus(summary.status)
     awarded = status in AWARDED
-    items = _items(detail.lines)
+    # Restricted contents: no `items` at all, rather than an empty list that says "none".
+    items = {} if detail.restricted else {"items": _items(detail.lines)}
     procuring = report.coordinators[0] if report.coordinators else None
     body: dict[str, Any] = {
         "ocid": f"{ocid_prefix}-{summary.ref}",
@@ -168,7 +172,7 @@ def release(report: PublicPackage, *, ocid_prefix: str, at: datetime) -> dict[st
         "title": summary.name,
         "description": f"Package {summary.ref} of cycle {summary.cycle}",
         "status": TENDER_STATUS[status],
-        "items": items,
+        **items,
     }, "value", summary.cost)  # fmt: skip
     if procuring is not None:
         tender["procuringEntity"] = _reference(procuring)
@@ -181,7 +185,7 @@ def release(report: PublicPackage, *, ocid_prefix: str, at: datetime) -> dict[st
                 "title": summary.name,
                 "status": "active",
                 "suppliers": [_reference(p) for p in report.suppliers],
-                "items": items,
+                **items,
             }, "value", summary.cost)
         ]  # fmt: skip
         body["contracts"] = [
@@ -190,7 +194,7 @@ def release(report: PublicPackage, *, ocid_prefix: str, at: datetime) -> dict[st
                 "awardID": award_id,
                 "title": summary.name,
                 "status": "terminated" if status is PackageStatus.CLOSED else "active",
-                "items": items,
+                **items,
                 "implementation": {"milestones": _milestones(detail)},
             }, "value", summary.cost)
         ]  # fmt: skip
@@ -325,7 +329,7 @@ RELEASE_PACKAGE_SCHEMA: dict[str, Any] = {
                     "planning": {"type": "object"},
                     "tender": {
                         "type": "object",
-                        "required": ["id", "status", "items"],
+                        "required": ["id", "status"],  # no items where contents are restricted
                         "properties": {
                             "id": {"type": "string"},
                             "status": {"type": "string"},

@@ -280,6 +280,7 @@ def package(view: PackageDetail) -> dict[str, Any]:
         ],
         "shipments": [_delivery(s) for s in view.shipments],
         "withheld": _or_none(view.withheld),
+        "restricted": _or_none(view.restricted),
     }
 
 

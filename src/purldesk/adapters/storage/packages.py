@@ -12,12 +12,26 @@ from purldesk.adapters.storage.repository import (
     StoredRecords,
     VersionedRecords,
 )
-from purldesk.adapters.storage.tables import AttributionRow, PackageLineRow, PackageRow, ShipmentRow
+from purldesk.adapters.storage.tables import (
+    AttributionRow,
+    PackageClearanceRow,
+    PackageLineRow,
+    PackageRow,
+    ShipmentRow,
+)
 from purldesk.domain.catalog import ItemCode
 from purldesk.domain.contributions import ContributionId
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.money import Currency, Money
-from purldesk.domain.packages import Attribution, Package, PackageId, PackageLine, PackageStatus
+from purldesk.domain.packages import (
+    Attribution,
+    Package,
+    PackageId,
+    PackageLine,
+    PackageStatus,
+    Restriction,
+)
+from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId, LineId
 
 PartRow = TypeVar("PartRow", PackageLineRow, AttributionRow)
@@ -34,6 +48,7 @@ def _package_values(package: Package) -> dict[str, Any]:
         "created_on": package.created_on,
         "accepted_on": package.accepted_on,
         "status": package.status.value,
+        "contents_restricted": package.restriction is not None,
     }
 
 
@@ -56,7 +71,11 @@ def _attribution(row: AttributionRow) -> Attribution:
 
 class SqlPackageRepository(VersionedRecords[PackageRow, Package]):
     table, record_type, entity = PackageRow, Package, "package"
-    children = ((PackageLineRow, "package_id"), (AttributionRow, "package_id"))
+    children = (
+        (PackageLineRow, "package_id"),
+        (AttributionRow, "package_id"),
+        (PackageClearanceRow, "package_id"),
+    )
 
     def _columns(self, package: Package) -> dict[str, Any]:
         return _package_values(package)
@@ -85,7 +104,11 @@ class SqlPackageRepository(VersionedRecords[PackageRow, Package]):
             )
             for i, part in enumerate(package.attributions)
         ]
-        return lines + attributions
+        cleared = [
+            PackageClearanceRow(package_id=package.id, organization=code)
+            for code in sorted(package.restriction.cleared if package.restriction else ())
+        ]
+        return lines + attributions + cleared
 
     def _parts(
         self, table: type[PartRow], ids: list[int], part: Callable[[PartRow], Part]
@@ -101,10 +124,22 @@ class SqlPackageRepository(VersionedRecords[PackageRow, Package]):
                 found[row.package_id].append(part(row))
         return found
 
+    def _restrictions(self, rows: Sequence[PackageRow]) -> dict[int, Restriction]:
+        """The restriction of each package in `rows` whose contents are restricted."""
+        restricted = [row.id for row in rows if row.contents_restricted]
+        cleared: dict[int, set[ParticipantCode]] = defaultdict(set)
+        if restricted:
+            for row in self._session.scalars(
+                select(PackageClearanceRow).where(PackageClearanceRow.package_id.in_(restricted))
+            ):
+                cleared[row.package_id].add(ParticipantCode(row.organization))
+        return {pid: Restriction(frozenset(cleared[pid])) for pid in restricted}
+
     def _load(self, rows: Sequence[PackageRow]) -> list[Package]:
         ids = [row.id for row in rows]
         lines = self._parts(PackageLineRow, ids, _package_line)
         parts = self._parts(AttributionRow, ids, _attribution)
+        restrictions = self._restrictions(rows)
         return [
             Package(
                 id=PackageId(row.id),
@@ -116,6 +151,7 @@ class SqlPackageRepository(VersionedRecords[PackageRow, Package]):
                 lines=tuple(lines[row.id]),
                 attributions=tuple(parts[row.id]),
                 accepted_on=row.accepted_on,
+                restriction=restrictions.get(row.id),
             )
             for row in rows
         ]

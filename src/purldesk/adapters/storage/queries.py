@@ -26,6 +26,7 @@ from purldesk.adapters.storage.tables import (
     ContributionRow,
     CycleRow,
     LedgerPostingRow,
+    PackageClearanceRow,
     PackageLineRow,
     PackageRow,
     RequirementLineRow,
@@ -36,7 +37,7 @@ from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.money import Currency, Money
-from purldesk.domain.packages import Package, PackageId, PackageStatus
+from purldesk.domain.packages import Package, PackageId, PackageStatus, Restriction
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.requirements import (
     Cycle,
@@ -119,17 +120,33 @@ class SqlQueries:
     def change_history(self, line_id: LineId) -> list[LineChange]:
         return SqlRequirementRepository(self._session).change_history(line_id)
 
-    def funded_lots(self, cycle_id: CycleId) -> dict[LineId, int]:
+    def funded_lots(
+        self, cycle_id: CycleId, *, excluding: Collection[PackageId] = ()
+    ) -> dict[LineId, int]:
         rows = self._session.execute(
             select(PackageLineRow.line_id, func.sum(PackageLineRow.lots))
             .join(PackageRow, PackageRow.id == PackageLineRow.package_id)
             .where(
                 PackageRow.cycle_id == cycle_id,
                 PackageRow.status != PackageStatus.CANCELLED.value,
+                PackageRow.id.not_in(sorted(excluding)),
             )
             .group_by(PackageLineRow.line_id)
         )
         return {LineId(line_id): _int(lots) for line_id, lots in rows}
+
+    def restrictions(self) -> dict[PackageId, Restriction]:
+        rows = self._session.execute(
+            select(PackageRow.id, PackageClearanceRow.organization)
+            .outerjoin(PackageClearanceRow, PackageClearanceRow.package_id == PackageRow.id)
+            .where(PackageRow.contents_restricted == true())
+        )
+        cleared: dict[PackageId, set[ParticipantCode]] = {}
+        for package_id, organization in rows:
+            codes = cleared.setdefault(PackageId(package_id), set())
+            if organization is not None:
+                codes.add(ParticipantCode(organization))
+        return {pid: Restriction(frozenset(codes)) for pid, codes in sorted(cleared.items())}
 
     def contribution_groups(
         self, viewer: Viewer, *, statuses: Collection[ContributionStatus]

@@ -201,6 +201,9 @@ class PackageRow(Base):
     accepted_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(STATUS))
     version: Mapped[int] = mapped_column(Integer)
+    contents_restricted: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class _PackagePart:
@@ -230,6 +233,17 @@ class AttributionRow(_PackagePart, Base):
     line_id: Mapped[int] = mapped_column(ForeignKey("requirement_lines.id"))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+
+
+class PackageClearanceRow(Base):
+    """An organization the coordinator cleared to see a restricted package's contents."""
+
+    __tablename__ = "package_clearances"
+
+    package_id: Mapped[int] = mapped_column(
+        ForeignKey("packages.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization: Mapped[str] = mapped_column(ForeignKey("participants.code"), primary_key=True)
 
 
 class ShipmentRow(Base):

@@ -158,6 +158,37 @@ def close(ref: PackageRefArgument, on: OnOption = None, db: DbOption = None) -> 
     console.print(f"{p.ref} is {p.status}; {p.cost} paid to the supplier")
 
 
+@app.command("restrict")
+def restrict(
+    ref: PackageRefArgument,
+    lift: Annotated[
+        bool, typer.Option("--lift", help="Publish the package's contents again.")
+    ] = False,
+    clear: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--clear",
+            help="A participant cleared to see the contents (repeat per participant).",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Restrict a package's contents (lines, items, who pays which line) to those who must
+    know and the participants cleared; everyone still sees its value, status and dates."""
+    from purldesk.domain.packages import parse_package_ref
+    from purldesk.services import packages
+
+    command = packages.RestrictContents(
+        package_id=parse_package_ref(ref), restricted=not lift, cleared=tuple(clear or ())
+    )
+    p = execute(db, command)
+    if p.restriction is None:
+        console.print(f"{p.ref}: contents published")
+        return
+    cleared = ", ".join(sorted(p.restriction.cleared)) or "no one else"
+    console.print(f"{p.ref}: contents restricted; cleared: {cleared}")
+
+
 def _line_refs(uow: UnitOfWork, package: Package) -> dict[int, str]:
     from purldesk.services import requirements
 

@@ -87,6 +87,8 @@ def _confirmable(
 
 # Where a shipment's refusal by the service is shown on the page: next to its field.
 SHIPMENT_FIELDS = {"quantity", "shipped_on", "line"}
+# The fields a refusal is shown next to, by the form's action, and their ids' prefix.
+FORM_FIELDS = {"ship": (SHIPMENT_FIELDS, "ship-"), "restrict": ({"cleared"}, "restrict-")}
 
 # The coordinator's lifecycle moves: no input but the day they happen.
 MOVES = {"propose": "proposed", "validate": "validated", "top_up": "topped_up",
@@ -122,6 +124,13 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
             )  # fmt: skip
             render.handle(request, user, step)
             return render.redirect(f"/packages/{package_id}", MOVES[action], ref)
+        if action == "restrict":
+            restrict = package_services.RestrictContents(
+                package_id=pid, restricted=fields.get("restricted") == "yes",
+                cleared=tuple(fields.get("cleared", "").replace(",", " ").split()),
+            )  # fmt: skip
+            render.handle(request, user, restrict)
+            return render.redirect(f"/packages/{package_id}", "restricted", ref)
         if action == "accept":
             prices: dict[LineId, Money] = {}
             for line in view.lines:
@@ -171,8 +180,8 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
     except NotFound as error:
         return render.problem(request, user, error)
     except PurldeskError as error:
-        known = SHIPMENT_FIELDS if action == "ship" else ()
-        render.note_refusal(errors, error, fields=known, prefix="ship-")
+        known, prefix = FORM_FIELDS.get(action, ((), ""))
+        render.note_refusal(errors, error, fields=known, prefix=prefix)
     view = _package_view(request, user, package_id)
     return _package(request, user, view, errors=errors, values=fields, status=422)
 

@@ -53,6 +53,7 @@ DONE = {
     "accepted": "{ref} accepted.",
     "repriced": "{ref} re-priced: some line now costs more than its money; the coordinator tops it up.",
     "closed": "{ref} closed: the supplier is paid.",
+    "restricted": "Who sees the contents of {ref} is updated.",
     "shipped": "Shipment {ref} recorded.",
     "confirmed": "Receipt of shipment {ref} confirmed.",
 }

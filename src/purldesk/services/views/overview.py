@@ -24,6 +24,7 @@ from purldesk.services.views.rows import (
     delivery,
     giver,
     percent,
+    restricted_from,
     summary,
     withheld_packages,
 )
@@ -133,7 +134,8 @@ def overview(
             ln for ln in (reader.lines(cycle.id) if cycle else [])
             if ln.status is not LineStatus.WITHDRAWN
         ]  # fmt: skip
-        lots = reader.funded_lots(cycle.id) if cycle else {}
+        hidden = restricted_from(reader, viewer)
+        lots = reader.funded_lots(cycle.id, excluding=hidden) if cycle else {}
         groups = reader.contribution_groups(viewer, statuses=LIVE)
         found = reader.package_totals(with_cancelled=False)
         withheld = withheld_packages(reader, viewer)
@@ -180,7 +182,7 @@ def overview(
         coverage_by_aid_class=sorted(_coverage(by_class), key=lambda b: b.label),
         by_contributor=by_contributor,
         deliveries=[delivery(s.shipment, line_ref=s.line_ref, item_name=s.item_name)
-                    for s in shipments],
+                    for s in shipments if s.shipment.package_id not in hidden],
         since=since, cycles=cycles,
         withheld=reason if sealed else "",
     )  # fmt: skip

@@ -18,8 +18,9 @@ from purldesk.domain.access import (
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.deliveries import Shipment
+from purldesk.domain.disclosure import CONTENTS_RESTRICTED
 from purldesk.domain.money import USD, Money
-from purldesk.domain.packages import Package, PackageId, shortfall
+from purldesk.domain.packages import Package, PackageId, Restriction, shortfall
 from purldesk.domain.participants import CONTRIBUTING_KINDS, Participant, ParticipantKind
 from purldesk.domain.requirements import LineId, RequirementLine
 from purldesk.services import deliveries, packages
@@ -72,6 +73,8 @@ class PackageDetail:
     actions: list[str]  # what the viewer may do now, by action name (see PACKAGE_COMMANDS)
     short_usd: Money | None  # what re-pricing left unpaid, until a top-up (None: withheld)
     withheld: str = ""  # why the figures that are None are not published ("": none is)
+    restricted: str = ""  # why lines and shipments are left out ("": the contents are shown)
+    restriction: Restriction | None = None  # to a viewer that sees the contents: who is cleared
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,7 @@ PACKAGE_COMMANDS: Mapping[str, type[Command[Any]]] = {
     "propose": packages.Propose, "validate": packages.Validate, "top_up": packages.TopUp,
     "accept": packages.Accept, "cancel": packages.Cancel, "ship": deliveries.Ship,
     "confirm": deliveries.ConfirmReceipt, "close": packages.Close,
+    "restrict": packages.RestrictContents,
 }  # fmt: skip
 
 
@@ -167,8 +171,10 @@ def _detail(viewer: Viewer, found: _Read, *, k: int) -> PackageDetail:
         if s.received_on is not None:
             received[s.line_id] += s.quantity
     money = redact_attributions(viewer, package, found.owners, min_hidden_contributors=k)
+    contents = package.lines if money.contents_shown else ()
+    shipments = found.shipments if money.contents_shown else []
     rows = []
-    for pl in package.lines:
+    for pl in contents:
         line = lines[pl.line_id]
         item = items[pl.item_code]
         shown = money.line_cost_shown(pl.line_id)
@@ -193,7 +199,7 @@ def _detail(viewer: Viewer, found: _Read, *, k: int) -> PackageDetail:
     )  # fmt: skip
     deliveries = [
         delivery(s, line_ref=lines[s.line_id].ref, item_name=items[lines[s.line_id].item_code].name)
-        for s in found.shipments
+        for s in shipments
     ]
     short = Money(sum(shortfall(package).values()), USD)
     return PackageDetail(
@@ -201,6 +207,8 @@ def _detail(viewer: Viewer, found: _Read, *, k: int) -> PackageDetail:
         package_actions(viewer, package, rows, found.shipments),
         short if money.cost_shown else None,
         "" if money.cost_shown else money.reason,
+        "" if money.contents_shown else CONTENTS_RESTRICTED,
+        package.restriction if money.contents_shown else None,
     )  # fmt: skip
 
 

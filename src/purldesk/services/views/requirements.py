@@ -14,6 +14,7 @@ from purldesk.domain.money import USD, Money
 from purldesk.domain.requirements import (
     REASON,
     Cycle,
+    CycleId,
     LineChange,
     LineId,
     LineStatus,
@@ -32,7 +33,9 @@ from purldesk.services.requirements import (
 )
 from purldesk.services.views.offers import is_offered
 from purldesk.services.views.overview import funded_minor
-from purldesk.services.views.rows import percent
+from purldesk.services.views.rows import percent, restricted_from
+
+LotsByLine = Mapping[LineId, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +98,48 @@ class LineHistoryView:
     can_withdraw: bool = False
 
 
+# The statuses a line takes from the lots packages hold of it.
+HELD_STATUSES = frozenset(
+    {LineStatus.OPEN, LineStatus.PARTLY_FUNDED, LineStatus.FUNDED, LineStatus.DELIVERED}
+)
+
+
 def _line_row(
-    line: RequirementLine, items: Mapping[ItemCode, CatalogItem], funded: Mapping[LineId, int]
+    line: RequirementLine,
+    items: Mapping[ItemCode, CatalogItem],
+    funded: Mapping[LineId, int],
+    hidden_lots: Mapping[LineId, int],
 ) -> LineRow:
     item = items[line.item_code]
     return LineRow(
         line.id, line.rank, line.ref, item.name, line.area, line.aid_class.value, line.quantity,
-        line.cost(item), Money(funded.get(line.id, 0), USD), line.needed_by, line.status.value,
+        line.cost(item), Money(funded.get(line.id, 0), USD), line.needed_by,
+        _shown_status(line, item, funded, hidden_lots).value,
     )  # fmt: skip
+
+
+def _shown_status(
+    line: RequirementLine,
+    item: CatalogItem,
+    funded: Mapping[LineId, int],
+    hidden_lots: Mapping[LineId, int],
+) -> LineStatus:
+    """The line's status, or where packages whose contents the viewer may not see hold some of
+    it, the status the other packages' lots alone would give it."""
+    if not hidden_lots.get(line.id) or line.status not in HELD_STATUSES:
+        return line.status
+    held = funded.get(line.id, 0)
+    if held >= line.cost(item).minor:
+        return LineStatus.FUNDED
+    return LineStatus.PARTLY_FUNDED if held else LineStatus.OPEN
+
+
+def _lots(reader: Reader, viewer: Viewer, cycle_id: CycleId) -> tuple[LotsByLine, LotsByLine]:
+    """Lots of each line held by packages whose contents `viewer` sees, and by the others."""
+    hidden = restricted_from(reader, viewer)
+    shown = reader.funded_lots(cycle_id, excluding=hidden)
+    every = reader.funded_lots(cycle_id) if hidden else shown
+    return shown, {line: lots - shown.get(line, 0) for line, lots in every.items()}
 
 
 def requirements(reader: Reader, *, viewer: Viewer, cycle_name: str | None) -> RequirementsView:
@@ -117,10 +154,11 @@ def requirements(reader: Reader, *, viewer: Viewer, cycle_name: str | None) -> R
             raise NotFound("cycle", cycle_name)
         items = reader.items()
         lines = reader.lines(cycle.id) if cycle else []
-        lots = reader.funded_lots(cycle.id) if cycle else {}
+        lots, hidden_lots = _lots(reader, viewer, cycle.id) if cycle else ({}, {})
     funded = funded_minor(lines, items, lots)
     return RequirementsView(
-        cycles=cycles, cycle=cycle, lines=[_line_row(ln, items, funded) for ln in lines],
+        cycles=cycles, cycle=cycle,
+        lines=[_line_row(ln, items, funded, hidden_lots) for ln in lines],
         can_edit=cycle is not None and may_change_line(viewer, MoveLine, cycle),
         can_submit=cycle is not None and is_offered(viewer, SubmitCycle, cycle.status),
         can_endorse=cycle is not None and is_offered(viewer, EndorseCycle, cycle.status),
@@ -151,7 +189,8 @@ def line_history(
         if line is None:
             raise NotFound("requirement line", ref)
         items = reader.items()
-        lots = reader.funded_lots(cycle.id)
+        reader_of = viewer or PUBLIC
+        lots, hidden_lots = _lots(reader, reader_of, cycle.id)
         periods = rank_periods(reader.rank_history(line.id), reader.change_history(line.id))
     funded = funded_minor([line], items, lots)
     oldest_first: list[RankHistoryRow] = []
@@ -168,9 +207,8 @@ def line_history(
             oldest_first.append(
                 RankHistoryRow(taken.rank, _instant(edit.at), edit.by, _edit_text(edit))
             )
-    reader_of = viewer or PUBLIC
     return LineHistoryView(
-        cycle, _line_row(line, items, funded), oldest_first[::-1],
+        cycle, _line_row(line, items, funded, hidden_lots), oldest_first[::-1],
         justification=line.justification, lot_size=items[line.item_code].lot_size,
         can_edit=may_change_line(reader_of, EditLine, cycle, line.status),
         can_withdraw=may_change_line(reader_of, WithdrawLine, cycle, line.status),

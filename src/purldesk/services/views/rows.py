@@ -72,6 +72,16 @@ def withheld_packages(reader: Reader, viewer: Viewer) -> dict[PackageId, Seal[Li
     return dict(seals(hidden, k=k))
 
 
+def restricted_from(reader: Reader, viewer: Viewer) -> frozenset[PackageId]:
+    """The packages whose contents `viewer` may not see (`Viewer.sees_contents`): their lots,
+    lines and deliveries are left out of what it reads."""
+    return frozenset(
+        package_id
+        for package_id, restriction in reader.restrictions().items()
+        if not viewer.sees_contents(restriction)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class DeliveryRow:
     shipment_id: int

@@ -17,6 +17,7 @@ from purldesk.domain.requirements import CycleId, LineId
 from purldesk.entrypoints.api.deps import Id, Listing, Wired, allowed, allowed_listing
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.packages_schemas import (
+    ContentsRestriction,
     PackageAccept,
     PackageCreate,
     PackageRead,
@@ -137,6 +138,17 @@ def top_up_package(package_id: Id, body: OnDate) -> packages.TopUp:
 def close_package(package_id: Id, body: OnDate) -> packages.Close:
     """delivered -> closed; the supplier is paid (payable -> disbursed)."""
     return packages.Close(package_id=PackageId(package_id), on=body.on)
+
+
+@write.post("/packages/{package_id}/restriction", packages.RestrictContents)
+def restrict_package(package_id: Id, body: ContentsRestriction) -> packages.RestrictContents:
+    """Restrict the package's contents (lines, items, who pays which line) to the coordinator,
+    the auditor, the supplier, the recipient and the participants `cleared`; a contributor sees
+    its own attributions. Everyone sees its value, status and dates. `restricted: false`
+    publishes them again."""
+    return packages.RestrictContents(
+        package_id=PackageId(package_id), restricted=body.restricted, cleared=tuple(body.cleared)
+    )
 
 
 # -- deliveries -------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ from pydantic import Field
 
 from purldesk.domain.access import PackageMoney
 from purldesk.domain.deliveries import Shipment
+from purldesk.domain.disclosure import CONTENTS_RESTRICTED
 from purldesk.domain.packages import Package, PackageLine, PackageStatus
-from purldesk.entrypoints.api.schemas import Day, Input, PositiveMinor, Quantity, Schema
+from purldesk.entrypoints.api.schemas import Code, Day, Input, PositiveMinor, Quantity, Schema
 
 
 class PackageLineRead(Schema):
@@ -35,7 +36,9 @@ class AttributionRead(Schema):
 
 class PackageRead(Schema):
     """A package; its cost is null (and `suppressed` says why) where it, less the parts you
-    may see, would reveal undisclosed money to you."""
+    may see, would reveal undisclosed money to you. Where its contents are restricted and you
+    are not cleared, its lines are left out, the attributions are your own only, and
+    `restricted` says why."""
 
     id: int
     ref: str
@@ -49,6 +52,7 @@ class PackageRead(Schema):
     lines: list[PackageLineRead]
     attributions: list[AttributionRead]
     suppressed: str | None = None
+    restricted: str | None = None
 
     @classmethod
     def of(cls, p: Package, money: PackageMoney) -> PackageRead:
@@ -65,13 +69,14 @@ class PackageRead(Schema):
             id=p.id, ref=p.ref, cycle_id=p.cycle_id, name=p.name, status=p.status,
             target_minor=p.target.minor, currency=p.target.currency, created_on=p.created_on,
             cost_minor=p.cost.minor if money.cost_shown else None,
-            lines=[line(ln) for ln in p.lines],
+            lines=[line(ln) for ln in p.lines] if money.contents_shown else [],
             attributions=[
                 AttributionRead(contribution_id=a.contribution_id, line_id=a.line_id,
                                 amount_minor=a.amount.minor)
                 for a in money.attributions
             ],
             suppressed=None if money.cost_shown else money.reason,
+            restricted=None if money.contents_shown else CONTENTS_RESTRICTED,
         )  # fmt: skip
 
 
@@ -108,6 +113,14 @@ class PackageAccept(Input):
 
     on: Day | None = None
     prices: Annotated[list[LinePrice], Field(max_length=500)] = Field(default=[])
+
+
+class ContentsRestriction(Input):
+    """Restrict the package's contents to those who must know and the participants `cleared`,
+    or publish them again (`restricted` false, with no one cleared)."""
+
+    restricted: bool = True
+    cleared: Annotated[list[Code], Field(default_factory=list, max_length=100)]
 
 
 class ShipmentCreate(Input):

@@ -135,3 +135,4 @@ class PackageReport(PackageSummaryRead):
     payments: list[PaymentReport]
     shipments: list[DeliveryReport]
     withheld: str | None  # why the null figures are withheld: they would reveal a hidden amount
+    restricted: str | None = None  # why lines and shipments are left out: contents restricted
