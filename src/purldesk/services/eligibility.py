@@ -7,15 +7,18 @@ work), so the allocation service can call them for each fund while it builds its
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from purldesk.domain.basis import KnownRuling
 from purldesk.domain.catalog import AidClass
-from purldesk.domain.contributions import UNRESTRICTED, Contribution, Earmark
+from purldesk.domain.contributions import UNRESTRICTED, Contribution, ContributionId, Earmark
+from purldesk.domain.errors import InvalidInput
 from purldesk.domain.indicators import Observation
-from purldesk.domain.money import Money
+from purldesk.domain.money import USD, Money
+from purldesk.domain.packages import Package, package_ref
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.policies import (
     Eligibility,
@@ -27,7 +30,7 @@ from purldesk.domain.policies import (
     restrictions,
     ruling_on,
 )
-from purldesk.domain.requirements import RequirementLine
+from purldesk.domain.requirements import LineId, RequirementLine
 from purldesk.services.ports import UnitOfWork
 
 Restrictions = tuple[frozenset[AidClass] | None, frozenset[str] | None]
@@ -154,3 +157,49 @@ def eligibility(
     return line_eligibility(
         area=line.area, aid_class=line.aid_class, decision=found, earmark=earmark
     )
+
+
+def check_package_payers(
+    uow: UnitOfWork,
+    package: Package,
+    *,
+    lines: Mapping[LineId, RequirementLine],
+    payers: Mapping[ContributionId, Contribution],
+    on: date,
+) -> None:
+    """Refuse the first part of `package` that its payer's rules forbid on `on`: an earmark
+    for another package, its contributor's policy or its earmark (aid class, area), or the
+    phase's cap per package. A package drafted by hand obeys the rules the allocator obeys."""
+    rulings: dict[str, Ruling] = {}
+    paid: dict[str, int] = defaultdict(int)
+    for part in package.attributions:
+        payer = payers[part.contribution_id]
+        line = lines[part.line_id]
+        earmarked = payer.earmark.package_id
+        if earmarked is not None and earmarked != package.id:
+            raise InvalidInput(
+                "attributions",
+                f"{payer.ref} is earmarked for {package_ref(earmarked)}; it pays no other package",
+            )
+        if payer.contributor not in rulings:
+            rulings[payer.contributor] = ruling(uow, contributor=payer.contributor, on=on)
+        verdict = line_eligibility(
+            area=line.area, aid_class=line.aid_class, decision=rulings[payer.contributor],
+            earmark=payer.earmark,
+        )  # fmt: skip
+        if not verdict.allowed:
+            raise InvalidInput(
+                "attributions", f"{payer.ref} may not pay {line.ref}: {verdict.reasons[0].message}"
+            )
+        paid[payer.contributor] += part.amount.minor
+    for contributor, amount in sorted(paid.items()):
+        found = rulings[contributor]
+        if not isinstance(found, PhaseDecision) or found.phase.cap_per_package is None:
+            continue
+        cap = found.phase.cap_per_package
+        if amount > cap.minor:
+            raise InvalidInput(
+                "attributions",
+                f"{contributor} would pay {Money(amount, USD)} of {package.ref}, over its cap of "
+                f"{cap} per package; {found.explain()}",
+            )

@@ -38,7 +38,7 @@ from purldesk.domain.packages import (
 )
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId, LineId, LineStatus
-from purldesk.services import contributions, top_ups
+from purldesk.services import contributions, eligibility, top_ups
 from purldesk.services.handle import Command, Context, change_one, move_one
 from purldesk.services.ports import UnitOfWork
 
@@ -80,9 +80,9 @@ def draft(
     """create_draft inside the caller's transaction, for use cases that make several."""
     uow.cycles.get(cycle_id)
     uow.ledger.lock()
-    package_lines = []
+    package_lines, lines = [], {}
     for line_id, count in lots:
-        line = uow.requirements.get(line_id)
+        line = lines[line_id] = uow.requirements.get(line_id)
         if line.cycle_id != cycle_id:
             raise InvalidInput("lines", f"line {line.ref} is not on cycle {cycle_id}")
         if line.status not in FUNDING_STATES:
@@ -101,6 +101,9 @@ def draft(
     uow.packages.add(package)
     uow.ledger.append(_allocations(uow, package, on), recorded_at=at)
     _check_spendable(payers, on=on, today=at.date())
+    eligibility.check_package_payers(
+        uow, package, lines=lines, payers={p.id: p for p in payers}, on=on
+    )
     _refresh_lines(uow, package, at=at)
     contributions.sync_statuses(uow, payers)
     return package
