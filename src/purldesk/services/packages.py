@@ -39,7 +39,7 @@ from purldesk.domain.packages import (
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId, LineId, LineStatus
 from purldesk.services import contributions, eligibility, top_ups
-from purldesk.services.handle import Command, Context, change_one, move_one
+from purldesk.services.handle import Command, Context, change_one, command, move_one
 from purldesk.services.ports import UnitOfWork
 
 FUNDING_STATES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED, LineStatus.FUNDED)
@@ -415,13 +415,10 @@ def _sync_contributions(uow: UnitOfWork, parts: Iterable[Attribution]) -> None:
 # -- commands ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("packages.create", Permission.BUILD_PACKAGE)
 class Draft(Command[Package]):
     """A package whose lines are paid exactly by the money attributed to them: the money moves
     from each contribution's pool, never overdrawing it."""
-
-    action: ClassVar[str] = "packages.create"
-    permission: ClassVar[Permission] = Permission.BUILD_PACKAGE
 
     cycle_id: CycleId
     name: str
@@ -454,38 +451,30 @@ class _OnPackage(Command[Package]):
         return package_ref(self.package_id)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("packages.propose", Permission.BUILD_PACKAGE, moves_to=PackageStatus.PROPOSED)
 class Propose(_OnPackage):
     """draft -> proposed; no money moves."""
-
-    action: ClassVar[str] = "packages.propose"
-    permission: ClassVar[Permission] = Permission.BUILD_PACKAGE
-    moves_to: ClassVar[PackageStatus] = PackageStatus.PROPOSED
 
     def execute(self, uow: UnitOfWork, context: Context) -> Package:
         return propose(uow, package_id=self.package_id)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    "packages.validate",
+    Permission.VALIDATE_PACKAGE,
+    moves_to=PackageStatus.VALIDATED,
+    acts_in=VALIDATABLE,
+)
 class Validate(_OnPackage):
     """proposed -> validated, and on to funded when its money pays every line exactly."""
-
-    action: ClassVar[str] = "packages.validate"
-    permission: ClassVar[Permission] = Permission.VALIDATE_PACKAGE
-    moves_to: ClassVar[PackageStatus] = PackageStatus.VALIDATED
-    acts_in: ClassVar[frozenset[PackageStatus]] = VALIDATABLE
 
     def execute(self, uow: UnitOfWork, context: Context) -> Package:
         return validate(uow, package_id=self.package_id)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("packages.accept", Permission.ACCEPT_PACKAGE, moves_to=PackageStatus.ACCEPTED)
 class Accept(_OnPackage):
     """The supplier accepts a funded package, optionally at new lot prices (one per line)."""
-
-    action: ClassVar[str] = "packages.accept"
-    permission: ClassVar[Permission] = Permission.ACCEPT_PACKAGE
-    moves_to: ClassVar[PackageStatus] = PackageStatus.ACCEPTED
 
     prices: tuple[tuple[LineId, Money], ...] = ()
     on: date | None = None
@@ -501,13 +490,10 @@ class Accept(_OnPackage):
         )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("packages.restrict", Permission.BUILD_PACKAGE)
 class RestrictContents(_OnPackage):
     """Restrict the package's contents (items, lines, who pays which line) to those who must
     know and the organizations `cleared`, or publish them again (`restricted` false)."""
-
-    action: ClassVar[str] = "packages.restrict"
-    permission: ClassVar[Permission] = Permission.BUILD_PACKAGE
 
     restricted: bool = True
     cleared: tuple[str, ...] = ()
@@ -540,35 +526,27 @@ class _DatedStep(_OnPackage):
         """The use case, on the handler's open unit of work."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("packages.top_up", Permission.BUILD_PACKAGE, moves_to=PackageStatus.FUNDED)
 class TopUp(_DatedStep):
     """Fund what re-pricing left short from eligible pooled money: validated -> funded."""
-
-    action: ClassVar[str] = "packages.top_up"
-    permission: ClassVar[Permission] = Permission.BUILD_PACKAGE
-    moves_to: ClassVar[PackageStatus] = PackageStatus.FUNDED
 
     step = staticmethod(top_up)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command("packages.close", Permission.CLOSE_PACKAGE, moves_to=PackageStatus.CLOSED)
 class Close(_DatedStep):
     """delivered -> closed; the supplier is paid."""
-
-    action: ClassVar[str] = "packages.close"
-    permission: ClassVar[Permission] = Permission.CLOSE_PACKAGE
-    moves_to: ClassVar[PackageStatus] = PackageStatus.CLOSED
 
     step = staticmethod(close)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@command(
+    "packages.cancel",
+    Permission.CANCEL_PACKAGE,
+    moves_to=PackageStatus.CANCELLED,
+    acts_in=MONEY_RETURNABLE,
+)
 class Cancel(_DatedStep):
     """Cancel a package the supplier has not accepted; its money returns to each pool."""
-
-    action: ClassVar[str] = "packages.cancel"
-    permission: ClassVar[Permission] = Permission.CANCEL_PACKAGE
-    moves_to: ClassVar[PackageStatus] = PackageStatus.CANCELLED
-    acts_in: ClassVar[frozenset[PackageStatus]] = MONEY_RETURNABLE
 
     step = staticmethod(cancel)
