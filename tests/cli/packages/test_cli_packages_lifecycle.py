@@ -136,3 +136,28 @@ def test_illegal_steps_and_bad_input_are_refused_by_name(allocated: str) -> None
     assert code == 2 and "line" in err  # a line of another package
     assert as_json(db, "deliveries", "list") == []
     assert "ledger holds" in ok(db, "ledger", "verify")
+
+
+def test_restricting_a_package_hides_its_contents_from_the_public_until_lifted(
+    allocated: str,
+) -> None:
+    db = allocated
+
+    def public_items() -> list[Any]:
+        (release,) = json.loads(ok(db, "reports", "ocds", "P-0001"))["releases"]
+        return list(release["tender"].get("items", []))
+
+    assert public_items()
+    said = ok(db, "packages", "restrict", "P-0001", "--clear", "NLD", "--clear", "DEU")
+    assert said.strip() == "P-0001: contents restricted; cleared: DEU, NLD"
+    assert public_items() == []
+    assert as_json(db, "packages", "show", "P-0001")["lines"]  # the operator sees everything
+
+    code, _, err = run(db, "packages", "restrict", "P-0001", "--clear", "XYZ")
+    assert code == 2 and "cleared" in err
+    assert public_items() == []  # the refusal changed nothing
+
+    assert ok(db, "packages", "restrict", "P-0001", "--lift").strip() == (
+        "P-0001: contents published"
+    )
+    assert public_items()
