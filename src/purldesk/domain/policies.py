@@ -15,9 +15,10 @@ from decimal import Decimal
 from typing import NewType
 
 from purldesk.domain.catalog import AidClass
+from purldesk.domain.conditions import Condition, Verdict, evaluate
 from purldesk.domain.contributions import Earmark
 from purldesk.domain.errors import InvalidInput
-from purldesk.domain.indicators import Condition, Observation, Verdict, evaluate, values_on
+from purldesk.domain.indicators import Observation, values_on
 from purldesk.domain.money import Money, bounded
 from purldesk.domain.participants import ParticipantCode
 

@@ -17,8 +17,7 @@ from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from purldesk.domain.catalog import AidClass, parse_aid_class, parse_area
-from purldesk.domain.errors import ImportRejected, InvalidInput, RowError
-from purldesk.domain.indicators import (
+from purldesk.domain.conditions import (
     AllOf,
     AnyOf,
     Compare,
@@ -26,9 +25,10 @@ from purldesk.domain.indicators import (
     Not,
     indicators_in,
     parse_condition,
-    parse_indicator_name,
     truth,
 )
+from purldesk.domain.errors import ImportRejected, InvalidInput, RowError
+from purldesk.domain.indicators import parse_indicator_name
 from purldesk.domain.money import USD, Money
 from purldesk.domain.policies import Phase, Policy
 from purldesk.domain.text import check_text, strings_in

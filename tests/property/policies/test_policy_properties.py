@@ -10,21 +10,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from purldesk.domain.catalog import AidClass
-from purldesk.domain.contributions import Earmark
-from purldesk.domain.indicators import (
+from purldesk.domain.conditions import (
     AllOf,
     AnyOf,
     Compare,
     Condition,
     Constant,
     Not,
-    Observation,
-    ObservationId,
     Observed,
     Op,
     parse_condition,
     truth,
 )
+from purldesk.domain.contributions import Earmark
+from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.policies import (
     Phase,

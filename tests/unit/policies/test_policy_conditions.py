@@ -7,15 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from purldesk.domain.indicators import (
+from purldesk.domain.conditions import (
     AllOf,
     AnyOf,
     Compare,
     ConditionSyntaxError,
     Constant,
     Not,
-    Observation,
-    ObservationId,
     Observed,
     Op,
     evaluate,
@@ -23,6 +21,7 @@ from purldesk.domain.indicators import (
     parse_condition,
     truth,
 )
+from purldesk.domain.indicators import Observation, ObservationId
 
 
 def obs(name: str, value: int, *, id: int = 1, on: date = date(2025, 1, 1)) -> Observation:
