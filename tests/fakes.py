@@ -24,10 +24,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, Generic, Self, TypeVar
 
 from purldesk.domain import audit, basis, ledger
-from purldesk.domain.access import ApiToken, User, UserId, Viewer, can_see_amount
+from purldesk.domain.access import ApiToken, User, UserId, Viewer
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
+from purldesk.domain.confidentiality import can_see_amount
 from purldesk.domain.contributions import (
     Contribution,
     ContributionId,

@@ -23,16 +23,8 @@ from purldesk.adapters.storage.tables import (
 from purldesk.bootstrap import Application
 from purldesk.bootstrap import build as wire
 from purldesk.config import load_settings
-from purldesk.domain.access import (
-    OPERATOR,
-    PUBLIC,
-    Actor,
-    Role,
-    UserId,
-    Viewer,
-    redact,
-    totals,
-)
+from purldesk.domain.access import OPERATOR, PUBLIC, Actor, Role, UserId, Viewer
+from purldesk.domain.confidentiality import redact, totals
 from purldesk.domain.packages import PackageId, PackageStatus
 from purldesk.domain.participants import ParticipantCode
 from purldesk.services.views import overview, packages, statement, transparency

@@ -25,16 +25,8 @@ from builders import (
     make_package_line,
     usd,
 )
-from purldesk.domain.access import (
-    PUBLIC,
-    Actor,
-    Role,
-    UserId,
-    Viewer,
-    can_see_amount,
-    redact,
-    redact_attributions,
-)
+from purldesk.domain.access import PUBLIC, Actor, Role, UserId, Viewer
+from purldesk.domain.confidentiality import can_see_amount, redact, redact_attributions
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS, seals
 from purldesk.domain.packages import Package

@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builders import make_contribution
-from purldesk.domain.access import Actor, Role, UserId, redact
+from purldesk.domain.access import Actor, Role, UserId
+from purldesk.domain.confidentiality import redact
 from purldesk.domain.contributions import Contribution
 from purldesk.domain.participants import ParticipantCode
 

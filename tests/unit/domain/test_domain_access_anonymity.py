@@ -7,18 +7,8 @@ from dataclasses import replace
 import pytest
 
 from builders import make_contribution, make_conversion
-from purldesk.domain.access import (
-    Actor,
-    Owned,
-    Permission,
-    Role,
-    UserId,
-    authorize,
-    can,
-    can_see_contributor,
-    redact,
-    totals,
-)
+from purldesk.domain.access import Actor, Owned, Permission, Role, UserId, authorize, can
+from purldesk.domain.confidentiality import can_see_contributor, redact, totals
 from purldesk.domain.contributions import Contribution, ContributionStatus
 from purldesk.domain.errors import NotFound, NotPermitted
 from purldesk.domain.participants import ParticipantCode

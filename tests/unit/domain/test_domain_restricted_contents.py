@@ -6,16 +6,9 @@ from datetime import date
 
 import pytest
 
-from purldesk.domain.access import (
-    OPERATOR,
-    PUBLIC,
-    Actor,
-    Role,
-    UserId,
-    Viewer,
-    redact_attributions,
-)
+from purldesk.domain.access import OPERATOR, PUBLIC, Actor, Role, UserId, Viewer
 from purldesk.domain.catalog import ItemCode
+from purldesk.domain.confidentiality import redact_attributions
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Attribution, Package, PackageId, PackageLine

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from purldesk.domain.access import ContributionView, Owned, Viewer, redact, totals
+from purldesk.domain.access import Owned, Viewer
+from purldesk.domain.confidentiality import ContributionView, redact, totals
 from purldesk.domain.contributions import Contribution
 from purldesk.domain.money import Money
 from purldesk.domain.participants import ParticipantCode

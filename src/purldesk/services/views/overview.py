@@ -8,8 +8,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from purldesk.domain.access import Totals, Viewer
+from purldesk.domain.access import Viewer
 from purldesk.domain.catalog import CatalogItem, ItemCode
+from purldesk.domain.confidentiality import Totals
 from purldesk.domain.contributions import ContributionStatus
 from purldesk.domain.disclosure import withheld_reason
 from purldesk.domain.errors import NotFound
@@ -64,7 +65,7 @@ class OverviewView:
 
 
 def group_totals(groups: Iterable[ContributionGroup]) -> Totals:
-    """What `access.totals` gives for redacted views, from groups the reader already folded:
+    """What `confidentiality.totals` gives for redacted views, from groups the reader already folded:
     money of a giver anonymous to the viewer is summed in USD only, as `redact` shows it."""
     pledged: dict[str, int] = defaultdict(int)
     received = counted = undisclosed = 0

@@ -8,14 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from purldesk.domain.access import (
-    PUBLIC,
-    Permission,
-    Viewer,
-    redact,
-    redact_attributions,
-)
+from purldesk.domain.access import PUBLIC, Permission, Viewer
 from purldesk.domain.catalog import CatalogItem, ItemCode
+from purldesk.domain.confidentiality import redact, redact_attributions
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.disclosure import CONTENTS_RESTRICTED

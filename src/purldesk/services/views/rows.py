@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from purldesk.domain.access import ContributionView, Viewer
+from purldesk.domain.access import Viewer
+from purldesk.domain.confidentiality import ContributionView
 from purldesk.domain.deliveries import Shipment, shipment_ref
 from purldesk.domain.disclosure import Seal, seals
 from purldesk.domain.money import USD, Money

@@ -7,13 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from purldesk.bootstrap import Application
-from purldesk.domain.access import (
-    Actor,
-    ContributionView,
-    Permission,
-    redact,
-    totals,
-)
+from purldesk.domain.access import Actor, Permission
+from purldesk.domain.confidentiality import ContributionView, redact, totals
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.money import Money
 from purldesk.entrypoints.api.deps import Id, Listing, Wired, allowed, allowed_listing

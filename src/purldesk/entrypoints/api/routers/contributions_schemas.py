@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from purldesk.domain.access import ContributionView, Totals
+from purldesk.domain.confidentiality import ContributionView, Totals
 from purldesk.domain.contributions import ContributionStatus
 from purldesk.domain.money import MAX_AMOUNT_MINOR, Money
 from purldesk.entrypoints.api.schemas import Code, Day, Input, MoneyRead, Schema, Text, decimal_text

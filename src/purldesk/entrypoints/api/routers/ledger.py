@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from purldesk.domain import ledger as ledger_rules
-from purldesk.domain.access import Actor, Permission, own_contribution_refs
+from purldesk.domain.access import Actor, Permission
+from purldesk.domain.confidentiality import own_contribution_refs
 from purldesk.domain.ledger import LedgerEntry, TransactionKind
 from purldesk.entrypoints.api.deps import Listing, Wired, allowed, allowed_listing
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from purldesk.bootstrap import Application
-from purldesk.domain.access import Actor, Permission, redact_attributions
+from purldesk.domain.access import Actor, Permission
+from purldesk.domain.confidentiality import redact_attributions
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.deliveries import ShipmentId
 from purldesk.domain.money import USD, Money

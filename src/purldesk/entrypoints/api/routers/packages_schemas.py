@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from purldesk.domain.access import PackageMoney
+from purldesk.domain.confidentiality import PackageMoney
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.disclosure import CONTENTS_RESTRICTED
 from purldesk.domain.packages import Package, PackageLine, PackageStatus

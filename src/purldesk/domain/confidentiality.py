@@ -1,0 +1,195 @@
+"""Confidentiality: what of a contribution, and of the money paying a package, a viewer may see.
+
+A confidential contribution's amount, and an anonymous one's giver, are seen only by their owner,
+the coordinator, auditors and the operator; everyone else sees them folded into buckets that the
+disclosure rule (`domain/disclosure.py`) publishes only when no hidden amount follows from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+
+from purldesk.domain.access import Actor, Viewer, viewer_of
+from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus, Earmark
+from purldesk.domain.disclosure import Part, Seal, publish, seal, withheld_reason
+from purldesk.domain.money import USD, Conversion, Money
+from purldesk.domain.packages import Package
+from purldesk.domain.participants import ParticipantCode
+from purldesk.domain.requirements import LineId
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionView:
+    """A contribution as one viewer may see it; `amount` and the money fields are None when the
+    amount is confidential to someone else, `contributor` is None when the giver is anonymous
+    to this viewer."""
+
+    id: ContributionId
+    ref: str
+    contributor: ParticipantCode | None
+    status: ContributionStatus
+    pledged_on: date
+    received_on: date | None
+    confidential: bool
+    disclosed: bool
+    amount: Money | None
+    conversion: Conversion | None
+    purpose: str | None
+    source: str | None
+    earmark: Earmark
+    anonymous: bool
+    usd: Money | None = None  # what was received, in USD: shown wherever the amount is
+
+
+def can_see_amount(viewer: Actor | Viewer, contribution: Contribution) -> bool:
+    return not contribution.confidential or viewer_of(viewer).sees_everything_of(
+        contribution.contributor
+    )
+
+
+def can_see_contributor(viewer: Actor | Viewer, contribution: Contribution) -> bool:
+    """Whether the viewer may know who gave it: the giver itself, coordinator and auditor do."""
+    return not contribution.anonymous or viewer_of(viewer).sees_everything_of(
+        contribution.contributor
+    )
+
+
+def redact(viewer: Actor | Viewer, contribution: Contribution) -> ContributionView:
+    """The one place confidentiality and anonymity are applied: every read of a contribution
+    goes through it.
+
+    Free text goes with the amount and with the giver's name, since a purpose or a source may
+    well state either. To a viewer that may not know who gave it, money is shown in USD only:
+    a pledge's currency (and its rate) can name the giver.
+    """
+    shown = can_see_amount(viewer, contribution)
+    named = can_see_contributor(viewer, contribution)
+    text_shown = shown and named
+    conversion = contribution.conversion if shown else None
+    in_own_currency = named or contribution.amount.currency == USD
+    return ContributionView(
+        id=contribution.id, ref=contribution.ref,
+        contributor=contribution.contributor if named else None,
+        status=contribution.status, pledged_on=contribution.pledged_on,
+        received_on=contribution.received_on, confidential=contribution.confidential,
+        disclosed=shown, amount=contribution.amount if shown and in_own_currency else None,
+        conversion=conversion if in_own_currency else None,
+        purpose=contribution.purpose if text_shown else None,
+        source=contribution.source if text_shown else None, earmark=contribution.earmark,
+        anonymous=contribution.anonymous,
+        usd=None if conversion is None else conversion.converted,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Sums over what the viewer may see; everything else is only counted, as undisclosed."""
+
+    pledged: Mapping[str, Money]  # by pledge currency
+    received_usd: Money
+    counted: int
+    undisclosed_count: int
+
+
+def totals(views: Iterable[ContributionView]) -> Totals:
+    """Totals of redacted views: a hidden amount never enters a sum, so none can be subtracted."""
+    pledged: dict[str, Money] = {}
+    received = Money.zero(USD)
+    counted = undisclosed = 0
+    for view in views:
+        counted += 1
+        if not view.disclosed:
+            undisclosed += 1
+            continue
+        if view.amount is not None:
+            code = view.amount.currency
+            pledged[code] = pledged.get(code, Money.zero(code)) + view.amount
+        if view.usd is not None:
+            received += view.usd
+    return Totals(dict(sorted(pledged.items())), received, counted, undisclosed)
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionView:
+    """Money of one contribution on one line; contribution None is the undisclosed bucket."""
+
+    contribution_id: ContributionId | None
+    line_id: int | None
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class PackageMoney:
+    """A package's money as one viewer may see it: the attributions it may see (with the
+    undisclosed bucket where it may be published) and what is withheld (see `disclosure`)."""
+
+    attributions: list[AttributionView]
+    withheld: Seal[LineId]
+    reason: str  # why a withheld figure is not published
+    contents_shown: bool = True  # False: restricted, only the viewer's own attributions
+
+    @property
+    def cost_shown(self) -> bool:
+        return not self.withheld.whole
+
+    def line_cost_shown(self, line_id: LineId) -> bool:
+        return line_id not in self.withheld.keys
+
+
+def redact_attributions(
+    viewer: Actor | Viewer,
+    package: Package,
+    contributions: Mapping[ContributionId, Contribution],
+    *,
+    min_hidden_contributors: int,
+) -> PackageMoney:
+    """A package's attributions with every part the viewer may not see folded into one bucket,
+    published only where it covers enough contributors (`disclosure.publish`; k is
+    `min_hidden_contributors`). Where its contents are restricted from the viewer, only the
+    viewer's own attributions are left, and no bucket."""
+    reader = viewer_of(viewer)
+    money = _fold_attributions(reader, package, contributions, k=min_hidden_contributors)
+    if reader.sees_contents(package.restriction):
+        return money
+    own = [
+        part for part in money.attributions
+        if part.contribution_id is not None and part.contribution_id in contributions
+        and reader.owns(contributions[part.contribution_id].contributor)
+    ]  # fmt: skip
+    return replace(money, attributions=own, contents_shown=False)
+
+
+def _fold_attributions(
+    reader: Viewer,
+    package: Package,
+    contributions: Mapping[ContributionId, Contribution],
+    *,
+    k: int,
+) -> PackageMoney:
+    k = reader.bucket_minimum(k)
+    shown: list[AttributionView] = []
+    parts: list[Part] = []
+    hidden_by_line: list[tuple[LineId, str]] = []
+    for part in package.attributions:
+        owner = contributions.get(part.contribution_id)
+        giver = "" if owner is None else owner.contributor
+        hidden = owner is None or not can_see_amount(reader, owner)
+        parts.append(Part(part.amount, giver, hidden))
+        if hidden:
+            hidden_by_line.append((part.line_id, giver))
+        else:
+            shown.append(AttributionView(part.contribution_id, part.line_id, part.amount))
+    published = publish(parts, k=k)
+    withheld = seal(hidden_by_line, k=k)
+    if published.bucket is not None and not withheld.whole:
+        shown.append(AttributionView(None, None, published.bucket))
+    return PackageMoney(shown, withheld, withheld_reason(k))
+
+
+def own_contribution_refs(
+    viewer: Actor | Viewer, contributions: Iterable[Contribution]
+) -> frozenset[str]:
+    """References of the contributions whose ledger accounts the viewer may read."""
+    return frozenset(c.ref for c in contributions if viewer_of(viewer).owns(c.contributor))
