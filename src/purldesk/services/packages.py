@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
@@ -18,10 +18,10 @@ from typing import ClassVar
 
 from purldesk.domain import ledger
 from purldesk.domain.access import Permission
-from purldesk.domain.contributions import Contribution, ContributionId, contribution_ref
+from purldesk.domain.contributions import Contribution
 from purldesk.domain.deliveries import closing_on
-from purldesk.domain.errors import Conflict, IllegalTransition, InsufficientFunds, InvalidInput
-from purldesk.domain.ledger import LedgerTransaction, TransactionKind
+from purldesk.domain.errors import Conflict, IllegalTransition, InvalidInput
+from purldesk.domain.ledger import TransactionKind
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import (
     MONEY_RETURNABLE,
@@ -38,7 +38,7 @@ from purldesk.domain.packages import (
 )
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId, LineId, LineStatus
-from purldesk.services import contributions, eligibility, top_ups
+from purldesk.services import contributions, eligibility, package_ledger, top_ups
 from purldesk.services.handle import Command, Context, change_one, command, move_one
 from purldesk.services.ports import UnitOfWork
 
@@ -99,7 +99,7 @@ def draft(
         uow.contributions.get(cid) for cid in sorted({p.contribution_id for p in attributions})
     ]
     uow.packages.add(package)
-    uow.ledger.append(_allocations(uow, package, on), recorded_at=at)
+    uow.ledger.append(package_ledger.allocations(uow, package, on), recorded_at=at)
     _check_spendable(payers, on=on, today=at.date())
     eligibility.check_package_payers(
         uow, package, lines=lines, payers={p.id: p for p in payers}, on=on
@@ -119,7 +119,7 @@ def cancel(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
         cancelled = package.move_to(PackageStatus.CANCELLED)
         uow.packages.save(cancelled)
         uow.ledger.lock()
-        releases = _move_holdings(
+        releases = package_ledger.move_holdings(
             uow, package, TransactionKind.RELEASE, partial(ledger.obligated, package.id),
             ledger.pool, on=on, memo=f"{package.ref} cancelled",
         )  # fmt: skip
@@ -174,8 +174,8 @@ def accept(
         package.step_on(on)
         uow.ledger.lock()
         repricing = reprice(package, prices or {})
-        released = _per_contribution(repricing.released)
-        kept = _per_contribution(repricing.package.attributions)
+        released = package_ledger.per_contribution(repricing.released)
+        kept = package_ledger.per_contribution(repricing.package.attributions)
         payers = sorted(set(released) | set(kept))
         totals = uow.ledger.balances_of(ledger.obligated(package.id, cid) for cid in payers)
         for contribution_id in payers:
@@ -187,7 +187,7 @@ def accept(
                     f"its attributions {expected}"
                 )
         moves = [
-            _move(TransactionKind.RELEASE, ledger.obligated(package.id, cid), ledger.pool(cid),
+            package_ledger.move(TransactionKind.RELEASE, ledger.obligated(package.id, cid), ledger.pool(cid),
                   package, cid, amount, on, f"{package.ref} re-priced: surplus back to the pool")
             for cid, amount in sorted(released.items())
         ]  # fmt: skip
@@ -196,7 +196,7 @@ def accept(
         else:
             result = repricing.package.accept_on(on)
             moves += [
-                _move(TransactionKind.ACCEPTANCE, ledger.obligated(package.id, cid),
+                package_ledger.move(TransactionKind.ACCEPTANCE, ledger.obligated(package.id, cid),
                       ledger.payable(package.id, cid), package, cid, amount, on,
                       f"{package.ref} accepted: owed to the supplier")
                 for cid, amount in sorted(kept.items())
@@ -230,9 +230,9 @@ def top_up(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) ->
         funded = funded.move_to(PackageStatus.FUNDED)
         uow.packages.save(funded)
         moves = [
-            _move(TransactionKind.ALLOCATION, ledger.pool(cid), ledger.obligated(package.id, cid),
+            package_ledger.move(TransactionKind.ALLOCATION, ledger.pool(cid), ledger.obligated(package.id, cid),
                   package, cid, amount, on, f"{package.ref} topped up after re-pricing")
-            for cid, amount in sorted(_per_contribution(added).items())
+            for cid, amount in sorted(package_ledger.per_contribution(added).items())
         ]  # fmt: skip
         if moves:
             uow.ledger.append(moves, recorded_at=at)
@@ -248,7 +248,7 @@ def close(uow: UnitOfWork, *, package_id: PackageId, on: date, at: datetime) -> 
         closed = package.move_to(PackageStatus.CLOSED)
         closing_on(package, uow.shipments.list(package_id=package.id), on)
         uow.ledger.lock()
-        moves = _move_holdings(
+        moves = package_ledger.move_holdings(
             uow, package, TransactionKind.DISBURSEMENT, partial(ledger.payable, package.id),
             partial(ledger.disbursed, package.id), on=on, memo=f"{package.ref} closed: paid",
         )  # fmt: skip
@@ -313,29 +313,6 @@ def _check_spendable(payers: Iterable[Contribution], *, on: date, today: date) -
             raise obstacle
 
 
-def _allocations(uow: UnitOfWork, package: Package, on: date) -> list[LedgerTransaction]:
-    per_contribution = _per_contribution(package.attributions)
-    totals = uow.ledger.balances_of(ledger.pool(cid) for cid in per_contribution)
-    transactions = []
-    for contribution_id, amount in sorted(per_contribution.items()):
-        available = ledger.balance(totals, ledger.pool(contribution_id))
-        if available.minor < amount:
-            raise InsufficientFunds(ledger.pool(contribution_id), available.minor, amount)
-        transactions.append(
-            ledger.transfer(
-                TransactionKind.ALLOCATION,
-                source=ledger.pool(contribution_id),
-                destination=ledger.obligated(package.id, contribution_id),
-                amount=Money(amount, USD),
-                occurred_on=on,
-                memo=f"{contribution_ref(contribution_id)} to {package.ref}",
-                contribution_id=contribution_id,
-                package_id=package.id,
-            )
-        )
-    return transactions
-
-
 def funded_lots(uow: UnitOfWork, *, cycle_id: CycleId) -> dict[LineId, int]:
     """Lots of each line already in a package that is not cancelled."""
     counted: dict[LineId, int] = defaultdict(int)
@@ -359,52 +336,6 @@ def _refresh_lines(uow: UnitOfWork, package: Package, *, at: datetime) -> None:
         )  # fmt: skip
         if line.status is not target and line.status in FUNDING_STATES:
             uow.requirements.save(line.move_to(target), at=at, by="allocation")
-
-
-def _per_contribution(parts: Iterable[Attribution]) -> dict[ContributionId, int]:
-    totals: dict[ContributionId, int] = defaultdict(int)
-    for part in parts:
-        totals[part.contribution_id] += part.amount.minor
-    return dict(totals)
-
-
-def _move(
-    kind: TransactionKind,
-    source: str,
-    destination: str,
-    package: Package,
-    contribution_id: ContributionId,
-    amount_minor: int,
-    on: date,
-    memo: str,
-) -> LedgerTransaction:
-    """A transfer of one contribution's money between two of its accounts for `package`."""
-    return ledger.transfer(
-        kind, source=source, destination=destination, amount=Money(amount_minor, USD),
-        occurred_on=on, memo=memo, contribution_id=contribution_id, package_id=package.id,
-    )  # fmt: skip
-
-
-def _move_holdings(
-    uow: UnitOfWork,
-    package: Package,
-    kind: TransactionKind,
-    source: Callable[[ContributionId], str],
-    destination: Callable[[ContributionId], str],
-    *,
-    on: date,
-    memo: str,
-) -> list[LedgerTransaction]:
-    """All that each payer of the package holds in its `source` account, moved to its
-    `destination` account; only those balances are read."""
-    payers = sorted({part.contribution_id for part in package.attributions})
-    totals = uow.ledger.balances_of(source(cid) for cid in payers)
-    held = {cid: ledger.balance(totals, source(cid)).minor for cid in payers}
-    return [
-        _move(kind, source(cid), destination(cid), package, cid, amount, on, memo)
-        for cid, amount in held.items()
-        if amount > 0
-    ]
 
 
 def _sync_contributions(uow: UnitOfWork, parts: Iterable[Attribution]) -> None:
