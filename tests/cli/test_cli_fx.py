@@ -97,7 +97,7 @@ def test_a_uah_rate_from_the_nbu_makes_uah_pledges_receivable(db: str, tmp_path:
     )
     code, _out, err = run(db, "contributions", "pledge", "NLD", "1,000", "UAH", "--on", TODAY)
     assert code == 2 and "UAH has no reference rate" in err
-    code, out, err = run(
+    code, _out, err = run(
         db, "fx", "set", "UAH", TODAY, "48", "--source", "National Bank of Ukraine"
     )
     assert code == 0, err
