@@ -45,6 +45,7 @@ from purldesk.domain.packages import Package, PackageId, PackageStatus, Restrict
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import Policy, PolicyVersion
 from purldesk.domain.policy_documents import parse_policy
+from purldesk.domain.rates import FxRate, RateRevised
 from purldesk.domain.requirements import (
     Cycle,
     CycleId,
@@ -127,6 +128,7 @@ class Tables:
     web_sessions: dict[str, WebSession] = field(default_factory=dict)
     policies: dict[int, PolicyVersion] = field(default_factory=dict)
     observations: dict[int, Observation] = field(default_factory=dict)
+    fx_rates: dict[tuple[str, date], FxRate] = field(default_factory=dict)
     bases: dict[int, str] = field(default_factory=dict)  # package id -> document
 
     def copy(self) -> Tables:
@@ -1046,6 +1048,10 @@ class FakeUnitOfWork(_Scope):
     def bases(self) -> FakeBasisRepository:
         return self._repos().bases
 
+    @property
+    def fx_rates(self) -> FakeFxRateRepository:
+        return self._repos().fx_rates
+
 
 class _Repositories:
     """One set of repositories per `with` block."""
@@ -1069,6 +1075,39 @@ class _Repositories:
         self.policies = FakePolicyRepository(tx)
         self.indicators = FakeIndicatorRepository(tx)
         self.bases = FakeBasisRepository(tx)
+        self.fx_rates = FakeFxRateRepository(tx)
+
+
+class FakeFxRateRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(self, rates: Sequence[FxRate]) -> int:
+        table = self._tx.tables.fx_rates
+        for rate in rates:
+            known = table.get((rate.currency, rate.rate_date))
+            if known is not None and known.per_eur != rate.per_eur:
+                raise RateRevised(known, rate.per_eur)
+        new = [rate for rate in rates if (rate.currency, rate.rate_date) not in table]
+        for rate in new:
+            table[rate.currency, rate.rate_date] = replace(rate, loaded_at=_utc(rate.loaded_at))
+        return len(new)
+
+    def find(self, currency: str, on: date, *, since: date) -> FxRate | None:
+        found = [
+            rate for (code, day), rate in self._tx.tables.fx_rates.items()
+            if code == currency and since <= day <= on
+        ]  # fmt: skip
+        return max(found, key=lambda rate: rate.rate_date, default=None)
+
+    def currencies(self) -> frozenset[str]:
+        return frozenset(code for code, _ in self._tx.tables.fx_rates)
+
+    def latest(self) -> list[FxRate]:
+        last: dict[str, FxRate] = {}
+        for (code, _), rate in sorted(self._tx.tables.fx_rates.items()):
+            last[code] = rate
+        return list(last.values())
 
 
 # -- the reader --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from purldesk.adapters.fx import EcbRates
 from purldesk.adapters.passwords import Argon2Hasher
 from purldesk.adapters.storage.engine import make_engine, session_factory
+from purldesk.adapters.storage.fx_rates import SqlStoredRates
 from purldesk.adapters.storage.reader import SqlReader
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.config import Settings
@@ -73,7 +74,7 @@ def build(
         settings=settings,
         engine=engine,
         uow=lambda: SqlUnitOfWork(sessions),
-        fx=EcbRates(),
+        fx=EcbRates(SqlStoredRates(sessions)),
         clock=clock or SystemClock(),
         passwords=passwords or Argon2Hasher(),
         reader=lambda: SqlReader(

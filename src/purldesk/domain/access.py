@@ -68,6 +68,7 @@ class Permission(StrEnum):
     SET_POLICY = "set_policy"  # a contributor sets its own only
     READ_INDICATORS = "read_indicators"
     RECORD_INDICATOR = "record_indicator"
+    SET_FX_RATES = "set_fx_rates"  # load reference rates, record one from another source
     RUN_WHATIF = "run_whatif"  # compares every fund's money
     IMPORT = "import"  # load files of pledges, lines, items, indicators: the operator's
     REGISTER_PARTICIPANT = "register_participant"  # who takes part: the operator's only
@@ -87,7 +88,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     | {_P.READ_CONTRIBUTIONS, _P.READ_LEDGER, _P.VERIFY_LEDGER, _P.OPEN_CYCLE, _P.ENDORSE_CYCLE}
     | {_P.CLOSE_CYCLE, _P.RECEIVE_CONTRIBUTION, _P.REFUND_CONTRIBUTION, _P.BUILD_PACKAGE}
     | {_P.CANCEL_PACKAGE, _P.VALIDATE_PACKAGE, _P.CLOSE_PACKAGE, _P.READ_ALLOCATION}
-    | {_P.RUN_ALLOCATION, _P.RECORD_INDICATOR, _P.RUN_WHATIF},
+    | {_P.RUN_ALLOCATION, _P.RECORD_INDICATOR, _P.RUN_WHATIF, _P.SET_FX_RATES},
     Role.CONTRIBUTOR: _EVERYONE_READS
     | {_P.READ_CONTRIBUTIONS, _P.READ_LEDGER, _P.PLEDGE, _P.COMMIT_CONTRIBUTION}
     | {_P.RECEIVE_CONTRIBUTION, _P.CANCEL_CONTRIBUTION, _P.SET_DISCLOSURE, _P.SET_POLICY},

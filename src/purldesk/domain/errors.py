@@ -115,6 +115,21 @@ class ChainBroken(LedgerError):
 class FxRateUnavailable(PurldeskError):
     """No reference rate is known for a currency pair on or shortly before a date."""
 
-    def __init__(self, source: str, target: str, on: object) -> None:
+    def __init__(
+        self,
+        source: str,
+        target: str,
+        on: object,
+        *,
+        lookback_days: int | None = None,
+        latest: object | None = None,
+    ) -> None:
         self.source, self.target, self.on = source, target, on
-        super().__init__(f"no reference rate {source}->{target} on or before {on}")
+        self.lookback_days, self.latest = lookback_days, latest
+        message = f"no reference rate {source}->{target} on or before {on}"
+        if lookback_days is not None:
+            message += f" within {lookback_days} days"
+            if latest is not None:
+                message += f"; the latest is {latest}"
+            message += ": load current rates with `purldesk fx update`"
+        super().__init__(message)

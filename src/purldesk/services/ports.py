@@ -21,6 +21,7 @@ from purldesk.domain.money import Money
 from purldesk.domain.packages import Package, PackageId, PackageStatus, Restriction
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import PolicyVersion
+from purldesk.domain.rates import FxRate
 from purldesk.domain.requirements import (
     Cycle,
     CycleId,
@@ -249,6 +250,31 @@ class BasisRepository(Protocol):
         ...
 
 
+class StoredRates(Protocol):
+    """Reference rates per euro as stored: what the FX adapter reads, by currency and date."""
+
+    def find(self, currency: str, on: date, *, since: date) -> FxRate | None:
+        """The rate of `currency` on `on`, or the last one before it, not before `since`."""
+        ...
+
+    def currencies(self) -> frozenset[str]:
+        """The currencies with at least one stored rate."""
+        ...
+
+
+class FxRateRepository(StoredRates, Protocol):
+    """Rates are never edited: a (currency, date) stored once keeps its rate."""
+
+    def add(self, rates: Sequence[FxRate]) -> int:
+        """Store the rates not stored yet and give their count; a rate that differs from the
+        stored one of its (currency, date) raises RateRevised, and nothing is stored."""
+        ...
+
+    def latest(self) -> list[FxRate]:
+        """The last rate of each currency, by currency."""
+        ...
+
+
 class Transaction(Protocol):
     """`with` it: the block is one database transaction."""
 
@@ -301,6 +327,8 @@ class UnitOfWork(Transaction, Protocol):
     def indicators(self) -> IndicatorRepository: ...
     @property
     def bases(self) -> BasisRepository: ...
+    @property
+    def fx_rates(self) -> FxRateRepository: ...
 
     def next_id(self, sequence: str) -> int:
         """The next number of a named sequence, unique across processes."""

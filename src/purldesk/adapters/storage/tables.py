@@ -424,6 +424,21 @@ class IndicatorObservationRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+# -- reference rates ------------------------------------------------------------------------------
+
+
+class FxRateRow(Base):
+    """Append-only: a reference rate per euro; the key is also the lookup's index."""
+
+    __tablename__ = "fx_rates"
+
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    rate_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    per_eur: Mapped[str] = mapped_column(String(RATE))  # a Decimal's exact string
+    source: Mapped[str] = mapped_column(String(NAME))
+    loaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 # -- the dashboard: passwords and sessions -------------------------------------------------------
 
 

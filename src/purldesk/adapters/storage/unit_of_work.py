@@ -19,6 +19,7 @@ from purldesk.adapters.storage.bases import SqlBasisRepository
 from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import SqlContributionRepository
 from purldesk.adapters.storage.engine import SessionScope
+from purldesk.adapters.storage.fx_rates import SqlFxRateRepository
 from purldesk.adapters.storage.ledger import SqlLedger
 from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
 from purldesk.adapters.storage.participants import SqlParticipantRepository
@@ -56,6 +57,7 @@ class SqlUnitOfWork(SessionScope):
     policies: SqlPolicyRepository
     indicators: SqlIndicatorRepository
     bases: SqlBasisRepository
+    fx_rates: SqlFxRateRepository
 
     what = "unit of work"
 
@@ -78,6 +80,7 @@ class SqlUnitOfWork(SessionScope):
         self.web_sessions = SqlWebSessionRepository(session)
         self.policies = SqlPolicyRepository(session)
         self.indicators = SqlIndicatorRepository(session)
+        self.fx_rates = SqlFxRateRepository(session)
         self.bases = SqlBasisRepository(session)
         return self
 

@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "deliveries": ("deliveries", "app"),
     "ledger": ("ledger", "app"),
     "indicators": ("indicators", "app"),
+    "fx": ("fx", "app"),
     "policy": ("policy", "app"),
     "users": ("users", "app"),
     "reports": ("reports", "app"),
