@@ -97,6 +97,7 @@ def test_no_earmark_part_is_unrestricted() -> None:
 
 
 def test_an_import_gathers_every_earmark_finding_with_its_row(world: World) -> None:
+    earmarks = {2: parse_earmark(areas=["tanks"]), 3: parse_earmark(package="7")}
     rows = tuple(
         ContributionRow(
             line=line,
@@ -107,8 +108,8 @@ def test_an_import_gathers_every_earmark_finding_with_its_row(world: World) -> N
             confidential=False,
             purpose="",
             earmark=earmark,
-        )  # fmt: skip
-        for line, earmark in ((2, parse_earmark(areas=["tanks"])), (3, parse_earmark(package="7")))
+        )
+        for line, earmark in earmarks.items()
     )
     with pytest.raises(ImportRejected) as raised:
         world.run(contributions.Import(rows=rows))
