@@ -186,3 +186,70 @@ def test_a_pledge_at_the_bound_is_accepted(db: str) -> None:
     assert code == 0, err
     (kor,) = listed(db)
     assert kor["amount_minor"] == 10**15
+
+
+def with_catalog(db: str, tmp_path: Path) -> str:
+    (tmp_path / "catalog.csv").write_text(
+        "code,name,area,aid_class,unit_price_usd,lot_size,available_per_cycle,lead_time_days\n"
+        "MED-1,Field hospital kit,medical,humanitarian,2500.00,2,50,30\n",
+        encoding="utf-8",
+    )
+    code, _out, err = run(db, "catalog", "import", str(tmp_path / "catalog.csv"))
+    assert code == 0, err
+    return db
+
+
+def test_a_pledge_takes_its_earmark_from_the_options(db: str, tmp_path: Path) -> None:
+    code, out, err = run(
+        with_catalog(db, tmp_path), "contributions", "pledge", "DEU", "100", "EUR",
+        "--on", "2025-08-01", "--earmark-aid-class", "humanitarian", "--earmark-area", "medical",
+        "--earmark-expires-on", "2026-08-01",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("C-00001: DEU pledged")
+    assert listed(db)[0]["earmark"] == {
+        "package_id": None, "areas": ["medical"], "aid_classes": ["humanitarian"],
+        "expires_on": "2026-08-01",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "field"),
+    [
+        ("--earmark-area", "tanks", "earmark.areas"),
+        ("--earmark-aid-class", "tanks", "earmark.aid_classes"),
+        ("--earmark-package", "P-0001", "earmark.package"),
+        ("--earmark-expires-on", "2025-07-31", "earmark.expires_on"),
+    ],
+)
+def test_an_earmark_that_could_never_be_honoured_is_refused_naming_the_field(
+    db: str, tmp_path: Path, option: str, value: str, field: str
+) -> None:
+    code, _, err = run(
+        with_catalog(db, tmp_path), "contributions", "pledge", "DEU", "100", "EUR",
+        "--on", "2025-08-01", option, value,
+    )  # fmt: skip
+    assert code == 2
+    assert field in err
+    assert listed(db) == []
+
+
+def test_import_reads_the_earmark_columns_and_refuses_unknown_areas_by_row(
+    db: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "earmarked.csv"
+    columns = "earmark_aid_classes,earmark_areas,earmark_package,earmark_expires_on"
+    path.write_text(
+        f"{HEADER.strip()},{columns}\n"
+        "NLD,100,EUR,2025-08-04,,false,kits,humanitarian;nonlethal,medical,,2026-01-31\n"
+        "DEU,100,EUR,2025-08-04,,false,tanks,,tanks,,\n",
+        encoding="utf-8",
+    )
+    code, _out, err = run(with_catalog(db, tmp_path), "contributions", "import", str(path))
+    assert code == 2
+    assert "3" in err and "earmark.areas" in err and "tanks" in err
+    assert listed(db) == []
+    path.write_text(path.read_text().replace("tanks,,tanks", "tanks,,medical"))
+    code, _out, err = run(db, "contributions", "import", str(path))
+    assert code == 0, err
+    assert listed(db)[0]["earmark"]["aid_classes"] == ["humanitarian", "nonlethal"]  # type: ignore[index]

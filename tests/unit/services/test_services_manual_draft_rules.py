@@ -15,12 +15,20 @@ from fakes import FakeDatabase, FakeUnitOfWork, UsdOnlyRates, fake_uow_factory
 from purldesk.domain.access import operator
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.contributions import ContributionId, Earmark
-from purldesk.domain.errors import InvalidInput
+from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.money import USD, Money
-from purldesk.domain.packages import Attribution
+from purldesk.domain.packages import Attribution, PackageId
 from purldesk.domain.participants import ParticipantKind
 from purldesk.domain.requirements import CycleId, LineId
-from purldesk.services import catalog, contributions, packages, participants, policies, requirements
+from purldesk.services import (
+    allocations,
+    catalog,
+    contributions,
+    packages,
+    participants,
+    policies,
+    requirements,
+)
 from purldesk.services.handle import Command, Context, handle
 from purldesk.services.requirements import LineRow
 
@@ -63,9 +71,11 @@ class World:
         context = Context(actor=operator("test"), at=AT, request_id="r", fx=UsdOnlyRates())
         return handle(self.uow(), command, context=context).value
 
-    def money(self, contributor: str, earmark: Earmark | None = None) -> ContributionId:
+    def money(
+        self, contributor: str, earmark: Earmark | None = None, *, minor: int = 10_000_000
+    ) -> ContributionId:
         pledge = contributions.Pledge(
-            contributor=contributor, amount=Money(10_000_000, USD), pledged_on=date(2025, 9, 1),
+            contributor=contributor, amount=Money(minor, USD), pledged_on=date(2025, 9, 1),
             **({} if earmark is None else {"earmark": earmark}),
         )  # fmt: skip
         made = self.run(pledge)
@@ -108,17 +118,42 @@ def test_money_without_a_policy_pays_any_line(world: World) -> None:
 
 
 def test_an_earmark_for_an_area_is_kept(world: World) -> None:
-    earmarked = world.money("NLD", make_earmark(areas=["air_defence"]))
+    earmarked = world.money("NLD", make_earmark(areas=["artillery"]))
     message = world.refused(world.draft(1, 1, earmarked))
     assert message == (
-        "attributions: C-00001 may not pay L-1: the contribution is earmarked for areas air_defence"
+        "attributions: C-00001 may not pay L-1: the contribution is earmarked for areas artillery"
     )
 
 
 def test_money_earmarked_for_one_package_pays_no_other(world: World) -> None:
-    earmarked = world.money("NLD", make_earmark(package_id=7))
+    first = world.run(world.draft(1, 1, world.money("NLD"))).id
+    earmarked = world.money("NLD", make_earmark(package_id=first))
     message = world.refused(world.draft(1, 1, earmarked))
-    assert message == "attributions: C-00001 is earmarked for P-0007; it pays no other package"
+    assert message == "attributions: C-00002 is earmarked for P-0001; it pays no other package"
+
+
+def reprice(world: World, package_id: PackageId) -> None:
+    """Propose, validate and accept the package at twice the lot price of L-1: short a lot."""
+    world.run(packages.Propose(package_id=package_id))
+    world.run(packages.Validate(package_id=package_id))
+    prices = ((LineId(1), Money(2 * LOT.minor, USD)),)
+    world.run(packages.Accept(package_id=package_id, prices=prices, on=ON))
+
+
+def test_money_earmarked_for_a_package_pays_that_package_only(world: World) -> None:
+    first = world.run(world.draft(1, 1, world.money("NLD", minor=LOT.minor))).id
+    earmarked = world.money("NLD", make_earmark(package_id=first), minor=LOT.minor)
+    other = world.run(world.draft(1, 1, world.money("NLD", minor=LOT.minor))).id
+    with world.uow() as uow:
+        inputs = allocations.build_inputs(uow, cycle_id=world.cycle_id, on=ON)
+    assert "C-00002" not in {fund.id for fund in inputs.problem.funds}
+    assert world.refused(world.draft(1, 1, earmarked)).startswith("attributions: C-00002 is")
+    reprice(world, other)
+    with pytest.raises(Conflict):
+        world.run(packages.TopUp(package_id=other, on=ON))
+    reprice(world, first)
+    topped = world.run(packages.TopUp(package_id=first, on=ON))
+    assert Attribution(earmarked, LineId(1), LOT) in topped.attributions
 
 
 def test_the_phase_cap_per_package_is_kept(world: World) -> None:

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from purldesk.domain.catalog import CatalogItem, parse_aid_class, parse_area, parse_item_code
+from purldesk.domain.contributions import Earmark
 from purldesk.domain.errors import InvalidInput, RowError
 from purldesk.domain.money import USD, Money, currency
 from purldesk.domain.participants import (
@@ -21,7 +22,7 @@ from purldesk.domain.participants import (
     parse_status,
 )
 from purldesk.domain.text import check_text
-from purldesk.services.contributions import ContributionRow
+from purldesk.services.contributions import ContributionRow, parse_earmark
 from purldesk.services.requirements import LineRow
 
 T = TypeVar("T")
@@ -112,9 +113,28 @@ def _required(record: Mapping[str, str], field: str, line: int) -> str:
     return record[field]
 
 
+def _list(record: Mapping[str, str], field: str) -> list[str]:
+    """A `;`-separated list in an optional column; empty or absent: none."""
+    return [part.strip() for part in record.get(field, "").split(";") if part.strip()]
+
+
+def _earmark(record: Mapping[str, str], line: int) -> Earmark:
+    """The optional earmark_* columns: aid classes and areas `;`-separated, a package such as
+    P-0001, an expiry date."""
+    expires = (
+        _date(record, "earmark_expires_on", line) if record.get("earmark_expires_on") else None
+    )
+    return parse_earmark(
+        aid_classes=_list(record, "earmark_aid_classes"), areas=_list(record, "earmark_areas"),
+        package=record.get("earmark_package") or None, expires_on=expires,
+    )  # fmt: skip
+
+
 def parse_contributions(text: str) -> Parsed[ContributionRow]:
     """Rows of contributor,amount,currency,pledged_on,received_on,confidential,purpose, and
-    optionally source and anonymous (empty or absent: not anonymous)."""
+    optionally source, anonymous (empty or absent: not anonymous) and the earmark columns
+    earmark_aid_classes, earmark_areas, earmark_package, earmark_expires_on (empty or absent:
+    unrestricted)."""
 
     def row(line: int, record: Mapping[str, str]) -> ContributionRow:
         code = currency(_required(record, "currency", line))
@@ -131,6 +151,7 @@ def parse_contributions(text: str) -> Parsed[ContributionRow]:
             purpose=record["purpose"],
             source=record.get("source", ""),
             anonymous=_bool(record, "anonymous", line),
+            earmark=_earmark(record, line),
         )
 
     return _parse(text, CONTRIBUTION_COLUMNS, row)

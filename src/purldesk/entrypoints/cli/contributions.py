@@ -71,16 +71,42 @@ def pledge(
         ),
     ] = False,
     purpose: Annotated[str, typer.Option("--purpose")] = "",
+    earmark_aid_class: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--earmark-aid-class", help="Earmark: only this aid class (repeatable; none: any)."
+        ),
+    ] = None,
+    earmark_area: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--earmark-area", help="Earmark: only this catalog area (repeatable; none: any)."
+        ),
+    ] = None,
+    earmark_package: Annotated[
+        str | None,
+        typer.Option("--earmark-package", help="Earmark: only this package, such as P-0001."),
+    ] = None,
+    earmark_expires_on: Annotated[
+        str | None,
+        typer.Option(
+            "--earmark-expires-on", help="Earmark: not to be spent after this date (YYYY-MM-DD)."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Record a pledge in its own currency."""
+    """Record a pledge in its own currency, optionally earmarked."""
     from purldesk.domain.money import Money
     from purldesk.services import contributions
 
+    earmark = contributions.parse_earmark(
+        aid_classes=earmark_aid_class or (), areas=earmark_area or (), package=earmark_package,
+        expires_on=optional_date(earmark_expires_on, field="earmark.expires_on"),
+    )  # fmt: skip
     command = contributions.Pledge(
         contributor=contributor, amount=Money.parse(amount, currency.upper()),
         pledged_on=optional_date(on), confidential=confidential, anonymous=anonymous,
-        purpose=purpose,
+        purpose=purpose, earmark=earmark,
     )  # fmt: skip
     contribution = execute(db, command)
     how = " anonymously" if contribution.anonymous else ""

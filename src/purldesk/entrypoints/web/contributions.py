@@ -48,6 +48,10 @@ def contributions_page(request: Request) -> Response:
     return _contributions(request, user, errors={}, values={})
 
 
+# The form's fields for the parts of an earmark the pledge refuses.
+_EARMARK_FIELDS = {"earmark.areas": "areas", "earmark.aid_classes": "aid_class"}
+
+
 @router.post("/contributions", response_class=HTMLResponse)
 async def pledge(request: Request) -> Response:
     user, fields = await render.posted(request)
@@ -94,7 +98,9 @@ async def pledge(request: Request) -> Response:
             made = render.handle(request, user, command)
             return render.redirect("/contributions", "pledged", made.ref)
         except PurldeskError as error:
-            render.note_refusal(errors, error, fields=("amount", "currency", "areas"))
+            if isinstance(error, InvalidInput) and error.field in _EARMARK_FIELDS:
+                error = InvalidInput(_EARMARK_FIELDS[error.field], error.message)
+            render.note_refusal(errors, error, fields=("amount", "currency", "areas", "aid_class"))
     return _contributions(request, user, errors=errors, values=fields, status=422)
 
 

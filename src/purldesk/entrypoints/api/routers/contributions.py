@@ -9,7 +9,12 @@ from fastapi import APIRouter, Depends, Query
 from purldesk.bootstrap import Application
 from purldesk.domain.access import Actor, Permission
 from purldesk.domain.confidentiality import ContributionView, redact, totals
-from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
+from purldesk.domain.contributions import (
+    UNRESTRICTED,
+    Contribution,
+    ContributionId,
+    ContributionStatus,
+)
 from purldesk.domain.money import Money
 from purldesk.entrypoints.api.deps import Id, Listing, Wired, allowed, allowed_listing
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
@@ -106,11 +111,17 @@ write = CommandRoutes(router, response_model=ContributionRead, present=_contribu
 
 @write.post("/contributions", contributions.Pledge, status_code=201)
 def pledge(body: PledgeCreate) -> contributions.Pledge:
-    """Pledge in the contributor's own currency; a contributor pledges for itself only."""
+    """Pledge in the contributor's own currency; a contributor pledges for itself only,
+    optionally earmarked (see `earmark`)."""
+    given = body.earmark
+    earmark = UNRESTRICTED if given is None else contributions.parse_earmark(
+        aid_classes=given.aid_classes, areas=given.areas, package=given.package,
+        expires_on=given.expires_on,
+    )  # fmt: skip
     return contributions.Pledge(
         contributor=body.contributor, amount=Money.parse(body.amount, body.currency),
         pledged_on=body.pledged_on, confidential=body.confidential, anonymous=body.anonymous,
-        purpose=body.purpose, source=body.source,
+        purpose=body.purpose, source=body.source, earmark=earmark,
     )  # fmt: skip
 
 

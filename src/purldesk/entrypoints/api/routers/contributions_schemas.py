@@ -13,6 +13,16 @@ from purldesk.domain.money import MAX_AMOUNT_MINOR, Money
 from purldesk.entrypoints.api.schemas import Code, Day, Input, MoneyRead, Schema, Text, decimal_text
 
 
+class EarmarkCreate(Input):
+    """What the pledged money may pay for; an absent or empty part is unrestricted. Areas must
+    be areas of catalog items, the package an existing one of a cycle not closed."""
+
+    aid_classes: list[Code] = Field(default_factory=list, max_length=10)
+    areas: list[Code] = Field(default_factory=list, max_length=100)
+    package: Code | None = Field(default=None, description="A package reference, such as P-0001.")
+    expires_on: Day | None = Field(default=None, description="Not to be spent after this day.")
+
+
 class PledgeCreate(Input):
     contributor: Code
     amount: Annotated[
@@ -32,6 +42,7 @@ class PledgeCreate(Input):
     )
     purpose: Text = ""
     source: Text = ""
+    earmark: EarmarkCreate | None = None
 
 
 class DisclosureUpdate(Input):
