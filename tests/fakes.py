@@ -316,6 +316,7 @@ class FakeRequirementRepository:
         return [
             (line.cycle_id in tables.cycles, f"cycle {line.cycle_id}"),
             (line.item_code in tables.catalog, f"catalog item {line.item_code}"),
+            (line.carried_from in (None, *tables.lines), f"requirement line {line.carried_from}"),
         ]
 
     def add(self, line: RequirementLine, *, at: datetime, by: str) -> None:
@@ -368,6 +369,10 @@ class FakeRequirementRepository:
     def list(self, cycle_id: CycleId) -> list[RequirementLine]:
         found = [ln for ln in self._tx.tables.lines.values() if ln.cycle_id == cycle_id]
         return sorted(found, key=lambda ln: (ln.rank, ln.id))
+
+    def successor(self, line_id: LineId) -> RequirementLine | None:
+        lines = self._tx.tables.lines.values()
+        return next((ln for ln in lines if ln.carried_from == line_id), None)
 
 
 # -- versioned aggregates: contributions and packages ------------------------------------------

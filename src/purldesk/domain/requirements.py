@@ -93,6 +93,7 @@ class RequirementLine:
     needed_by: date
     justification: str
     status: LineStatus = LineStatus.OPEN
+    carried_from: LineId | None = None  # the line of an earlier cycle it carries on
 
     def __post_init__(self) -> None:
         if self.quantity < 1:
@@ -150,6 +151,9 @@ class LineEdit:
 
 EDITABLE_FIELDS = ("quantity", "needed_by", "justification")
 REASON = "reason"
+CARRIED = "carried"
+# Active lines not yet fully funded: what a new cycle carries from the previous one.
+CARRIED_STATUSES = frozenset({LineStatus.OPEN, LineStatus.PARTLY_FUNDED})
 JUSTIFICATION_MAX = 2000
 
 
@@ -214,6 +218,48 @@ def reprioritize(
         for position, line in enumerate(others, start=1)
         if line.rank != position
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """A line carried into a new cycle, and the record of where it came from."""
+
+    line: RequirementLine
+    change: LineChange
+
+
+def carry(
+    line: RequirementLine,
+    *,
+    item: CatalogItem,
+    funded_lots: int,
+    line_id: LineId,
+    rank: int,
+    previous: Cycle,
+    into: Cycle,
+    at: datetime,
+    by: str,
+) -> Carried | None:
+    """The line as the new cycle `into` still needs it, or None if it needs nothing more.
+
+    Only active lines not fully funded are carried, asking only for the lots still unfunded;
+    the line keeps its ref, and a needed-by date before the new opening becomes that opening.
+    """
+    if line.status not in CARRIED_STATUSES:
+        return None
+    lots = line.lots(item) - funded_lots
+    if lots < 1:
+        return None
+    carried = replace(
+        line, id=line_id, cycle_id=into.id, quantity=lots * item.lot_size, rank=rank,
+        needed_by=max(line.needed_by, into.opens_on), status=LineStatus.OPEN,
+        carried_from=line.id,
+    )  # fmt: skip
+    change = LineChange(
+        line_id, CARRIED, f"{previous.name}: quantity {line.quantity}",
+        f"{into.name}: quantity {carried.quantity}", at, by,
+    )  # fmt: skip
+    return Carried(carried, change)
 
 
 def field_text(line: RequirementLine, field: str) -> str:
@@ -338,11 +384,11 @@ def replay(line: RequirementLine, changes: Sequence[LineChange]) -> RequirementL
     """The line with each change applied in order: what its history says it is now.
 
     Each change must start from the value the previous one left (InvalidInput otherwise),
-    so a gap in the history shows. `reason` records are kept, but change no field.
+    so a gap in the history shows. `reason` and `carried` records are kept, but change no field.
     """
     current = line
     for change in changes:
-        if change.field == REASON:
+        if change.field in (REASON, CARRIED):
             continue
         if field_text(current, change.field) != change.before:
             raise InvalidInput(

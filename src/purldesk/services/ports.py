@@ -100,6 +100,10 @@ class RequirementRepository(Protocol):
         """The cycle's lines in priority order (rank, id)."""
         ...
 
+    def successor(self, line_id: LineId) -> RequirementLine | None:
+        """The line of a later cycle carried on from this one, if any."""
+        ...
+
 
 class ContributionRepository(Repository[ContributionId, Contribution], Protocol):
     def list(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
@@ -27,6 +28,7 @@ from purldesk.domain.requirements import (
     RequirementLine,
     Withdrawal,
     as_it_stood,
+    carry,
     edit,
     line_for,
     priority_order,
@@ -61,6 +63,67 @@ def open_cycle(uow: UnitOfWork, *, name: str, opens_on: date) -> Cycle:
         uow.cycles.add(cycle)
         uow.commit()
         return cycle
+
+
+CARRIED_FROM = frozenset({CycleStatus.ENDORSED, CycleStatus.CLOSED})
+
+
+def carry_lines(
+    uow: UnitOfWork, *, previous: str, into: str, at: datetime, by: str
+) -> list[RequirementLine]:
+    """Add to the draft cycle `into` the active lines of the endorsed or closed cycle
+    `previous` not fully funded, in their order: each asks only for its unfunded lots, keeps
+    its ref, and records in its history where it came from. All of them, or none."""
+    with uow:
+        carried = _carry(
+            uow, previous=_cycle_named(uow, previous), into=_cycle_named(uow, into), at=at, by=by
+        )
+        uow.commit()
+        return carried
+
+
+def _carry(
+    uow: UnitOfWork, *, previous: Cycle, into: Cycle, at: datetime, by: str
+) -> list[RequirementLine]:
+    _require_draft(into)
+    if uow.requirements.list(into.id):
+        raise Conflict(f"cycle {into.name} has lines already; only a new cycle is carried into")
+    if previous.status not in CARRIED_FROM:
+        raise Conflict(
+            f"cycle {previous.name} is {previous.status}; only an endorsed or closed cycle's "
+            "lines are carried"
+        )
+    if previous.opens_on >= into.opens_on:
+        raise InvalidInput("opens_on", f"must be after the opening of {previous.name}")
+    lines = priority_order(uow.requirements.list(previous.id))
+    carried_already = next((ln for ln in lines if uow.requirements.successor(ln.id)), None)
+    if carried_already is not None:
+        raise Conflict(f"cycle {previous.name} was carried already (line {carried_already.ref})")
+    funded = _funded_lots(uow, previous.id)
+    added: list[RequirementLine] = []
+    for line in lines:
+        carried = carry(
+            line, item=uow.catalog.get(line.item_code), funded_lots=funded[line.id],
+            line_id=LineId(uow.next_id("requirement_line")), rank=len(added) + 1,
+            previous=previous,
+            into=into, at=at, by=by,
+        )  # fmt: skip
+        if carried is None:
+            continue
+        uow.requirements.add(carried.line, at=at, by=by)
+        uow.requirements.append_changes([carried.change])
+        added.append(carried.line)
+    return added
+
+
+def _funded_lots(uow: UnitOfWork, cycle_id: CycleId) -> Counter[LineId]:
+    """Lots of each line of the cycle on its packages that are not cancelled."""
+    funded: Counter[LineId] = Counter()
+    for package in uow.packages.list(cycle_id=cycle_id):
+        if package.status is not PackageStatus.CANCELLED:
+            for held in package.lines:
+                funded[held.line_id] += held.lots
+    return funded
 
 
 def find_cycle(uow: UnitOfWork, *, name: str) -> Cycle | None:
@@ -249,11 +312,19 @@ def change_history(uow: UnitOfWork, *, line_id: LineId) -> list[LineChange]:
 
 
 def line_history(uow: UnitOfWork, *, line_id: LineId) -> list[RankPeriod]:
-    """Every rank the line has held, oldest first, each with the edits made while it held it."""
+    """Every rank the line has held, oldest first, each with the edits made while it held it;
+    a carried line's history starts with that of the line of the earlier cycle it carries on."""
     with uow:
-        return rank_periods(
-            uow.requirements.rank_history(line_id), uow.requirements.change_history(line_id)
-        )
+        chain = [uow.requirements.get(line_id)]
+        while (earlier := chain[-1].carried_from) is not None:
+            chain.append(uow.requirements.get(earlier))
+        return [
+            period
+            for line in reversed(chain)
+            for period in rank_periods(
+                uow.requirements.rank_history(line.id), uow.requirements.change_history(line.id)
+            )
+        ]
 
 
 def resolve_cycle(uow: UnitOfWork, *, name: str | None) -> Cycle:
@@ -302,10 +373,11 @@ def _check_justification(row: LineRow) -> None:
 
 @command("cycles.open", Permission.OPEN_CYCLE)
 class OpenCycle(Command[Cycle]):
-    """Open a new cycle of the list, in draft."""
+    """Open a new cycle of the list, in draft; from `carry_from`, with its unfunded lines."""
 
     name: str
     opens_on: date
+    carry_from: str | None = None
 
     def __post_init__(self) -> None:
         if not self.name.strip():
@@ -313,7 +385,13 @@ class OpenCycle(Command[Cycle]):
         check_lengths(name=self.name, at_most=CYCLE_NAME_MAX)
 
     def execute(self, uow: UnitOfWork, context: Context) -> Cycle:
-        return open_cycle(uow, name=self.name, opens_on=self.opens_on)
+        cycle = open_cycle(uow, name=self.name, opens_on=self.opens_on)
+        if self.carry_from is not None:
+            carry_lines(
+                uow, previous=self.carry_from, into=cycle.name, at=context.at,
+                by=context.actor.name,
+            )  # fmt: skip
+        return cycle
 
     def target(self, result: Cycle) -> str:
         return result.ref

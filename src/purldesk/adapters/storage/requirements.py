@@ -91,3 +91,6 @@ class SqlRequirementRepository(TableRepository[RequirementLineRow, RequirementLi
     def list(self, cycle_id: CycleId) -> list[RequirementLine]:
         order = [RequirementLineRow.rank, RequirementLineRow.id]
         return self._where(RequirementLineRow.cycle_id == cycle_id, order_by=order)
+
+    def successor(self, line_id: LineId) -> RequirementLine | None:
+        return self._first(RequirementLineRow.carried_from == line_id)

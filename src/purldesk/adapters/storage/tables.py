@@ -133,6 +133,7 @@ class RequirementLineRow(Base):
     needed_by: Mapped[date] = mapped_column(Date)
     justification: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(STATUS))
+    carried_from: Mapped[int | None] = mapped_column(ForeignKey("requirement_lines.id"), index=True)
 
 
 class RankChangeRow(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -23,13 +24,30 @@ app = command_group("Open cycles and move them along: submit, endorse, close.")
 def open_(
     name: Annotated[str, typer.Argument(help="A name such as 2025-09.")],
     on: Annotated[str, typer.Option("--on", help="Date the cycle opens (YYYY-MM-DD).")],
+    carry_from: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="An endorsed or closed cycle whose active lines not fully funded are carried.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Open a new cycle, in draft."""
+    """Open a new cycle, in draft; with --from, it starts with the previous cycle's unfunded
+    lines, in their order, each asking for what is still needed."""
     from purldesk.services import requirements
 
-    cycle = execute(db, requirements.OpenCycle(name=name, opens_on=parse_date(on, "on")))
-    console.print(f"opened cycle {cycle.name} (draft)")
+    opening = requirements.OpenCycle(
+        name=name, opens_on=parse_date(on, "on"), carry_from=carry_from
+    )
+    cycle = execute(db, opening)
+    if carry_from is None:
+        console.print(f"opened cycle {cycle.name} (draft)")
+        return
+    carried = read(db, partial(requirements.list_lines, cycle_id=cycle.id))
+    console.print(
+        f"opened cycle {cycle.name} (draft); {len(carried)} line(s) carried from {carry_from}"
+    )
 
 
 def _move(name: str, step: str, db: str | None) -> None:

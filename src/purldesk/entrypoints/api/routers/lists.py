@@ -108,7 +108,8 @@ def line_history(
 ) -> list[RankChangeRead]:
     """Every rank the line has held, oldest first; each with the edits of its other fields
     (quantity, needed_by, justification, status and the reason of a withdrawal) made while it
-    held that rank, in `changes`."""
+    held that rank, in `changes`. A line carried from an earlier cycle starts with the history
+    of the line it carries on, and records the carrying as a change of `carried`."""
     line = requirements.find_line(application.uow(), cycle_id=CycleId(cycle_id), ref=ref)
     return [
         RankChangeRead.of(period.rank, period.edits)
@@ -126,7 +127,9 @@ line_write = CommandRoutes(router, response_model=list[LineRead], present=same_f
 
 @cycle_write.post("/cycles", requirements.OpenCycle, status_code=201)
 def open_cycle(body: CycleCreate) -> requirements.OpenCycle:
-    return requirements.OpenCycle(name=body.name, opens_on=body.opens_on)
+    return requirements.OpenCycle(
+        name=body.name, opens_on=body.opens_on, carry_from=body.carry_from
+    )
 
 
 @cycle_write.post("/cycles/{cycle_id}/submit", requirements.SubmitCycle)

@@ -22,6 +22,14 @@ from purldesk.entrypoints.api.schemas import Code, Day, Input, Quantity, Schema,
 class CycleCreate(Input):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     opens_on: Day
+    carry_from: Annotated[
+        str | None,
+        Field(
+            max_length=200,
+            description="An endorsed or closed cycle whose active lines not fully funded the "
+            "new cycle carries, in their order, each asking for its unfunded lots.",
+        ),
+    ] = None
 
 
 class CycleRead(Schema):
