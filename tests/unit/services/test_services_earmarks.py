@@ -17,7 +17,8 @@ from purldesk.domain.contributions import Earmark
 from purldesk.domain.errors import ImportRejected, InvalidInput
 from purldesk.domain.money import USD, Money
 from purldesk.services import catalog, contributions, participants
-from purldesk.services.contributions import ContributionRow, parse_earmark
+from purldesk.services.contributions import ContributionRow
+from purldesk.services.earmarks import parse_earmark
 from purldesk.services.handle import Command, Context, handle
 
 AT = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)

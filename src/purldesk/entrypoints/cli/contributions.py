@@ -97,9 +97,9 @@ def pledge(
 ) -> None:
     """Record a pledge in its own currency, optionally earmarked."""
     from purldesk.domain.money import Money
-    from purldesk.services import contributions
+    from purldesk.services import contributions, earmarks
 
-    earmark = contributions.parse_earmark(
+    earmark = earmarks.parse_earmark(
         aid_classes=earmark_aid_class or (), areas=earmark_area or (), package=earmark_package,
         expires_on=optional_date(earmark_expires_on, field="earmark.expires_on"),
     )  # fmt: skip

@@ -27,7 +27,7 @@ from purldesk.entrypoints.api.routers.contributions_schemas import (
 )
 from purldesk.entrypoints.api.schemas import OnDate, Page
 from purldesk.entrypoints.api.writes import CommandRoutes
-from purldesk.services import contributions
+from purldesk.services import contributions, earmarks
 from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["contributions"])
@@ -114,7 +114,7 @@ def pledge(body: PledgeCreate) -> contributions.Pledge:
     """Pledge in the contributor's own currency; a contributor pledges for itself only,
     optionally earmarked (see `earmark`)."""
     given = body.earmark
-    earmark = UNRESTRICTED if given is None else contributions.parse_earmark(
+    earmark = UNRESTRICTED if given is None else earmarks.parse_earmark(
         aid_classes=given.aid_classes, areas=given.areas, package=given.package,
         expires_on=given.expires_on,
     )  # fmt: skip
