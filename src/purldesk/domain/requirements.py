@@ -71,6 +71,11 @@ class Cycle:
     def is_editable(self) -> bool:
         return self.status is CycleStatus.DRAFT
 
+    def check_editable(self) -> None:
+        """Refuse a change to the list of a cycle that is no longer a draft."""
+        if not self.is_editable:
+            raise Conflict(f"cycle {self.name} is {self.status}; only a draft list can change")
+
     def needed_by(self, on: date) -> date:
         """`on`, a needed-by date of a line on this cycle, unless it is before the cycle opened.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
@@ -28,7 +27,6 @@ from purldesk.domain.requirements import (
     RequirementLine,
     Withdrawal,
     as_it_stood,
-    carry,
     edit,
     line_for,
     priority_order,
@@ -36,6 +34,7 @@ from purldesk.domain.requirements import (
     reprioritize,
     withdraw,
 )
+from purldesk.services import carrying
 from purldesk.services.handle import Command, Context, check_lengths, command, move_one
 from purldesk.services.imports import FileRow, each_row
 from purldesk.services.ports import UnitOfWork
@@ -65,67 +64,6 @@ def open_cycle(uow: UnitOfWork, *, name: str, opens_on: date) -> Cycle:
         return cycle
 
 
-CARRIED_FROM = frozenset({CycleStatus.ENDORSED, CycleStatus.CLOSED})
-
-
-def carry_lines(
-    uow: UnitOfWork, *, previous: str, into: str, at: datetime, by: str
-) -> list[RequirementLine]:
-    """Add to the draft cycle `into` the active lines of the endorsed or closed cycle
-    `previous` not fully funded, in their order: each asks only for its unfunded lots, keeps
-    its ref, and records in its history where it came from. All of them, or none."""
-    with uow:
-        carried = _carry(
-            uow, previous=_cycle_named(uow, previous), into=_cycle_named(uow, into), at=at, by=by
-        )
-        uow.commit()
-        return carried
-
-
-def _carry(
-    uow: UnitOfWork, *, previous: Cycle, into: Cycle, at: datetime, by: str
-) -> list[RequirementLine]:
-    _require_draft(into)
-    if uow.requirements.list(into.id):
-        raise Conflict(f"cycle {into.name} has lines already; only a new cycle is carried into")
-    if previous.status not in CARRIED_FROM:
-        raise Conflict(
-            f"cycle {previous.name} is {previous.status}; only an endorsed or closed cycle's "
-            "lines are carried"
-        )
-    if previous.opens_on >= into.opens_on:
-        raise InvalidInput("opens_on", f"must be after the opening of {previous.name}")
-    lines = priority_order(uow.requirements.list(previous.id))
-    carried_already = next((ln for ln in lines if uow.requirements.successor(ln.id)), None)
-    if carried_already is not None:
-        raise Conflict(f"cycle {previous.name} was carried already (line {carried_already.ref})")
-    funded = _funded_lots(uow, previous.id)
-    added: list[RequirementLine] = []
-    for line in lines:
-        carried = carry(
-            line, item=uow.catalog.get(line.item_code), funded_lots=funded[line.id],
-            line_id=LineId(uow.next_id("requirement_line")), rank=len(added) + 1,
-            previous=previous,
-            into=into, at=at, by=by,
-        )  # fmt: skip
-        if carried is None:
-            continue
-        uow.requirements.add(carried.line, at=at, by=by)
-        uow.requirements.append_changes([carried.change])
-        added.append(carried.line)
-    return added
-
-
-def _funded_lots(uow: UnitOfWork, cycle_id: CycleId) -> Counter[LineId]:
-    """Lots of each line of the cycle on its packages that are not cancelled."""
-    funded: Counter[LineId] = Counter()
-    for package in uow.packages.list(cycle_id=cycle_id):
-        if package.status is not PackageStatus.CANCELLED:
-            for held in package.lines:
-                funded[held.line_id] += held.lots
-    return funded
-
-
 def find_cycle(uow: UnitOfWork, *, name: str) -> Cycle | None:
     with uow:
         return uow.cycles.find_by_name(name)
@@ -153,7 +91,7 @@ def import_lines(
     """Add every row to a draft cycle, or none: all findings are reported together."""
     with uow:
         cycle = uow.cycles.get(cycle_id)
-        _require_draft(cycle)
+        cycle.check_editable()
         existing = uow.requirements.list(cycle_id)
         refs = {line.ref for line in existing}
         # A withdrawn line keeps its last rank out of the active order; the number is free.
@@ -219,7 +157,7 @@ def move_line(
     """Reprioritize one line; every line whose rank changes gets a new rank-history entry."""
     with uow:
         line = uow.requirements.get(line_id)
-        _require_draft(uow.cycles.get(line.cycle_id))
+        uow.cycles.get(line.cycle_id).check_editable()
         changed = reprioritize(
             uow.requirements.list(line.cycle_id), line_id=line_id, new_rank=new_rank
         )
@@ -247,7 +185,7 @@ def edit_line(
     with uow:
         line = uow.requirements.get(line_id)
         cycle = uow.cycles.get(line.cycle_id)
-        _require_draft(cycle)
+        cycle.check_editable()
         if needed_by is not None:
             cycle.needed_by(needed_by)
         edited = edit(
@@ -268,7 +206,7 @@ def withdraw_line(
     """Take a line off a draft list, saying why; the other active lines close up their ranks."""
     with uow:
         line = uow.requirements.get(line_id)
-        _require_draft(uow.cycles.get(line.cycle_id))
+        uow.cycles.get(line.cycle_id).check_editable()
         _refuse_if_packaged(uow, line, "withdraw it")
         withdrawal = withdraw(
             uow.requirements.list(line.cycle_id), line_id=line_id, reason=reason, at=at, by=by
@@ -278,11 +216,6 @@ def withdraw_line(
         uow.requirements.append_changes(withdrawal.changes)
         uow.commit()
         return withdrawal
-
-
-def _require_draft(cycle: Cycle) -> None:
-    if not cycle.is_editable:
-        raise Conflict(f"cycle {cycle.name} is {cycle.status}; only a draft list can change")
 
 
 def _refuse_if_packaged(uow: UnitOfWork, line: RequirementLine, action: str) -> None:
@@ -387,8 +320,8 @@ class OpenCycle(Command[Cycle]):
     def execute(self, uow: UnitOfWork, context: Context) -> Cycle:
         cycle = open_cycle(uow, name=self.name, opens_on=self.opens_on)
         if self.carry_from is not None:
-            carry_lines(
-                uow, previous=self.carry_from, into=cycle.name, at=context.at,
+            carrying.carry_into(
+                uow, previous=_cycle_named(uow, self.carry_from), into=cycle, at=context.at,
                 by=context.actor.name,
             )  # fmt: skip
         return cycle
