@@ -55,7 +55,7 @@ from purldesk.domain.requirements import (
     RequirementLine,
 )
 from purldesk.domain.sessions import WebSession
-from purldesk.services.ports import (
+from purldesk.services.read_ports import (
     ContributionGroup,
     HiddenPayer,
     PackageTotals,
@@ -64,7 +64,8 @@ from purldesk.services.ports import (
 )
 
 if TYPE_CHECKING:
-    from purldesk.services.ports import Reader, UnitOfWork
+    from purldesk.services.ports import UnitOfWork
+from purldesk.services.read_ports import Reader
 
 K = TypeVar("K")
 R = TypeVar("R")

@@ -18,7 +18,8 @@ from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.config import Settings
 from purldesk.domain.access import Actor
 from purldesk.services.handle import Command, Context, handle
-from purldesk.services.ports import Clock, FxRates, PasswordHasher, Reader, UnitOfWork
+from purldesk.services.ports import Clock, FxRates, PasswordHasher, UnitOfWork
+from purldesk.services.read_ports import Reader
 
 R = TypeVar("R")
 

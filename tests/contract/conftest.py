@@ -13,7 +13,8 @@ from fakes import FakeDatabase, FakeReader, FakeUnitOfWork
 from purldesk.adapters.storage.engine import session_factory
 from purldesk.adapters.storage.reader import SqlReader
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
-from purldesk.services.ports import Reader, UnitOfWork
+from purldesk.services.ports import UnitOfWork
+from purldesk.services.read_ports import Reader
 
 UowFactory = Callable[[], UnitOfWork]
 ReaderFactory = Callable[[], Reader]

@@ -23,13 +23,13 @@ from purldesk.domain.participants import (
     ParticipantStatus,
 )
 from purldesk.domain.requirements import CycleId, LineId
-from purldesk.services.ports import (
+from purldesk.services.ports import UnitOfWork
+from purldesk.services.read_ports import (
     ContributionGroup,
     HiddenPayer,
     PackageTotals,
     PaidLine,
     Reader,
-    UnitOfWork,
 )
 from reader_world import (
     AT,

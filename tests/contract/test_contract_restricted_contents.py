@@ -18,7 +18,8 @@ from purldesk.domain.participants import (
     ParticipantStatus,
 )
 from purldesk.domain.requirements import CycleId, LineId
-from purldesk.services.ports import Reader, UnitOfWork
+from purldesk.services.ports import UnitOfWork
+from purldesk.services.read_ports import Reader
 
 UowFactory = Callable[[], UnitOfWork]
 ReaderFactory = Callable[[], Reader]

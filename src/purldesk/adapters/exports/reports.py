@@ -23,7 +23,7 @@ from purldesk.adapters.exports.sheets import (
 from purldesk.domain.access import Viewer
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import parse_package_ref
-from purldesk.services.ports import Reader
+from purldesk.services.read_ports import Reader
 from purldesk.services.views import packages
 from purldesk.services.views import statement as statements
 from purldesk.services.views import transparency as public

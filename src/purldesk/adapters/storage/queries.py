@@ -47,7 +47,7 @@ from purldesk.domain.requirements import (
     RankChange,
     RequirementLine,
 )
-from purldesk.services.ports import (
+from purldesk.services.read_ports import (
     ContributionGroup,
     HiddenPayer,
     PackageTotals,

@@ -13,7 +13,7 @@ from purldesk.domain.money import Money
 from purldesk.domain.participants import ParticipantCode
 from purldesk.services.contributions import Cancel, Commit, Pledge, Receive, SetDisclosure
 from purldesk.services.handle import Command
-from purldesk.services.ports import Reader
+from purldesk.services.read_ports import Reader
 from purldesk.services.views.offers import is_offered
 from purldesk.services.views.rows import giver_of
 

@@ -16,7 +16,7 @@ from purldesk.domain.disclosure import withheld_reason
 from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
 from purldesk.domain.requirements import Cycle, CycleStatus, LineId, LineStatus, RequirementLine
-from purldesk.services.ports import ContributionGroup, Reader
+from purldesk.services.read_ports import ContributionGroup, Reader
 from purldesk.services.views.rows import (
     NOTHING_WITHHELD,
     Bar,

@@ -20,7 +20,7 @@ from purldesk.domain.participants import CONTRIBUTING_KINDS, Participant, Partic
 from purldesk.domain.requirements import LineId, RequirementLine
 from purldesk.services import deliveries, packages
 from purldesk.services.handle import Command
-from purldesk.services.ports import PackageTotals, Reader
+from purldesk.services.read_ports import PackageTotals, Reader
 from purldesk.services.views.offers import is_offered
 from purldesk.services.views.rows import (
     NOTHING_WITHHELD,

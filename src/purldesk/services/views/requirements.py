@@ -23,7 +23,7 @@ from purldesk.domain.requirements import (
 )
 from purldesk.services import allocations
 from purldesk.services.handle import Command
-from purldesk.services.ports import Reader
+from purldesk.services.read_ports import Reader
 from purldesk.services.requirements import (
     EditLine,
     EndorseCycle,

@@ -15,7 +15,7 @@ from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import PackageId, package_ref
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import LineId
-from purldesk.services.ports import PackageTotals, Reader
+from purldesk.services.read_ports import PackageTotals, Reader
 
 ANONYMOUS = "Anonymous"  # how a giver who chose anonymity is named to everyone else
 

@@ -10,7 +10,7 @@ from purldesk.domain.access import Owned, Permission, Viewer
 from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import package_ref
-from purldesk.services.ports import Reader
+from purldesk.services.read_ports import Reader
 from purldesk.services.views.contributions import ContributionRow, row
 
 

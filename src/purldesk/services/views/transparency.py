@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from purldesk.domain.access import PUBLIC
-from purldesk.services.ports import Reader
+from purldesk.services.read_ports import Reader
 from purldesk.services.views.overview import OverviewView, overview
 
 

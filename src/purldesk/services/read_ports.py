@@ -1,0 +1,181 @@
+"""The read side's port: what pages and reports are built from. A `Reader` is a read-only
+transaction that never takes the write lock; its queries are aggregates and joins, so a page
+costs the same number of statements however long the history."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from purldesk.domain.access import Viewer
+from purldesk.domain.catalog import CatalogItem, ItemCode
+from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
+from purldesk.domain.deliveries import Shipment
+from purldesk.domain.money import Money
+from purldesk.domain.packages import Package, PackageId, PackageStatus, Restriction
+from purldesk.domain.participants import Participant, ParticipantCode
+from purldesk.domain.requirements import (
+    Cycle,
+    CycleId,
+    LineChange,
+    LineId,
+    RankChange,
+    RequirementLine,
+)
+from purldesk.services.ports import Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionGroup:
+    """Contributions counted together as one viewer may see them: by pledge currency and giver.
+
+    A group the viewer may not see the amounts of has no currency, no giver and no sums: a
+    hidden amount is only counted, never summed into anything the viewer sees.
+    """
+
+    count: int
+    currency: str | None  # None: amounts hidden from the viewer
+    contributor: ParticipantCode | None  # None: hidden amounts, or a giver anonymous to it
+    pledged_minor: int | None
+    received_usd_minor: int | None  # of the contributions already received
+
+
+@dataclass(frozen=True, slots=True)
+class PackageTotals:
+    """A package with what its lines cost (USD) and the name of its cycle."""
+
+    id: PackageId
+    name: str
+    status: PackageStatus
+    cycle_name: str
+    cost_minor: int
+    target: Money
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentLine:
+    """A shipment with the reference of its line and the name of the item shipped."""
+
+    shipment: Shipment
+    line_ref: str
+    item_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaidLine:
+    """Money of one contribution on one line of a package, with what that line has shipped."""
+
+    contribution_id: ContributionId
+    package_id: PackageId
+    package_status: PackageStatus
+    line_id: LineId
+    line_ref: str
+    item_name: str
+    amount: Money
+    shipped: int  # units of the line shipped in the package
+    received: int  # of which confirmed received
+
+
+@dataclass(frozen=True, slots=True)
+class HiddenPayer:
+    """A contributor whose money on one line of a package a viewer may not see the amount of."""
+
+    package_id: PackageId
+    line_id: LineId
+    contributor: ParticipantCode
+
+
+class ReadQueries(Protocol):
+    """Queries for pages and reports: aggregates and joins, a bounded number per page."""
+
+    def participants(self) -> list[Participant]: ...
+    def items(self) -> dict[ItemCode, CatalogItem]: ...
+    def cycles(self) -> list[Cycle]:
+        """Every cycle, oldest first (opening day, then id)."""
+        ...
+
+    def cycle(self, cycle_id: CycleId) -> Cycle:
+        """The cycle; NotFound if there is none."""
+        ...
+
+    def latest_cycle(self) -> Cycle | None: ...
+    def find_cycle(self, name: str) -> Cycle | None: ...
+    def lines(self, cycle_id: CycleId) -> list[RequirementLine]:
+        """The cycle's lines in priority order (rank, id)."""
+        ...
+
+    def lines_by_id(self, line_ids: Collection[LineId]) -> dict[LineId, RequirementLine]: ...
+    def find_line(self, cycle_id: CycleId, ref: str) -> RequirementLine | None: ...
+    def rank_history(self, line_id: LineId) -> list[RankChange]: ...
+    def change_history(self, line_id: LineId) -> list[LineChange]: ...
+    def funded_lots(
+        self, cycle_id: CycleId, *, excluding: Collection[PackageId] = ()
+    ) -> dict[LineId, int]:
+        """Lots of each line of the cycle held by packages that are not cancelled, leaving out
+        the packages `excluding` names."""
+        ...
+
+    def restrictions(self) -> dict[PackageId, Restriction]:
+        """The restriction of every package whose contents are restricted."""
+        ...
+
+    def contribution_groups(
+        self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
+    ) -> list[ContributionGroup]:
+        """Contributions in `statuses`, counted and summed as `viewer` may see them."""
+        ...
+
+    def contributions(
+        self,
+        *,
+        ids: Collection[ContributionId] | None = None,
+        contributor: ParticipantCode | None = None,
+    ) -> list[Contribution]:
+        """Contributions by id: those given, or the contributor's, or all."""
+        ...
+
+    def package(self, package_id: PackageId) -> Package:
+        """The package with its lines and attributions; NotFound if there is none."""
+        ...
+
+    def package_totals(self, *, with_cancelled: bool) -> list[PackageTotals]:
+        """Packages by id with their cost."""
+        ...
+
+    def shipments(self, *, package_id: PackageId) -> list[Shipment]:
+        """The package's shipments by id."""
+        ...
+
+    def shipments_since(self, day: date) -> list[ShipmentLine]:
+        """Shipments sent or received on `day` or later, by id."""
+        ...
+
+    def paid_lines(self, contributor: ParticipantCode) -> list[PaidLine]:
+        """Where the contributor's money is: package by package, in attribution order."""
+        ...
+
+    def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
+        """Who pays money `viewer` may not see the amount of, on each line of each package
+        (cancelled ones too): each payer once per line, by package, line and contributor."""
+        ...
+
+    def balance_of_kind(self, kind: str, *, currency: str) -> int:
+        """The sum of the balances of every ledger account of one kind (such as disbursed)."""
+        ...
+
+    def balance_of(self, accounts: Collection[str], *, currency: str) -> int:
+        """The sum of the balances of these ledger accounts."""
+        ...
+
+
+class Reader(ReadQueries, Transaction, Protocol):
+    """A read-only transaction: `with reader: ...`; it never takes the write lock, and every
+    query in it sees the database as of one moment."""
+
+    @property
+    def min_hidden_contributors(self) -> int:
+        """k of docs/SECURITY.md, the same for every page and report read through this reader:
+        hidden money is published only summed over at least this many contributors."""
+        ...
