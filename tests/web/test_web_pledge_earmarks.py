@@ -41,3 +41,17 @@ def test_a_pledge_earmarked_to_a_catalog_area_is_kept(
 
     assert response.status_code == 303
     assert contributions.list_all(wired.uow())[-1].earmark.areas == frozenset({area})
+
+
+def test_an_area_is_read_as_on_every_other_edge(
+    client_for: Callable[[str | None], TestClient], wired: Application
+) -> None:
+    area = catalog.list_all(wired.uow())[0].area
+    nld = client_for("contributor-nld")
+    page = nld.get("/contributions")
+    data = {"csrf_token": csrf_of(page.text), **GOOD_PLEDGE, "areas": f" {area.title()} "}
+
+    response = nld.post("/contributions", data=data, follow_redirects=False)
+
+    assert response.status_code == 303
+    assert contributions.list_all(wired.uow())[-1].earmark.areas == frozenset({area})

@@ -13,13 +13,13 @@ from fastapi.responses import HTMLResponse, Response
 from purldesk.adapters.exports import reports
 from purldesk.domain.access import Permission, can
 from purldesk.domain.catalog import AidClass
-from purldesk.domain.contributions import UNRESTRICTED, Contribution, ContributionId, Earmark
+from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.errors import InvalidInput, NotFound, PurldeskError
 from purldesk.domain.money import Money
 from purldesk.entrypoints.web import render
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.entrypoints.web.render import Errors
-from purldesk.services import contributions
+from purldesk.services import contributions, earmarks
 from purldesk.services.handle import Command
 from purldesk.services.views import contributions as contribution_pages
 from purldesk.services.views import statement as statements
@@ -80,16 +80,14 @@ async def pledge(request: Request) -> Response:
     if any(v not in {a.value for a in AidClass} for v in chosen):
         errors["aid_class"] = "Choose among the aid classes shown."
     classes = frozenset(AidClass(v) for v in chosen if v in {a.value for a in AidClass})
-    areas_text = fields.get("areas", "").strip()
-    areas = frozenset(a.strip() for a in areas_text.split(",") if a.strip()) or None
-    earmark = UNRESTRICTED if not classes and areas is None else Earmark(
-        areas=areas, aid_classes=classes or None
-    )  # fmt: skip
+    areas = [a for a in fields.get("areas", "").split(",") if a.strip()]
     purpose = fields.get("purpose", "").strip()
     if len(purpose) > 2000:
         errors["purpose"] = "must be at most 2,000 characters"
     if not errors and amount is not None:
         try:
+            # Written as on every other edge: area names are read, and checked, alike.
+            earmark = earmarks.parse_earmark(aid_classes=[c.value for c in classes], areas=areas)
             command = contributions.Pledge(
                 contributor=user.actor.organization, amount=amount, pledged_on=pledged_on,
                 confidential=fields.get("confidential") == "on",
