@@ -1357,3 +1357,6 @@ class UsdOnlyRates:
 
     def currencies(self) -> frozenset[str]:
         return frozenset({"USD"})
+
+    def latest_day(self, on: date) -> date | None:
+        return on

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 SOURCE = "ECB"
 # The ECB publishes on TARGET working days; a weekend or holiday takes the last published rate.
 LOOKBACK_DAYS = 7
+POOL_CURRENCY = "USD"
 # Cross rates are recorded to 12 significant digits; the recorded rate is the one applied.
 RATE_CONTEXT = Context(prec=12, rounding=ROUND_HALF_EVEN)
 # When the bundled rates were loaded is not known; they are as old as the package.
@@ -78,6 +79,9 @@ class EcbRates:
         rate = RATE_CONTEXT.plus(Decimal(1) / _per_eur(legs[0]) * _per_eur(legs[1]))
         sources = dict.fromkeys(leg.source for leg in known)
         return rate.normalize(), min(leg.rate_date for leg in known), "; ".join(sources)
+
+    def latest_day(self, on: date) -> date | None:
+        return self._latest(POOL_CURRENCY, on)
 
     def _leg(self, source: str, target: str, on: date, currency: str) -> FxRate | None:
         """The rate per euro of one side of a conversion; None for the euro itself."""

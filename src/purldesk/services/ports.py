@@ -354,6 +354,11 @@ class FxRates(Protocol):
         """The currencies it has rates for."""
         ...
 
+    def latest_day(self, on: date) -> date | None:
+        """The last day on or before `on` with a reference rate for USD, the pool's currency:
+        how current the rates are (every conversion into the pool needs one)."""
+        ...
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from purldesk.domain.access import PUBLIC
+from purldesk.adapters.fx import LOOKBACK_DAYS
+from purldesk.bootstrap import Application
+from purldesk.domain.access import PUBLIC, Permission, can
 from purldesk.entrypoints.web import auth, render
-from purldesk.entrypoints.web.auth import wired
+from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.services.views import overview, transparency
 
 router = APIRouter(include_in_schema=False)
@@ -18,9 +22,41 @@ def home(request: Request) -> Response:
     user = auth.current_user(request)
     application = wired(request)
     viewer = user.actor.viewer if user else PUBLIC
-    view = overview.overview(application.reader(), viewer=viewer, today=render.today(application))
+    today = render.today(application)
+    view = overview.overview(application.reader(), viewer=viewer, today=today)
     return render.render(
-        request, "overview.html", user, active="overview", view=view, public=user is None
+        request, "overview.html", user, active="overview", view=view, public=user is None,
+        rates_warning=_rates_warning(application, user, today),
+    )  # fmt: skip
+
+
+# ECB rates are published on working days: a gap longer than a long weekend means no update.
+STALE_AFTER_DAYS = 4
+
+
+def _rates_warning(application: Application, user: WebUser | None, today: date) -> str | None:
+    """For whoever keeps the reference rates: a warning before receipts in other currencies
+    start to fail for want of a rate (a conversion looks back LOOKBACK_DAYS at most)."""
+    if user is None or not can(user.actor, Permission.SET_FX_RATES):
+        return None
+    latest = application.fx.latest_day(today)
+    if latest is not None and (today - latest).days <= STALE_AFTER_DAYS:
+        return None
+    if latest is None:
+        known, effect = (
+            "no reference rate is loaded",
+            "money in another currency cannot be received",
+        )
+    else:
+        fails_from = latest + timedelta(days=LOOKBACK_DAYS + 1)
+        known = f"the latest is of {latest}"
+        effect = (
+            "money in another currency than USD cannot be received today"
+            if fails_from <= today
+            else f"receipts in other currencies fail from {fails_from}"
+        )
+    return (
+        f"Reference rates are not current ({known}): {effect}. Load them with `purldesk fx update`."
     )
 
 
