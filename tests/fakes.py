@@ -461,7 +461,10 @@ class FakeContributionRepository:
         table = self._tx.tables.contributions
         stored = _storable(contribution)
         key = contribution.id
-        _add_unique("contribution", [(key in table, key)], [self._foreign(contribution)])
+        taken: list[tuple[bool, object]] = [(key in table, key)]
+        if (digest := contribution.import_digest) is not None:
+            taken.append((digest in self._imported(), digest))
+        _add_unique("contribution", taken, [self._foreign(contribution)])
         table[key] = Versioned(stored, 1)
         self._versions.saw(key, 1)
 
@@ -491,6 +494,14 @@ class FakeContributionRepository:
                 continue
             found.append(self._seen(table[key]))
         return found
+
+    def _imported(self) -> dict[str, ContributionId]:
+        records = (stored.record for stored in self._tx.tables.contributions.values())
+        return {c.import_digest: c.id for c in records if c.import_digest is not None}
+
+    def find_imported(self, digests: Collection[str]) -> dict[str, ContributionId]:
+        imported = self._imported()
+        return {digest: imported[digest] for digest in digests if digest in imported}
 
 
 class FakePackageRepository:

@@ -253,3 +253,30 @@ def test_import_reads_the_earmark_columns_and_refuses_unknown_areas_by_row(
     code, _out, err = run(db, "contributions", "import", str(path))
     assert code == 0, err
     assert listed(db)[0]["earmark"]["aid_classes"] == ["humanitarian", "nonlethal"]  # type: ignore[index]
+
+
+def test_a_file_imported_twice_records_its_money_once(db: str, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "NLD,500000000,EUR,2025-08-04,2025-08-04,false,First package\n"
+        "KOR,15000000000,KRW,2025-12-01,,true,Non-lethal equipment\n",
+    )
+    assert run(db, "contributions", "import", path)[0] == 0
+    code, _out, err = run(db, "contributions", "import", path)
+    assert code == 2
+    assert "line 2, row: already imported as C-00001" in err
+    assert "line 3, row: already imported as C-00002" in err
+    assert "nothing was written" in err
+    assert [c["amount_minor"] for c in listed(db)] == [50000000000, 15000000000]
+
+
+def test_skip_imported_imports_only_the_new_rows_and_counts_the_skipped(
+    db: str, tmp_path: Path
+) -> None:
+    first = "NLD,500000000,EUR,2025-08-04,2025-08-04,false,First package\n"
+    assert run(db, "contributions", "import", write(tmp_path, first))[0] == 0
+    path = write(tmp_path, first + "DEU,100,EUR,2025-08-05,,false,Second\n")
+    code, out, err = run(db, "contributions", "import", path, "--skip-imported")
+    assert code == 0, err
+    assert "1 contribution(s) imported, 0 received, 1 already imported and skipped" in out
+    assert [c["contributor"] for c in listed(db)] == ["NLD", "DEU"]

@@ -495,3 +495,34 @@ def test_a_unit_of_work_is_used_inside_one_with_block_at_a_time(uow_factory: Uow
         uow.commit()
     with uow:  # the same unit of work, opened again: a new transaction
         assert uow.participants.list() == [korea()]
+
+
+def test_contributions_are_found_by_the_digest_of_the_row_they_were_imported_from(
+    uow_factory: UowFactory,
+) -> None:
+    seed(uow_factory)
+    with uow_factory() as uow:
+        uow.contributions.add(pledge(1, import_digest="a" * 64))
+        uow.contributions.add(pledge(2))
+        uow.contributions.add(pledge(3, import_digest="b" * 64))
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.contributions.get(ContributionId(1)).import_digest == "a" * 64
+        assert uow.contributions.find_imported(["b" * 64, "c" * 64, "a" * 64]) == {
+            "a" * 64: ContributionId(1),
+            "b" * 64: ContributionId(3),
+        }
+        assert uow.contributions.find_imported([]) == {}
+
+
+def test_two_contributions_cannot_come_from_one_imported_row(uow_factory: UowFactory) -> None:
+    seed(uow_factory)
+    with uow_factory() as uow:
+        uow.contributions.add(pledge(1, import_digest="a" * 64))
+        uow.contributions.add(pledge(2))
+        uow.commit()
+    with uow_factory() as uow, pytest.raises(AlreadyExists):
+        uow.contributions.add(pledge(3, import_digest="a" * 64))
+    with uow_factory() as uow:
+        uow.contributions.add(pledge(3))  # pledges made by hand carry no digest
+        uow.commit()

@@ -82,6 +82,9 @@ class Contribution:
     received_on: date | None = None
     conversion: Conversion | None = None
     anonymous: bool = False
+    # The digest of the file row it was imported from (see services.contributions); None for a
+    # pledge made by hand. No two contributions share one, so a row cannot be imported twice.
+    import_digest: str | None = None
 
     def __post_init__(self) -> None:
         if self.amount.minor <= 0:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -9,6 +11,7 @@ from typing import ClassVar, TypeVar
 
 from purldesk.domain import ledger
 from purldesk.domain.access import Actor, Owned, Permission, authorize
+from purldesk.domain.chains import canonical_json
 from purldesk.domain.contributions import (
     AWAITING_MONEY,
     CONTRIBUTION_TRANSITIONS,
@@ -186,33 +189,66 @@ def list_all(uow: UnitOfWork, *, contributor: ParticipantCode | None = None) -> 
 
 
 def check_rows(
-    uow: UnitOfWork, fx: FxRates, rows: Sequence[ContributionRow], *, today: date
+    uow: UnitOfWork,
+    fx: FxRates,
+    rows: Sequence[ContributionRow],
+    *,
+    today: date,
+    skip_imported: bool = False,
 ) -> list[RowError]:
-    """Every finding about rows that parsed: unknown contributors, dates, missing FX rates."""
+    """Every finding about rows that parsed: unknown contributors, dates, missing FX rates, and
+    rows imported before (unless they are to be skipped)."""
     with uow:
-        return [error for row in rows for error in _row_errors(uow, fx, row, today)]
+        return _checked(uow, fx, rows, today=today, skip_imported=skip_imported)[1]
 
 
 def import_rows(
-    uow: UnitOfWork, fx: FxRates, *, rows: Sequence[ContributionRow], at: datetime
+    uow: UnitOfWork,
+    fx: FxRates,
+    *,
+    rows: Sequence[ContributionRow],
+    at: datetime,
+    skip_imported: bool = False,
 ) -> list[Contribution]:
-    """Pledge (and receive) every row in one transaction, or write nothing."""
+    """Pledge (and receive) every row in one transaction, or write nothing.
+
+    A row imported before (by `import_digests`) refuses the file, naming the contribution it
+    became; with `skip_imported` it is left out and the other rows are imported."""
     with uow:
-        errors = [error for row in rows for error in _row_errors(uow, fx, row, at.date())]
+        fresh, errors = _checked(uow, fx, rows, today=at.date(), skip_imported=skip_imported)
         if errors:
             raise ImportRejected("contributions", errors)
         imported = []
-        for row in rows:
+        for row, digest in fresh:
             contribution = _pledge(
                 uow, contributor=row.contributor, amount=row.amount, pledged_on=row.pledged_on,
                 at=at, confidential=row.confidential, anonymous=row.anonymous,
                 purpose=row.purpose, source=row.source, earmark=row.earmark,
+                import_digest=digest,
             )  # fmt: skip
             if row.received_on is not None:
                 contribution = _receive(uow, fx, contribution, row.received_on, at)
             imported.append(contribution)
         uow.commit()
         return imported
+
+
+def import_digests(rows: Sequence[ContributionRow]) -> list[str]:
+    """Each row's identity, as SHA-256 hex: what makes it the same pledge (contributor,
+    currency, amount, pledged_on, purpose, source) and how many rows before it in the file say
+    the same, so that two alike rows of one file are two pledges and the file again is none."""
+    earlier: Counter[str] = Counter()
+    digests = []
+    for row in rows:
+        pledge = canonical_json(
+            [
+                row.contributor.upper(), row.amount.currency, row.amount.minor,
+                row.pledged_on.isoformat(), row.purpose, row.source,
+            ]
+        )  # fmt: skip
+        digests.append(hashlib.sha256(f"{pledge}#{earlier[pledge]}".encode()).hexdigest())
+        earlier[pledge] += 1
+    return digests
 
 
 def sync_status(uow: UnitOfWork, contribution: Contribution) -> Contribution:
@@ -254,6 +290,7 @@ def _pledge(
     purpose: str,
     source: str,
     earmark: Earmark,
+    import_digest: str | None = None,
 ) -> Contribution:
     participant = uow.participants.get(contributor)
     if not participant.can_contribute:
@@ -268,7 +305,7 @@ def _pledge(
     contribution = Contribution(
         id=ContributionId(uow.next_id("contribution")), contributor=participant.code,
         amount=amount, pledged_on=pledged_on, confidential=confidential, anonymous=anonymous,
-        purpose=purpose, source=source, earmark=earmark,
+        purpose=purpose, source=source, earmark=earmark, import_digest=import_digest,
     )  # fmt: skip
     uow.contributions.add(contribution)
     uow.ledger.append(
@@ -298,6 +335,30 @@ def _receive(
         [ledger.receipt(contribution.id, conversion, occurred_on=received_on)], recorded_at=at
     )
     return received
+
+
+def _checked(
+    uow: UnitOfWork,
+    fx: FxRates,
+    rows: Sequence[ContributionRow],
+    *,
+    today: date,
+    skip_imported: bool,
+) -> tuple[list[tuple[ContributionRow, str]], list[RowError]]:
+    """The rows not imported before, each with its digest, and every finding about the rows:
+    a row imported before is one, unless it is to be skipped. Reads only the rows' digests."""
+    digests = import_digests(rows)
+    earlier = uow.contributions.find_imported(digests)
+    fresh: list[tuple[ContributionRow, str]] = []
+    errors: list[RowError] = []
+    for row, digest in zip(rows, digests, strict=True):
+        if digest not in earlier:
+            fresh.append((row, digest))
+            errors.extend(_row_errors(uow, fx, row, today))
+        elif not skip_imported:
+            ref = contribution_ref(earlier[digest])
+            errors.append(RowError(row.line, "row", f"already imported as {ref}"))
+    return fresh, errors
 
 
 def _row_errors(uow: UnitOfWork, fx: FxRates, row: ContributionRow, today: date) -> list[RowError]:
@@ -453,17 +514,21 @@ class SetDisclosure(_OnContribution[Contribution]):
 
 @command("contributions.import", Permission.IMPORT)
 class Import(Command[list[Contribution]]):
-    """Pledge (and receive) every row of a file in one transaction, or write nothing."""
+    """Pledge (and receive) every row of a file in one transaction, or write nothing; rows
+    imported before refuse the file, or are skipped if asked."""
 
     rows: tuple[ContributionRow, ...]
     source_name: str = ""
+    skip_imported: bool = False
 
     def __post_init__(self) -> None:
         for row in self.rows:
             check_lengths(purpose=row.purpose, source=row.source)
 
     def execute(self, uow: UnitOfWork, context: Context) -> list[Contribution]:
-        return import_rows(uow, context.fx, rows=self.rows, at=context.at)
+        return import_rows(
+            uow, context.fx, rows=self.rows, at=context.at, skip_imported=self.skip_imported
+        )
 
     def target(self, result: list[Contribution]) -> str:
         return self.source_name or "contributions"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -111,6 +111,10 @@ class ContributionRepository(Repository[ContributionId, Contribution], Protocol)
         statuses: Sequence[ContributionStatus] | None = None,
     ) -> list[Contribution]:
         """Contributions by id."""
+        ...
+
+    def find_imported(self, digests: Collection[str], /) -> dict[str, ContributionId]:
+        """The contribution imported from each of `digests` that was imported at all."""
         ...
 
 

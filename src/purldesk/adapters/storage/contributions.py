@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
+
+from sqlalchemy import ColumnElement, select
 
 from purldesk.adapters.storage.repository import VersionedRecords
 from purldesk.adapters.storage.tables import ContributionRow
@@ -57,6 +59,7 @@ def _contribution(row: ContributionRow) -> Contribution:
         received_on=row.received_on,
         conversion=conversion,
         anonymous=row.anonymous,
+        import_digest=row.import_digest,
     )
 
 
@@ -93,6 +96,7 @@ def _contribution_values(contribution: Contribution) -> dict[str, Any]:
         "fx_rate": None if conversion is None else str(conversion.rate),
         "fx_rate_date": None if conversion is None else conversion.rate_date,
         "fx_source": None if conversion is None else conversion.source,
+        "import_digest": contribution.import_digest,
     }
 
 
@@ -104,6 +108,22 @@ class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution])
 
     def _columns(self, contribution: Contribution) -> dict[str, Any]:
         return _contribution_values(contribution)
+
+    def _unique(self, contribution: Contribution) -> list[tuple[ColumnElement[bool], object]]:
+        digest = contribution.import_digest
+        if digest is None:
+            return super()._unique(contribution)
+        return [*super()._unique(contribution), (ContributionRow.import_digest == digest, digest)]
+
+    def find_imported(self, digests: Collection[str]) -> dict[str, ContributionId]:
+        if not digests:
+            return {}
+        found = self._session.execute(
+            select(ContributionRow.import_digest, ContributionRow.id).where(
+                ContributionRow.import_digest.in_(sorted(set(digests)))
+            )
+        )
+        return {digest: ContributionId(key) for digest, key in found if digest is not None}
 
     def list(
         self,

@@ -188,6 +188,8 @@ class ContributionRow(Base):
     fx_rate_date: Mapped[date | None] = mapped_column(Date)
     fx_source: Mapped[str | None] = mapped_column(String(NAME))
     version: Mapped[int] = mapped_column(Integer)
+    # SHA-256 of the imported row (hex); NULL for pledges made by hand, which never collide.
+    import_digest: Mapped[str | None] = mapped_column(String(HASH), index=True, unique=True)
 
 
 class PackageRow(Base):

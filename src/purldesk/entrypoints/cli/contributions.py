@@ -34,6 +34,13 @@ def import_(
             " (optional columns: source, anonymous)"
         ),
     ],
+    skip_imported: Annotated[
+        bool,
+        typer.Option(
+            "--skip-imported",
+            help="Skip the rows imported before and import the rest (default: refuse the file).",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Pledge (and, with received_on, receive) every row; nothing is written if any row is invalid."""
@@ -45,12 +52,22 @@ def import_(
             file,
             parse_contributions,
             check=lambda parsed: contributions.check_rows(
-                wired.uow(), wired.fx, parsed, today=wired.clock.now().date()
+                wired.uow(),
+                wired.fx,
+                parsed,
+                today=wired.clock.now().date(),
+                skip_imported=skip_imported,
             ),
         )
-        imported = run(wired, contributions.Import(rows=rows, source_name=file.name))
+        imported = run(
+            wired,
+            contributions.Import(rows=rows, source_name=file.name, skip_imported=skip_imported),
+        )
     received = sum(1 for c in imported if c.received_on is not None)
-    console.print(f"{len(imported)} contribution(s) imported, {received} received")
+    summary = f"{len(imported)} contribution(s) imported, {received} received"
+    if skip_imported:
+        summary += f", {len(rows) - len(imported)} already imported and skipped"
+    console.print(summary)
 
 
 @app.command("pledge")
