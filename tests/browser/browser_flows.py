@@ -29,6 +29,7 @@ def log_in(page: Any, base: str, name: str, password: str = scenario.DEMO_PASSWO
 def commit_allocation(page: Any, base: str, cycle: str = scenario.CYCLE_NAME) -> None:
     """As the coordinator: commit an allocation of the endorsed `cycle` (drafts P-0001...)."""
     page.goto(f"{base}/requirements?cycle={cycle}")
+    page.get_by_role("button", name="Preview the allocation").click()
     page.get_by_role("button", name="Commit the allocation").click()
     page.get_by_role("status").filter(has_text="Allocation committed: P-0001").wait_for()
 

@@ -26,7 +26,7 @@ def test_coordinator_endorses_the_list_then_commits_an_allocation(
     expect(page.locator("#cycle-status")).to_have_text("endorsed")
 
     page.get_by_label("Package target (USD)").fill("not money")
-    page.get_by_role("button", name="Commit the allocation").click()
+    page.get_by_role("button", name="Preview the allocation").click()
     expect(page.locator("#target-error")).to_be_visible()
     page.goto(f"{server}/packages")
     expect(page.get_by_text("No package yet")).to_be_visible()
@@ -34,6 +34,8 @@ def test_coordinator_endorses_the_list_then_commits_an_allocation(
     page.goto(f"{server}/requirements?cycle={DRAFT_CYCLE}")
     page.get_by_label("Package target (USD)").fill("500000000")
     page.get_by_label("Allocation date").fill("2025-12-06")
+    page.get_by_role("button", name="Preview the allocation").click()
+    expect(page.get_by_role("heading", name="Packages it would cut")).to_be_visible()
     page.get_by_role("button", name="Commit the allocation").click()
 
     expect(page.get_by_role("status")).to_contain_text("Allocation committed: P-0001")

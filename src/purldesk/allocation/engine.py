@@ -135,6 +135,7 @@ def _solve(problem: AllocationProblem) -> AllocationResult:
         eligible_by_kind=net.eligible,
         currency=problem.currency,
         cap_minor=problem.cap_minor,
+        exponent=problem.exponent,
     )
     return AllocationResult(
         currency=problem.currency,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Sequence
+from decimal import Decimal
 
 from purldesk.allocation.problem import Blocked, BlockReason, Line, LineId
 
@@ -20,6 +21,13 @@ def blocked_reason(*, eligible_minor: int, cap_left_minor: int | None, line: Lin
     return "eligible_money_exhausted"
 
 
+def amount_text(minor: int, currency: str, exponent: int | None) -> str:
+    """'USD 7,500,000.00' given the currency's exponent; the minor units, named so, without it."""
+    if exponent is None:
+        return f"{minor} {currency} minor units"
+    return f"{currency} {Decimal(minor).scaleb(-exponent):,.{exponent}f}"
+
+
 def _message(
     *,
     reason: BlockReason,
@@ -27,16 +35,19 @@ def _message(
     funded_lots: int,
     short_minor: int,
     currency: str,
+    exponent: int | None,
     competing: Sequence[LineId],
     cap_minor: int | None,
 ) -> str:
     kind = f"{line.aid_class}/{line.area}"
-    got = f"{funded_lots} of {line.lots} lot(s) funded, {short_minor} {currency} minor units short"
+    short = amount_text(short_minor, currency, exponent)
+    got = f"{funded_lots} of {line.lots} lot(s) funded, {short} short"
     if reason == "no_eligible_money":
         return f"No contribution may pay for {kind} lines: {got}."
     took = f"; taken by higher-ranked {', '.join(competing)}" if competing else ""
     if reason == "cap_reached":
-        return f"The cap of {cap_minor} {currency} minor units is reached: {got}{took}."
+        cap = amount_text(cap_minor or 0, currency, exponent)
+        return f"The cap of {cap} is reached: {got}{took}."
     return f"Money eligible for {kind} is exhausted: {got}{took}."
 
 
@@ -50,13 +61,14 @@ def explain(
     eligible_by_kind: Sequence[Sequence[int]],
     currency: str,
     cap_minor: int | None,
+    exponent: int | None = None,
 ) -> list[Blocked | None]:
     """Explain every line short of its lots.
 
     `payers[i]` are the payers (fund groups) paying line i; `kinds[i]` its eligibility type,
     whose possible payers are `eligible_by_kind[kinds[i]]`. Competing lines are the nearest
     higher-ranked lines paid by an eligible payer (by any payer when the cap is the reason),
-    nearest first.
+    nearest first. Amounts are worded as money when the currency's `exponent` is given.
     """
     n_payers = 1 + max((g for gs in eligible_by_kind for g in gs), default=-1)
     recent = [deque[int](maxlen=MAX_COMPETING) for _ in range(n_payers)]
@@ -90,6 +102,7 @@ def explain(
                 funded_lots=funded_lots[i],
                 short_minor=short,
                 currency=currency,
+                exponent=exponent,
                 competing=competing,
                 cap_minor=cap_minor,
             )

@@ -67,6 +67,7 @@ class AllocationProblem:
     lines: tuple[Line, ...]
     funds: tuple[Fund, ...]
     cap_minor: int | None = None
+    exponent: int | None = None  # the currency's decimals, to word reasons in money
 
 
 BlockReason = Literal["no_eligible_money", "eligible_money_exhausted", "cap_reached"]

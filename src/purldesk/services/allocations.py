@@ -18,7 +18,7 @@ from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import SPENDABLE, Contribution
 from purldesk.domain.errors import Conflict, InvalidInput
-from purldesk.domain.money import USD, Money, split
+from purldesk.domain.money import USD, Money, exponent, split
 from purldesk.domain.packages import Attribution, Package, PackageStatus
 from purldesk.domain.requirements import (
     Cycle,
@@ -135,7 +135,9 @@ def build_inputs(
             )
         )  # fmt: skip
     capped_funds = capped(uow, cycle_id=cycle_id, funds=funds, on=on, caps=caps)
-    problem = AllocationProblem(currency=USD, lines=tuple(problem_lines), funds=capped_funds)
+    problem = AllocationProblem(
+        currency=USD, lines=tuple(problem_lines), funds=capped_funds, exponent=exponent(USD)
+    )
     return Inputs(cycle, on, problem, lines, items, contributions)
 
 

@@ -10,7 +10,7 @@ from purldesk import allocation
 from purldesk.domain import ledger
 from purldesk.domain.contributions import SPENDABLE, ContributionId
 from purldesk.domain.errors import Conflict
-from purldesk.domain.money import USD, Money
+from purldesk.domain.money import USD, Money, exponent
 from purldesk.domain.packages import Attribution, Package
 from purldesk.domain.requirements import LineId
 from purldesk.services import eligibility
@@ -56,7 +56,9 @@ def fund_shortfall(
             )
         )  # fmt: skip
     result = allocation.solve(
-        allocation.AllocationProblem(currency=USD, lines=problem_lines, funds=tuple(funds))
+        allocation.AllocationProblem(
+            currency=USD, lines=problem_lines, funds=tuple(funds), exponent=exponent(USD)
+        )
     )
     ids = {line.ref: line_id for line_id, line in lines.items()}
     blocked = [

@@ -19,6 +19,7 @@ from purldesk.entrypoints.web import render
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.entrypoints.web.render import Errors
 from purldesk.services import allocations, requirements
+from purldesk.services.views import allocation_previews as allocation_pages
 from purldesk.services.views import requirements as list_pages
 
 router = APIRouter(include_in_schema=False)
@@ -209,7 +210,6 @@ async def withdraw_line(request: Request, cycle: str, ref: str) -> Response:
 @router.post("/requirements/{cycle}/{action}", response_class=HTMLResponse)
 async def cycle_action(request: Request, cycle: str, action: str) -> Response:
     user, fields = await render.posted(request)
-    application = wired(request)
     view = _list(request, user, cycle)
     assert view.cycle is not None
     cycle_id = view.cycle.id
@@ -226,20 +226,55 @@ async def cycle_action(request: Request, cycle: str, action: str) -> Response:
         if action != "allocate":
             raise NotFound("action", action)
         authorize(user.actor, allocations.Commit.permission)
-        on = render.date(fields.get("on", ""), "on", errors, render.today(application))
-        target_text = fields.get("target", "").strip().replace(",", "")
-        try:
-            target = Money.parse(target_text or "500000000", USD, field="target")
-            if not target.is_positive:
-                errors["target"] = "must be positive"
-        except InvalidInput as error:
-            errors["target"] = error.message
-            target = Money.zero(USD)
+        on, target = _allocation_inputs(request, fields, errors)
         if not errors:
             command = allocations.Commit(cycle_id=cycle_id, package_target=target, on=on)
             proposal = render.handle(request, user, command)
             refs = ", ".join(p.ref for p in proposal.committed) or "no package (nothing fundable)"
             return render.redirect("/packages", "allocated", refs)
+    except NotFound as error:
+        return render.problem(request, user, error)
+    except PurldeskError as error:
+        render.note_refusal(errors, error, fields=("on", "target"))
+    return _page(request, user, view, errors=errors, status=422, values=fields)
+
+
+def _allocation_inputs(
+    request: Request, fields: Mapping[str, str], errors: Errors
+) -> tuple[date, Money]:
+    """The allocation form's date and package target; a problem with either goes in `errors`."""
+    on = render.date(fields.get("on", ""), "on", errors, render.today(wired(request)))
+    target_text = fields.get("target", "").strip().replace(",", "")
+    try:
+        target = Money.parse(target_text or "500000000", USD, field="target")
+        if not target.is_positive:
+            errors["target"] = "must be positive"
+    except InvalidInput as error:
+        errors["target"] = error.message
+        target = Money.zero(USD)
+    return on, target
+
+
+@router.get("/requirements/{cycle}/allocation", response_class=HTMLResponse)
+def allocation_preview(request: Request, cycle: str, target: str = "", on: str = "") -> Response:
+    """The dry run of an allocation: the packages it would cut and every line it leaves short,
+    with the button that commits it (recomputed from the same date and target)."""
+    user = render.signed_in(request)
+    view = _list(request, user, cycle)
+    assert view.cycle is not None
+    fields = {"target": target, "on": on}
+    errors: Errors = {}
+    try:
+        authorize(user.actor, allocations.Commit.permission)
+        day, package_target = _allocation_inputs(request, fields, errors)
+        if not errors:
+            proposal = allocations.propose(
+                wired(request).uow(), cycle_id=view.cycle.id, on=day, target=package_target
+            )
+            return render.render(
+                request, "allocation.html", user, active="requirements", cycle=view.cycle,
+                preview=allocation_pages.preview(proposal),
+            )  # fmt: skip
     except NotFound as error:
         return render.problem(request, user, error)
     except PurldeskError as error:
