@@ -62,6 +62,8 @@ class Policy:
     parameters: tuple[tuple[str, Decimal], ...] = ()
     title: str = ""
     source: str = ""
+    # Its money is placed after everyone else's, only on what the others could not fund.
+    additional: bool = False
 
     def is_valid_on(self, on: date) -> bool:
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)

@@ -1,7 +1,7 @@
 """Policy documents: TOML in, a checked Policy out, every finding with its line and field.
 
 The format (see docs/CLI.md, "Policy documents"): top-level `contributor`, `valid_from`, optional
-`valid_until`, `title`, `source`, a `[parameters]` table of named numbers, an ordered array of
+`valid_until`, `title`, `source`, `additional` (a boolean), a `[parameters]` table of named numbers, an ordered array of
 `[[phases]]` (name, when, aid_classes, optional areas, cap_per_package, cap_per_cycle, note),
 and a `[default]` phase without `when`.
 """
@@ -59,8 +59,8 @@ class PolicyRejected(ImportRejected):
 
 
 _TOP_KEYS = frozenset(
-    {"format", "contributor", "title", "source", "valid_from", "valid_until", "parameters",
-     "phases", "default"}
+    {"format", "contributor", "title", "source", "valid_from", "valid_until", "additional",
+     "parameters", "phases", "default"}
 )  # fmt: skip
 _PHASE_KEYS = frozenset(
     {"name", "when", "aid_classes", "areas", "cap_per_package", "cap_per_cycle", "note"}
@@ -198,6 +198,9 @@ class _Reader:
         valid_until = self.date(document, ("valid_until",), required=False)
         if valid_from and valid_until and valid_until < valid_from:
             self.note(("valid_until",), f"{valid_until} is before valid_from {valid_from}")
+        additional = document.get("additional", False)
+        if not isinstance(additional, bool):
+            self.note(("additional",), f"{additional!r} is not true or false")
         parameters = self.parameters(document.get("parameters", {}))
         phases = self.phases(document.get("phases", []), parameters)
         default = None
@@ -220,6 +223,7 @@ class _Reader:
             contributor=written.upper() if written else None,
             parameters=tuple(sorted(parameters.items())),
             title=self.text(document, ("title",)), source=self.text(document, ("source",)),
+            additional=additional is True,
         )  # fmt: skip
 
     def plain_text(self, document: Mapping[str, Any]) -> None:

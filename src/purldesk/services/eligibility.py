@@ -8,7 +8,7 @@ work), so the allocation service can call them for each fund while it builds its
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -94,6 +94,22 @@ def phase_decision(
     """The contributor's phase in force on `on`, or None if no policy of its is valid then."""
     found = ruling(uow, contributor=contributor, on=on, assumptions=assumptions)
     return found if isinstance(found, PhaseDecision) else None
+
+
+def additional_contributors(
+    uow: UnitOfWork,
+    *,
+    contributors: Iterable[str],
+    on: date,
+    assumptions: Assumptions = AS_RECORDED,
+) -> frozenset[str]:
+    """Those of `contributors` whose policy in force on `on` says `additional = true`."""
+    return frozenset(
+        contributor
+        for contributor in set(contributors)
+        if (found := phase_decision(uow, contributor=contributor, on=on, assumptions=assumptions))
+        and found.version.policy.additional
+    )
 
 
 def fund_restrictions(

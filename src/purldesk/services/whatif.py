@@ -129,8 +129,8 @@ def whatif(
             funds=(*after.problem.funds, *_pledged_funds(uow, fx, scenario, on, assumptions)),
         )  # fmt: skip
         problem = replace(after.problem, funds=funds)
-        baseline = allocation.solve(before.problem)
-        modified = allocation.solve(problem)
+        baseline = allocations.solve_by_policies(uow, before.problem, on=on, assumptions=known)
+        modified = allocations.solve_by_policies(uow, problem, on=on, assumptions=assumptions)
         phases = _phase_changes(uow, on, known, assumptions)
         uow.rollback()  # nothing was written; say so explicitly
     lines = {line.ref: line for line in (*before.lines.values(), *after.lines.values())}

@@ -168,3 +168,14 @@ def test_each_bad_aid_class_and_area_is_noted_in_the_order_written() -> None:
         "line 11, phases[1].areas: 'Air Defence' is not a capability area (a-z, 0-9, '_')",
         "line 11, phases[1].areas: 'x' is not a capability area (a-z, 0-9, '_')",
     ]
+
+
+def test_additional_is_false_unless_the_document_says_true() -> None:
+    assert not parse_policy(GOOD, filename="p.toml").additional
+    text = GOOD.replace("valid_from = 2024-11-07", "valid_from = 2024-11-07\nadditional = true")
+    assert parse_policy(text, filename="p.toml").additional
+
+
+def test_additional_that_is_not_a_boolean_is_refused() -> None:
+    text = GOOD.replace("valid_from = 2024-11-07", 'valid_from = 2024-11-07\nadditional = "yes"')
+    assert findings(text) == ["line 3, additional: 'yes' is not true or false"]
