@@ -41,7 +41,7 @@ from purldesk.services import (
     packages,
     requirements,
 )
-from purldesk.services.contributions import ContributionRow
+from purldesk.services.contribution_rows import ContributionRow
 from purldesk.services.requirements import LineRow
 
 T = TypeVar("T")

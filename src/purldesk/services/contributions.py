@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,7 +9,6 @@ from typing import ClassVar, TypeVar
 
 from purldesk.domain import ledger
 from purldesk.domain.access import Actor, Owned, Permission, authorize
-from purldesk.domain.chains import canonical_json
 from purldesk.domain.contributions import (
     AWAITING_MONEY,
     CONTRIBUTION_TRANSITIONS,
@@ -25,35 +22,18 @@ from purldesk.domain.contributions import (
 )
 from purldesk.domain.errors import (
     Conflict,
-    FxRateUnavailable,
     ImportRejected,
     InvalidInput,
-    RowError,
 )
 from purldesk.domain.ledger import TransactionKind
 from purldesk.domain.money import USD, Money, convert, convertible
 from purldesk.domain.participants import ParticipantCode
-from purldesk.services import earmarks
+from purldesk.services import contribution_rows, earmarks
+from purldesk.services.contribution_rows import ContributionRow
 from purldesk.services.handle import Command, Context, change_one, check_lengths, command
-from purldesk.services.imports import FileRow
 from purldesk.services.ports import FxRates, UnitOfWork
 
 R = TypeVar("R")
-
-
-@dataclass(frozen=True, slots=True)
-class ContributionRow(FileRow):
-    """One parsed row of a contributions file."""
-
-    contributor: str
-    amount: Money
-    pledged_on: date
-    received_on: date | None
-    confidential: bool
-    purpose: str
-    source: str = ""
-    anonymous: bool = False
-    earmark: Earmark = UNRESTRICTED
 
 
 def pledge(
@@ -188,20 +168,6 @@ def list_all(uow: UnitOfWork, *, contributor: ParticipantCode | None = None) -> 
         return uow.contributions.list(contributor=contributor)
 
 
-def check_rows(
-    uow: UnitOfWork,
-    fx: FxRates,
-    rows: Sequence[ContributionRow],
-    *,
-    today: date,
-    skip_imported: bool = False,
-) -> list[RowError]:
-    """Every finding about rows that parsed: unknown contributors, dates, missing FX rates, and
-    rows imported before (unless they are to be skipped)."""
-    with uow:
-        return _checked(uow, fx, rows, today=today, skip_imported=skip_imported)[1]
-
-
 def import_rows(
     uow: UnitOfWork,
     fx: FxRates,
@@ -215,7 +181,9 @@ def import_rows(
     A row imported before (by `import_digests`) refuses the file, naming the contribution it
     became; with `skip_imported` it is left out and the other rows are imported."""
     with uow:
-        fresh, errors = _checked(uow, fx, rows, today=at.date(), skip_imported=skip_imported)
+        fresh, errors = contribution_rows.checked(
+            uow, fx, rows, today=at.date(), skip_imported=skip_imported
+        )
         if errors:
             raise ImportRejected("contributions", errors)
         imported = []
@@ -231,24 +199,6 @@ def import_rows(
             imported.append(contribution)
         uow.commit()
         return imported
-
-
-def import_digests(rows: Sequence[ContributionRow]) -> list[str]:
-    """Each row's identity, as SHA-256 hex: what makes it the same pledge (contributor,
-    currency, amount, pledged_on, purpose, source) and how many rows before it in the file say
-    the same, so that two alike rows of one file are two pledges and the file again is none."""
-    earlier: Counter[str] = Counter()
-    digests = []
-    for row in rows:
-        pledge = canonical_json(
-            [
-                row.contributor.upper(), row.amount.currency, row.amount.minor,
-                row.pledged_on.isoformat(), row.purpose, row.source,
-            ]
-        )  # fmt: skip
-        digests.append(hashlib.sha256(f"{pledge}#{earlier[pledge]}".encode()).hexdigest())
-        earlier[pledge] += 1
-    return digests
 
 
 def sync_status(uow: UnitOfWork, contribution: Contribution) -> Contribution:
@@ -335,65 +285,6 @@ def _receive(
         [ledger.receipt(contribution.id, conversion, occurred_on=received_on)], recorded_at=at
     )
     return received
-
-
-def _checked(
-    uow: UnitOfWork,
-    fx: FxRates,
-    rows: Sequence[ContributionRow],
-    *,
-    today: date,
-    skip_imported: bool,
-) -> tuple[list[tuple[ContributionRow, str]], list[RowError]]:
-    """The rows not imported before, each with its digest, and every finding about the rows:
-    a row imported before is one, unless it is to be skipped. Reads only the rows' digests."""
-    digests = import_digests(rows)
-    earlier = uow.contributions.find_imported(digests)
-    fresh: list[tuple[ContributionRow, str]] = []
-    errors: list[RowError] = []
-    for row, digest in zip(rows, digests, strict=True):
-        if digest not in earlier:
-            fresh.append((row, digest))
-            errors.extend(_row_errors(uow, fx, row, today))
-        elif not skip_imported:
-            ref = contribution_ref(earlier[digest])
-            errors.append(RowError(row.line, "row", f"already imported as {ref}"))
-    return fresh, errors
-
-
-def _row_errors(uow: UnitOfWork, fx: FxRates, row: ContributionRow, today: date) -> list[RowError]:
-    errors = [
-        RowError(row.line, field, f"{on} is after today ({today})")
-        for field, on in (("pledged_on", row.pledged_on), ("received_on", row.received_on))
-        if on is not None and on > today
-    ]
-    participant = uow.participants.find(row.contributor)
-    if participant is None:
-        errors.append(RowError(row.line, "contributor", f"{row.contributor} is not a participant"))
-    elif not participant.can_contribute:
-        errors.append(
-            RowError(row.line, "contributor", f"{row.contributor} is a {participant.kind}")
-        )
-    errors.extend(
-        RowError(row.line, finding.field, finding.message)
-        for finding in earmarks.findings(uow, row.earmark, pledged_on=row.pledged_on)
-    )
-    try:
-        convertible(row.amount.currency, fx.currencies())
-    except InvalidInput as error:
-        errors.append(RowError(row.line, error.field, error.message))
-        return errors
-    if row.received_on is not None:
-        if row.received_on < row.pledged_on:
-            errors.append(
-                RowError(row.line, "received_on", f"{row.received_on} is before the pledge")
-            )
-        else:
-            try:
-                fx.rate(row.amount.currency, USD, row.received_on)
-            except FxRateUnavailable as error:
-                errors.append(RowError(row.line, "received_on", str(error)))
-    return errors
 
 
 # -- commands ----------------------------------------------------------------------------------

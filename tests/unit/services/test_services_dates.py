@@ -24,6 +24,7 @@ from purldesk.domain.requirements import CycleId, LineId
 from purldesk.services import (
     allocations,
     catalog,
+    contribution_rows,
     contributions,
     deliveries,
     indicators,
@@ -236,7 +237,7 @@ def test_a_needed_by_date_is_not_before_its_cycle_opened_but_may_be_after_today(
 
 
 def test_an_imported_contribution_dated_after_today_is_refused(world: World) -> None:
-    row = contributions.ContributionRow(
+    row = contribution_rows.ContributionRow(
         line=2, contributor="NLD", amount=Money(100, USD), pledged_on=date(2030, 1, 1),
         received_on=None, confidential=False, purpose="",
     )  # fmt: skip

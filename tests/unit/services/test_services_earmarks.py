@@ -17,7 +17,7 @@ from purldesk.domain.contributions import Earmark
 from purldesk.domain.errors import ImportRejected, InvalidInput
 from purldesk.domain.money import USD, Money
 from purldesk.services import catalog, contributions, participants
-from purldesk.services.contributions import ContributionRow
+from purldesk.services.contribution_rows import ContributionRow
 from purldesk.services.earmarks import parse_earmark
 from purldesk.services.handle import Command, Context, handle
 

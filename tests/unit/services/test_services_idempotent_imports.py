@@ -15,8 +15,8 @@ from purldesk.domain.access import operator
 from purldesk.domain.contributions import ContributionId
 from purldesk.domain.errors import ImportRejected
 from purldesk.domain.money import USD, Money
-from purldesk.services import contributions, participants
-from purldesk.services.contributions import ContributionRow
+from purldesk.services import contribution_rows, contributions, participants
+from purldesk.services.contribution_rows import ContributionRow
 from purldesk.services.handle import Command, Context, handle
 
 AT = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -112,7 +112,7 @@ def test_a_row_differing_in_what_makes_a_pledge_is_a_new_pledge(
 def test_a_row_differing_only_in_its_line_or_receipt_was_imported_before(world: World) -> None:
     world.imports(row(2))
     again = replace(row(7), received_on=None, confidential=True)
-    assert contributions.import_digests([again]) == contributions.import_digests([row(2)])
+    assert contribution_rows.import_digests([again]) == contribution_rows.import_digests([row(2)])
 
 
 def test_a_pledge_made_by_hand_never_makes_a_row_imported(world: World) -> None:

@@ -22,7 +22,7 @@ from purldesk.domain.participants import (
     parse_status,
 )
 from purldesk.domain.text import check_text
-from purldesk.services.contributions import ContributionRow
+from purldesk.services.contribution_rows import ContributionRow
 from purldesk.services.earmarks import parse_earmark
 from purldesk.services.requirements import LineRow
 

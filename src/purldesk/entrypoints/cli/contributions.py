@@ -45,13 +45,13 @@ def import_(
 ) -> None:
     """Pledge (and, with received_on, receive) every row; nothing is written if any row is invalid."""
     from purldesk.adapters.imports.csv_files import parse_contributions
-    from purldesk.services import contributions
+    from purldesk.services import contribution_rows, contributions
 
     with application(db) as wired:
         rows = read_rows(
             file,
             parse_contributions,
-            check=lambda parsed: contributions.check_rows(
+            check=lambda parsed: contribution_rows.check_rows(
                 wired.uow(),
                 wired.fx,
                 parsed,
