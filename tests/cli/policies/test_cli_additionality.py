@@ -60,3 +60,18 @@ def test_without_additionality_the_korean_pledge_frees_money_for_weapons(
     assert lethal_gain == 9_150_000_000  # USD 91.5M
     winterization = changes["UKR-2025-097"]
     assert (winterization["lots_before"], winterization["lots_after"]) == (10, 4)
+
+
+def test_policy_show_says_whether_the_money_is_additional(demo_url: str, tmp_path: Path) -> None:
+    set_korean_policy(demo_url, tmp_path, additional=False)
+    assert "additional:" not in ok(demo_url, "policy", "show", "KOR")
+    assert (
+        json.loads(ok(demo_url, "policy", "show", "KOR", "--json"))["policy"]["additional"] is False
+    )
+    set_korean_policy(demo_url, tmp_path, additional=True)
+    assert "additional: this money is placed after everyone else's" in ok(
+        demo_url, "policy", "show", "KOR"
+    )
+    assert (
+        json.loads(ok(demo_url, "policy", "show", "KOR", "--json"))["policy"]["additional"] is True
+    )

@@ -48,6 +48,7 @@ def policy_version(v: PolicyVersion) -> dict[str, Any]:
         "recorded_at": v.recorded_at.isoformat(),
         "parameters": {name: str(value) for name, value in policy.parameters},
         "phases": [phase(p) for p in policy.phases], "default": phase(policy.default),
+        "additional": policy.additional,
     }  # fmt: skip
 
 

@@ -209,6 +209,11 @@ def _print_view(view: PolicyView) -> None:
             phase.cap_per_cycle.format() if phase.cap_per_cycle else "",
         )  # fmt: skip
     console.print(table)
+    if policy.additional:
+        console.print(
+            "additional: this money is placed after everyone else's, only on what the others "
+            "could not fund"
+        )
     if view.decision is not None:
         console.print(view.decision.explain())
 
