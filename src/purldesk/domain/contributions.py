@@ -156,6 +156,7 @@ class Contribution:
             )
         if conversion.original != self.amount:
             raise Conflict(f"conversion is of {conversion.original}, not of {self.amount}")
+        bounded(conversion.converted, "amount", what=f"{self.ref} converted to USD")
         if self.status not in AWAITING_MONEY:
             # RECEIVED is also where allocated money returns to; arriving twice is not allowed.
             raise IllegalTransition("contribution", self.status, ContributionStatus.RECEIVED)

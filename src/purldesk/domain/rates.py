@@ -10,6 +10,10 @@ from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.money import Currency, currency
 
 EURO = Currency("EUR")
+# Far beyond any reference rate published (the ECB's widest is some 17,000 rupiah per euro), and
+# so a rate typed or loaded wrongly cannot turn a bounded pledge into an unbounded USD amount.
+MIN_PER_EUR = Decimal("0.000001")
+MAX_PER_EUR = Decimal(1_000_000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,10 @@ def per_eur(code: str, rate_date: date, value: Decimal, *, source: str, at: date
         raise InvalidInput("currency", "EUR is the base of every rate; it has none of its own")
     if not value.is_finite() or value <= 0:
         raise InvalidInput("rate", f"{value} is not a positive rate")
+    if not MIN_PER_EUR <= value <= MAX_PER_EUR:
+        raise InvalidInput(
+            "rate", f"{value} per EUR is outside {MIN_PER_EUR} to {MAX_PER_EUR:,}: not a real rate"
+        )
     return FxRate(Currency(code), rate_date, value, source, at)
 
 

@@ -146,3 +146,13 @@ def test_parse_contribution_ref_rejects_what_is_not_a_reference(text: str) -> No
     with pytest.raises(InvalidInput) as caught:
         parse_contribution_ref(text, field="contribution_ref")
     assert caught.value.field == "contribution_ref"
+
+
+def test_money_converted_beyond_the_bound_is_not_received() -> None:
+    pledged = money(10**15, "EUR")  # at the bound on one amount
+    contribution = make_contribution(amount=pledged)
+    conversion = make_conversion(original=pledged, rate=Decimal("1.5"))
+    with pytest.raises(InvalidInput, match="C-00001 converted to USD is more than the bound"):
+        contribution.receive(on=DAY, conversion=conversion)
+    within = make_conversion(original=money(10**14, "EUR"), rate=Decimal("1.5"))
+    assert make_contribution(amount=money(10**14, "EUR")).receive(on=DAY, conversion=within)

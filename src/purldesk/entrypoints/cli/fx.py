@@ -86,7 +86,7 @@ def set_(
     from purldesk.services import rates
 
     command = rates.SetRate(
-        currency=currency.upper(), rate_date=parse_date(on, "date"), per_eur=parse_value(rate),
+        currency=currency.upper(), rate_date=parse_date(on, "date"), per_eur=parse_value(rate, field="rate"),
         source=source,
     )  # fmt: skip
     recorded = execute(db, command)
