@@ -46,9 +46,10 @@ def store(uow: UnitOfWork, rates: Sequence[FxRate]) -> int:
         twin = unique.setdefault((rate.currency, rate.rate_date), rate)
         if twin.per_eur != rate.per_eur:
             raise InvalidInput(
-                "rate", f"{rate.currency} on {rate.rate_date} is given twice: "
+                "rate",
+                f"{rate.currency} on {rate.rate_date} is given twice: "
                 f"{twin.per_eur} and {rate.per_eur}",
-            )  # fmt: skip
+            )
     return uow.fx_rates.add(list(unique.values()))
 
 
@@ -76,7 +77,13 @@ class Update(Command[Loaded]):
 
     def execute(self, uow: UnitOfWork, context: Context) -> Loaded:
         rates = [
-            per_eur(row.currency, row.rate_date, row.per_eur, source=self.source, at=context.at)
+            per_eur(
+                row.currency,
+                not_after(row.rate_date, context.today, field="rate_date"),
+                row.per_eur,
+                source=self.source,
+                at=context.at,
+            )
             for row in self.rows
         ]
         added = store(uow, rates)
