@@ -68,6 +68,25 @@ def build_demo(url: str) -> None:
         wired.close()
 
 
+def build_demo_with_ample_supply(url: str) -> None:
+    """The demo with every catalog item's `available_per_cycle` lifted to the bound on a count:
+    money, not the supplier, decides what is funded. For tests whose subject is money competing
+    for lines (substitution, additionality), which the demo's real capacities leave idle."""
+    from dataclasses import replace
+
+    from purldesk.domain.money import MAX_QUANTITY
+    from purldesk.services import catalog
+
+    build_demo(url)
+    wired = build(load_settings(database_url=url), passwords=CHEAP_PASSWORDS)
+    try:
+        items = catalog.list_all(wired.uow())
+        ample = [replace(item, available_per_cycle=MAX_QUANTITY) for item in items]
+        catalog.import_items(wired.uow(), items=ample)
+    finally:
+        wired.close()
+
+
 class SqliteFiles:
     """One worker's SQLite templates: the migrated file, and one file per seeded state."""
 

@@ -5,29 +5,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-from web_world import NOW, csrf_of
+from web_world import cancel_the_last_package, csrf_of
 
 from purldesk.bootstrap import Application
-from purldesk.domain.money import Money
-from purldesk.services import contributions
 
 PREVIEW = "/requirements/2025-09/allocation?target=50000000&on=2025-12-06"
 
 
 @pytest.fixture
-def fresh_money(wired: Application) -> None:
-    """USD 200M received after the demo's allocation, for the next one to spend."""
-    pledged = contributions.pledge(
-        wired.uow(), contributor="NLD", amount=Money.of(200_000_000, "USD"),
-        pledged_on=date(2025, 12, 6), at=NOW, purpose="the next allocation",
-    )  # fmt: skip
-    contributions.receive(
-        wired.uow(), wired.fx, contribution_id=pledged.id, received_on=date(2025, 12, 6), at=NOW
-    )
+def room_to_allocate(wired: Application) -> None:
+    """Money and the supplier's units for the next allocation to spend."""
+    cancel_the_last_package(wired)
 
 
 def _package_costs(html: str) -> list[str]:
@@ -35,7 +26,7 @@ def _package_costs(html: str) -> list[str]:
     return re.findall(r'<td class="num">(USD [\d,.]+)</td></tr>', body)
 
 
-@pytest.mark.usefixtures("fresh_money")
+@pytest.mark.usefixtures("room_to_allocate")
 def test_the_preview_shows_packages_total_and_reasons_in_money(
     client_for: Callable[[str | None], TestClient],
 ) -> None:
@@ -49,7 +40,7 @@ def test_the_preview_shows_packages_total_and_reasons_in_money(
     assert "Commit the allocation" in page.text
 
 
-@pytest.mark.usefixtures("fresh_money")
+@pytest.mark.usefixtures("room_to_allocate")
 def test_commit_writes_the_packages_the_preview_showed(
     client_for: Callable[[str | None], TestClient], wired: Application
 ) -> None:

@@ -19,6 +19,7 @@ from purldesk.allocation import (
     Line,
     LineAllocation,
 )
+from purldesk.allocation.explain import capacity_over_passes
 from purldesk.domain import basis, ledger
 from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem, ItemCode
@@ -34,7 +35,7 @@ from purldesk.domain.requirements import (
     LineStatus,
     RequirementLine,
 )
-from purldesk.services import eligibility, packages
+from purldesk.services import capacity, eligibility, packages
 from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import UnitOfWork
 
@@ -96,25 +97,30 @@ def build_inputs(
     price, rounded half up to the cent, for what-if questions. `recorded_on` is the day the
     spending would be recorded (default `on`): money whose earmark has expired by then is left
     out, as a package may not spend it (`Contribution.spending_obstacle`), whatever date it names.
+    Each line draws on its item, whose units left are its `available_per_cycle` less the units
+    in the cycle's packages that are not cancelled.
     """
     cycle = uow.cycles.get(cycle_id)
     items = {item.code: item for item in uow.catalog.list()}
-    already = packages.funded_lots(uow, cycle_id=cycle_id)
+    held = capacity.held_in_cycle(uow, cycle_id=cycle_id, items=items)
     lines: dict[str, RequirementLine] = {}
     problem_lines = []
+    units_available: dict[str, int] = {}
     for line in uow.requirements.list(cycle_id):
         if line.status not in FUNDABLE_LINES:
             continue
         item = items[line.item_code]
-        wanted = line.lots(item) - already.get(line.id, 0)
+        wanted = line.lots(item) - held.lots.get(line.id, 0)
         if wanted <= 0:
             continue
         lines[line.ref] = line
+        units_available[item.code] = held.units_left(item)
         problem_lines.append(
             Line(
                 id=allocation.problem.LineId(line.ref), rank=line.rank,
                 aid_class=allocation.AidClass(line.aid_class.value), area=line.area,
                 lot_price_minor=_priced(item, price_factors), lots=wanted,
+                item=item.code, units_per_lot=item.lot_size,
             )
         )  # fmt: skip
     spendable = uow.contributions.list(statuses=SPENDABLE)
@@ -142,8 +148,9 @@ def build_inputs(
         )  # fmt: skip
     capped_funds = capped(uow, cycle_id=cycle_id, funds=funds, on=on, caps=caps)
     problem = AllocationProblem(
-        currency=USD, lines=tuple(problem_lines), funds=capped_funds, exponent=exponent(USD)
-    )
+        currency=USD, lines=tuple(problem_lines), funds=capped_funds, exponent=exponent(USD),
+        units_available=units_available,
+    )  # fmt: skip
     return Inputs(cycle, on, problem, lines, items, contributions)
 
 
@@ -190,8 +197,9 @@ def solve(problem: AllocationProblem, *, additional: Collection[str] = ()) -> Al
     """The engine's allocation, the money of `additional` contributors placed last.
 
     Their money pays only what everyone else's could not: the others' is allocated first, then
-    theirs on the lots left, in the same priority order. So restricted additional money never
-    takes over a line that unrestricted money would have paid, freeing it for lines it excludes.
+    theirs on the lots left, in the same priority order, with the supplier's units the first
+    pass left. So restricted additional money never takes over a line that unrestricted money
+    would have paid, freeing it for lines it excludes.
     """
     later = tuple(fund for fund in problem.funds if fund.contributor in additional)
     if not later:
@@ -205,10 +213,17 @@ def solve(problem: AllocationProblem, *, additional: Collection[str] = ()) -> Al
     cap = problem.cap_minor
     if cap is not None:
         cap -= sum(outcome.funded_minor for outcome in first.lines)
-    second = allocation.solve(replace(problem, lines=left, funds=later, cap_minor=cap))
+    units = dict(problem.units_available)
+    for line in problem.lines:
+        if line.item is not None and line.item in units:
+            units[line.item] -= funded[line.id].funded_lots * line.units_per_lot
+    second = allocation.solve(
+        replace(problem, lines=left, funds=later, cap_minor=cap, units_available=units)
+    )
+    merged = [_merged(funded[outcome.id], outcome) for outcome in second.lines]
     return AllocationResult(
         currency=problem.currency,
-        lines=tuple(_merged(funded[outcome.id], outcome) for outcome in second.lines),
+        lines=capacity_over_passes(problem, first=first.lines, merged=merged),
         funds=tuple(sorted((*first.funds, *second.funds), key=lambda usage: usage.id)),
     )
 
