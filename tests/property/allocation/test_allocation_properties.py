@@ -111,7 +111,7 @@ def test_engine_matches_the_brute_force_lexicographic_optimum(problem: Allocatio
     assert [line.funded_lots for line in result.lines] == brute_force_lots(problem)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(problems(max_lines=6, max_lots=4, max_available=60, all_limited=True))
 def test_engine_matches_the_brute_force_where_supplier_units_bind(
     problem: AllocationProblem,
@@ -121,7 +121,7 @@ def test_engine_matches_the_brute_force_where_supplier_units_bind(
     assert [line.funded_lots for line in result.lines] == brute_force_lots(problem)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(problems(max_lines=8, max_funds=4, all_limited=True))
 def test_units_only_ever_remove_lots_and_ample_units_change_nothing(
     problem: AllocationProblem,
