@@ -180,6 +180,19 @@ def test_an_expired_earmark_keeps_the_money_out_and_says_when(world: World) -> N
         assert found[ref].cause == "money_not_allowed"
 
 
+def test_money_received_after_the_allocation_date_is_named_with_its_receipt(
+    world: World,
+) -> None:
+    world.money("NLD", 20_000)  # received on 10 September
+    proposal = allocations.propose(
+        world.uow(), cycle_id=world.cycle_id, on=date(2025, 9, 5), target=usd(10_000_000)
+    )
+    [held] = proposal.reasons[0].held_back
+    assert (held.rule, held.left, held.message) == (
+        "not_received", usd(20_000), "received on 2025-09-10, after the allocation date",
+    )  # fmt: skip
+
+
 def test_money_earmarked_to_a_package_is_named_with_it(world: World) -> None:
     other = world.money("NLD", 10_000)  # pays P-0001, drafted by hand: one kit
     kit = RequirementLineId(1)
