@@ -97,6 +97,18 @@ def _print(result: WhatIf) -> None:
                 sign + _usd(c.change_minor),
             )  # fmt: skip
         console.print(table)
+    _print_reasons(result)
     before = sum(line.funded_minor for line in result.baseline.lines)
     after = sum(line.funded_minor for line in result.modified.lines)
     console.print(f"total funded: {_usd(before)} -> {_usd(after)}; nothing was stored")
+
+
+def _print_reasons(result: WhatIf) -> None:
+    """Why each line that changes is still short under the hypotheses; how many others are."""
+    changed = {c.ref for c in result.lines}
+    shown = [r for r in result.reasons if r.line in changed]
+    for reason in shown:
+        console.print(f"{reason.line} [{reason.cause}]: {reason.message}", markup=False)
+    others = len(result.reasons) - len(shown)
+    if others:
+        console.print(f"{others} other short line(s), funded as before (see --json)")
