@@ -99,10 +99,10 @@ def _allocate_file(input: Path, *, json_output: bool) -> None:
 
 
 def _print_table(document: dict[str, Any], requested: dict[str, int], exponent: int | None) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from purldesk.allocation.explain import amount_text
+    from purldesk.entrypoints.cli.common import console, print_table
 
     currency = document["currency"]
 
@@ -130,8 +130,7 @@ def _print_table(document: dict[str, Any], requested: dict[str, int], exponent: 
             if blocked is None
             else f"{blocked['reason']} (short {money(blocked['short_minor'])})",
         )
-    console = Console()
-    console.print(table)
+    print_table(table)
     used = sum(f["used_minor"] for f in document["funds"])
     left = sum(f["left_minor"] for f in document["funds"])
     console.print(
@@ -158,6 +157,7 @@ def _allocate_cycle(
         day_or_today,
         optional_date,
         print_json,
+        print_table,
         run,
     )
     from purldesk.services import allocations, requirements
@@ -197,14 +197,18 @@ def _allocate_cycle(
             label, str(len(p.lots)), str(sum(lots for _, lots in p.lots)), p.cost.format(),
             str(len({a.contribution_id for a in p.attributions})),
         )  # fmt: skip
-    console.print(table)
+    print_table(table)
     for reason in proposal.reasons[:SHOWN_REASONS]:
         console.print(f"{reason.line} [{reason.cause}]: {reason.message}", markup=False)
     more = len(proposal.reasons) - SHOWN_REASONS
     if more > 0:
         console.print(f"... and {more} more line(s) not fully funded (see --json)")
-    if proposal.committed:
-        console.print(f"{len(proposal.packages)} package(s) written as drafts")
+    if commit:
+        console.print(
+            f"{len(proposal.committed)} package(s) written as drafts"
+            if proposal.committed
+            else "nothing to allocate: no lot of an open line can be paid; nothing written"
+        )
     else:
         console.print(
             f"{len(proposal.packages)} package(s) proposed; nothing written (use --commit, "

@@ -13,6 +13,7 @@ from purldesk.entrypoints.cli.common import (
     day_or_today,
     optional_date,
     print_json,
+    print_table,
 )
 from purldesk.entrypoints.cli.options import DbOption, JsonOption, KnownOnOption
 
@@ -96,7 +97,7 @@ def _print(result: WhatIf) -> None:
                 _usd(c.funded_before_minor), _usd(c.funded_after_minor),
                 sign + _usd(c.change_minor),
             )  # fmt: skip
-        console.print(table)
+        print_table(table)
     _print_reasons(result)
     before = sum(line.funded_minor for line in result.baseline.lines)
     after = sum(line.funded_minor for line in result.modified.lines)
