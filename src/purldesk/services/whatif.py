@@ -21,7 +21,7 @@ from purldesk.domain.indicators import Observation, ObservationId, in_force, par
 from purldesk.domain.money import USD, Money, convert
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId
-from purldesk.services import allocations, eligibility
+from purldesk.services import additionality, allocations, eligibility
 from purldesk.services.eligibility import Assumptions
 from purldesk.services.ports import FxRates, UnitOfWork
 
@@ -129,8 +129,8 @@ def whatif(
             funds=(*after.problem.funds, *_pledged_funds(uow, fx, scenario, on, assumptions)),
         )  # fmt: skip
         problem = replace(after.problem, funds=funds)
-        baseline = allocations.solve_by_policies(uow, before.problem, on=on, assumptions=known)
-        modified = allocations.solve_by_policies(uow, problem, on=on, assumptions=assumptions)
+        baseline = additionality.solve_by_policies(uow, before.problem, on=on, assumptions=known)
+        modified = additionality.solve_by_policies(uow, problem, on=on, assumptions=assumptions)
         phases = _phase_changes(uow, on, known, assumptions)
         uow.rollback()  # nothing was written; say so explicitly
     lines = {line.ref: line for line in (*before.lines.values(), *after.lines.values())}
