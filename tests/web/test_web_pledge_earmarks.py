@@ -32,7 +32,8 @@ def test_a_pledge_earmarked_to_an_unknown_area_is_refused_next_to_the_field(
     response = nld.post("/contributions", data=data)
 
     assert response.status_code == 422
-    assert "no catalog item has area(s) tanks" in response.text
+    assert field_error(response.text, "areas") == "no catalog item has area(s) tanks"
+    assert 'id="areas" name="areas" value="tanks" aria-invalid="true"' in response.text
     assert len(contributions.list_all(wired.uow())) == before
 
 
@@ -110,9 +111,10 @@ def test_a_pledge_earmarked_to_a_package_and_an_expiry_is_kept(
         ({"earmark_package": "the first"}, "earmark_package", "is not a package reference"),
         ({"earmark_expires_on": "2025-11-30"}, "earmark_expires_on", "is before the pledge"),
         ({"earmark_expires_on": "June"}, "earmark_expires_on", "is not a date"),
+        ({"aid_class": "tanks"}, "aid_class", "Choose among the aid classes shown"),
     ],
 )
-def test_a_refused_package_or_expiry_is_named_next_to_its_field(
+def test_a_refused_earmark_part_is_named_next_to_its_field(
     client_for: Callable[[str | None], TestClient],
     wired: Application,
     fields: dict[str, str],
