@@ -64,7 +64,7 @@ from purldesk.services.read_ports import (
 )
 
 if TYPE_CHECKING:
-    from purldesk.services.ports import UnitOfWork
+    from purldesk.services.ports import LatestRate, UnitOfWork
 from purldesk.services.read_ports import Reader
 
 K = TypeVar("K")
@@ -1371,3 +1371,8 @@ class UsdOnlyRates:
 
     def latest_day(self, on: date) -> date | None:
         return on
+
+    def latest_rates(
+        self, on: date, *, currencies: Collection[str] | None = None
+    ) -> list[LatestRate]:
+        return []  # no rate per euro: these worlds convert without one

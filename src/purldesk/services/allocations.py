@@ -17,7 +17,6 @@ from purldesk.allocation import (
     AllocationResult,
     Fund,
     Line,
-    LineAllocation,
 )
 from purldesk.domain import basis, ledger
 from purldesk.domain.access import Permission
@@ -34,7 +33,7 @@ from purldesk.domain.requirements import (
     LineStatus,
     RequirementLine,
 )
-from purldesk.services import eligibility, packages, previews, reasons
+from purldesk.services import additionality, eligibility, packages, previews, reasons
 from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import UnitOfWork
 from purldesk.services.reasons import LineReason, SetAside, SetAsideRule
@@ -213,60 +212,6 @@ def capped(
     return tuple(sorted(limited, key=lambda f: order[f.id]))
 
 
-def solve(problem: AllocationProblem, *, additional: Collection[str] = ()) -> AllocationResult:
-    """The engine's allocation, the money of `additional` contributors placed last.
-
-    Their money pays only what everyone else's could not: the others' is allocated first, then
-    theirs on the lots left, in the same priority order. So restricted additional money never
-    takes over a line that unrestricted money would have paid, freeing it for lines it excludes.
-    """
-    later = tuple(fund for fund in problem.funds if fund.contributor in additional)
-    if not later:
-        return allocation.solve(problem)
-    first_funds = tuple(fund for fund in problem.funds if fund.contributor not in additional)
-    first = allocation.solve(replace(problem, funds=first_funds))
-    funded = {outcome.id: outcome for outcome in first.lines}
-    left = tuple(
-        replace(line, lots=line.lots - funded[line.id].funded_lots) for line in problem.lines
-    )
-    cap = problem.cap_minor
-    if cap is not None:
-        cap -= sum(outcome.funded_minor for outcome in first.lines)
-    second = allocation.solve(replace(problem, lines=left, funds=later, cap_minor=cap))
-    return AllocationResult(
-        currency=problem.currency,
-        lines=tuple(_merged(funded[outcome.id], outcome) for outcome in second.lines),
-        funds=tuple(sorted((*first.funds, *second.funds), key=lambda usage: usage.id)),
-    )
-
-
-def solve_by_policies(
-    uow: UnitOfWork, problem: AllocationProblem, *, on: date, assumptions: eligibility.Assumptions
-) -> AllocationResult:
-    """`solve`, additional as the contributors' policies in force on `on` say."""
-    additional = eligibility.additional_contributors(
-        uow, contributors=(fund.contributor for fund in problem.funds), on=on,
-        assumptions=assumptions,
-    )  # fmt: skip
-    return solve(problem, additional=additional)
-
-
-def _merged(first: LineAllocation, second: LineAllocation) -> LineAllocation:
-    """One line's outcome over both passes; why it is still short is the second pass's reason,
-    unless the additional money could not pay it at all: then the first pass's."""
-    paid = dict(first.by_fund)
-    for fund, amount in second.by_fund:
-        paid[fund] = paid.get(fund, 0) + amount
-    blocked = second.blocked_by
-    if blocked is not None and blocked.reason == "no_eligible_money" and first.blocked_by:
-        blocked = first.blocked_by
-    return LineAllocation(
-        id=first.id, funded_lots=first.funded_lots + second.funded_lots,
-        funded_minor=first.funded_minor + second.funded_minor,
-        by_fund=tuple(sorted(paid.items())), blocked_by=blocked,
-    )  # fmt: skip
-
-
 def _spent_in_cycle(uow: UnitOfWork, cycle_id: CycleId) -> dict[str, int]:
     """USD each contributor has attributed to the cycle's packages that are not cancelled."""
     parts = [
@@ -330,7 +275,9 @@ def propose(
             uow, cycle_id=cycle_id, on=on, restrictions=restrictions, caps=caps,
             recorded_on=None if at is None else at.date(),
         )  # fmt: skip
-        result = solve_by_policies(uow, inputs.problem, on=on, assumptions=assumptions)
+        result = additionality.solve_by_policies(
+            uow, inputs.problem, on=on, assumptions=assumptions
+        )
         cut = cut_packages(inputs, result, target=target)
         why = reasons.explain(uow, weighed=inputs, result=result, assumptions=assumptions)
         proposal = Proposal(inputs, result, target, cut, reasons=why)

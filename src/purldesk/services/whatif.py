@@ -21,7 +21,7 @@ from purldesk.domain.indicators import Observation, ObservationId, in_force, par
 from purldesk.domain.money import USD, Money, convert
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId
-from purldesk.services import allocations, eligibility, reasons
+from purldesk.services import additionality, allocations, eligibility, reasons
 from purldesk.services.eligibility import Assumptions
 from purldesk.services.ports import FxRates, UnitOfWork
 from purldesk.services.reasons import LineReason
@@ -132,8 +132,8 @@ def whatif(
             funds=(*after.problem.funds, *pledged),
         )  # fmt: skip
         problem = replace(after.problem, funds=funds)
-        baseline = allocations.solve_by_policies(uow, before.problem, on=on, assumptions=known)
-        modified = allocations.solve_by_policies(uow, problem, on=on, assumptions=assumptions)
+        baseline = additionality.solve_by_policies(uow, before.problem, on=on, assumptions=known)
+        modified = additionality.solve_by_policies(uow, problem, on=on, assumptions=assumptions)
         phases = _phase_changes(uow, on, known, assumptions)
         pooled: dict[str, int] = {**after.pooled}
         pooled.update((fund.id, fund.available_minor) for fund in pledged)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from purldesk.domain.access import authorize
 from purldesk.domain.errors import (
+    AlreadyExists,
     Conflict,
     InvalidInput,
     NotFound,
@@ -307,3 +308,50 @@ def allocation_preview(request: Request, cycle: str, target: str = "", on: str =
     except PurldeskError as error:
         render.note_refusal(errors, error, fields=("on", "target"))
     return _page(request, user, view, errors=errors, status=422, values=fields)
+
+
+# The open-cycle form's fields, as its inputs are named on the list's page.
+OPEN_FIELDS = ("name", "opens_on", "carry_from")
+
+
+@router.post("/cycles", response_class=HTMLResponse)
+async def open_cycle(request: Request) -> Response:
+    """Open a new cycle, in draft; with a previous cycle chosen, it carries that cycle's active
+    lines not fully funded, as `cycles open --from` does."""
+    user, fields = await render.posted(request)
+    try:
+        authorize(user.actor, requirements.OpenCycle.permission)
+    except NotPermitted as error:
+        return render.problem(request, user, error)
+    view = _list(request, user, None)
+    values = {f"open-{name}": fields.get(name, "") for name in OPEN_FIELDS}
+    errors: Errors = {}
+    name = fields.get("name", "").strip()
+    if not name:
+        errors["open-name"] = "Enter a name, such as 2026-01."
+    opens_on = render.date(
+        fields.get("opens_on", ""), "open-opens_on", errors, render.today(wired(request))
+    )
+    carry_from = fields.get("carry_from", "").strip() or None
+    if errors:
+        return _page(request, user, view, errors=errors, status=422, values=values)
+    try:
+        command = requirements.OpenCycle(name=name, opens_on=opens_on, carry_from=carry_from)
+        render.handle(request, user, command)
+    except PurldeskError as error:
+        _note_open_refusal(errors, error)
+        status = 409 if isinstance(error, Conflict) else 422
+        return _page(request, user, view, errors=errors, status=status, values=values)
+    done = "opened" if carry_from is None else "carried"
+    return render.redirect(f"/requirements?{urlencode({'cycle': name})}", done, name)
+
+
+def _note_open_refusal(errors: Errors, error: PurldeskError) -> None:
+    """The refusal next to the field at fault: a name taken, an unknown cycle to carry; the
+    others (a cycle not endorsed, carried already) next to the form."""
+    if isinstance(error, AlreadyExists):
+        errors["open-name"] = str(error)
+    elif isinstance(error, NotFound):
+        errors["open-carry_from"] = str(error)
+    else:
+        render.note_refusal(errors, error, form="open", fields=OPEN_FIELDS, prefix="open-")
