@@ -51,10 +51,11 @@ class Shift(Generic[K]):
 class Substitution(Generic[K]):
     """One contributor's substitution effect; empty unless `standing` is restricted.
 
-    `took_over`: lines its money pays that carry less other money than in the counterfactual;
-    `left`: lines it does not pay that carry less other money (they lost it to the shift);
-    `went_to`: lines that carry more; `unallocated_minor`: how much more other money stayed
-    unallocated. Each list is in the allocation's priority order."""
+    `took_over`: lines carrying less other money than in the counterfactual, by the part its
+    own money pays in its stead (beyond what it pays there in the counterfactual); `left`: the
+    rest of the other money those lines, and any other, lost to the shift (a line may be in
+    both); `went_to`: lines that carry more other money; `unallocated_minor`: how much more
+    other money stayed unallocated. Each list is in the allocation's priority order."""
 
     contributor: ParticipantCode
     standing: Standing

@@ -82,19 +82,33 @@ def compare(
     *,
     contributor: str,
 ) -> Substitution[LineId]:
-    """Line by line, the other money in `actual` against `counterfactual`."""
+    """Line by line, the other money in `actual` against `counterfactual`.
+
+    Where a line carries less other money, the part the contributor's own money now pays in its
+    stead (what it pays beyond the counterfactual) is taken over; the rest left the line."""
     own = _funds_of(problem, contributor)
-    after, before = _others_by_line(actual, own), _others_by_line(counterfactual, own)
-    pays = {line.id for line in actual.lines if any(fund in own for fund, _ in line.by_fund)}
+    others_after, others_before = (
+        _by_line(actual, own, mine=False),
+        _by_line(counterfactual, own, mine=False),
+    )
+    mine_after, mine_before = (
+        _by_line(actual, own, mine=True),
+        _by_line(counterfactual, own, mine=True),
+    )
     took_over: list[Shift[LineId]] = []
     left: list[Shift[LineId]] = []
     went_to: list[Shift[LineId]] = []
     for line in sorted(problem.lines, key=lambda line: (line.rank, line.id)):
-        change = after.get(line.id, 0) - before.get(line.id, 0)
+        change = others_after.get(line.id, 0) - others_before.get(line.id, 0)
         if change > 0:
             went_to.append(Shift(line.id, change))
-        elif change < 0:
-            (took_over if line.id in pays else left).append(Shift(line.id, -change))
+            continue
+        paid_instead = mine_after.get(line.id, 0) - mine_before.get(line.id, 0)
+        taken = min(-change, max(0, paid_instead))
+        if taken:
+            took_over.append(Shift(line.id, taken))
+        if -change > taken:
+            left.append(Shift(line.id, -change - taken))
     unallocated = _others_left(actual, own) - _others_left(counterfactual, own)
     return Substitution(
         ParticipantCode(contributor), Standing.RESTRICTED, tuple(took_over), tuple(left),
@@ -106,9 +120,10 @@ def _funds_of(problem: AllocationProblem, contributor: str) -> frozenset[FundId]
     return frozenset(fund.id for fund in problem.funds if fund.contributor == contributor)
 
 
-def _others_by_line(result: AllocationResult, own: Collection[FundId]) -> dict[LineId, int]:
+def _by_line(result: AllocationResult, own: Collection[FundId], *, mine: bool) -> dict[LineId, int]:
+    """Per line, the money of the funds in `own` (`mine`) or of all the others."""
     return {
-        line.id: sum(amount for fund, amount in line.by_fund if fund not in own)
+        line.id: sum(amount for fund, amount in line.by_fund if (fund in own) is mine)
         for line in result.lines
     }
 
@@ -230,17 +245,17 @@ def sentence(effect: Told, *, subject: str) -> str:
     said = [f"{subject} took over {_listed(effect.took_over) or 'no line'}"]
     if effect.left:
         said.append(f"other money also left {_listed(effect.left)}")
+    change = 0 if effect.unallocated is None else effect.unallocated.minor
+    if change < 0:
+        drawn = Money(-change, USD).format()
+        said.append(f"{drawn} of other money that would have stayed unallocated was spent")
     sources = len(effect.took_over) + len(effect.left)
-    if effect.went_to and sources:
-        paid = "it" if sources == 1 else "them"
-        said.append(f"the money that paid {paid} went to {_listed(effect.went_to)}")
-    elif effect.went_to:
-        said.append(f"other money went to {_listed(effect.went_to)}")
-    if effect.unallocated is not None and effect.unallocated.minor > 0:
-        said.append(f"{effect.unallocated.format()} of it stayed unallocated")
-    elif effect.unallocated is not None and effect.unallocated.minor < 0:
-        spent = Money(-effect.unallocated.minor, USD)
-        said.append(f"{spent.format()} that would have stayed unallocated was spent too")
+    if effect.went_to:
+        paid = "the money that paid " + ("it" if sources == 1 else "them")
+        said.append(f"{paid if sources and change >= 0 else 'that money'} went to "
+                    f"{_listed(effect.went_to)}")  # fmt: skip
+    if change > 0:
+        said.append(f"{Money(change, USD).format()} of it stayed unallocated")
     if effect.unnamed:
         said.append(f"{effect.unnamed} line(s) in packages you may not see are not named")
     return "; ".join(said) + "."

@@ -4,6 +4,8 @@ lines plus what stayed unallocated."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,10 +50,12 @@ def problems(draw: st.DrawFn) -> AllocationProblem:
 additional_sets = st.frozensets(st.sampled_from(["Y", "Z"]))
 
 
-def others_by_line(result: AllocationResult, contributor: str, problem: AllocationProblem) -> dict:
+def money_by_line(
+    result: AllocationResult, problem: AllocationProblem, *, of_x: bool
+) -> dict[LineId, int]:
     owner = {fund.id: fund.contributor for fund in problem.funds}
     return {
-        line.id: sum(a for fund, a in line.by_fund if owner[fund] != contributor)
+        line.id: sum(a for fund, a in line.by_fund if (owner[fund] == "X") is of_x)
         for line in result.lines
     }
 
@@ -68,19 +72,20 @@ def test_moved_money_equals_placed_plus_unallocated_exactly(
     if found.standing is not Standing.RESTRICTED:
         return
     counterfactual = solve(problem, additional={*additional, "X"})
-    after = others_by_line(actual, "X", problem)
-    before = others_by_line(counterfactual, "X", problem)
-    signed = {s.line: -s.amount_minor for s in (*found.took_over, *found.left)}
-    signed |= {s.line: s.amount_minor for s in found.went_to}
+    after = money_by_line(actual, problem, of_x=False)
+    before = money_by_line(counterfactual, problem, of_x=False)
+    signed: dict[LineId, int] = defaultdict(int)
+    for shift in (*found.took_over, *found.left):
+        signed[shift.line] -= shift.amount_minor
+    for shift in found.went_to:
+        signed[shift.line] += shift.amount_minor
     assert signed == {k: after[k] - before[k] for k in after if after[k] != before[k]}
-    x_pays = {
-        line.id
-        for line in actual.lines
-        for fund, _ in line.by_fund
-        if fund in {f.id for f in problem.funds if f.contributor == "X"}
-    }
-    assert {s.line for s in found.took_over} <= x_pays
-    assert not {s.line for s in found.left} & x_pays
+    x_after = money_by_line(actual, problem, of_x=True)
+    x_before = money_by_line(counterfactual, problem, of_x=True)
+    for shift in found.took_over:  # taken over: paid by X's money beyond the counterfactual
+        assert shift.amount_minor <= x_after[shift.line] - x_before[shift.line]
+    assert len({s.line for s in found.went_to}) == len(found.went_to)
+    assert not {s.line for s in found.went_to} & {s.line for s in found.took_over}
 
 
 @settings(max_examples=200, deadline=None)

@@ -107,3 +107,13 @@ def test_a_reader_is_told_no_line_it_may_not_know_of_and_no_withheld_amount() ->
     withheld = told(found, ref=lambda s: s.line, withheld=lambda s: s.line == "L2")
     assert withheld.went_to == (ToldLine("L2", None), ToldLine("L3", Money(400, USD)))
     assert withheld.unallocated is None
+
+
+def test_money_that_would_have_stayed_unallocated_is_said_to_be_spent() -> None:
+    found = Substitution(
+        "KOR", Standing.RESTRICTED, went_to=(Shift(LineId("L2"), 400),), unallocated_minor=-400
+    )
+    assert sentence(told_in_full(found), subject="KOR") == (
+        "KOR took over no line; USD 4.00 of other money that would have stayed unallocated was "
+        "spent; that money went to L2 (USD 4.00)."
+    )
