@@ -154,6 +154,27 @@ def by_policies(
     )
 
 
+def kept_with(
+    uow: UnitOfWork,
+    problem: AllocationProblem,
+    actual: AllocationResult,
+    *,
+    lines: Mapping[str, RequirementLine],
+    made: Sequence[Package],
+    on: date,
+    assumptions: eligibility.Assumptions,
+    solve: Solve,
+) -> tuple[Substitution[requirements.LineId], ...]:
+    """The effects to keep with the packages a committed allocation made: those of every
+    contributor whose money it weighed that is restricted or additional (`recorded`)."""
+    contributors = sorted({fund.contributor for fund in problem.funds})
+    effects = by_policies(
+        uow, problem, actual, contributors=contributors, on=on, assumptions=assumptions,
+        solve=solve,
+    )  # fmt: skip
+    return recorded(effects, lines=lines, made=made)
+
+
 def recorded(
     effects: Iterable[Substitution[LineId]],
     *,

@@ -121,3 +121,49 @@ def test_an_additional_korean_pledge_takes_over_nothing_and_says_so(
     )
     assert found["sentence"] == expected
     assert expected in " ".join(ok(demo_url, *WHATIF).split())
+
+
+ALLOCATE = ("allocate", "--cycle", "2025-09", "--on", "2025-12-05", "--commit")
+
+
+def korean_statement(url: str) -> dict[str, Any]:
+    ok(url, *ALLOCATE)
+    found: list[dict[str, Any]] = json.loads(ok(url, "reports", "statement", "KOR"))[
+        "substitutions"
+    ]
+    assert len(found) == 1, found  # one committed allocation
+    return found[0]
+
+
+def test_after_an_allocation_the_korean_statement_reports_the_substitution(
+    demo_url: str,
+) -> None:
+    found = korean_statement(demo_url)
+    assert (found["on"], found["standing"]) == ("2025-12-05", "restricted")
+    took_over = {line["line"]: line["amount"]["amount_minor"] for line in found["took_over"]}
+    assert took_over["UKR-2025-097"] == 80_000_000  # the winterization line, whole
+    # The money it freed went to an artillery line, which Korean money may not pay.
+    assert [(line["line"], line["amount"]["amount"]) for line in found["went_to"]] == [
+        ("UKR-2025-094", "21000000.00")
+    ]
+    moved = sum(took_over.values()) + sum(line["amount"]["amount_minor"] for line in found["left"])
+    assert moved == 2_100_000_000 + found["unallocated"]["amount_minor"]
+    assert found["sentence"].startswith(
+        "Republic of Korea's money took over UKR-2025-012 (USD 1,050,000.00), "
+    )
+    assert "the money that paid them went to UKR-2025-094 (USD 21,000,000.00)" in found["sentence"]
+    csv = ok(demo_url, "reports", "statement", "KOR", "--format", "csv")
+    assert "substitution: went to,UKR-2025-094,,,,,21000000.00" in csv
+
+
+def test_after_an_additional_allocation_the_statement_says_nothing_was_taken_over(
+    demo_url: str, tmp_path: Path
+) -> None:
+    set_korean_policy(demo_url, tmp_path, additional=True)
+    found = korean_statement(demo_url)
+    assert found["standing"] == "additional"
+    assert (found["took_over"], found["left"], found["went_to"]) == ([], [], [])
+    assert found["sentence"] == (
+        "Republic of Korea's money is additional: placed after everyone else's, it took over "
+        "no line."
+    )
