@@ -63,10 +63,10 @@ def test_the_contributor_is_told_lines_and_amounts_that_reveal_nothing_hidden(
     effect = row.effect
     assert effect.took_over == (ToldLine("L-1", Money(400_00, USD)),)
     assert effect.went_to == (ToldLine("L-2", None),)  # its cost is withheld from the Dutch
-    assert (effect.unnamed, effect.unallocated) == (1, None)
+    assert (effect.unnamed, effect.unallocated) == (True, None)
     assert row.sentence == (
         "Netherlands's money took over L-1 (USD 400.00); the money that paid it went to L-2 "
-        "(amount withheld); 1 line(s) in packages you may not see are not named."
+        "(amount withheld); lines in packages you may not see are not named."
     )
 
 
@@ -78,7 +78,7 @@ def test_whoever_sees_every_amount_is_told_the_whole_effect(
     assert row.effect.went_to == (
         ToldLine("L-2", Money(300_00, USD)), ToldLine("L-3", Money(100_00, USD)),
     )  # fmt: skip
-    assert (row.effect.unnamed, row.effect.unallocated) == (0, Money(0, USD))
+    assert (row.effect.unnamed, row.effect.unallocated) == (False, Money(0, USD))
 
 
 def test_a_contributor_without_kept_effects_has_none(

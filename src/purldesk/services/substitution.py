@@ -206,9 +206,10 @@ class ToldLine:
 
 @dataclass(frozen=True, slots=True)
 class Told:
-    """An effect as one reader may read it: lines it may not know of are only counted, an
-    amount that would reveal hidden money is withheld, and then so is the unallocated change
-    (it follows from the line amounts)."""
+    """An effect as one reader may read it: lines it may not know of are left out (only said to
+    exist: how many would tell of a restricted package's contents), an amount that would reveal
+    hidden money is withheld, and then so is the unallocated change (it follows from the line
+    amounts)."""
 
     contributor: str
     standing: Standing
@@ -216,7 +217,7 @@ class Told:
     left: tuple[ToldLine, ...]
     went_to: tuple[ToldLine, ...]
     unallocated: Money | None  # more other money left unallocated (negative: less)
-    unnamed: int  # lines not named to the reader
+    unnamed: bool  # some lines are not named to the reader
 
     @property
     def is_empty(self) -> bool:
@@ -233,7 +234,7 @@ def told(
     """`found` as told to a reader: each line by the reference `ref` gives (None: a line the
     reader may not know of), each amount unless `withheld`."""
     shifts = (*found.took_over, *found.left, *found.went_to)
-    unnamed = sum(1 for shift in shifts if ref(shift) is None)
+    unnamed = any(ref(shift) is None for shift in shifts)
     hidden = unnamed or any(map(withheld, shifts))
 
     def lines(some: tuple[Shift[K], ...]) -> tuple[ToldLine, ...]:
@@ -263,7 +264,8 @@ def sentence(effect: Told, *, subject: str) -> str:
         return f"{subject} is additional: placed after everyone else's, it took over no line."
     if effect.is_empty:
         return f"{subject} took over no line: no other money moved."
-    said = [f"{subject} took over {_listed(effect.took_over) or 'no line'}"]
+    none = "no line shown here" if effect.unnamed else "no line"
+    said = [f"{subject} took over {_listed(effect.took_over) or none}"]
     if effect.left:
         said.append(f"other money also left {_listed(effect.left)}")
     change = 0 if effect.unallocated is None else effect.unallocated.minor
@@ -278,7 +280,7 @@ def sentence(effect: Told, *, subject: str) -> str:
     if change > 0:
         said.append(f"{Money(change, USD).format()} of it stayed unallocated")
     if effect.unnamed:
-        said.append(f"{effect.unnamed} line(s) in packages you may not see are not named")
+        said.append("lines in packages you may not see are not named")
     return "; ".join(said) + "."
 
 

@@ -99,10 +99,10 @@ def test_a_reader_is_told_no_line_it_may_not_know_of_and_no_withheld_amount() ->
     )  # fmt: skip
     secret = told(found, ref=lambda s: None if s.line == "L3" else s.line)
     assert secret.went_to == (ToldLine("L2", Money(600, USD)),)
-    assert (secret.unnamed, secret.unallocated) == (1, None)
+    assert (secret.unnamed, secret.unallocated) == (True, None)
     assert sentence(secret, subject="Your money") == (
         "Your money took over L1 (USD 10.00); the money that paid it went to L2 (USD 6.00); "
-        "1 line(s) in packages you may not see are not named."
+        "lines in packages you may not see are not named."
     )
     withheld = told(found, ref=lambda s: s.line, withheld=lambda s: s.line == "L2")
     assert withheld.went_to == (ToldLine("L2", None), ToldLine("L3", Money(400, USD)))

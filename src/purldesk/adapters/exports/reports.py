@@ -270,8 +270,8 @@ def substitution_rows(view: StatementView) -> list[list[Cell]]:
             rows.append(["", packages, "substitution: stayed unallocated", "", "", "", "", "",
                          unallocated])  # fmt: skip
         if effect.unnamed:
-            rows.append(["", packages, "substitution: lines not named", str(effect.unnamed), "",
-                         "", "", "", ""])  # fmt: skip
+            rows.append(["", packages, "substitution: lines not named", "", "", "", "", "",
+                         ""])  # fmt: skip
     return rows
 
 

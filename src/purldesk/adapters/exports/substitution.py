@@ -25,6 +25,6 @@ def told_document(
     return {
         "standing": effect.standing.value, "took_over": lines(effect.took_over),
         "left": lines(effect.left), "went_to": lines(effect.went_to),
-        f"unallocated{suffix}": shaped(effect.unallocated), "unnamed_lines": effect.unnamed,
+        f"unallocated{suffix}": shaped(effect.unallocated), "lines_not_named": effect.unnamed,
         "sentence": sentence,
     }  # fmt: skip

@@ -104,8 +104,8 @@ class SubstitutionLine(Schema):
 class StatementSubstitution(Schema):
     """One allocation's substitution effect of the contributor's restricted money: the lines it
     took over, the other lines other money left, the lines that money went to, and how much
-    more of it stayed unallocated (negative: less); `unnamed_lines` counts lines in packages the
-    reader may not see. Lines and line amounts only, never whose money moved."""
+    more of it stayed unallocated (negative: less); `lines_not_named` says some lines, in packages the
+    reader may not see, are left out. Lines and line amounts only, never whose money moved."""
 
     on: date
     recorded_at: datetime
@@ -115,7 +115,7 @@ class StatementSubstitution(Schema):
     left: list[SubstitutionLine]
     went_to: list[SubstitutionLine]
     unallocated: Amount | None
-    unnamed_lines: int
+    lines_not_named: bool
     sentence: str
 
 
