@@ -87,14 +87,10 @@ def compare(
     Where a line carries less other money, the part the contributor's own money now pays in its
     stead (what it pays beyond the counterfactual) is taken over; the rest left the line."""
     own = _funds_of(problem, contributor)
-    others_after, others_before = (
-        _by_line(actual, own, mine=False),
-        _by_line(counterfactual, own, mine=False),
-    )
-    mine_after, mine_before = (
-        _by_line(actual, own, mine=True),
-        _by_line(counterfactual, own, mine=True),
-    )
+    others_after = _by_line(actual, own, mine=False)
+    others_before = _by_line(counterfactual, own, mine=False)
+    mine_after = _by_line(actual, own, mine=True)
+    mine_before = _by_line(counterfactual, own, mine=True)
     took_over: list[Shift[LineId]] = []
     left: list[Shift[LineId]] = []
     went_to: list[Shift[LineId]] = []
