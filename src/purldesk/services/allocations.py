@@ -35,9 +35,10 @@ from purldesk.domain.requirements import (
     RequirementLine,
 )
 from purldesk.domain.substitution import Substitution
-from purldesk.services import eligibility, packages, substitution
+from purldesk.services import eligibility, packages, previews, reasons, substitution
 from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import UnitOfWork
+from purldesk.services.reasons import LineReason, SetAside, SetAsideRule
 
 FUNDABLE_LINES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED)
 
@@ -54,7 +55,10 @@ CAPS_AS_RECORDED = eligibility.caps_for()
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
-    """The engine's problem and how its ids map back to lines and contributions."""
+    """The engine's problem and how its ids map back to lines and contributions.
+
+    `pooled` is each fund's pooled USD before its contributor's caps (the problem's funds hold
+    what the caps leave); `set_aside` the pooled money no fund stands for."""
 
     cycle: Cycle
     on: date
@@ -62,6 +66,8 @@ class Inputs:
     lines: Mapping[str, RequirementLine]
     items: Mapping[ItemCode, CatalogItem]
     contributions: Mapping[str, Contribution]
+    pooled: Mapping[str, int] = field(default_factory=dict)
+    set_aside: tuple[SetAside, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +85,12 @@ class Proposal:
     target: Money
     packages: tuple[ProposedPackage, ...]
     committed: tuple[Package, ...] = field(default=())
+    reasons: tuple[LineReason, ...] = ()  # why each short line is short, in line order
+
+    @property
+    def digest(self) -> str:
+        """What a commit of this proposal would write, as `previews.digest`."""
+        return previews.digest(self.packages)
 
 
 def build_inputs(
@@ -122,13 +134,14 @@ def build_inputs(
     totals = uow.ledger.balances_of(ledger.pool(c.id) for c in spendable)
     contributions: dict[str, Contribution] = {}
     funds = []
+    set_aside: list[SetAside] = []
     for contribution in spendable:
         available = ledger.balance(totals, ledger.pool(contribution.id)).minor
-        if available <= 0 or contribution.earmark.package_id is not None:
+        if available <= 0:
             continue
-        if not is_received_by(contribution, on):
-            continue  # money is not spent on a date before it came
-        if contribution.earmark.is_expired(recorded_on or on):
+        rule = _set_aside_by(contribution, on=on, recorded_on=recorded_on or on)
+        if rule is not None:
+            set_aside.append(SetAside(contribution, available, rule))
             continue
         aid_classes, areas = restrictions(uow, contribution, on)
         contributions[contribution.ref] = contribution
@@ -145,7 +158,21 @@ def build_inputs(
     problem = AllocationProblem(
         currency=USD, lines=tuple(problem_lines), funds=capped_funds, exponent=exponent(USD)
     )
-    return Inputs(cycle, on, problem, lines, items, contributions)
+    pooled: dict[str, int] = {fund.id: fund.available_minor for fund in funds}
+    return Inputs(cycle, on, problem, lines, items, contributions, pooled, tuple(set_aside))
+
+
+def _set_aside_by(
+    contribution: Contribution, *, on: date, recorded_on: date
+) -> SetAsideRule | None:
+    """The rule that keeps all of a contribution's pooled money out of this allocation, if any."""
+    if contribution.earmark.package_id is not None:
+        return "earmark.package"
+    if not is_received_by(contribution, on):
+        return "not_received"  # money is not spent on a date before it came
+    if contribution.earmark.is_expired(recorded_on):
+        return "earmark.expired"
+    return None
 
 
 def is_received_by(contribution: Contribution, on: date) -> bool:
@@ -272,11 +299,13 @@ def propose(
     known_on: date | None = None,
     restrictions: RestrictionsFor | None = None,
     caps: CapsFor | None = None,
+    expected_digest: str | None = None,
 ) -> Proposal:
     """Packages of about `target` each from the endorsed list; with `commit`, written as drafts.
 
     Without `commit` nothing is written. With it, the proposal is computed and written in one
-    transaction under the ledger lock, so no other writer can spend the same money meanwhile.
+    transaction under the ledger lock, so no other writer can spend the same money meanwhile;
+    with `expected_digest` too, only if it is the proposal a preview showed (`previews`).
     With `known_on`, policies and observations count only as recorded by the end of that day
     (a proposal only: a commit uses everything known when it is made); `restrictions` and
     `caps`, if given, replace those of the policies.
@@ -304,9 +333,11 @@ def propose(
         )  # fmt: skip
         result = solve_by_policies(uow, inputs.problem, on=on, assumptions=assumptions)
         cut = cut_packages(inputs, result, target=target)
-        proposal = Proposal(inputs, result, target, cut)
+        why = reasons.explain(uow, weighed=inputs, result=result, assumptions=assumptions)
+        proposal = Proposal(inputs, result, target, cut, reasons=why)
         if not commit or at is None:
             return proposal
+        previews.check_unchanged(cut, expected=expected_digest)
         made = tuple(
             packages.draft(
                 uow, cycle_id=cycle_id, name=p.name, target=target, lots=p.lots,
@@ -321,7 +352,7 @@ def propose(
         record_bases(uow, made, weighed=list(inputs.contributions.values()), on=on, at=at,
                      substitutions=effects)  # fmt: skip
         uow.commit()
-        return Proposal(inputs, result, target, cut, made)
+        return replace(proposal, committed=made)
 
 
 def record_bases(
@@ -422,15 +453,19 @@ class Commit(Command[Proposal]):
     cycle_id: CycleId
     package_target: Money  # the value each package is cut to, at most
     on: date | None = None
+    # The digest of the proposal a preview showed: the commit writes that or nothing.
+    expected_digest: str | None = None
 
     def __post_init__(self) -> None:
         if self.package_target.currency != USD or not self.package_target.is_positive:
             raise InvalidInput("target", "must be a positive USD amount")
+        if self.expected_digest is not None:
+            previews.parse_digest(self.expected_digest)
 
     def execute(self, uow: UnitOfWork, context: Context) -> Proposal:
         return propose(
             uow, cycle_id=self.cycle_id, on=context.day(self.on), target=self.package_target,
-            at=context.at, commit=True,
+            at=context.at, commit=True, expected_digest=self.expected_digest,
         )  # fmt: skip
 
     def target(self, result: Proposal) -> str:

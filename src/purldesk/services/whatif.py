@@ -21,9 +21,10 @@ from purldesk.domain.indicators import Observation, ObservationId, in_force, par
 from purldesk.domain.money import USD, Money, convert
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId
-from purldesk.services import allocations, eligibility, substitution
+from purldesk.services import allocations, eligibility, reasons, substitution
 from purldesk.services.eligibility import Assumptions
 from purldesk.services.ports import FxRates, UnitOfWork
+from purldesk.services.reasons import LineReason
 from purldesk.services.substitution import Told
 
 WHATIF_SOURCE = "what-if"
@@ -111,6 +112,7 @@ class WhatIf:
     lines: tuple[LineChange, ...]  # only lines whose funding changes, in priority order
     funds: tuple[FundChange, ...]  # only funds whose use changes, by id
     phases: tuple[PhaseChange, ...]  # phase in force per contributor with a policy
+    reasons: tuple[LineReason, ...] = ()  # why each line short under the scenario is short
     substitutions: tuple[Substituted, ...] = ()  # per pledging contributor, in pledge order
 
 
@@ -141,14 +143,19 @@ def whatif(
             caps=eligibility.caps_for(assumptions),
             price_factors=_price_factors(uow, scenario),
         )  # fmt: skip
+        pledged = _pledged_funds(uow, fx, scenario, on, assumptions)
         funds = allocations.capped(
             uow, cycle_id=cycle_id, on=on, caps=eligibility.caps_for(assumptions),
-            funds=(*after.problem.funds, *_pledged_funds(uow, fx, scenario, on, assumptions)),
+            funds=(*after.problem.funds, *pledged),
         )  # fmt: skip
         problem = replace(after.problem, funds=funds)
         baseline = allocations.solve_by_policies(uow, before.problem, on=on, assumptions=known)
         modified = allocations.solve_by_policies(uow, problem, on=on, assumptions=assumptions)
         phases = _phase_changes(uow, on, known, assumptions)
+        pooled: dict[str, int] = {**after.pooled}
+        pooled.update((fund.id, fund.available_minor) for fund in pledged)
+        weighed = replace(after, problem=problem, pooled=pooled)
+        why = reasons.explain(uow, weighed=weighed, result=modified, assumptions=assumptions)
         substituted = _substitutions(uow, scenario, problem, modified, on, assumptions)
         uow.rollback()  # nothing was written; say so explicitly
     lines = {line.ref: line for line in (*before.lines.values(), *after.lines.values())}
@@ -178,7 +185,7 @@ def whatif(
     return WhatIf(
         cycle=cycle.name, on=on, scenario=scenario, baseline=baseline, modified=modified,
         lines=tuple(sorted(line_changes, key=lambda c: (c.rank, c.ref))), funds=fund_changes,
-        phases=phases, substitutions=substituted,
+        phases=phases, reasons=why, substitutions=substituted,
     )  # fmt: skip
 
 

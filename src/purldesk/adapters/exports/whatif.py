@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from purldesk.adapters.exports.allocations import reasons_document
 from purldesk.adapters.exports.json import amount
 from purldesk.adapters.exports.substitution import told_document
 from purldesk.services.whatif import Substituted, WhatIf
@@ -47,6 +48,7 @@ def whatif_document(result: WhatIf) -> dict[str, Any]:
             "funded_before_minor": before, "funded_after_minor": after,
             "change_minor": after - before,
         },
+        "reasons": reasons_document(result.reasons),
         "substitutions": substitutions(result),
     }  # fmt: skip
 
