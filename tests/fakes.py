@@ -1308,6 +1308,10 @@ class FakeReader(_Scope):
                 )
         return found
 
+    def bases(self, package_ids: Collection[PackageId]) -> list[AllocationBasis]:
+        found = (self._repos().bases.find(package_id) for package_id in sorted(package_ids))
+        return [kept for kept in found if kept is not None]
+
     def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
         contributions = self.tables.contributions
         found = set()

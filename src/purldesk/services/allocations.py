@@ -33,7 +33,8 @@ from purldesk.domain.requirements import (
     LineStatus,
     RequirementLine,
 )
-from purldesk.services import additionality, eligibility, packages, previews, reasons
+from purldesk.domain.substitution import Substitution
+from purldesk.services import additionality, eligibility, packages, previews, reasons, substitution
 from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import UnitOfWork
 from purldesk.services.reasons import LineReason, SetAside, SetAsideRule
@@ -291,7 +292,12 @@ def propose(
             )
             for p in cut
         )  # fmt: skip
-        record_bases(uow, made, weighed=list(inputs.contributions.values()), on=on, at=at)
+        effects = substitution.kept_with(
+            uow, inputs.problem, result, lines=inputs.lines, made=made, on=on,
+            assumptions=assumptions, solve=additionality.solve,
+        )  # fmt: skip
+        record_bases(uow, made, weighed=list(inputs.contributions.values()), on=on, at=at,
+                     substitutions=effects)  # fmt: skip
         uow.commit()
         return replace(proposal, committed=made)
 
@@ -303,18 +309,21 @@ def record_bases(
     weighed: Collection[Contribution],
     on: date,
     at: datetime,
+    substitutions: Collection[Substitution[LineId]] = (),
 ) -> None:
     """Record with each package just made the basis it was allocated on: per contribution the
-    allocation weighed, the policy version and observations that ruled it (`domain/basis.py`).
+    allocation weighed, the policy version and observations that ruled it (`domain/basis.py`),
+    and the substitution effects of the allocation for the contributors paying it.
 
     Read in the commit's transaction, under the ledger lock, so it is what the allocation saw;
     each contributor's policy is read once, whatever the number of packages."""
     contributors = sorted({contribution.contributor for contribution in weighed})
     rulings = {c: eligibility.known_ruling(uow, contributor=c, on=on) for c in contributors}
     for package in made:
-        uow.bases.add(
-            basis.package_basis(package, weighed=weighed, rulings=rulings, recorded_at=at)
+        kept = basis.package_basis(
+            package, weighed=weighed, rulings=rulings, recorded_at=at, substitutions=substitutions
         )
+        uow.bases.add(kept)
 
 
 def cut_packages(

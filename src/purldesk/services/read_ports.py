@@ -10,6 +10,7 @@ from datetime import date
 from typing import Protocol
 
 from purldesk.domain.access import Viewer
+from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment
@@ -154,6 +155,11 @@ class ReadQueries(Protocol):
 
     def paid_lines(self, contributor: ParticipantCode) -> list[PaidLine]:
         """Where the contributor's money is: package by package, in attribution order."""
+        ...
+
+    def bases(self, package_ids: Collection[PackageId]) -> list[AllocationBasis]:
+        """The allocation bases of these packages, by package (one committed before bases were
+        recorded has none)."""
         ...
 
     def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:

@@ -20,6 +20,7 @@ from purldesk.adapters.exports.sheets import (
     table_csv,
     table_xlsx,
 )
+from purldesk.adapters.exports.substitution import told_document
 from purldesk.domain.access import Viewer
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import parse_package_ref
@@ -32,6 +33,7 @@ from purldesk.services.views.overview import OverviewView
 from purldesk.services.views.packages import PackageDetail
 from purldesk.services.views.rows import Bar, DeliveryRow, PackageSummary
 from purldesk.services.views.statement import StatementView
+from purldesk.services.views.substitutions import SubstitutionRow
 
 UNDISCLOSED = "undisclosed"  # the bucket of money a viewer may not see, as the dashboard names it
 ANONYMOUS = "Anonymous"
@@ -214,32 +216,63 @@ def statement(view: StatementView) -> dict[str, Any]:
         ],
         "spent_usd": amount(view.spent_usd),
         "unallocated_usd": amount(view.unallocated_usd),
+        "substitutions": statement_substitutions(view),
     }
 
 
+def statement_substitutions(view: StatementView) -> list[dict[str, Any]]:
+    """Per allocation, what the contributor's restricted money took over, and where the other
+    money went: lines and line amounts (null: withheld), never whose money."""
+    return [_substitution(found) for found in view.substitutions]
+
+
+def _substitution(found: SubstitutionRow) -> dict[str, Any]:
+    return {
+        "on": found.on.isoformat(), "recorded_at": found.recorded_at.isoformat(),
+        "packages": list(found.packages),
+        **told_document(found.effect, sentence=found.sentence, money=amount),
+    }  # fmt: skip
+
+
+# `other_money_usd` is filled on substitution rows only: money that is not the contributor's,
+# so it never adds up with `amount_usd`.
 STATEMENT_HEADER = ("contribution", "package", "package status", "line", "item", "amount_usd",
-                    "shipped", "received")  # fmt: skip
+                    "shipped", "received", "other_money_usd")  # fmt: skip
 
 
 def statement_table(view: StatementView) -> Table:
-    """What the contributor's money bought, line by line."""
-    return Table(
-        "statement",
-        STATEMENT_HEADER,
-        [
-            [
-                r.contribution_ref,
-                r.package_ref,
-                r.package_status,
-                r.line_ref,
-                r.item_name,
-                _decimal(r.amount),
-                r.shipped,
-                r.received,
-            ]
-            for r in view.rows
-        ],
-    )
+    """What the contributor's money bought, line by line; then the substitution rows."""
+    rows: list[list[Cell]] = [
+        [r.contribution_ref, r.package_ref, r.package_status, r.line_ref, r.item_name,
+         _decimal(r.amount), r.shipped, r.received, ""]
+        for r in view.rows
+    ]  # fmt: skip
+    return Table("statement", STATEMENT_HEADER, rows + substitution_rows(view))
+
+
+def substitution_rows(view: StatementView) -> list[list[Cell]]:
+    """A row per line an allocation's substitution effect names: `package status` says how the
+    other money moved ("substitution: took over", "… also left", "… went to", "… stayed
+    unallocated" (negative: less), "… lines not named"); its amount is in `other_money_usd`,
+    empty where withheld."""
+    rows: list[list[Cell]] = []
+    for found in view.substitutions:
+        packages, effect = " ".join(found.packages), found.effect
+        for kind, lines in (("took over", effect.took_over), ("also left", effect.left),
+                            ("went to", effect.went_to)):  # fmt: skip
+            rows += [
+                ["", packages, f"substitution: {kind}", line.ref, "", "", "", "",
+                 _decimal(line.amount)]
+                for line in lines
+            ]  # fmt: skip
+        if effect.unallocated is not None and effect.unallocated.minor:
+            unallocated = _decimal(effect.unallocated)
+            rows.append(["", packages, "substitution: stayed unallocated", "", "", "", "", "",
+                         unallocated])  # fmt: skip
+        if effect.unnamed:
+            rows.append(["", packages, "substitution: lines not named", "", "", "", "", "",
+                         ""])  # fmt: skip
+    return rows
 
 
 # -- package -----------------------------------------------------------------------------------

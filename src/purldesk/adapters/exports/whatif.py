@@ -6,7 +6,8 @@ from typing import Any
 
 from purldesk.adapters.exports.allocations import reasons_document
 from purldesk.adapters.exports.json import amount
-from purldesk.services.whatif import WhatIf
+from purldesk.adapters.exports.substitution import told_document
+from purldesk.services.whatif import Substituted, WhatIf
 
 
 def whatif_document(result: WhatIf) -> dict[str, Any]:
@@ -48,4 +49,19 @@ def whatif_document(result: WhatIf) -> dict[str, Any]:
             "change_minor": after - before,
         },
         "reasons": reasons_document(result.reasons),
+        "substitutions": substitutions(result),
     }  # fmt: skip
+
+
+def substitutions(result: WhatIf) -> list[dict[str, Any]]:
+    """Per pledging contributor, what its money took over and where the other money went."""
+    return [
+        {"contributor": found.contributor, "name": found.name, **_effect(found)}
+        for found in result.substitutions
+    ]
+
+
+def _effect(found: Substituted) -> dict[str, Any]:
+    return told_document(
+        found.effect, sentence=found.sentence, money=lambda m: m.minor, suffix="_minor"
+    )

@@ -21,6 +21,7 @@ from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
 from purldesk.adapters.storage.sums import halves, joined, joined_or_none
 from purldesk.adapters.storage.tables import (
+    AllocationBasisRow,
     AttributionRow,
     CatalogItemRow,
     ContributionRow,
@@ -32,7 +33,9 @@ from purldesk.adapters.storage.tables import (
     RequirementLineRow,
     ShipmentRow,
 )
+from purldesk.domain import basis
 from purldesk.domain.access import Viewer
+from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment
@@ -284,6 +287,14 @@ class SqlQueries:
             )
             for cid, pid, status, line_id, ref, name, minor, currency, sent, arrived in rows
         ]
+
+    def bases(self, package_ids: Collection[PackageId]) -> list[AllocationBasis]:
+        rows = self._session.scalars(
+            select(AllocationBasisRow)
+            .where(AllocationBasisRow.package_id.in_(sorted(package_ids)))
+            .order_by(AllocationBasisRow.package_id)
+        )
+        return [basis.parse(PackageId(row.package_id), row.document) for row in rows]
 
     def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
         a, c = AttributionRow, ContributionRow

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -92,6 +92,26 @@ class AllocationProposalRead(Schema):
     reasons: list[LineReasonRead]
 
 
+class SubstitutedLineRead(Schema):
+    line: str
+    amount_minor: int
+
+
+class WhatIfSubstitutionRead(Schema):
+    """What a pledging contributor's money (the pledge included) took over under the
+    hypotheses, and where the other money went (docs/ALLOCATION.md, "Substitution")."""
+
+    contributor: str
+    name: str
+    standing: Literal["restricted", "unrestricted", "additional"]
+    took_over: list[SubstitutedLineRead]
+    left: list[SubstitutedLineRead]
+    went_to: list[SubstitutedLineRead]
+    unallocated_minor: int = Field(description="More other money left unallocated; < 0: less.")
+    lines_not_named: bool
+    sentence: str
+
+
 class WhatIfRead(Schema):
     """A what-if as `purldesk whatif --json` prints it (docs/CLI.md)."""
 
@@ -105,4 +125,7 @@ class WhatIfRead(Schema):
     totals: dict[str, int]
     reasons: list[LineReasonRead] = Field(
         description="Why each line short under the hypotheses is short."
+    )
+    substitutions: list[WhatIfSubstitutionRead] = Field(
+        description="Per pledging contributor, what its restricted money took over."
     )

@@ -3,7 +3,8 @@ check them). Money is `Amount`, the shared `MoneyRead` shape `{amount_minor, amo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Literal
 
 from purldesk.entrypoints.api.schemas import MoneyRead, Schema
 
@@ -95,6 +96,29 @@ class StatementLine(Schema):
     received: int
 
 
+class SubstitutionLine(Schema):
+    line: str
+    amount: Amount | None  # null: withheld, as the line's cost is in the package report
+
+
+class StatementSubstitution(Schema):
+    """One allocation's substitution effect of the contributor's restricted money: the lines it
+    took over, the other lines other money left, the lines that money went to, and how much
+    more of it stayed unallocated (negative: less); `lines_not_named` says some lines, in packages the
+    reader may not see, are left out. Lines and line amounts only, never whose money moved."""
+
+    on: date
+    recorded_at: datetime
+    packages: list[str]
+    standing: Literal["restricted", "additional"]
+    took_over: list[SubstitutionLine]
+    left: list[SubstitutionLine]
+    went_to: list[SubstitutionLine]
+    unallocated: Amount | None
+    lines_not_named: bool
+    sentence: str
+
+
 class StatementReport(Schema):
     """What a contributor's money bought, line by line, and what is still unallocated."""
 
@@ -104,6 +128,7 @@ class StatementReport(Schema):
     rows: list[StatementLine]
     spent_usd: Amount
     unallocated_usd: Amount
+    substitutions: list[StatementSubstitution]
 
 
 class PackageLineReport(Schema):
