@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from purldesk.allocation import AidClass, AllocationProblem, AllocationResult, Fund, Line
 from purldesk.allocation.problem import FundId, LineId
 from purldesk.domain.substitution import Standing, total
-from purldesk.services.allocations import solve
+from purldesk.services.additionality import solve
 from purldesk.services.substitution import compare, effect
 
 CLASSES = [AidClass.HUMANITARIAN, AidClass.NONLETHAL, AidClass.LETHAL]

@@ -10,7 +10,7 @@ from purldesk.allocation import AidClass, AllocationProblem, Fund, Line
 from purldesk.allocation.problem import FundId, LineId
 from purldesk.domain.money import USD, Money
 from purldesk.domain.substitution import Shift, Standing, Substitution
-from purldesk.services.allocations import solve
+from purldesk.services.additionality import solve
 from purldesk.services.substitution import (
     ToldLine,
     compare,
