@@ -11,9 +11,12 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from builders import make_contribution, make_member_part
+from purldesk.domain.access import PUBLIC, Actor, Role, UserId
+from purldesk.domain.confidentiality import can_see_own_part, redact
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.member_parts import MemberPart, parts_total, shares
 from purldesk.domain.money import USD, Money
+from purldesk.domain.participants import ParticipantCode
 from strategies import currencies, positive_money
 
 RATES = st.decimals(
@@ -71,3 +74,32 @@ def test_shares_of_a_payment_add_up_to_it_each_within_a_cent_of_its_proportion(
     whole = parts_total(parts).minor
     for share, part in zip(found, parts, strict=True):
         assert abs(share.minor - Fraction(paid_minor * part.usd.minor, whole)) < 1
+
+
+DISCLOSURES = st.sampled_from([(False, False), (True, False), (False, True), (True, True)])
+
+
+@given(parts=member_parts(), disclosure=DISCLOSURES, reader=st.sampled_from((*NATIONS, "", "NLD")))
+def test_no_hidden_part_follows_from_what_a_viewer_sees(
+    parts: tuple[MemberPart, ...], disclosure: tuple[bool, bool], reader: str
+) -> None:
+    """What a reader (the public, a member, another nation) knows of a group's contribution: the
+    whole where it is shown, the parts it is shown, its own part where it may see it. A part it
+    does not know never follows by subtraction: where it knows the whole, it knows every part
+    or at least two are unknown to it."""
+    confidential, anonymous = disclosure
+    whole = make_contribution(
+        contributor="NB8", members=parts, confidential=confidential, anonymous=anonymous
+    )
+    viewer = (
+        PUBLIC if not reader
+        else Actor(UserId(1), reader, ParticipantCode(reader), Role.CONTRIBUTOR).viewer
+    )  # fmt: skip
+    shown = redact(viewer, whole)
+    known = {p.member for p in shown.members or ()}
+    known |= {p.member for p in parts if can_see_own_part(viewer, whole, p.member)}
+    unknown = [p for p in parts if p.member not in known]
+    if shown.usd is not None or shown.amount is not None:
+        assert len(unknown) != 1, f"{unknown[0].member}'s part is the whole minus the others"
+    if known and shown.members is None:  # its own part only: the whole is hidden from it
+        assert known == {reader} and shown.amount is None

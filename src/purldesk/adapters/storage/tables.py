@@ -193,8 +193,8 @@ class ContributionRow(Base):
 
 
 class ContributionMemberRow(Base):
-    """Append-only: a member's part of its group's contribution, as pledged, in the order given.
-    The member is not a foreign key: a group's members need not be participants."""
+    """Append-only: a member's part of a group's contribution, as pledged, in the order given
+    (the member need not be a participant) and converted as `contributions.usd_minor` is."""
 
     __tablename__ = "contribution_members"
     __table_args__ = (UniqueConstraint("contribution_id", "member"),)
@@ -204,7 +204,6 @@ class ContributionMemberRow(Base):
     member: Mapped[str] = mapped_column(String(CODE), index=True)
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
-    # Its conversion to USD at the pledge day's reference rate; the rate is the Decimal's string.
     usd_minor: Mapped[int] = mapped_column(BigInteger)
     fx_rate: Mapped[str] = mapped_column(String(RATE))
     fx_rate_date: Mapped[date] = mapped_column(Date)
