@@ -20,7 +20,7 @@ from purldesk.domain.money import Money
 from purldesk.entrypoints.web import render
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.entrypoints.web.render import Errors
-from purldesk.services import contributions, earmarks
+from purldesk.services import contributions, earmarks, member_parts
 from purldesk.services.handle import Command
 from purldesk.services.views import contributions as contribution_pages
 from purldesk.services.views import earmarks as earmark_choices
@@ -93,7 +93,8 @@ async def pledge(request: Request) -> Response:
         errors["purpose"] = "must be at most 2,000 characters"
     if not errors and amount is not None:
         try:
-            # Written as on every other edge: area names are read, and checked, alike.
+            # Written as on every other edge: area names and members' parts are read, and
+            # checked, alike.
             earmark = earmarks.parse_earmark(
                 aid_classes=[c.value for c in classes], areas=areas, package=package,
                 expires_on=expires_on,
@@ -102,6 +103,7 @@ async def pledge(request: Request) -> Response:
                 contributor=user.actor.organization, amount=amount, pledged_on=pledged_on,
                 confidential=fields.get("confidential") == "on",
                 anonymous=fields.get("anonymous") == "on", purpose=purpose, earmark=earmark,
+                members=member_parts.parse_member_list(fields.get("members", "")),
             )  # fmt: skip
             made = render.handle(request, user, command)
             return render.redirect("/contributions", "pledged", made.ref)
@@ -109,7 +111,7 @@ async def pledge(request: Request) -> Response:
             if isinstance(error, InvalidInput) and error.field in _EARMARK_FIELDS:
                 error = InvalidInput(_EARMARK_FIELDS[error.field], error.message)
             render.note_refusal(
-                errors, error, fields=("amount", "currency", *_EARMARK_FIELDS.values())
+                errors, error, fields=("amount", "currency", *_EARMARK_FIELDS.values(), "members")
             )
     return _contributions(request, user, errors=errors, values=fields, status=422)
 

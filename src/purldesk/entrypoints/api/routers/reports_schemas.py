@@ -68,6 +68,7 @@ class TransparencyReport(Schema):
     coverage_by_rank: list[CoverageRead]
     coverage_by_area: list[CoverageRead]
     coverage_by_aid_class: list[CoverageRead]
+    contributors_by: str  # groups: a group as one; members: by the parts its members gave
     contributors: list[ContributorReceived]
     deliveries_since: date
     deliveries: list[DeliveryReport]
@@ -119,8 +120,51 @@ class StatementSubstitution(Schema):
     sentence: str
 
 
+class MemberPartReport(Schema):
+    """The member's part of a group's contribution: its own currency, and USD at the rate of
+    the pledge day; `group_usd` is null where the group's amount is confidential to you."""
+
+    contribution: str
+    group: str
+    group_name: str
+    status: str
+    amount: Amount
+    usd: Amount
+    fx_rate: str
+    fx_rate_date: date
+    fx_source: str
+    group_usd: Amount | None
+    shares_shown: bool  # false: the shares would trace the group's confidential spending
+
+
+class MemberShareReport(Schema):
+    """The member's share of what its group's contribution paid for one line."""
+
+    contribution: str
+    group: str
+    package: str
+    package_status: str
+    line: str
+    item: str
+    amount: Amount
+    group_amount: Amount
+    shipped: int
+    received: int
+
+
+class ThroughGroupsReport(Schema):
+    """What a member gave through its groups and its shares of what that bought: each payment
+    split in proportion to the parts' USD values (largest remainder, ties to the part listed
+    first), so the members' shares add up to it exactly."""
+
+    parts: list[MemberPartReport]
+    rows: list[MemberShareReport]
+    spent_usd: Amount
+
+
 class StatementReport(Schema):
-    """What a contributor's money bought, line by line, and what is still unallocated."""
+    """What a contributor's money bought, line by line, and what is still unallocated; a
+    member nation's also what it gave through its groups."""
 
     contributor: str
     name: str
@@ -129,6 +173,7 @@ class StatementReport(Schema):
     spent_usd: Amount
     unallocated_usd: Amount
     substitutions: list[StatementSubstitution]
+    through_groups: ThroughGroupsReport
 
 
 class PackageLineReport(Schema):
