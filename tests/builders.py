@@ -23,6 +23,7 @@ from purldesk.domain.contributions import (
 )
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting, TransactionKind
+from purldesk.domain.member_parts import MemberPart, parts_total
 from purldesk.domain.money import USD, Conversion, Money, convert, currency
 from purldesk.domain.packages import (
     DEFAULT_TARGET,
@@ -212,8 +213,12 @@ def make_contribution(
     earmark: Earmark = UNRESTRICTED,
     received_on: date | None = None,
     conversion: Conversion | None = None,
+    members: Sequence[MemberPart] = (),
 ) -> Contribution:
-    """A contribution (USD 1,000,000.00 pledged by default); no consistency is imposed."""
+    """A contribution (USD 1,000,000.00 pledged by default, or with `members`, the sum of
+    their parts); no consistency is imposed beyond what the contribution checks itself."""
+    if amount is None and members:
+        amount = parts_total(members)
     return Contribution(
         id=ContributionId(id),
         contributor=ParticipantCode(contributor),
@@ -227,7 +232,21 @@ def make_contribution(
         received_on=received_on,
         conversion=conversion,
         anonymous=anonymous,
+        members=tuple(members),
     )
+
+
+def make_member_part(
+    *,
+    member: str = "DNK",
+    amount: Money | None = None,
+    rate: Decimal = Decimal("0.154705756244"),
+    rate_date: date = DAY,
+) -> MemberPart:
+    """A member's part (DKK 580,000,000.00 by default) converted to USD at `rate`."""
+    original = money(58_000_000_000, "DKK") if amount is None else amount
+    conversion = convert(original, target="USD", rate=rate, rate_date=rate_date, source="ECB")
+    return MemberPart(ParticipantCode(member), conversion)
 
 
 def make_package_line(

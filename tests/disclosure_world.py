@@ -23,23 +23,15 @@ def pay_one_lot_in_secret(
     wired: Application, contributors: Sequence[str], *, in_public: Sequence[str] = ()
 ) -> Package:
     """Each of `contributors` (confidentially) and of `in_public` pledges and pays its part of
-    one lot of the cycle's first line with a lot left to fund, and the supplier's units for it;
-    the package holds that lot."""
+    one lot of the cycle's first line with a lot left to fund; the package holds that lot."""
     with wired.reader() as reader:
         cycle = reader.find_cycle(CYCLE_NAME)
         assert cycle is not None
         items, funded = reader.items(), reader.funded_lots(cycle.id)
-        lines = reader.lines(cycle.id)
-        units: dict[str, int] = {}
-        for ln in lines:
-            held = funded.get(ln.id, 0) * items[ln.item_code].lot_size
-            units[ln.item_code] = units.get(ln.item_code, 0) + held
         line = next(
             ln
-            for ln in lines
+            for ln in reader.lines(cycle.id)
             if funded.get(ln.id, 0) < ln.lots(items[ln.item_code])
-            and units[ln.item_code] + items[ln.item_code].lot_size
-            <= items[ln.item_code].available_per_cycle
         )
         price = items[line.item_code].lot_price
     assert price.currency == USD

@@ -58,13 +58,14 @@ from purldesk.domain.sessions import WebSession
 from purldesk.services.read_ports import (
     ContributionGroup,
     HiddenPayer,
+    MemberReceived,
     PackageTotals,
     PaidLine,
     ShipmentLine,
 )
 
 if TYPE_CHECKING:
-    from purldesk.services.ports import UnitOfWork
+    from purldesk.services.ports import LatestRate, UnitOfWork
 from purldesk.services.read_ports import Reader
 
 K = TypeVar("K")
@@ -469,7 +470,10 @@ class FakeContributionRepository:
         self._versions.saw(key, 1)
 
     def save(self, contribution: Contribution) -> None:
-        stored = _storable(contribution)
+        # The members' parts are written once, by `add`; a save leaves them as pledged.
+        earlier = self._tx.tables.contributions.get(contribution.id)
+        members = contribution.members if earlier is None else earlier.record.members
+        stored = _storable(replace(contribution, members=members))
         _save_versioned(
             self._tx.tables.contributions,
             self._versions,
@@ -1247,6 +1251,9 @@ class FakeReader(_Scope):
             and (contributor is None or table[key].record.contributor == contributor)
         ]
 
+    def member_contributions(self, member: ParticipantCode) -> list[Contribution]:
+        return [c for c in self.contributions() if any(p.member == member for p in c.members)]
+
     def package(self, package_id: PackageId) -> Package:
         return self._repos().packages.get(package_id)
 
@@ -1281,11 +1288,28 @@ class FakeReader(_Scope):
         return found
 
     def paid_lines(self, contributor: ParticipantCode) -> list[PaidLine]:
+        return self._paid_lines(lambda c: c.contributor == contributor)
+
+    def member_paid_lines(self, member: ParticipantCode) -> list[PaidLine]:
+        return self._paid_lines(lambda c: any(p.member == member for p in c.members))
+
+    def member_received(
+        self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
+    ) -> list[MemberReceived]:
+        summed: dict[tuple[ParticipantCode, ParticipantCode], int] = defaultdict(int)
+        for c in self.contributions():
+            seen = viewer.sees_everything_of(c.contributor) or not (c.confidential or c.anonymous)
+            if c.status in statuses and c.conversion is not None and seen:
+                for part in c.members:
+                    summed[c.contributor, part.member] += part.usd.minor
+        return [MemberReceived(g, m, minor) for (g, m), minor in sorted(summed.items())]
+
+    def _paid_lines(self, paid_by: Callable[[Contribution], bool]) -> list[PaidLine]:
         tables = self.tables
         found = []
         for package in self._packages():
             for part in package.attributions:
-                if tables.contributions[part.contribution_id].record.contributor != contributor:
+                if not paid_by(tables.contributions[part.contribution_id].record):
                     continue
                 line = tables.lines[part.line_id]
                 shipped = [
@@ -1307,6 +1331,10 @@ class FakeReader(_Scope):
                     )
                 )
         return found
+
+    def bases(self, package_ids: Collection[PackageId]) -> list[AllocationBasis]:
+        found = (self._repos().bases.find(package_id) for package_id in sorted(package_ids))
+        return [kept for kept in found if kept is not None]
 
     def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
         contributions = self.tables.contributions
@@ -1371,3 +1399,30 @@ class UsdOnlyRates:
 
     def latest_day(self, on: date) -> date | None:
         return on
+
+    def latest_rates(
+        self, on: date, *, currencies: Collection[str] | None = None
+    ) -> list[LatestRate]:
+        return []  # no rate per euro: these worlds convert without one
+
+
+class TableRates:
+    """The FX port at fixed rates into USD, the same on every day (`rates`: USD per unit)."""
+
+    def __init__(self, rates: dict[str, Decimal]) -> None:
+        self._rates = {"USD": Decimal(1), **rates}
+
+    def rate(self, source: str, target: str, on: date) -> tuple[Decimal, date, str]:
+        assert target == "USD", f"no test rate {source}->{target}"
+        return self._rates[source], on, "TEST"
+
+    def currencies(self) -> frozenset[str]:
+        return frozenset(self._rates)
+
+    def latest_day(self, on: date) -> date | None:
+        return on
+
+    def latest_rates(
+        self, on: date, *, currencies: Collection[str] | None = None
+    ) -> list[LatestRate]:
+        return []  # rates into USD, none per euro

@@ -65,6 +65,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/shipments/{shipment_id}/confirm"): {"received_on": "2025-10-01"},
     ("POST", "/api/v1/cycles/{cycle_id}/allocation"): {"on": "2025-10-02"},
     ("PUT", "/api/v1/policies/{org}"): {"document": POLICY},
+    ("POST", "/api/v1/fx/rates"): {
+        "currency": "UAH", "rate_date": "2025-09-01", "per_eur": "48.5", "source": "NBU"},
     ("POST", "/api/v1/indicators"): {
         "name": "troops", "value": "12,000", "observed_on": "2025-09-01", "source": "report"},
 }  # fmt: skip

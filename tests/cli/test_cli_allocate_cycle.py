@@ -86,3 +86,14 @@ def test_allocate_needs_exactly_one_source(demo_db: str) -> None:
     code, _, err = run(demo_db, "allocate")
     assert code == 2
     assert "--input" in err and "--cycle" in err
+
+
+def test_a_commit_with_nothing_left_to_allocate_says_so(demo_db: str) -> None:
+    propose(demo_db, "--commit")
+    while propose(demo_db)["packages"]:  # spend what the first commit left
+        propose(demo_db, "--commit")
+    code, out, err = run(
+        demo_db, "allocate", "--cycle", "2025-09", "--on", "2025-12-05", "--commit"
+    )
+    assert code == 0, err
+    assert "nothing to allocate" in out and "use --commit" not in out

@@ -85,8 +85,17 @@ def test_allocate_says_when_the_suppliers_capacity_is_the_reason(demo_url: str) 
             f"Supplier capacity for {PAC3} is reached: 24 unit(s) available this cycle (lots of 4)"
         )
         assert re.search(r"USD \d{1,3}(,\d{3})*\.\d{2} short", reason["message"])
+    causes = {r["line"]: (r["cause"], r["engine_reason"]) for r in proposal["reasons"]}
+    assert all(causes[line["id"]] == ("capacity", "capacity_reached") for line in short)
     funded = sum(line["funded_lots"] for line in proposal["result"]["lines"] if line["id"] in refs)
     assert funded == 24 // 4
 
     printed = ok(demo_url, "allocate", "--cycle", "2025-09", "--on", "2025-12-05")
     assert f"Supplier capacity for {PAC3} is reached" in printed
+
+
+def test_on_the_demo_a_pledge_waits_for_supply_not_money(demo_url: str) -> None:
+    # Every line 2025-09 leaves short is short of its item's units, so no money moves anything.
+    whatif = ("whatif", "--cycle", "2025-09", "--on", "2025-12-05", "--json")
+    changed = json.loads(ok(demo_url, *whatif, "--pledge", "KOR:100000000:USD"))["lines"]
+    assert changed == []

@@ -1,6 +1,6 @@
-"""Allocation bases are written once with their package and read back exactly; the database
-refuses a second basis for a package or one for a package that does not exist, on the fake,
-SQLite and PostgreSQL alike."""
+"""Allocation bases are written once with their package and read back exactly, with the
+substitution effects they keep; the database refuses a second basis for a package or one for a
+package that does not exist, on the fake, SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from purldesk.domain.indicators import ObservationId
 from purldesk.domain.packages import PackageId
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.policies import PolicyVersionId
+from purldesk.domain.requirements import LineId
+from purldesk.domain.substitution import Shift, Standing, Substitution
 from purldesk.services.ports import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -37,7 +39,21 @@ def recorded(package_id: int) -> AllocationBasis:
         versions=0, policy_version_id=None, phase=None, observation_ids=(),
         aid_classes=None, areas=frozenset({"air_defence"}),
     )  # fmt: skip
-    return AllocationBasis(PackageId(package_id), date(2025, 12, 5), AT, (ruled, free))
+    return AllocationBasis(
+        PackageId(package_id), date(2025, 12, 5), AT, (ruled, free), (korean_effect(package_id),)
+    )
+
+
+def korean_effect(package_id: int) -> Substitution[LineId]:
+    """Korea's money took over line 3 and the money that paid it went to lines 5 and 8."""
+    package = (PackageId(package_id),)
+    return Substitution(
+        ParticipantCode("KOR"), Standing.RESTRICTED,
+        took_over=(Shift(LineId(3), 600_000_000, package),),
+        left=(Shift(LineId(9), 48_000_000),),
+        went_to=(Shift(LineId(5), 500_000_000, package), Shift(LineId(8), 140_000_000)),
+        unallocated_minor=8_000_000,
+    )  # fmt: skip
 
 
 def seed(uow_factory: UowFactory) -> None:

@@ -4,7 +4,7 @@ contributors shows the supplier their sum with k = 2 and withholds it with k = 3
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from web_world import FixedClock, cancel_the_last_package, log_in
+from web_world import FixedClock, log_in
 
 from database_world import CHEAP_PASSWORDS
 from disclosure_world import pay_one_lot_in_secret
@@ -30,7 +30,6 @@ def supplier_page(wired: Application, k: int, path: str) -> str:
 
 
 def test_the_package_page_follows_the_configured_k(wired: Application) -> None:
-    cancel_the_last_package(wired)  # units for one more lot
     package = pay_one_lot_in_secret(wired, ("NLD", "DEU"))
     bucket = f'<td>undisclosed</td><td></td><td></td><td class="num">{package.cost.format()}</td>'
     shown = supplier_page(wired, 2, f"/packages/{package.id}")

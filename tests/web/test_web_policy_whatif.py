@@ -72,3 +72,18 @@ def test_others_are_shown_the_first_policy_set_and_choose_another(
         assert 'id="contributor"' in page.text
     chosen = client_for("coordinator").get("/policy", params={"contributor": "nld"})
     assert "Policy of NLD" in chosen.text
+
+
+def test_the_coordinator_sees_what_the_pledge_would_take_over_and_where_money_goes(
+    client_for: Callable[..., TestClient],
+) -> None:
+    coordinator = client_for("coordinator")
+    page = coordinator.get("/policy", params={"contributor": "KOR", "amount": "100000000"})
+    assert page.status_code == 200, page.text
+    assert "<b>Substitution.</b> With this pledge, Republic of Korea&#39;s money took over" in (
+        page.text
+    )
+    # After the demo's allocation little money is left: the pledge lets some of it be spent.
+    assert "of other money that would have stayed unallocated was spent; that money went to" in (
+        page.text
+    )

@@ -8,10 +8,8 @@ from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
-from purldesk.bootstrap import Application
 from purldesk.demo import scenario
 from purldesk.domain.money import Money
-from purldesk.services import packages
 
 NOW = datetime(2025, 12, 6, 9, 0, tzinfo=UTC)
 # A confidential Korean pledge, received and allocated, with an amount that appears nowhere else.
@@ -42,12 +40,3 @@ def log_in(client: TestClient, name: str) -> None:
         "csrf_token": csrf_of(form.text),
     })  # fmt: skip
     assert response.status_code == 303, response.text
-
-
-def cancel_the_last_package(wired: Application) -> None:
-    """Cancel the demo allocation's last package: its money and the supplier's units it held
-    are free again (money alone buys nothing more in 2025-09: every line left short waits for
-    the suppliers' capacity)."""
-    with wired.uow() as uow:
-        last = uow.packages.list()[-1]
-    packages.cancel(wired.uow(), package_id=last.id, on=NOW.date(), at=NOW)

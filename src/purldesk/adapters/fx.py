@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING
 from purldesk.domain.errors import FxRateUnavailable
 from purldesk.domain.money import Currency
 from purldesk.domain.rates import EURO, FxRate
+from purldesk.services.ports import LatestRate
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from currency_converter import CurrencyConverter
 
     from purldesk.services.ports import StoredRates
@@ -66,6 +69,7 @@ class EcbRates:
         self._sources: tuple[StoredRates, ...] = (
             (BundledRates(),) if stored is None else (stored, BundledRates())
         )
+        self._stored = (False,) if stored is None else (True, False)  # of each source
 
     def currencies(self) -> frozenset[str]:
         return frozenset({EURO}).union(*(source.currencies() for source in self._sources))
@@ -82,6 +86,19 @@ class EcbRates:
 
     def latest_day(self, on: date) -> date | None:
         return self._latest(POOL_CURRENCY, on)
+
+    def latest_rates(
+        self, on: date, *, currencies: Collection[str] | None = None
+    ) -> list[LatestRate]:
+        wanted = self.currencies() if currencies is None else frozenset(currencies)
+        found: dict[str, LatestRate] = {}
+        for currency in sorted(wanted - {EURO}):
+            for stored, rates in zip(self._stored, self._sources, strict=True):
+                rate = rates.find(currency, on, since=date.min)
+                known = found.get(currency)
+                if rate is not None and (known is None or rate.rate_date > known.rate.rate_date):
+                    found[currency] = LatestRate(rate, stored=stored)
+        return list(found.values())
 
     def _leg(self, source: str, target: str, on: date, currency: str) -> FxRate | None:
         """The rate per euro of one side of a conversion; None for the euro itself."""

@@ -69,6 +69,7 @@ class Permission(StrEnum):
     READ_INDICATORS = "read_indicators"
     RECORD_INDICATOR = "record_indicator"
     SET_FX_RATES = "set_fx_rates"  # load reference rates, record one from another source
+    READ_FX_RATES = "read_fx_rates"  # reference rates are public data: every user reads them
     RUN_WHATIF = "run_whatif"  # compares every fund's money
     IMPORT = "import"  # load files of pledges, lines, items, indicators: the operator's
     REGISTER_PARTICIPANT = "register_participant"  # who takes part: the operator's only
@@ -78,7 +79,7 @@ class Permission(StrEnum):
 _P = Permission
 _EVERYONE_READS = frozenset(
     {_P.READ_PARTICIPANTS, _P.READ_CATALOG, _P.READ_LIST, _P.READ_PACKAGES}
-    | {_P.READ_DELIVERIES, _P.READ_POLICIES, _P.READ_INDICATORS}
+    | {_P.READ_DELIVERIES, _P.READ_POLICIES, _P.READ_INDICATORS, _P.READ_FX_RATES}
 )
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
@@ -104,7 +105,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
 READ_PERMISSIONS = frozenset(
     {_P.READ_PARTICIPANTS, _P.READ_CATALOG, _P.READ_LIST, _P.READ_CONTRIBUTIONS}
     | {_P.READ_PACKAGES, _P.READ_LEDGER, _P.READ_AUDIT, _P.READ_DELIVERIES, _P.READ_ALLOCATION}
-    | {_P.READ_POLICIES, _P.READ_INDICATORS}
+    | {_P.READ_POLICIES, _P.READ_INDICATORS, _P.READ_FX_RATES}
 )
 
 # Roles that act only on their own organization's objects.

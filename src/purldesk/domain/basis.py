@@ -2,6 +2,9 @@
 and the observations that decided what it could buy on the allocation date, kept with each
 package it made (marking the contributions that pay that package).
 
+With them, for each contributor that pays the package, the substitution effect of its
+restricted money in that allocation (`domain/substitution.py`), for its statement.
+
 It is recorded when the allocation is committed, so a package's explanation is read back from
 it and never depends on recorded times (or a clock) again. Observations are kept by id: every
 one the phase decision's checks read, which is enough to evaluate the same checks again.
@@ -15,10 +18,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from purldesk.domain import substitution
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.chains import canonical_json
 from purldesk.domain.contributions import Contribution, ContributionId
-from purldesk.domain.errors import LedgerError
+from purldesk.domain.errors import InvalidInput, LedgerError
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.packages import Package, PackageId, package_ref
 from purldesk.domain.participants import ParticipantCode
@@ -31,6 +35,8 @@ from purldesk.domain.policies import (
     decide,
     restrictions,
 )
+from purldesk.domain.requirements import LineId
+from purldesk.domain.substitution import Substitution
 
 
 class BasisAltered(LedgerError):
@@ -70,6 +76,8 @@ class AllocationBasis:
     on: date
     recorded_at: datetime
     funds: tuple[FundBasis, ...]  # by contribution id
+    # of the contributors that pay the package, by contributor; none before they were recorded
+    substitutions: tuple[Substitution[LineId], ...] = ()
 
     def of(self, contributor: str) -> tuple[FundBasis, ...]:
         return tuple(f for f in self.funds if f.contributor == contributor)
@@ -99,14 +107,23 @@ def package_basis(
     weighed: Iterable[Contribution],
     rulings: Mapping[ParticipantCode, KnownRuling],
     recorded_at: datetime,
+    substitutions: Iterable[Substitution[LineId]] = (),
 ) -> AllocationBasis:
-    """The basis of a package just cut: every contribution the allocation weighed, by id."""
+    """The basis of a package just cut: every contribution the allocation weighed, by id, and
+    the substitution effects of the contributors that pay it."""
     paying = {part.contribution_id for part in package.attributions}
     funds = tuple(
         fund_basis(c, rulings[c.contributor], pays=c.id in paying)
         for c in sorted(weighed, key=lambda c: c.id)
     )
-    return AllocationBasis(package.id, package.created_on, recorded_at, funds)
+    payers = {fund.contributor for fund in funds if fund.pays}
+    effects = tuple(
+        sorted(
+            (effect for effect in substitutions if effect.contributor in payers),
+            key=lambda effect: effect.contributor,
+        )
+    )
+    return AllocationBasis(package.id, package.created_on, recorded_at, funds, effects)
 
 
 def recorded_ruling(
@@ -145,6 +162,7 @@ def document(basis: AllocationBasis) -> str:
             "on": basis.on.isoformat(),
             "recorded_at": basis.recorded_at.isoformat(),
             "funds": [_fund_document(fund) for fund in basis.funds],
+            "substitutions": [substitution.document(s) for s in basis.substitutions],
         }
     )
 
@@ -168,9 +186,13 @@ def parse(package_id: PackageId, text: str) -> AllocationBasis:
     if stored["package"] != package_ref(package_id):
         raise BasisAltered(f"{package_ref(package_id)}'s document names {stored['package']}")
     funds = tuple(_parse_fund(fund) for fund in stored["funds"])
+    try:  # absent from the bases recorded before substitution effects were
+        effects = tuple(substitution.parse(s) for s in stored.get("substitutions", ()))
+    except (ValueError, InvalidInput) as error:
+        raise BasisAltered(f"{package_ref(package_id)}: {error}") from error
     return AllocationBasis(
         package_id, date.fromisoformat(stored["on"]),
-        datetime.fromisoformat(stored["recorded_at"]), funds,
+        datetime.fromisoformat(stored["recorded_at"]), funds, effects,
     )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from purldesk.domain.access import Actor, Viewer, viewer_of
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus, Earmark
 from purldesk.domain.disclosure import Part, Seal, publish, seal, withheld_reason
+from purldesk.domain.member_parts import MemberPart
 from purldesk.domain.money import USD, Conversion, Money
 from purldesk.domain.packages import Package
 from purldesk.domain.participants import ParticipantCode
@@ -41,6 +42,8 @@ class ContributionView:
     earmark: Earmark
     anonymous: bool
     usd: Money | None = None  # what was received, in USD: shown wherever the amount is
+    # Its members' parts (a group's); None where they are hidden (`can_see_parts`).
+    members: tuple[MemberPart, ...] | None = ()
 
 
 def can_see_amount(viewer: Actor | Viewer, contribution: Contribution) -> bool:
@@ -53,6 +56,22 @@ def can_see_contributor(viewer: Actor | Viewer, contribution: Contribution) -> b
     """Whether the viewer may know who gave it: the giver itself, coordinator and auditor do."""
     return not contribution.anonymous or viewer_of(viewer).sees_everything_of(
         contribution.contributor
+    )
+
+
+def can_see_parts(viewer: Actor | Viewer, contribution: Contribution) -> bool:
+    """Whether the viewer may see every member's part: where it sees the amount and the giver.
+    A part is a share of the amount, and its member (and currency) names the group that gave."""
+    return can_see_amount(viewer, contribution) and can_see_contributor(viewer, contribution)
+
+
+def can_see_own_part(viewer: Actor | Viewer, contribution: Contribution, member: str) -> bool:
+    """Whether the viewer may see `member`'s part: as every part, or as the member itself where
+    the group is named to it but the amount is confidential: no visible total then gives the
+    other parts by subtraction. Where the group gave anonymously, not even its members see
+    which contribution it was."""
+    return can_see_parts(viewer, contribution) or (
+        viewer_of(viewer).owns(member) and can_see_contributor(viewer, contribution)
     )
 
 
@@ -80,6 +99,7 @@ def redact(viewer: Actor | Viewer, contribution: Contribution) -> ContributionVi
         source=contribution.source if text_shown else None, earmark=contribution.earmark,
         anonymous=contribution.anonymous,
         usd=None if conversion is None else conversion.converted,
+        members=contribution.members if can_see_parts(viewer, contribution) else None,
     )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from purldesk.domain.catalog import AidClass
 from purldesk.domain.dates import not_before
 from purldesk.domain.errors import Conflict, IllegalTransition, InvalidInput, PurldeskError
 from purldesk.domain.lifecycle import transition
+from purldesk.domain.member_parts import MemberPart, check_parts
 from purldesk.domain.money import USD, Conversion, Money, bounded
 from purldesk.domain.participants import ParticipantCode
 
@@ -85,11 +86,14 @@ class Contribution:
     # The digest of the file row it was imported from (see services.contributions); None for a
     # pledge made by hand. No two contributions share one, so a row cannot be imported twice.
     import_digest: str | None = None
+    # A group's members' parts, as pledged (see domain/member_parts.py); none: given as one.
+    members: tuple[MemberPart, ...] = ()
 
     def __post_init__(self) -> None:
         if self.amount.minor <= 0:
             raise InvalidInput("amount", "must be positive")
         bounded(self.amount, "amount")
+        check_parts(self.amount, self.members)
 
     @property
     def ref(self) -> str:
@@ -156,6 +160,9 @@ class Contribution:
             )
         if conversion.original != self.amount:
             raise Conflict(f"conversion is of {conversion.original}, not of {self.amount}")
+        if self.members and conversion.converted != self.amount:
+            # Its parts sum to the USD pledged; received at another value, they would not.
+            raise Conflict(f"{self.ref} has members' parts: it is received as the USD pledged")
         bounded(conversion.converted, "amount", what=f"{self.ref} converted to USD")
         if self.status not in AWAITING_MONEY:
             # RECEIVED is also where allocated money returns to; arriving twice is not allowed.

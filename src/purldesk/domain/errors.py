@@ -56,6 +56,13 @@ class InsufficientFunds(Conflict):
         )
 
 
+class ProposalChanged(Conflict):
+    """An allocation recomputed to be committed is not the one its preview showed."""
+
+    def __init__(self) -> None:
+        super().__init__("the allocation changed since the preview; preview again")
+
+
 class InvalidInput(PurldeskError):
     """A value from outside is malformed; `field` names where."""
 

@@ -17,9 +17,7 @@ from purldesk.allocation import (
     AllocationResult,
     Fund,
     Line,
-    LineAllocation,
 )
-from purldesk.allocation.explain import capacity_over_passes
 from purldesk.domain import basis, ledger
 from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem, ItemCode
@@ -35,9 +33,19 @@ from purldesk.domain.requirements import (
     LineStatus,
     RequirementLine,
 )
-from purldesk.services import capacity, eligibility, packages
+from purldesk.domain.substitution import Substitution
+from purldesk.services import (
+    additionality,
+    capacity,
+    eligibility,
+    packages,
+    previews,
+    reasons,
+    substitution,
+)
 from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import UnitOfWork
+from purldesk.services.reasons import LineReason, SetAside, SetAsideRule
 
 FUNDABLE_LINES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED)
 
@@ -54,7 +62,10 @@ CAPS_AS_RECORDED = eligibility.caps_for()
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
-    """The engine's problem and how its ids map back to lines and contributions."""
+    """The engine's problem and how its ids map back to lines and contributions.
+
+    `pooled` is each fund's pooled USD before its contributor's caps (the problem's funds hold
+    what the caps leave); `set_aside` the pooled money no fund stands for."""
 
     cycle: Cycle
     on: date
@@ -62,6 +73,8 @@ class Inputs:
     lines: Mapping[str, RequirementLine]
     items: Mapping[ItemCode, CatalogItem]
     contributions: Mapping[str, Contribution]
+    pooled: Mapping[str, int] = field(default_factory=dict)
+    set_aside: tuple[SetAside, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +92,12 @@ class Proposal:
     target: Money
     packages: tuple[ProposedPackage, ...]
     committed: tuple[Package, ...] = field(default=())
+    reasons: tuple[LineReason, ...] = ()  # why each short line is short, in line order
+
+    @property
+    def digest(self) -> str:
+        """What a commit of this proposal would write, as `previews.digest`."""
+        return previews.digest(self.packages)
 
 
 def build_inputs(
@@ -127,13 +146,14 @@ def build_inputs(
     totals = uow.ledger.balances_of(ledger.pool(c.id) for c in spendable)
     contributions: dict[str, Contribution] = {}
     funds = []
+    set_aside: list[SetAside] = []
     for contribution in spendable:
         available = ledger.balance(totals, ledger.pool(contribution.id)).minor
-        if available <= 0 or contribution.earmark.package_id is not None:
+        if available <= 0:
             continue
-        if not is_received_by(contribution, on):
-            continue  # money is not spent on a date before it came
-        if contribution.earmark.is_expired(recorded_on or on):
+        rule = _set_aside_by(contribution, on=on, recorded_on=recorded_on or on)
+        if rule is not None:
+            set_aside.append(SetAside(contribution, available, rule))
             continue
         aid_classes, areas = restrictions(uow, contribution, on)
         contributions[contribution.ref] = contribution
@@ -151,7 +171,21 @@ def build_inputs(
         currency=USD, lines=tuple(problem_lines), funds=capped_funds, exponent=exponent(USD),
         units_available=units_available,
     )  # fmt: skip
-    return Inputs(cycle, on, problem, lines, items, contributions)
+    pooled: dict[str, int] = {fund.id: fund.available_minor for fund in funds}
+    return Inputs(cycle, on, problem, lines, items, contributions, pooled, tuple(set_aside))
+
+
+def _set_aside_by(
+    contribution: Contribution, *, on: date, recorded_on: date
+) -> SetAsideRule | None:
+    """The rule that keeps all of a contribution's pooled money out of this allocation, if any."""
+    if contribution.earmark.package_id is not None:
+        return "earmark.package"
+    if not is_received_by(contribution, on):
+        return "not_received"  # money is not spent on a date before it came
+    if contribution.earmark.is_expired(recorded_on):
+        return "earmark.expired"
+    return None
 
 
 def is_received_by(contribution: Contribution, on: date) -> bool:
@@ -193,68 +227,6 @@ def capped(
     return tuple(sorted(limited, key=lambda f: order[f.id]))
 
 
-def solve(problem: AllocationProblem, *, additional: Collection[str] = ()) -> AllocationResult:
-    """The engine's allocation, the money of `additional` contributors placed last.
-
-    Their money pays only what everyone else's could not: the others' is allocated first, then
-    theirs on the lots left, in the same priority order, with the supplier's units the first
-    pass left. So restricted additional money never takes over a line that unrestricted money
-    would have paid, freeing it for lines it excludes.
-    """
-    later = tuple(fund for fund in problem.funds if fund.contributor in additional)
-    if not later:
-        return allocation.solve(problem)
-    first_funds = tuple(fund for fund in problem.funds if fund.contributor not in additional)
-    first = allocation.solve(replace(problem, funds=first_funds))
-    funded = {outcome.id: outcome for outcome in first.lines}
-    left = tuple(
-        replace(line, lots=line.lots - funded[line.id].funded_lots) for line in problem.lines
-    )
-    cap = problem.cap_minor
-    if cap is not None:
-        cap -= sum(outcome.funded_minor for outcome in first.lines)
-    units = dict(problem.units_available)
-    for line in problem.lines:
-        if line.item is not None and line.item in units:
-            units[line.item] -= funded[line.id].funded_lots * line.units_per_lot
-    second = allocation.solve(
-        replace(problem, lines=left, funds=later, cap_minor=cap, units_available=units)
-    )
-    merged = [_merged(funded[outcome.id], outcome) for outcome in second.lines]
-    return AllocationResult(
-        currency=problem.currency,
-        lines=capacity_over_passes(problem, first=first.lines, merged=merged),
-        funds=tuple(sorted((*first.funds, *second.funds), key=lambda usage: usage.id)),
-    )
-
-
-def solve_by_policies(
-    uow: UnitOfWork, problem: AllocationProblem, *, on: date, assumptions: eligibility.Assumptions
-) -> AllocationResult:
-    """`solve`, additional as the contributors' policies in force on `on` say."""
-    additional = eligibility.additional_contributors(
-        uow, contributors=(fund.contributor for fund in problem.funds), on=on,
-        assumptions=assumptions,
-    )  # fmt: skip
-    return solve(problem, additional=additional)
-
-
-def _merged(first: LineAllocation, second: LineAllocation) -> LineAllocation:
-    """One line's outcome over both passes; why it is still short is the second pass's reason,
-    unless the additional money could not pay it at all: then the first pass's."""
-    paid = dict(first.by_fund)
-    for fund, amount in second.by_fund:
-        paid[fund] = paid.get(fund, 0) + amount
-    blocked = second.blocked_by
-    if blocked is not None and blocked.reason == "no_eligible_money" and first.blocked_by:
-        blocked = first.blocked_by
-    return LineAllocation(
-        id=first.id, funded_lots=first.funded_lots + second.funded_lots,
-        funded_minor=first.funded_minor + second.funded_minor,
-        by_fund=tuple(sorted(paid.items())), blocked_by=blocked,
-    )  # fmt: skip
-
-
 def _spent_in_cycle(uow: UnitOfWork, cycle_id: CycleId) -> dict[str, int]:
     """USD each contributor has attributed to the cycle's packages that are not cancelled."""
     parts = [
@@ -286,11 +258,13 @@ def propose(
     known_on: date | None = None,
     restrictions: RestrictionsFor | None = None,
     caps: CapsFor | None = None,
+    expected_digest: str | None = None,
 ) -> Proposal:
     """Packages of about `target` each from the endorsed list; with `commit`, written as drafts.
 
     Without `commit` nothing is written. With it, the proposal is computed and written in one
-    transaction under the ledger lock, so no other writer can spend the same money meanwhile.
+    transaction under the ledger lock, so no other writer can spend the same money meanwhile;
+    with `expected_digest` too, only if it is the proposal a preview showed (`previews`).
     With `known_on`, policies and observations count only as recorded by the end of that day
     (a proposal only: a commit uses everything known when it is made); `restrictions` and
     `caps`, if given, replace those of the policies.
@@ -316,11 +290,15 @@ def propose(
             uow, cycle_id=cycle_id, on=on, restrictions=restrictions, caps=caps,
             recorded_on=None if at is None else at.date(),
         )  # fmt: skip
-        result = solve_by_policies(uow, inputs.problem, on=on, assumptions=assumptions)
+        result = additionality.solve_by_policies(
+            uow, inputs.problem, on=on, assumptions=assumptions
+        )
         cut = cut_packages(inputs, result, target=target)
-        proposal = Proposal(inputs, result, target, cut)
+        why = reasons.explain(uow, weighed=inputs, result=result, assumptions=assumptions)
+        proposal = Proposal(inputs, result, target, cut, reasons=why)
         if not commit or at is None:
             return proposal
+        previews.check_unchanged(cut, expected=expected_digest)
         made = tuple(
             packages.draft(
                 uow, cycle_id=cycle_id, name=p.name, target=target, lots=p.lots,
@@ -328,9 +306,14 @@ def propose(
             )
             for p in cut
         )  # fmt: skip
-        record_bases(uow, made, weighed=list(inputs.contributions.values()), on=on, at=at)
+        effects = substitution.kept_with(
+            uow, inputs.problem, result, lines=inputs.lines, made=made, on=on,
+            assumptions=assumptions, solve=additionality.solve,
+        )  # fmt: skip
+        record_bases(uow, made, weighed=list(inputs.contributions.values()), on=on, at=at,
+                     substitutions=effects)  # fmt: skip
         uow.commit()
-        return Proposal(inputs, result, target, cut, made)
+        return replace(proposal, committed=made)
 
 
 def record_bases(
@@ -340,18 +323,21 @@ def record_bases(
     weighed: Collection[Contribution],
     on: date,
     at: datetime,
+    substitutions: Collection[Substitution[LineId]] = (),
 ) -> None:
     """Record with each package just made the basis it was allocated on: per contribution the
-    allocation weighed, the policy version and observations that ruled it (`domain/basis.py`).
+    allocation weighed, the policy version and observations that ruled it (`domain/basis.py`),
+    and the substitution effects of the allocation for the contributors paying it.
 
     Read in the commit's transaction, under the ledger lock, so it is what the allocation saw;
     each contributor's policy is read once, whatever the number of packages."""
     contributors = sorted({contribution.contributor for contribution in weighed})
     rulings = {c: eligibility.known_ruling(uow, contributor=c, on=on) for c in contributors}
     for package in made:
-        uow.bases.add(
-            basis.package_basis(package, weighed=weighed, rulings=rulings, recorded_at=at)
+        kept = basis.package_basis(
+            package, weighed=weighed, rulings=rulings, recorded_at=at, substitutions=substitutions
         )
+        uow.bases.add(kept)
 
 
 def cut_packages(
@@ -428,15 +414,19 @@ class Commit(Command[Proposal]):
     cycle_id: CycleId
     package_target: Money  # the value each package is cut to, at most
     on: date | None = None
+    # The digest of the proposal a preview showed: the commit writes that or nothing.
+    expected_digest: str | None = None
 
     def __post_init__(self) -> None:
         if self.package_target.currency != USD or not self.package_target.is_positive:
             raise InvalidInput("target", "must be a positive USD amount")
+        if self.expected_digest is not None:
+            previews.parse_digest(self.expected_digest)
 
     def execute(self, uow: UnitOfWork, context: Context) -> Proposal:
         return propose(
             uow, cycle_id=self.cycle_id, on=context.day(self.on), target=self.package_target,
-            at=context.at, commit=True,
+            at=context.at, commit=True, expected_digest=self.expected_digest,
         )  # fmt: skip
 
     def target(self, result: Proposal) -> str:

@@ -1,6 +1,6 @@
 """Rows of a contributions file, checked before any is written: every finding with its line
-(unknown contributors, dates, currencies without a rate, earmarks that could never be honoured),
-and each row's identity, so that a file imported twice records its money once."""
+(unknown contributors, dates, currencies without a rate, earmarks that could never be honoured,
+members' parts that are not the group's or do not sum to the pledge), and each row's identity, so that a file imported twice records its money once."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from datetime import date
 from purldesk.domain.chains import canonical_json
 from purldesk.domain.contributions import UNRESTRICTED, Earmark, contribution_ref
 from purldesk.domain.errors import FxRateUnavailable, InvalidInput, RowError
+from purldesk.domain.member_parts import FIELD, check_parts
 from purldesk.domain.money import USD, Money, convertible
-from purldesk.services import earmarks
+from purldesk.domain.participants import Participant
+from purldesk.services import earmarks, member_parts
 from purldesk.services.imports import FileRow
+from purldesk.services.member_parts import MemberAmount
 from purldesk.services.ports import FxRates, UnitOfWork
 
 
@@ -32,6 +35,7 @@ class ContributionRow(FileRow):
     source: str = ""
     anonymous: bool = False
     earmark: Earmark = UNRESTRICTED
+    members: tuple[MemberAmount, ...] = ()
 
 
 def check_rows(
@@ -103,6 +107,8 @@ def _row_errors(uow: UnitOfWork, fx: FxRates, row: ContributionRow, today: date)
         errors.append(
             RowError(row.line, "contributor", f"{row.contributor} is a {participant.kind}")
         )
+    elif row.members:
+        errors.extend(_members_errors(fx, participant, row))
     errors.extend(
         RowError(row.line, finding.field, finding.message)
         for finding in earmarks.findings(uow, row.earmark, pledged_on=row.pledged_on)
@@ -123,3 +129,15 @@ def _row_errors(uow: UnitOfWork, fx: FxRates, row: ContributionRow, today: date)
             except FxRateUnavailable as error:
                 errors.append(RowError(row.line, "received_on", str(error)))
     return errors
+
+
+def _members_errors(fx: FxRates, group: Participant, row: ContributionRow) -> list[RowError]:
+    """The first finding about the row's members' parts, as the pledge would refuse them."""
+    try:
+        parts = member_parts.priced(fx, group, row.members, on=row.pledged_on)
+        check_parts(row.amount, parts)
+    except InvalidInput as error:
+        return [RowError(row.line, error.field, error.message)]
+    except FxRateUnavailable as error:
+        return [RowError(row.line, FIELD, str(error))]
+    return []

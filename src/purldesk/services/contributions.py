@@ -26,11 +26,13 @@ from purldesk.domain.errors import (
     InvalidInput,
 )
 from purldesk.domain.ledger import TransactionKind
+from purldesk.domain.member_parts import MemberPart, check_members_once
 from purldesk.domain.money import USD, Money, convert, convertible
 from purldesk.domain.participants import ParticipantCode
-from purldesk.services import contribution_rows, earmarks
+from purldesk.services import contribution_rows, earmarks, member_parts
 from purldesk.services.contribution_rows import ContributionRow
 from purldesk.services.handle import Command, Context, change_one, check_lengths, command
+from purldesk.services.member_parts import MemberAmount
 from purldesk.services.ports import FxRates, UnitOfWork
 
 R = TypeVar("R")
@@ -48,13 +50,16 @@ def pledge(
     purpose: str = "",
     source: str = "",
     earmark: Earmark = UNRESTRICTED,
+    members: Sequence[MemberAmount] = (),
+    fx: FxRates | None = None,
 ) -> Contribution:
-    """Record a pledge in its own currency, with its receivable on the ledger."""
+    """Record a pledge in its own currency (a group's with its members' parts, priced at the
+    rates `fx` gives for the pledge day), with its receivable on the ledger."""
     with uow:
         contribution = _pledge(
-            uow, contributor=contributor, amount=amount, pledged_on=pledged_on, at=at,
+            uow, fx, contributor=contributor, amount=amount, pledged_on=pledged_on, at=at,
             confidential=confidential, anonymous=anonymous, purpose=purpose, source=source,
-            earmark=earmark,
+            earmark=earmark, members=members,
         )  # fmt: skip
         uow.commit()
         return contribution
@@ -189,10 +194,10 @@ def import_rows(
         imported = []
         for row, digest in fresh:
             contribution = _pledge(
-                uow, contributor=row.contributor, amount=row.amount, pledged_on=row.pledged_on,
-                at=at, confidential=row.confidential, anonymous=row.anonymous,
-                purpose=row.purpose, source=row.source, earmark=row.earmark,
-                import_digest=digest,
+                uow, fx, contributor=row.contributor, amount=row.amount,
+                pledged_on=row.pledged_on, at=at, confidential=row.confidential,
+                anonymous=row.anonymous, purpose=row.purpose, source=row.source,
+                earmark=row.earmark, members=row.members, import_digest=digest,
             )  # fmt: skip
             if row.received_on is not None:
                 contribution = _receive(uow, fx, contribution, row.received_on, at)
@@ -230,6 +235,7 @@ def sync_statuses(uow: UnitOfWork, touched: Sequence[Contribution]) -> list[Cont
 
 def _pledge(
     uow: UnitOfWork,
+    fx: FxRates | None,
     *,
     contributor: str,
     amount: Money,
@@ -240,6 +246,7 @@ def _pledge(
     purpose: str,
     source: str,
     earmark: Earmark,
+    members: Sequence[MemberAmount] = (),
     import_digest: str | None = None,
 ) -> Contribution:
     participant = uow.participants.get(contributor)
@@ -252,10 +259,16 @@ def _pledge(
     findings = earmarks.findings(uow, earmark, pledged_on=pledged_on)
     if findings:
         raise findings[0]
+    parts: tuple[MemberPart, ...] = ()
+    if members:
+        if fx is None:
+            raise TypeError("members' parts are priced at reference rates: pass fx")
+        parts = member_parts.priced(fx, participant, members, on=pledged_on)
     contribution = Contribution(
         id=ContributionId(uow.next_id("contribution")), contributor=participant.code,
         amount=amount, pledged_on=pledged_on, confidential=confidential, anonymous=anonymous,
         purpose=purpose, source=source, earmark=earmark, import_digest=import_digest,
+        members=parts,
     )  # fmt: skip
     uow.contributions.add(contribution)
     uow.ledger.append(
@@ -292,7 +305,8 @@ def _receive(
 
 @command("contributions.pledge", Permission.PLEDGE)
 class Pledge(Command[Contribution]):
-    """A contributor pledges, in its own currency, for itself only."""
+    """A contributor pledges, in its own currency, for itself only; a group may list its
+    members' parts (see domain/member_parts.py)."""
 
     contributor: str
     amount: Money
@@ -302,11 +316,13 @@ class Pledge(Command[Contribution]):
     purpose: str = ""
     source: str = ""
     earmark: Earmark = UNRESTRICTED
+    members: tuple[MemberAmount, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.amount.is_positive:
             raise InvalidInput("amount", "must be positive")
         check_lengths(purpose=self.purpose, source=self.source)
+        check_members_once(part.code for part in self.members)
 
     def owner(self, uow: UnitOfWork) -> Owned:
         code = self.contributor.upper()
@@ -315,10 +331,10 @@ class Pledge(Command[Contribution]):
     def execute(self, uow: UnitOfWork, context: Context) -> Contribution:
         convertible(self.amount.currency, context.fx.currencies())
         return _pledge(
-            uow, contributor=self.contributor.upper(), amount=self.amount,
+            uow, context.fx, contributor=self.contributor.upper(), amount=self.amount,
             pledged_on=context.day(self.pledged_on, field="pledged_on"), at=context.at,
             confidential=self.confidential, anonymous=self.anonymous, purpose=self.purpose,
-            source=self.source, earmark=self.earmark,
+            source=self.source, earmark=self.earmark, members=self.members,
         )  # fmt: skip
 
     def target(self, result: Contribution) -> str:

@@ -35,7 +35,7 @@ def parse_earmark(
 
 
 # A package may be earmarked only while money can still come to it.
-_ENDED_PACKAGE = frozenset({PackageStatus.CANCELLED, PackageStatus.CLOSED})
+ENDED_PACKAGE = frozenset({PackageStatus.CANCELLED, PackageStatus.CLOSED})
 
 
 def findings(uow: UnitOfWork, earmark: Earmark, *, pledged_on: date) -> list[InvalidInput]:
@@ -69,7 +69,7 @@ def _package_problem(uow: UnitOfWork, package_id: PackageId) -> str | None:
         package = uow.packages.get(package_id)
     except NotFound:
         return f"{ref} is not a package"
-    if package.status in _ENDED_PACKAGE:
+    if package.status in ENDED_PACKAGE:
         return f"{ref} is {package.status}; it takes no more money"
     cycle = uow.cycles.get(package.cycle_id)
     if cycle.status is CycleStatus.CLOSED:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -349,6 +350,16 @@ class UnitOfWork(Transaction, Protocol):
     def rollback(self) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class LatestRate:
+    """The last rate per euro of a currency on or before some day, and whether it was loaded
+    into the database (`fx update`, `fx set`); if not, it came bundled with the software, and
+    when it was loaded is not known."""
+
+    rate: FxRate
+    stored: bool
+
+
 class FxRates(Protocol):
     def rate(self, source: str, target: str, on: date) -> tuple[Decimal, date, str]:
         """(target units per source unit, the date the rate is of, its source) for `on`."""
@@ -361,6 +372,14 @@ class FxRates(Protocol):
     def latest_day(self, on: date) -> date | None:
         """The last day on or before `on` with a reference rate for USD, the pool's currency:
         how current the rates are (every conversion into the pool needs one)."""
+        ...
+
+    def latest_rates(
+        self, on: date, *, currencies: Collection[str] | None = None
+    ) -> list[LatestRate]:
+        """The last rate of each currency (of `currencies`, or of every one it knows but the
+        euro) on or before `on`, by currency: the later of the stored and the bundled one, the
+        stored one on a tie. A currency without any rate is left out."""
         ...
 
 

@@ -18,6 +18,8 @@ from purldesk.services.ports import UnitOfWork
 
 ECB_SOURCE = "ECB eurofxref-hist"
 NAME_MAX = 200  # a source's name, as stored
+# ECB rates are published on working days: a gap longer than a long weekend means no update.
+STALE_AFTER_DAYS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,12 @@ def store(uow: UnitOfWork, rates: Sequence[FxRate]) -> int:
                 f"{twin.per_eur} and {rate.per_eur}",
             )
     return uow.fx_rates.add(list(unique.values()))
+
+
+def is_current(latest: date | None, today: date) -> bool:
+    """Whether a rate of `latest` is as current as the ECB's publication on working days
+    allows on `today`; None (no rate at all) never is."""
+    return latest is not None and (today - latest).days <= STALE_AFTER_DAYS
 
 
 def latest_rates(uow: UnitOfWork, *, currency: str | None = None) -> list[FxRate]:

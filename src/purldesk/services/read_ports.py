@@ -10,6 +10,7 @@ from datetime import date
 from typing import Protocol
 
 from purldesk.domain.access import Viewer
+from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment
@@ -87,6 +88,16 @@ class HiddenPayer:
     contributor: ParticipantCode
 
 
+@dataclass(frozen=True, slots=True)
+class MemberReceived:
+    """What one member gave through one group, in USD, summed over the group's received
+    contributions whose amount and giver the viewer may see."""
+
+    group: ParticipantCode
+    member: ParticipantCode
+    received_usd_minor: int
+
+
 class ReadQueries(Protocol):
     """Queries for pages and reports: aggregates and joins, a bounded number per page."""
 
@@ -136,6 +147,10 @@ class ReadQueries(Protocol):
         """Contributions by id: those given, or the contributor's, or all."""
         ...
 
+    def member_contributions(self, member: ParticipantCode) -> list[Contribution]:
+        """Contributions by id that list a part of `member` (groups' contributions)."""
+        ...
+
     def package(self, package_id: PackageId) -> Package:
         """The package with its lines and attributions; NotFound if there is none."""
         ...
@@ -154,6 +169,22 @@ class ReadQueries(Protocol):
 
     def paid_lines(self, contributor: ParticipantCode) -> list[PaidLine]:
         """Where the contributor's money is: package by package, in attribution order."""
+        ...
+
+    def bases(self, package_ids: Collection[PackageId]) -> list[AllocationBasis]:
+        """The allocation bases of these packages, by package (one committed before bases were
+        recorded has none)."""
+        ...
+
+    def member_paid_lines(self, member: ParticipantCode) -> list[PaidLine]:
+        """`paid_lines` of the contributions that list a part of `member`."""
+        ...
+
+    def member_received(
+        self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
+    ) -> list[MemberReceived]:
+        """Members' parts of received contributions in `statuses` whose amount and giver
+        `viewer` may see, summed by group and member (in that order)."""
         ...
 
     def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:

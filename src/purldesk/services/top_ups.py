@@ -13,7 +13,7 @@ from purldesk.domain.errors import Conflict
 from purldesk.domain.money import USD, Money, exponent
 from purldesk.domain.packages import Attribution, Package
 from purldesk.domain.requirements import LineId
-from purldesk.services import eligibility
+from purldesk.services import additionality, eligibility
 from purldesk.services.ports import UnitOfWork
 
 
@@ -21,8 +21,9 @@ def fund_shortfall(
     uow: UnitOfWork, package: Package, missing: Mapping[LineId, int], on: date, *, today: date
 ) -> tuple[Attribution, ...]:
     """Attributions of pooled money that pay `missing` (minor units per line) exactly, chosen
-    by the allocation engine under every fund's restrictions, from money a write dated `on`
-    and recorded `today` may spend; Conflict naming each line that cannot be paid."""
+    by the allocation engine under every fund's restrictions (additional money last), from money
+    a write dated `on` and recorded `today` may spend; Conflict naming each line that cannot be
+    paid."""
     if not missing:
         return ()
     lines = {line_id: uow.requirements.get(line_id) for line_id in missing}
@@ -55,10 +56,12 @@ def fund_shortfall(
                 areas=areas,
             )
         )  # fmt: skip
-    result = allocation.solve(
-        allocation.AllocationProblem(
-            currency=USD, lines=problem_lines, funds=tuple(funds), exponent=exponent(USD)
-        )
+    problem = allocation.AllocationProblem(
+        currency=USD, lines=problem_lines, funds=tuple(funds), exponent=exponent(USD)
+    )
+    # Additional money is placed last here too: it pays only what the others' cannot.
+    result = additionality.solve_by_policies(
+        uow, problem, on=on, assumptions=eligibility.AS_RECORDED
     )
     ids = {line.ref: line_id for line_id, line in lines.items()}
     blocked = [

@@ -14,16 +14,18 @@ from decimal import Decimal
 from fractions import Fraction
 
 from purldesk import allocation
-from purldesk.allocation import AllocationResult, Fund
+from purldesk.allocation import AllocationProblem, AllocationResult, Fund
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.indicators import Observation, ObservationId, in_force, parse_indicator_name
 from purldesk.domain.money import USD, Money, convert
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId
-from purldesk.services import allocations, eligibility
+from purldesk.services import additionality, allocations, eligibility, reasons, substitution
 from purldesk.services.eligibility import Assumptions
 from purldesk.services.ports import FxRates, UnitOfWork
+from purldesk.services.reasons import LineReason
+from purldesk.services.substitution import Told
 
 WHATIF_SOURCE = "what-if"
 
@@ -86,6 +88,21 @@ class PhaseChange:
 
 
 @dataclass(frozen=True, slots=True)
+class Substituted:
+    """What a pledging contributor's money (all of it, the pledge included, as `additional =
+    true` would place all of it) took over under the scenario, and where the other money went
+    (`services/substitution.py`)."""
+
+    contributor: str
+    name: str
+    effect: Told
+
+    @property
+    def sentence(self) -> str:
+        return substitution.sentence(self.effect, subject=f"With this pledge, {self.name}'s money")
+
+
+@dataclass(frozen=True, slots=True)
 class WhatIf:
     cycle: str
     on: date
@@ -95,6 +112,8 @@ class WhatIf:
     lines: tuple[LineChange, ...]  # only lines whose funding changes, in priority order
     funds: tuple[FundChange, ...]  # only funds whose use changes, by id
     phases: tuple[PhaseChange, ...]  # phase in force per contributor with a policy
+    reasons: tuple[LineReason, ...] = ()  # why each line short under the scenario is short
+    substitutions: tuple[Substituted, ...] = ()  # per pledging contributor, in pledge order
 
 
 def whatif(
@@ -124,14 +143,20 @@ def whatif(
             caps=eligibility.caps_for(assumptions),
             price_factors=_price_factors(uow, scenario),
         )  # fmt: skip
+        pledged = _pledged_funds(uow, fx, scenario, on, assumptions)
         funds = allocations.capped(
             uow, cycle_id=cycle_id, on=on, caps=eligibility.caps_for(assumptions),
-            funds=(*after.problem.funds, *_pledged_funds(uow, fx, scenario, on, assumptions)),
+            funds=(*after.problem.funds, *pledged),
         )  # fmt: skip
         problem = replace(after.problem, funds=funds)
-        baseline = allocations.solve_by_policies(uow, before.problem, on=on, assumptions=known)
-        modified = allocations.solve_by_policies(uow, problem, on=on, assumptions=assumptions)
+        baseline = additionality.solve_by_policies(uow, before.problem, on=on, assumptions=known)
+        modified = additionality.solve_by_policies(uow, problem, on=on, assumptions=assumptions)
         phases = _phase_changes(uow, on, known, assumptions)
+        pooled: dict[str, int] = {**after.pooled}
+        pooled.update((fund.id, fund.available_minor) for fund in pledged)
+        weighed = replace(after, problem=problem, pooled=pooled)
+        why = reasons.explain(uow, weighed=weighed, result=modified, assumptions=assumptions)
+        substituted = _substitutions(uow, scenario, problem, modified, on, assumptions)
         uow.rollback()  # nothing was written; say so explicitly
     lines = {line.ref: line for line in (*before.lines.values(), *after.lines.values())}
     line_changes = []
@@ -160,8 +185,29 @@ def whatif(
     return WhatIf(
         cycle=cycle.name, on=on, scenario=scenario, baseline=baseline, modified=modified,
         lines=tuple(sorted(line_changes, key=lambda c: (c.rank, c.ref))), funds=fund_changes,
-        phases=phases,
+        phases=phases, reasons=why, substitutions=substituted,
     )  # fmt: skip
+
+
+def _substitutions(
+    uow: UnitOfWork,
+    scenario: Scenario,
+    problem: AllocationProblem,
+    modified: AllocationResult,
+    on: date,
+    assumptions: Assumptions,
+) -> tuple[Substituted, ...]:
+    """The substitution effect of each pledging contributor's money in the modified allocation."""
+    pledging = [uow.participants.get(p.contributor.strip().upper()) for p in scenario.pledges]
+    names = {participant.code: participant.name for participant in pledging}
+    effects = substitution.by_policies(
+        uow, problem, modified, contributors=names, on=on, assumptions=assumptions,
+        solve=additionality.solve,
+    )  # fmt: skip
+    return tuple(
+        Substituted(found.contributor, names[found.contributor], substitution.told_in_full(found))
+        for found in effects
+    )
 
 
 def _assumptions(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from purldesk.entrypoints.cli import common
 from purldesk.entrypoints.cli.app import app
 
 TROOPS = "dprk_troops_in_theatre"
@@ -75,7 +76,9 @@ def observe(db: str, value: str, on: str, *extra: str) -> dict[str, Any]:
     )  # type: ignore[no-any-return]
 
 
-def test_a_correction_supersedes_and_both_stay_listed(db: str) -> None:
+def test_a_correction_supersedes_and_both_stay_listed(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = observe(db, "25,000", "2025-10-01")
     assert first["value"] == "25000" and first["observed_on"] == "2025-10-01"
     second = observe(db, "15000", "2025-10-01", "--supersedes", str(first["id"]), "--note", "typo")
@@ -85,8 +88,9 @@ def test_a_correction_supersedes_and_both_stay_listed(db: str) -> None:
         (first["id"], second["id"]),
         (second["id"], None),
     ]
+    monkeypatch.setattr(common.console, "width", 160)  # wide enough not to wrap the status
     out = ok(db, "indicators", "list")
-    assert "superseded" in out and f"corrects #{first['id']}" in out  # the table wraps at 80
+    assert "superseded" in out and f"corrects #{first['id']}" in out
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ every ledger invariant: many runs on the in-memory fake, a few on SQLite and on 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -47,7 +47,7 @@ from purldesk.services import (
     requirements,
 )
 from purldesk.services.packages import FUNDING_STATES
-from purldesk.services.ports import UnitOfWork
+from purldesk.services.ports import LatestRate, UnitOfWork
 from purldesk.services.requirements import LineRow
 
 AT = datetime(2025, 9, 1, 12, tzinfo=UTC)
@@ -71,6 +71,11 @@ class FixedRates:
 
     def latest_day(self, on: date) -> date | None:
         return on
+
+    def latest_rates(
+        self, on: date, *, currencies: Collection[str] | None = None
+    ) -> list[LatestRate]:
+        return []  # no rate per euro: these worlds convert without one
 
 
 def reset(engine: Engine) -> None:

@@ -92,6 +92,16 @@ def test_table_output_lists_every_line(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "L-1" in result.stdout and "5/5" in result.stdout
     assert "L-2" in result.stdout and "6/7" in result.stdout
+    assert "eligible_money_exhausted (short USD 1.00)" in result.stdout
+    assert "used USD 11.00  left USD 0.00" in result.stdout
+    assert "minor units" not in result.stdout
+
+
+def test_amounts_of_a_currency_purldesk_does_not_know_stay_in_minor_units(tmp_path: Path) -> None:
+    path = write(tmp_path, {**PROBLEM, "currency": "XAU"})
+    result = CliRunner().invoke(app(), ["allocate", "--input", str(path)], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "Allocation (XAU minor units)" in result.stdout
     assert "eligible_money_exhausted (short 100)" in result.stdout
     assert "used 1,100  left 0" in result.stdout
 

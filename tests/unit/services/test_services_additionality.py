@@ -5,7 +5,7 @@ from __future__ import annotations
 from purldesk import allocation
 from purldesk.allocation import AidClass, AllocationProblem, Fund, Line
 from purldesk.allocation.problem import FundId, LineId
-from purldesk.services.allocations import solve
+from purldesk.services.additionality import solve
 
 BLANKETS = Line(LineId("L1"), 1, AidClass.HUMANITARIAN, "winterization", 100, 10)
 WEAPONS = Line(LineId("L2"), 2, AidClass.LETHAL, "artillery", 100, 10)

@@ -23,6 +23,7 @@ from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Package
 from purldesk.domain.participants import ParticipantCode, ParticipantKind
 from purldesk.domain.requirements import CycleId
+from purldesk.domain.substitution import Standing, Substitution
 from purldesk.services import (
     allocations,
     catalog,
@@ -147,9 +148,11 @@ def test_a_commit_records_one_basis_per_package_with_what_ruled_each_fund(world:
     )  # fmt: skip
     with world.uow() as uow:
         assert uow.bases.find(air.id) == AllocationBasis(air.id, ON, AT, (korean, dutch))
+        # With the package Korea's money pays, its substitution effect: none in this world.
         assert uow.bases.find(medical.id) == AllocationBasis(
-            medical.id, ON, AT, (replace(korean, pays=True), replace(dutch, pays=False))
-        )
+            medical.id, ON, AT, (replace(korean, pays=True), replace(dutch, pays=False)),
+            (Substitution(ParticipantCode("KOR"), Standing.RESTRICTED),),
+        )  # fmt: skip
         assert len(uow.tables.bases) == 2
 
 

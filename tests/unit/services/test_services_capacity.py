@@ -22,6 +22,7 @@ from purldesk.domain.participants import ParticipantKind
 from purldesk.domain.requirements import CycleId
 from purldesk.domain.requirements import LineId as RequirementLineId
 from purldesk.services import (
+    additionality,
     allocations,
     catalog,
     contributions,
@@ -49,7 +50,7 @@ TWO_PASSES = AllocationProblem(
 def test_additional_money_sees_only_the_units_the_first_pass_left() -> None:
     # First pass: DEU's 600 buys 6 lots of L1 (12 units). Second: KOR's money buys L1's last
     # 4 lots (8 units) and then only 2 lots of L2: 24 units in all, never more.
-    result = allocations.solve(TWO_PASSES, additional={"KOR"})
+    result = additionality.solve(TWO_PASSES, additional={"KOR"})
     assert [(x.id, x.funded_lots) for x in result.lines] == [("L1", 10), ("L2", 2)]
     blocked = result.lines[1].blocked_by
     assert blocked is not None
@@ -69,7 +70,7 @@ def test_units_the_first_pass_gave_lower_ranked_lines_are_named() -> None:
         currency="USD", lines=(dear, cheap), exponent=2, units_available={"BLANKET": 4},
         funds=(Fund(FundId("C-1"), "DEU", 250), HUMANITARIAN_ONLY),
     )  # fmt: skip
-    result = allocations.solve(problem, additional={"KOR"})
+    result = additionality.solve(problem, additional={"KOR"})
     assert [x.funded_lots for x in result.lines] == [2, 2]
     blocked = result.lines[0].blocked_by
     assert blocked is not None and blocked.reason == "capacity_reached"

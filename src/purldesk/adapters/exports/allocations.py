@@ -1,11 +1,16 @@
-"""An allocation proposal as a document: the packages it cuts and every line's outcome."""
+"""An allocation proposal as a document: the packages it cuts, every line's outcome, and why
+each short line is short."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from purldesk.adapters.exports.policies import observation
+from purldesk.adapters.exports.reports import amount
 from purldesk.allocation import result_to_json
 from purldesk.services.allocations import Proposal
+from purldesk.services.reasons import HeldBack, LineReason
 
 
 def proposal_document(proposal: Proposal) -> dict[str, Any]:
@@ -31,6 +36,29 @@ def proposal_document(proposal: Proposal) -> dict[str, Any]:
     return {
         "format": "purldesk.allocation-proposal/1", "cycle": inputs.cycle.name,
         "on": inputs.on.isoformat(), "target_minor": proposal.target.minor,
-        "committed": bool(proposal.committed), "packages": packages,
-        "result": result_to_json(proposal.result),
+        "committed": bool(proposal.committed), "digest": proposal.digest, "packages": packages,
+        "result": result_to_json(proposal.result), "reasons": reasons_document(proposal.reasons),
+    }  # fmt: skip
+
+
+def reasons_document(reasons: Iterable[LineReason]) -> list[dict[str, Any]]:
+    """Why each short line is short: its binding cause and, for money left over that may not
+    pay it, whose money, how much and which rule (docs/ALLOCATION.md, "Reasons")."""
+    return [
+        {
+            "line": r.line, "cause": r.cause, "engine_reason": r.engine_reason,
+            "funded_lots": r.funded_lots, "lots": r.lots, "short": amount(r.short),
+            "competing_lines": list(r.competing_lines), "message": r.message,
+            "held_back": [_held_back(h) for h in r.held_back],
+        }
+        for r in reasons
+    ]  # fmt: skip
+
+
+def _held_back(held: HeldBack) -> dict[str, Any]:
+    return {
+        "contributor": held.contributor, "name": held.name, "left": amount(held.left),
+        "contributions": list(held.contributions), "rule": held.rule, "message": held.message,
+        "phase": held.phase, "policy_version": held.policy_version,
+        "observations": [observation(o) for o in held.observations],
     }  # fmt: skip

@@ -10,6 +10,7 @@ from purldesk.domain.contributions import Contribution
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.indicators import superseded_by
 from purldesk.domain.ledger import LedgerEntry
+from purldesk.domain.member_parts import MemberPart
 from purldesk.domain.money import Money
 from purldesk.domain.packages import Package
 from purldesk.domain.participants import Participant
@@ -17,8 +18,9 @@ from purldesk.domain.requirements import Cycle, LineChange, RankChange, Requirem
 from purldesk.services.exports import Snapshot
 
 # /2 added rank_changes, line_changes, shipments and each policy's document: in /1 their absence
-# meant "not exported", in /2 an empty list means there are none.
-EXPORT_FORMAT = "purldesk.export/2"
+# meant "not exported", in /2 an empty list means there are none. /3 added each contribution's
+# members (a group's members' parts; [] where it gave as one).
+EXPORT_FORMAT = "purldesk.export/3"
 
 
 def amount(money: Money) -> str:
@@ -78,8 +80,20 @@ def line_change(change: LineChange) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def member_part(part: MemberPart) -> dict[str, Any]:
+    """A member's part of its group's contribution, converted at the pledge day's rate."""
+    conversion = part.conversion
+    return {
+        "member": part.member, "amount_minor": part.amount.minor, "amount": amount(part.amount),
+        "currency": part.amount.currency, "usd_minor": part.usd.minor,
+        "fx_rate": str(conversion.rate), "fx_rate_date": conversion.rate_date.isoformat(),
+        "fx_source": conversion.source,
+    }  # fmt: skip
+
+
 def contribution(c: Contribution) -> dict[str, Any]:
-    """A contribution; the USD and FX fields are null until it is received."""
+    """A contribution; the USD and FX fields are null until it is received; `members` lists a
+    group's members' parts ([] where it gave as one)."""
     conversion = c.conversion
     earmark = c.earmark
     return {
@@ -108,6 +122,7 @@ def contribution(c: Contribution) -> dict[str, Any]:
             else sorted(a.value for a in earmark.aid_classes),
             "expires_on": None if earmark.expires_on is None else earmark.expires_on.isoformat(),
         },
+        "members": [member_part(p) for p in c.members],
     }
 
 

@@ -20,6 +20,7 @@ from purldesk.adapters.exports.sheets import (
     table_csv,
     table_xlsx,
 )
+from purldesk.adapters.exports.substitution import told_document
 from purldesk.domain.access import Viewer
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import parse_package_ref
@@ -28,10 +29,12 @@ from purldesk.services.views import packages
 from purldesk.services.views import statement as statements
 from purldesk.services.views import transparency as public
 from purldesk.services.views.contributions import ContributionRow
-from purldesk.services.views.overview import OverviewView
+from purldesk.services.views.member_statement import MemberPartRow, MemberShareRow, ThroughGroups
+from purldesk.services.views.overview import ContributorsBy, OverviewView
 from purldesk.services.views.packages import PackageDetail
 from purldesk.services.views.rows import Bar, DeliveryRow, PackageSummary
 from purldesk.services.views.statement import StatementView
+from purldesk.services.views.substitutions import SubstitutionRow
 
 UNDISCLOSED = "undisclosed"  # the bucket of money a viewer may not see, as the dashboard names it
 ANONYMOUS = "Anonymous"
@@ -124,6 +127,7 @@ def transparency(view: OverviewView, *, as_of: date) -> dict[str, Any]:
         "coverage_by_rank": [_bar(b) for b in view.coverage_by_rank],
         "coverage_by_area": [_bar(b) for b in view.coverage_by_area],
         "coverage_by_aid_class": [_bar(b) for b in view.coverage_by_aid_class],
+        "contributors_by": view.contributors_by.value,
         "contributors": [
             {"name": b.label, "received_usd": amount(Money(b.value_minor, USD))}
             for b in view.by_contributor
@@ -194,6 +198,35 @@ def _contribution(row: ContributionRow) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _member_part(row: MemberPartRow) -> dict[str, Any]:
+    conversion = row.part.conversion
+    return {
+        "contribution": row.contribution_ref, "group": row.group, "group_name": row.group_name,
+        "status": row.status, "amount": amount(row.part.amount), "usd": amount(row.part.usd),
+        "fx_rate": str(conversion.rate), "fx_rate_date": _day(conversion.rate_date),
+        "fx_source": conversion.source, "group_usd": figure(row.whole_usd),
+        "shares_shown": row.shares_shown,
+    }  # fmt: skip
+
+
+def _member_share(row: MemberShareRow) -> dict[str, Any]:
+    return {
+        "contribution": row.contribution_ref, "group": row.group, "package": row.package_ref,
+        "package_status": row.package_status, "line": row.line_ref, "item": row.item_name,
+        "amount": amount(row.amount), "group_amount": amount(row.group_amount),
+        "shipped": row.shipped, "received": row.received,
+    }  # fmt: skip
+
+
+def through_groups(groups: ThroughGroups) -> dict[str, Any]:
+    """A member's parts of its groups' contributions and its shares of what they bought."""
+    return {
+        "parts": [_member_part(p) for p in groups.parts],
+        "rows": [_member_share(r) for r in groups.rows],
+        "spent_usd": amount(groups.spent_usd),
+    }
+
+
 def statement(view: StatementView) -> dict[str, Any]:
     return {
         "contributor": view.contributor,
@@ -214,32 +247,71 @@ def statement(view: StatementView) -> dict[str, Any]:
         ],
         "spent_usd": amount(view.spent_usd),
         "unallocated_usd": amount(view.unallocated_usd),
+        "substitutions": statement_substitutions(view),
+        "through_groups": through_groups(view.through_groups),
     }
 
 
+def statement_substitutions(view: StatementView) -> list[dict[str, Any]]:
+    """Per allocation, what the contributor's restricted money took over, and where the other
+    money went: lines and line amounts (null: withheld), never whose money."""
+    return [_substitution(found) for found in view.substitutions]
+
+
+def _substitution(found: SubstitutionRow) -> dict[str, Any]:
+    return {
+        "on": found.on.isoformat(), "recorded_at": found.recorded_at.isoformat(),
+        "packages": list(found.packages),
+        **told_document(found.effect, sentence=found.sentence, money=amount),
+    }  # fmt: skip
+
+
+# `other_money_usd` is filled on substitution rows only: money that is not the contributor's,
+# so it never adds up with `amount_usd`.
 STATEMENT_HEADER = ("contribution", "package", "package status", "line", "item", "amount_usd",
-                    "shipped", "received")  # fmt: skip
+                    "shipped", "received", "other_money_usd")  # fmt: skip
 
 
 def statement_table(view: StatementView) -> Table:
-    """What the contributor's money bought, line by line."""
-    return Table(
-        "statement",
-        STATEMENT_HEADER,
-        [
-            [
-                r.contribution_ref,
-                r.package_ref,
-                r.package_status,
-                r.line_ref,
-                r.item_name,
-                _decimal(r.amount),
-                r.shipped,
-                r.received,
-            ]
-            for r in view.rows
-        ],
-    )
+    """What the contributor's money bought, line by line; then a member's shares of what its
+    groups' money bought, the contribution named with its group (`C-00002 via NORDIC-3`); then
+    the substitution rows."""
+    rows: list[list[Cell]] = [
+        [r.contribution_ref, r.package_ref, r.package_status, r.line_ref, r.item_name,
+         _decimal(r.amount), r.shipped, r.received, ""]
+        for r in view.rows
+    ]  # fmt: skip
+    rows += [
+        [f"{r.contribution_ref} via {r.group}", r.package_ref, r.package_status, r.line_ref,
+         r.item_name, _decimal(r.amount), r.shipped, r.received, ""]
+        for r in view.through_groups.rows
+    ]  # fmt: skip
+    return Table("statement", STATEMENT_HEADER, rows + substitution_rows(view))
+
+
+def substitution_rows(view: StatementView) -> list[list[Cell]]:
+    """A row per line an allocation's substitution effect names: `package status` says how the
+    other money moved ("substitution: took over", "… also left", "… went to", "… stayed
+    unallocated" (negative: less), "… lines not named"); its amount is in `other_money_usd`,
+    empty where withheld."""
+    rows: list[list[Cell]] = []
+    for found in view.substitutions:
+        packages, effect = " ".join(found.packages), found.effect
+        for kind, lines in (("took over", effect.took_over), ("also left", effect.left),
+                            ("went to", effect.went_to)):  # fmt: skip
+            rows += [
+                ["", packages, f"substitution: {kind}", line.ref, "", "", "", "",
+                 _decimal(line.amount)]
+                for line in lines
+            ]  # fmt: skip
+        if effect.unallocated is not None and effect.unallocated.minor:
+            unallocated = _decimal(effect.unallocated)
+            rows.append(["", packages, "substitution: stayed unallocated", "", "", "", "", "",
+                         unallocated])  # fmt: skip
+        if effect.unnamed:
+            rows.append(["", packages, "substitution: lines not named", "", "", "", "", "",
+                         ""])  # fmt: skip
+    return rows
 
 
 # -- package -----------------------------------------------------------------------------------
@@ -323,6 +395,7 @@ class Asked:
     viewer: Viewer
     today: date
     subject: str = ""
+    contributors_by: ContributorsBy = ContributorsBy.GROUPS  # the transparency report's
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,7 +434,10 @@ class Report(Generic[V]):
 TRANSPARENCY: Report[OverviewView] = Report(
     "transparency",
     view=lambda reader, asked: public.transparency(
-        reader, today=asked.today, cycle_name=asked.subject or None
+        reader,
+        today=asked.today,
+        cycle_name=asked.subject or None,
+        contributors_by=asked.contributors_by,
     ),
     document=lambda view, asked: transparency(view, as_of=asked.today),
     table=transparency_table,

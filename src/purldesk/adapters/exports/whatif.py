@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from purldesk.adapters.exports.allocations import reasons_document
 from purldesk.adapters.exports.json import amount
-from purldesk.services.whatif import WhatIf
+from purldesk.adapters.exports.substitution import told_document
+from purldesk.services.whatif import Substituted, WhatIf
 
 
 def whatif_document(result: WhatIf) -> dict[str, Any]:
@@ -46,4 +48,20 @@ def whatif_document(result: WhatIf) -> dict[str, Any]:
             "funded_before_minor": before, "funded_after_minor": after,
             "change_minor": after - before,
         },
+        "reasons": reasons_document(result.reasons),
+        "substitutions": substitutions(result),
     }  # fmt: skip
+
+
+def substitutions(result: WhatIf) -> list[dict[str, Any]]:
+    """Per pledging contributor, what its money took over and where the other money went."""
+    return [
+        {"contributor": found.contributor, "name": found.name, **_effect(found)}
+        for found in result.substitutions
+    ]
+
+
+def _effect(found: Substituted) -> dict[str, Any]:
+    return told_document(
+        found.effect, sentence=found.sentence, money=lambda m: m.minor, suffix="_minor"
+    )

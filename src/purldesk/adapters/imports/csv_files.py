@@ -24,6 +24,7 @@ from purldesk.domain.participants import (
 from purldesk.domain.text import check_text
 from purldesk.services.contribution_rows import ContributionRow
 from purldesk.services.earmarks import parse_earmark
+from purldesk.services.member_parts import parse_member_list
 from purldesk.services.requirements import LineRow
 
 T = TypeVar("T")
@@ -133,9 +134,10 @@ def _earmark(record: Mapping[str, str], line: int) -> Earmark:
 
 def parse_contributions(text: str) -> Parsed[ContributionRow]:
     """Rows of contributor,amount,currency,pledged_on,received_on,confidential,purpose, and
-    optionally source, anonymous (empty or absent: not anonymous) and the earmark columns
+    optionally source, anonymous (empty or absent: not anonymous), the earmark columns
     earmark_aid_classes, earmark_areas, earmark_package, earmark_expires_on (empty or absent:
-    unrestricted)."""
+    unrestricted) and members, a group's members' parts `;`-separated, each
+    MEMBER:AMOUNT:CURRENCY (empty or absent: given as one)."""
 
     def row(line: int, record: Mapping[str, str]) -> ContributionRow:
         code = currency(_required(record, "currency", line))
@@ -153,6 +155,7 @@ def parse_contributions(text: str) -> Parsed[ContributionRow]:
             source=record.get("source", ""),
             anonymous=_bool(record, "anonymous", line),
             earmark=_earmark(record, line),
+            members=parse_member_list(record.get("members", "")),
         )
 
     return _parse(text, CONTRIBUTION_COLUMNS, row)

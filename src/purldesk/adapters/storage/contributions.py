@@ -1,17 +1,21 @@
-"""The contribution repository on SQLAlchemy, saved under optimistic versions."""
+"""The contribution repository on SQLAlchemy, saved under optimistic versions; a group's
+members' parts are written with the pledge and never rewritten."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage.repository import VersionedRecords
-from purldesk.adapters.storage.tables import ContributionRow
+from purldesk.adapters.storage.tables import ContributionMemberRow, ContributionRow
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus, Earmark
+from purldesk.domain.member_parts import MemberPart
 from purldesk.domain.money import USD, Conversion, Currency, Money
 from purldesk.domain.participants import ParticipantCode
 
@@ -27,7 +31,46 @@ def _split(text_value: str | None) -> list[str] | None:
     return [] if text_value == "" else text_value.split(",")
 
 
-def _contribution(row: ContributionRow) -> Contribution:
+def _member_part(row: ContributionMemberRow) -> MemberPart:
+    amount = Money(row.amount_minor, Currency(row.currency))
+    conversion = Conversion(
+        amount, Money(row.usd_minor, USD), Decimal(row.fx_rate), row.fx_rate_date, row.fx_source
+    )
+    return MemberPart(ParticipantCode(row.member), conversion)
+
+
+def _member_rows(contribution: Contribution) -> list[ContributionMemberRow]:
+    return [
+        ContributionMemberRow(
+            contribution_id=contribution.id, position=position, member=part.member,
+            amount_minor=part.amount.minor, currency=part.amount.currency,
+            usd_minor=part.usd.minor, fx_rate=str(part.conversion.rate),
+            fx_rate_date=part.conversion.rate_date, fx_source=part.conversion.source,
+        )
+        for position, part in enumerate(contribution.members)
+    ]  # fmt: skip
+
+
+def with_members(
+    session: Session, rows: Sequence[ContributionRow], *criteria: ColumnElement[bool]
+) -> list[Contribution]:
+    """The contributions of `rows`, read with the same `criteria` over the contributions
+    table, each with its members' parts: one more statement, however many rows."""
+    if not rows:
+        return []
+    parts: dict[int, list[MemberPart]] = defaultdict(list)
+    m = ContributionMemberRow
+    for row in session.scalars(
+        select(m)
+        .join(ContributionRow, ContributionRow.id == m.contribution_id)
+        .where(*criteria)
+        .order_by(m.contribution_id, m.position)
+    ):
+        parts[row.contribution_id].append(_member_part(row))
+    return [_contribution(row, tuple(parts.get(row.id, ()))) for row in rows]
+
+
+def _contribution(row: ContributionRow, members: tuple[MemberPart, ...] = ()) -> Contribution:
     amount = Money(row.amount_minor, Currency(row.currency))
     areas = _split(row.earmark_areas)
     aid_classes = _split(row.earmark_aid_classes)
@@ -60,6 +103,7 @@ def _contribution(row: ContributionRow) -> Contribution:
         conversion=conversion,
         anonymous=row.anonymous,
         import_digest=row.import_digest,
+        members=members,
     )
 
 
@@ -103,11 +147,22 @@ def _contribution_values(contribution: Contribution) -> dict[str, Any]:
 class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution]):
     table, record_type, entity = ContributionRow, Contribution, "contribution"
 
-    def _record(self, row: ContributionRow) -> Contribution:
-        return _contribution(row)
+    def _load(self, rows: Sequence[ContributionRow]) -> list[Contribution]:
+        return with_members(self._session, rows, ContributionRow.id.in_([r.id for r in rows]))
+
+    def _where(self, *criteria: ColumnElement[bool], order_by: Sequence[Any]) -> list[Contribution]:
+        rows = self._session.scalars(select(ContributionRow).where(*criteria).order_by(*order_by))
+        found = rows.all()
+        self._saw(found)
+        return with_members(self._session, found, *criteria)
 
     def _columns(self, contribution: Contribution) -> dict[str, Any]:
         return _contribution_values(contribution)
+
+    def _children(self, contribution: Contribution) -> list[object]:
+        """The parts, inserted with the pledge; `children` stays empty, so a save (a status,
+        a receipt, a disclosure) never deletes or rewrites them."""
+        return list(_member_rows(contribution))
 
     def _unique(self, contribution: Contribution) -> list[tuple[ColumnElement[bool], object]]:
         digest = contribution.import_digest

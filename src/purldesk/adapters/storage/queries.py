@@ -14,15 +14,17 @@ from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage.catalog import SqlCatalogRepository
-from purldesk.adapters.storage.contributions import _contribution
+from purldesk.adapters.storage.contributions import with_members
 from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
 from purldesk.adapters.storage.participants import SqlParticipantRepository
 from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
 from purldesk.adapters.storage.sums import halves, joined, joined_or_none
 from purldesk.adapters.storage.tables import (
+    AllocationBasisRow,
     AttributionRow,
     CatalogItemRow,
+    ContributionMemberRow,
     ContributionRow,
     CycleRow,
     LedgerPostingRow,
@@ -32,7 +34,9 @@ from purldesk.adapters.storage.tables import (
     RequirementLineRow,
     ShipmentRow,
 )
+from purldesk.domain import basis
 from purldesk.domain.access import Viewer
+from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment
@@ -50,6 +54,7 @@ from purldesk.domain.requirements import (
 from purldesk.services.read_ports import (
     ContributionGroup,
     HiddenPayer,
+    MemberReceived,
     PackageTotals,
     PaidLine,
     ShipmentLine,
@@ -195,12 +200,25 @@ class SqlQueries:
         ids: Collection[ContributionId] | None = None,
         contributor: ParticipantCode | None = None,
     ) -> list[Contribution]:
-        query = select(ContributionRow).order_by(ContributionRow.id)
+        criteria: list[ColumnElement[bool]] = []
         if ids is not None:
-            query = query.where(ContributionRow.id.in_(sorted(ids)))
+            criteria.append(ContributionRow.id.in_(sorted(ids)))
         if contributor is not None:
-            query = query.where(ContributionRow.contributor == contributor)
-        return [_contribution(row) for row in self._session.scalars(query)]
+            criteria.append(ContributionRow.contributor == contributor)
+        return self._contributions(*criteria)
+
+    def member_contributions(self, member: ParticipantCode) -> list[Contribution]:
+        m = ContributionMemberRow
+        return self._contributions(
+            ContributionRow.id.in_(select(m.contribution_id).where(m.member == member))
+        )
+
+    def _contributions(self, *criteria: ColumnElement[bool]) -> list[Contribution]:
+        """Contributions by id, with their members' parts: two statements."""
+        rows = self._session.scalars(
+            select(ContributionRow).where(*criteria).order_by(ContributionRow.id)
+        ).all()
+        return with_members(self._session, rows, *criteria)
 
     def package(self, package_id: PackageId) -> Package:
         return SqlPackageRepository(self._session).get(package_id)
@@ -246,6 +264,37 @@ class SqlQueries:
         return [ShipmentLine(from_row(Shipment, row), ref, name) for row, ref, name in rows]
 
     def paid_lines(self, contributor: ParticipantCode) -> list[PaidLine]:
+        return self._paid_lines(ContributionRow.contributor == contributor)
+
+    def member_paid_lines(self, member: ParticipantCode) -> list[PaidLine]:
+        m = ContributionMemberRow
+        paid_by = select(m.contribution_id).where(m.member == member)
+        return self._paid_lines(AttributionRow.contribution_id.in_(paid_by))
+
+    def member_received(
+        self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
+    ) -> list[MemberReceived]:
+        c, m = ContributionRow, ContributionMemberRow
+        sees_all = _sees_everything_of(viewer, c.contributor)
+        rows = self._session.execute(
+            select(c.contributor, m.member, *halves(m.usd_minor))
+            .join(c, c.id == m.contribution_id)
+            .where(
+                c.status.in_(sorted(s.value for s in statuses)),
+                c.usd_minor.is_not(None),
+                or_(c.confidential == false(), sees_all),
+                or_(c.anonymous == false(), sees_all),
+            )
+            .group_by(c.contributor, m.member)
+            .order_by(c.contributor, m.member)
+        )
+        return [
+            MemberReceived(ParticipantCode(group), ParticipantCode(member), joined(high, low))
+            for group, member, high, low in rows
+        ]
+
+    def _paid_lines(self, paid_by: ColumnElement[bool]) -> list[PaidLine]:
+        """Each attribution of the contributions `paid_by` picks out, with its line's shipments."""
         a, s = AttributionRow, ShipmentRow
         same_line = and_(s.package_id == a.package_id, s.line_id == a.line_id)
         shipped = select(func.coalesce(func.sum(s.quantity), 0)).where(same_line)
@@ -267,7 +316,7 @@ class SqlQueries:
             .join(PackageRow, PackageRow.id == a.package_id)
             .join(RequirementLineRow, RequirementLineRow.id == a.line_id)
             .join(CatalogItemRow, CatalogItemRow.code == RequirementLineRow.item_code)
-            .where(ContributionRow.contributor == contributor)
+            .where(paid_by)
             .order_by(a.package_id, a.position)
         )
         return [
@@ -284,6 +333,14 @@ class SqlQueries:
             )
             for cid, pid, status, line_id, ref, name, minor, currency, sent, arrived in rows
         ]
+
+    def bases(self, package_ids: Collection[PackageId]) -> list[AllocationBasis]:
+        rows = self._session.scalars(
+            select(AllocationBasisRow)
+            .where(AllocationBasisRow.package_id.in_(sorted(package_ids)))
+            .order_by(AllocationBasisRow.package_id)
+        )
+        return [basis.parse(PackageId(row.package_id), row.document) for row in rows]
 
     def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
         a, c = AttributionRow, ContributionRow

@@ -192,6 +192,24 @@ class ContributionRow(Base):
     import_digest: Mapped[str | None] = mapped_column(String(HASH), index=True, unique=True)
 
 
+class ContributionMemberRow(Base):
+    """Append-only: a member's part of a group's contribution, as pledged, in the order given
+    (the member need not be a participant) and converted as `contributions.usd_minor` is."""
+
+    __tablename__ = "contribution_members"
+    __table_args__ = (UniqueConstraint("contribution_id", "member"),)
+
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member: Mapped[str] = mapped_column(String(CODE), index=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    usd_minor: Mapped[int] = mapped_column(BigInteger)
+    fx_rate: Mapped[str] = mapped_column(String(RATE))
+    fx_rate_date: Mapped[date] = mapped_column(Date)
+    fx_source: Mapped[str] = mapped_column(String(NAME))
+
+
 class PackageRow(Base):
     __tablename__ = "packages"
 

@@ -16,6 +16,7 @@ from purldesk.entrypoints.api import deps, edges, errors
 from purldesk.entrypoints.api.routers import (
     allocations,
     contributions,
+    fx,
     ledger,
     lists,
     packages,
@@ -32,6 +33,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 # The routers of the API, each serving its paths under PREFIX.
 ROUTERS = (
     reference.router,
+    fx.router,
     lists.router,
     contributions.router,
     packages.router,

@@ -27,6 +27,15 @@ OnOption = Annotated[
     str | None, typer.Option("--on", help="Allocation date (YYYY-MM-DD); default today.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as compact JSON.")]
+DigestOption = Annotated[
+    str | None,
+    typer.Option(
+        "--expected-digest",
+        help="With --commit: write only if the allocation is the one a dry run showed "
+        "(the digest it printed); otherwise refuse and write nothing.",
+    ),
+]
+SHOWN_REASONS = 5  # short lines explained in the text output; --json has every one
 
 
 def allocate(
@@ -35,6 +44,7 @@ def allocate(
     target: TargetOption = "500000000",
     on: OnOption = None,
     commit: CommitOption = False,
+    expected_digest: DigestOption = None,
     as_known_on: KnownOnOption = None,
     json_output: JsonOption = False,
     db: DbOption = None,
@@ -47,7 +57,7 @@ def allocate(
     if cycle is not None:
         _allocate_cycle(
             cycle, target=target, on=on, commit=commit, known_on=as_known_on,
-            json_output=json_output, db=db,
+            json_output=json_output, db=db, expected_digest=expected_digest,
         )  # fmt: skip
         return
     assert input is not None
@@ -74,19 +84,33 @@ def _allocate_file(input: Path, *, json_output: bool) -> None:
     except InvalidProblem as error:
         typer.echo(f"error: {error.path}: {error.message}", err=True)
         raise typer.Exit(2) from None
+    from dataclasses import replace
+
+    from purldesk.domain.money import EXPONENTS
+
+    # Reasons are worded in money wherever the currency is one purldesk knows.
+    problem = replace(problem, exponent=EXPONENTS.get(problem.currency))
     document = result_to_json(solve(problem))
     if json_output:
         sys.stdout.write(json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n")
     else:
         requested: dict[str, int] = {line.id: line.lots for line in problem.lines}
-        _print_table(document, requested)
+        _print_table(document, requested, problem.exponent)
 
 
-def _print_table(document: dict[str, Any], requested: dict[str, int]) -> None:
-    from rich.console import Console
+def _print_table(document: dict[str, Any], requested: dict[str, int], exponent: int | None) -> None:
     from rich.table import Table
 
-    table = Table(title=f"Allocation ({document['currency']} minor units)")
+    from purldesk.allocation.explain import amount_text
+    from purldesk.entrypoints.cli.common import console, print_table
+
+    currency = document["currency"]
+
+    def money(minor: int) -> str:
+        return amount_text(minor, currency, exponent) if exponent is not None else f"{minor:,}"
+
+    unit = "" if exponent is not None else f" ({currency} minor units)"
+    table = Table(title=f"Allocation{unit}")
     for name, justify in (
         ("line", "left"),
         ("lots", "right"),
@@ -100,15 +124,18 @@ def _print_table(document: dict[str, Any], requested: dict[str, int]) -> None:
         table.add_row(
             line["id"],
             f"{line['funded_lots']}/{requested[line['id']]}",
-            f"{line['funded_minor']:,}",
+            money(line["funded_minor"]),
             ", ".join(line["by_fund"]),
-            "" if blocked is None else f"{blocked['reason']} (short {blocked['short_minor']:,})",
+            ""
+            if blocked is None
+            else f"{blocked['reason']} (short {money(blocked['short_minor'])})",
         )
-    console = Console()
-    console.print(table)
+    print_table(table)
     used = sum(f["used_minor"] for f in document["funds"])
     left = sum(f["left_minor"] for f in document["funds"])
-    console.print(f"used {used:,}  left {left:,}  across {len(document['funds'])} fund(s)")
+    console.print(
+        f"used {money(used)}  left {money(left)}  across {len(document['funds'])} fund(s)"
+    )
 
 
 def _allocate_cycle(
@@ -120,6 +147,7 @@ def _allocate_cycle(
     known_on: str | None,
     json_output: bool,
     db: str | None,
+    expected_digest: str | None,
 ) -> None:
     from purldesk.adapters.exports.allocations import proposal_document
     from purldesk.domain.money import USD, Money
@@ -129,6 +157,7 @@ def _allocate_cycle(
         day_or_today,
         optional_date,
         print_json,
+        print_table,
         run,
     )
     from purldesk.services import allocations, requirements
@@ -137,17 +166,23 @@ def _allocate_cycle(
     if commit and known_on is not None:
         typer.echo("error: --as-known-on: a commit uses what is known now; drop --commit", err=True)
         raise typer.Exit(2)
+    if expected_digest is not None and not commit:
+        typer.echo("error: --expected-digest: only a commit checks it; add --commit", err=True)
+        raise typer.Exit(2)
     with application(db) as wired:
         cycle = requirements.resolve_cycle(wired.uow(), name=name)
         if commit:
             command = allocations.Commit(
-                cycle_id=cycle.id, package_target=package_target, on=optional_date(on)
-            )
+                cycle_id=cycle.id, package_target=package_target, on=optional_date(on),
+                expected_digest=expected_digest,
+            )  # fmt: skip
             proposal = run(wired, command)
         else:
+            # Dated now, as a commit would record it, so its digest is the one a commit checks.
             proposal = allocations.propose(
                 wired.uow(), cycle_id=cycle.id, on=day_or_today(on, wired.clock.now()),
                 target=package_target, known_on=optional_date(known_on, "as_known_on"),
+                at=wired.clock.now(),
             )  # fmt: skip
     if json_output:
         print_json(proposal_document(proposal))
@@ -162,15 +197,23 @@ def _allocate_cycle(
             label, str(len(p.lots)), str(sum(lots for _, lots in p.lots)), p.cost.format(),
             str(len({a.contribution_id for a in p.attributions})),
         )  # fmt: skip
-    console.print(table)
-    unfunded = [line for line in proposal.result.lines if line.blocked_by is not None]
-    for line in unfunded[:5]:
-        assert line.blocked_by is not None
-        console.print(f"{line.id}: {line.blocked_by.message}")
-    if len(unfunded) > 5:
-        console.print(f"... and {len(unfunded) - 5} more line(s) not fully funded (see --json)")
-    verb = "written as drafts" if proposal.committed else "proposed; nothing written (use --commit)"
-    console.print(f"{len(proposal.packages)} package(s) {verb}")
+    print_table(table)
+    for reason in proposal.reasons[:SHOWN_REASONS]:
+        console.print(f"{reason.line} [{reason.cause}]: {reason.message}", markup=False)
+    more = len(proposal.reasons) - SHOWN_REASONS
+    if more > 0:
+        console.print(f"... and {more} more line(s) not fully funded (see --json)")
+    if commit:
+        console.print(
+            f"{len(proposal.committed)} package(s) written as drafts"
+            if proposal.committed
+            else "nothing to allocate: no lot of an open line can be paid; nothing written"
+        )
+    else:
+        console.print(
+            f"{len(proposal.packages)} package(s) proposed; nothing written (use --commit, "
+            f"with --expected-digest {proposal.digest} to write exactly these)"
+        )
 
 
 def register(app: typer.Typer) -> None:

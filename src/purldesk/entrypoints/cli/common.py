@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from typer.core import TyperCommand
 
@@ -26,6 +27,8 @@ from purldesk.domain.errors import (
 from purldesk.domain.text import check_text
 
 if TYPE_CHECKING:
+    from rich.table import Column, Table
+
     from purldesk.bootstrap import Application
     from purldesk.services.handle import Command
     from purldesk.services.ports import UnitOfWork
@@ -191,4 +194,39 @@ def print_listing(
     table = Table(*columns, title=title)
     for item in items:
         table.add_row(*row(item))
-    console.print(table)
+    print_table(table)
+
+
+# A cell of more words than this is free text, which may wrap between words; shorter cells
+# (amounts such as "EUR 500,000,000.00", references, dates, codes) are kept on one line.
+_FREE_TEXT_WORDS = 3
+
+
+def print_table(table: Table) -> None:
+    """Print a table whole, at any terminal width or piped: no cell is ever cut short.
+
+    Rich elides what does not fit ("EUR 500,00…"), and a cut amount is a wrong number. So
+    short cells never wrap, free text wraps only between words, nothing is elided, and a
+    table that needs more than the terminal's width is printed at the width it needs.
+    """
+    needed = len(table.columns) + 1  # the vertical rules
+    for column in table.columns:
+        needed += _keep_whole(column) + 2  # the cell's padding
+    width = console.width
+    console.width = max(width, needed)
+    try:
+        console.print(table, crop=False)
+    finally:
+        console.width = width
+
+
+def _keep_whole(column: Column) -> int:
+    """Set `column` never to elide a cell; return the narrowest width that keeps it whole."""
+    texts = [str(column.header), *(str(cell) for cell in column.cells)]
+    column.overflow = "fold"
+    if all(len(text.split()) <= _FREE_TEXT_WORDS for text in texts):
+        column.no_wrap = True
+        column.min_width = max(cell_len(text) for text in texts)
+    else:
+        column.min_width = max(cell_len(word) for text in texts for word in text.split())
+    return column.min_width

@@ -31,7 +31,7 @@ def import_(
         Path,
         typer.Argument(
             help="CSV: contributor,amount,currency,pledged_on,received_on,confidential,purpose"
-            " (optional columns: source, anonymous)"
+            " (optional columns: source, anonymous, earmark_*, members)"
         ),
     ],
     skip_imported: Annotated[
@@ -110,11 +110,21 @@ def pledge(
             "--earmark-expires-on", help="Earmark: not to be spent after this date (YYYY-MM-DD)."
         ),
     ] = None,
+    member: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--member",
+            help="A group's member's part, MEMBER:AMOUNT:CURRENCY such as DNK:580000000:DKK"
+            " (repeatable); the pledge is then in USD, the sum of the parts at the rates of"
+            " the pledge day.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Record a pledge in its own currency, optionally earmarked."""
+    """Record a pledge in its own currency, optionally earmarked; a group's may list its
+    members' parts."""
     from purldesk.domain.money import Money
-    from purldesk.services import contributions, earmarks
+    from purldesk.services import contributions, earmarks, member_parts
 
     earmark = earmarks.parse_earmark(
         aid_classes=earmark_aid_class or (), areas=earmark_area or (), package=earmark_package,
@@ -123,13 +133,19 @@ def pledge(
     command = contributions.Pledge(
         contributor=contributor, amount=Money.parse(amount, currency.upper()),
         pledged_on=optional_date(on), confidential=confidential, anonymous=anonymous,
-        purpose=purpose, earmark=earmark,
+        purpose=purpose, earmark=earmark, members=member_parts.parse_members(member or ()),
     )  # fmt: skip
     contribution = execute(db, command)
     how = " anonymously" if contribution.anonymous else ""
     console.print(
         f"{contribution.ref}: {contribution.contributor} pledged {contribution.amount}{how}"
     )
+    for part in contribution.members:
+        conv = part.conversion
+        console.print(
+            f"  {part.member}: {part.amount} = {part.usd} at {conv.rate} "
+            f"({conv.source}, {conv.rate_date})"
+        )
 
 
 @app.command("commit")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from purldesk.entrypoints.cli.common import command_group, console, print_json, read
+from purldesk.entrypoints.cli.common import command_group, console, print_json, print_table, read
 from purldesk.entrypoints.cli.options import DbOption, JsonOption
 
 app = command_group("Verify the ledger and read balances.")
@@ -57,4 +57,4 @@ def balances(json_output: JsonOption = False, db: DbOption = None) -> None:
     table = Table("account", "currency", "balance")
     for (account, currency), value in sorted(totals.items()):
         table.add_row(account, currency, Money(value, Money.zero(currency).currency).format())
-    console.print(table)
+    print_table(table)

@@ -14,6 +14,7 @@ from purldesk.entrypoints.cli.common import (
     optional_date,
     print_json,
     print_listing,
+    print_table,
     run,
 )
 from purldesk.entrypoints.cli.options import DbOption, JsonOption, OnOption, PackageRefArgument
@@ -81,7 +82,7 @@ def show(ref: PackageRefArgument, json_output: JsonOption = False, db: DbOption 
             str(sum(s.quantity for s in sent)),
             str(sum(s.quantity for s in sent if s.is_confirmed)),
         )  # fmt: skip
-    console.print(table)
+    print_table(table)
 
 
 @app.command("propose")

@@ -18,6 +18,7 @@ from purldesk.entrypoints.cli.common import (
     execute,
     optional_date,
     print_json,
+    print_table,
 )
 from purldesk.entrypoints.cli.files import read_text
 from purldesk.entrypoints.cli.options import CycleOption, DbOption, JsonOption, KnownOnOption
@@ -152,7 +153,7 @@ def explain(
     table = Table("aid class", "eligible lines", "not eligible", title=f"cycle {target.name}")
     for aid_class in sorted({key[0] for key in counts}):
         table.add_row(aid_class, str(counts[(aid_class, True)]), str(counts[(aid_class, False)]))
-    console.print(table)
+    print_table(table)
     console.print("Use --line REF for the reasons on one line, or --json for every line.")
 
 
@@ -208,7 +209,7 @@ def _print_view(view: PolicyView) -> None:
             phase.cap_per_package.format() if phase.cap_per_package else "",
             phase.cap_per_cycle.format() if phase.cap_per_cycle else "",
         )  # fmt: skip
-    console.print(table)
+    print_table(table)
     if policy.additional:
         console.print(
             "additional: this money is placed after everyone else's, only on what the others "

@@ -55,15 +55,20 @@ def _write(out: Path, data: bytes) -> None:
     console.print(f"wrote {out} ({len(data)} bytes)")
 
 
-def _emit(name: str, kind: str, out: Path | None, *, subject: str, db: str | None) -> None:
+def _emit(
+    name: str, kind: str, out: Path | None, *, subject: str, db: str | None, by: str = "groups"
+) -> None:
     """The registered report as JSON, CSV or XLSX, to `out` or (text formats only) standard
     output, read by the operator (who reads everything, as an auditor does)."""
     from purldesk.adapters.exports.reports import REPORTS, Asked
     from purldesk.domain.access import OPERATOR
+    from purldesk.domain.text import parse_choice
+    from purldesk.services.views.overview import ContributorsBy
 
+    contributors_by = parse_choice(ContributorsBy, by, field="by")
     with application(db) as wired:
         chosen = _format(kind)
-        asked = Asked(OPERATOR, wired.clock.now().date(), subject)
+        asked = Asked(OPERATOR, wired.clock.now().date(), subject, contributors_by)
         _write_out(REPORTS[name].render(wired.reader(), asked, chosen), chosen, out)
 
 
@@ -87,9 +92,22 @@ def _write_out(rendered: Rendered, kind: ReportFormat, out: Path | None) -> None
 
 
 @app.command("transparency")
-def transparency(kind: FormatOption = "json", out: OutOption = None, db: DbOption = None) -> None:
+def transparency(
+    kind: FormatOption = "json",
+    out: OutOption = None,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="Received money by contributor: groups (a group as one) or members (a "
+            "group's money split into the parts its members gave, where it listed them).",
+            show_default=True,
+        ),
+    ] = "groups",
+    db: DbOption = None,
+) -> None:
     """The public transparency report: aggregates, confidential amounts only counted."""
-    _emit("transparency", kind, out, subject="", db=db)
+    _emit("transparency", kind, out, subject="", db=db, by=by)
 
 
 @app.command("statement")

@@ -18,6 +18,7 @@ from purldesk.entrypoints.cli.common import (
     parse_date,
     print_json,
     print_listing,
+    print_table,
     run,
 )
 from purldesk.entrypoints.cli.files import read_rows
@@ -196,4 +197,4 @@ def history(
         for e in period.edits:
             change = Text(f"{e.field}: {e.before!r} -> {e.after!r}")
             table.add_row(e.at.isoformat(), str(period.rank.rank), change, e.by)
-    console.print(table)
+    print_table(table)

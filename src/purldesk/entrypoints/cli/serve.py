@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from typing import Annotated
 
 import typer
@@ -48,17 +49,33 @@ def serve(
         return
     # Each worker builds its own app from the environment, so hand the database on there.
     os.environ["PURLDESK_DATABASE_URL"] = settings.database_url
-    uvicorn.run(
+    config = uvicorn.Config(
         "purldesk.entrypoints.web.app:create_app_from_environment", factory=True,
         host=bind_host, port=bind_port, workers=workers, log_level="warning",
         **forwarding(settings),
     )  # fmt: skip
+    from uvicorn.supervisors import Multiprocess
+
+    Multiprocess(config, sockets=[listening_socket(bind_host, bind_port)]).run()
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The socket the workers share, created with its protocol named.
+
+    uvicorn's own is `socket.socket(family)`, whose `proto` is 0; asyncio sets TCP_NODELAY only
+    on connections whose `proto` is IPPROTO_TCP, so without it every keep-alive response
+    waits about 40 ms for the client's delayed acknowledgement (Nagle's algorithm).
+    """
+    family, *_, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(address)
+    sock.set_inheritable(True)
+    return sock
 
 
 def _refuse_a_taken_address(host: str, port: int) -> None:
     """One clear line, before anything starts, when the address cannot be listened on."""
-    import socket
-
     from purldesk.domain.errors import Conflict, InvalidInput
 
     try:

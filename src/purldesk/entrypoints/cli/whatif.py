@@ -13,6 +13,7 @@ from purldesk.entrypoints.cli.common import (
     day_or_today,
     optional_date,
     print_json,
+    print_table,
 )
 from purldesk.entrypoints.cli.options import DbOption, JsonOption, KnownOnOption
 
@@ -96,7 +97,43 @@ def _print(result: WhatIf) -> None:
                 _usd(c.funded_before_minor), _usd(c.funded_after_minor),
                 sign + _usd(c.change_minor),
             )  # fmt: skip
-        console.print(table)
+        print_table(table)
+    _print_reasons(result)
     before = sum(line.funded_minor for line in result.baseline.lines)
     after = sum(line.funded_minor for line in result.modified.lines)
+    _print_substitutions(result)
     console.print(f"total funded: {_usd(before)} -> {_usd(after)}; nothing was stored")
+
+
+def _print_reasons(result: WhatIf) -> None:
+    """Why each line that changes is still short under the hypotheses; how many others are."""
+    changed = {c.ref for c in result.lines}
+    shown = [r for r in result.reasons if r.line in changed]
+    for reason in shown:
+        console.print(f"{reason.line} [{reason.cause}]: {reason.message}", markup=False)
+    others = len(result.reasons) - len(shown)
+    if others:
+        console.print(f"{others} other short line(s), funded as before (see --json)")
+
+
+def _print_substitutions(result: WhatIf) -> None:
+    """Per pledging contributor, the lines its money took over and where the other money went."""
+    for found in result.substitutions:
+        effect = found.effect
+        if effect.is_empty:
+            console.print(found.sentence)
+            continue
+        table = Table(
+            "other money", "line", "amount",
+            title=f"substitution: what {found.name}'s money took over, where other money went",
+        )  # fmt: skip
+        for label, lines in (
+            ("taken over", effect.took_over),
+            ("also left", effect.left),
+            ("went to", effect.went_to),
+        ):
+            for line in lines:
+                table.add_row(label, line.ref, line.amount.format() if line.amount else "")
+        if effect.unallocated is not None and effect.unallocated.minor:
+            table.add_row("stayed unallocated", "", effect.unallocated.format())
+        print_table(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from decimal import InvalidOperation
 
 from fastapi import APIRouter, Request
@@ -19,9 +20,10 @@ from purldesk.domain.money import Money
 from purldesk.entrypoints.web import render
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.entrypoints.web.render import Errors
-from purldesk.services import contributions, earmarks
+from purldesk.services import contributions, earmarks, member_parts
 from purldesk.services.handle import Command
 from purldesk.services.views import contributions as contribution_pages
+from purldesk.services.views import earmarks as earmark_choices
 from purldesk.services.views import statement as statements
 
 router = APIRouter(include_in_schema=False)
@@ -33,10 +35,11 @@ def _contributions(
 ) -> HTMLResponse:  # fmt: skip
     application = wired(request)
     view = contribution_pages.contributions(application.reader(), viewer=user.actor.viewer)
+    packages = earmark_choices.earmarkable_packages(application.reader()) if view.can_pledge else []
     return render.render(
         request, "contributions.html", user, status=status, active="contributions", view=view,
         errors=errors, values=values, today=render.today(application).isoformat(),
-        aid_classes=[a.value for a in AidClass],
+        aid_classes=[a.value for a in AidClass], earmark_packages=packages,
     )  # fmt: skip
 
 
@@ -49,7 +52,10 @@ def contributions_page(request: Request) -> Response:
 
 
 # The form's fields for the parts of an earmark the pledge refuses.
-_EARMARK_FIELDS = {"earmark.areas": "areas", "earmark.aid_classes": "aid_class"}
+_EARMARK_FIELDS = {
+    "earmark.areas": "areas", "earmark.aid_classes": "aid_class",
+    "earmark.package": "earmark_package", "earmark.expires_on": "earmark_expires_on",
+}  # fmt: skip
 
 
 @router.post("/contributions", response_class=HTMLResponse)
@@ -81,25 +87,43 @@ async def pledge(request: Request) -> Response:
         errors["aid_class"] = "Choose among the aid classes shown."
     classes = frozenset(AidClass(v) for v in chosen if v in {a.value for a in AidClass})
     areas = [a for a in fields.get("areas", "").split(",") if a.strip()]
+    package, expires_on = _earmark_package_and_expiry(fields, errors, render.today(application))
     purpose = fields.get("purpose", "").strip()
     if len(purpose) > 2000:
         errors["purpose"] = "must be at most 2,000 characters"
     if not errors and amount is not None:
         try:
-            # Written as on every other edge: area names are read, and checked, alike.
-            earmark = earmarks.parse_earmark(aid_classes=[c.value for c in classes], areas=areas)
+            # Written as on every other edge: area names and members' parts are read, and
+            # checked, alike.
+            earmark = earmarks.parse_earmark(
+                aid_classes=[c.value for c in classes], areas=areas, package=package,
+                expires_on=expires_on,
+            )  # fmt: skip
             command = contributions.Pledge(
                 contributor=user.actor.organization, amount=amount, pledged_on=pledged_on,
                 confidential=fields.get("confidential") == "on",
                 anonymous=fields.get("anonymous") == "on", purpose=purpose, earmark=earmark,
+                members=member_parts.parse_member_list(fields.get("members", "")),
             )  # fmt: skip
             made = render.handle(request, user, command)
             return render.redirect("/contributions", "pledged", made.ref)
         except PurldeskError as error:
             if isinstance(error, InvalidInput) and error.field in _EARMARK_FIELDS:
                 error = InvalidInput(_EARMARK_FIELDS[error.field], error.message)
-            render.note_refusal(errors, error, fields=("amount", "currency", "areas", "aid_class"))
+            render.note_refusal(
+                errors, error, fields=("amount", "currency", *_EARMARK_FIELDS.values(), "members")
+            )
     return _contributions(request, user, errors=errors, values=fields, status=422)
+
+
+def _earmark_package_and_expiry(
+    fields: Mapping[str, str], errors: Errors, today: date
+) -> tuple[str | None, date | None]:
+    """The package chosen (None: any) and the expiry typed (None: none) of a pledge's earmark."""
+    package = fields.get("earmark_package", "").strip() or None
+    typed = fields.get("earmark_expires_on", "").strip()
+    expires_on = render.date(typed, "earmark_expires_on", errors, today) if typed else None
+    return package, expires_on
 
 
 @router.post("/contributions/{contribution_id}/disclosure", response_class=HTMLResponse)

@@ -13,8 +13,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from purldesk.domain.access import authorize
-from purldesk.domain.errors import Conflict, InvalidInput, NotFound, NotPermitted, PurldeskError
+from purldesk.domain.errors import (
+    AlreadyExists,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    ProposalChanged,
+    PurldeskError,
+)
 from purldesk.domain.money import USD, Money
+from purldesk.domain.requirements import CycleId
 from purldesk.entrypoints.web import render
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.entrypoints.web.render import Errors
@@ -228,12 +237,22 @@ async def cycle_action(request: Request, cycle: str, action: str) -> Response:
         authorize(user.actor, allocations.Commit.permission)
         on, target = _allocation_inputs(request, fields, errors)
         if not errors:
-            command = allocations.Commit(cycle_id=cycle_id, package_target=target, on=on)
+            command = allocations.Commit(
+                cycle_id=cycle_id, package_target=target, on=on,
+                expected_digest=fields.get("digest") or None,
+            )  # fmt: skip
             proposal = render.handle(request, user, command)
             refs = ", ".join(p.ref for p in proposal.committed) or "no package (nothing fundable)"
             return render.redirect("/packages", "allocated", refs)
     except NotFound as error:
         return render.problem(request, user, error)
+    except ProposalChanged as error:
+        # Show the allocation as it now stands, to be reviewed before committing it.
+        preview = _preview(request, view.cycle.id, on=on, target=target)
+        return render.render(
+            request, "allocation.html", user, status=409, active="requirements",
+            cycle=view.cycle, preview=preview, errors={"form": str(error)},
+        )  # fmt: skip
     except PurldeskError as error:
         render.note_refusal(errors, error, fields=("on", "target"))
     return _page(request, user, view, errors=errors, status=422, values=fields)
@@ -255,6 +274,18 @@ def _allocation_inputs(
     return on, target
 
 
+def _preview(
+    request: Request, cycle_id: CycleId, *, on: date, target: Money
+) -> allocation_pages.AllocationPreview:
+    """The dry run of a commit made now: its digest is the one the commit checks."""
+    application = wired(request)
+    proposal = allocations.propose(
+        application.uow(), cycle_id=cycle_id, on=on, target=target,
+        at=application.clock.now(),
+    )  # fmt: skip
+    return allocation_pages.preview(proposal)
+
+
 @router.get("/requirements/{cycle}/allocation", response_class=HTMLResponse)
 def allocation_preview(request: Request, cycle: str, target: str = "", on: str = "") -> Response:
     """The dry run of an allocation: the packages it would cut and every line it leaves short,
@@ -268,15 +299,59 @@ def allocation_preview(request: Request, cycle: str, target: str = "", on: str =
         authorize(user.actor, allocations.Commit.permission)
         day, package_target = _allocation_inputs(request, fields, errors)
         if not errors:
-            proposal = allocations.propose(
-                wired(request).uow(), cycle_id=view.cycle.id, on=day, target=package_target
-            )
             return render.render(
                 request, "allocation.html", user, active="requirements", cycle=view.cycle,
-                preview=allocation_pages.preview(proposal),
+                preview=_preview(request, view.cycle.id, on=day, target=package_target),
             )  # fmt: skip
     except NotFound as error:
         return render.problem(request, user, error)
     except PurldeskError as error:
         render.note_refusal(errors, error, fields=("on", "target"))
     return _page(request, user, view, errors=errors, status=422, values=fields)
+
+
+# The open-cycle form's fields, as its inputs are named on the list's page.
+OPEN_FIELDS = ("name", "opens_on", "carry_from")
+
+
+@router.post("/cycles", response_class=HTMLResponse)
+async def open_cycle(request: Request) -> Response:
+    """Open a new cycle, in draft; with a previous cycle chosen, it carries that cycle's active
+    lines not fully funded, as `cycles open --from` does."""
+    user, fields = await render.posted(request)
+    try:
+        authorize(user.actor, requirements.OpenCycle.permission)
+    except NotPermitted as error:
+        return render.problem(request, user, error)
+    view = _list(request, user, None)
+    values = {f"open-{name}": fields.get(name, "") for name in OPEN_FIELDS}
+    errors: Errors = {}
+    name = fields.get("name", "").strip()
+    if not name:
+        errors["open-name"] = "Enter a name, such as 2026-01."
+    opens_on = render.date(
+        fields.get("opens_on", ""), "open-opens_on", errors, render.today(wired(request))
+    )
+    carry_from = fields.get("carry_from", "").strip() or None
+    if errors:
+        return _page(request, user, view, errors=errors, status=422, values=values)
+    try:
+        command = requirements.OpenCycle(name=name, opens_on=opens_on, carry_from=carry_from)
+        render.handle(request, user, command)
+    except PurldeskError as error:
+        _note_open_refusal(errors, error)
+        status = 409 if isinstance(error, Conflict) else 422
+        return _page(request, user, view, errors=errors, status=status, values=values)
+    done = "opened" if carry_from is None else "carried"
+    return render.redirect(f"/requirements?{urlencode({'cycle': name})}", done, name)
+
+
+def _note_open_refusal(errors: Errors, error: PurldeskError) -> None:
+    """The refusal next to the field at fault: a name taken, an unknown cycle to carry; the
+    others (a cycle not endorsed, carried already) next to the form."""
+    if isinstance(error, AlreadyExists):
+        errors["open-name"] = str(error)
+    elif isinstance(error, NotFound):
+        errors["open-carry_from"] = str(error)
+    else:
+        render.note_refusal(errors, error, form="open", fields=OPEN_FIELDS, prefix="open-")

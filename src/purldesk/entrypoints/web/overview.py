@@ -10,9 +10,12 @@ from fastapi.responses import HTMLResponse, Response
 from purldesk.adapters.fx import LOOKBACK_DAYS
 from purldesk.bootstrap import Application
 from purldesk.domain.access import PUBLIC, Permission, can
+from purldesk.domain.money import USD
 from purldesk.entrypoints.web import auth, render
 from purldesk.entrypoints.web.auth import WebUser, wired
+from purldesk.services import rates
 from purldesk.services.views import overview, transparency
+from purldesk.services.views import rates as rate_views
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,14 +27,16 @@ def home(request: Request) -> Response:
     viewer = user.actor.viewer if user else PUBLIC
     today = render.today(application)
     view = overview.overview(application.reader(), viewer=viewer, today=today)
+    reference_rates = (
+        rate_views.reference_rates(application.fx, today=today, currencies={USD, *view.pledged})
+        if user is not None and rate_views.shows_reference_rates(viewer)
+        else None
+    )
     return render.render(
         request, "overview.html", user, active="overview", view=view, public=user is None,
-        rates_warning=_rates_warning(application, user, today),
+        rates_warning=_rates_warning(application, user, today), reference_rates=reference_rates,
+        today=today,
     )  # fmt: skip
-
-
-# ECB rates are published on working days: a gap longer than a long weekend means no update.
-STALE_AFTER_DAYS = 4
 
 
 def _rates_warning(application: Application, user: WebUser | None, today: date) -> str | None:
@@ -40,7 +45,7 @@ def _rates_warning(application: Application, user: WebUser | None, today: date) 
     if user is None or not can(user.actor, Permission.SET_FX_RATES):
         return None
     latest = application.fx.latest_day(today)
-    if latest is not None and (today - latest).days <= STALE_AFTER_DAYS:
+    if rates.is_current(latest, today):
         return None
     if latest is None:
         known, effect = (

@@ -41,6 +41,8 @@ DONE = {
     "withdrawn": "Line {ref} withdrawn from the list.",
     "submitted": "Cycle {ref} submitted for endorsement.",
     "endorsed": "Cycle {ref} endorsed.",
+    "opened": "Cycle {ref} opened as a draft, with an empty list.",
+    "carried": "Cycle {ref} opened as a draft, carrying the unfunded lines of the cycle chosen.",
     "allocated": "Allocation committed: {ref}.",
     "pledged": "Pledge {ref} recorded.",
     "committed": "Contribution {ref} committed.",

@@ -7,6 +7,15 @@ from datetime import date
 
 from purldesk.domain.money import USD, Money, total
 from purldesk.services.allocations import Proposal
+from purldesk.services.reasons import HeldBack, LineReason
+
+# How each binding cause is named beside a short line.
+CAUSE_LABELS = {
+    "capacity": "supplier capacity",
+    "package_target": "package target",
+    "money_exhausted": "money exhausted",
+    "money_not_allowed": "money not allowed",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,13 +28,16 @@ class PreviewPackage:
 
 @dataclass(frozen=True, slots=True)
 class ShortLine:
-    """A line funded short of its lots, with the engine's reason."""
+    """A line funded short of its lots, with its binding cause and whose money may not pay it."""
 
     ref: str
     funded_lots: int
     lots: int
-    reason: str
+    short: Money
+    cause: str
+    label: str
     message: str
+    held_back: tuple[HeldBack, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,24 +47,29 @@ class AllocationPreview:
     packages: tuple[PreviewPackage, ...]
     total: Money
     short_lines: tuple[ShortLine, ...]
+    digest: str  # what committing it writes (services/previews.py)
 
 
 def preview(proposal: Proposal) -> AllocationPreview:
-    """What committing `proposal` would write, and what it would leave unfunded."""
-    requested = {line.id: line.lots for line in proposal.inputs.problem.lines}
+    """What committing `proposal` would write, and what it would leave unfunded and why."""
     packages = tuple(
         PreviewPackage(p.name, len(p.lots), sum(lots for _, lots in p.lots), p.cost)
         for p in proposal.packages
     )
-    short_lines = tuple(
-        ShortLine(line.id, line.funded_lots, requested[line.id], why.reason, why.message)
-        for line in proposal.result.lines
-        if (why := line.blocked_by) is not None
-    )
+    short_lines = tuple(_short_line(reason) for reason in proposal.reasons)
     return AllocationPreview(
         on=proposal.inputs.on,
         target=proposal.target,
         packages=packages,
         total=total((p.cost for p in packages), USD),
         short_lines=short_lines,
+        digest=proposal.digest,
     )
+
+
+def _short_line(reason: LineReason) -> ShortLine:
+    return ShortLine(
+        ref=reason.line, funded_lots=reason.funded_lots, lots=reason.lots, short=reason.short,
+        cause=reason.cause, label=CAUSE_LABELS.get(reason.cause, reason.cause.replace("_", " ")),
+        message=reason.message, held_back=reason.held_back,
+    )  # fmt: skip

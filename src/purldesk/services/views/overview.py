@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
 from purldesk.domain.access import Viewer
 from purldesk.domain.catalog import CatalogItem, ItemCode
@@ -15,8 +16,9 @@ from purldesk.domain.contributions import ContributionStatus
 from purldesk.domain.disclosure import withheld_reason
 from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
+from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import Cycle, CycleStatus, LineId, LineStatus, RequirementLine
-from purldesk.services.read_ports import ContributionGroup, Reader
+from purldesk.services.read_ports import ContributionGroup, MemberReceived, Reader
 from purldesk.services.views.rows import (
     NOTHING_WITHHELD,
     Bar,
@@ -42,6 +44,14 @@ SHOWN_STATUSES = frozenset(
 )  # deliveries sent or received this recently are listed
 
 
+class ContributorsBy(StrEnum):
+    """Who the received money is shown by: each contributor as it gave (a group as one), or a
+    group's members by their parts where the group listed them."""
+
+    GROUPS = "groups"
+    MEMBERS = "members"
+
+
 @dataclass(frozen=True, slots=True)
 class OverviewView:
     cycle: Cycle | None
@@ -62,6 +72,7 @@ class OverviewView:
     since: date
     cycles: list[Cycle] = field(default_factory=list)  # the cycles one may choose to see
     withheld: str = ""  # why the figures that are None are not published ("": none is)
+    contributors_by: ContributorsBy = ContributorsBy.GROUPS
 
 
 def group_totals(groups: Iterable[ContributionGroup]) -> Totals:
@@ -120,8 +131,31 @@ def shown_cycle(cycles: Sequence[Cycle], *, today: date, asked: str | None = Non
     return None
 
 
+def received_by_giver(
+    groups: Iterable[ContributionGroup],
+    names: Mapping[ParticipantCode, str],
+    members: Iterable[MemberReceived] = (),
+) -> dict[str, int]:
+    """Received USD by the giver's name as the viewer may know it (anonymous money in one);
+    with `members`, what each member gave through a group moves from the group to the member.
+    Those are parts of contributions the viewer sees in full, so nothing hidden moves."""
+    received: dict[str, int] = defaultdict(int)
+    for group in groups:
+        if group.currency is not None and group.received_usd_minor is not None:
+            received[giver(group.contributor, names)] += group.received_usd_minor
+    for part in members:
+        received[giver(part.group, names)] -= part.received_usd_minor
+        received[giver(part.member, names)] += part.received_usd_minor
+    return {name: minor for name, minor in received.items() if minor}
+
+
 def overview(
-    reader: Reader, *, viewer: Viewer, today: date, cycle_name: str | None = None
+    reader: Reader,
+    *,
+    viewer: Viewer,
+    today: date,
+    cycle_name: str | None = None,
+    contributors_by: ContributorsBy = ContributorsBy.GROUPS,
 ) -> OverviewView:
     """Where the mechanism stands, as `viewer` may see it; hidden amounts are only counted, and
     a total they would follow from is withheld."""
@@ -138,6 +172,11 @@ def overview(
         hidden = restricted_from(reader, viewer)
         lots = reader.funded_lots(cycle.id, excluding=hidden) if cycle else {}
         groups = reader.contribution_groups(viewer, statuses=LIVE)
+        members = (
+            reader.member_received(viewer, statuses=LIVE)
+            if contributors_by is ContributorsBy.MEMBERS
+            else []
+        )
         found = reader.package_totals(with_cancelled=False)
         withheld = withheld_packages(reader, viewer)
         disbursed = reader.balance_of_kind("disbursed", currency=USD)
@@ -162,10 +201,7 @@ def overview(
         for bars, label in ((by_rank, key), (by_area, line.area), (by_class, line.aid_class)):
             have, whole = bars.get(label, (0, 0))
             bars[label] = (have + funded[line.id], whole + cost)
-    received: dict[str, int] = defaultdict(int)  # by the name shown; anonymous money in one
-    for group in groups:
-        if group.currency is not None and group.received_usd_minor is not None:
-            received[giver(group.contributor, names)] += group.received_usd_minor
+    received = received_by_giver(groups, names, members)
     top = max(received.values(), default=0)
     by_contributor = [
         Bar(label, value, top, Money(value, USD).format())
@@ -185,5 +221,5 @@ def overview(
         deliveries=[delivery(s.shipment, line_ref=s.line_ref, item_name=s.item_name)
                     for s in shipments if s.shipment.package_id not in hidden],
         since=since, cycles=cycles,
-        withheld=reason if sealed else "",
+        withheld=reason if sealed else "", contributors_by=contributors_by,
     )  # fmt: skip

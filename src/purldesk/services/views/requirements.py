@@ -22,12 +22,14 @@ from purldesk.domain.requirements import (
     rank_periods,
 )
 from purldesk.services import allocations
+from purldesk.services.carrying import CARRIED_FROM
 from purldesk.services.handle import Command
 from purldesk.services.read_ports import Reader
 from purldesk.services.requirements import (
     EditLine,
     EndorseCycle,
     MoveLine,
+    OpenCycle,
     SubmitCycle,
     WithdrawLine,
 )
@@ -66,6 +68,9 @@ class RequirementsView:
     can_submit: bool
     can_endorse: bool
     can_allocate: bool
+    can_open: bool = False  # the viewer may open a new cycle
+    # Cycles a new one may carry the unfunded lines of (endorsed or closed), newest first.
+    carry_choices: tuple[str, ...] = ()
 
     @property
     def active_lines(self) -> list[LineRow]:
@@ -163,6 +168,8 @@ def requirements(reader: Reader, *, viewer: Viewer, cycle_name: str | None) -> R
         can_submit=cycle is not None and is_offered(viewer, SubmitCycle, cycle.status),
         can_endorse=cycle is not None and is_offered(viewer, EndorseCycle, cycle.status),
         can_allocate=cycle is not None and is_offered(viewer, allocations.Commit, cycle.status),
+        can_open=is_offered(viewer, OpenCycle),
+        carry_choices=tuple(c.name for c in reversed(cycles) if c.status in CARRIED_FROM),
     )  # fmt: skip
 
 

@@ -1,9 +1,10 @@
 """A contributor's statement: where each of its dollars went (contribution, package, line,
-delivery), for the contributor itself and for those who read every ledger account."""
+delivery), for the contributor itself and for those who read every ledger account; a member
+nation's also lists what it gave through its groups (`member_statement`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from purldesk.domain import ledger
 from purldesk.domain.access import Owned, Permission, Viewer
@@ -12,6 +13,8 @@ from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import package_ref
 from purldesk.services.read_ports import Reader
 from purldesk.services.views.contributions import ContributionRow, row
+from purldesk.services.views.member_statement import ThroughGroups, read_through_groups
+from purldesk.services.views.substitutions import SubstitutionRow, substitutions
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,10 @@ class StatementView:
     rows: list[StatementRow]
     unallocated_usd: Money
     spent_usd: Money
+    # what its restricted money took over in each allocation, and where the other money went
+    substitutions: list[SubstitutionRow] = field(default_factory=list)
+    # Its parts of its groups' contributions, and its shares of what they bought.
+    through_groups: ThroughGroups = field(default_factory=ThroughGroups)
 
 
 def statement(reader: Reader, *, viewer: Viewer, contributor: str) -> StatementView:
@@ -63,6 +70,11 @@ def _statement(reader: Reader, *, viewer: Viewer, code: str) -> StatementView:
         own = reader.contributions(contributor=participant.code)
         paid = reader.paid_lines(participant.code)
         unallocated = reader.balance_of([ledger.pool(c.id) for c in own], currency=USD)
+        substituted = substitutions(
+            reader, viewer=viewer, contributor=participant.code, name=participant.name,
+            paid={part.package_id for part in paid},
+        )  # fmt: skip
+        groups = read_through_groups(reader, viewer=viewer, member=participant.code, names=names)
     rows_by_id = {c.id: row(viewer, c, names) for c in own}
     rows = [
         StatementRow(
@@ -80,5 +92,6 @@ def _statement(reader: Reader, *, viewer: Viewer, code: str) -> StatementView:
     ]
     return StatementView(
         participant.code, participant.name, list(rows_by_id.values()), rows,
-        Money(unallocated, USD), Money(sum(r.amount.minor for r in rows), USD),
+        Money(unallocated, USD), Money(sum(r.amount.minor for r in rows), USD), substituted,
+        groups,
     )  # fmt: skip

@@ -6,9 +6,19 @@ from datetime import date
 
 from purldesk.domain.access import PUBLIC
 from purldesk.services.read_ports import Reader
-from purldesk.services.views.overview import OverviewView, overview
+from purldesk.services.views.overview import ContributorsBy, OverviewView, overview
 
 
-def transparency(reader: Reader, *, today: date, cycle_name: str | None = None) -> OverviewView:
-    """What the mechanism achieved, as the public sees it: hidden amounts are only counted."""
-    return overview(reader, viewer=PUBLIC, today=today, cycle_name=cycle_name)
+def transparency(
+    reader: Reader,
+    *,
+    today: date,
+    cycle_name: str | None = None,
+    contributors_by: ContributorsBy = ContributorsBy.GROUPS,
+) -> OverviewView:
+    """What the mechanism achieved, as the public sees it: hidden amounts are only counted.
+    The received money is shown by contributor, a group as one, or (`MEMBERS`) by the members'
+    parts of the groups' contributions that list them."""
+    return overview(
+        reader, viewer=PUBLIC, today=today, cycle_name=cycle_name, contributors_by=contributors_by
+    )

@@ -27,7 +27,7 @@ from purldesk.entrypoints.api.routers.contributions_schemas import (
 )
 from purldesk.entrypoints.api.schemas import OnDate, Page
 from purldesk.entrypoints.api.writes import CommandRoutes
-from purldesk.services import contributions, earmarks
+from purldesk.services import contributions, earmarks, member_parts
 from purldesk.services.ports import UnitOfWork
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["contributions"])
@@ -112,7 +112,7 @@ write = CommandRoutes(router, response_model=ContributionRead, present=_contribu
 @write.post("/contributions", contributions.Pledge, status_code=201)
 def pledge(body: PledgeCreate) -> contributions.Pledge:
     """Pledge in the contributor's own currency; a contributor pledges for itself only,
-    optionally earmarked (see `earmark`)."""
+    optionally earmarked (see `earmark`); a group may list its members' parts (`members`)."""
     given = body.earmark
     earmark = UNRESTRICTED if given is None else earmarks.parse_earmark(
         aid_classes=given.aid_classes, areas=given.areas, package=given.package,
@@ -122,6 +122,9 @@ def pledge(body: PledgeCreate) -> contributions.Pledge:
         contributor=body.contributor, amount=Money.parse(body.amount, body.currency),
         pledged_on=body.pledged_on, confidential=body.confidential, anonymous=body.anonymous,
         purpose=body.purpose, source=body.source, earmark=earmark,
+        members=tuple(
+            member_parts.member_amount(m.member, m.amount, m.currency) for m in body.members
+        ),
     )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from purldesk.domain.confidentiality import ContributionView, Totals
 from purldesk.domain.contributions import ContributionStatus
+from purldesk.domain.member_parts import MAX_PARTS, MemberPart
 from purldesk.domain.money import MAX_AMOUNT_MINOR, Money
 from purldesk.entrypoints.api.schemas import Code, Day, Input, MoneyRead, Schema, Text, decimal_text
 
@@ -23,18 +24,31 @@ class EarmarkCreate(Input):
     expires_on: Day | None = Field(default=None, description="Not to be spent after this day.")
 
 
+AmountText = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9][0-9,]{0,20}(\.[0-9]{1,3})?$",
+        description="Major units as an exact decimal, such as 500000000 or 1,250.50; at most "
+        f"{MAX_AMOUNT_MINOR:,} minor units (USD 10,000,000,000,000.00, KRW "
+        "1,000,000,000,000,000).",
+    ),
+]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+
+class MemberPartCreate(Input):
+    """A group's member's part, in the member's own currency: converted to USD at the
+    reference rate of the pledge day."""
+
+    member: Code = Field(description="The member nation, such as DNK.")
+    amount: AmountText
+    currency: CurrencyCode
+
+
 class PledgeCreate(Input):
     contributor: Code
-    amount: Annotated[
-        str,
-        Field(
-            pattern=r"^[0-9][0-9,]{0,20}(\.[0-9]{1,3})?$",
-            description="Major units as an exact decimal, such as 500000000 or 1,250.50; at most "
-            f"{MAX_AMOUNT_MINOR:,} minor units (USD 10,000,000,000,000.00, KRW "
-            "1,000,000,000,000,000).",
-        ),
-    ]
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    amount: AmountText
+    currency: CurrencyCode
     pledged_on: Day | None = None
     confidential: bool = False
     anonymous: bool = Field(
@@ -43,6 +57,12 @@ class PledgeCreate(Input):
     purpose: Text = ""
     source: Text = ""
     earmark: EarmarkCreate | None = None
+    members: list[MemberPartCreate] = Field(
+        default_factory=list,
+        max_length=MAX_PARTS,
+        description="A group's members' parts, each member of the group once; the pledge is "
+        "then in USD and its amount the parts' USD values summed, to the cent.",
+    )
 
 
 class DisclosureUpdate(Input):
@@ -57,6 +77,28 @@ class EarmarkRead(Schema):
     areas: list[str] | None
     aid_classes: list[str] | None
     expires_on: date | None
+
+
+class MemberPartRead(Schema):
+    """A member's part: its amount, and that in USD at the recorded rate of the pledge day."""
+
+    member: str
+    amount_minor: int
+    amount: str
+    currency: str
+    usd_minor: int
+    fx_rate: str
+    fx_rate_date: date
+    fx_source: str
+
+    @classmethod
+    def of(cls, part: MemberPart) -> MemberPartRead:
+        conversion = part.conversion
+        return cls(
+            member=part.member, amount_minor=part.amount.minor, amount=decimal_text(part.amount),
+            currency=part.amount.currency, usd_minor=part.usd.minor, fx_rate=str(conversion.rate),
+            fx_rate_date=conversion.rate_date, fx_source=conversion.source,
+        )  # fmt: skip
 
 
 class ContributionRead(Schema):
@@ -83,6 +125,8 @@ class ContributionRead(Schema):
     purpose: str | None
     source: str | None
     earmark: EarmarkRead
+    # A group's members' parts; [] where it gave as one, null where hidden from you.
+    members: list[MemberPartRead] | None
 
     @classmethod
     def of(cls, v: ContributionView) -> ContributionRead:
@@ -107,6 +151,7 @@ class ContributionRead(Schema):
                 else sorted(a.value for a in earmark.aid_classes),
                 expires_on=earmark.expires_on,
             ),
+            members=None if v.members is None else [MemberPartRead.of(p) for p in v.members],
         )  # fmt: skip
 
 

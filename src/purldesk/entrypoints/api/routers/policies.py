@@ -15,6 +15,7 @@ from purldesk.domain.errors import InvalidInput
 from purldesk.domain.indicators import ObservationId, parse_value, superseded_by
 from purldesk.entrypoints.api.deps import Listing, Wired, allowed, allowed_listing, today_or
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
+from purldesk.entrypoints.api.routers.allocations_schemas import WhatIfRead
 from purldesk.entrypoints.api.routers.policies_schemas import IndicatorCreate, KnownOn, PolicyWrite
 from purldesk.entrypoints.api.schemas import Day, Page
 from purldesk.entrypoints.api.writes import CommandRoutes, Key, same_for_all
@@ -128,7 +129,7 @@ def record_indicator(body: IndicatorCreate) -> indicators.Record:
     )  # fmt: skip
 
 
-@router.get("/whatif", response_model=dict[str, Any], tags=["allocation"])
+@router.get("/whatif", response_model=WhatIfRead, tags=["allocation"])
 def what_if(
     _actor: Annotated[Actor, Depends(allowed(Permission.RUN_WHATIF))],
     application: Wired,
@@ -140,8 +141,8 @@ def what_if(
     price: Annotated[list[str] | None, Query(description="ITEM:+N% or ITEM:-N%")] = None,
     known_on: KnownOn = None,
 ) -> dict[str, Any]:
-    """The lines and funds whose funding changes under the hypotheses, as `purldesk whatif
-    --json` prints it. Read-only: nothing is stored."""
+    """The lines and funds whose funding changes under the hypotheses, and why each line short
+    under them is short, as `purldesk whatif --json` prints it. Read-only: nothing is stored."""
     scenario = parse_scenario(
         indicators=indicator or [], pledges=pledge or [], phases=phase or [], prices=price or []
     )

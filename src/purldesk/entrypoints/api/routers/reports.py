@@ -29,6 +29,7 @@ from purldesk.entrypoints.api.routers.reports_schemas import (
     TransparencyReport,
 )
 from purldesk.services.views import packages
+from purldesk.services.views.overview import ContributorsBy
 
 router = APIRouter(tags=["reports"])
 
@@ -60,10 +61,10 @@ PUBLIC_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def _serve(
     report: Report[Any], application: Application, kind: ReportFormat, *, viewer: Viewer,
-    subject: str = "",
+    subject: str = "", contributors_by: ContributorsBy = ContributorsBy.GROUPS,
 ) -> Any:  # fmt: skip
     """The registered report as JSON (a document the route's schema checks), or as a file."""
-    asked = Asked(viewer, application.clock.now().date(), subject)
+    asked = Asked(viewer, application.clock.now().date(), subject, contributors_by)
     rendered = report.render(application.reader(), asked, kind)
     if rendered.document is not None:
         return rendered.document
@@ -84,10 +85,17 @@ def transparency(
             description="The cycle shown; default: the latest endorsed one that has opened.",
         ),
     ] = "",
+    by: Annotated[
+        ContributorsBy,
+        Query(
+            description="groups (default): a group's money as the group's; members: split into "
+            "the parts its members gave, where the group listed them."
+        ),
+    ] = ContributorsBy.GROUPS,
 ) -> Any:
     """The public transparency report, for anyone, with or without a token: always computed
     as the public sees it, never as the caller."""
-    return _serve(TRANSPARENCY, application, kind, viewer=PUBLIC, subject=cycle)
+    return _serve(TRANSPARENCY, application, kind, viewer=PUBLIC, subject=cycle, contributors_by=by)
 
 
 @router.get(

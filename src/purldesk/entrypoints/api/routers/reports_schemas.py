@@ -3,7 +3,8 @@ check them). Money is `Amount`, the shared `MoneyRead` shape `{amount_minor, amo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Literal
 
 from purldesk.entrypoints.api.schemas import MoneyRead, Schema
 
@@ -67,6 +68,7 @@ class TransparencyReport(Schema):
     coverage_by_rank: list[CoverageRead]
     coverage_by_area: list[CoverageRead]
     coverage_by_aid_class: list[CoverageRead]
+    contributors_by: str  # groups: a group as one; members: by the parts its members gave
     contributors: list[ContributorReceived]
     deliveries_since: date
     deliveries: list[DeliveryReport]
@@ -95,8 +97,74 @@ class StatementLine(Schema):
     received: int
 
 
+class SubstitutionLine(Schema):
+    line: str
+    amount: Amount | None  # null: withheld, as the line's cost is in the package report
+
+
+class StatementSubstitution(Schema):
+    """One allocation's substitution effect of the contributor's restricted money: the lines it
+    took over, the other lines other money left, the lines that money went to, and how much
+    more of it stayed unallocated (negative: less); `lines_not_named` says some lines, in packages the
+    reader may not see, are left out. Lines and line amounts only, never whose money moved."""
+
+    on: date
+    recorded_at: datetime
+    packages: list[str]
+    standing: Literal["restricted", "additional"]
+    took_over: list[SubstitutionLine]
+    left: list[SubstitutionLine]
+    went_to: list[SubstitutionLine]
+    unallocated: Amount | None
+    lines_not_named: bool
+    sentence: str
+
+
+class MemberPartReport(Schema):
+    """The member's part of a group's contribution: its own currency, and USD at the rate of
+    the pledge day; `group_usd` is null where the group's amount is confidential to you."""
+
+    contribution: str
+    group: str
+    group_name: str
+    status: str
+    amount: Amount
+    usd: Amount
+    fx_rate: str
+    fx_rate_date: date
+    fx_source: str
+    group_usd: Amount | None
+    shares_shown: bool  # false: the shares would trace the group's confidential spending
+
+
+class MemberShareReport(Schema):
+    """The member's share of what its group's contribution paid for one line."""
+
+    contribution: str
+    group: str
+    package: str
+    package_status: str
+    line: str
+    item: str
+    amount: Amount
+    group_amount: Amount
+    shipped: int
+    received: int
+
+
+class ThroughGroupsReport(Schema):
+    """What a member gave through its groups and its shares of what that bought: each payment
+    split in proportion to the parts' USD values (largest remainder, ties to the part listed
+    first), so the members' shares add up to it exactly."""
+
+    parts: list[MemberPartReport]
+    rows: list[MemberShareReport]
+    spent_usd: Amount
+
+
 class StatementReport(Schema):
-    """What a contributor's money bought, line by line, and what is still unallocated."""
+    """What a contributor's money bought, line by line, and what is still unallocated; a
+    member nation's also what it gave through its groups."""
 
     contributor: str
     name: str
@@ -104,6 +172,8 @@ class StatementReport(Schema):
     rows: list[StatementLine]
     spent_usd: Amount
     unallocated_usd: Amount
+    substitutions: list[StatementSubstitution]
+    through_groups: ThroughGroupsReport
 
 
 class PackageLineReport(Schema):

@@ -1,0 +1,71 @@
+"""A contributor's substitution effects, as its statement shows them: per committed allocation
+that spent its restricted money, the lines that money took over and where the other money went
+(`domain/substitution.py`), read from the bases kept with the packages it pays.
+
+Told in lines and line amounts only, never whose money moved. A line in a package whose
+contents the reader may not see is not named (only counted), and an amount is withheld where
+the package report withholds that line's cost: it could give back a hidden contributor's money.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from purldesk.domain.access import Viewer
+from purldesk.domain.disclosure import Seal
+from purldesk.domain.packages import PackageId, package_ref
+from purldesk.domain.requirements import LineId
+from purldesk.domain.substitution import Shift, Substitution
+from purldesk.services import substitution
+from purldesk.services.read_ports import Reader
+from purldesk.services.substitution import Told
+from purldesk.services.views.rows import restricted_from, withheld_packages
+
+
+@dataclass(frozen=True, slots=True)
+class SubstitutionRow:
+    """One committed allocation's substitution effect for the contributor."""
+
+    on: date  # the allocation date
+    recorded_at: datetime  # when it was committed
+    packages: tuple[str, ...]  # the packages of that allocation the contributor pays
+    effect: Told
+    sentence: str
+
+
+def substitutions(
+    reader: Reader, *, viewer: Viewer, contributor: str, name: str, paid: Collection[PackageId]
+) -> list[SubstitutionRow]:
+    """The effects kept with the packages `paid` (those the contributor's money pays), once per
+    allocation, oldest first; inside the caller's `with reader:`. The same four queries
+    whatever is found, so the statement's cost does not depend on it."""
+    runs: dict[tuple[datetime, date, Substitution[LineId]], list[PackageId]] = {}
+    for kept in reader.bases(paid):
+        for found in kept.substitutions:
+            if found.contributor == contributor:
+                runs.setdefault((kept.recorded_at, kept.on, found), []).append(kept.package_id)
+    named = {s.line for (_, _, found) in runs for s in _shifts(found)}
+    refs = {line_id: line.ref for line_id, line in reader.lines_by_id(named).items()}
+    hidden = restricted_from(reader, viewer)
+    seals = withheld_packages(reader, viewer)
+    rows = []
+    for (at, on, found), packages in sorted(runs.items(), key=lambda run: run[0][:2]):
+        effect = substitution.told(
+            found,
+            ref=lambda s: None if hidden.intersection(s.packages) else refs.get(s.line),
+            withheld=lambda s: _is_withheld(s, seals),
+        )
+        said = substitution.sentence(effect, subject=f"{name}'s money")
+        rows.append(SubstitutionRow(on, at, tuple(map(package_ref, packages)), effect, said))
+    return rows
+
+
+def _shifts(found: Substitution[LineId]) -> tuple[Shift[LineId], ...]:
+    return (*found.took_over, *found.left, *found.went_to)
+
+
+def _is_withheld(shift: Shift[LineId], seals: Mapping[PackageId, Seal[LineId]]) -> bool:
+    """Whether the cost of the line is withheld from the reader in a package holding it."""
+    return any(shift.line in seals[p].keys for p in shift.packages if p in seals)
