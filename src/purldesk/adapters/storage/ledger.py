@@ -1,4 +1,5 @@
-"""The hash-chained ledger on SQLAlchemy: entries and postings, appended under a lock."""
+"""The hash-chained ledger on SQLAlchemy: entries and postings, appended under a lock, and
+its Merkle tree grown with them."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK, LEDGER_LOCK_KEY
 from purldesk.adapters.storage.sums import halves, joined
 from purldesk.adapters.storage.tables import LedgerEntryRow, LedgerPostingRow
+from purldesk.adapters.storage.trees import SqlMerkleTrees
 from purldesk.domain import ledger
+from purldesk.domain.checkpoints import Tree, leaf
 from purldesk.domain.contributions import contribution_ref
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting, TransactionKind
 from purldesk.domain.money import Conversion, Currency, Money
@@ -66,6 +69,9 @@ class SqlLedger:
             None if tip is None else (tip.seq, tip.hash), transactions, recorded_at=recorded_at
         )
         self._session.execute(insert(LedgerEntryRow), [_entry_values(e) for e in entries])
+        SqlMerkleTrees(self._session).append(
+            Tree.LEDGER, [leaf(e.hash) for e in entries], after=0 if tip is None else tip.seq
+        )
         self._session.execute(
             insert(LedgerPostingRow),
             [
@@ -85,6 +91,15 @@ class SqlLedger:
 
     def entries(self) -> list[LedgerEntry]:
         rows = self._session.scalars(select(LedgerEntryRow).order_by(LedgerEntryRow.seq)).all()
+        return self._load(rows, every=True)
+
+    def entries_of(self, contribution_id: int) -> list[LedgerEntry]:
+        """The entries recorded for one contribution, in sequence, found by index."""
+        rows = self._session.scalars(
+            select(LedgerEntryRow)
+            .where(LedgerEntryRow.contribution_id == contribution_id)
+            .order_by(LedgerEntryRow.seq)
+        ).all()
         return self._load(rows)
 
     def balances(self) -> dict[tuple[str, str], int]:
@@ -128,14 +143,22 @@ class SqlLedger:
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK_KEY}
             )
 
-    def _load(self, rows: Sequence[LedgerEntryRow]) -> list[LedgerEntry]:
+    def _load(self, rows: Sequence[LedgerEntryRow], *, every: bool = False) -> list[LedgerEntry]:
+        """The entries of `rows` with their postings: all postings at once when `rows` are
+        `every` entry, else those of the rows' entries only."""
         postings: dict[int, list[Posting]] = defaultdict(list)
-        if rows:
-            query = select(LedgerPostingRow).order_by(
-                LedgerPostingRow.entry_seq, LedgerPostingRow.position
-            )
-            if len(rows) == 1:
-                query = query.where(LedgerPostingRow.entry_seq == rows[0].seq)
+        order = (LedgerPostingRow.entry_seq, LedgerPostingRow.position)
+        if every:
+            queries = [select(LedgerPostingRow).order_by(*order)]
+        else:
+            seqs = [row.seq for row in rows]
+            queries = [
+                select(LedgerPostingRow)
+                .where(LedgerPostingRow.entry_seq.in_(seqs[start : start + IN_LIST_CHUNK]))
+                .order_by(*order)
+                for start in range(0, len(seqs), IN_LIST_CHUNK)
+            ]
+        for query in queries if rows else []:
             for p in self._session.scalars(query):
                 amount = _unchecked(Money, minor=p.amount_minor, currency=Currency(p.currency))
                 postings[p.entry_seq].append(_unchecked(Posting, account=p.account, amount=amount))
