@@ -28,7 +28,7 @@ from purldesk.domain.access import ApiToken, User, UserId, Viewer
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
-from purldesk.domain.checkpoints import Checkpoint, Tree, checkpoint_ref, leaf
+from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead, checkpoint_ref, leaf
 from purldesk.domain.confidentiality import can_see_amount
 from purldesk.domain.contributions import (
     Contribution,
@@ -667,6 +667,16 @@ class FakeMerkleTrees:
 
     def frontier(self, tree: Tree) -> merkle.Frontier:
         return self._tx.tables.trees.get(tree, merkle.Frontier())
+
+    def head(self, tree: Tree) -> TreeHead:
+        frontier = self.frontier(tree)
+        log = self._tx.tables.ledger if tree is Tree.LEDGER else self._tx.tables.audit
+        last = log[-1].seq if log else 0
+        if last != frontier.size:
+            raise ChainBroken(
+                last + 1, f"the {tree} has {last} entries but its Merkle tree {frontier.size}"
+            )
+        return TreeHead.of(frontier)
 
     def nodes(self, tree: Tree, wanted: Collection[merkle.Node]) -> dict[merkle.Node, bytes]:
         stored = self._tx.tables.tree_nodes

@@ -150,3 +150,16 @@ def test_checkpoints_read_back_in_order(uow_factory: UowFactory) -> None:
         assert uow.checkpoints.count() == 3
         with pytest.raises(NotFound, match="CP-4"):
             uow.checkpoints.get(4)
+
+
+def test_a_head_is_signed_only_while_the_tree_is_in_step_with_its_log(
+    uow_factory: UowFactory,
+) -> None:
+    entries = grow(uow_factory, [3])
+    with uow_factory() as uow:
+        leaves = [checkpoints.leaf(e.hash) for e in entries]
+        assert uow.trees.head(Tree.LEDGER) == TreeHead(3, merkle.root_of(leaves))
+        assert uow.trees.head(Tree.AUDIT) == checkpoints.EMPTY
+        remove_last_entry(uow)
+        with pytest.raises(ChainBroken, match="2 entries but its Merkle tree 3"):
+            uow.trees.head(Tree.LEDGER)

@@ -346,7 +346,7 @@ def _sync_contributions(uow: UnitOfWork, parts: Iterable[Attribution]) -> None:
 # -- commands ----------------------------------------------------------------------------------
 
 
-@command("packages.create", Permission.BUILD_PACKAGE)
+@command("packages.create", Permission.BUILD_PACKAGE, checkpoint_after=True)
 class Draft(Command[Package]):
     """A package whose lines are paid exactly by the money attributed to them: the money moves
     from each contribution's pool, never overdrawing it."""
@@ -382,7 +382,12 @@ class _OnPackage(Command[Package]):
         return package_ref(self.package_id)
 
 
-@command("packages.propose", Permission.BUILD_PACKAGE, moves_to=PackageStatus.PROPOSED)
+@command(
+    "packages.propose",
+    Permission.BUILD_PACKAGE,
+    moves_to=PackageStatus.PROPOSED,
+    checkpoint_after=True,
+)
 class Propose(_OnPackage):
     """draft -> proposed; no money moves."""
 
@@ -395,6 +400,7 @@ class Propose(_OnPackage):
     Permission.VALIDATE_PACKAGE,
     moves_to=PackageStatus.VALIDATED,
     acts_in=VALIDATABLE,
+    checkpoint_after=True,
 )
 class Validate(_OnPackage):
     """proposed -> validated, and on to funded when its money pays every line exactly."""
@@ -403,7 +409,12 @@ class Validate(_OnPackage):
         return validate(uow, package_id=self.package_id)
 
 
-@command("packages.accept", Permission.ACCEPT_PACKAGE, moves_to=PackageStatus.ACCEPTED)
+@command(
+    "packages.accept",
+    Permission.ACCEPT_PACKAGE,
+    moves_to=PackageStatus.ACCEPTED,
+    checkpoint_after=True,
+)
 class Accept(_OnPackage):
     """The supplier accepts a funded package, optionally at new lot prices (one per line)."""
 
@@ -457,14 +468,21 @@ class _DatedStep(_OnPackage):
         """The use case, on the handler's open unit of work."""
 
 
-@command("packages.top_up", Permission.BUILD_PACKAGE, moves_to=PackageStatus.FUNDED)
+@command(
+    "packages.top_up",
+    Permission.BUILD_PACKAGE,
+    moves_to=PackageStatus.FUNDED,
+    checkpoint_after=True,
+)
 class TopUp(_DatedStep):
     """Fund what re-pricing left short from eligible pooled money: validated -> funded."""
 
     step = staticmethod(top_up)
 
 
-@command("packages.close", Permission.CLOSE_PACKAGE, moves_to=PackageStatus.CLOSED)
+@command(
+    "packages.close", Permission.CLOSE_PACKAGE, moves_to=PackageStatus.CLOSED, checkpoint_after=True
+)
 class Close(_DatedStep):
     """delivered -> closed; the supplier is paid."""
 
@@ -476,6 +494,7 @@ class Close(_DatedStep):
     Permission.CANCEL_PACKAGE,
     moves_to=PackageStatus.CANCELLED,
     acts_in=MONEY_RETURNABLE,
+    checkpoint_after=True,
 )
 class Cancel(_DatedStep):
     """Cancel a package the supplier has not accepted; its money returns to each pool."""

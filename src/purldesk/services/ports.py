@@ -12,7 +12,7 @@ from purldesk.domain.access import ApiToken, User, UserId
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem
-from purldesk.domain.checkpoints import Checkpoint, Tree
+from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.indicators import Observation, ObservationId
@@ -233,6 +233,11 @@ class MerkleTrees(Protocol):
 
     def frontier(self, tree: Tree) -> Frontier:
         """The tree as its perfect subtrees: its size and root, and what an append needs."""
+        ...
+
+    def head(self, tree: Tree) -> TreeHead:
+        """The tree's size and root, to be signed: ChainBroken if its log's last entry is not
+        its last leaf (entries deleted or added behind the adapters' back)."""
         ...
 
     def nodes(self, tree: Tree, wanted: Collection[Node]) -> dict[Node, bytes]:

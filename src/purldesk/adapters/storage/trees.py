@@ -14,7 +14,13 @@ from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK, _upsert
-from purldesk.adapters.storage.tables import CheckpointRow, MerkleNodeRow, MerkleTreeRow
+from purldesk.adapters.storage.tables import (
+    AuditEntryRow,
+    CheckpointRow,
+    LedgerEntryRow,
+    MerkleNodeRow,
+    MerkleTreeRow,
+)
 from purldesk.domain import merkle
 from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead, checkpoint_ref
 from purldesk.domain.errors import ChainBroken, NotFound
@@ -36,6 +42,14 @@ class SqlMerkleTrees:
         hashes = tuple(packed[i : i + HASH_SIZE] for i in range(0, len(packed), HASH_SIZE))
         return merkle.Frontier(row.size, hashes)
 
+    def head(self, tree: Tree) -> TreeHead:
+        frontier = self.frontier(tree)
+        seq = (LedgerEntryRow if tree is Tree.LEDGER else AuditEntryRow).seq
+        last = self._session.scalar(select(func.max(seq))) or 0
+        if last != frontier.size:
+            raise _out_of_step(tree, last, frontier.size)
+        return TreeHead.of(frontier)
+
     def nodes(self, tree: Tree, wanted: Collection[merkle.Node]) -> dict[merkle.Node, bytes]:
         keys, found = sorted(set(wanted)), {}
         for start in range(0, len(keys), IN_LIST_CHUNK):
@@ -55,11 +69,7 @@ class SqlMerkleTrees:
         its new entries. A tree out of step with its log (entries removed in SQL) refuses."""
         frontier = self.frontier(tree)
         if frontier.size != after:
-            raise ChainBroken(
-                after + 1,
-                f"the {tree} has {after} entries but its Merkle tree {frontier.size}; "
-                "nothing is appended until `purldesk ledger verify` is clean",
-            )
+            raise _out_of_step(tree, after, frontier.size)
         grown, completed = merkle.extend(frontier, leaves)
         self._session.execute(
             insert(MerkleNodeRow),
@@ -75,6 +85,14 @@ class SqlMerkleTrees:
             .on_conflict_do_update(index_elements=["name"], set_=grown_row)
         )
         return grown
+
+
+def _out_of_step(tree: Tree, entries: int, leaves: int) -> ChainBroken:
+    return ChainBroken(
+        entries + 1,
+        f"the {tree} has {entries} entries but its Merkle tree {leaves}; nothing is appended "
+        "or signed until `purldesk ledger verify` is clean",
+    )
 
 
 class SqlCheckpoints:

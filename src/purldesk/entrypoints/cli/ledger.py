@@ -1,14 +1,31 @@
-"""`purldesk ledger`: verify the ledger and read balances."""
+"""`purldesk ledger`: verify the ledger, read balances, sign checkpoints and prove entries."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from purldesk.entrypoints.cli.common import command_group, console, print_json, read
+from purldesk.entrypoints.cli.common import (
+    command_group,
+    console,
+    execute,
+    json_text,
+    print_json,
+    read,
+)
 from purldesk.entrypoints.cli.options import DbOption, JsonOption
 
-app = command_group("Verify the ledger and read balances.")
+if TYPE_CHECKING:
+    from purldesk.domain.checkpoints import Checkpoint
+
+app = command_group("Verify the ledger, read balances, sign checkpoints and prove entries.")
+
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="Write the JSON document to this file.")
+]
 
 
 @app.command("verify")
@@ -58,3 +75,30 @@ def balances(json_output: JsonOption = False, db: DbOption = None) -> None:
     for (account, currency), value in sorted(totals.items()):
         table.add_row(account, currency, Money(value, Money.zero(currency).currency).format())
     console.print(table)
+
+
+@app.command("checkpoint")
+def checkpoint(json_output: JsonOption = False, out: OutOption = None, db: DbOption = None) -> None:
+    """Sign the sizes and Merkle roots of the ledger and the audit log now (audited).
+
+    Taken automatically at each package state change and on the first write of each day;
+    run it from cron (daily) so that quiet days are checkpointed too.
+    """
+    from purldesk.entrypoints.cli.files import write_text
+    from purldesk.services import ledger
+
+    taken = execute(db, ledger.TakeCheckpoint())
+    if out is not None:
+        write_text(out, json_text(taken.document()))
+    if json_output:
+        print_json(taken.document())
+    else:
+        console.print(describe(taken), soft_wrap=True)
+
+
+def describe(taken: Checkpoint) -> str:
+    return (
+        f"{taken.ref} signed at {taken.at.isoformat()} by key {taken.key_id}\n"
+        f"ledger: {taken.ledger.size} entries, root {taken.ledger.root.hex()}\n"
+        f"audit log: {taken.audit.size} entries, root {taken.audit.root.hex()}"
+    )
