@@ -18,6 +18,7 @@ from typing import Any
 from purldesk.domain import merkle
 from purldesk.domain.chains import canonical_json
 from purldesk.domain.errors import InvalidInput
+from purldesk.domain.ledger import Finding
 
 FORMAT = "purldesk.checkpoint/1"
 HEX_HASH = re.compile(r"[0-9a-f]{64}")
@@ -193,57 +194,43 @@ def hashes(values: Any, field: str) -> list[bytes]:
 # -- checking logs against checkpoints ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TreeFinding:
-    """One way a log does not extend a checkpoint, or its stored tree does not match it."""
-
-    rule: str  # truncated, rewritten, tree, signature
-    message: str
-
-
-def heads_at(leaves: Iterable[bytes], sizes: Iterable[int]) -> tuple[TreeHead, dict[int, bytes]]:
+def roots_at(leaves: Sequence[bytes], sizes: Iterable[int]) -> tuple[TreeHead, dict[int, bytes]]:
     """The head of the tree over `leaves`, and its root at each of `sizes` it reaches."""
-    wanted, roots = sorted(set(sizes)), {}
-    frontier, pending = merkle.Frontier(), list(leaves)
-    start = 0
-    for size in wanted:
-        if size > len(pending):
+    frontier, roots = merkle.Frontier(), {}
+    for size in sorted(set(sizes)):
+        if size > len(leaves):
             break
-        frontier, _ = merkle.extend(frontier, pending[start:size])
-        start = size
+        frontier, _ = merkle.extend(frontier, leaves[frontier.size : size])
         roots[size] = frontier.root
-    frontier, _ = merkle.extend(frontier, pending[start:])
+    frontier, _ = merkle.extend(frontier, leaves[frontier.size :])
     return TreeHead.of(frontier), roots
 
 
 def log_findings(
-    tree: Tree,
-    leaves: Sequence[bytes],
-    *,
-    stored: TreeHead,
-    checkpoints: Sequence[Checkpoint],
-) -> list[TreeFinding]:
-    """Whether the log (its leaves recomputed from its entries) still extends every one of
-    `checkpoints`, and whether the stored tree is the tree of its entries."""
-    what = "ledger" if tree is Tree.LEDGER else "audit log"
-    current, roots = heads_at(leaves, (c.head(tree).size for c in checkpoints))
+    tree: Tree, leaves: Sequence[bytes], *, stored: TreeHead, signed: Sequence[Checkpoint]
+) -> list[Finding]:
+    """Whether the log, its leaves recomputed from its entries, still extends each checkpoint
+    of `signed` (nothing removed from its end, nothing changed, reordered or inserted before
+    it), and whether its stored tree is the tree of its entries. Rules of the audit log's
+    tree start with "audit-"."""
+    what, prefix = ("ledger", "") if tree is Tree.LEDGER else ("audit log", "audit-")
+    current, roots = roots_at(leaves, (c.head(tree).size for c in signed))
     found = []
     if stored != current:
-        found.append(TreeFinding("tree", (
+        found.append(Finding(f"{prefix}tree", (
             f"the stored Merkle tree of the {what} ({stored.size} leaves, root "
             f"{stored.root.hex()[:16]}…) is not the tree of its {current.size} entries (root "
-            f"{current.root.hex()[:16]}…)")))  # fmt: skip
-    for checkpoint in checkpoints:
-        signed = checkpoint.head(tree)
-        if signed.size > current.size:
-            missing = signed.size - current.size
-            found.append(TreeFinding("truncated", (
+            f"{current.root.hex()[:16]}…)"), seq=current.size, row=f"merkle_trees {tree}"))  # fmt: skip
+    for checkpoint in signed:
+        head = checkpoint.head(tree)
+        if head.size > current.size:
+            found.append(Finding(f"{prefix}truncated", (
                 f"the {what} has {current.size} entries but {checkpoint.ref} signed "
-                f"{signed.size}: {missing} removed from its end (entries "
-                f"{current.size + 1}–{signed.size})")))  # fmt: skip
-        elif roots[signed.size] != signed.root:
-            found.append(TreeFinding("rewritten", (
-                f"the first {signed.size} entries of the {what} no longer give the root "
-                f"{checkpoint.ref} signed: an entry up to {signed.size} was changed, removed, "
-                "reordered or inserted")))  # fmt: skip
+                f"{head.size}: {head.size - current.size} removed from its end (entries "
+                f"{current.size + 1}–{head.size})"), seq=current.size + 1, row=checkpoint.ref))  # fmt: skip
+        elif roots[head.size] != head.root:
+            found.append(Finding(f"{prefix}rewritten", (
+                f"the first {head.size} entries of the {what} no longer give the root "
+                f"{checkpoint.ref} signed: an entry up to {head.size} was changed, removed, "
+                "reordered or inserted"), seq=head.size, row=checkpoint.ref))  # fmt: skip
     return found

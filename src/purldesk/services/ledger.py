@@ -2,21 +2,59 @@
 
 from __future__ import annotations
 
-from purldesk.domain import ledger
+from collections.abc import Sequence
+
+from purldesk.domain import audit, checkpoints, ledger, reconciliation
 from purldesk.domain.access import Permission
-from purldesk.domain.checkpoints import Checkpoint
+from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead, leaf
 from purldesk.domain.errors import Conflict
 from purldesk.domain.ledger import Finding
-from purldesk.services import checkpoints
+from purldesk.services import checkpoints as taking
 from purldesk.services.handle import Command, Context, command
-from purldesk.services.ports import UnitOfWork
+from purldesk.services.ports import Signer, UnitOfWork
 
 
-def verify(uow: UnitOfWork) -> tuple[int, list[Finding]]:
-    """(number of entries checked, every finding); no finding means the ledger holds."""
+def verify(
+    uow: UnitOfWork, *, signer: Signer | None = None, against: Checkpoint | None = None
+) -> tuple[int, list[Finding]]:
+    """(number of entries checked, every finding); no finding means the ledger holds.
+
+    Besides the ledger's own rules: every row derived from it (contributions, attributions,
+    packages) must agree with it, and the ledger and the audit log must extend every stored
+    checkpoint and `against` (a published one), each signed by `signer`'s key where it names
+    that key (`against` must), with stored trees that are the trees of their entries.
+    """
     with uow:
+        uow.read_one_moment()
         entries = uow.ledger.entries()
-        return len(entries), ledger.verify(entries)
+        logged = uow.audit.entries()
+        rows = uow.contributions.list(), uow.packages.list()
+        stored = {tree: TreeHead.of(uow.trees.frontier(tree)) for tree in Tree}
+        signed = uow.checkpoints.list() + ([] if against is None else [against])
+    findings = ledger.verify(entries) + reconciliation.derived_findings(entries, *rows)
+    findings += _signature_findings(signed, signer, against)
+    for tree, leaves in (
+        (Tree.LEDGER, [leaf(ledger.rehash(e)) for e in entries]),
+        (Tree.AUDIT, [leaf(audit.rehash(e)) for e in logged]),
+    ):
+        findings += checkpoints.log_findings(tree, leaves, stored=stored[tree], signed=signed)
+    return len(entries), findings
+
+
+def _signature_findings(
+    signed: Sequence[Checkpoint], signer: Signer | None, against: Checkpoint | None
+) -> list[Finding]:
+    """A checkpoint that names the configured key but was not signed by it, and a published
+    one (`against`) signed by any other key."""
+    if signer is None:
+        return []
+    return [
+        Finding("checkpoint-signature", f"{c.ref} is not signed by the configured key "
+                f"{signer.key_id} (it names key {c.key_id})", row=c.ref)
+        for c in signed
+        if (c.key_id == signer.key_id or c is against)
+        and not c.is_signed_with(signer.key_id, signer.verify)
+    ]  # fmt: skip
 
 
 def balances(uow: UnitOfWork) -> dict[tuple[str, str], int]:
@@ -38,7 +76,7 @@ class TakeCheckpoint(Command[Checkpoint]):
     def execute(self, uow: UnitOfWork, context: Context) -> Checkpoint:
         if context.signer is None:
             raise Conflict("no signing key is configured; checkpoints cannot be signed")
-        return checkpoints.take(uow, signer=context.signer, at=context.at)
+        return taking.take(uow, signer=context.signer, at=context.at)
 
     def target(self, result: Checkpoint) -> str:
         return result.ref

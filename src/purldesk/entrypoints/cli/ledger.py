@@ -28,36 +28,62 @@ OutOption = Annotated[
 ]
 
 
+CheckpointOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--checkpoint",
+        help="A checkpoint published before (JSON, as `ledger checkpoint --json` writes it) "
+        "that the ledger and the audit log must still extend.",
+    ),
+]
+
+
 @app.command("verify")
-def verify(json_output: JsonOption = False, db: DbOption = None) -> None:
-    """Prove debits equal credits, the hash chain is intact, and every contribution is accounted for.
+def verify(
+    checkpoint_file: CheckpointOption = None, json_output: JsonOption = False, db: DbOption = None
+) -> None:
+    """Prove the ledger: balanced, chained, every contribution accounted for, every row derived
+    from it in agreement, and the ledger and audit log extending every checkpoint.
 
     Exits 0 when the ledger holds, 6 with every finding when it does not.
     """
+    from purldesk.entrypoints.cli.common import application
     from purldesk.services import ledger
 
-    checked, findings = read(db, ledger.verify)
+    against = None if checkpoint_file is None else read_checkpoint(checkpoint_file)
+    with application(db) as wired:
+        checked, findings = ledger.verify(wired.uow(), signer=wired.signer, against=against)
     if json_output:
         print_json({
             "entries": checked,
             "ok": not findings,
             "findings": [
-                {"rule": f.rule, "seq": f.seq, "contribution": f.contribution, "message": f.message}
+                {"rule": f.rule, "seq": f.seq, "contribution": f.contribution, "row": f.row,
+                 "message": f.message}
                 for f in findings
             ],
         })  # fmt: skip
     elif findings:
         for f in findings:
-            where = f"entry {f.seq}" if f.seq is not None else (f.contribution or "ledger")
-            console.print(f"[red]FAIL[/] {where}: {f.rule}: {f.message}")
+            where = f"entry {f.seq}" if f.seq is not None and f.row is None else None
+            where = where or f.row or f.contribution or "ledger"
+            console.print(f"[red]FAIL[/] {where}: {f.rule}: {f.message}", soft_wrap=True)
         console.print(f"{len(findings)} finding(s) in {checked} entries")
     else:
         console.print(
-            f"ledger holds: {checked} entries balanced, hash chain intact, "
-            "every contribution accounted for"
+            f"ledger holds: {checked} entries balanced, hash chain intact, every contribution "
+            "accounted for, derived rows agree, every checkpoint extended"
         )
     if findings:
         raise typer.Exit(6)
+
+
+def read_checkpoint(path: Path) -> Checkpoint:
+    """The checkpoint published in the file; one that is not one is InvalidInput."""
+    from purldesk.domain import checkpoints
+    from purldesk.entrypoints.cli.files import read_json
+
+    return checkpoints.parse(read_json(path), field=str(path))
 
 
 @app.command("balances")

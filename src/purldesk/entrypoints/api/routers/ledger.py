@@ -86,8 +86,10 @@ def entries(
 def verify(
     _actor: Annotated[Actor, Depends(allowed(Permission.VERIFY_LEDGER))], application: Wired
 ) -> VerifyRead:
-    """Prove the ledger: balanced, chained, in sequence, every contribution accounted for."""
-    count, findings = ledger_service.verify(application.uow())
+    """Prove the ledger: balanced, chained, in sequence, every contribution accounted for, every
+    row derived from it in agreement, and the ledger and the audit log extending every stored
+    checkpoint."""
+    count, findings = ledger_service.verify(application.uow(), signer=application.signer)
     return VerifyRead(
         entries=count, ok=not findings, findings=[FindingRead.of(f) for f in findings]
     )

@@ -52,14 +52,19 @@ class LedgerEntryRead(Schema):
 
 
 class FindingRead(Schema):
+    """One finding; `row` names the derived row or the checkpoint it is about, if any."""
+
     rule: str
     seq: int | None
     contribution: str | None
+    row: str | None
     message: str
 
     @classmethod
     def of(cls, f: Finding) -> FindingRead:
-        return cls(rule=f.rule, seq=f.seq, contribution=f.contribution, message=f.message)
+        return cls(
+            rule=f.rule, seq=f.seq, contribution=f.contribution, row=f.row, message=f.message
+        )
 
 
 class VerifyRead(Schema):
