@@ -112,6 +112,10 @@ class ChainBroken(LedgerError):
         super().__init__(f"ledger entry {seq}: {message}")
 
 
+class ProofInvalid(LedgerError):
+    """A proof of inclusion, or the checkpoints it rests on, does not show what it claims."""
+
+
 class FxRateUnavailable(PurldeskError):
     """No reference rate is known for a currency pair on or shortly before a date."""
 

@@ -187,6 +187,12 @@ def entry_hash(
     return chains.link_hash(_document(seq, recorded_at, transaction), prev_hash)
 
 
+def document(entry: LedgerEntry) -> dict[str, Any]:
+    """The entry as its hash covers it (without `prev`): `chains.link_hash(document(entry),
+    entry.prev_hash)` is its hash. JSON: what a proof of inclusion carries."""
+    return _document(entry.seq, entry.recorded_at, entry.transaction)
+
+
 def _document(seq: int, recorded_at: datetime, transaction: LedgerTransaction) -> dict[str, Any]:
     conversion = transaction.conversion
     return {

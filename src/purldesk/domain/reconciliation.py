@@ -17,7 +17,7 @@ from purldesk.domain.contributions import (
     status_after_movement,
 )
 from purldesk.domain.ledger import Balances, Finding, LedgerEntry
-from purldesk.domain.money import USD, Money
+from purldesk.domain.money import USD, Money, currency
 from purldesk.domain.packages import Package, PackageStatus, package_ref
 
 # Where a package's money is on the ledger in each status (the kinds that may hold any).
@@ -81,7 +81,7 @@ def _contribution(totals: Balances, received: int, contribution: Contribution) -
     }  # fmt: skip
     amount = contribution.amount
     if promised and promised != {amount.currency: amount.minor}:
-        on_ledger = ", ".join(Money.of(v, c).format() for c, v in sorted(promised.items()))
+        on_ledger = ", ".join(Money(v, currency(c)).format() for c, v in sorted(promised.items()))
         disagree("contribution-amount", f"says {amount.format()} pledged, the ledger {on_ledger}")
     usd = 0 if contribution.usd is None else contribution.usd.minor
     if usd != received:
@@ -123,10 +123,10 @@ class _Held:
 
 def _held(totals: Balances) -> dict[str, _Held]:
     held: dict[str, _Held] = defaultdict(_Held)
-    for (account, currency), value in totals.items():
+    for (account, code), value in totals.items():
         kind, _, rest = account.partition(":")
         package, _, contribution = rest.partition(":")
-        if kind in ledger.SPENT_KINDS and currency == USD and value:
+        if kind in ledger.SPENT_KINDS and code == USD and value:
             held[package].by_kind[kind] += value
             held[package].by_contribution[contribution] += value
     return held

@@ -21,7 +21,7 @@ EUR = Money.of(1_000_000, "EUR")
 
 
 def world() -> tuple[list[ledger.LedgerEntry], list[Contribution], list[Package]]:
-    """C-00001 pledged EUR 10,000.00, received as USD 11,000.00, USD 4,000.00 of it on P-0001
+    """C-00001 pledged EUR 1,000,000.00, received as USD 11,000.00, USD 4,000.00 of it on P-0001
     (two lines); C-00002 pledged and awaiting its money."""
     conversion = make_conversion(original=EUR, converted=usd(1_100_000))
     received = make_contribution(id=1, amount=EUR, status=ContributionStatus.ALLOCATED,
@@ -81,9 +81,9 @@ def test_a_status_the_ledger_does_not_give_is_named() -> None:
 def test_an_edited_pledge_or_a_missing_row_is_named() -> None:
     entries, contributions, packages = world()
     edited = replace(contributions[1], amount=usd(500_001))
-    assert rows_and_rules(derived_findings(entries, [contributions[0], edited], packages)) == [
-        ("contributions C-00002", "contribution-amount")
-    ]
+    (finding,) = derived_findings(entries, [contributions[0], edited], packages)
+    assert (finding.row, finding.rule) == ("contributions C-00002", "contribution-amount")
+    assert "says USD 5,000.01 pledged, the ledger USD 5,000.00" in finding.message
     assert rows_and_rules(derived_findings(entries, contributions[:1], packages)) == [
         ("contributions C-00002", "contribution-missing")
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -127,4 +128,40 @@ def describe(taken: Checkpoint) -> str:
         f"{taken.ref} signed at {taken.at.isoformat()} by key {taken.key_id}\n"
         f"ledger: {taken.ledger.size} entries, root {taken.ledger.root.hex()}\n"
         f"audit log: {taken.audit.size} entries, root {taken.audit.root.hex()}"
+    )
+
+
+@app.command("prove")
+def prove(
+    contribution: Annotated[str, typer.Argument(help="Contribution reference, such as C-00001.")],
+    since_file: CheckpointOption = None,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """A proof that the contribution's entries are in the ledger the latest checkpoint signed,
+    and that this ledger extends an earlier checkpoint (--checkpoint, else the first that
+    held any of its entries); `purldesk proof check` verifies it with no database."""
+    from purldesk.domain.access import OPERATOR
+    from purldesk.domain.contributions import parse_contribution_ref
+    from purldesk.domain.proofs import proof_text
+    from purldesk.entrypoints.cli.common import application
+    from purldesk.entrypoints.cli.files import write_text
+    from purldesk.services import proofs
+
+    contribution_id = parse_contribution_ref(contribution)
+    since = None if since_file is None else read_checkpoint(since_file)
+    with application(db) as wired:
+        document = proofs.prove(
+            wired.uow(), viewer=OPERATOR, contribution_id=contribution_id, since=since,
+            signer=wired.signer,
+        )  # fmt: skip
+    text = proof_text(document)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    write_text(out, text)
+    signed = document["checkpoint"]
+    console.print(
+        f"wrote {out}: {len(document['entries'])} entries of {document['contribution']} in "
+        f"CP-{signed['seq']} (ledger of {signed['size']} entries)"
     )
