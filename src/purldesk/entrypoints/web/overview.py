@@ -12,6 +12,7 @@ from purldesk.bootstrap import Application
 from purldesk.domain.access import PUBLIC, Permission, can
 from purldesk.entrypoints.web import auth, render
 from purldesk.entrypoints.web.auth import WebUser, wired
+from purldesk.services import checkpoints
 from purldesk.services.views import overview, transparency
 
 router = APIRouter(include_in_schema=False)
@@ -73,4 +74,5 @@ def public(request: Request, cycle: str | None = None) -> Response:
         active="public",
         view=view,
         public=True,
+        ledger_head=checkpoints.latest(application.uow()),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from purldesk.domain.checkpoints import Checkpoint
 from purldesk.domain.ledger import Finding, LedgerEntry
 from purldesk.entrypoints.api.schemas import MinorUnits, Schema
 
@@ -98,3 +99,23 @@ class AuditVerifyRead(Schema):
     entries: int
     ok: bool
     findings: list[AuditFindingRead]
+
+
+class CheckpointRead(Schema):
+    """A signed checkpoint as published (docs/LEDGER.md): the size and root of the ledger's
+    Merkle tree (`size`, `root`) and of the audit log's, at `at`, signed with Ed25519 by the
+    key `key_id` over the canonical JSON of every field but `signature`."""
+
+    format: str
+    seq: int
+    at: str
+    size: int
+    root: str
+    audit_size: int
+    audit_root: str
+    key_id: str
+    signature: str
+
+    @classmethod
+    def of(cls, checkpoint: Checkpoint) -> CheckpointRead:
+        return cls(**checkpoint.document())
