@@ -54,21 +54,22 @@ def derived_findings(
 def _contribution_findings(
     totals: Balances, received: dict[str, int], contributions: list[Contribution]
 ) -> list[Finding]:
+    own: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)  # balances by contribution
+    for (account, code), value in totals.items():
+        if value and (ref := ledger.account_contribution(account)) is not None:
+            own[ref][account, code] = value
     found: list[Finding] = []
     for contribution in contributions:
-        found += _contribution(totals, received.get(contribution.ref, 0), contribution)
-    on_ledger = {
-        ref
-        for (account, _), value in totals.items()
-        if value and (ref := ledger.account_contribution(account)) is not None
-    }
-    for ref in sorted(on_ledger - {c.ref for c in contributions}):
+        ref = contribution.ref
+        found += _contribution(own.get(ref, {}), received.get(ref, 0), contribution)
+    for ref in sorted(own.keys() - {c.ref for c in contributions}):
         found.append(Finding("contribution-missing", f"the ledger holds money of {ref}, "
                              "which has no row", contribution=ref, row=f"contributions {ref}"))  # fmt: skip
     return found
 
 
-def _contribution(totals: Balances, received: int, contribution: Contribution) -> list[Finding]:
+def _contribution(own: Balances, received: int, contribution: Contribution) -> list[Finding]:
+    """The contribution's row against its own accounts' balances `own` and its receipts."""
     ref, row = contribution.ref, f"contributions {contribution.ref}"
     found = []
 
@@ -76,8 +77,8 @@ def _contribution(totals: Balances, received: int, contribution: Contribution) -
         found.append(Finding(rule, f"{row} {message}", contribution=ref, row=row))
 
     promised = {
-        currency: -value for (account, currency), value in totals.items()
-        if account == ledger.pledged(contribution.id) and value
+        code: -value for (account, code), value in own.items()
+        if account == ledger.pledged(contribution.id)
     }  # fmt: skip
     amount = contribution.amount
     if promised and promised != {amount.currency: amount.minor}:
@@ -86,7 +87,7 @@ def _contribution(totals: Balances, received: int, contribution: Contribution) -
     usd = 0 if contribution.usd is None else contribution.usd.minor
     if usd != received:
         disagree("contribution-usd", f"says {_usd(usd)} received, the ledger {_usd(received)}")
-    expected = _expected_statuses(totals, contribution.id, promised, received)
+    expected = _expected_statuses(own, contribution.id, promised, received)
     if contribution.status not in expected:
         disagree("contribution-status", f"is {contribution.status}, the ledger says "
                  + " or ".join(sorted(s.value for s in expected)))  # fmt: skip

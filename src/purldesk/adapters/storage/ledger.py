@@ -44,8 +44,8 @@ class SqlLedger:
         self._session = session
 
     def head(self) -> LedgerEntry | None:
-        row = self._session.scalars(
-            select(LedgerEntryRow).order_by(LedgerEntryRow.seq.desc()).limit(1)
+        row = self._session.execute(
+            select(*ENTRY_COLUMNS).order_by(LedgerEntryRow.seq.desc()).limit(1)
         ).first()
         return None if row is None else self._load([row])[0]
 
@@ -90,13 +90,13 @@ class SqlLedger:
         return entries
 
     def entries(self) -> list[LedgerEntry]:
-        rows = self._session.scalars(select(LedgerEntryRow).order_by(LedgerEntryRow.seq)).all()
+        rows = self._session.execute(select(*ENTRY_COLUMNS).order_by(LedgerEntryRow.seq)).all()
         return self._load(rows, every=True)
 
     def entries_of(self, contribution_id: int) -> list[LedgerEntry]:
         """The entries recorded for one contribution, in sequence, found by index."""
-        rows = self._session.scalars(
-            select(LedgerEntryRow)
+        rows = self._session.execute(
+            select(*ENTRY_COLUMNS)
             .where(LedgerEntryRow.contribution_id == contribution_id)
             .order_by(LedgerEntryRow.seq)
         ).all()
@@ -143,25 +143,30 @@ class SqlLedger:
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK_KEY}
             )
 
-    def _load(self, rows: Sequence[LedgerEntryRow], *, every: bool = False) -> list[LedgerEntry]:
-        """The entries of `rows` with their postings: all postings at once when `rows` are
-        `every` entry, else those of the rows' entries only."""
+    def _load(self, rows: Sequence[Any], *, every: bool = False) -> list[LedgerEntry]:
+        """The entries of `rows` (of ENTRY_COLUMNS) with their postings: all postings at once
+        when `rows` are `every` entry, else those of the rows' entries only. Plain rows, not
+        ORM objects: reading the whole ledger is what `verify` costs."""
         postings: dict[int, list[Posting]] = defaultdict(list)
+        columns = (
+            LedgerPostingRow.entry_seq, LedgerPostingRow.account, LedgerPostingRow.currency,
+            LedgerPostingRow.amount_minor,
+        )  # fmt: skip
         order = (LedgerPostingRow.entry_seq, LedgerPostingRow.position)
         if every:
-            queries = [select(LedgerPostingRow).order_by(*order)]
+            queries = [select(*columns).order_by(*order)]
         else:
             seqs = [row.seq for row in rows]
             queries = [
-                select(LedgerPostingRow)
+                select(*columns)
                 .where(LedgerPostingRow.entry_seq.in_(seqs[start : start + IN_LIST_CHUNK]))
                 .order_by(*order)
                 for start in range(0, len(seqs), IN_LIST_CHUNK)
             ]
         for query in queries if rows else []:
-            for p in self._session.scalars(query):
-                amount = _unchecked(Money, minor=p.amount_minor, currency=Currency(p.currency))
-                postings[p.entry_seq].append(_unchecked(Posting, account=p.account, amount=amount))
+            for seq, account, code, minor in self._session.execute(query):
+                amount = _unchecked(Money, minor=minor, currency=Currency(code))
+                postings[seq].append(_unchecked(Posting, account=account, amount=amount))
         return [_entry(row, tuple(postings[row.seq])) for row in rows]
 
 
@@ -188,7 +193,10 @@ def _entry_values(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
-def _entry(row: LedgerEntryRow, postings: tuple[Posting, ...]) -> LedgerEntry:
+ENTRY_COLUMNS = tuple(LedgerEntryRow.__table__.columns)
+
+
+def _entry(row: Any, postings: tuple[Posting, ...]) -> LedgerEntry:
     conversion = None
     if row.fx_rate is not None:
         assert row.fx_from_minor is not None and row.fx_from_currency is not None
