@@ -38,7 +38,7 @@ from purldesk.domain.contributions import (
 )
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
-from purldesk.domain.errors import AlreadyExists, ChainBroken, Conflict, NotFound
+from purldesk.domain.errors import AlreadyExists, Conflict, NotFound, TreeOutOfStep
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting
 from purldesk.domain.money import USD
@@ -654,9 +654,7 @@ def _grow(tables: Tables, tree: Tree, leaves: list[bytes], *, after: int) -> Non
     """Grow a tree as the SQL adapter does, refusing one out of step with its log."""
     frontier = tables.trees.get(tree, merkle.Frontier())
     if frontier.size != after:
-        raise ChainBroken(
-            after + 1, f"the {tree} has {after} entries but its Merkle tree {frontier.size}"
-        )
+        raise TreeOutOfStep(tree, after, frontier.size)
     tables.trees[tree], completed = merkle.extend(frontier, leaves)
     tables.tree_nodes.update(((tree, node), digest) for node, digest in completed)
 
@@ -673,9 +671,7 @@ class FakeMerkleTrees:
         log = self._tx.tables.ledger if tree is Tree.LEDGER else self._tx.tables.audit
         last = log[-1].seq if log else 0
         if last != frontier.size:
-            raise ChainBroken(
-                last + 1, f"the {tree} has {last} entries but its Merkle tree {frontier.size}"
-            )
+            raise TreeOutOfStep(tree, last, frontier.size)
         return TreeHead.of(frontier)
 
     def nodes(self, tree: Tree, wanted: Collection[merkle.Node]) -> dict[merkle.Node, bytes]:

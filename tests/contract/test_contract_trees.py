@@ -18,7 +18,7 @@ from purldesk.domain import checkpoints, ledger, merkle
 from purldesk.domain.access import operator
 from purldesk.domain.audit import AuditEvent
 from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead
-from purldesk.domain.errors import ChainBroken, NotFound
+from purldesk.domain.errors import NotFound, TreeOutOfStep
 from purldesk.domain.ledger import TransactionKind
 from purldesk.domain.money import USD, Money
 from purldesk.services.ports import UnitOfWork
@@ -110,7 +110,10 @@ def test_a_tree_out_of_step_with_its_log_refuses_to_grow(uow_factory: UowFactory
     with uow_factory() as uow:
         remove_last_entry(uow)
         uow.commit()
-    with uow_factory() as uow, pytest.raises(ChainBroken, match="2 entries but its Merkle tree 3"):
+    with (
+        uow_factory() as uow,
+        pytest.raises(TreeOutOfStep, match="2 entries but its Merkle tree 3"),
+    ):
         uow.ledger.append([another_pledge(1)], recorded_at=AT)
 
 
@@ -161,5 +164,5 @@ def test_a_head_is_signed_only_while_the_tree_is_in_step_with_its_log(
         assert uow.trees.head(Tree.LEDGER) == TreeHead(3, merkle.root_of(leaves))
         assert uow.trees.head(Tree.AUDIT) == checkpoints.EMPTY
         remove_last_entry(uow)
-        with pytest.raises(ChainBroken, match="2 entries but its Merkle tree 3"):
+        with pytest.raises(TreeOutOfStep, match="2 entries but its Merkle tree 3"):
             uow.trees.head(Tree.LEDGER)

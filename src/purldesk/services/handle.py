@@ -83,7 +83,7 @@ class Command(ABC, Generic[R]):
     moves_to: ClassVar[StrEnum | None] = None
     lifecycle: ClassVar[Mapping[Any, frozenset[Any]]] = {}
     acts_in: ClassVar[Collection[Any] | None] = None
-    # It may change a package's state: a signed checkpoint is taken after it.
+    # It changes a package (its state, its money, its contents): a checkpoint is signed after it.
     checkpoint_after: ClassVar[bool] = False
 
     @classmethod
@@ -134,7 +134,8 @@ def command(
 
     def declare(cls: C) -> C:
         cls.action, cls.permission = action, permission
-        cls.checkpoint_after = checkpoint_after
+        if checkpoint_after:  # else as its base class says
+            cls.checkpoint_after = True
         if moves_to is not None:
             cls.moves_to = moves_to
         if acts_in is not None:

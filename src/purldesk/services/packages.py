@@ -375,6 +375,7 @@ class Draft(Command[Package]):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _OnPackage(Command[Package]):
     lifecycle: ClassVar[Mapping[PackageStatus, frozenset[PackageStatus]]] = PACKAGE_TRANSITIONS
+    checkpoint_after: ClassVar[bool] = True
 
     package_id: PackageId
 
@@ -382,12 +383,7 @@ class _OnPackage(Command[Package]):
         return package_ref(self.package_id)
 
 
-@command(
-    "packages.propose",
-    Permission.BUILD_PACKAGE,
-    moves_to=PackageStatus.PROPOSED,
-    checkpoint_after=True,
-)
+@command("packages.propose", Permission.BUILD_PACKAGE, moves_to=PackageStatus.PROPOSED)
 class Propose(_OnPackage):
     """draft -> proposed; no money moves."""
 
@@ -400,7 +396,6 @@ class Propose(_OnPackage):
     Permission.VALIDATE_PACKAGE,
     moves_to=PackageStatus.VALIDATED,
     acts_in=VALIDATABLE,
-    checkpoint_after=True,
 )
 class Validate(_OnPackage):
     """proposed -> validated, and on to funded when its money pays every line exactly."""
@@ -409,12 +404,7 @@ class Validate(_OnPackage):
         return validate(uow, package_id=self.package_id)
 
 
-@command(
-    "packages.accept",
-    Permission.ACCEPT_PACKAGE,
-    moves_to=PackageStatus.ACCEPTED,
-    checkpoint_after=True,
-)
+@command("packages.accept", Permission.ACCEPT_PACKAGE, moves_to=PackageStatus.ACCEPTED)
 class Accept(_OnPackage):
     """The supplier accepts a funded package, optionally at new lot prices (one per line)."""
 
@@ -468,21 +458,14 @@ class _DatedStep(_OnPackage):
         """The use case, on the handler's open unit of work."""
 
 
-@command(
-    "packages.top_up",
-    Permission.BUILD_PACKAGE,
-    moves_to=PackageStatus.FUNDED,
-    checkpoint_after=True,
-)
+@command("packages.top_up", Permission.BUILD_PACKAGE, moves_to=PackageStatus.FUNDED)
 class TopUp(_DatedStep):
     """Fund what re-pricing left short from eligible pooled money: validated -> funded."""
 
     step = staticmethod(top_up)
 
 
-@command(
-    "packages.close", Permission.CLOSE_PACKAGE, moves_to=PackageStatus.CLOSED, checkpoint_after=True
-)
+@command("packages.close", Permission.CLOSE_PACKAGE, moves_to=PackageStatus.CLOSED)
 class Close(_DatedStep):
     """delivered -> closed; the supplier is paid."""
 
@@ -494,7 +477,6 @@ class Close(_DatedStep):
     Permission.CANCEL_PACKAGE,
     moves_to=PackageStatus.CANCELLED,
     acts_in=MONEY_RETURNABLE,
-    checkpoint_after=True,
 )
 class Cancel(_DatedStep):
     """Cancel a package the supplier has not accepted; its money returns to each pool."""

@@ -17,7 +17,7 @@ from purldesk.adapters.signing import SigningKey, generate
 from purldesk.domain import checkpoints, merkle
 from purldesk.domain.access import operator
 from purldesk.domain.checkpoints import Tree
-from purldesk.domain.errors import ChainBroken, Conflict
+from purldesk.domain.errors import Conflict, TreeOutOfStep
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Attribution, PackageId
 from purldesk.domain.requirements import CycleId, LineId
@@ -139,7 +139,7 @@ def test_a_write_whose_checkpoint_cannot_be_signed_writes_nothing() -> None:
         uow.tables.ledger.pop()  # an entry deleted behind the ledger's back
         uow.commit()
     before = world.audit()
-    with pytest.raises(ChainBroken, match="1 entries but its Merkle tree 2"):
+    with pytest.raises(TreeOutOfStep, match="1 entries but its Merkle tree 2"):
         world.run(ledger.TakeCheckpoint())
     assert world.audit() == before
     assert len(world.stored()) == 1
@@ -152,3 +152,15 @@ def test_the_audit_tree_is_signed_as_it_stood_before_the_write() -> None:
     latest = world.stored()[-1]
     with world.uow() as uow:
         assert uow.trees.frontier(Tree.AUDIT).size == latest.audit.size + 1
+
+
+def test_every_command_that_changes_a_package_signs_a_checkpoint_after_it() -> None:
+    from test_commands import COMMANDS
+
+    package_actions = {
+        cls.action for cls in COMMANDS.values() if cls.action.startswith("packages.")
+    }
+    signing = {cls.action for cls in COMMANDS.values() if cls.checkpoint_after}
+    changing = package_actions | {"allocations.commit", "deliveries.ship", "deliveries.confirm"}
+    assert signing == changing
+    assert {"packages.accept", "packages.close", "packages.cancel"} <= signing

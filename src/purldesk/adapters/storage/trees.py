@@ -23,7 +23,7 @@ from purldesk.adapters.storage.tables import (
 )
 from purldesk.domain import merkle
 from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead, checkpoint_ref
-from purldesk.domain.errors import ChainBroken, NotFound
+from purldesk.domain.errors import NotFound, TreeOutOfStep
 from purldesk.domain.merkle import HASH_SIZE
 
 
@@ -47,7 +47,7 @@ class SqlMerkleTrees:
         seq = (LedgerEntryRow if tree is Tree.LEDGER else AuditEntryRow).seq
         last = self._session.scalar(select(func.max(seq))) or 0
         if last != frontier.size:
-            raise _out_of_step(tree, last, frontier.size)
+            raise TreeOutOfStep(tree, last, frontier.size)
         return TreeHead.of(frontier)
 
     def nodes(self, tree: Tree, wanted: Collection[merkle.Node]) -> dict[merkle.Node, bytes]:
@@ -69,7 +69,7 @@ class SqlMerkleTrees:
         its new entries. A tree out of step with its log (entries removed in SQL) refuses."""
         frontier = self.frontier(tree)
         if frontier.size != after:
-            raise _out_of_step(tree, after, frontier.size)
+            raise TreeOutOfStep(tree, after, frontier.size)
         grown, completed = merkle.extend(frontier, leaves)
         self._session.execute(
             insert(MerkleNodeRow),
@@ -85,14 +85,6 @@ class SqlMerkleTrees:
             .on_conflict_do_update(index_elements=["name"], set_=grown_row)
         )
         return grown
-
-
-def _out_of_step(tree: Tree, entries: int, leaves: int) -> ChainBroken:
-    return ChainBroken(
-        entries + 1,
-        f"the {tree} has {entries} entries but its Merkle tree {leaves}; nothing is appended "
-        "or signed until `purldesk ledger verify` is clean",
-    )
 
 
 class SqlCheckpoints:
