@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from purldesk.domain import audit, chains, checkpoints, ledger, reconciliation
 from purldesk.domain.access import Permission
+from purldesk.domain.audit import AuditEntry
 from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead, leaf
+from purldesk.domain.contributions import Contribution
 from purldesk.domain.errors import Conflict
 from purldesk.domain.ledger import Finding
+from purldesk.domain.packages import Package
 from purldesk.services import checkpoints as taking
 from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import Signer, UnitOfWork
@@ -24,13 +29,26 @@ def verify(
     checkpoint and `against` (a published one), each signed by `signer`'s key where it names
     that key (`against` must), with stored trees that are the trees of their entries.
     """
-    with uow:
-        uow.read_one_moment()
-        entries = uow.ledger.entries()
-        logged = uow.audit.entries()
-        rows = uow.contributions.list(), uow.packages.list()
-        stored = {tree: TreeHead.of(uow.trees.frontier(tree)) for tree in Tree}
-        signed = uow.checkpoints.list() + ([] if against is None else [against])
+    with _collector_paused():
+        with uow:
+            uow.read_one_moment()
+            entries = uow.ledger.entries()
+            logged = uow.audit.entries()
+            rows = uow.contributions.list(), uow.packages.list()
+            stored = {tree: TreeHead.of(uow.trees.frontier(tree)) for tree in Tree}
+            signed = uow.checkpoints.list() + ([] if against is None else [against])
+        return len(entries), _findings(entries, logged, rows, stored, signed, signer, against)
+
+
+def _findings(
+    entries: Sequence[ledger.LedgerEntry],
+    logged: Sequence[AuditEntry],
+    rows: tuple[list[Contribution], list[Package]],
+    stored: dict[Tree, TreeHead],
+    signed: list[Checkpoint],
+    signer: Signer | None,
+    against: Checkpoint | None,
+) -> list[Finding]:
     findings = ledger.verify(entries)
     # Each leaf from its entry's content: the stored hash where the chain found it is the
     # content's (rehashing a million entries twice is most of what verify would cost).
@@ -43,7 +61,21 @@ def verify(
         (Tree.AUDIT, [leaf(audit.rehash(e)) for e in logged]),
     ):
         findings += checkpoints.log_findings(tree, leaves, stored=stored[tree], signed=signed)
-    return len(entries), findings
+    return findings
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector: verify builds objects for every entry and posting, none
+    of them in a cycle, and the collector would scan them all again and again (it doubled the
+    time of verifying a million entries)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _signature_findings(
