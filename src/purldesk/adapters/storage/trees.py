@@ -8,9 +8,10 @@ the nodes it names.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import func, insert, select, union_all
 from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK, _upsert
@@ -51,16 +52,23 @@ class SqlMerkleTrees:
         return TreeHead.of(frontier)
 
     def nodes(self, tree: Tree, wanted: Collection[merkle.Node]) -> dict[merkle.Node, bytes]:
+        """One SELECT per level, joined by UNION ALL, so that each finds its nodes by the key
+        (tree, level, position): a row-value IN would scan the whole tree on SQLite."""
         keys, found = sorted(set(wanted)), {}
         for start in range(0, len(keys), IN_LIST_CHUNK):
-            rows = self._session.execute(
+            by_level: dict[int, list[int]] = defaultdict(list)
+            for level, position in keys[start : start + IN_LIST_CHUNK]:
+                by_level[level].append(position)
+            selects = [
                 select(MerkleNodeRow.level, MerkleNodeRow.position, MerkleNodeRow.hash).where(
                     MerkleNodeRow.tree == tree,
-                    tuple_(MerkleNodeRow.level, MerkleNodeRow.position).in_(
-                        keys[start : start + IN_LIST_CHUNK]
-                    ),
+                    MerkleNodeRow.level == level,
+                    MerkleNodeRow.position.in_(positions),
                 )
-            )
+                for level, positions in sorted(by_level.items())
+            ]
+            query = selects[0] if len(selects) == 1 else union_all(*selects)
+            rows = self._session.execute(query)
             found.update({(level, position): bytes(digest) for level, position, digest in rows})
         return found
 
