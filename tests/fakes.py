@@ -23,11 +23,12 @@ from decimal import Decimal
 from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, Generic, Self, TypeVar
 
-from purldesk.domain import audit, basis, ledger
+from purldesk.domain import audit, basis, ledger, merkle
 from purldesk.domain.access import ApiToken, User, UserId, Viewer
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
+from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead, checkpoint_ref, leaf
 from purldesk.domain.confidentiality import can_see_amount
 from purldesk.domain.contributions import (
     Contribution,
@@ -37,7 +38,7 @@ from purldesk.domain.contributions import (
 )
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
-from purldesk.domain.errors import AlreadyExists, Conflict, NotFound
+from purldesk.domain.errors import AlreadyExists, Conflict, NotFound, TreeOutOfStep
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting
 from purldesk.domain.money import USD
@@ -132,6 +133,9 @@ class Tables:
     observations: dict[int, Observation] = field(default_factory=dict)
     fx_rates: dict[tuple[str, date], FxRate] = field(default_factory=dict)
     bases: dict[int, str] = field(default_factory=dict)  # package id -> document
+    trees: dict[Tree, merkle.Frontier] = field(default_factory=dict)
+    tree_nodes: dict[tuple[Tree, merkle.Node], bytes] = field(default_factory=dict)
+    checkpoints: list[Checkpoint] = field(default_factory=list)
 
     def copy(self) -> Tables:
         """A snapshot: new containers around the same (immutable) records."""
@@ -616,7 +620,10 @@ class FakeLedger:
             return []
         if recorded_at.tzinfo is None or recorded_at.utcoffset() is None:
             raise ValueError("recorded_at must be timezone-aware")
-        entries = ledger.chain(self.head(), transactions, recorded_at=recorded_at.astimezone(UTC))
+        head = self.head()
+        entries = ledger.chain(head, transactions, recorded_at=recorded_at.astimezone(UTC))
+        after = 0 if head is None else head.seq
+        _grow(self._tx.tables, Tree.LEDGER, [leaf(e.hash) for e in entries], after=after)
         self._tx.tables.ledger.extend(entries)
         return entries
 
@@ -625,6 +632,11 @@ class FakeLedger:
 
     def entries(self) -> list[LedgerEntry]:
         return list(self._tx.tables.ledger)
+
+    def entries_of(self, contribution_id: int) -> list[LedgerEntry]:
+        return [
+            e for e in self._tx.tables.ledger if e.transaction.contribution_id == contribution_id
+        ]
 
     def balances(self) -> dict[tuple[str, str], int]:
         return ledger.balances(entry.transaction for entry in self._tx.tables.ledger)
@@ -640,6 +652,60 @@ class FakeLedger:
             for key, value in self.balances().items()
             if value and ledger.account_contribution(key[0]) in refs
         }
+
+
+def _grow(tables: Tables, tree: Tree, leaves: list[bytes], *, after: int) -> None:
+    """Grow a tree as the SQL adapter does, refusing one out of step with its log."""
+    frontier = tables.trees.get(tree, merkle.Frontier())
+    if frontier.size != after:
+        raise TreeOutOfStep(tree, after, frontier.size)
+    tables.trees[tree], completed = merkle.extend(frontier, leaves)
+    tables.tree_nodes.update(((tree, node), digest) for node, digest in completed)
+
+
+class FakeMerkleTrees:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def frontier(self, tree: Tree) -> merkle.Frontier:
+        return self._tx.tables.trees.get(tree, merkle.Frontier())
+
+    def head(self, tree: Tree) -> TreeHead:
+        frontier = self.frontier(tree)
+        log = self._tx.tables.ledger if tree is Tree.LEDGER else self._tx.tables.audit
+        last = log[-1].seq if log else 0
+        if last != frontier.size:
+            raise TreeOutOfStep(tree, last, frontier.size)
+        return TreeHead.of(frontier)
+
+    def nodes(self, tree: Tree, wanted: Collection[merkle.Node]) -> dict[merkle.Node, bytes]:
+        stored = self._tx.tables.tree_nodes
+        return {node: stored[tree, node] for node in wanted if (tree, node) in stored}
+
+
+class FakeCheckpoints:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(self, checkpoint: Checkpoint) -> None:
+        self._tx.tables.checkpoints.append(checkpoint)  # numbered by next_id, never twice
+
+    def latest(self) -> Checkpoint | None:
+        stored = self._tx.tables.checkpoints
+        return stored[-1] if stored else None
+
+    def get(self, seq: int) -> Checkpoint:
+        found = next((c for c in self._tx.tables.checkpoints if c.seq == seq), None)
+        if found is None:
+            raise NotFound("checkpoint", checkpoint_ref(seq))
+        return found
+
+    def list(self, *, offset: int = 0, limit: int | None = None) -> list[Checkpoint]:
+        stored = self._tx.tables.checkpoints[offset:]
+        return stored if limit is None else stored[:limit]
+
+    def count(self) -> int:
+        return len(self._tx.tables.checkpoints)
 
 
 # -- access: users, tokens, failed authentications, idempotency keys, audit log ----------------
@@ -759,6 +825,7 @@ class FakeAuditLog:
     def append(self, event: AuditEvent, *, at: datetime) -> AuditEntry:
         entries = self._tx.tables.audit
         entry = audit.seal(event, head=entries[-1] if entries else None, at=at)
+        _grow(self._tx.tables, Tree.AUDIT, [leaf(entry.hash)], after=len(entries))
         entries.append(entry)
         return entry
 
@@ -1073,6 +1140,14 @@ class FakeUnitOfWork(_Scope):
     def fx_rates(self) -> FakeFxRateRepository:
         return self._repos().fx_rates
 
+    @property
+    def trees(self) -> FakeMerkleTrees:
+        return self._repos().trees
+
+    @property
+    def checkpoints(self) -> FakeCheckpoints:
+        return self._repos().checkpoints
+
 
 class _Repositories:
     """One set of repositories per `with` block."""
@@ -1097,6 +1172,8 @@ class _Repositories:
         self.indicators = FakeIndicatorRepository(tx)
         self.bases = FakeBasisRepository(tx)
         self.fx_rates = FakeFxRateRepository(tx)
+        self.trees = FakeMerkleTrees(tx)
+        self.checkpoints = FakeCheckpoints(tx)
 
 
 class FakeFxRateRepository:

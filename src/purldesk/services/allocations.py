@@ -406,7 +406,12 @@ def _priced(item: CatalogItem, factors: Mapping[str, tuple[int, int]] | None) ->
 # -- commands ----------------------------------------------------------------------------------
 
 
-@command("allocations.commit", Permission.RUN_ALLOCATION, acts_in=frozenset({CycleStatus.ENDORSED}))
+@command(
+    "allocations.commit",
+    Permission.RUN_ALLOCATION,
+    acts_in=frozenset({CycleStatus.ENDORSED}),
+    checkpoint_after=True,
+)
 class Commit(Command[Proposal]):
     """Allocate the endorsed list and write the proposed packages as drafts, through the
     ledger, in one transaction."""

@@ -351,7 +351,7 @@ def _sync_contributions(uow: UnitOfWork, parts: Iterable[Attribution]) -> None:
 # -- commands ----------------------------------------------------------------------------------
 
 
-@command("packages.create", Permission.BUILD_PACKAGE)
+@command("packages.create", Permission.BUILD_PACKAGE, checkpoint_after=True)
 class Draft(Command[Package]):
     """A package whose lines are paid exactly by the money attributed to them: the money moves
     from each contribution's pool, never overdrawing it."""
@@ -380,6 +380,7 @@ class Draft(Command[Package]):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _OnPackage(Command[Package]):
     lifecycle: ClassVar[Mapping[PackageStatus, frozenset[PackageStatus]]] = PACKAGE_TRANSITIONS
+    checkpoint_after: ClassVar[bool] = True
 
     package_id: PackageId
 

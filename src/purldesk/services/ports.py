@@ -13,10 +13,12 @@ from purldesk.domain.access import ApiToken, User, UserId
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem
+from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction
+from purldesk.domain.merkle import Frontier, Node
 from purldesk.domain.packages import Package, PackageId
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import PolicyVersion
@@ -151,6 +153,10 @@ class Ledger(Protocol):
         """Every entry in sequence order."""
         ...
 
+    def entries_of(self, contribution_id: int) -> list[LedgerEntry]:
+        """The entries recorded for one contribution, in sequence order (by index)."""
+        ...
+
     def balances(self) -> dict[tuple[str, str], int]:
         """(account, currency) -> balance in minor units, over the whole ledger.
 
@@ -221,6 +227,53 @@ class AuditLog(Protocol):
     def entries(self) -> list[AuditEntry]: ...
     def page(self, *, offset: int, limit: int) -> list[AuditEntry]: ...
     def count(self) -> int: ...
+
+
+class MerkleTrees(Protocol):
+    """The Merkle trees over the ledger and the audit log, grown by their appends."""
+
+    def frontier(self, tree: Tree) -> Frontier:
+        """The tree as its perfect subtrees: its size and root, and what an append needs."""
+        ...
+
+    def head(self, tree: Tree) -> TreeHead:
+        """The tree's size and root, to be signed: ChainBroken if its log's last entry is not
+        its last leaf (entries deleted or added behind the adapters' back)."""
+        ...
+
+    def nodes(self, tree: Tree, wanted: Collection[Node]) -> dict[Node, bytes]:
+        """The stored perfect subtrees among `wanted` (a proof names the ones it reads)."""
+        ...
+
+
+class CheckpointRepository(Protocol):
+    """Signed checkpoints, append-only, numbered from 1."""
+
+    def add(self, checkpoint: Checkpoint) -> None: ...
+    def latest(self) -> Checkpoint | None: ...
+    def get(self, seq: int) -> Checkpoint:
+        """NotFound names the checkpoint."""
+        ...
+
+    def list(self, *, offset: int = 0, limit: int | None = None) -> list[Checkpoint]:
+        """Oldest first."""
+        ...
+
+    def count(self) -> int: ...
+
+
+class Signer(Protocol):
+    """The key checkpoints are signed with (Ed25519 in production)."""
+
+    @property
+    def key_id(self) -> str:
+        """Names the key: 16 hexadecimal digits of the SHA-256 of its public key."""
+        ...
+
+    def sign(self, message: bytes) -> bytes: ...
+    def verify(self, message: bytes, signature: bytes) -> bool:
+        """Whether this key signed `message`."""
+        ...
 
 
 class PolicyRepository(Protocol):
@@ -336,6 +389,10 @@ class UnitOfWork(Transaction, Protocol):
     def bases(self) -> BasisRepository: ...
     @property
     def fx_rates(self) -> FxRateRepository: ...
+    @property
+    def trees(self) -> MerkleTrees: ...
+    @property
+    def checkpoints(self) -> CheckpointRepository: ...
 
     def next_id(self, sequence: str) -> int:
         """The next number of a named sequence, unique across processes."""

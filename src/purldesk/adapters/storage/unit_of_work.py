@@ -30,6 +30,7 @@ from purldesk.adapters.storage.policy_repositories import (
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
 from purldesk.adapters.storage.rows import _upsert
 from purldesk.adapters.storage.tables import IdSequenceRow
+from purldesk.adapters.storage.trees import SqlCheckpoints, SqlMerkleTrees
 
 
 class SqlUnitOfWork(SessionScope):
@@ -58,6 +59,8 @@ class SqlUnitOfWork(SessionScope):
     indicators: SqlIndicatorRepository
     bases: SqlBasisRepository
     fx_rates: SqlFxRateRepository
+    trees: SqlMerkleTrees
+    checkpoints: SqlCheckpoints
 
     what = "unit of work"
 
@@ -82,6 +85,8 @@ class SqlUnitOfWork(SessionScope):
         self.indicators = SqlIndicatorRepository(session)
         self.fx_rates = SqlFxRateRepository(session)
         self.bases = SqlBasisRepository(session)
+        self.trees = SqlMerkleTrees(session)
+        self.checkpoints = SqlCheckpoints(session)
         return self
 
     def read_one_moment(self) -> None:

@@ -38,6 +38,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "packages": ("packages", "app"),
     "deliveries": ("deliveries", "app"),
     "ledger": ("ledger", "app"),
+    "proof": ("proofs", "app"),
+    "keys": ("keys", "app"),
     "indicators": ("indicators", "app"),
     "fx": ("fx", "app"),
     "policy": ("policy", "app"),

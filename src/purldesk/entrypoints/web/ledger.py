@@ -27,7 +27,8 @@ async def verify(request: Request) -> Response:
         authorize(user.actor, Permission.VERIFY_LEDGER)
     except PurldeskError as error:
         return render.problem(request, user, error)
-    checked, findings = ledger.verify(wired(request).uow())
+    application = wired(request)
+    checked, findings = ledger.verify(application.uow(), signer=application.signer)
     return render.render(
         request, "ledger.html", user, active="ledger",
         result={"checked": checked, "findings": findings},

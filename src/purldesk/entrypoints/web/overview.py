@@ -13,7 +13,7 @@ from purldesk.domain.access import PUBLIC, Permission, can
 from purldesk.domain.money import USD
 from purldesk.entrypoints.web import auth, render
 from purldesk.entrypoints.web.auth import WebUser, wired
-from purldesk.services import rates
+from purldesk.services import checkpoints, rates
 from purldesk.services.views import overview, transparency
 from purldesk.services.views import rates as rate_views
 
@@ -78,4 +78,5 @@ def public(request: Request, cycle: str | None = None) -> Response:
         active="public",
         view=view,
         public=True,
+        ledger_head=checkpoints.latest(application.uow()),
     )
