@@ -20,6 +20,7 @@ from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import SqlContributionRepository
 from purldesk.adapters.storage.engine import SessionScope
 from purldesk.adapters.storage.fx_rates import SqlFxRateRepository
+from purldesk.adapters.storage.gdp import SqlGdpRepository
 from purldesk.adapters.storage.ledger import SqlLedger
 from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
 from purldesk.adapters.storage.participants import SqlParticipantRepository
@@ -58,6 +59,7 @@ class SqlUnitOfWork(SessionScope):
     indicators: SqlIndicatorRepository
     bases: SqlBasisRepository
     fx_rates: SqlFxRateRepository
+    gdp: SqlGdpRepository
 
     what = "unit of work"
 
@@ -82,6 +84,7 @@ class SqlUnitOfWork(SessionScope):
         self.indicators = SqlIndicatorRepository(session)
         self.fx_rates = SqlFxRateRepository(session)
         self.bases = SqlBasisRepository(session)
+        self.gdp = SqlGdpRepository(session)
         return self
 
     def read_one_moment(self) -> None:
