@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ledger": ("ledger", "app"),
     "indicators": ("indicators", "app"),
     "fx": ("fx", "app"),
+    "reference": ("reference", "app"),
     "policy": ("policy", "app"),
     "users": ("users", "app"),
     "reports": ("reports", "app"),
