@@ -42,6 +42,11 @@ class ForecastView:
     window_months: int = WINDOW_MONTHS
     level: float = LEVEL
 
+    @property
+    def per_month(self) -> Money | None:
+        """The pace: the mean monthly receipts of the window, to the cent."""
+        return None if self.pace is None else Money(round(self.pace.mean_minor), USD)
+
 
 def current_cycle(cycles: list[Cycle], *, today: date) -> Cycle | None:
     """The latest endorsed cycle that has opened by `today`."""
