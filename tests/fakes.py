@@ -39,6 +39,7 @@ from purldesk.domain.contributions import (
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
 from purldesk.domain.errors import AlreadyExists, Conflict, NotFound, TreeOutOfStep
+from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting
 from purldesk.domain.money import USD
@@ -64,6 +65,7 @@ from purldesk.services.read_ports import (
     PaidLine,
     ShipmentLine,
 )
+from share_fakes import FakeShareQueries
 
 if TYPE_CHECKING:
     from purldesk.services.ports import LatestRate, UnitOfWork
@@ -136,6 +138,7 @@ class Tables:
     trees: dict[Tree, merkle.Frontier] = field(default_factory=dict)
     tree_nodes: dict[tuple[Tree, merkle.Node], bytes] = field(default_factory=dict)
     checkpoints: list[Checkpoint] = field(default_factory=list)
+    gdp: dict[tuple[str, int], GdpFigure] = field(default_factory=dict)
 
     def copy(self) -> Tables:
         """A snapshot: new containers around the same (immutable) records."""
@@ -1148,6 +1151,10 @@ class FakeUnitOfWork(_Scope):
     def checkpoints(self) -> FakeCheckpoints:
         return self._repos().checkpoints
 
+    @property
+    def gdp(self) -> FakeGdpRepository:
+        return self._repos().gdp
+
 
 class _Repositories:
     """One set of repositories per `with` block."""
@@ -1174,6 +1181,7 @@ class _Repositories:
         self.fx_rates = FakeFxRateRepository(tx)
         self.trees = FakeMerkleTrees(tx)
         self.checkpoints = FakeCheckpoints(tx)
+        self.gdp = FakeGdpRepository(tx)
 
 
 class FakeFxRateRepository:
@@ -1208,10 +1216,30 @@ class FakeFxRateRepository:
         return list(last.values())
 
 
+class FakeGdpRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def put(self, figures: Sequence[GdpFigure]) -> int:
+        tables = self._tx.tables
+        for figure in figures:
+            _require(figure.nation in tables.participants, f"participant {figure.nation}")
+        replaced = sum(1 for f in figures if (f.nation, f.year) in tables.gdp)
+        for figure in figures:
+            assert figure.loaded_at is not None, "a stored figure is an imported one"
+            tables.gdp[figure.nation, figure.year] = replace(
+                figure, loaded_at=_utc(figure.loaded_at)
+            )
+        return replaced
+
+    def list(self) -> list[GdpFigure]:
+        return [figure for _, figure in sorted(self._tx.tables.gdp.items())]
+
+
 # -- the reader --------------------------------------------------------------------------------
 
 
-class FakeReader(_Scope):
+class FakeReader(_Scope, FakeShareQueries):
     """The Reader port over a `FakeDatabase`: `with reader:` reads a snapshot of what was
     committed, without the write lock, so every query of the block sees one moment. What a
     repository answers too, it answers through the repository, as `SqlQueries` does."""

@@ -16,6 +16,7 @@ from purldesk.domain.catalog import CatalogItem
 from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment, ShipmentId
+from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction
 from purldesk.domain.merkle import Frontier, Node
@@ -335,6 +336,19 @@ class FxRateRepository(StoredRates, Protocol):
         ...
 
 
+class GdpRepository(Protocol):
+    """Imported GDP figures, one per nation and year."""
+
+    def put(self, figures: Sequence[GdpFigure]) -> int:
+        """Store the figures, each replacing the stored one of its nation and year (a revised
+        figure); how many replaced one."""
+        ...
+
+    def list(self) -> list[GdpFigure]:
+        """Every stored figure, by nation, then year."""
+        ...
+
+
 class Transaction(Protocol):
     """`with` it: the block is one database transaction."""
 
@@ -393,6 +407,8 @@ class UnitOfWork(Transaction, Protocol):
     def trees(self) -> MerkleTrees: ...
     @property
     def checkpoints(self) -> CheckpointRepository: ...
+    @property
+    def gdp(self) -> GdpRepository: ...
 
     def next_id(self, sequence: str) -> int:
         """The next number of a named sequence, unique across processes."""

@@ -19,6 +19,7 @@ from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipment
 from purldesk.adapters.storage.participants import SqlParticipantRepository
 from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
+from purldesk.adapters.storage.share_queries import ShareQueries
 from purldesk.adapters.storage.sums import halves, joined, joined_or_none
 from purldesk.adapters.storage.tables import (
     AllocationBasisRow,
@@ -78,8 +79,8 @@ def _sees_everything_of(viewer: Viewer, column: Any) -> ColumnElement[bool]:
     return column == viewer.organization  # type: ignore[no-any-return]
 
 
-class SqlQueries:
-    """`ReadQueries` over one read-only session."""
+class SqlQueries(ShareQueries):
+    """`ReadQueries` over one read-only session (with the queries of `ShareQueries`)."""
 
     def __init__(self, session: ReadSession) -> None:
         self._session = session

@@ -40,6 +40,7 @@ STATUS = 32  # enum values
 NAME = 200
 HASH = 64  # hex SHA-256
 RATE = 64  # a Decimal's exact string
+URL = 500
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -458,6 +459,20 @@ class FxRateRow(Base):
     rate_date: Mapped[date] = mapped_column(Date, primary_key=True)
     per_eur: Mapped[str] = mapped_column(String(RATE))  # a Decimal's exact string
     source: Mapped[str] = mapped_column(String(NAME))
+    loaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class GdpFigureRow(Base):
+    """A nation's GDP of one year (whole current USD), as imported; a later import of the same
+    nation and year replaces it. Figures bundled with the software are not stored."""
+
+    __tablename__ = "gdp_figures"
+
+    nation: Mapped[str] = mapped_column(ForeignKey("participants.code"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gdp_usd: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(NAME))
+    url: Mapped[str] = mapped_column(String(URL))
     loaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

@@ -20,6 +20,7 @@ from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import SqlContributionRepository
 from purldesk.adapters.storage.engine import SessionScope
 from purldesk.adapters.storage.fx_rates import SqlFxRateRepository
+from purldesk.adapters.storage.gdp import SqlGdpRepository
 from purldesk.adapters.storage.ledger import SqlLedger
 from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
 from purldesk.adapters.storage.participants import SqlParticipantRepository
@@ -61,6 +62,7 @@ class SqlUnitOfWork(SessionScope):
     fx_rates: SqlFxRateRepository
     trees: SqlMerkleTrees
     checkpoints: SqlCheckpoints
+    gdp: SqlGdpRepository
 
     what = "unit of work"
 
@@ -87,6 +89,7 @@ class SqlUnitOfWork(SessionScope):
         self.bases = SqlBasisRepository(session)
         self.trees = SqlMerkleTrees(session)
         self.checkpoints = SqlCheckpoints(session)
+        self.gdp = SqlGdpRepository(session)
         return self
 
     def read_one_moment(self) -> None:

@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "keys": ("keys", "app"),
     "indicators": ("indicators", "app"),
     "fx": ("fx", "app"),
+    "reference": ("reference", "app"),
     "policy": ("policy", "app"),
     "users": ("users", "app"),
     "reports": ("reports", "app"),
