@@ -97,7 +97,7 @@ def test_verify_names_the_entry_altered_in_sql(demo_db: str, tamper: str) -> Non
 
 def test_export_json_holds_everything(demo_db: str) -> None:
     document = json.loads(run(demo_db, "export", "--format", "json")[1])
-    assert document["format"] == "purldesk.export/3"
+    assert document["format"] == "purldesk.export/4"
     assert len(document["ledger"]) > 0
     assert document["ledger"][0]["prev_hash"] == "0" * 64
     assert document["ledger"][1]["prev_hash"] == document["ledger"][0]["hash"]
