@@ -171,7 +171,11 @@ def test_a_tampered_file_is_refused_naming_the_finding_and_writes_nothing(
     def contribution_view(document: Any) -> None:
         document["contributions"][0]["amount_minor"] += 1
 
+    def duplicate(document: Any) -> None:
+        document["tables"]["participants"].append(document["tables"]["participants"][0])
+
     for name, change, exit_code, named in (
+        ("duplicate", duplicate, 4, "participants: a row cannot be written"),
         ("posting", posting, 6, "entry 1: hash"),
         ("row", contribution_row, 6, "C-00001: contribution-amount"),
         ("view", contribution_view, 2, "contributions[0].amount_minor"),

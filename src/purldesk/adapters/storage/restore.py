@@ -25,10 +25,11 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage.tables import UtcDateTime, metadata
-from purldesk.domain.errors import InvalidInput
+from purldesk.domain.errors import Conflict, InvalidInput
 
 NOT_DUMPED = frozenset(
     {"users", "api_tokens", "user_passwords", "web_sessions", "auth_failures", "idempotency_keys"}
@@ -79,7 +80,13 @@ class SqlTableRows:
             rows = decoded.get(table.name, [])
             for start in range(0, len(rows), CHUNK):
                 chunk = rows[start : start + CHUNK]
-                self._session.execute(insert(table), chunk)
+                try:
+                    self._session.execute(insert(table), chunk)
+                except IntegrityError as error:
+                    # A file whose rows collide or refer to nothing, or a concurrent writer.
+                    raise Conflict(
+                        f"{table.name}: a row cannot be written, nothing was written ({error.orig})"
+                    ) from None
                 written += len(chunk)
                 progress(table.name, len(chunk))
         self._session.flush()
