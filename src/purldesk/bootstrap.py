@@ -18,8 +18,9 @@ from purldesk.adapters.storage.reader import SqlReader
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.config import Settings
 from purldesk.domain.access import Actor
+from purldesk.services.exports import RestorableUnitOfWork
 from purldesk.services.handle import Command, Context, handle
-from purldesk.services.ports import Clock, FxRates, PasswordHasher, Signer, UnitOfWork
+from purldesk.services.ports import Clock, FxRates, PasswordHasher, Signer
 from purldesk.services.read_ports import Reader
 
 R = TypeVar("R")
@@ -37,7 +38,7 @@ class Application:
 
     settings: Settings
     engine: Engine
-    uow: Callable[[], UnitOfWork]
+    uow: Callable[[], RestorableUnitOfWork]  # a unit of work that can also dump and restore rows
     fx: FxRates
     clock: Clock
     passwords: PasswordHasher

@@ -29,14 +29,21 @@ def verify(
     checkpoint and `against` (a published one), each signed by `signer`'s key where it names
     that key (`against` must), with stored trees that are the trees of their entries.
     """
+    with uow:
+        uow.read_one_moment()
+        return verify_open(uow, signer=signer, against=against)
+
+
+def verify_open(
+    uow: UnitOfWork, *, signer: Signer | None = None, against: Checkpoint | None = None
+) -> tuple[int, list[Finding]]:
+    """`verify` inside a unit of work already open (a restore checks what it wrote so)."""
     with _collector_paused():
-        with uow:
-            uow.read_one_moment()
-            entries = uow.ledger.entries()
-            logged = uow.audit.entries()
-            rows = uow.contributions.list(), uow.packages.list()
-            stored = {tree: TreeHead.of(uow.trees.frontier(tree)) for tree in Tree}
-            signed = uow.checkpoints.list() + ([] if against is None else [against])
+        entries = uow.ledger.entries()
+        logged = uow.audit.entries()
+        rows = uow.contributions.list(), uow.packages.list()
+        stored = {tree: TreeHead.of(uow.trees.frontier(tree)) for tree in Tree}
+        signed = uow.checkpoints.list() + ([] if against is None else [against])
         return len(entries), _findings(entries, logged, rows, stored, signed, signer, against)
 
 

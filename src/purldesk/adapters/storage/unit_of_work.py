@@ -29,6 +29,7 @@ from purldesk.adapters.storage.policy_repositories import (
     SqlPolicyRepository,
 )
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
+from purldesk.adapters.storage.restore import SqlTableRows
 from purldesk.adapters.storage.rows import _upsert
 from purldesk.adapters.storage.tables import IdSequenceRow
 from purldesk.adapters.storage.trees import SqlCheckpoints, SqlMerkleTrees
@@ -63,6 +64,7 @@ class SqlUnitOfWork(SessionScope):
     trees: SqlMerkleTrees
     checkpoints: SqlCheckpoints
     gdp: SqlGdpRepository
+    rows: SqlTableRows
 
     what = "unit of work"
 
@@ -90,6 +92,7 @@ class SqlUnitOfWork(SessionScope):
         self.trees = SqlMerkleTrees(session)
         self.checkpoints = SqlCheckpoints(session)
         self.gdp = SqlGdpRepository(session)
+        self.rows = SqlTableRows(session)
         return self
 
     def read_one_moment(self) -> None:

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "demo"),
     "serve": ("serve", "serve"),
     "export": ("export", "export"),
+    "import": ("restore", "restore"),
     "whatif": ("whatif", "whatif"),
     "allocate": ("allocate", "allocate"),
     "db": ("db", "app"),
