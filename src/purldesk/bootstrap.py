@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from sqlalchemy import Engine
 
+from purldesk.adapters.exports.ocds_documents import Publication
 from purldesk.adapters.fx import EcbRates
 from purldesk.adapters.passwords import Argon2Hasher
 from purldesk.adapters.storage.engine import make_engine, session_factory
@@ -47,6 +48,15 @@ class Application:
         """k of docs/SECURITY.md, the same for every page, report and API answer: hidden money
         is published only summed over at least this many contributors."""
         return self.settings.reports.min_hidden_contributors
+
+    @property
+    def ocds_publication(self) -> Publication:
+        """Who publishes the Open Contracting data, and where the world reaches it."""
+        reports = self.settings.reports
+        return Publication(
+            reports.ocid_prefix, reports.publisher, self.settings.public_url(),
+            reports.published_at,
+        )  # fmt: skip
 
     def close(self) -> None:
         self.engine.dispose()

@@ -164,7 +164,7 @@ def test_the_ocds_export_is_the_public_view_with_exact_amounts(
     db = three_in_secret
     text = ok(db, "reports", "ocds", "P-0001")
     document = ocds_document(text)
-    (release,) = document["releases"]
+    (release,) = document["releases"]  # drafted by the allocation, not changed since
     assert release["ocid"] == "ocds-purldesk-P-0001"
     assert (release["tag"], release["tender"]["status"]) == (["planning"], "planning")
     funders = {p["id"] for p in release["parties"] if "funder" in p["roles"]}
@@ -189,7 +189,7 @@ def test_the_ocds_export_leaves_out_what_latvia_alone_would_follow_from(allocate
     """P-0005 is paid in part by Latvia alone in secret: no total, bucket or price of its
     lines is published, only the public parts."""
     text = ok(allocated, "reports", "ocds", "P-0005")
-    (release,) = ocds_document(text)["releases"]
+    (release,) = ocds_document(text)["releases"]  # drafted by the allocation
     funders = {p["id"] for p in release["parties"] if "funder" in p["roles"]}
     assert {"BEL", "CAN", "FIN", "KOR"} <= funders and "LVA" not in funders
     budget = release["planning"]["budget"]

@@ -17,6 +17,7 @@ from purldesk.domain.contributions import Contribution, ContributionId, Contribu
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction
+from purldesk.domain.package_history import PackageRelease
 from purldesk.domain.packages import Package, PackageId
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import PolicyVersion
@@ -257,6 +258,18 @@ class BasisRepository(Protocol):
         ...
 
 
+class ReleaseRepository(Protocol):
+    """Each package's kept states (`domain/package_history.py`): appended, never changed."""
+
+    def latest(self, package_id: PackageId, /) -> PackageRelease | None:
+        """The package's last kept state; None if none was kept."""
+        ...
+
+    def add(self, release: PackageRelease, /) -> None:
+        """Keep a state; a number the package has already is refused with AlreadyExists."""
+        ...
+
+
 class StoredRates(Protocol):
     """Reference rates per euro as stored: what the FX adapter reads, by currency and date."""
 
@@ -336,6 +349,8 @@ class UnitOfWork(Transaction, Protocol):
     def bases(self) -> BasisRepository: ...
     @property
     def fx_rates(self) -> FxRateRepository: ...
+    @property
+    def releases(self) -> ReleaseRepository: ...
 
     def next_id(self, sequence: str) -> int:
         """The next number of a named sequence, unique across processes."""

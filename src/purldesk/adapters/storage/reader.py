@@ -13,11 +13,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from purldesk.adapters.storage.engine import READ_ONLY, SessionScope
+from purldesk.adapters.storage.history_queries import SqlHistoryQueries
 from purldesk.adapters.storage.queries import ReadSession, SqlQueries
 from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
 
 
-class SqlReader(SessionScope, SqlQueries):
+class SqlReader(SessionScope, SqlQueries, SqlHistoryQueries):
     """`with reader: reader.cycles() ...`: each `with` is one read-only transaction."""
 
     what = "reader"

@@ -27,6 +27,7 @@ from purldesk.adapters.storage.policy_repositories import (
     SqlIndicatorRepository,
     SqlPolicyRepository,
 )
+from purldesk.adapters.storage.releases import SqlReleaseRepository
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
 from purldesk.adapters.storage.rows import _upsert
 from purldesk.adapters.storage.tables import IdSequenceRow
@@ -58,6 +59,7 @@ class SqlUnitOfWork(SessionScope):
     indicators: SqlIndicatorRepository
     bases: SqlBasisRepository
     fx_rates: SqlFxRateRepository
+    releases: SqlReleaseRepository
 
     what = "unit of work"
 
@@ -82,6 +84,7 @@ class SqlUnitOfWork(SessionScope):
         self.indicators = SqlIndicatorRepository(session)
         self.fx_rates = SqlFxRateRepository(session)
         self.bases = SqlBasisRepository(session)
+        self.releases = SqlReleaseRepository(session)
         return self
 
     def read_one_moment(self) -> None:

@@ -19,6 +19,7 @@ from purldesk.entrypoints.api.routers import (
     fx,
     ledger,
     lists,
+    ocds,
     packages,
     policies,
     reference,
@@ -41,6 +42,7 @@ ROUTERS = (
     policies.router,
     ledger.router,
     reports.router,
+    ocds.router,
 )
 
 
