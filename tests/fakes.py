@@ -1421,6 +1421,10 @@ class FakeReader(_Scope):
                     found.append(paid)
         return found
 
+    def shipments_by_id(self, shipment_ids: Collection[int]) -> list[Shipment]:
+        table = self.tables.shipments
+        return [table[key] for key in sorted(table) if key in shipment_ids]
+
     def audit_since(self, seq: int, *, limit: int) -> list[AuditEntry]:
         return [entry for entry in self.tables.audit if entry.seq > seq][:limit]
 

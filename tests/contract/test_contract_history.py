@@ -122,3 +122,18 @@ def test_balances_count_the_entries_recorded_before_an_instant(
             everything = uow.ledger.balances()
         assert reader.balances_recorded_before(later + timedelta(seconds=1)) == everything
         assert reader.balances_recorded_before(later)[ledger.pool(1), "USD"] == 1_000
+
+
+def test_shipments_are_read_by_id(uow_factory: UowFactory, reader_factory: ReaderFactory) -> None:
+    package = _seed(uow_factory)
+    shipments = [
+        Shipment(ShipmentId(number), package.id, LineId(1), 1, date(2025, 10, 6))
+        for number in (3, 5)
+    ]
+    with uow_factory() as uow:
+        for shipment in shipments:
+            uow.shipments.add(shipment)
+        uow.commit()
+    with reader_factory() as reader:
+        assert reader.shipments_by_id({5, 3, 9}) == shipments
+        assert reader.shipments_by_id(set()) == []

@@ -236,6 +236,10 @@ class HistoryQueries(Protocol):
         """What was paid to the supplier for these packages, by entry and contribution."""
         ...
 
+    def shipments_by_id(self, shipment_ids: Collection[int]) -> list[Shipment]:
+        """These shipments (those that exist), by id."""
+        ...
+
     def audit_since(self, seq: int, *, limit: int) -> list[AuditEntry]:
         """At most `limit` audit entries after the entry `seq` (0: from the first), in order."""
         ...

@@ -15,9 +15,15 @@ from purldesk.adapters.storage.ledger import POSTED, _nonzero
 from purldesk.adapters.storage.queries import ReadSession
 from purldesk.adapters.storage.releases import release_of
 from purldesk.adapters.storage.repository import from_row
-from purldesk.adapters.storage.tables import AuditEntryRow, LedgerEntryRow, LedgerPostingRow
+from purldesk.adapters.storage.tables import (
+    AuditEntryRow,
+    LedgerEntryRow,
+    LedgerPostingRow,
+    ShipmentRow,
+)
 from purldesk.domain.audit import AuditEntry
 from purldesk.domain.contributions import ContributionId
+from purldesk.domain.deliveries import Shipment
 from purldesk.domain.money import Currency, Money
 from purldesk.domain.package_history import PackageRelease
 from purldesk.domain.packages import PackageId
@@ -77,6 +83,11 @@ class SqlHistoryQueries:
             payer = ContributionId(_int(contribution_id))
             found.append(Disbursement(PackageId(_int(package_id)), payer, money, occurred_on, seq))
         return found
+
+    def shipments_by_id(self, shipment_ids: Collection[int]) -> list[Shipment]:
+        s = ShipmentRow
+        rows = self._session.scalars(select(s).where(s.id.in_(sorted(shipment_ids))).order_by(s.id))
+        return [from_row(Shipment, row) for row in rows]
 
     def audit_since(self, seq: int, *, limit: int) -> list[AuditEntry]:
         a = AuditEntryRow

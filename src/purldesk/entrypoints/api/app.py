@@ -15,6 +15,7 @@ from purldesk.bootstrap import Application
 from purldesk.entrypoints.api import deps, edges, errors
 from purldesk.entrypoints.api.routers import (
     allocations,
+    changes,
     contributions,
     fx,
     ledger,
@@ -43,6 +44,7 @@ ROUTERS = (
     ledger.router,
     reports.router,
     ocds.router,
+    changes.router,
 )
 
 
