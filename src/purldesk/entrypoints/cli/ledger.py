@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.table import Table
 
-from purldesk.entrypoints.cli.common import command_group, console, print_json, print_table, read
+from purldesk.entrypoints.cli.common import (
+    application,
+    command_group,
+    console,
+    parse_date,
+    print_json,
+    print_table,
+    read,
+)
 from purldesk.entrypoints.cli.options import DbOption, JsonOption
 
 app = command_group("Verify the ledger and read balances.")
@@ -44,13 +54,29 @@ def verify(json_output: JsonOption = False, db: DbOption = None) -> None:
 
 
 @app.command("balances")
-def balances(json_output: JsonOption = False, db: DbOption = None) -> None:
+def balances(
+    json_output: JsonOption = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Over the entries recorded by the end of this day (UTC), YYYY-MM-DD."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
     """Balances of every account with one, derived from the entries."""
     from purldesk.adapters.exports import json as views
     from purldesk.domain.money import Money
     from purldesk.services import ledger
+    from purldesk.services.views.balances import balances_as_of
 
-    totals = read(db, ledger.balances)
+    if as_of is None:
+        totals = read(db, ledger.balances)
+    else:
+        day = parse_date(as_of, "as_of")
+        with application(db) as wired:
+            today = wired.clock.now().date()
+            totals = balances_as_of(wired.reader(), day=day, today=today)
     if json_output:
         print_json(views.balances(totals))
         return
