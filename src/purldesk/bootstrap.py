@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
 
-from purldesk.adapters.exports.ocds_documents import Publication
 from purldesk.adapters.fx import EcbRates
 from purldesk.adapters.passwords import Argon2Hasher
 from purldesk.adapters.storage.engine import make_engine, session_factory
@@ -21,6 +20,9 @@ from purldesk.domain.access import Actor
 from purldesk.services.handle import Command, Context, handle
 from purldesk.services.ports import Clock, FxRates, PasswordHasher, UnitOfWork
 from purldesk.services.read_ports import Reader
+
+if TYPE_CHECKING:
+    from purldesk.adapters.exports.ocds_documents import Publication
 
 R = TypeVar("R")
 
@@ -52,6 +54,8 @@ class Application:
     @property
     def ocds_publication(self) -> Publication:
         """Who publishes the Open Contracting data, and where the world reaches it."""
+        from purldesk.adapters.exports.ocds_documents import Publication  # loaded when used
+
         reports = self.settings.reports
         return Publication(
             reports.ocid_prefix, reports.publisher, self.settings.public_url(),

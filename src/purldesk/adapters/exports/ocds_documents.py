@@ -18,8 +18,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ocdsmerge import Merger
-
 from purldesk.adapters.exports import ocds
 from purldesk.adapters.exports.ocds import BUDGET_BREAKDOWN_EXTENSION, OCDS_VERSION, utc
 from purldesk.domain.errors import InvalidInput, NotFound
@@ -61,7 +59,9 @@ def release_schema() -> dict[str, Any]:
 
 
 @cache
-def _merger() -> Merger:
+def _merger() -> Any:
+    from ocdsmerge import Merger  # with requests, loaded only when a record is compiled
+
     return Merger(schema=release_schema())
 
 
