@@ -21,7 +21,6 @@ from api_world import (
 )
 from fastapi.testclient import TestClient
 
-from conftest import Apps
 from database_world import CHEAP_PASSWORDS
 from purldesk.bootstrap import build
 from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
@@ -35,8 +34,9 @@ Key = tuple[str, str]
 
 
 @pytest.fixture
-def world(database_url: str, apps: Apps) -> Iterator[World]:
-    """The API world, seeded by commands (so each write is in the audit log the feed reads)."""
+def world(database_url: str, apps: Any) -> Iterator[World]:
+    """The API world, seeded by commands (so each write is in the audit log the feed reads);
+    `apps` is tests/api/conftest.py's pool of FastAPI apps."""
     clock = MovableClock()
     wired = build(make_settings(database_url), clock=clock, passwords=CHEAP_PASSWORDS)
     app = apps.borrow(wired)
