@@ -1,42 +1,46 @@
-"""Charts as server-side SVG: no script, no CDN, crisp in print; each has a table beside it."""
+"""Bar charts rendered on the server: no script, no CDN, crisp in print; each has a table
+beside it.
+
+Each bar is a row of text and an SVG bar. The text is the page's own (its size, its wrapping),
+so a label is never clipped or shrunk with the chart, whatever the width; only the bar is
+drawn, stretched to the row (`preserveAspectRatio="none"`), with no text inside the SVG.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 from markupsafe import Markup
 
 from purldesk.services.views.rows import Bar
 
-ROW = 26
-LABEL_W = 190
-BAR_W = 300
-WIDTH = LABEL_W + BAR_W + 170
+SCALE = 1000  # the bar's viewBox width: a fill is drawn to a thousandth of the whole
 
 
-def bar_chart(bars: Sequence[Bar], *, title: str, chart_id: str) -> Markup:
-    """Horizontal bars, each filled to its share of its whole, labelled and valued in text."""
-    height = max(1, len(bars)) * ROW + 8
-    parts = [
-        f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" aria-labelledby="{escape(chart_id)}-title" '
-        f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
-    ]
-    for index, bar in enumerate(bars):
-        y = 4 + index * ROW
-        filled = (
-            0
-            if bar.whole_minor <= 0
-            else round(BAR_W * min(bar.value_minor, bar.whole_minor) / bar.whole_minor)
-        )
-        label = bar.label if len(bar.label) <= 28 else bar.label[:27] + "…"
+def _filled(bar: Bar) -> int:
+    """The fill's width in thousandths: the value's share of the whole, at most all of it."""
+    if bar.whole_minor <= 0:
+        return 0
+    return round(SCALE * min(max(bar.value_minor, 0), bar.whole_minor) / bar.whole_minor)
+
+
+def bar_chart(
+    bars: Sequence[Bar], *, title: str, chart_id: str, label: Callable[[str], str] = str
+) -> Markup:
+    """Horizontal bars, each filled to its share of its whole, labelled and valued in text;
+    `label` names a bar whose label is a code (an area, an aid class)."""
+    parts = [f'<ul class="chart" id="{escape(chart_id)}" aria-label="{escape(title)}">']
+    for bar in bars:
         parts += [
-            f'<text x="{LABEL_W - 8}" y="{y + 16}" text-anchor="end" class="chart-label">{escape(label)}</text>',
-            f'<rect x="{LABEL_W}" y="{y + 3}" width="{BAR_W}" height="{ROW - 8}" class="chart-track"/>',
-            f'<rect x="{LABEL_W}" y="{y + 3}" width="{filled}" height="{ROW - 8}" class="chart-bar"/>',
-            f'<text x="{LABEL_W + BAR_W + 8}" y="{y + 16}" class="chart-value">{escape(bar.text)}</text>',
+            "<li>",
+            f'<span class="chart-label">{escape(label(bar.label))}</span>',
+            f'<span class="chart-value">{escape(bar.text)}</span>',
+            f'<svg class="chart-bar" viewBox="0 0 {SCALE} 10" preserveAspectRatio="none" '
+            'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">',
+            f'<rect class="chart-track" width="{SCALE}" height="10"/>',
+            f'<rect class="chart-fill" width="{_filled(bar)}" height="10"/>',
+            "</svg></li>",
         ]
-    parts.append("</svg>")
+    parts.append("</ul>")
     return Markup("".join(parts))

@@ -14,7 +14,7 @@ from purldesk.domain.money import USD
 from purldesk.entrypoints.web import auth, render
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.services import rates
-from purldesk.services.views import overview, transparency
+from purldesk.services.views import inbox, overview, transparency
 from purldesk.services.views import rates as rate_views
 
 router = APIRouter(include_in_schema=False)
@@ -32,10 +32,11 @@ def home(request: Request) -> Response:
         if user is not None and rate_views.shows_reference_rates(viewer)
         else None
     )
+    waiting = inbox.inbox(application.reader(), viewer=viewer) if user is not None else None
     return render.render(
         request, "overview.html", user, active="overview", view=view, public=user is None,
         rates_warning=_rates_warning(application, user, today), reference_rates=reference_rates,
-        today=today,
+        today=today, inbox=waiting,
     )  # fmt: skip
 
 
