@@ -57,7 +57,7 @@ def test_the_preview_shows_packages_total_and_reasons_in_money(
     assert len(_package_costs(page.text)) >= 2
     assert re.search(r'id="preview-total">USD [\d,]+\.\d{2}<', page.text)
     short = page.text.split('id="preview-short"', 1)[1]
-    assert re.search(r"USD \d{1,3}(,\d{3})*\.\d{2} short", short)
+    assert re.search(r'<span class="amount">USD \d{1,3}(,\d{3})*\.\d{2}</span> short', short)
     assert "minor units" not in page.text
     assert "Commit the allocation" in page.text
 
