@@ -32,6 +32,7 @@ PAGES = [
     ("coordinator", "/packages/1"), ("coordinator", "/packages/2"),
     ("coordinator", "/statement?contributor=NLD"), ("coordinator", "/policy?contributor=KOR"),
     ("auditor", "/ledger"), ("auditor", "/ledger?entries=2&as_of=2025-09-01"),
+    ("contributor-nld", "/contributions"), ("recipient", "/requirements?q=patriot&per_page=25"),
 ]  # fmt: skip
 
 # What does not fit, measured in the page: text wider than its box (clipped, or spilling out
