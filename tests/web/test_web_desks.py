@@ -190,3 +190,21 @@ def test_the_statement_workbook_has_number_formats_and_its_total(
     assert Decimal(str(total[amount - 1].value)) == summed > 0
     assert total[amount - 1].number_format == "#,##0.00"
     workbook.close()
+
+
+def test_who_sees_a_packages_contents_is_ticked_not_typed(
+    client_for: Callable[[str | None], TestClient], wired: Application
+) -> None:
+    coordinator = client_for("coordinator")
+    page = coordinator.get("/packages/1").text
+    assert '<input type="checkbox" name="cleared" value="NLD">' in page
+    response = coordinator.post(
+        "/packages/1/restrict",
+        data={"csrf_token": csrf_of(page), "restricted": "yes", "cleared": ["NLD", "DEU"]},
+    )
+    assert response.status_code == 303
+    restriction = packages.get(wired.uow(), package_id=P1).restriction
+    assert restriction is not None and restriction.cleared == {"NLD", "DEU"}
+    again = coordinator.get("/packages/1").text
+    assert '<input type="checkbox" name="cleared" value="NLD" checked>' in again
+    assert '<input type="checkbox" name="cleared" value="DEU" checked>' in again
