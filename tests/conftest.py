@@ -25,6 +25,7 @@ from database_world import (
     Seeded,
     SqliteFiles,
     build_demo,
+    build_demo_with_ample_supply,
     libpq_dsn,
     postgres_base_url,
     run_name,
@@ -138,6 +139,13 @@ def seeded(request: pytest.FixtureRequest, database_url: str) -> Seeded:
 def demo_url(seeded: Seeded) -> str:
     """This test's database, holding the demo (see `build_demo`)."""
     return seeded("demo", build_demo)
+
+
+@pytest.fixture
+def ample_demo_url(seeded: Seeded) -> str:
+    """This test's database, holding the demo with no supplier's capacity binding (see
+    `build_demo_with_ample_supply`)."""
+    return seeded("demo with ample supply", build_demo_with_ample_supply)
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from purldesk.adapters.passwords import Argon2Hasher
 from purldesk.adapters.storage.migrate import upgrade
 from purldesk.adapters.storage.tables import metadata
-from purldesk.bootstrap import build
+from purldesk.bootstrap import Application, build
 from purldesk.config import load_settings
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -66,6 +66,31 @@ def build_demo(url: str) -> None:
         scenario.build(wired)
     finally:
         wired.close()
+
+
+def build_demo_with_ample_supply(url: str) -> None:
+    """The demo with ample supply (`lift_capacity`)."""
+    build_demo(url)
+    wired = build(load_settings(database_url=url), passwords=CHEAP_PASSWORDS)
+    try:
+        lift_capacity(wired)
+    finally:
+        wired.close()
+
+
+def lift_capacity(wired: Application) -> None:
+    """Lift every catalog item's `available_per_cycle` to the bound on a count: money, not the
+    supplier, then decides what is funded. For tests whose subject is money competing for lines
+    (substitution, additionality, money that may not pay a line), which the demo's real
+    capacities leave idle: every line 2025-09 leaves short waits for supply, not money."""
+    from dataclasses import replace
+
+    from purldesk.domain.money import MAX_QUANTITY
+    from purldesk.services import catalog
+
+    items = catalog.list_all(wired.uow())
+    ample = [replace(item, available_per_cycle=MAX_QUANTITY) for item in items]
+    catalog.import_items(wired.uow(), items=ample)
 
 
 class SqliteFiles:

@@ -24,11 +24,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, Generic, Self, TypeVar
 
 from fake_pages import FakePageQueries
-from purldesk.domain import audit, basis, ledger
+from purldesk.domain import audit, basis, ledger, merkle
 from purldesk.domain.access import ApiToken, User, UserId, Viewer
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
+from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead, checkpoint_ref, leaf
 from purldesk.domain.confidentiality import can_see_amount
 from purldesk.domain.contributions import (
     Contribution,
@@ -38,7 +39,8 @@ from purldesk.domain.contributions import (
 )
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
-from purldesk.domain.errors import AlreadyExists, Conflict, NotFound
+from purldesk.domain.errors import AlreadyExists, Conflict, NotFound, TreeOutOfStep
+from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting
 from purldesk.domain.money import USD
@@ -64,6 +66,7 @@ from purldesk.services.read_ports import (
     PaidLine,
     ShipmentLine,
 )
+from share_fakes import FakeShareQueries
 
 if TYPE_CHECKING:
     from purldesk.services.ports import LatestRate, UnitOfWork
@@ -133,6 +136,10 @@ class Tables:
     observations: dict[int, Observation] = field(default_factory=dict)
     fx_rates: dict[tuple[str, date], FxRate] = field(default_factory=dict)
     bases: dict[int, str] = field(default_factory=dict)  # package id -> document
+    trees: dict[Tree, merkle.Frontier] = field(default_factory=dict)
+    tree_nodes: dict[tuple[Tree, merkle.Node], bytes] = field(default_factory=dict)
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+    gdp: dict[tuple[str, int], GdpFigure] = field(default_factory=dict)
 
     def copy(self) -> Tables:
         """A snapshot: new containers around the same (immutable) records."""
@@ -617,7 +624,10 @@ class FakeLedger:
             return []
         if recorded_at.tzinfo is None or recorded_at.utcoffset() is None:
             raise ValueError("recorded_at must be timezone-aware")
-        entries = ledger.chain(self.head(), transactions, recorded_at=recorded_at.astimezone(UTC))
+        head = self.head()
+        entries = ledger.chain(head, transactions, recorded_at=recorded_at.astimezone(UTC))
+        after = 0 if head is None else head.seq
+        _grow(self._tx.tables, Tree.LEDGER, [leaf(e.hash) for e in entries], after=after)
         self._tx.tables.ledger.extend(entries)
         return entries
 
@@ -626,6 +636,11 @@ class FakeLedger:
 
     def entries(self) -> list[LedgerEntry]:
         return list(self._tx.tables.ledger)
+
+    def entries_of(self, contribution_id: int) -> list[LedgerEntry]:
+        return [
+            e for e in self._tx.tables.ledger if e.transaction.contribution_id == contribution_id
+        ]
 
     def balances(self) -> dict[tuple[str, str], int]:
         return ledger.balances(entry.transaction for entry in self._tx.tables.ledger)
@@ -641,6 +656,60 @@ class FakeLedger:
             for key, value in self.balances().items()
             if value and ledger.account_contribution(key[0]) in refs
         }
+
+
+def _grow(tables: Tables, tree: Tree, leaves: list[bytes], *, after: int) -> None:
+    """Grow a tree as the SQL adapter does, refusing one out of step with its log."""
+    frontier = tables.trees.get(tree, merkle.Frontier())
+    if frontier.size != after:
+        raise TreeOutOfStep(tree, after, frontier.size)
+    tables.trees[tree], completed = merkle.extend(frontier, leaves)
+    tables.tree_nodes.update(((tree, node), digest) for node, digest in completed)
+
+
+class FakeMerkleTrees:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def frontier(self, tree: Tree) -> merkle.Frontier:
+        return self._tx.tables.trees.get(tree, merkle.Frontier())
+
+    def head(self, tree: Tree) -> TreeHead:
+        frontier = self.frontier(tree)
+        log = self._tx.tables.ledger if tree is Tree.LEDGER else self._tx.tables.audit
+        last = log[-1].seq if log else 0
+        if last != frontier.size:
+            raise TreeOutOfStep(tree, last, frontier.size)
+        return TreeHead.of(frontier)
+
+    def nodes(self, tree: Tree, wanted: Collection[merkle.Node]) -> dict[merkle.Node, bytes]:
+        stored = self._tx.tables.tree_nodes
+        return {node: stored[tree, node] for node in wanted if (tree, node) in stored}
+
+
+class FakeCheckpoints:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(self, checkpoint: Checkpoint) -> None:
+        self._tx.tables.checkpoints.append(checkpoint)  # numbered by next_id, never twice
+
+    def latest(self) -> Checkpoint | None:
+        stored = self._tx.tables.checkpoints
+        return stored[-1] if stored else None
+
+    def get(self, seq: int) -> Checkpoint:
+        found = next((c for c in self._tx.tables.checkpoints if c.seq == seq), None)
+        if found is None:
+            raise NotFound("checkpoint", checkpoint_ref(seq))
+        return found
+
+    def list(self, *, offset: int = 0, limit: int | None = None) -> list[Checkpoint]:
+        stored = self._tx.tables.checkpoints[offset:]
+        return stored if limit is None else stored[:limit]
+
+    def count(self) -> int:
+        return len(self._tx.tables.checkpoints)
 
 
 # -- access: users, tokens, failed authentications, idempotency keys, audit log ----------------
@@ -760,6 +829,7 @@ class FakeAuditLog:
     def append(self, event: AuditEvent, *, at: datetime) -> AuditEntry:
         entries = self._tx.tables.audit
         entry = audit.seal(event, head=entries[-1] if entries else None, at=at)
+        _grow(self._tx.tables, Tree.AUDIT, [leaf(entry.hash)], after=len(entries))
         entries.append(entry)
         return entry
 
@@ -1074,6 +1144,18 @@ class FakeUnitOfWork(_Scope):
     def fx_rates(self) -> FakeFxRateRepository:
         return self._repos().fx_rates
 
+    @property
+    def trees(self) -> FakeMerkleTrees:
+        return self._repos().trees
+
+    @property
+    def checkpoints(self) -> FakeCheckpoints:
+        return self._repos().checkpoints
+
+    @property
+    def gdp(self) -> FakeGdpRepository:
+        return self._repos().gdp
+
 
 class _Repositories:
     """One set of repositories per `with` block."""
@@ -1098,6 +1180,9 @@ class _Repositories:
         self.indicators = FakeIndicatorRepository(tx)
         self.bases = FakeBasisRepository(tx)
         self.fx_rates = FakeFxRateRepository(tx)
+        self.trees = FakeMerkleTrees(tx)
+        self.checkpoints = FakeCheckpoints(tx)
+        self.gdp = FakeGdpRepository(tx)
 
 
 class FakeFxRateRepository:
@@ -1132,10 +1217,30 @@ class FakeFxRateRepository:
         return list(last.values())
 
 
+class FakeGdpRepository:
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def put(self, figures: Sequence[GdpFigure]) -> int:
+        tables = self._tx.tables
+        for figure in figures:
+            _require(figure.nation in tables.participants, f"participant {figure.nation}")
+        replaced = sum(1 for f in figures if (f.nation, f.year) in tables.gdp)
+        for figure in figures:
+            assert figure.loaded_at is not None, "a stored figure is an imported one"
+            tables.gdp[figure.nation, figure.year] = replace(
+                figure, loaded_at=_utc(figure.loaded_at)
+            )
+        return replaced
+
+    def list(self) -> list[GdpFigure]:
+        return [figure for _, figure in sorted(self._tx.tables.gdp.items())]
+
+
 # -- the reader --------------------------------------------------------------------------------
 
 
-class FakeReader(_Scope, FakePageQueries):
+class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
     """The Reader port over a `FakeDatabase`: `with reader:` reads a snapshot of what was
     committed, without the write lock, so every query of the block sees one moment. What a
     repository answers too, it answers through the repository, as `SqlQueries` does. The work

@@ -11,14 +11,16 @@ from sqlalchemy import Engine
 
 from purldesk.adapters.fx import EcbRates
 from purldesk.adapters.passwords import Argon2Hasher
+from purldesk.adapters.signing import SigningKey
 from purldesk.adapters.storage.engine import make_engine, session_factory
 from purldesk.adapters.storage.fx_rates import SqlStoredRates
 from purldesk.adapters.storage.reader import SqlReader
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.config import Settings
 from purldesk.domain.access import Actor
+from purldesk.services.exports import RestorableUnitOfWork
 from purldesk.services.handle import Command, Context, handle
-from purldesk.services.ports import Clock, FxRates, PasswordHasher, UnitOfWork
+from purldesk.services.ports import Clock, FxRates, PasswordHasher, Signer
 from purldesk.services.read_ports import Reader
 
 R = TypeVar("R")
@@ -31,16 +33,17 @@ class SystemClock:
 
 @dataclass(frozen=True, slots=True)
 class Application:
-    """What an entrypoint needs: a fresh unit of work per use case, FX rates, a clock, and the
-    password hasher for dashboard logins."""
+    """What an entrypoint needs: a fresh unit of work per use case, FX rates, a clock, the
+    password hasher for dashboard logins, and the key checkpoints are signed with."""
 
     settings: Settings
     engine: Engine
-    uow: Callable[[], UnitOfWork]
+    uow: Callable[[], RestorableUnitOfWork]  # a unit of work that can also dump and restore rows
     fx: FxRates
     clock: Clock
     passwords: PasswordHasher
     reader: Callable[[], Reader]  # a fresh read-only transaction per page or report
+    signer: Signer
 
     @property
     def min_hidden_contributors(self) -> int:
@@ -55,7 +58,7 @@ class Application:
         """What a command runs with: the actor, now by the clock (or `at`), the request, the
         rates."""
         when = self.clock.now() if at is None else at
-        return Context(actor=actor, at=when, request_id=request_id, fx=self.fx)
+        return Context(actor=actor, at=when, request_id=request_id, fx=self.fx, signer=self.signer)
 
     def run(
         self, command: Command[R], *, actor: Actor, request_id: str, at: datetime | None = None
@@ -69,6 +72,7 @@ def build(
     settings: Settings, *, clock: Clock | None = None, passwords: PasswordHasher | None = None
 ) -> Application:
     """Wire the adapters for `settings`; tests pass their own clock and a cheaper hasher."""
+    signer = SigningKey(settings.ledger.signing_key.get_secret_value())
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
     return Application(
@@ -81,6 +85,7 @@ def build(
         reader=lambda: SqlReader(
             sessions, min_hidden_contributors=settings.reports.min_hidden_contributors
         ),
+        signer=signer,
     )
 
 

@@ -69,6 +69,20 @@ class ReportSettings(BaseModel):
     min_hidden_contributors: int = Field(default=2, ge=2, le=100)
 
 
+# A key everyone can read, so development needs no setup; refused anywhere else.
+PLACEHOLDER_SIGNING_KEY = (
+    "ed25519-secret:acd7fd437bf8d31b31834c458de46f7a19ef96551a0987f4ab6c0c3313e02b63"
+)
+MAKE_SIGNING_KEY = "purldesk keys generate --out FILE"
+
+
+class LedgerSettings(BaseModel):
+    """Checkpoints of the ledger are signed with `signing_key` (Ed25519, `ed25519-secret:`
+    and 64 hex digits); `purldesk keys public` prints the public key to hand to contributors."""
+
+    signing_key: SecretStr = SecretStr(PLACEHOLDER_SIGNING_KEY)
+
+
 class Settings(BaseSettings):
     """Everything configurable; the defaults make `make demo` work with no environment."""
 
@@ -80,12 +94,20 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     web: WebSettings = WebSettings()
     reports: ReportSettings = ReportSettings()
+    ledger: LedgerSettings = LedgerSettings()
     environment: Literal["development", "production"] = "development"
 
     def placeholder_refusals(self) -> list[InvalidInput]:
-        """Outside development, the token pepper and the session secret must be real secrets."""
+        """Outside development, the token pepper, the session secret and the key checkpoints
+        are signed with must be real secrets."""
         if self.environment == "development":
             return []
+        refusals = []
+        if self.ledger.signing_key.get_secret_value().strip() == PLACEHOLDER_SIGNING_KEY:
+            refusals.append(InvalidInput(
+                "PURLDESK_LEDGER__SIGNING_KEY", f"must be a key of your own when "
+                f"PURLDESK_ENVIRONMENT={self.environment}; make one with: {MAKE_SIGNING_KEY}",
+            ))  # fmt: skip
         secrets = {
             "PURLDESK_AUTH__TOKEN_PEPPER": (self.auth.token_pepper, PLACEHOLDER_PEPPER),
             "PURLDESK_WEB__SESSION_SECRET": (self.web.session_secret, PLACEHOLDER_SESSION_SECRET),
@@ -95,7 +117,7 @@ class Settings(BaseSettings):
                          f"PURLDESK_ENVIRONMENT={self.environment}; make one with: {MAKE_SECRET}")
             for variable, (secret, placeholder) in secrets.items()
             if secret.get_secret_value() == placeholder or len(secret.get_secret_value()) < 32
-        ]  # fmt: skip
+        ] + refusals  # fmt: skip
 
 
 def load_settings(*, database_url: str | None = None) -> Settings:

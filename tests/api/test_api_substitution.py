@@ -20,6 +20,14 @@ API = "/api/v1"
 
 
 @pytest.fixture
+def demo_url(ample_demo_url: str) -> str:
+    """The demo with ample supply (`database_world.lift_capacity`): these tests are about money
+    competing for lines, and with the suppliers' real capacities every line the demo's 2025-09
+    leaves short waits for supply, not money."""
+    return ample_demo_url
+
+
+@pytest.fixture
 def coordinator(demo_url: str) -> Iterator[TestClient]:
     """A client of the API on the demo, sending the token of a coordinator added to it."""
     wired = build(make_settings(demo_url), clock=MovableClock(), passwords=CHEAP_PASSWORDS)

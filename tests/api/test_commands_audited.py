@@ -200,6 +200,10 @@ def test_reference_data_commands_are_audited_alike_from_the_api_and_the_cli(
         (lambda: edges.cli("indicators", "import", "troops.csv", files={
             "troops.csv": "name,value,observed_on,source\ntroops,300,2025-09-03,press\n"}),
          ("indicators.import", "troops.csv", "ops")),
+        (lambda: edges.cli("reference", "gdp", "import", "gdp.csv", files={
+            "gdp.csv": "nation,year,gdp_usd,source,url\n"
+                       "NLD,2023,1118100000000,World Bank,https://data.worldbank.org\n"}),
+         ("gdp.import", "gdp.csv", "ops")),
         (lambda: edges.api("contributor", "PUT", "/policies/NLD", {"document": POLICY}),
          ("policies.set", "NLD", "mof@nld")),
         (lambda: edges.cli("policy", "set", "nld", "NLD.toml", files={"NLD.toml": POLICY}),

@@ -132,6 +132,18 @@ def test_the_page_fits_and_its_text_is_whole_and_readable(
     assert misfits == [], f"{path} at {viewport['width']} px:\n" + "\n".join(misfits)
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
+@pytest.mark.parametrize("path", ["/", "/public"])
+def test_the_public_pages_fit_too(
+    anonymous: Any, server: str, path: str, viewport: dict[str, int]
+) -> None:
+    anonymous.set_viewport_size(viewport)
+    anonymous.goto(f"{server}{path}")
+    expect(anonymous.get_by_role("heading", level=1)).to_be_visible()
+    misfits = anonymous.evaluate(MISFITS)
+    assert misfits == [], f"{path} at {viewport['width']} px:\n" + "\n".join(misfits)
+
+
 def test_the_overview_charts_label_every_bar_in_full(page_as: Any, server: str) -> None:
     page = page_as("coordinator", viewport=PHONE)
     page.goto(server)

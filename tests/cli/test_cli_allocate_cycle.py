@@ -33,7 +33,7 @@ def test_a_proposal_without_commit_writes_nothing(demo_db: str) -> None:
     before = run(demo_db, "export", "--format", "json")[1]
     proposal = propose(demo_db)
     assert proposal["committed"] is False
-    assert len(proposal["packages"]) >= 5
+    assert len(proposal["packages"]) >= 3  # USD 1.5B: the suppliers' capacity binds first
     assert run(demo_db, "export", "--format", "json")[1] == before
 
 

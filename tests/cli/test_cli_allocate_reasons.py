@@ -8,11 +8,20 @@ import json
 import re
 from typing import Any
 
+import pytest
 from test_cli_allocate_cycle import propose, run
 
 SHORT_IN_MONEY = re.compile(r"USD \d{1,3}(,\d{3})*\.\d{2} short")
 KOREAN = "C-00015"  # the demo holds 14 contributions
 EXPIRED = "C-00016"
+
+
+@pytest.fixture
+def demo_url(ample_demo_url: str) -> str:
+    """The demo with ample supply (`database_world.lift_capacity`): these tests are about money
+    competing for lines, and with the suppliers' real capacities every line the demo's 2025-09
+    leaves short waits for supply, not money."""
+    return ample_demo_url
 
 
 def ok(db: str, *args: str) -> str:

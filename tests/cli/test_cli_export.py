@@ -76,7 +76,7 @@ def line_ids(document: Any) -> dict[str, int]:
 
 def test_the_export_keeps_every_rank_each_line_held(delivered: str) -> None:
     document = export(delivered)
-    assert document["format"] == "purldesk.export/3"
+    assert document["format"] == "purldesk.export/4"
     ids = line_ids(document)
     ranks = document["rank_changes"]
     assert [r["line_id"] for r in ranks] == sorted(r["line_id"] for r in ranks)

@@ -87,7 +87,7 @@ def test_the_transparency_report_is_the_public_view_in_every_format(
     db = allocated
     report = json.loads(ok(db, "reports", "transparency"))
     assert (report["contributions"], report["undisclosed"]) == (14, 2)  # LVA and DEU C-00011
-    assert len(report["packages"]) == 6
+    assert len(report["packages"]) == 3
     assert "Latvia" not in [c["name"] for c in report["contributors"]]
     as_csv = ok(db, "reports", "transparency", "--format", "csv")
     rows = {(r["record"], r["label"]): r for r in csv_rows(as_csv)}
@@ -129,14 +129,14 @@ def test_the_package_report_names_every_payer_for_the_operator(
     allocated: str, tmp_path: Path
 ) -> None:
     db = allocated
-    report = json.loads(ok(db, "reports", "package", "P-0005"))
+    report = json.loads(ok(db, "reports", "package", "P-0003"))
     payers = {p["contributor"] for p in report["payments"]}
     assert "Latvia" in payers and "undisclosed" not in payers
     paid = sum(p["amount"]["amount_minor"] for p in report["payments"])
     assert paid == sum(ln["cost"]["amount_minor"] for ln in report["lines"])
     assert paid == report["cost"]["amount_minor"]
     out = tmp_path / "package.csv"
-    ok(db, "reports", "package", "5", "--format", "csv", "--out", str(out))
+    ok(db, "reports", "package", "3", "--format", "csv", "--out", str(out))
     rows = csv_rows(out.read_text(encoding="utf-8"))
     paid_csv = sum(Decimal(r["amount_usd"]) for r in rows if r["record"] == "payment")
     assert paid_csv == Decimal(report["cost"]["amount"])
@@ -188,9 +188,9 @@ def test_the_ocds_export_is_the_public_view_with_exact_amounts(
 
 
 def test_the_ocds_export_leaves_out_what_latvia_alone_would_follow_from(allocated: str) -> None:
-    """P-0005 is paid in part by Latvia alone in secret: no total, bucket or price of its
+    """P-0003 is paid in part by Latvia alone in secret: no total, bucket or price of its
     lines is published, only the public parts."""
-    text = ok(allocated, "reports", "ocds", "P-0005")
+    text = ok(allocated, "reports", "ocds", "P-0003")
     (release,) = ocds_document(text)["releases"]
     funders = {p["id"] for p in release["parties"] if "funder" in p["roles"]}
     assert {"BEL", "CAN", "FIN", "KOR"} <= funders and "LVA" not in funders
@@ -198,7 +198,7 @@ def test_the_ocds_export_leaves_out_what_latvia_alone_would_follow_from(allocate
     assert "amount" not in budget and "value" not in release["tender"]
     assert budget["description"].endswith(withheld_reason(3))
     assert all("sourceParty" in p for p in budget["budgetBreakdown"])  # no undisclosed bucket
-    package = json.loads(ok(allocated, "reports", "package", "P-0005"))  # as the operator
+    package = json.loads(ok(allocated, "reports", "package", "P-0003"))  # as the operator
     latvias = {r["line"] for r in package["payments"] if r["contributor"] == "Latvia"}
     unpriced = {i["id"] for i in release["tender"]["items"] if "value" not in i["unit"]}
     assert latvias and latvias <= unpriced

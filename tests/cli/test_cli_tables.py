@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -39,3 +43,22 @@ def test_every_amount_of_a_listing_is_printed_whole_at_any_width(
 def _money(minor: int, currency: str) -> str:
     decimals = 0 if currency in {"JPY", "KRW"} else 2
     return f"{currency} {Decimal(minor).scaleb(-decimals):,.{decimals}f}"
+
+
+def test_piped_at_80_columns_every_amount_is_whole(demo_url: str) -> None:
+    """`COLUMNS=80 purldesk contributions list | cat`: a process of its own, its output a pipe."""
+    purldesk = str(Path(sys.executable).with_name("purldesk"))
+    env = {**os.environ, "COLUMNS": "80"}
+    listed = json.loads(
+        subprocess.run(
+            [purldesk, "contributions", "list", "--json", "--db", demo_url],
+            env=env, capture_output=True, text=True, check=True,
+        ).stdout
+    )  # fmt: skip
+    table = subprocess.run(
+        [purldesk, "contributions", "list", "--db", demo_url],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "…" not in table
+    printed = set(MONEY.findall(table))
+    assert all(_money(c["amount_minor"], c["currency"]) in printed for c in listed)

@@ -1,7 +1,8 @@
 """Web tests: FastAPI's TestClient against `create_app` on a fresh copy of the demo database.
 
-The demo is built once per session (with one committed allocation, so statements have lines,
-and a confidential Korean pledge whose amount appears nowhere else); each test gets its own
+The demo is built once per session (with ample supply, so money and not the suppliers'
+capacity decides what is funded, as the pages about money need; with one committed allocation,
+so statements have lines; and a confidential Korean pledge whose amount appears nowhere else); each test gets its own
 copy, its own application on a fixed clock, and a client (a cookie jar) per user. Passwords are
 hashed with argon2's cheapest parameters, so logging in costs microseconds, not a second.
 """
@@ -17,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from web_world import NOW, SECRET_AMOUNT, FixedClock, log_in
 
-from database_world import CHEAP_PASSWORDS, SqliteFiles
+from database_world import CHEAP_PASSWORDS, SqliteFiles, lift_capacity
 from purldesk.bootstrap import Application, build
 from purldesk.config import load_settings
 from purldesk.demo import scenario
@@ -33,6 +34,7 @@ def demo_web_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: Sqlite
     wired = build(load_settings(database_url=url), clock=FixedClock(), passwords=CHEAP_PASSWORDS)
     try:
         scenario.build(wired)
+        lift_capacity(wired)
         secret = contributions.pledge(
             wired.uow(), contributor="KOR", amount=SECRET_AMOUNT, pledged_on=date(2025, 12, 1),
             at=NOW, confidential=True, purpose="confidential web test pledge",

@@ -33,14 +33,24 @@ def test_the_public_page_and_the_package_page_do_not_name_an_anonymous_giver(
     for client in others:
         assert NAME in client.get("/packages/1").text
     make_nld_anonymous(client_for("contributor-nld"))
-    page = public.get("/public").text
+    page, burden = _burden_section(public.get("/public").text)
     assert NAME not in page
+    # Burden-sharing lists every participating nation; anonymous money counts for none of them.
+    nld_row = re.search(r'<tr id="burden-NLD">.*?</tr>', burden, re.S)
+    assert nld_row and "USD 0.00" in nld_row.group(0)
     assert re.search(r"<td>Anonymous</td><td class=\"num\">USD [0-9,.]+</td>", page)
-    assert NAME not in public.get("/").text
+    assert NAME not in _burden_section(public.get("/").text)[0]
     for client in others:
         package = client.get("/packages/1").text
         assert NAME not in package
         assert "<td>Anonymous</td><td>C-00001</td>" in package
+
+
+def _burden_section(page: str) -> tuple[str, str]:
+    """The page without its burden-sharing section, and the section."""
+    found = re.search(r'<section aria-labelledby="burden-h".*?</section>', page, re.S)
+    assert found, "the public page has a burden-sharing section"
+    return page[: found.start()] + page[found.end() :], found.group(0)
 
 
 def test_the_giver_coordinator_and_auditor_still_see_who_paid(

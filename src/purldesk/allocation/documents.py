@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from purldesk.allocation.problem import (
+    MAX_UNITS,
     PROBLEM_FORMAT,
     RESULT_FORMAT,
     AidClass,
@@ -46,13 +47,21 @@ def _field(obj: Mapping[str, object], key: str, path: str) -> object:
     return obj[key]
 
 
-def _int(value: object, path: str, *, minimum: int | None = None) -> int:
+def _int(
+    value: object, path: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     # bool is an int subclass and a float may hide a rounding; both are refused.
     if type(value) is not int:
         raise InvalidProblem(path, f"expected an integer, got {_type_name(value)}")
     if minimum is not None and value < minimum:
         raise InvalidProblem(path, f"must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise InvalidProblem(path, f"must be at most {maximum:,}, got {value}")
     return value
+
+
+def _units(value: object, path: str, *, minimum: int) -> int:
+    return _int(value, path, minimum=minimum, maximum=MAX_UNITS)
 
 
 def _str(value: object, path: str) -> str:
@@ -86,9 +95,9 @@ def _array(value: object, path: str) -> list[object]:
 
 
 def _parse_line(value: object, path: str, areas: set[str]) -> Line:
-    # Fast path for a well-formed line; anything unusual goes through the checks below,
-    # which produce the error message.
-    if type(value) is dict:
+    # Fast path for a well-formed line without a supply item; anything else goes through the
+    # checks below, which produce the error message.
+    if type(value) is dict and "item" not in value and "units_per_lot" not in value:
         id_, rank, aid_class = value.get("id"), value.get("rank"), value.get("aid_class")
         area, price, lots = value.get("area"), value.get("lot_price_minor"), value.get("lots")
         if (
@@ -116,7 +125,20 @@ def _parse_line(value: object, path: str, areas: set[str]) -> Line:
             _field(obj, "lot_price_minor", path), f"{path}.lot_price_minor", minimum=1
         ),
         lots=_int(_field(obj, "lots", path), f"{path}.lots", minimum=0),
+        item=None if obj.get("item") is None else _str(obj["item"], f"{path}.item"),
+        units_per_lot=_units(obj.get("units_per_lot", 1), f"{path}.units_per_lot", minimum=1),
     )
+
+
+def _units_available(value: object, path: str) -> dict[str, int]:
+    """Units available per supply item: an object of non-negative counts (null: none)."""
+    if value is None:
+        return {}
+    obj = _object(value, path)
+    return {
+        _str(item, f"{path}[{item!r}]"): _units(units, f"{path}[{item!r}]", minimum=0)
+        for item, units in obj.items()
+    }
 
 
 def _parse_fund(value: object, path: str) -> Fund:
@@ -182,32 +204,27 @@ def parse_problem(data: object) -> AllocationProblem:
         raise InvalidProblem("$.currency", f"expected an ISO 4217 code, got {currency!r}")
     raw_cap = root.get("cap_minor")
     cap = None if raw_cap is None else _int(raw_cap, "$.cap_minor", minimum=0)
+    units_available = _units_available(root.get("units_available"), "$.units_available")
 
     areas: set[str] = set()
     lines = _unique(root, "lines", "line", lambda item, path: _parse_line(item, path, areas))
     funds = _unique(root, "funds", "fund", _parse_fund)
     return AllocationProblem(
-        currency=currency, lines=tuple(lines), funds=tuple(funds), cap_minor=cap
-    )
+        currency=currency, lines=tuple(lines), funds=tuple(funds), cap_minor=cap,
+        units_available=units_available,
+    )  # fmt: skip
 
 
 def problem_to_json(problem: AllocationProblem) -> dict[str, Any]:
-    """Render a problem as a `purldesk.allocation/1` document (restrictions sorted)."""
-    return {
+    """Render a problem as a `purldesk.allocation/1` document (restrictions sorted).
+
+    Supply items and units appear only where the problem has them, so a problem without them
+    renders as it did before they existed."""
+    document: dict[str, Any] = {
         "format": PROBLEM_FORMAT,
         "currency": problem.currency,
         "cap_minor": problem.cap_minor,
-        "lines": [
-            {
-                "id": line.id,
-                "rank": line.rank,
-                "aid_class": line.aid_class.value,
-                "area": line.area,
-                "lot_price_minor": line.lot_price_minor,
-                "lots": line.lots,
-            }
-            for line in problem.lines
-        ],
+        "lines": [_line_json(line) for line in problem.lines],
         "funds": [
             {
                 "id": fund.id,
@@ -221,6 +238,24 @@ def problem_to_json(problem: AllocationProblem) -> dict[str, Any]:
             for fund in problem.funds
         ],
     }
+    if problem.units_available:
+        document["units_available"] = dict(sorted(problem.units_available.items()))
+    return document
+
+
+def _line_json(line: Line) -> dict[str, Any]:
+    rendered: dict[str, Any] = {
+        "id": line.id,
+        "rank": line.rank,
+        "aid_class": line.aid_class.value,
+        "area": line.area,
+        "lot_price_minor": line.lot_price_minor,
+        "lots": line.lots,
+    }
+    if line.item is not None:
+        rendered["item"] = line.item
+        rendered["units_per_lot"] = line.units_per_lot
+    return rendered
 
 
 def result_to_json(result: AllocationResult) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
 
@@ -25,7 +25,8 @@ from purldesk.allocation.problem import (
 
 
 def solve(problem: AllocationProblem) -> AllocationResult:
-    """Fund the lines in `(rank, id)` order, each as far as money, eligibility and cap allow.
+    """Fund the lines in `(rank, id)` order, each as far as money, eligibility, the cap and
+    the supplier's units allow.
 
     Raises `InvalidProblem` for non-int or negative amounts and duplicate ids.
     """
@@ -58,6 +59,11 @@ def _check(problem: AllocationProblem) -> None:
             raise InvalidProblem(f"$.lines[{k}].lot_price_minor", f"must be an int >= 1: {price!r}")
         if type(lots) is not int or lots < 0:
             raise InvalidProblem(f"$.lines[{k}].lots", f"must be an int >= 0: {lots!r}")
+        item, units = line.item, line.units_per_lot
+        if item is not None and (type(item) is not str or not item):
+            raise InvalidProblem(f"$.lines[{k}].item", f"must be null or a string: {item!r}")
+        if type(units) is not int or units < 1:
+            raise InvalidProblem(f"$.lines[{k}].units_per_lot", f"must be an int >= 1: {units!r}")
     for k, fund in enumerate(problem.funds):
         money = fund.available_minor
         if type(money) is not int or money < 0:
@@ -65,6 +71,11 @@ def _check(problem: AllocationProblem) -> None:
     cap = problem.cap_minor
     if cap is not None and (type(cap) is not int or cap < 0):
         raise InvalidProblem("$.cap_minor", f"must be null or an int >= 0: {cap!r}")
+    for item, units in problem.units_available.items():
+        if type(item) is not str or type(units) is not int or units < 0:
+            raise InvalidProblem(
+                f"$.units_available[{item!r}]", f"must be an int >= 0 per item: {units!r}"
+            )
     if len({line.id for line in problem.lines}) != len(problem.lines):
         raise InvalidProblem("$.lines", "line ids are not unique")
     if len({fund.id for fund in problem.funds}) != len(problem.funds):
@@ -92,7 +103,9 @@ def _solve(problem: AllocationProblem) -> AllocationResult:
     capacities = [sum(funds[f].available_minor for f in m) for m in members]
     net = Network(capacities=capacities, types_of=group_keys, n_types=len(kind_keys))
 
-    funded_lots, reasons = _lexicographic(lines, kinds, net, problem.cap_minor)
+    funded_lots, reasons = _lexicographic(
+        lines, kinds, net, problem.cap_minor, problem.units_available
+    )
 
     demands = [0] * len(kind_keys)
     for i, line in enumerate(lines):
@@ -136,6 +149,7 @@ def _solve(problem: AllocationProblem) -> AllocationResult:
         currency=problem.currency,
         cap_minor=problem.cap_minor,
         exponent=problem.exponent,
+        units_available=problem.units_available,
     )
     return AllocationResult(
         currency=problem.currency,
@@ -164,14 +178,24 @@ def _may_pay(fund: Fund, key: tuple[AidClass, str]) -> bool:
 
 
 def _lexicographic(
-    lines: Sequence[Line], kinds: Sequence[int], net: Network, cap_minor: int | None
+    lines: Sequence[Line],
+    kinds: Sequence[int],
+    net: Network,
+    cap_minor: int | None,
+    units_available: Mapping[str, int],
 ) -> tuple[list[int], list[BlockReason | None]]:
-    """Funded lots per line: each line gets the most lots the earlier commitments allow."""
+    """Funded lots per line: each line gets the most lots the earlier commitments allow.
+
+    The supplier's units bound only lot counts, never money, so they are one more upper bound
+    on each line's lots, next to its request and the cap: the money a line cannot take stays
+    in the flow for the lines below it.
+    """
     # bound[t] is never below the flow that can still reach type t: exact when set, and
     # commitments only lower the true value, so a line dearer than it is skipped unexamined.
     reach = [net.reach(t) for t in range(len(net.eligible))]
     bound = list(reach)
     cap_left = cap_minor
+    units_left = dict(units_available)
     funded: list[int] = []
     reasons: list[BlockReason | None] = []
     for i, line in enumerate(lines):
@@ -181,6 +205,10 @@ def _lexicographic(
             continue
         t, price = kinds[i], line.lot_price_minor
         most = line.lots if cap_left is None else min(line.lots, cap_left // price)
+        item = line.item
+        supply = None if item is None else units_left.get(item)
+        if supply is not None:
+            most = min(most, supply // line.units_per_lot)
         lots = min(most, bound[t] // price)
         if lots:
             target = lots * price
@@ -195,11 +223,16 @@ def _lexicographic(
                 bound[t] -= target
             if cap_left is not None:
                 cap_left -= lots * price
+            if supply is not None and item is not None:
+                supply -= lots * line.units_per_lot
+                units_left[item] = supply
         funded.append(lots)
         reasons.append(
             None
             if lots == line.lots
-            else blocked_reason(eligible_minor=reach[t], cap_left_minor=cap_left, line=line)
+            else blocked_reason(
+                eligible_minor=reach[t], cap_left_minor=cap_left, line=line, units_left=supply
+            )
         )
     return funded, reasons
 

@@ -1,5 +1,10 @@
 """Reference baseline: the lexicographic optimum by sequential HiGHS MIP solves.
 
+The model: lots `x_i` (integers), money `y[f, t]` from fund `f` to type `t` where eligible;
+per type, the lines' cost equals the money it gets; per fund, the money it gives is at most
+its money; the cap bounds the total cost, and each limited item's units bound
+`Σ units_per_lot × x_i` over the lines of that item.
+
 Used by tests and the benchmark to check the engine; the engine itself never imports this.
 Rows are scaled so the floating-point model stays well conditioned; lot counts are read back
 rounded, so this is a check, not an exact authority on huge amounts.
@@ -49,17 +54,25 @@ def _build(problem: AllocationProblem, *, minmax: bool) -> _Model:
         unit[t] = max(unit[t], float(line.lot_price_minor))
     cap = problem.cap_minor
     cap_scale = float(max(cap or 0, 1))
+    # One row per limited item that some line draws on: its lines' units, scaled by its units.
+    limited = sorted(
+        {line.item for line in lines if line.item is not None}.intersection(problem.units_available)
+    )
 
     # Columns: x_i (lots), then y[f, t], then z (the largest utilisation, min-max model only).
     cols: list[tuple[float, float, list[tuple[int, float]]]] = []  # (lower, upper, entries)
     n_kinds = len(kinds)
     fund_row = n_kinds
     cap_row = n_kinds + len(funds)
+    item_row = {item: cap_row + (cap is not None) + k for k, item in enumerate(limited)}
+    units_scale = {item: float(max(problem.units_available[item], 1)) for item in limited}
     for line in lines:
         t = kind_of[(line.aid_class, line.area)]
         entries = [(t, -line.lot_price_minor / unit[t])]
         if cap is not None:
             entries.append((cap_row, line.lot_price_minor / cap_scale))
+        if line.item is not None and line.item in item_row:
+            entries.append((item_row[line.item], line.units_per_lot / units_scale[line.item]))
         cols.append((0.0, 0.0, entries))
     for f, fund in enumerate(funds):
         for t, (aid_class, area) in enumerate(kinds):
@@ -78,7 +91,7 @@ def _build(problem: AllocationProblem, *, minmax: bool) -> _Model:
             )
         )
 
-    n_rows = n_kinds + len(funds) + (1 if cap is not None else 0)
+    n_rows = n_kinds + len(funds) + (1 if cap is not None else 0) + len(limited)
     row_lower = [0.0] * n_kinds + [-inf] * len(funds)
     if minmax:
         row_upper = [0.0] * n_kinds + [0.0] * len(funds)
@@ -87,6 +100,9 @@ def _build(problem: AllocationProblem, *, minmax: bool) -> _Model:
     if cap is not None:
         row_lower.append(-inf)
         row_upper.append(cap / cap_scale)
+    for item in limited:
+        row_lower.append(-inf)
+        row_upper.append(problem.units_available[item] / units_scale[item])
 
     lp = highspy.HighsLp()
     lp.num_col_ = len(cols)

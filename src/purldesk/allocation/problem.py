@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal, NewType
 
@@ -11,6 +12,8 @@ FundId = NewType("FundId", str)
 
 PROBLEM_FORMAT = "purldesk.allocation/1"
 RESULT_FORMAT = "purldesk.allocation-result/1"
+# The bound on one count of units, as the domain's on any input quantity (MAX_QUANTITY).
+MAX_UNITS = 10**9
 
 
 class AidClass(StrEnum):
@@ -32,7 +35,11 @@ class InvalidProblem(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One requirement line: `lots` whole lots wanted at `lot_price_minor` each."""
+    """One requirement line: `lots` whole lots wanted at `lot_price_minor` each.
+
+    A line that names the supply `item` it draws on takes `units_per_lot` of that item's units
+    per lot; the problem says how many units of each item are available (none said: unlimited).
+    """
 
     id: LineId
     rank: int
@@ -40,6 +47,8 @@ class Line:
     area: str
     lot_price_minor: int
     lots: int
+    item: str | None = None
+    units_per_lot: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +70,23 @@ class Fund:
 
 @dataclass(frozen=True, slots=True)
 class AllocationProblem:
-    """Lines (any order; solved in `(rank, id)` order), funds and an optional cap on the total."""
+    """Lines (any order; solved in `(rank, id)` order), funds and an optional cap on the total.
+
+    `units_available` bounds, per supply item, the units all lines of that item may take
+    together (`lots × units_per_lot` summed); an item it does not name is unlimited.
+    """
 
     currency: str
     lines: tuple[Line, ...]
     funds: tuple[Fund, ...]
     cap_minor: int | None = None
     exponent: int | None = None  # the currency's decimals, to word reasons in money
+    units_available: Mapping[str, int] = field(default_factory=dict)
 
 
-BlockReason = Literal["no_eligible_money", "eligible_money_exhausted", "cap_reached"]
+BlockReason = Literal[
+    "no_eligible_money", "capacity_reached", "cap_reached", "eligible_money_exhausted"
+]
 
 
 @dataclass(frozen=True, slots=True)

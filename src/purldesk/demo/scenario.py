@@ -23,8 +23,10 @@ from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import Cycle, CycleStatus
 from purldesk.services import (
     catalog,
+    checkpoints,
     contributions,
     indicators,
+    ledger,
     participants,
     policies,
     requirements,
@@ -83,7 +85,7 @@ DEMO_USERS: tuple[tuple[str, str, Role], ...] = (
 
 STEPS = (
     "participants", "catalog", "requirements list", "endorsement", "contributions",
-    "indicators", "policies", "korean pledge", "dashboard users",
+    "indicators", "policies", "korean pledge", "dashboard users", "checkpoint",
 )  # fmt: skip
 
 
@@ -142,6 +144,8 @@ def build(app: Application, *, advance: Callable[[str], None] = lambda _step: No
     advance(STEPS[7])
     _demo_users(app)
     advance(STEPS[8])
+    _checkpoint(app)
+    advance(STEPS[9])
     return DemoSummary(
         participants=len(participants.list_all(app.uow())),
         catalog_items=len(catalog.list_all(app.uow())),
@@ -164,6 +168,12 @@ DEMO_OPERATOR = operator("demo")
 def _run(app: Application, command: Command[R]) -> R:
     """Every write of the demo is a command of the operator's, audited, at the demo's time."""
     return app.run(command, actor=DEMO_OPERATOR, request_id="demo", at=RECORDED_AT)
+
+
+def _checkpoint(app: Application) -> None:
+    """A signed checkpoint of the whole ledger, unless the latest one covers it already."""
+    if not checkpoints.covers_the_ledger(app.uow()):
+        _run(app, ledger.TakeCheckpoint())
 
 
 def _demo_users(app: Application) -> None:

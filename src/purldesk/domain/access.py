@@ -41,6 +41,7 @@ class Permission(StrEnum):
     READ_PACKAGES = "read_packages"
     READ_LEDGER = "read_ledger"  # a contributor's view is scoped to its own accounts
     VERIFY_LEDGER = "verify_ledger"
+    CHECKPOINT_LEDGER = "checkpoint_ledger"  # sign a checkpoint on demand: the operator's
     READ_AUDIT = "read_audit"
     EDIT_CATALOG = "edit_catalog"
     OPEN_CYCLE = "open_cycle"

@@ -114,11 +114,12 @@ def check(entries: Sequence[AuditEntry]) -> list[AuditFinding]:
     """Every break in the chain: a gap in sequence, a wrong previous hash, a wrong hash."""
     return [
         AuditFinding(found.seq, found.rule.value, found.describe(_BREAK_MESSAGES))
-        for _, breaks in chains.walk(entries, rehash=_rehash)
+        for _, breaks in chains.walk(entries, rehash=rehash)
         for found in breaks
     ]
 
 
-def _rehash(entry: AuditEntry) -> str:
+def rehash(entry: AuditEntry) -> str:
+    """The hash the entry's content and `prev_hash` give (its `hash`, unless altered)."""
     sealed = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry) if f.name != "hash"}
     return entry_hash(**sealed)

@@ -119,6 +119,22 @@ class ChainBroken(LedgerError):
         super().__init__(f"ledger entry {seq}: {message}")
 
 
+class TreeOutOfStep(LedgerError):
+    """A log's Merkle tree does not hold as many leaves as the log holds entries (entries
+    were deleted or added behind the adapters' back): nothing is appended or signed."""
+
+    def __init__(self, log: str, entries: int, leaves: int) -> None:
+        self.log, self.entries, self.leaves = log, entries, leaves
+        super().__init__(
+            f"the {log} has {entries} entries but its Merkle tree {leaves}; nothing is appended "
+            "or signed until `purldesk ledger verify` is clean"
+        )
+
+
+class ProofInvalid(LedgerError):
+    """A proof of inclusion, or the checkpoints it rests on, does not show what it claims."""
+
+
 class FxRateUnavailable(PurldeskError):
     """No reference rate is known for a currency pair on or shortly before a date."""
 

@@ -189,6 +189,12 @@ def entry_hash(
     return chains.link_hash(_document(seq, recorded_at, transaction), prev_hash)
 
 
+def document(entry: LedgerEntry) -> dict[str, Any]:
+    """The entry as its hash covers it (without `prev`): `chains.link_hash(document(entry),
+    entry.prev_hash)` is its hash. JSON: what a proof of inclusion carries."""
+    return _document(entry.seq, entry.recorded_at, entry.transaction)
+
+
 def _document(seq: int, recorded_at: datetime, transaction: LedgerTransaction) -> dict[str, Any]:
     conversion = transaction.conversion
     return {
@@ -297,12 +303,14 @@ def holdings(own_balances: Balances, contribution_id: int) -> Holdings:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One rule of the ledger that does not hold, and the entry (or contribution) that breaks it."""
+    """One rule of the ledger that does not hold, and the entry (or contribution, or row
+    derived from the ledger, or checkpoint) that breaks it."""
 
     rule: str
     message: str
     seq: int | None = None
     contribution: str | None = None
+    row: str | None = None  # "contributions C-00003", "attributions P-0001 C-00003", "CP-2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,7 +387,7 @@ def _root_kind(by_seq: Mapping[int, LedgerEntry], entry: LedgerEntry) -> Transac
 def verify(entries: Sequence[LedgerEntry]) -> list[Finding]:
     """Every finding against the ledger's rules: balance, chain, and per-contribution accounting."""
     findings: list[Finding] = []
-    for entry, breaks in chains.walk(entries, rehash=_rehash):
+    for entry, breaks in chains.walk(entries, rehash=rehash):
         findings.extend(_entry_findings(entry, breaks))
     for account in contribution_accounts(entries):
         if not account.is_balanced:
@@ -401,7 +409,8 @@ def verify(entries: Sequence[LedgerEntry]) -> list[Finding]:
     return findings
 
 
-def _rehash(entry: LedgerEntry) -> str:
+def rehash(entry: LedgerEntry) -> str:
+    """The hash the entry's content and `prev_hash` give (its `hash`, unless altered)."""
     return entry_hash(entry.seq, entry.recorded_at, entry.transaction, entry.prev_hash)
 
 

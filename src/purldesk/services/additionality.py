@@ -9,6 +9,7 @@ from datetime import date
 
 from purldesk import allocation
 from purldesk.allocation import AllocationProblem, AllocationResult, LineAllocation
+from purldesk.allocation.explain import capacity_over_passes
 from purldesk.services import eligibility
 from purldesk.services.ports import UnitOfWork
 
@@ -17,8 +18,9 @@ def solve(problem: AllocationProblem, *, additional: Collection[str] = ()) -> Al
     """The engine's allocation, the money of `additional` contributors placed last.
 
     Their money pays only what everyone else's could not: the others' is allocated first, then
-    theirs on the lots left, in the same priority order. So restricted additional money never
-    takes over a line that unrestricted money would have paid, freeing it for lines it excludes.
+    theirs on the lots left, in the same priority order, with the supplier's units the first
+    pass left. So restricted additional money never takes over a line that unrestricted money
+    would have paid, freeing it for lines it excludes.
     """
     later = tuple(fund for fund in problem.funds if fund.contributor in additional)
     if not later:
@@ -32,10 +34,17 @@ def solve(problem: AllocationProblem, *, additional: Collection[str] = ()) -> Al
     cap = problem.cap_minor
     if cap is not None:
         cap -= sum(outcome.funded_minor for outcome in first.lines)
-    second = allocation.solve(replace(problem, lines=left, funds=later, cap_minor=cap))
+    units = dict(problem.units_available)
+    for line in problem.lines:
+        if line.item is not None and line.item in units:
+            units[line.item] -= funded[line.id].funded_lots * line.units_per_lot
+    second = allocation.solve(
+        replace(problem, lines=left, funds=later, cap_minor=cap, units_available=units)
+    )
+    merged = [_merged(funded[outcome.id], outcome) for outcome in second.lines]
     return AllocationResult(
         currency=problem.currency,
-        lines=tuple(_merged(funded[outcome.id], outcome) for outcome in second.lines),
+        lines=capacity_over_passes(problem, first=first.lines, merged=merged),
         funds=tuple(sorted((*first.funds, *second.funds), key=lambda usage: usage.id)),
     )
 

@@ -34,7 +34,15 @@ from purldesk.domain.requirements import (
     RequirementLine,
 )
 from purldesk.domain.substitution import Substitution
-from purldesk.services import additionality, eligibility, packages, previews, reasons, substitution
+from purldesk.services import (
+    additionality,
+    capacity,
+    eligibility,
+    packages,
+    previews,
+    reasons,
+    substitution,
+)
 from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import UnitOfWork
 from purldesk.services.reasons import LineReason, SetAside, SetAsideRule
@@ -108,25 +116,30 @@ def build_inputs(
     price, rounded half up to the cent, for what-if questions. `recorded_on` is the day the
     spending would be recorded (default `on`): money whose earmark has expired by then is left
     out, as a package may not spend it (`Contribution.spending_obstacle`), whatever date it names.
+    Each line draws on its item, whose units left are its `available_per_cycle` less the units
+    in the cycle's packages that are not cancelled.
     """
     cycle = uow.cycles.get(cycle_id)
     items = {item.code: item for item in uow.catalog.list()}
-    already = packages.funded_lots(uow, cycle_id=cycle_id)
+    held = capacity.held_in_cycle(uow, cycle_id=cycle_id, items=items)
     lines: dict[str, RequirementLine] = {}
     problem_lines = []
+    units_available: dict[str, int] = {}
     for line in uow.requirements.list(cycle_id):
         if line.status not in FUNDABLE_LINES:
             continue
         item = items[line.item_code]
-        wanted = line.lots(item) - already.get(line.id, 0)
+        wanted = line.lots(item) - held.lots.get(line.id, 0)
         if wanted <= 0:
             continue
         lines[line.ref] = line
+        units_available[item.code] = held.units_left(item)
         problem_lines.append(
             Line(
                 id=allocation.problem.LineId(line.ref), rank=line.rank,
                 aid_class=allocation.AidClass(line.aid_class.value), area=line.area,
                 lot_price_minor=_priced(item, price_factors), lots=wanted,
+                item=item.code, units_per_lot=item.lot_size,
             )
         )  # fmt: skip
     spendable = uow.contributions.list(statuses=SPENDABLE)
@@ -155,8 +168,9 @@ def build_inputs(
         )  # fmt: skip
     capped_funds = capped(uow, cycle_id=cycle_id, funds=funds, on=on, caps=caps)
     problem = AllocationProblem(
-        currency=USD, lines=tuple(problem_lines), funds=capped_funds, exponent=exponent(USD)
-    )
+        currency=USD, lines=tuple(problem_lines), funds=capped_funds, exponent=exponent(USD),
+        units_available=units_available,
+    )  # fmt: skip
     pooled: dict[str, int] = {fund.id: fund.available_minor for fund in funds}
     return Inputs(cycle, on, problem, lines, items, contributions, pooled, tuple(set_aside))
 
@@ -392,7 +406,12 @@ def _priced(item: CatalogItem, factors: Mapping[str, tuple[int, int]] | None) ->
 # -- commands ----------------------------------------------------------------------------------
 
 
-@command("allocations.commit", Permission.RUN_ALLOCATION, acts_in=frozenset({CycleStatus.ENDORSED}))
+@command(
+    "allocations.commit",
+    Permission.RUN_ALLOCATION,
+    acts_in=frozenset({CycleStatus.ENDORSED}),
+    checkpoint_after=True,
+)
 class Commit(Command[Proposal]):
     """Allocate the endorsed list and write the proposed packages as drafts, through the
     ledger, in one transaction."""

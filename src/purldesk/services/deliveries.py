@@ -141,7 +141,7 @@ def _deliver_lines(uow: UnitOfWork, package: Package, *, at: datetime) -> None:
 # -- commands ----------------------------------------------------------------------------------
 
 
-@command("deliveries.ship", Permission.SHIP, acts_in=SHIPPABLE)
+@command("deliveries.ship", Permission.SHIP, acts_in=SHIPPABLE, checkpoint_after=True)
 class Ship(Command[Shipment]):
     """The supplier ships units of one line of an accepted package."""
 
@@ -160,7 +160,7 @@ class Ship(Command[Shipment]):
         return result.ref
 
 
-@command("deliveries.confirm", Permission.CONFIRM_RECEIPT)
+@command("deliveries.confirm", Permission.CONFIRM_RECEIPT, checkpoint_after=True)
 class ConfirmReceipt(Command[Shipment]):
     """The recipient confirms a shipment arrived."""
 

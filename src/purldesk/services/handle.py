@@ -5,7 +5,8 @@ needs and how its owner is found. `handle` opens the one transaction, takes the 
 shared with ledger appends (so balances the command reads stay current until it commits),
 authorizes the actor by role, replays the first response if an idempotency key was seen with
 the same command (and refuses it with another), authorizes by ownership, runs the command on
-the open unit of work, appends the audit entry and the key, and commits. The API, the
+the open unit of work, takes a signed checkpoint if one is due (services.checkpoints),
+appends the audit entry and the key, and commits. The API, the
 dashboard and the command line only translate their input into commands.
 """
 
@@ -27,7 +28,8 @@ from purldesk.domain.dates import not_after
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.lifecycle import can_transition
 from purldesk.domain.money import Money
-from purldesk.services.ports import FxRates, UnitOfWork
+from purldesk.services import checkpoints
+from purldesk.services.ports import FxRates, Signer, UnitOfWork
 
 R = TypeVar("R")
 A = TypeVar("A")
@@ -44,12 +46,14 @@ TEXT_MAX = 2000
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Who acts, when, in which request, and the rates a command may need."""
+    """Who acts, when, in which request, the rates a command may need, and the key that signs
+    checkpoints (None: no checkpoint is taken)."""
 
     actor: Actor
     at: datetime
     request_id: str
     fx: FxRates
+    signer: Signer | None = None
 
     @property
     def today(self) -> date:
@@ -79,6 +83,8 @@ class Command(ABC, Generic[R]):
     moves_to: ClassVar[StrEnum | None] = None
     lifecycle: ClassVar[Mapping[Any, frozenset[Any]]] = {}
     acts_in: ClassVar[Collection[Any] | None] = None
+    # It changes a package (its state, its money, its contents): a checkpoint is signed after it.
+    checkpoint_after: ClassVar[bool] = False
 
     @classmethod
     def acts_on(cls, status: StrEnum) -> bool:
@@ -119,13 +125,17 @@ def command(
     *,
     moves_to: StrEnum | None = None,
     acts_in: Collection[Any] | None = None,
+    checkpoint_after: bool = False,
 ) -> Callable[[C], C]:
     """Declare a command: its audit log name `action` ("area.verb"), the permission it needs,
-    and its lifecycle rule where it has one (see `Command.acts_on`). The class becomes a
-    frozen, slotted, keyword-only dataclass, as every command is."""
+    its lifecycle rule where it has one (see `Command.acts_on`), and whether it may change a
+    package's state (`checkpoint_after`). The class becomes a frozen, slotted, keyword-only
+    dataclass, as every command is."""
 
     def declare(cls: C) -> C:
         cls.action, cls.permission = action, permission
+        if checkpoint_after:  # else as its base class says
+            cls.checkpoint_after = True
         if moves_to is not None:
             cls.moves_to = moves_to
         if acts_in is not None:
@@ -214,16 +224,32 @@ def handle(
         if present is not None:
             status, body = present(result, inner)
             response = StoredResponse(fingerprint, status, canonical_json(body))
+        changes = {"command": command.document(), "result": summary(result)}
+        if (taken := _checkpoint_if_due(inner, command, context)) is not None:
+            changes["checkpoint"] = taken
         event = AuditEvent(
             action=command.action, target=command.target(result),
-            request_id=context.request_id, actor=actor,
-            changes={"command": command.document(), "result": summary(result)},
+            request_id=context.request_id, actor=actor, changes=changes,
         )  # fmt: skip
         uow.audit.append(event, at=context.at)
         if key is not None and response is not None:
             uow.idempotency.add(actor.user_id, key, response, at=context.at)
         uow.commit()
         return Handled(result, response, replayed=False)
+
+
+def _checkpoint_if_due(
+    uow: UnitOfWork, command: Command[Any], context: Context
+) -> dict[str, Any] | None:
+    """Take the checkpoint that is due after `command`, if one is (see services.checkpoints):
+    what the write's audit entry records of it."""
+    signer = context.signer
+    if signer is None or not checkpoints.is_due(
+        uow, at=context.at, after_package_change=command.checkpoint_after
+    ):
+        return None
+    taken = checkpoints.take(uow, signer=signer, at=context.at)
+    return {"ref": taken.ref, "size": taken.ledger.size, "root": taken.ledger.root.hex()}
 
 
 def _fingerprint(command: Command[Any]) -> str:

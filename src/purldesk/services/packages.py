@@ -38,7 +38,7 @@ from purldesk.domain.packages import (
 )
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId, LineId, LineStatus
-from purldesk.services import contributions, eligibility, package_ledger, top_ups
+from purldesk.services import capacity, contributions, eligibility, package_ledger, top_ups
 from purldesk.services.handle import Command, Context, change_one, command, move_one
 from purldesk.services.ports import UnitOfWork
 
@@ -77,7 +77,8 @@ def draft(
     on: date,
     at: datetime,
 ) -> Package:
-    """create_draft inside the caller's transaction, for use cases that make several."""
+    """create_draft inside the caller's transaction, for use cases that make several; refused
+    if it takes more units of an item than the cycle has left (`capacity.admit`)."""
     uow.cycles.get(cycle_id)
     uow.ledger.lock()
     package_lines, lines = [], {}
@@ -94,6 +95,7 @@ def draft(
         created_on=on, lines=tuple(package_lines), attributions=tuple(attributions),
     )  # fmt: skip
     _check_attributions(package)
+    held = capacity.admit(uow, package)
     # Each payer is read once: NotFound before anything is written, then its status synced.
     payers = [
         uow.contributions.get(cid) for cid in sorted({p.contribution_id for p in attributions})
@@ -104,7 +106,7 @@ def draft(
     eligibility.check_package_payers(
         uow, package, lines=lines, payers={p.id: p for p in payers}, on=on
     )
-    _refresh_lines(uow, package, at=at)
+    _refresh_lines(uow, package, at=at, counted=held.with_lots_of(package))
     contributions.sync_statuses(uow, payers)
     return package
 
@@ -323,9 +325,12 @@ def funded_lots(uow: UnitOfWork, *, cycle_id: CycleId) -> dict[LineId, int]:
     return dict(counted)
 
 
-def _refresh_lines(uow: UnitOfWork, package: Package, *, at: datetime) -> None:
-    """Each line of the package is open, partly funded or funded by the lots packages hold."""
-    counted = funded_lots(uow, cycle_id=package.cycle_id)
+def _refresh_lines(
+    uow: UnitOfWork, package: Package, *, at: datetime, counted: Mapping[LineId, int] | None = None
+) -> None:
+    """Each line of the package is open, partly funded or funded by the lots packages hold
+    (`counted`, if the caller has them)."""
+    counted = counted if counted is not None else funded_lots(uow, cycle_id=package.cycle_id)
     for package_line in package.lines:
         line = uow.requirements.get(package_line.line_id)
         needed = line.lots(uow.catalog.get(line.item_code))
@@ -346,7 +351,7 @@ def _sync_contributions(uow: UnitOfWork, parts: Iterable[Attribution]) -> None:
 # -- commands ----------------------------------------------------------------------------------
 
 
-@command("packages.create", Permission.BUILD_PACKAGE)
+@command("packages.create", Permission.BUILD_PACKAGE, checkpoint_after=True)
 class Draft(Command[Package]):
     """A package whose lines are paid exactly by the money attributed to them: the money moves
     from each contribution's pool, never overdrawing it."""
@@ -375,6 +380,7 @@ class Draft(Command[Package]):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _OnPackage(Command[Package]):
     lifecycle: ClassVar[Mapping[PackageStatus, frozenset[PackageStatus]]] = PACKAGE_TRANSITIONS
+    checkpoint_after: ClassVar[bool] = True
 
     package_id: PackageId
 

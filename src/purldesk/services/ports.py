@@ -13,10 +13,13 @@ from purldesk.domain.access import ApiToken, User, UserId
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem
+from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment, ShipmentId
+from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction
+from purldesk.domain.merkle import Frontier, Node
 from purldesk.domain.packages import Package, PackageId
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import PolicyVersion
@@ -151,6 +154,10 @@ class Ledger(Protocol):
         """Every entry in sequence order."""
         ...
 
+    def entries_of(self, contribution_id: int) -> list[LedgerEntry]:
+        """The entries recorded for one contribution, in sequence order (by index)."""
+        ...
+
     def balances(self) -> dict[tuple[str, str], int]:
         """(account, currency) -> balance in minor units, over the whole ledger.
 
@@ -223,6 +230,53 @@ class AuditLog(Protocol):
     def count(self) -> int: ...
 
 
+class MerkleTrees(Protocol):
+    """The Merkle trees over the ledger and the audit log, grown by their appends."""
+
+    def frontier(self, tree: Tree) -> Frontier:
+        """The tree as its perfect subtrees: its size and root, and what an append needs."""
+        ...
+
+    def head(self, tree: Tree) -> TreeHead:
+        """The tree's size and root, to be signed: ChainBroken if its log's last entry is not
+        its last leaf (entries deleted or added behind the adapters' back)."""
+        ...
+
+    def nodes(self, tree: Tree, wanted: Collection[Node]) -> dict[Node, bytes]:
+        """The stored perfect subtrees among `wanted` (a proof names the ones it reads)."""
+        ...
+
+
+class CheckpointRepository(Protocol):
+    """Signed checkpoints, append-only, numbered from 1."""
+
+    def add(self, checkpoint: Checkpoint) -> None: ...
+    def latest(self) -> Checkpoint | None: ...
+    def get(self, seq: int) -> Checkpoint:
+        """NotFound names the checkpoint."""
+        ...
+
+    def list(self, *, offset: int = 0, limit: int | None = None) -> list[Checkpoint]:
+        """Oldest first."""
+        ...
+
+    def count(self) -> int: ...
+
+
+class Signer(Protocol):
+    """The key checkpoints are signed with (Ed25519 in production)."""
+
+    @property
+    def key_id(self) -> str:
+        """Names the key: 16 hexadecimal digits of the SHA-256 of its public key."""
+        ...
+
+    def sign(self, message: bytes) -> bytes: ...
+    def verify(self, message: bytes, signature: bytes) -> bool:
+        """Whether this key signed `message`."""
+        ...
+
+
 class PolicyRepository(Protocol):
     def add(self, version: PolicyVersion) -> None: ...
     def latest_version(self, contributor: ParticipantCode) -> int:
@@ -282,6 +336,19 @@ class FxRateRepository(StoredRates, Protocol):
         ...
 
 
+class GdpRepository(Protocol):
+    """Imported GDP figures, one per nation and year."""
+
+    def put(self, figures: Sequence[GdpFigure]) -> int:
+        """Store the figures, each replacing the stored one of its nation and year (a revised
+        figure); how many replaced one."""
+        ...
+
+    def list(self) -> list[GdpFigure]:
+        """Every stored figure, by nation, then year."""
+        ...
+
+
 class Transaction(Protocol):
     """`with` it: the block is one database transaction."""
 
@@ -336,6 +403,12 @@ class UnitOfWork(Transaction, Protocol):
     def bases(self) -> BasisRepository: ...
     @property
     def fx_rates(self) -> FxRateRepository: ...
+    @property
+    def trees(self) -> MerkleTrees: ...
+    @property
+    def checkpoints(self) -> CheckpointRepository: ...
+    @property
+    def gdp(self) -> GdpRepository: ...
 
     def next_id(self, sequence: str) -> int:
         """The next number of a named sequence, unique across processes."""

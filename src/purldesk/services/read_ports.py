@@ -8,14 +8,17 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Literal, Protocol
 
 from purldesk.domain.access import Viewer
 from purldesk.domain.audit import AuditEntry
 from purldesk.domain.basis import AllocationBasis
+from purldesk.domain.burden import HiddenReceived, ReceivedBy
 from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment
+from purldesk.domain.forecast import Receipts
+from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.money import Money
 from purldesk.domain.packages import Package, PackageId, PackageStatus, Restriction
 from purldesk.domain.participants import Participant, ParticipantCode
@@ -274,6 +277,30 @@ class ReadQueries(Protocol):
     def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
         """Who pays money `viewer` may not see the amount of, on each line of each package
         (cancelled ones too): each payer once per line, by package, line and contributor."""
+        ...
+
+    def received_by_giver(
+        self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
+    ) -> list[ReceivedBy]:
+        """Received contributions in `statuses` by giver, as `viewer` may see them: the USD of
+        those whose amounts it may see, and how many it may not; every giver anonymous to it
+        in one row (None, first), then by giver."""
+        ...
+
+    def hidden_received(
+        self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
+    ) -> HiddenReceived:
+        """Received contributions in `statuses` whose amounts `viewer` may not see: their USD
+        summed, their distinct givers and their number (for the disclosure rule only)."""
+        ...
+
+    def receipts(self, *, by: Literal["month", "day"]) -> list[Receipts]:
+        """Money received (USD, every contribution not refunded) by month (its first day) or
+        by day of receipt, oldest first; periods without receipts are left out."""
+        ...
+
+    def gdp_figures(self) -> list[GdpFigure]:
+        """The GDP figures imported, by nation, then year."""
         ...
 
     def balance_of_kind(self, kind: str, *, currency: str) -> int:

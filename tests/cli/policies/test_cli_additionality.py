@@ -17,6 +17,14 @@ KOREAN_CLASSES = {"humanitarian", "nonlethal"}  # the baseline phase, in force o
 WHATIF = ("whatif", "--cycle", "2025-09", "--on", "2025-12-05", "--pledge", "KOR:100000000:USD")
 
 
+@pytest.fixture
+def demo_url(ample_demo_url: str) -> str:
+    """The demo with ample supply (`database_world.lift_capacity`): these tests are about money
+    competing for lines, and with the suppliers' real capacities every line the demo's 2025-09
+    leaves short waits for supply, not money."""
+    return ample_demo_url
+
+
 def ok(url: str, *args: str) -> str:
     result = CliRunner().invoke(app, [*args, "--db", url])
     assert result.exit_code == 0, result.stdout + result.stderr

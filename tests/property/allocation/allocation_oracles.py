@@ -8,7 +8,13 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
-from purldesk.allocation.problem import AllocationProblem, AllocationResult, Fund, Line
+from purldesk.allocation.problem import (
+    AllocationProblem,
+    AllocationResult,
+    Fund,
+    Line,
+    LineAllocation,
+)
 
 
 def ordered(problem: AllocationProblem) -> list[Line]:
@@ -21,10 +27,22 @@ def eligible(fund: Fund, line: Line) -> bool:
     )
 
 
+def units_taken(problem: AllocationProblem, lines: list[Line], lots: list[int]) -> dict[str, int]:
+    """Units of each limited item the lots take, summed over lines."""
+    taken = dict.fromkeys(problem.units_available, 0)
+    for k, line in zip(lots, lines, strict=False):
+        if line.item is not None and line.item in taken:
+            taken[line.item] += k * line.units_per_lot
+    return taken
+
+
 def is_feasible(problem: AllocationProblem, lines: list[Line], lots: list[int]) -> bool:
-    """Hall's condition over every subset of lines, plus the cap."""
+    """Hall's condition over every subset of lines, plus the cap and the supplier's units."""
     costs = [k * line.lot_price_minor for k, line in zip(lots, lines, strict=False)]
     if problem.cap_minor is not None and sum(costs) > problem.cap_minor:
+        return False
+    taken = units_taken(problem, lines, lots)
+    if any(taken[item] > problem.units_available[item] for item in taken):
         return False
     active = [i for i, c in enumerate(costs) if c]
     for size in range(1, len(active) + 1):
@@ -102,6 +120,7 @@ def check_invariants(problem: AllocationProblem, result: AllocationResult) -> No
     assert [f.id for f in result.funds] == sorted(funds)
     used = dict.fromkeys(funds, 0)
     total = 0
+    taken = dict.fromkeys(problem.units_available, 0)
     for line, got in zip(lines, result.lines, strict=True):
         assert 0 <= got.funded_lots <= line.lots
         assert got.funded_minor == got.funded_lots * line.lot_price_minor
@@ -113,21 +132,14 @@ def check_invariants(problem: AllocationProblem, result: AllocationResult) -> No
             assert eligible(funds[fund_id], line), (fund_id, line.id)
             used[fund_id] += amount
         total += got.funded_minor
+        if line.item is not None and line.item in taken:
+            taken[line.item] += got.funded_lots * line.units_per_lot
         if got.funded_lots == line.lots:
             assert got.blocked_by is None
         else:
-            blocked = got.blocked_by
-            assert blocked is not None
-            assert blocked.short_minor == (line.lots - got.funded_lots) * line.lot_price_minor
-            has_money = any(eligible(f, line) and f.available_minor for f in problem.funds)
-            assert (blocked.reason == "no_eligible_money") == (not has_money)
-            if blocked.reason == "cap_reached":
-                assert problem.cap_minor is not None
-            position = {x.id: k for k, x in enumerate(lines)}
-            for other in blocked.competing_lines:
-                assert position[other] < position[line.id]
-            assert len(blocked.competing_lines) <= 10
-            assert blocked.message
+            check_reason(problem, lines, result, line, got, cost_so_far=total, taken=taken)
+    for item, units in taken.items():
+        assert units <= problem.units_available[item], item
     for usage in result.funds:
         fund = funds[usage.id]
         assert usage.used_minor == used[usage.id]
@@ -135,3 +147,47 @@ def check_invariants(problem: AllocationProblem, result: AllocationResult) -> No
         assert usage.left_minor == fund.available_minor - usage.used_minor
     if problem.cap_minor is not None:
         assert total <= problem.cap_minor
+
+
+def check_reason(
+    problem: AllocationProblem,
+    lines: list[Line],
+    result: AllocationResult,
+    line: Line,
+    got: LineAllocation,
+    *,
+    cost_so_far: int,
+    taken: dict[str, int],
+) -> None:
+    """A short line's reason is the first cause that alone rules out one more lot, in the
+    documented order: no eligible money, the supplier's units, the cap, then money exhausted."""
+    blocked = got.blocked_by
+    assert blocked is not None
+    assert blocked.short_minor == (line.lots - got.funded_lots) * line.lot_price_minor
+    has_money = any(eligible(f, line) and f.available_minor for f in problem.funds)
+    item = line.item or ""
+    capacity_binds = (
+        item in taken and problem.units_available[item] - taken[item] < line.units_per_lot
+    )
+    cap_binds = (
+        problem.cap_minor is not None and problem.cap_minor - cost_so_far < line.lot_price_minor
+    )
+    expected = (
+        "no_eligible_money" if not has_money
+        else "capacity_reached" if capacity_binds
+        else "cap_reached" if cap_binds
+        else "eligible_money_exhausted"
+    )  # fmt: skip
+    assert blocked.reason == expected, (line, blocked)
+    position = {x.id: k for k, x in enumerate(lines)}
+    for other in blocked.competing_lines:
+        assert position[other] < position[line.id]
+    assert len(blocked.competing_lines) <= 10
+    assert blocked.message
+    if blocked.reason == "capacity_reached":
+        funded = {x.id: x.funded_lots for x in result.lines}
+        by_id = {x.id: x for x in lines}
+        for other in blocked.competing_lines:
+            assert by_id[other].item == line.item and funded[other] > 0
+        assert f"Supplier capacity for {item} is reached" in blocked.message
+        assert f"{problem.units_available[item]} unit(s) available" in blocked.message

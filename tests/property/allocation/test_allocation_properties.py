@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from dataclasses import replace
 
 from allocation_oracles import (
     brute_force_lots,
@@ -28,6 +29,7 @@ from purldesk.allocation.problem import (
 
 CLASSES = list(AidClass)
 AREAS = ["air", "land", "sea"]
+ITEMS = ["I-1", "I-2"]
 
 
 @st.composite
@@ -41,20 +43,44 @@ def problems(
     max_lots: int = 3,
     max_price: int = 6,
     max_available: int = 15,
+    items: bool = True,
+    max_units: int = 8,
+    all_limited: bool = False,
 ) -> AllocationProblem:
+    """Small random problems. With `items`, lines share supply items whose units may be limited
+    (an item may be limited or not, a line may name no item); with `all_limited`, every line
+    names an item and every item is limited."""
     classes = draw(st.lists(st.sampled_from(CLASSES), min_size=1, max_size=3, unique=True))
     areas = draw(st.lists(st.sampled_from(AREAS), min_size=1, max_size=3, unique=True))
     n_lines = draw(st.integers(min_lines, max_lines))
-    lines = tuple(
-        Line(
-            id=LineId(f"L-{k:02d}"),
-            rank=draw(st.integers(1, 4)),
-            aid_class=draw(st.sampled_from(classes)),
-            area=draw(st.sampled_from(areas)),
-            lot_price_minor=draw(st.integers(1, max_price)),
-            lots=draw(st.integers(0, max_lots)),
+    supplies = (
+        st.sampled_from(ITEMS)
+        if all_limited
+        else (st.none() | st.sampled_from(ITEMS))
+        if items
+        else st.none()
+    )
+    lines = []
+    for k in range(n_lines):
+        item = draw(supplies)
+        lines.append(
+            Line(
+                id=LineId(f"L-{k:02d}"),
+                rank=draw(st.integers(1, 4)),
+                aid_class=draw(st.sampled_from(classes)),
+                area=draw(st.sampled_from(areas)),
+                lot_price_minor=draw(st.integers(1, max_price)),
+                lots=draw(st.integers(0, max_lots)),
+                item=item,
+                units_per_lot=1 if item is None else draw(st.integers(1, 3)),
+            )
         )
-        for k in range(n_lines)
+    units = (
+        st.fixed_dictionaries(dict.fromkeys(ITEMS, st.integers(0, max_units)))
+        if all_limited
+        else st.dictionaries(st.sampled_from(ITEMS), st.integers(0, max_units))
+        if items
+        else st.just({})
     )
     n_funds = draw(st.integers(min_funds, max_funds))
     funds = tuple(
@@ -72,8 +98,9 @@ def problems(
     cap = draw(st.none() | st.integers(0, max_lines * max_lots * max_price))
     order = draw(st.permutations(range(n_lines)))
     return AllocationProblem(
-        currency="USD", lines=tuple(lines[k] for k in order), funds=funds, cap_minor=cap
-    )
+        currency="USD", lines=tuple(lines[k] for k in order), funds=funds, cap_minor=cap,
+        units_available=draw(units),
+    )  # fmt: skip
 
 
 @settings(max_examples=3000, deadline=None)
@@ -82,6 +109,29 @@ def test_engine_matches_the_brute_force_lexicographic_optimum(problem: Allocatio
     result = solve(problem)
     check_invariants(problem, result)
     assert [line.funded_lots for line in result.lines] == brute_force_lots(problem)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(problems(max_lines=6, max_lots=4, max_available=60, all_limited=True))
+def test_engine_matches_the_brute_force_where_supplier_units_bind(
+    problem: AllocationProblem,
+) -> None:
+    result = solve(problem)
+    check_invariants(problem, result)
+    assert [line.funded_lots for line in result.lines] == brute_force_lots(problem)
+
+
+@settings(max_examples=300, deadline=None)
+@given(problems(max_lines=8, max_funds=4, all_limited=True))
+def test_units_only_ever_remove_lots_and_ample_units_change_nothing(
+    problem: AllocationProblem,
+) -> None:
+    limited = [x.funded_lots for x in solve(problem).lines]
+    unlimited = solve(replace(problem, units_available={}))
+    assert [x.funded_lots for x in unlimited.lines] >= limited  # lexicographically
+    demand = {item: sum(x.lots * x.units_per_lot for x in problem.lines) for item in ITEMS}
+    ample = solve(replace(problem, units_available=demand))
+    assert result_to_json(ample) == result_to_json(unlimited)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -102,12 +152,7 @@ def test_result_is_independent_of_input_order(
     lines, funds = list(problem.lines), list(problem.funds)
     rng.shuffle(lines)
     rng.shuffle(funds)
-    shuffled = AllocationProblem(
-        currency=problem.currency,
-        lines=tuple(lines),
-        funds=tuple(funds),
-        cap_minor=problem.cap_minor,
-    )
+    shuffled = replace(problem, lines=tuple(lines), funds=tuple(funds))
     first = json.dumps(result_to_json(solve(problem)), sort_keys=True)
     assert json.dumps(result_to_json(solve(shuffled)), sort_keys=True) == first
 
@@ -126,6 +171,7 @@ def test_result_is_independent_of_input_order(
         max_lots=12,
         max_price=400_000_000,
         max_available=3_000_000_000,
+        max_units=60,
     )
 )
 def test_engine_matches_the_highs_mip_on_medium_instances(problem: AllocationProblem) -> None:

@@ -99,6 +99,30 @@ def test_renders_the_documented_result() -> None:
     }
 
 
+def test_supply_items_and_units_are_optional_and_round_trip() -> None:
+    doc = document()
+    assert "units_available" not in problem_to_json(parse_problem(doc))
+    assert "item" not in problem_to_json(parse_problem(doc))["lines"][0]
+    doc["lines"][0] |= {"item": "PAT-PAC3MSE", "units_per_lot": 4}
+    doc["lines"][1]["item"] = None  # the same as no item
+    doc["units_available"] = {"PAT-PAC3MSE": 24, "UNUSED": 0}
+    problem = parse_problem(doc)
+    first, second = problem.lines
+    assert (first.item, first.units_per_lot) == ("PAT-PAC3MSE", 4)
+    assert (second.item, second.units_per_lot) == (None, 1)
+    assert problem.units_available == {"PAT-PAC3MSE": 24, "UNUSED": 0}
+    assert parse_problem(problem_to_json(problem)) == problem
+    (l1, _) = result_to_json(solve(problem))["lines"]
+    assert l1["funded_lots"] == 6
+    assert l1["blocked_by"]["reason"] == "capacity_reached"
+    assert l1["blocked_by"]["message"].startswith("Supplier capacity for PAT-PAC3MSE is reached")
+
+
+def test_units_available_null_means_no_limit() -> None:
+    doc = document() | {"units_available": None}
+    assert parse_problem(doc).units_available == {}
+
+
 def _set(doc: dict[str, Any], path: list[str | int], value: object) -> None:
     target: Any = doc
     for key in path[:-1]:
@@ -144,6 +168,17 @@ CASES: list[tuple[list[str | int], object, str, str]] = [
     (["funds", 1, "aid_classes", 1], "kinetic", "$.funds[1].aid_classes[1]", "unknown aid"),
     (["funds", 1, "areas", 0], 7, "$.funds[1].areas[0]", "expected a string, got integer"),
     (["funds", 0, "contributor"], MISSING, "$.funds[0].contributor", "missing field"),
+    (["lines", 0, "item"], "", "$.lines[0].item", "must not be empty"),
+    (["lines", 0, "item"], 7, "$.lines[0].item", "expected a string, got integer"),
+    (["lines", 0, "units_per_lot"], 0, "$.lines[0].units_per_lot", "at least 1"),
+    (["lines", 0, "units_per_lot"], 4.0, "$.lines[0].units_per_lot", "got number"),
+    (["lines", 0, "units_per_lot"], 10**9 + 1, "$.lines[0].units_per_lot", "at most 1,000,000,000"),
+    (["units_available"], [24], "$.units_available", "expected an object, got array"),
+    (["units_available"], {"PAC-3": -1}, "$.units_available['PAC-3']", "at least 0"),
+    (["units_available"], {"PAC-3": True}, "$.units_available['PAC-3']", "got boolean"),
+    (["units_available"], {"PAC-3": "24"}, "$.units_available['PAC-3']", "got string"),
+    (["units_available"], {"PAC-3": 10**9 + 1}, "$.units_available['PAC-3']", "at most"),
+    (["units_available"], {"": 3}, "$.units_available['']", "must not be empty"),
 ]
 
 

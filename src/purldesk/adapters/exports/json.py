@@ -19,8 +19,9 @@ from purldesk.services.exports import Snapshot
 
 # /2 added rank_changes, line_changes, shipments and each policy's document: in /1 their absence
 # meant "not exported", in /2 an empty list means there are none. /3 added each contribution's
-# members (a group's members' parts; [] where it gave as one).
-EXPORT_FORMAT = "purldesk.export/3"
+# members (a group's members' parts; [] where it gave as one). /4 added `tables`, every stored
+# row but credentials', which `purldesk import` restores (and the audit log, which they hold).
+EXPORT_FORMAT = "purldesk.export/4"
 
 
 def amount(money: Money) -> str:
@@ -202,4 +203,5 @@ def export_document(snapshot: Snapshot) -> dict[str, Any]:
         "observations": [
             policy_views.observation(o, superseded_by=corrections) for o in snapshot.observations
         ],
+        "tables": snapshot.tables,
     }

@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from purldesk.domain.catalog import CatalogItem, parse_aid_class, parse_area, parse_item_code
 from purldesk.domain.contributions import Earmark
@@ -46,6 +46,10 @@ class Parsed(Generic[T]):
     errors: list[RowError]
 
 
+# Reads one column of a record (with its line number), or raises naming what is wrong.
+FieldParser = Callable[[Mapping[str, str], int], Any]
+
+
 def _records(text: str, required: Sequence[str]) -> Iterator[tuple[int, Mapping[str, str]]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = reader.fieldnames or []
@@ -63,23 +67,60 @@ def _records(text: str, required: Sequence[str]) -> Iterator[tuple[int, Mapping[
 
 
 def _parse(
-    text: str, required: Sequence[str], parse_row: Callable[[int, Mapping[str, str]], T]
+    text: str,
+    required: Sequence[str],
+    fields: Mapping[str, FieldParser],
+    build: Callable[[Mapping[str, Any], int], T],
 ) -> Parsed[T]:
+    """Every row of `text`, each of its `fields` read on its own so that a row reports every
+    bad field, not only the first; a row whose fields all read is then built (which may refuse
+    it for what its fields say together)."""
     rows: list[T] = []
     errors: list[RowError] = []
     try:
         for line, record in _records(text, required):
-            try:
-                for field, value in record.items():
-                    check_text(field, value)
-                rows.append(parse_row(line, record))
-            except RowError as error:
-                errors.append(error)
-            except InvalidInput as error:
-                errors.append(RowError(line, error.field, error.message))
+            found = _text_errors(line, record)
+            values: dict[str, Any] = {}
+            for name, parse in fields.items():
+                try:
+                    values[name] = parse(record, line)
+                except InvalidInput as error:
+                    found.append(_at(line, error))
+            if not found:
+                try:
+                    rows.append(build(values, line))
+                except InvalidInput as error:
+                    found.append(_at(line, error))
+            errors += _distinct(found)
     except RowError as error:
         errors.append(error)
     return Parsed(rows, errors)
+
+
+def _text_errors(line: int, record: Mapping[str, str]) -> list[RowError]:
+    found = []
+    for field, value in record.items():
+        try:
+            check_text(field, value)
+        except InvalidInput as error:
+            found.append(_at(line, error))
+    return found
+
+
+def _at(line: int, error: InvalidInput) -> RowError:
+    return error if isinstance(error, RowError) else RowError(line, error.field, error.message)
+
+
+def _distinct(errors: list[RowError]) -> list[RowError]:
+    """One finding per field: a column read by two parsers (a currency, for its amount too)
+    is reported once."""
+    seen: set[str] = set()
+    kept = []
+    for error in errors:
+        if error.field not in seen:
+            seen.add(error.field)
+            kept.append(error)
+    return kept
 
 
 def _date(record: Mapping[str, str], field: str, line: int) -> date:
@@ -138,75 +179,76 @@ def parse_contributions(text: str) -> Parsed[ContributionRow]:
     earmark_aid_classes, earmark_areas, earmark_package, earmark_expires_on (empty or absent:
     unrestricted) and members, a group's members' parts `;`-separated, each
     MEMBER:AMOUNT:CURRENCY (empty or absent: given as one)."""
+    fields: dict[str, FieldParser] = {
+        "contributor": lambda r, line: _required(r, "contributor", line).upper(),
+        "amount": _amount,  # and its currency
+        "pledged_on": lambda r, line: _date(r, "pledged_on", line),
+        "received_on": lambda r, line: _date(r, "received_on", line) if r["received_on"] else None,
+        "confidential": lambda r, line: _bool(r, "confidential", line),
+        "anonymous": lambda r, line: _bool(r, "anonymous", line),
+        "earmark": _earmark,
+        "members": lambda r, _: parse_member_list(r.get("members", "")),
+        "purpose": lambda r, _: r["purpose"],
+        "source": lambda r, _: r.get("source", ""),
+    }
 
-    def row(line: int, record: Mapping[str, str]) -> ContributionRow:
-        code = currency(_required(record, "currency", line))
-        amount = Money.parse(_required(record, "amount", line), code)
-        if not amount.is_positive:
-            raise RowError(line, "amount", "must be positive")
-        return ContributionRow(
-            line=line,
-            contributor=_required(record, "contributor", line).upper(),
-            amount=amount,
-            pledged_on=_date(record, "pledged_on", line),
-            received_on=_date(record, "received_on", line) if record["received_on"] else None,
-            confidential=_bool(record, "confidential", line),
-            purpose=record["purpose"],
-            source=record.get("source", ""),
-            anonymous=_bool(record, "anonymous", line),
-            earmark=_earmark(record, line),
-            members=parse_member_list(record.get("members", "")),
-        )
+    return _parse(
+        text, CONTRIBUTION_COLUMNS, fields, lambda v, line: ContributionRow(line=line, **v)
+    )
 
-    return _parse(text, CONTRIBUTION_COLUMNS, row)
+
+def _amount(record: Mapping[str, str], line: int) -> Money:
+    code = currency(_required(record, "currency", line))
+    amount = Money.parse(_required(record, "amount", line), code)
+    if not amount.is_positive:
+        raise RowError(line, "amount", "must be positive")
+    return amount
 
 
 def parse_catalog(text: str) -> Parsed[CatalogItem]:
-    def row(line: int, record: Mapping[str, str]) -> CatalogItem:
-        return CatalogItem(
-            code=parse_item_code(record["code"]),
-            name=_required(record, "name", line),
-            area=parse_area(record["area"]),
-            aid_class=parse_aid_class(record["aid_class"]),
-            unit_price=Money.parse(record["unit_price_usd"], USD, field="unit_price_usd"),
-            lot_size=_int(record, "lot_size", line, minimum=1),
-            available_per_cycle=_int(record, "available_per_cycle", line),
-            lead_time_days=_int(record, "lead_time_days", line),
-        )
-
-    return _parse(text, CATALOG_COLUMNS, row)
+    fields: dict[str, FieldParser] = {
+        "code": lambda r, _: parse_item_code(r["code"]),
+        "name": lambda r, line: _required(r, "name", line),
+        "area": lambda r, _: parse_area(r["area"]),
+        "aid_class": lambda r, _: parse_aid_class(r["aid_class"]),
+        "unit_price": lambda r, _: Money.parse(r["unit_price_usd"], USD, field="unit_price_usd"),
+        "lot_size": lambda r, line: _int(r, "lot_size", line, minimum=1),
+        "available_per_cycle": lambda r, line: _int(r, "available_per_cycle", line),
+        "lead_time_days": lambda r, line: _int(r, "lead_time_days", line),
+    }
+    return _parse(text, CATALOG_COLUMNS, fields, lambda v, _: CatalogItem(**v))
 
 
 def parse_requirements(text: str) -> Parsed[LineRow]:
-    def row(line: int, record: Mapping[str, str]) -> LineRow:
-        return LineRow(
-            line=line,
-            ref=_required(record, "ref", line),
-            rank=_int(record, "rank", line, minimum=1),
-            item_code=parse_item_code(record["item_code"], field="item_code"),
-            quantity=_int(record, "quantity", line, minimum=1),
-            needed_by=_date(record, "needed_by", line),
-            justification=record["justification"],
-        )
-
-    return _parse(text, REQUIREMENT_COLUMNS, row)
+    fields: dict[str, FieldParser] = {
+        "ref": lambda r, line: _required(r, "ref", line),
+        "rank": lambda r, line: _int(r, "rank", line, minimum=1),
+        "item_code": lambda r, _: parse_item_code(r["item_code"], field="item_code"),
+        "quantity": lambda r, line: _int(r, "quantity", line, minimum=1),
+        "needed_by": lambda r, line: _date(r, "needed_by", line),
+        "justification": lambda r, _: r["justification"],
+    }
+    return _parse(text, REQUIREMENT_COLUMNS, fields, lambda v, line: LineRow(line=line, **v))
 
 
 def parse_participants(text: str, *, is_nation_code: Callable[[str], bool]) -> Parsed[Participant]:
-    def row(line: int, record: Mapping[str, str]) -> Participant:
-        code = parse_code(record["code"], is_nation_code=is_nation_code)
-        members = tuple(
+    def members(record: Mapping[str, str], _line: int) -> tuple[ParticipantCode, ...]:
+        return tuple(
             parse_code(m, is_nation_code=is_nation_code, field="members")
             for m in record["members"].split(";")
             if m.strip()
         )
-        check_members(code, members, is_nation_code=is_nation_code)
-        return Participant(
-            code=code,
-            name=_required(record, "name", line),
-            kind=parse_kind(record["kind"]),
-            status=parse_status(record["status"]),
-            members=tuple(ParticipantCode(m) for m in members),
-        )
 
-    return _parse(text, PARTICIPANT_COLUMNS, row)
+    fields: dict[str, FieldParser] = {
+        "code": lambda r, _: parse_code(r["code"], is_nation_code=is_nation_code),
+        "name": lambda r, line: _required(r, "name", line),
+        "kind": lambda r, _: parse_kind(r["kind"]),
+        "status": lambda r, _: parse_status(r["status"]),
+        "members": members,
+    }
+
+    def build(values: Mapping[str, Any], _line: int) -> Participant:
+        check_members(values["code"], values["members"], is_nation_code=is_nation_code)
+        return Participant(**values)
+
+    return _parse(text, PARTICIPANT_COLUMNS, fields, build)

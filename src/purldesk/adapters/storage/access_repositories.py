@@ -24,9 +24,11 @@ from purldesk.adapters.storage.tables import (
     UserRow,
     WebSessionRow,
 )
+from purldesk.adapters.storage.trees import SqlMerkleTrees
 from purldesk.domain import audit
 from purldesk.domain.access import ApiToken, User, UserId
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
+from purldesk.domain.checkpoints import Tree, leaf
 from purldesk.domain.sessions import WebSession
 
 
@@ -110,7 +112,8 @@ class SqlIdempotencyKeys:
 
 
 class SqlAuditLog:
-    """Append-only; appends share the ledger's lock, so one write holds one lock."""
+    """Append-only; appends share the ledger's lock, so one write holds one lock, and grow
+    the audit log's Merkle tree."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -130,6 +133,8 @@ class SqlAuditLog:
         head = None if head_row is None else from_row(AuditEntry, head_row)
         entry = audit.seal(event, head=head, at=at)
         self._session.execute(insert(AuditEntryRow).values(**to_columns(entry)))
+        after = 0 if head is None else head.seq
+        SqlMerkleTrees(self._session).append(Tree.AUDIT, [leaf(entry.hash)], after=after)
         return entry
 
     def entries(self) -> list[AuditEntry]:

@@ -22,6 +22,7 @@ from purldesk.adapters.storage.page_queries import PageQueries
 from purldesk.adapters.storage.participants import SqlParticipantRepository
 from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
+from purldesk.adapters.storage.share_queries import ShareQueries
 from purldesk.adapters.storage.sums import halves, joined, joined_or_none
 from purldesk.adapters.storage.tables import (
     AllocationBasisRow,
@@ -81,9 +82,9 @@ def _sees_everything_of(viewer: Viewer, column: Any) -> ColumnElement[bool]:
     return column == viewer.organization  # type: ignore[no-any-return]
 
 
-class SqlQueries(PageQueries, LedgerQueries):
-    """`ReadQueries` over one read-only session (the work pages' queries in `page_queries`
-    and `ledger_queries`)."""
+class SqlQueries(ShareQueries, PageQueries, LedgerQueries):
+    """`ReadQueries` over one read-only session (with the queries of `ShareQueries`, and the
+    work pages' in `page_queries` and `ledger_queries`)."""
 
     def __init__(self, session: ReadSession) -> None:
         self._session = session

@@ -20,6 +20,7 @@ from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import SqlContributionRepository
 from purldesk.adapters.storage.engine import SessionScope
 from purldesk.adapters.storage.fx_rates import SqlFxRateRepository
+from purldesk.adapters.storage.gdp import SqlGdpRepository
 from purldesk.adapters.storage.ledger import SqlLedger
 from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
 from purldesk.adapters.storage.participants import SqlParticipantRepository
@@ -28,8 +29,10 @@ from purldesk.adapters.storage.policy_repositories import (
     SqlPolicyRepository,
 )
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
+from purldesk.adapters.storage.restore import SqlTableRows
 from purldesk.adapters.storage.rows import _upsert
 from purldesk.adapters.storage.tables import IdSequenceRow
+from purldesk.adapters.storage.trees import SqlCheckpoints, SqlMerkleTrees
 
 
 class SqlUnitOfWork(SessionScope):
@@ -58,6 +61,10 @@ class SqlUnitOfWork(SessionScope):
     indicators: SqlIndicatorRepository
     bases: SqlBasisRepository
     fx_rates: SqlFxRateRepository
+    trees: SqlMerkleTrees
+    checkpoints: SqlCheckpoints
+    gdp: SqlGdpRepository
+    rows: SqlTableRows
 
     what = "unit of work"
 
@@ -82,6 +89,10 @@ class SqlUnitOfWork(SessionScope):
         self.indicators = SqlIndicatorRepository(session)
         self.fx_rates = SqlFxRateRepository(session)
         self.bases = SqlBasisRepository(session)
+        self.trees = SqlMerkleTrees(session)
+        self.checkpoints = SqlCheckpoints(session)
+        self.gdp = SqlGdpRepository(session)
+        self.rows = SqlTableRows(session)
         return self
 
     def read_one_moment(self) -> None:

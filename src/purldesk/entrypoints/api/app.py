@@ -20,6 +20,7 @@ from purldesk.entrypoints.api.routers import (
     ledger,
     lists,
     packages,
+    planning,
     policies,
     reference,
     reports,
@@ -41,6 +42,7 @@ ROUTERS = (
     policies.router,
     ledger.router,
     reports.router,
+    planning.router,
 )
 
 

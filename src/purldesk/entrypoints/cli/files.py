@@ -42,3 +42,22 @@ def read_rows(
             errors = sorted(errors + check(parsed.rows), key=lambda e: (e.line, e.field))
         raise ImportRejected(str(path), errors)
     return tuple(parsed.rows)
+
+
+def read_json(path: Path) -> object:
+    """The JSON document in the file; one that is not JSON is InvalidInput naming the file."""
+    import json
+
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(str(path), f"is not JSON: {error.msg} at line {error.lineno}") from None
+
+
+def write_text(path: Path, text: str, *, field: str = "out") -> None:
+    """Write `text` to the file as UTF-8; a file that cannot be written is InvalidInput."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(field, f"cannot write {path}: {error.strerror}") from None

@@ -16,6 +16,7 @@ from purldesk.entrypoints.cli.common import (
     application,
     command_group,
     console,
+    errors_reported,
     json_text,
     print_json,
 )
@@ -56,20 +57,24 @@ def _write(out: Path, data: bytes) -> None:
 
 
 def _emit(
-    name: str, kind: str, out: Path | None, *, subject: str, db: str | None, by: str = "groups"
-) -> None:
+    name: str, kind: str, out: Path | None, *, subject: str, db: str | None, by: str = "groups",
+    public: bool = False,
+) -> None:  # fmt: skip
     """The registered report as JSON, CSV or XLSX, to `out` or (text formats only) standard
-    output, read by the operator (who reads everything, as an auditor does)."""
+    output, read by the operator (who reads everything, as an auditor does), or by the public."""
+    from purldesk.adapters.exports.fair_shares import PLANNING_REPORTS
     from purldesk.adapters.exports.reports import REPORTS, Asked
-    from purldesk.domain.access import OPERATOR
+    from purldesk.domain.access import OPERATOR, PUBLIC
     from purldesk.domain.text import parse_choice
     from purldesk.services.views.overview import ContributorsBy
 
     contributors_by = parse_choice(ContributorsBy, by, field="by")
+    report = {**REPORTS, **PLANNING_REPORTS}[name]
     with application(db) as wired:
         chosen = _format(kind)
-        asked = Asked(OPERATOR, wired.clock.now().date(), subject, contributors_by)
-        _write_out(REPORTS[name].render(wired.reader(), asked, chosen), chosen, out)
+        viewer = PUBLIC if public else OPERATOR
+        asked = Asked(viewer, wired.clock.now().date(), subject, contributors_by)
+        _write_out(report.render(wired.reader(), asked, chosen), chosen, out)
 
 
 def _write_out(rendered: Rendered, kind: ReportFormat, out: Path | None) -> None:
@@ -153,3 +158,81 @@ def ocds(ref: PackageArgument, out: OutOption = None, db: DbOption = None) -> No
             typer.echo(text, nl=False)
         else:
             _write(out, text.encode())
+
+
+@app.command("burden-sharing")
+def burden_sharing(
+    kind: FormatOption = "json",
+    out: OutOption = None,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="As the public sees it: confidential amounts, and a nation's ratios with them, "
+            "withheld.",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Each nation's received contributions (its parts of its groups' included) against its
+    GDP, and its share of the pool against its share of the combined GDP."""
+    _emit("burden-sharing", kind, out, subject="", db=db, public=public)
+
+
+@app.command("forecast")
+def forecast(
+    kind: FormatOption = "json",
+    out: OutOption = None,
+    target: Annotated[
+        str,
+        typer.Option("--target", help="The package target in USD (default 500,000,000)."),
+    ] = "",
+    backtest: Annotated[
+        bool,
+        typer.Option(
+            "--backtest",
+            help="Instead: forecast from the first of each past month when --target more "
+            "would come in, and compare with the day it did (JSON only).",
+        ),
+    ] = False,
+    window: Annotated[
+        int, typer.Option("--window", min=2, max=60, help="Months the pace is measured over.")
+    ] = 6,
+    until: Annotated[
+        str, typer.Option("--until", help="With --backtest: the last day of the history.")
+    ] = "",
+    db: DbOption = None,
+) -> None:
+    """When the pool reaches the package target, and each unfunded rank of the current
+    endorsed cycle is funded, at the pace of the last months' receipts (docs/FORECAST.md)."""
+    if backtest:
+        _backtest(target, window=window, until=until, out=out, db=db)
+        return
+    from purldesk.domain.errors import InvalidInput
+
+    with errors_reported():
+        for option, given in (("until", bool(until)), ("window", window != 6)):
+            if given:
+                raise InvalidInput(option, "is for --backtest only")
+    _emit("forecast", kind, out, subject=target, db=db)
+
+
+def _backtest(target: str, *, window: int, until: str, out: Path | None, db: str | None) -> None:
+    from purldesk.adapters.exports import fair_shares
+    from purldesk.adapters.exports.reports import Asked
+    from purldesk.domain.access import OPERATOR
+    from purldesk.domain.forecast import LEVEL
+    from purldesk.entrypoints.cli.common import day_or_today
+    from purldesk.services.views import forecast as forecasts
+
+    with application(db) as wired:
+        today = day_or_today(until or None, wired.clock.now(), field="until")
+        amount = fair_shares.target_of(Asked(OPERATOR, today, target))
+        result = forecasts.backtest(
+            wired.reader(), viewer=OPERATOR, amount=amount, today=today, window_months=window
+        )
+        document = fair_shares.backtest(result, window_months=window, level=LEVEL)
+        if out is None:
+            print_json(document)
+        else:
+            _write(out, json_text(document).encode())

@@ -71,5 +71,6 @@ async def verify(request: Request) -> Response:
         authorize(user.actor, Permission.VERIFY_LEDGER)
     except PurldeskError as error:
         return render.problem(request, user, error)
-    checked, findings = ledger.verify(wired(request).uow())
+    application = wired(request)
+    checked, findings = ledger.verify(application.uow(), signer=application.signer)
     return _page(request, user, fields, result={"checked": checked, "findings": findings})

@@ -7,15 +7,22 @@ from datetime import date, timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from purldesk.adapters.exports.fair_shares import BURDEN_SHARING
+from purldesk.adapters.exports.reports import Asked
 from purldesk.adapters.fx import LOOKBACK_DAYS
 from purldesk.bootstrap import Application
 from purldesk.domain.access import PUBLIC, Permission, can
 from purldesk.domain.money import USD
 from purldesk.entrypoints.web import auth, render
 from purldesk.entrypoints.web.auth import WebUser, wired
-from purldesk.services import rates
+from purldesk.services import checkpoints, rates
+from purldesk.services.views import forecast as forecasts
 from purldesk.services.views import inbox, overview, transparency
 from purldesk.services.views import rates as rate_views
+from purldesk.services.views.burden_sharing import BurdenSharingView
+from purldesk.services.views.forecast import ForecastView
+
+RANKS_SHOWN = 5  # the forecast panel's next unfunded ranks
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,8 +43,22 @@ def home(request: Request) -> Response:
     return render.render(
         request, "overview.html", user, active="overview", view=view, public=user is None,
         rates_warning=_rates_warning(application, user, today), reference_rates=reference_rates,
-        today=today, inbox=waiting,
+        today=today, forecast=_forecast(application, user, today),
+        burden=_burden(application, today) if user is None else None, ranks_shown=RANKS_SHOWN,
+        inbox=waiting,
     )  # fmt: skip
+
+
+def _forecast(application: Application, user: WebUser | None, today: date) -> ForecastView | None:
+    """The funding forecast, for whoever reads every fund's money (coordinator, auditor)."""
+    if user is None or not can(user.actor, Permission.READ_ALLOCATION):
+        return None
+    return forecasts.funding_forecast(application.reader(), viewer=user.actor.viewer, today=today)
+
+
+def _burden(application: Application, today: date) -> BurdenSharingView:
+    """The burden-sharing report as the public sees it."""
+    return BURDEN_SHARING.view(application.reader(), Asked(PUBLIC, today))
 
 
 def _rates_warning(application: Application, user: WebUser | None, today: date) -> str | None:
@@ -69,14 +90,10 @@ def _rates_warning(application: Application, user: WebUser | None, today: date) 
 @router.get("/public", response_class=HTMLResponse)
 def public(request: Request, cycle: str | None = None) -> Response:
     application = wired(request)
-    view = transparency.transparency(
-        application.reader(), today=render.today(application), cycle_name=cycle
-    )
+    today = render.today(application)
+    view = transparency.transparency(application.reader(), today=today, cycle_name=cycle)
     return render.render(
-        request,
-        "overview.html",
-        auth.current_user(request),
-        active="public",
-        view=view,
-        public=True,
-    )
+        request, "overview.html", auth.current_user(request), active="public", view=view,
+        public=True, burden=_burden(application, today), ranks_shown=RANKS_SHOWN,
+        ledger_head=checkpoints.latest(application.uow()),
+    )  # fmt: skip

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from purldesk.bootstrap import Application
+from purldesk.domain.burden import percent
 from purldesk.domain.errors import Conflict, InvalidInput, NotFound, PurldeskError
 from purldesk.domain.text import check_text
 from purldesk.entrypoints.web import auth, charts, formats
@@ -31,6 +32,8 @@ from purldesk.services.handle import handle as handle_command
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["bar_chart"] = charts.bar_chart
+TEMPLATES.env.globals["share_chart"] = charts.share_chart
+TEMPLATES.env.globals["percent"] = percent
 formats.install(TEMPLATES.env)
 R = TypeVar("R")
 V = TypeVar("V")

@@ -1,28 +1,41 @@
-"""The ledger (balances, entries, verification) and the audit log."""
+"""The ledger (balances, entries, verification, signed checkpoints and proofs) and the audit
+log."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from purldesk.domain import ledger as ledger_rules
 from purldesk.domain.access import Actor, Permission
 from purldesk.domain.confidentiality import own_contribution_refs
+from purldesk.domain.contributions import ContributionId
+from purldesk.domain.errors import NotFound
 from purldesk.domain.ledger import LedgerEntry, TransactionKind
-from purldesk.entrypoints.api.deps import Listing, Wired, allowed, allowed_listing
+from purldesk.domain.proofs import proof_text
+from purldesk.entrypoints.api.deps import (
+    Id,
+    Listing,
+    PagingDep,
+    Wired,
+    allowed,
+    allowed_listing,
+)
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.ledger_schemas import (
     AuditEntryRead,
     AuditFindingRead,
     AuditVerifyRead,
     BalanceRead,
+    CheckpointRead,
     FindingRead,
     LedgerEntryRead,
     VerifyRead,
 )
 from purldesk.entrypoints.api.schemas import Page
-from purldesk.services import audit, contributions
+from purldesk.services import audit, checkpoints, contributions, proofs
 from purldesk.services import ledger as ledger_service
 from purldesk.services.ports import UnitOfWork
 
@@ -86,11 +99,83 @@ def entries(
 def verify(
     _actor: Annotated[Actor, Depends(allowed(Permission.VERIFY_LEDGER))], application: Wired
 ) -> VerifyRead:
-    """Prove the ledger: balanced, chained, in sequence, every contribution accounted for."""
-    count, findings = ledger_service.verify(application.uow())
+    """Prove the ledger: balanced, chained, in sequence, every contribution accounted for, every
+    row derived from it in agreement, and the ledger and the audit log extending every stored
+    checkpoint."""
+    count, findings = ledger_service.verify(application.uow(), signer=application.signer)
     return VerifyRead(
         entries=count, ok=not findings, findings=[FindingRead.of(f) for f in findings]
     )
+
+
+PUBLIC_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: ERROR_RESPONSES[code] for code in (400, 404, 422)
+}
+
+
+@router.get(
+    "/ledger/checkpoints/latest", response_model=CheckpointRead, responses=PUBLIC_RESPONSES,
+    tags=["ledger"],
+)  # fmt: skip
+def latest_checkpoint(application: Wired) -> CheckpointRead:
+    """The latest signed checkpoint, for anyone, with or without a token: publish it, keep it,
+    and check later that the ledger still extends it (docs/LEDGER.md)."""
+    found = checkpoints.latest(application.uow())
+    if found is None:
+        raise NotFound("checkpoint", "latest")
+    return CheckpointRead.of(found)
+
+
+@router.get(
+    "/ledger/checkpoints", response_model=Page[CheckpointRead], responses=PUBLIC_RESPONSES,
+    tags=["ledger"],
+)  # fmt: skip
+def list_checkpoints(application: Wired, paging: PagingDep) -> dict[str, Any]:
+    """Every signed checkpoint, oldest first, for anyone, with or without a token."""
+    page, total = checkpoints.page(application.uow(), offset=paging.offset, limit=paging.limit)
+    return {
+        "items": [CheckpointRead.of(c) for c in page],
+        "total": total,
+        "limit": paging.limit,
+        "offset": paging.offset,
+    }
+
+
+PROOF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The proof, byte for byte as `purldesk proof check` reads it: save the "
+        "body as it is (docs/LEDGER.md).",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    },
+}
+
+
+@router.get(
+    "/ledger/proofs/contributions/{contribution_id}", response_class=Response,
+    responses=PROOF_RESPONSES, tags=["ledger"],
+)  # fmt: skip
+def contribution_proof(
+    contribution_id: Id,
+    actor: Annotated[Actor, Depends(allowed(Permission.READ_LEDGER))],
+    application: Wired,
+    since: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=2**31 - 1,
+            description="The earlier checkpoint (its seq) to prove "
+            "the ledger extends; default: the first that held any of its entries.",
+        ),
+    ] = None,
+) -> Response:
+    """A proof that the contribution's entries are in the ledger the latest checkpoint signed,
+    revealing only hashes of other entries: for the contributor that owns it, the
+    coordinator and auditors. `purldesk proof check` verifies it offline."""
+    document = proofs.prove(
+        application.uow(), viewer=actor, contribution_id=ContributionId(contribution_id),
+        since=since,
+    )  # fmt: skip
+    return Response(proof_text(document), media_type="application/json")
 
 
 @router.get("/audit", response_model=Page[AuditEntryRead], tags=["audit"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from purldesk.domain.checkpoints import Checkpoint
 from purldesk.domain.ledger import Finding, LedgerEntry
 from purldesk.entrypoints.api.schemas import MinorUnits, Schema
 
@@ -52,14 +53,19 @@ class LedgerEntryRead(Schema):
 
 
 class FindingRead(Schema):
+    """One finding; `row` names the derived row or the checkpoint it is about, if any."""
+
     rule: str
     seq: int | None
     contribution: str | None
+    row: str | None
     message: str
 
     @classmethod
     def of(cls, f: Finding) -> FindingRead:
-        return cls(rule=f.rule, seq=f.seq, contribution=f.contribution, message=f.message)
+        return cls(
+            rule=f.rule, seq=f.seq, contribution=f.contribution, row=f.row, message=f.message
+        )
 
 
 class VerifyRead(Schema):
@@ -93,3 +99,23 @@ class AuditVerifyRead(Schema):
     entries: int
     ok: bool
     findings: list[AuditFindingRead]
+
+
+class CheckpointRead(Schema):
+    """A signed checkpoint as published (docs/LEDGER.md): the size and root of the ledger's
+    Merkle tree (`size`, `root`) and of the audit log's, at `at`, signed with Ed25519 by the
+    key `key_id` over the canonical JSON of every field but `signature`."""
+
+    format: str
+    seq: int
+    at: str
+    size: int
+    root: str
+    audit_size: int
+    audit_root: str
+    key_id: str
+    signature: str
+
+    @classmethod
+    def of(cls, checkpoint: Checkpoint) -> CheckpointRead:
+        return cls(**checkpoint.document())

@@ -1,0 +1,171 @@
+"""Rows derived from the ledger, held against it: what every report reads (a contribution's
+pledge, received USD and status; a package's attributions, cost and status) must say what
+the ledger's entries say. Each disagreement is a finding naming the row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from purldesk.domain import ledger
+from purldesk.domain.contributions import (
+    AWAITING_MONEY,
+    Contribution,
+    ContributionStatus,
+    contribution_ref,
+    status_after_movement,
+)
+from purldesk.domain.ledger import Balances, Finding, LedgerEntry
+from purldesk.domain.money import USD, Money, currency
+from purldesk.domain.packages import Package, PackageStatus, package_ref
+
+# Where a package's money is on the ledger in each status (the kinds that may hold any).
+_HELD_AS: dict[PackageStatus, frozenset[str]] = {
+    **dict.fromkeys(
+        (PackageStatus.DRAFT, PackageStatus.PROPOSED, PackageStatus.VALIDATED,
+         PackageStatus.FUNDED), frozenset({"obligated"}),
+    ),
+    **dict.fromkeys(
+        (PackageStatus.ACCEPTED, PackageStatus.DELIVERING, PackageStatus.DELIVERED),
+        frozenset({"payable"}),
+    ),
+    PackageStatus.CLOSED: frozenset({"disbursed"}),
+    PackageStatus.CANCELLED: frozenset(),
+}  # fmt: skip
+
+
+def _usd(minor: int) -> str:
+    return Money(minor, USD).format()
+
+
+def derived_findings(
+    entries: Sequence[LedgerEntry],
+    contributions: Iterable[Contribution],
+    packages: Iterable[Package],
+) -> list[Finding]:
+    """Every row of `contributions` and `packages` that disagrees with the ledger."""
+    totals = ledger.balances(e.transaction for e in entries)
+    received = {a.contribution: a.received_minor for a in ledger.contribution_accounts(entries)}
+    found = _contribution_findings(totals, received, list(contributions))
+    return found + _package_findings(totals, list(packages))
+
+
+def _contribution_findings(
+    totals: Balances, received: dict[str, int], contributions: list[Contribution]
+) -> list[Finding]:
+    own: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)  # balances by contribution
+    for (account, code), value in totals.items():
+        if value and (ref := ledger.account_contribution(account)) is not None:
+            own[ref][account, code] = value
+    found: list[Finding] = []
+    for contribution in contributions:
+        ref = contribution.ref
+        found += _contribution(own.get(ref, {}), received.get(ref, 0), contribution)
+    for ref in sorted(own.keys() - {c.ref for c in contributions}):
+        found.append(Finding("contribution-missing", f"the ledger holds money of {ref}, "
+                             "which has no row", contribution=ref, row=f"contributions {ref}"))  # fmt: skip
+    return found
+
+
+def _contribution(own: Balances, received: int, contribution: Contribution) -> list[Finding]:
+    """The contribution's row against its own accounts' balances `own` and its receipts."""
+    ref, row = contribution.ref, f"contributions {contribution.ref}"
+    found = []
+
+    def disagree(rule: str, message: str) -> None:
+        found.append(Finding(rule, f"{row} {message}", contribution=ref, row=row))
+
+    promised = {
+        code: -value for (account, code), value in own.items()
+        if account == ledger.pledged(contribution.id)
+    }  # fmt: skip
+    amount = contribution.amount
+    if promised and promised != {amount.currency: amount.minor}:
+        on_ledger = ", ".join(Money(v, currency(c)).format() for c, v in sorted(promised.items()))
+        disagree("contribution-amount", f"says {amount.format()} pledged, the ledger {on_ledger}")
+    usd = 0 if contribution.usd is None else contribution.usd.minor
+    if usd != received:
+        disagree("contribution-usd", f"says {_usd(usd)} received, the ledger {_usd(received)}")
+    expected = _expected_statuses(own, contribution.id, promised, received)
+    if contribution.status not in expected:
+        disagree("contribution-status", f"is {contribution.status}, the ledger says "
+                 + " or ".join(sorted(s.value for s in expected)))  # fmt: skip
+    return found
+
+
+def _expected_statuses(
+    totals: Balances, contribution_id: int, promised: dict[str, int], received: int
+) -> frozenset[ContributionStatus]:
+    if not promised:  # the pledge was written off
+        return frozenset({ContributionStatus.CANCELLED})
+    if not received:  # committed or not: the ledger does not tell
+        return AWAITING_MONEY
+    held = ledger.holdings(totals, contribution_id)
+    status = status_after_movement(
+        ContributionStatus.RECEIVED, unallocated_minor=held.unallocated_minor,
+        spent_minor=held.spent_minor, disbursed_minor=held.disbursed_minor,
+        refunded_minor=held.refunded_minor,
+    )  # fmt: skip
+    return frozenset({status})
+
+
+@dataclass
+class _Held:
+    """A package's money on the ledger, by account kind and by contribution."""
+
+    by_kind: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_contribution: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+
+def _held(totals: Balances) -> dict[str, _Held]:
+    held: dict[str, _Held] = defaultdict(_Held)
+    for (account, code), value in totals.items():
+        kind, _, rest = account.partition(":")
+        package, _, contribution = rest.partition(":")
+        if kind in ledger.SPENT_KINDS and code == USD and value:
+            held[package].by_kind[kind] += value
+            held[package].by_contribution[contribution] += value
+    return held
+
+
+def _package_findings(totals: Balances, packages: list[Package]) -> list[Finding]:
+    held, found = _held(totals), []
+    for package in packages:
+        found += _package(held.pop(package.ref, _Held()), package)
+    for ref in sorted(held):
+        found.append(Finding("package-missing", f"the ledger holds money of {ref}, which has "
+                             "no row", row=f"packages {ref}"))  # fmt: skip
+    return found
+
+
+def _package(held: _Held, package: Package) -> list[Finding]:
+    ref = package_ref(package.id)
+    row = f"packages {ref}"
+    found = []
+    elsewhere = {k: v for k, v in held.by_kind.items() if v and k not in _HELD_AS[package.status]}
+    if elsewhere:
+        where = ", ".join(f"{_usd(v)} {k}" for k, v in sorted(elsewhere.items()))
+        found.append(Finding("package-status", f"{row} is {package.status}, but the ledger "
+                             f"holds {where} for it", row=row))  # fmt: skip
+    if package.status is PackageStatus.CANCELLED:
+        return found
+    cost = package.cost.minor
+    short_allowed = package.status is PackageStatus.VALIDATED  # re-priced above its money
+    if held.total != cost and not (short_allowed and held.total < cost):
+        found.append(Finding("package-cost", f"{row} costs {_usd(cost)}, the ledger holds "
+                             f"{_usd(held.total)} for it", row=row))  # fmt: skip
+    attributed: dict[str, int] = defaultdict(int)
+    for part in package.attributions:
+        attributed[contribution_ref(part.contribution_id)] += part.amount.minor
+    for contribution in sorted(set(attributed) | set(held.by_contribution)):
+        says, holds = attributed.get(contribution, 0), held.by_contribution.get(contribution, 0)
+        if says != holds:
+            where = f"attributions {ref} {contribution}"
+            found.append(Finding("attribution", f"{where} say {_usd(says)}, the ledger holds "
+                                 f"{_usd(holds)}", contribution=contribution, row=where))  # fmt: skip
+    return found
