@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from datetime import date
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from purldesk.domain.audit import AuditEntry
@@ -159,27 +159,25 @@ class FakePageQueries:
         newest = [e for e in reversed(self.tables.ledger) if e.seq <= upto]
         return [_record(e) for e in newest[:limit]]
 
-    def _dated_postings(self, through: date | None) -> Iterable[tuple[str, str, int]]:
+    def _dated_postings(self, before: datetime | None) -> Iterable[tuple[str, str, int]]:
         for entry in self.tables.ledger:
-            if through is None or entry.transaction.occurred_on <= through:
+            if before is None or entry.recorded_at < before:
                 for p in entry.transaction.postings:
                     yield p.account, p.amount.currency, p.amount.minor
 
-    def kind_balances(self, *, through: date | None = None) -> list[Balance]:
-        return _summed(
-            ((_kind(a), code), minor) for a, code, minor in self._dated_postings(through)
-        )
+    def kind_balances(self, *, before: datetime | None = None) -> list[Balance]:
+        return _summed(((_kind(a), code), minor) for a, code, minor in self._dated_postings(before))
 
-    def _accounts(self, through: date | None) -> list[Balance]:
-        return _summed(((a, code), minor) for a, code, minor in self._dated_postings(through))
+    def _accounts(self, before: datetime | None) -> list[Balance]:
+        return _summed(((a, code), minor) for a, code, minor in self._dated_postings(before))
 
-    def count_accounts(self, *, through: date | None = None) -> int:
-        return len(self._accounts(through))
+    def count_accounts(self, *, before: datetime | None = None) -> int:
+        return len(self._accounts(before))
 
     def account_balances(
-        self, *, through: date | None = None, offset: int, limit: int
+        self, *, before: datetime | None = None, offset: int, limit: int
     ) -> list[Balance]:
-        return self._accounts(through)[offset : offset + limit]
+        return self._accounts(before)[offset : offset + limit]
 
     def audit_size(self) -> int:
         log = self.tables.audit

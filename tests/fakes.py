@@ -44,6 +44,7 @@ from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting
 from purldesk.domain.money import USD
+from purldesk.domain.package_history import PackageRelease
 from purldesk.domain.packages import Package, PackageId, PackageStatus, Restriction, package_ref
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import Policy, PolicyVersion
@@ -60,6 +61,7 @@ from purldesk.domain.requirements import (
 from purldesk.domain.sessions import WebSession
 from purldesk.services.read_ports import (
     ContributionGroup,
+    Disbursement,
     HiddenPayer,
     MemberReceived,
     PackageTotals,
@@ -140,6 +142,7 @@ class Tables:
     tree_nodes: dict[tuple[Tree, merkle.Node], bytes] = field(default_factory=dict)
     checkpoints: list[Checkpoint] = field(default_factory=list)
     gdp: dict[tuple[str, int], GdpFigure] = field(default_factory=dict)
+    releases: list[PackageRelease] = field(default_factory=list)  # in the order kept
 
     def copy(self) -> Tables:
         """A snapshot: new containers around the same (immutable) records."""
@@ -980,6 +983,30 @@ class FakeBasisRepository:
         return None if stored is None else basis.parse(package_id, stored)
 
 
+class FakeReleaseRepository:
+    """Each package's kept states, append-only; a taken (package, number) is refused."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def latest(self, package_id: PackageId) -> PackageRelease | None:
+        found = [r for r in self._tx.tables.releases if r.package_id == package_id]
+        return max(found, key=lambda r: r.number) if found else None
+
+    def add(self, release: PackageRelease) -> None:
+        tables = self._tx.tables
+        taken = any(
+            (r.package_id, r.number) == (release.package_id, release.number)
+            for r in tables.releases
+        )
+        _add_unique(
+            "package release",
+            [(taken, f"{package_ref(release.package_id)} release {release.number}")],
+            [(release.package_id in tables.packages, f"package {release.package_id}")],
+        )
+        tables.releases.append(replace(release, at=_utc(release.at)))
+
+
 # -- the unit of work --------------------------------------------------------------------------
 
 
@@ -1156,6 +1183,10 @@ class FakeUnitOfWork(_Scope):
     def gdp(self) -> FakeGdpRepository:
         return self._repos().gdp
 
+    @property
+    def releases(self) -> FakeReleaseRepository:
+        return self._repos().releases
+
 
 class _Repositories:
     """One set of repositories per `with` block."""
@@ -1183,6 +1214,7 @@ class _Repositories:
         self.trees = FakeMerkleTrees(tx)
         self.checkpoints = FakeCheckpoints(tx)
         self.gdp = FakeGdpRepository(tx)
+        self.releases = FakeReleaseRepository(tx)
 
 
 class FakeFxRateRepository:
@@ -1465,6 +1497,46 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
 
     def balance_of(self, accounts: Collection[str], *, currency: str) -> int:
         return sum(p.amount.minor for p in self._postings(currency) if p.account in accounts)
+
+    # -- history: kept states, payments, the audit log, the ledger as it stood --------------
+
+    def releases(self, package_ids: Collection[PackageId]) -> list[PackageRelease]:
+        found = [r for r in self.tables.releases if r.package_id in package_ids]
+        return sorted(found, key=lambda r: (r.package_id, r.number))
+
+    def release_count(self) -> int:
+        return len(self.tables.releases)
+
+    def release_keys(self, *, offset: int, limit: int) -> list[tuple[PackageId, int]]:
+        kept = sorted(self.tables.releases, key=lambda r: (r.audit_seq, r.package_id, r.number))
+        return [(r.package_id, r.number) for r in kept[offset : offset + limit]]
+
+    def disbursements(self, package_ids: Collection[PackageId]) -> list[Disbursement]:
+        found = []
+        for entry in self.tables.ledger:
+            tx = entry.transaction
+            if tx.package_id is None or tx.contribution_id is None:
+                continue
+            if tx.package_id not in package_ids:
+                continue
+            package_id, payer = PackageId(tx.package_id), ContributionId(tx.contribution_id)
+            for posting in tx.postings:
+                if posting.account.startswith("disbursed:"):
+                    paid = Disbursement(
+                        package_id, payer, posting.amount, tx.occurred_on, entry.seq
+                    )
+                    found.append(paid)
+        return found
+
+    def shipments_by_id(self, shipment_ids: Collection[int]) -> list[Shipment]:
+        table = self.tables.shipments
+        return [table[key] for key in sorted(table) if key in shipment_ids]
+
+    def audit_since(self, seq: int, *, limit: int) -> list[AuditEntry]:
+        return [entry for entry in self.tables.audit if entry.seq > seq][:limit]
+
+    def balances_recorded_before(self, instant: datetime) -> dict[tuple[str, str], int]:
+        return ledger.balances(e.transaction for e in self.tables.ledger if e.recorded_at < instant)
 
 
 def _sum_or_none(values: Iterable[int]) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
 
@@ -22,6 +22,9 @@ from purldesk.services.exports import RestorableUnitOfWork
 from purldesk.services.handle import Command, Context, handle
 from purldesk.services.ports import Clock, FxRates, PasswordHasher, Signer
 from purldesk.services.read_ports import Reader
+
+if TYPE_CHECKING:
+    from purldesk.adapters.exports.ocds_documents import Publication
 
 R = TypeVar("R")
 
@@ -50,6 +53,17 @@ class Application:
         """k of docs/SECURITY.md, the same for every page, report and API answer: hidden money
         is published only summed over at least this many contributors."""
         return self.settings.reports.min_hidden_contributors
+
+    @property
+    def ocds_publication(self) -> Publication:
+        """Who publishes the Open Contracting data, and where the world reaches it."""
+        from purldesk.adapters.exports.ocds_documents import Publication  # loaded when used
+
+        reports = self.settings.reports
+        return Publication(
+            reports.ocid_prefix, reports.publisher, self.settings.public_url(),
+            reports.published_at,
+        )  # fmt: skip
 
     def close(self) -> None:
         self.engine.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import AwareDatetime, BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from purldesk.domain.errors import InvalidInput
@@ -60,11 +60,15 @@ class WebSettings(BaseModel):
 class ReportSettings(BaseModel):
     """Reports: the Open Contracting (OCDS) export names each package `<ocid_prefix>-P-0001`
     (register a prefix with the Open Contracting Partnership for real publication), says who
-    publishes it, and where the API is reached from outside."""
+    publishes it and where the API is reached from outside (`public_url`; None: where `purldesk
+    serve` listens, which only fits a server used on its own machine, so production requires
+    it), and dates its packages `published_at` (None: the date of the newest release a package
+    holds, the last change to its contents, as OCDS asks of packages made on demand)."""
 
     ocid_prefix: str = Field(default="ocds-purldesk", pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,59}$")
     publisher: str = Field(default="purldesk", min_length=1, max_length=200)
-    public_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^\s]+$")
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s]+$", max_length=500)
+    published_at: AwareDatetime | None = None
     # k of docs/SECURITY.md: hidden money is published only summed over this many contributors
     min_hidden_contributors: int = Field(default=2, ge=2, le=100)
 
@@ -97,9 +101,16 @@ class Settings(BaseSettings):
     ledger: LedgerSettings = LedgerSettings()
     environment: Literal["development", "production"] = "development"
 
+    def public_url(self) -> str:
+        """Where the API is reached from outside: `reports.public_url`, else where `purldesk
+        serve` listens."""
+        configured = self.reports.public_url
+        return configured or f"http://{self.server.host}:{self.server.port}"
+
     def placeholder_refusals(self) -> list[InvalidInput]:
         """Outside development, the token pepper, the session secret and the key checkpoints
-        are signed with must be real secrets."""
+        are signed with must be real secrets, and the address the world reaches the API at must
+        be said."""
         if self.environment == "development":
             return []
         refusals = []
@@ -107,6 +118,12 @@ class Settings(BaseSettings):
             refusals.append(InvalidInput(
                 "PURLDESK_LEDGER__SIGNING_KEY", f"must be a key of your own when "
                 f"PURLDESK_ENVIRONMENT={self.environment}; make one with: {MAKE_SIGNING_KEY}",
+            ))  # fmt: skip
+        if not self.reports.public_url:
+            refusals.append(InvalidInput(
+                "PURLDESK_REPORTS__PUBLIC_URL", "must say where the API is reached from outside "
+                f"(such as https://purl.example.org) when PURLDESK_ENVIRONMENT={self.environment}: "
+                "the Open Contracting data names it",
             ))  # fmt: skip
         secrets = {
             "PURLDESK_AUTH__TOKEN_PEPPER": (self.auth.token_pepper, PLACEHOLDER_PEPPER),

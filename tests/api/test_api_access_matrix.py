@@ -21,7 +21,7 @@ OWNER = "contributor"  # the objects below belong to NLD, the `contributor` colu
 # What each path parameter is filled with, and the body each write sends.
 PARAMS = {
     "code": "NLD", "cycle_id": "1", "ref": "L-1", "contribution_id": "1", "package_id": "1",
-    "shipment_id": "1", "org": "NLD", "contributor": "NLD",
+    "shipment_id": "1", "org": "NLD", "contributor": "NLD", "ocid": "ocds-purldesk-P-0001",
 }  # fmt: skip
 POLICY = """valid_from = 2025-01-01
 [default]

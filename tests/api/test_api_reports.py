@@ -331,15 +331,21 @@ def test_the_ocds_release_package_is_the_public_view_with_exact_amounts(world: W
     assert (document["version"], document["publisher"]["name"]) == ("1.1", "purldesk")
     assert document["publishedDate"] == "2025-10-01T09:00:00Z"
     assert document["uri"].endswith("/api/v1/reports/packages/1/ocds")
-    (release,) = document["releases"]
+    # One release per write that changed the package: drafted, proposed, validated (and so
+    # funded), accepted, one unit shipped, its receipt confirmed.
+    releases = document["releases"]
+    assert [r["tag"] for r in releases] == [
+        ["planning"], ["planningUpdate"], ["tender"], ["award", "contract"], ["implementation"],
+        ["implementationUpdate"]]  # fmt: skip
+    assert len({r["id"] for r in releases}) == len(releases)
+    release = releases[-1]
     for field in ("ocid", "id", "date", "tag", "initiationType"):
         assert release[field], field
     assert release["ocid"] == "ocds-purldesk-P-0001"
-    assert release["tag"] == ["implementation"]
     roles = {p["id"]: p["roles"] for p in release["parties"]}
     assert roles["UKR"] == ["buyer"]
-    assert roles["USA"] == ["supplier"]
-    assert roles["NLD"] == ["funder"]
+    assert roles["USA"] == ["supplier", "payee"]
+    assert roles["NLD"] == ["funder", "sourceParty", "payer"]
     # Their money is confidential: not attributed to them in public.
     assert not {"DEU", "FRA", "POL"} & set(roles)
     value = release["tender"]["value"]
@@ -370,7 +376,7 @@ def test_the_ocds_release_leaves_out_the_values_one_hidden_contributor_would_fol
 ) -> None:
     build_world(world, hidden=ONE_HIDDEN)
     document, text = ocds_of(world, "coordinator")
-    (release,) = document["releases"]
+    release = document["releases"][-1]
     (award,) = release["awards"]
     (contract,) = release["contracts"]
     for part in (release["tender"], award, contract):
@@ -432,16 +438,20 @@ def test_the_package_report_and_the_package_follow_the_configured_k(world: World
     assert (package["cost_minor"], package["suppressed"]) == (None, withheld_reason(3))
 
 
-def test_an_ocds_release_id_changes_with_the_package_and_only_then(world: World) -> None:
+def test_a_change_to_the_package_adds_a_release_and_keeps_the_earlier_ones(world: World) -> None:
     build_world(world)
     first, _ = ocds_of(world, "auditor")
     again, _ = ocds_of(world, "auditor")
-    assert first["releases"][0]["id"] == again["releases"][0]["id"]
+    assert first == again
+    world.post("coordinator", "/api/v1/packages/1/restriction", {"restricted": False})
+    assert ocds_of(world, "auditor")[0] == first  # no lifecycle change, no release
     world.post("supplier", "/api/v1/packages/1/shipments", {
         "line_id": 2, "quantity": 4, "shipped_on": "2025-10-01"})  # fmt: skip
     later, _ = ocds_of(world, "auditor")
-    assert later["releases"][0]["id"] != first["releases"][0]["id"]
-    assert len(later["releases"][0]["contracts"][0]["implementation"]["milestones"]) == 2
+    assert later["releases"][:-1] == first["releases"]
+    newest = later["releases"][-1]
+    assert newest["tag"] == ["implementationUpdate"]
+    assert len(newest["contracts"][0]["implementation"]["milestones"]) == 2
 
 
 def public_views(world: World) -> list[Any]:

@@ -31,7 +31,7 @@ PAGES = [
     ("coordinator", "/"), ("recipient", "/"), ("coordinator", "/requirements"),
     ("coordinator", "/packages/1"), ("coordinator", "/packages/2"),
     ("coordinator", "/statement?contributor=NLD"), ("coordinator", "/policy?contributor=KOR"),
-    ("auditor", "/ledger"), ("auditor", "/ledger?entries=2&as_of=2025-09-01"),
+    ("auditor", "/ledger"), ("auditor", "/ledger?entries=2&as_of=2025-12-06"),
     ("contributor-nld", "/contributions"), ("recipient", "/requirements?q=patriot&per_page=25"),
 ]  # fmt: skip
 

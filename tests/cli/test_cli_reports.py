@@ -166,7 +166,7 @@ def test_the_ocds_export_is_the_public_view_with_exact_amounts(
     db = three_in_secret
     text = ok(db, "reports", "ocds", "P-0001")
     document = ocds_document(text)
-    (release,) = document["releases"]
+    (release,) = document["releases"]  # drafted by the allocation, not changed since
     assert release["ocid"] == "ocds-purldesk-P-0001"
     assert (release["tag"], release["tender"]["status"]) == (["planning"], "planning")
     funders = {p["id"] for p in release["parties"] if "funder" in p["roles"]}

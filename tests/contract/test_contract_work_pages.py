@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -23,6 +23,9 @@ from reader_world import AT, CAN, DEU, EUR, NLD, OCTOBER, SEPTEMBER, seed
 UowFactory = Callable[[], UnitOfWork]
 ReaderFactory = Callable[[], Reader]
 EVERY = LineFilter()
+DAY = timedelta(days=1)
+END_OF_FIRST_DAY = datetime(2025, 10, 2, tzinfo=UTC)  # AT is on 1 October
+END_OF_SECOND_DAY = END_OF_FIRST_DAY + DAY
 HIDING_P1 = (PackageId(1),)  # a viewer not shown the contents of package P-0001
 
 
@@ -35,21 +38,20 @@ def _moved(on: date, *moves: tuple[str, int]) -> LedgerTransaction:
 
 @pytest.fixture
 def reader(uow_factory: UowFactory, reader_factory: ReaderFactory) -> Iterable[Reader]:
-    """`reader_world`, with L-2 funded and L-3 withdrawn, two later ledger entries (one
-    before and one after the others' day, the later emptying an account) and three audit
-    entries."""
+    """`reader_world` (recorded at AT), with L-2 funded and L-3 withdrawn, two ledger entries
+    recorded a day and two days later, each dated long after (the second empties an account),
+    and three audit entries."""
     seed(uow_factory)
     with uow_factory() as uow:
         for line_id, status in ((LineId(3), LineStatus.FUNDED), (LineId(4), LineStatus.WITHDRAWN)):
             uow.requirements.save(replace(uow.requirements.get(line_id), status=status),
                                   at=AT, by="UKR")  # fmt: skip
+        uow.ledger.append([_moved(date(2025, 11, 1), ("pool:C-00009", 7), (FX_TRADING, -7))],
+                          recorded_at=AT + DAY)  # fmt: skip
         uow.ledger.append(
-            [
-                _moved(date(2025, 11, 1), ("pool:C-00009", 7), (FX_TRADING, -7)),
-                _moved(date(2025, 11, 12), ("disbursed:P-0001:C-00001", -500_00),
-                       ("refunded:C-00001", 500_00)),
-            ],
-            recorded_at=AT,
+            [_moved(date(2025, 11, 12), ("disbursed:P-0001:C-00001", -500_00),
+                    ("refunded:C-00001", 500_00))],
+            recorded_at=AT + 2 * DAY,
         )  # fmt: skip
         for n in (1, 2, 3):
             uow.audit.append(AuditEvent(f"area.verb{n}", f"T-{n}", {"n": n}, f"req-{n}"), at=AT)
@@ -134,7 +136,7 @@ def test_ledger_entries_come_newest_first_in_pages_of_sequence_numbers(reader: R
     newest = reader.ledger_entries(upto=5, limit=2)
     assert [e.seq for e in newest] == [5, 4]
     assert (newest[0].kind, newest[0].occurred_on, newest[0].recorded_at) == (
-        "refund", date(2025, 11, 12), AT,
+        "refund", date(2025, 11, 12), AT + 2 * DAY,
     )  # fmt: skip
     assert [(p.account, p.currency, p.amount_minor) for p in newest[0].postings] == [
         ("disbursed:P-0001:C-00001", USD, -500_00), ("refunded:C-00001", USD, 500_00),
@@ -143,20 +145,25 @@ def test_ledger_entries_come_newest_first_in_pages_of_sequence_numbers(reader: R
     assert len({e.hash for e in reader.ledger_entries(upto=5, limit=5)}) == 5
 
 
-def test_balances_by_kind_and_by_account_as_of_a_day_leave_out_zeros(reader: Reader) -> None:
+def test_balances_by_kind_and_by_account_recorded_before_an_instant_leave_out_zeros(
+    reader: Reader,
+) -> None:
     assert reader.kind_balances() == [
         Balance("disbursed", USD, 300_00), Balance("fx-trading", USD, -7),
         Balance("pledged", EUR, -1_000_000_00), Balance("pool", USD, -800_00 + 7),
         Balance("receivable", EUR, 1_000_000_00), Balance("refunded", USD, 500_00),
     ]  # fmt: skip
-    # On the 10th the refund has not happened: P-0001's disbursement to C-00001 still stands.
-    on_the_10th = reader.kind_balances(through=date(2025, 11, 10))
-    assert Balance("disbursed", USD, 800_00) in on_the_10th
-    assert all(b.account != "refunded" for b in on_the_10th)
-    assert reader.kind_balances(through=date(2025, 11, 1)) == [
-        Balance("fx-trading", USD, -7), Balance("pool", USD, 7),
+    # What was recorded before an instant, whatever day it is dated: before the refund was
+    # recorded, P-0001's disbursement to C-00001 still stands.
+    second_day = reader.kind_balances(before=END_OF_SECOND_DAY)
+    assert Balance("disbursed", USD, 800_00) in second_day
+    assert Balance("pool", USD, -800_00 + 7) in second_day
+    assert all(b.account != "refunded" for b in second_day)
+    assert reader.kind_balances(before=END_OF_FIRST_DAY) == [
+        Balance("disbursed", USD, 800_00), Balance("pledged", EUR, -1_000_000_00),
+        Balance("pool", USD, -800_00), Balance("receivable", EUR, 1_000_000_00),
     ]  # fmt: skip
-    assert reader.kind_balances(through=date(2025, 10, 31)) == []
+    assert reader.kind_balances(before=AT) == []  # strictly before
     accounts = reader.account_balances(offset=0, limit=20)
     assert [(b.account, b.balance_minor) for b in accounts] == [
         ("disbursed:P-0001:C-00003", 300_00), ("fx-trading", -7),
@@ -165,10 +172,9 @@ def test_balances_by_kind_and_by_account_as_of_a_day_leave_out_zeros(reader: Rea
     ]  # fmt: skip
     assert reader.count_accounts() == 8
     assert reader.account_balances(offset=2, limit=2) == accounts[2:4]
-    # On the 10th, P-0001's disbursement to C-00001 stands and nothing is refunded yet.
-    then = reader.account_balances(through=date(2025, 11, 10), offset=0, limit=20)
+    then = reader.account_balances(before=END_OF_SECOND_DAY, offset=0, limit=20)
     assert Balance("disbursed:P-0001:C-00001", USD, 500_00) in then
-    assert reader.count_accounts(through=date(2025, 11, 10)) == len(then) == 8
+    assert reader.count_accounts(before=END_OF_SECOND_DAY) == len(then) == 8
 
 
 def test_audit_entries_come_newest_first_in_pages_of_sequence_numbers(reader: Reader) -> None:
@@ -185,12 +191,13 @@ def test_a_balance_is_zero_or_not_exactly_whatever_the_halves_it_is_summed_in(
     big = 2**33 + 2**32  # past the low half: each sum carries into the high one
     with uow_factory() as uow:
         uow.ledger.append(
-            [
-                _moved(date(2025, 1, 1), ("pool:C-00001", big), ("pool:C-00002", -big)),
-                _moved(date(2025, 1, 2), ("pool:C-00001", -big), ("pool:C-00002", big - 1),
-                       ("pool:C-00003", 1)),
-            ],
+            [_moved(date(2025, 1, 1), ("pool:C-00001", big), ("pool:C-00002", -big))],
             recorded_at=AT,
+        )
+        uow.ledger.append(
+            [_moved(date(2025, 1, 2), ("pool:C-00001", -big), ("pool:C-00002", big - 1),
+                    ("pool:C-00003", 1))],
+            recorded_at=AT + DAY,
         )  # fmt: skip
         uow.commit()
     with reader_factory() as reader:
@@ -198,4 +205,4 @@ def test_a_balance_is_zero_or_not_exactly_whatever_the_halves_it_is_summed_in(
             Balance("pool:C-00002", USD, -1), Balance("pool:C-00003", USD, 1),
         ]  # fmt: skip
         assert reader.kind_balances() == []
-        assert reader.count_accounts(through=date(2025, 1, 1)) == 2
+        assert reader.count_accounts(before=AT + DAY) == 2  # the first entry alone

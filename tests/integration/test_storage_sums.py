@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from purldesk.adapters.storage.engine import make_engine
+from purldesk.adapters.storage.engine import ReadSession, make_engine
 from purldesk.adapters.storage.ledger import SqlLedger
-from purldesk.adapters.storage.queries import ReadSession, SqlQueries
+from purldesk.adapters.storage.queries import SqlQueries
 from purldesk.adapters.storage.tables import LedgerEntryRow, LedgerPostingRow
 
 HUGE = 2**62 - 12_345

@@ -93,10 +93,12 @@ def test_the_auditors_ledger_page_pages_entries_balances_and_the_audit_log(
     newest_on_page_two = re.search(r'<tr id="entry-(\d+)">', older)
     assert newest_on_page_two is not None and int(newest_on_page_two.group(1)) == size - 25
     before = auditor.get("/ledger?as_of=2025-08-01").text
-    assert "Balances at the end of 2025-08-01" in before
-    assert "No balance on that day." in before  # before the first pledge
+    assert "Balances at the end of 2025-08-01 (UTC)" in before
+    assert "No balance on that day." in before  # before anything was recorded
     assert "No balance" not in page
     assert auditor.get("/ledger?as_of=soon").status_code == 422
+    future = auditor.get("/ledger?as_of=2030-01-01")  # as the API refuses a day to come
+    assert future.status_code == 422 and 'id="as_of-error"' in future.text
     verified = auditor.post("/ledger/verify", data={"csrf_token": csrf_of(page)})
     assert "Ledger verified:" in verified.text and 'id="ledger-entries"' in verified.text
     coordinator = client_for("coordinator").get("/ledger").text

@@ -208,6 +208,26 @@ def _fold_attributions(
     return PackageMoney(shown, withheld, withheld_reason(k))
 
 
+def hidden_parts(
+    viewer: Actor | Viewer,
+    package: Package,
+    contributions: Mapping[ContributionId, Contribution],
+) -> dict[tuple[LineId, ContributionId], int]:
+    """The money of the package the viewer may not see the amount of, by line and contribution.
+
+    Two states of a package with the same hidden parts give the same undisclosed figures (and
+    the same seal); a published history shows money only in the states whose hidden parts are
+    the latest's, so no difference between two of them isolates a hidden amount."""
+    reader = viewer_of(viewer)
+    parts: dict[tuple[LineId, ContributionId], int] = {}
+    for part in package.attributions:
+        owner = contributions.get(part.contribution_id)
+        if owner is None or not can_see_amount(reader, owner):
+            key = (part.line_id, part.contribution_id)
+            parts[key] = parts.get(key, 0) + part.amount.minor
+    return parts
+
+
 def own_contribution_refs(
     viewer: Actor | Viewer, contributions: Iterable[Contribution]
 ) -> frozenset[str]:

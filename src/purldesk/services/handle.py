@@ -5,9 +5,11 @@ needs and how its owner is found. `handle` opens the one transaction, takes the 
 shared with ledger appends (so balances the command reads stay current until it commits),
 authorizes the actor by role, replays the first response if an idempotency key was seen with
 the same command (and refuses it with another), authorizes by ownership, runs the command on
-the open unit of work, takes a signed checkpoint if one is due (services.checkpoints),
-appends the audit entry and the key, and commits. The API, the
-dashboard and the command line only translate their input into commands.
+the open unit of work (noting what it adds and saves, `services/changed.py`), takes a signed
+checkpoint if one is due (services.checkpoints), appends the audit entry (with the objects it
+changed) and the key, keeps the new state of each package it changed
+(`services/package_history.py`), and commits. The API, the dashboard and the command line only
+translate their input into commands.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from purldesk.domain.dates import not_after
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.lifecycle import can_transition
 from purldesk.domain.money import Money
-from purldesk.services import checkpoints
+from purldesk.services import checkpoints, package_history
+from purldesk.services.changed import Noted, noting
 from purldesk.services.ports import FxRates, Signer, UnitOfWork
 
 R = TypeVar("R")
@@ -217,21 +220,25 @@ def handle(
                 if stored.request_hash != fingerprint:
                     raise IdempotencyKeyReused(key)
                 return Handled(None, stored, replayed=True)
-        inner = joined(uow)
+        noted = Noted()
+        inner = joined(noting(uow, noted))
         authorize(actor, command.permission, owner=command.owner(inner))
         result = command.execute(inner, context)
         response = None
         if present is not None:
             status, body = present(result, inner)
             response = StoredResponse(fingerprint, status, canonical_json(body))
-        changes = {"command": command.document(), "result": summary(result)}
+        changes = {
+            "command": command.document(), "result": summary(result), "objects": noted.document(),
+        }  # fmt: skip
         if (taken := _checkpoint_if_due(inner, command, context)) is not None:
             changes["checkpoint"] = taken
         event = AuditEvent(
             action=command.action, target=command.target(result),
             request_id=context.request_id, actor=actor, changes=changes,
         )  # fmt: skip
-        uow.audit.append(event, at=context.at)
+        entry = uow.audit.append(event, at=context.at)
+        package_history.keep(uow, noted.packages, at=context.at, audit_seq=entry.seq)
         if key is not None and response is not None:
             uow.idempotency.add(actor.user_id, key, response, at=context.at)
         uow.commit()

@@ -20,6 +20,7 @@ from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction
 from purldesk.domain.merkle import Frontier, Node
+from purldesk.domain.package_history import PackageRelease
 from purldesk.domain.packages import Package, PackageId
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import PolicyVersion
@@ -311,6 +312,18 @@ class BasisRepository(Protocol):
         ...
 
 
+class ReleaseRepository(Protocol):
+    """Each package's kept states (`domain/package_history.py`): appended, never changed."""
+
+    def latest(self, package_id: PackageId, /) -> PackageRelease | None:
+        """The package's last kept state; None if none was kept."""
+        ...
+
+    def add(self, release: PackageRelease, /) -> None:
+        """Keep a state; a number the package has already is refused with AlreadyExists."""
+        ...
+
+
 class StoredRates(Protocol):
     """Reference rates per euro as stored: what the FX adapter reads, by currency and date."""
 
@@ -409,6 +422,8 @@ class UnitOfWork(Transaction, Protocol):
     def checkpoints(self) -> CheckpointRepository: ...
     @property
     def gdp(self) -> GdpRepository: ...
+    @property
+    def releases(self) -> ReleaseRepository: ...
 
     def next_id(self, sequence: str) -> int:
         """The next number of a named sequence, unique across processes."""

@@ -20,6 +20,7 @@ from purldesk.domain.deliveries import Shipment
 from purldesk.domain.forecast import Receipts
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.money import Money
+from purldesk.domain.package_history import PackageRelease
 from purldesk.domain.packages import Package, PackageId, PackageStatus, Restriction
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.requirements import (
@@ -350,18 +351,18 @@ class ReadQueries(Protocol):
         """Up to `limit` entries numbered `upto` or lower, the newest first."""
         ...
 
-    def kind_balances(self, *, through: date | None = None) -> list[Balance]:
+    def kind_balances(self, *, before: datetime | None = None) -> list[Balance]:
         """The balance of every kind of account (`pool`, `disbursed`, …) and currency, summed
-        over the entries that occurred on `through` or before (None: all), leaving out zeros;
-        by kind and currency."""
+        over the entries recorded before `before` (None: all), as `balances_recorded_before`
+        sums them, leaving out zeros; by kind and currency."""
         ...
 
-    def count_accounts(self, *, through: date | None = None) -> int:
+    def count_accounts(self, *, before: datetime | None = None) -> int:
         """How many (account, currency) balances `account_balances` pages through."""
         ...
 
     def account_balances(
-        self, *, through: date | None = None, offset: int, limit: int
+        self, *, before: datetime | None = None, offset: int, limit: int
     ) -> list[Balance]:
         """One page of the accounts' balances as `kind_balances` sums them, by account and
         currency."""
@@ -376,7 +377,53 @@ class ReadQueries(Protocol):
         ...
 
 
-class Reader(ReadQueries, Transaction, Protocol):
+@dataclass(frozen=True, slots=True)
+class Disbursement:
+    """Money of one contribution paid to the supplier for one package: a posting to its
+    `disbursed` account, with the ledger entry that made it."""
+
+    package_id: PackageId
+    contribution_id: ContributionId
+    amount: Money
+    occurred_on: date
+    seq: int
+
+
+class HistoryQueries(Protocol):
+    """What the history keeps, read in order: packages' kept states, payments, the audit log
+    and the ledger as it stood."""
+
+    def releases(self, package_ids: Collection[PackageId]) -> list[PackageRelease]:
+        """Every kept state of these packages, by package and number."""
+        ...
+
+    def release_count(self) -> int:
+        """How many states are kept, of every package."""
+        ...
+
+    def release_keys(self, *, offset: int, limit: int) -> list[tuple[PackageId, int]]:
+        """(package, number) of kept states in the order they were kept (audit entry, then
+        package): a page of them, so later states only ever come after."""
+        ...
+
+    def disbursements(self, package_ids: Collection[PackageId]) -> list[Disbursement]:
+        """What was paid to the supplier for these packages, by entry and contribution."""
+        ...
+
+    def shipments_by_id(self, shipment_ids: Collection[int]) -> list[Shipment]:
+        """These shipments (those that exist), by id."""
+        ...
+
+    def audit_since(self, seq: int, *, limit: int) -> list[AuditEntry]:
+        """At most `limit` audit entries after the entry `seq` (0: from the first), in order."""
+        ...
+
+    def balances_recorded_before(self, instant: datetime) -> dict[tuple[str, str], int]:
+        """(account, currency) -> non-zero balance over the entries recorded before `instant`."""
+        ...
+
+
+class Reader(ReadQueries, HistoryQueries, Transaction, Protocol):
     """A read-only transaction: `with reader: ...`; it never takes the write lock, and every
     query in it sees the database as of one moment."""
 

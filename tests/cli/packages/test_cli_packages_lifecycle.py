@@ -144,8 +144,8 @@ def test_restricting_a_package_hides_its_contents_from_the_public_until_lifted(
     db = allocated
 
     def public_items() -> list[Any]:
-        (release,) = json.loads(ok(db, "reports", "ocds", "P-0001"))["releases"]
-        return list(release["tender"].get("items", []))
+        releases = json.loads(ok(db, "reports", "ocds", "P-0001"))["releases"]
+        return [item for release in releases for item in release["tender"].get("items", [])]
 
     assert public_items()
     said = ok(db, "packages", "restrict", "P-0001", "--clear", "NLD", "--clear", "DEU")

@@ -4,11 +4,14 @@ way a unit of work or a reader opens and ends its session."""
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NewType
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+# A session that is only ever read from: the reader opens it without the write lock.
+ReadSession = NewType("ReadSession", Session)
 
 # How long an SQLite writer waits for another's BEGIN IMMEDIATE before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000

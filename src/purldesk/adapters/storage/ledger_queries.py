@@ -1,5 +1,6 @@
 """The read port's queries for the ledger's page: entries and audit entries paged by their
-sequence numbers, and balances by kind and by account as of a day, summed in SQL.
+sequence numbers, and balances by kind and by account over the entries recorded before an
+instant (the end of a day, as `balances_recorded_before` counts them), summed in SQL.
 
 Entries are numbered from 1 without gaps (`verify` proves it), so a page is a range of
 sequence numbers read by the primary key, however long the history; balances are sums, one
@@ -9,12 +10,13 @@ statement each, in halves that no history overflows (`sums.py`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, Select, case, func, literal, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute
 
+from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.sums import LOW_BITS, halves, joined
 from purldesk.adapters.storage.tables import AuditEntryRow, LedgerEntryRow, LedgerPostingRow
@@ -33,18 +35,18 @@ KIND = case(
 
 
 def _posted(
-    *keys: ColumnElement[Any] | InstrumentedAttribute[Any], through: date | None
+    *keys: ColumnElement[Any] | InstrumentedAttribute[Any], before: datetime | None
 ) -> Select[Any]:
-    """Postings summed by `keys` and currency, leaving out sums of zero; with `through`, only
-    those of entries that occurred on that day or before."""
+    """Postings summed by `keys` and currency, leaving out sums of zero; with `before`, only
+    those of entries recorded before that instant."""
     high, low = halves(P.amount_minor)
     # The sum (high << 32) + low is zero exactly when low is a multiple of 2**32 that high
     # cancels: tested so, the test overflows no more than the halves do.
     nonzero = or_(low % HALF != 0, high + low / HALF != 0)
     query = select(*keys, P.currency, high, low)
-    if through is not None:
+    if before is not None:
         query = query.join(LedgerEntryRow, LedgerEntryRow.seq == P.entry_seq).where(
-            LedgerEntryRow.occurred_on <= through
+            LedgerEntryRow.recorded_at < before
         )
     return query.group_by(*keys, P.currency).having(nonzero)
 
@@ -63,7 +65,7 @@ def _record(row: LedgerEntryRow, postings: tuple[PostingRecord, ...]) -> EntryRe
 class LedgerQueries:
     """The ledger page's part of `SqlQueries`, over its read-only session."""
 
-    _session: Session
+    _session: ReadSession
 
     def ledger_size(self) -> int:
         return int(self._session.scalar(select(func.max(LedgerEntryRow.seq))) or 0)
@@ -83,20 +85,20 @@ class LedgerQueries:
                 postings[p.entry_seq].append(PostingRecord(p.account, p.currency, p.amount_minor))
         return [_record(row, tuple(postings[row.seq])) for row in rows]
 
-    def kind_balances(self, *, through: date | None = None) -> list[Balance]:
+    def kind_balances(self, *, before: datetime | None = None) -> list[Balance]:
         kind = KIND.label("kind")
-        rows = self._session.execute(_posted(kind, through=through).order_by(kind, P.currency))
+        rows = self._session.execute(_posted(kind, before=before).order_by(kind, P.currency))
         return _balances(rows)
 
-    def count_accounts(self, *, through: date | None = None) -> int:
-        summed = _posted(P.account, through=through).subquery()
+    def count_accounts(self, *, before: datetime | None = None) -> int:
+        summed = _posted(P.account, before=before).subquery()
         return int(self._session.scalar(select(func.count()).select_from(summed)) or 0)
 
     def account_balances(
-        self, *, through: date | None = None, offset: int, limit: int
+        self, *, before: datetime | None = None, offset: int, limit: int
     ) -> list[Balance]:
         rows = self._session.execute(
-            _posted(P.account, through=through)
+            _posted(P.account, before=before)
             .order_by(P.account, P.currency)
             .offset(offset)
             .limit(limit)

@@ -11,8 +11,8 @@ from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, true, union
-from sqlalchemy.orm import Session
 
+from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.tables import (
     CatalogItemRow,
@@ -119,7 +119,7 @@ def _lines(cycle_id: CycleId, *columns: Any) -> Select[Any]:
 class PageQueries:
     """The work pages' part of `SqlQueries`, over its read-only session."""
 
-    _session: Session
+    _session: ReadSession
 
     def count_lines(
         self, cycle_id: CycleId, *, matching: LineFilter, excluding: Collection[PackageId] = ()

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from typing import Any, NewType
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
-from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import with_members
+from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.ledger_queries import LedgerQueries
 from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
 from purldesk.adapters.storage.page_queries import PageQueries
@@ -63,9 +63,6 @@ from purldesk.services.read_ports import (
     PaidLine,
     ShipmentLine,
 )
-
-# A session that is only ever read from: the reader opens it without the write lock.
-ReadSession = NewType("ReadSession", Session)
 
 
 def _int(value: Any) -> int:

@@ -12,12 +12,13 @@ from typing import Self
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from purldesk.adapters.storage.engine import READ_ONLY, SessionScope
-from purldesk.adapters.storage.queries import ReadSession, SqlQueries
+from purldesk.adapters.storage.engine import READ_ONLY, ReadSession, SessionScope
+from purldesk.adapters.storage.history_queries import SqlHistoryQueries
+from purldesk.adapters.storage.queries import SqlQueries
 from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
 
 
-class SqlReader(SessionScope, SqlQueries):
+class SqlReader(SessionScope, SqlQueries, SqlHistoryQueries):
     """`with reader: reader.cycles() ...`: each `with` is one read-only transaction."""
 
     what = "reader"

@@ -9,8 +9,8 @@ from datetime import date
 from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, case, extract, false, func, or_, select, true
-from sqlalchemy.orm import Session
 
+from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.gdp import SqlGdpRepository
 from purldesk.adapters.storage.sums import halves, joined
 from purldesk.adapters.storage.tables import ContributionRow
@@ -44,7 +44,7 @@ def _sees_all_of(viewer: Viewer) -> ColumnElement[bool]:
 class ShareQueries:
     """Mixed into `SqlQueries`: these queries over its read-only session."""
 
-    _session: Session
+    _session: ReadSession
 
     def gdp_figures(self) -> list[GdpFigure]:
         return SqlGdpRepository(self._session).list()

@@ -28,6 +28,7 @@ from purldesk.adapters.storage.policy_repositories import (
     SqlIndicatorRepository,
     SqlPolicyRepository,
 )
+from purldesk.adapters.storage.releases import SqlReleaseRepository
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
 from purldesk.adapters.storage.restore import SqlTableRows
 from purldesk.adapters.storage.rows import _upsert
@@ -65,6 +66,7 @@ class SqlUnitOfWork(SessionScope):
     checkpoints: SqlCheckpoints
     gdp: SqlGdpRepository
     rows: SqlTableRows
+    releases: SqlReleaseRepository
 
     what = "unit of work"
 
@@ -93,6 +95,7 @@ class SqlUnitOfWork(SessionScope):
         self.checkpoints = SqlCheckpoints(session)
         self.gdp = SqlGdpRepository(session)
         self.rows = SqlTableRows(session)
+        self.releases = SqlReleaseRepository(session)
         return self
 
     def read_one_moment(self) -> None:

@@ -15,10 +15,12 @@ from purldesk.bootstrap import Application
 from purldesk.entrypoints.api import deps, edges, errors
 from purldesk.entrypoints.api.routers import (
     allocations,
+    changes,
     contributions,
     fx,
     ledger,
     lists,
+    ocds,
     packages,
     planning,
     policies,
@@ -43,6 +45,8 @@ ROUTERS = (
     ledger.router,
     reports.router,
     planning.router,
+    ocds.router,
+    changes.router,
 )
 
 

@@ -10,10 +10,12 @@ import typer
 from rich.table import Table
 
 from purldesk.entrypoints.cli.common import (
+    application,
     command_group,
     console,
     execute,
     json_text,
+    parse_date,
     print_json,
     print_table,
     read,
@@ -89,13 +91,29 @@ def read_checkpoint(path: Path) -> Checkpoint:
 
 
 @app.command("balances")
-def balances(json_output: JsonOption = False, db: DbOption = None) -> None:
+def balances(
+    json_output: JsonOption = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Over the entries recorded by the end of this day (UTC), YYYY-MM-DD."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
     """Balances of every account with one, derived from the entries."""
     from purldesk.adapters.exports import json as views
     from purldesk.domain.money import Money
     from purldesk.services import ledger
+    from purldesk.services.views.balances import balances_as_of
 
-    totals = read(db, ledger.balances)
+    if as_of is None:
+        totals = read(db, ledger.balances)
+    else:
+        day = parse_date(as_of, "as_of")
+        with application(db) as wired:
+            today = wired.clock.now().date()
+            totals = balances_as_of(wired.reader(), day=day, today=today)
     if json_output:
         print_json(views.balances(totals))
         return

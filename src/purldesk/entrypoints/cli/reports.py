@@ -138,21 +138,41 @@ def package(
 
 
 @app.command("ocds")
-def ocds(ref: PackageArgument, out: OutOption = None, db: DbOption = None) -> None:
-    """The package as an OCDS 1.1 release package (JSON), as the public sees it."""
+def ocds(
+    ref: Annotated[
+        str | None,
+        typer.Argument(help="Package reference, such as P-0001, or id; none: every package."),
+    ] = None,
+    record: Annotated[
+        bool,
+        typer.Option("--record", help="The package's record (with its compiled release)."),
+    ] = False,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Open Contracting (OCDS 1.1) data as the public sees it: the package's releases (one per
+    change), its record with --record, or every package's releases."""
     from purldesk.adapters.exports import ocds as open_contracting
-    from purldesk.domain.packages import parse_package_ref
-    from purldesk.services.views import packages
+    from purldesk.adapters.exports import ocds_documents
+    from purldesk.domain.errors import InvalidInput
+    from purldesk.domain.packages import package_ref, parse_package_ref
 
     with application(db) as wired:
-        package_id = parse_package_ref(ref)
-        report = packages.public_package(wired.reader(), package_id=package_id)
-        settings = wired.settings.reports
-        document = open_contracting.release_package(
-            report, ocid_prefix=settings.ocid_prefix, publisher=settings.publisher,
-            uri=open_contracting.package_uri(settings.public_url, package_id),
-            at=wired.clock.now(),
-        )  # fmt: skip
+        published = wired.ocds_publication
+        if ref is None:
+            if record:
+                raise InvalidInput("record", "name the package whose record to write")
+            with wired.reader() as reader:
+                total = reader.release_count()
+            document, _ = ocds_documents.releases_document(
+                wired.reader(), published, offset=0, limit=max(total, 1)
+            )
+        elif record:
+            ocid = open_contracting.ocid(published.ocid_prefix, package_ref(parse_package_ref(ref)))
+            document = ocds_documents.record_document(wired.reader(), published, ocid)
+        else:
+            package_id = parse_package_ref(ref)
+            document = ocds_documents.package_document(wired.reader(), published, package_id)
         text = open_contracting.dumps(document) + "\n"
         if out is None:
             typer.echo(text, nl=False)

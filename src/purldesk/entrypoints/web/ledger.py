@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,8 +15,8 @@ from purldesk.entrypoints.web import render
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.entrypoints.web.render import Errors
 from purldesk.services import ledger
+from purldesk.services.views import balances, paging
 from purldesk.services.views import ledger as ledger_pages
-from purldesk.services.views import paging
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,12 +32,20 @@ def _asked(request: Request, params: Mapping[str, str], errors: Errors) -> ledge
             numbers[name] = paging.page_number(params.get(name), field=name)
         except InvalidInput as error:
             errors[name], numbers[name] = error.message, 1
+    asked = ledger_pages.LedgerAsked(
+        entries=numbers["entries"], accounts=numbers["accounts"], audit=numbers["audit"]
+    )
     typed = params.get("as_of", "").strip()
-    as_of = None
-    if typed:
-        day = render.date(typed, "as_of", errors, render.today(wired(request)))
-        as_of = None if "as_of" in errors else day
-    return ledger_pages.LedgerAsked(as_of=as_of, **numbers)
+    today = render.today(wired(request))
+    day = render.date(typed, "as_of", errors, today) if typed else None
+    if day is None or "as_of" in errors:
+        return asked
+    try:
+        # The day's end, as the API's and the command line's balances as of a day count it.
+        return replace(asked, as_of=day, before=balances.end_of(day, today=today))
+    except InvalidInput as error:
+        errors["as_of"] = error.message
+        return asked
 
 
 def _page(

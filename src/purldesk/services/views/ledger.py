@@ -87,16 +87,18 @@ class LedgerPageView:
     kinds: list[BalanceRow]  # by kind of account and currency
     accounts: list[BalanceRow]
     accounts_page: Page
-    as_of: date | None  # balances summed over the entries of this day and before (None: all)
+    as_of: date | None  # balances over the entries recorded by the end of this day (None: all)
     audit: list[AuditRow] | None  # None: the viewer does not read the audit log
     audit_page: Page | None
 
 
 @dataclass(frozen=True, slots=True)
 class LedgerAsked:
-    """What the page asks for: a day to sum balances to, and a page of each list."""
+    """What the page asks for: a day to sum balances to (`before`: the instant it ends), and
+    a page of each list."""
 
     as_of: date | None = None
+    before: datetime | None = None
     entries: int = 1
     accounts: int = 1
     audit: int = 1
@@ -142,13 +144,13 @@ def ledger_page(reader: Reader, *, viewer: Viewer, asked: LedgerAsked) -> Ledger
         size = reader.ledger_size()
         entries_page = page(asked.entries, size=ENTRIES_PER_PAGE, total=size)
         entries = reader.ledger_entries(upto=size - entries_page.offset, limit=ENTRIES_PER_PAGE)
-        kinds = reader.kind_balances(through=asked.as_of)
+        kinds = reader.kind_balances(before=asked.before)
         accounts_page = page(
             asked.accounts, size=ACCOUNTS_PER_PAGE,
-            total=reader.count_accounts(through=asked.as_of),
+            total=reader.count_accounts(before=asked.before),
         )  # fmt: skip
         accounts = reader.account_balances(
-            through=asked.as_of, offset=accounts_page.offset, limit=ACCOUNTS_PER_PAGE
+            before=asked.before, offset=accounts_page.offset, limit=ACCOUNTS_PER_PAGE
         )
         audit_page = page(asked.audit, size=AUDIT_PER_PAGE, total=reader.audit_size())
         logged = (

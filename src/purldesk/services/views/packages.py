@@ -124,7 +124,7 @@ def package_list(reader: Reader, *, viewer: Viewer = PUBLIC) -> list[PackageSumm
 
 
 @dataclass(frozen=True, slots=True)
-class _Read:
+class PackageFacts:
     """What a package's page is made of, read in one transaction."""
 
     package: Package
@@ -136,10 +136,10 @@ class _Read:
     participants: list[Participant]
 
 
-def _read(reader: Reader, package_id: PackageId) -> _Read:
+def _read(reader: Reader, package_id: PackageId) -> PackageFacts:
     package = reader.package(package_id)
     paying = {part.contribution_id for part in package.attributions}
-    return _Read(
+    return PackageFacts(
         package, reader.cycle(package.cycle_id).name, reader.items(),
         reader.lines_by_id({line.line_id for line in package.lines}),
         reader.shipments(package_id=package.id),
@@ -154,7 +154,7 @@ def package_detail(reader: Reader, *, viewer: Viewer, package_id: PackageId) -> 
     return _detail(viewer, found, k=reader.min_hidden_contributors)
 
 
-def _detail(viewer: Viewer, found: _Read, *, k: int) -> PackageDetail:
+def _detail(viewer: Viewer, found: PackageFacts, *, k: int) -> PackageDetail:
     """The package as `viewer` may see it, where hidden money is published only summed over
     `k` contributors."""
     package, lines, items = found.package, found.lines, found.items
@@ -217,7 +217,12 @@ def public_package(reader: Reader, *, package_id: PackageId) -> PublicPackage:
     """A package as the public sees it, whoever asks, with its parties by kind."""
     with reader:
         read = _read(reader, package_id)
-    detail = _detail(PUBLIC, read, k=reader.min_hidden_contributors)
+    return public_of(read, k=reader.min_hidden_contributors)
+
+
+def public_of(read: PackageFacts, *, k: int) -> PublicPackage:
+    """The package `read` describes as the public sees it, with its parties by kind."""
+    detail = _detail(PUBLIC, read, k=k)
     found = sorted(read.participants, key=lambda p: p.code)
     # A payment names its contributor as the dashboard shows it: by name, else by code.
     named = {key: p for p in found if p.kind in CONTRIBUTING_KINDS for key in (p.code, p.name)}

@@ -34,10 +34,11 @@ from purldesk.entrypoints.api.routers.ledger_schemas import (
     LedgerEntryRead,
     VerifyRead,
 )
-from purldesk.entrypoints.api.schemas import Page
+from purldesk.entrypoints.api.schemas import Day, Page
 from purldesk.services import audit, checkpoints, contributions, proofs
 from purldesk.services import ledger as ledger_service
 from purldesk.services.ports import UnitOfWork
+from purldesk.services.views.balances import balances_as_of
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
@@ -52,11 +53,23 @@ def _scope(uow: UnitOfWork, actor: Actor) -> frozenset[str] | None:
 
 
 @router.get("/ledger/balances", response_model=Page[BalanceRead], tags=["ledger"])
-def balances(listing: LedgerReader, account: str | None = None) -> dict[str, Any]:
+def balances(
+    listing: LedgerReader,
+    account: str | None = None,
+    as_of: Annotated[
+        Day | None,
+        Query(description="Balances over the entries recorded by the end of this day (UTC)."),
+    ] = None,
+) -> dict[str, Any]:
     """Balances by account; a contributor sees its own contributions' accounts only."""
-    uow = listing.application.uow
+    application = listing.application
+    uow = application.uow
     scope = _scope(uow(), listing.actor)
-    rows = sorted(ledger_service.balances(uow()).items())
+    if as_of is None:
+        rows = sorted(ledger_service.balances(uow()).items())
+    else:
+        today = application.clock.now().date()
+        rows = sorted(balances_as_of(application.reader(), day=as_of, today=today).items())
     found = [
         BalanceRead(account=acct, currency=cur, balance_minor=value)
         for (acct, cur), value in rows

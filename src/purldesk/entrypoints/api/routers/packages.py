@@ -12,6 +12,7 @@ from purldesk.domain.access import Actor, Permission
 from purldesk.domain.confidentiality import redact_attributions
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.deliveries import ShipmentId
+from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Attribution, Package, PackageId, PackageStatus
 from purldesk.domain.requirements import CycleId, LineId
@@ -161,16 +162,38 @@ def list_deliveries(
     package_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     received: bool | None = None,
 ) -> dict[str, Any]:
-    """Shipments by id; `received` filters on confirmation."""
+    """Shipments by id; `received` filters on confirmation. Shipments of a package whose
+    contents are restricted from you are left out."""
+    uow = listing.application.uow
+    unseen = _restricted_from(listing.actor, uow())
     found = [
         s
         for s in deliveries.list_all(
-            listing.application.uow(),
-            package_id=None if package_id is None else PackageId(package_id),
+            uow(), package_id=None if package_id is None else PackageId(package_id)
         )
-        if received in (None, s.is_confirmed)
+        if received in (None, s.is_confirmed) and s.package_id not in unseen
     ]
     return listing.page(found, ShipmentRead.of)
+
+
+@router.get("/shipments/{shipment_id}", response_model=ShipmentRead, tags=["deliveries"])
+def get_shipment(
+    shipment_id: Id,
+    actor: Annotated[Actor, Depends(allowed(Permission.READ_DELIVERIES))],
+    application: Wired,
+) -> ShipmentRead:
+    """One shipment; not found where its package's contents are restricted from you."""
+    found = deliveries.get(application.uow(), shipment_id=ShipmentId(shipment_id))
+    if found.package_id in _restricted_from(actor, application.uow()):
+        raise NotFound("shipment", shipment_id)
+    return ShipmentRead.of(found)
+
+
+def _restricted_from(actor: Actor, uow: UnitOfWork) -> frozenset[PackageId]:
+    """The packages whose contents (lines, shipments) `actor` may not see."""
+    return frozenset(
+        p.id for p in packages.list_all(uow) if not actor.viewer.sees_contents(p.restriction)
+    )
 
 
 shipment_write = CommandRoutes(

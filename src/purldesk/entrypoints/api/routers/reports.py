@@ -1,5 +1,5 @@
-"""Reports: the public transparency report (no token needed), a contributor's statement, a
-package report, and a package as Open Contracting (OCDS 1.1) data; JSON, CSV or XLSX."""
+"""Reports: the public transparency report (no token needed), a contributor's statement and a
+package report; JSON, CSV or XLSX. (A package as Open Contracting data: `routers/ocds.py`.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
-from purldesk.adapters.exports import ocds
 from purldesk.adapters.exports.reports import (
     PACKAGE,
     STATEMENT,
@@ -20,7 +19,6 @@ from purldesk.adapters.exports.reports import (
 from purldesk.adapters.exports.sheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from purldesk.bootstrap import Application
 from purldesk.domain.access import PUBLIC, Actor, Permission, Viewer
-from purldesk.domain.packages import PackageId
 from purldesk.entrypoints.api.deps import CurrentActor, Id, Wired, allowed
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.reports_schemas import (
@@ -28,7 +26,6 @@ from purldesk.entrypoints.api.routers.reports_schemas import (
     StatementReport,
     TransparencyReport,
 )
-from purldesk.services.views import packages
 from purldesk.services.views.overview import ContributorsBy
 
 router = APIRouter(tags=["reports"])
@@ -123,28 +120,3 @@ def package(
     """A package's lines, lots, prices and deliveries, and who paid what as you may see it:
     money you may not see is one `undisclosed` payment."""
     return _serve(PACKAGE, application, kind, viewer=actor.viewer, subject=str(package_id))
-
-
-@router.get(
-    "/reports/packages/{package_id}/ocds",
-    response_class=Response,
-    dependencies=[Depends(allowed(Permission.READ_PACKAGES))],
-    responses={
-        **ERROR_RESPONSES,
-        200: {
-            "description": "An OCDS 1.1 release package with the package's current release, "
-            "as the public sees it; amounts are exact decimal numbers.",
-            "content": {ocds.MEDIA_TYPE: {"schema": ocds.RELEASE_PACKAGE_SCHEMA}},
-        },
-    },
-)
-def package_ocds(package_id: Id, application: Wired) -> Response:
-    """The package as Open Contracting data, always as the public sees it: a confidential
-    amount is never shown per contributor."""
-    report = packages.public_package(application.reader(), package_id=PackageId(package_id))
-    settings = application.settings.reports
-    document = ocds.release_package(
-        report, ocid_prefix=settings.ocid_prefix, publisher=settings.publisher,
-        uri=ocds.package_uri(settings.public_url, package_id), at=application.clock.now(),
-    )  # fmt: skip
-    return Response(ocds.dumps(document), media_type=ocds.MEDIA_TYPE)
