@@ -93,10 +93,12 @@ def test_each_path_of_the_lifecycle_is_published_as_the_codelists_intend(
         return list(parsed(document)["releases"])
 
     delivered = history(DELIVERED)
-    assert [r["tag"] for r in delivered] == [
-        ["planning"], ["planningUpdate"], ["tender"], ["award", "contract"],
-        ["implementation"], ["implementationUpdate"], ["implementationUpdate"],
-        ["implementationUpdate"], ["contractTermination"]]  # fmt: skip
+    tags = [r["tag"] for r in delivered]
+    assert tags[:5] == [
+        ["planning"], ["planningUpdate"], ["tender"], ["award", "contract"], ["implementation"]]  # fmt: skip
+    shipped = tags[5:-1]  # a release per shipment and per confirmed receipt
+    assert shipped and all(tag == ["implementationUpdate"] for tag in shipped)
+    assert tags[-1] == ["contractTermination"]
     closed = delivered[-1]
     (contract,) = closed["contracts"]
     assert (closed["tender"]["status"], closed["awards"][0]["status"], contract["status"]) == (

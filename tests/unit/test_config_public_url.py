@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from purldesk.config import AuthSettings, ReportSettings, ServerSettings, Settings, WebSettings
+from purldesk.config import (
+    AuthSettings,
+    LedgerSettings,
+    ReportSettings,
+    ServerSettings,
+    Settings,
+    WebSettings,
+)
 
 SECRETS = {
     "auth": AuthSettings(token_pepper=SecretStr("p" * 40)),
     "web": WebSettings(session_secret=SecretStr("s" * 40)),
+    "ledger": LedgerSettings(signing_key=SecretStr("ed25519-secret:" + "ab" * 32)),
 }
 
 
