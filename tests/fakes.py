@@ -23,6 +23,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, Generic, Self, TypeVar
 
+from fake_pages import FakePageQueries
 from purldesk.domain import audit, basis, ledger, merkle
 from purldesk.domain.access import ApiToken, User, UserId, Viewer
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
@@ -1271,10 +1272,11 @@ class FakeGdpRepository:
 # -- the reader --------------------------------------------------------------------------------
 
 
-class FakeReader(_Scope, FakeShareQueries):
+class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
     """The Reader port over a `FakeDatabase`: `with reader:` reads a snapshot of what was
     committed, without the write lock, so every query of the block sees one moment. What a
-    repository answers too, it answers through the repository, as `SqlQueries` does."""
+    repository answers too, it answers through the repository, as `SqlQueries` does. The work
+    pages' queries are `FakePageQueries`'."""
 
     what = "reader"
 

@@ -146,7 +146,7 @@ def test_the_list_s_commands_are_audited_alike_from_every_edge(edges: Edges) -> 
                            {"reason": "met bilaterally"}),
          ("lines.withdraw", "L-3", "mod@ukr")),
         (lambda: edges.form("recipient", "/requirements/2025-11/lines/L-3/withdraw",
-                            {"reason": "met bilaterally"}),
+                            {"reason": "met bilaterally", "confirm": "yes"}),
          ("lines.withdraw", "L-3", "mod@ukr")),
         (lambda: edges.cli("requirements", "withdraw", "L-3", "--reason", "met bilaterally",
                            "--cycle", "2025-12"),

@@ -27,6 +27,6 @@ def test_coordinator_opens_a_cycle_carrying_the_endorsed_one(page_as: Any, serve
     page.get_by_role("button", name="Open the cycle").click()
     expect(page.get_by_role("status")).to_contain_text("Cycle 2026-01 opened as a draft")
     expect(page.get_by_role("heading", level=1)).to_have_text("Requirements list — cycle 2026-01")
-    expect(page.locator("#cycle-status")).to_have_text("draft")
+    expect(page.locator("#cycle-status")).to_have_text("Draft")
     # Nothing of 2025-09 was funded in this demo: every active line is carried.
     expect(page.locator("table.lines tbody tr")).to_have_count(carried)

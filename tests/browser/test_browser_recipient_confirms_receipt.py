@@ -43,7 +43,7 @@ def test_recipient_confirms_every_shipment_and_the_package_is_delivered(
     shipped = _shipped_package(page_as, server)
     page = page_as("recipient")
     page.goto(f"{server}/packages/1")
-    expect(page.locator("#package-status")).to_have_text("delivering")
+    expect(page.locator("#package-status")).to_have_text("Delivering")
     expect(page.get_by_role("button", name="Record the shipment")).to_have_count(0)
     first = page.locator("tr#S-0001")
     expect(first).to_contain_text("in transit")
@@ -54,14 +54,14 @@ def test_recipient_confirms_every_shipment_and_the_package_is_delivered(
     expect(page.locator("tr#S-0001")).not_to_contain_text("in transit")
     expect(page.locator("tr#S-0001 td").nth(5)).to_have_text(received_on)
     expect(page.locator("tr#S-0001").get_by_role("button")).to_have_count(0)
-    expect(page.locator("#package-status")).to_have_text("delivering")
+    expect(page.locator("#package-status")).to_have_text("Delivering")
 
     for n in range(2, shipped + 1):
         ref = f"S-{n:04d}"
         page.locator(f"tr#{ref}").get_by_role("button", name=f"Confirm receipt of {ref}").click()
         expect(page.get_by_role("status")).to_have_text(f"Receipt of shipment {ref} confirmed.")
 
-    expect(page.locator("#package-status")).to_have_text("delivered")
+    expect(page.locator("#package-status")).to_have_text("Delivered")
     expect(page.get_by_text("in transit")).to_have_count(0)
     expect(page.get_by_role("button", name="Confirm receipt", exact=False)).to_have_count(0)
 
@@ -69,4 +69,4 @@ def test_recipient_confirms_every_shipment_and_the_package_is_delivered(
     coordinator.goto(f"{server}/packages/1")
     coordinator.get_by_role("button", name="Close the package").click()
     expect(coordinator.get_by_role("status")).to_have_text("P-0001 closed: the supplier is paid.")
-    expect(coordinator.locator("#package-status")).to_have_text("closed")
+    expect(coordinator.locator("#package-status")).to_have_text("Closed")

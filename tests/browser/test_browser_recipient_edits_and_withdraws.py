@@ -65,19 +65,23 @@ def test_recipient_withdraws_a_line_and_the_lines_below_move_up(page_as: Any, se
 
     page.get_by_role("button", name="Withdraw D-1 from the list").click()
     expect(page.locator("#reason-error")).to_have_text("Say why the line is withdrawn.")
-    expect(page.locator("#line-status")).to_have_text("open")
+    expect(page.locator("#line-status")).to_have_text("Open")
 
     page.get_by_label("Reason for withdrawing").fill("delivered bilaterally")
     page.get_by_role("button", name="Withdraw D-1 from the list").click()
+    expect(page.locator("#withdraw-confirm-error")).to_contain_text("Tick the box to confirm")
+    expect(page.locator("#line-status")).to_have_text("Open")  # nothing withdrawn yet
+    page.get_by_label("I understand that D-1 leaves the list for good.").check()
+    page.get_by_role("button", name="Withdraw D-1 from the list").click()
 
     expect(page.get_by_role("status")).to_have_text("Line D-1 withdrawn from the list.")
-    expect(page.locator("tr#line-D-1")).to_contain_text("withdrawn")
+    expect(page.locator("tr#line-D-1")).to_contain_text("Withdrawn")
     assert _refs(page) == [*before[1:], "D-1"]
     assert _active_ranks(page) == [str(n) for n in range(1, len(before))]
     expect(page.get_by_role("button", name="Move D-1 up")).to_have_count(0)
 
     page.get_by_role("link", name="Rank history of D-1").click()
-    expect(page.locator("#line-status")).to_have_text("withdrawn")
+    expect(page.locator("#line-status")).to_have_text("Withdrawn")
     history = page.get_by_role("table")
     expect(history).to_contain_text("status: open → withdrawn")
     expect(history).to_contain_text("reason: delivered bilaterally")

@@ -62,5 +62,5 @@ def test_a_rank_out_of_range_is_refused_next_to_the_field_and_nothing_moves(
 def test_the_endorsed_list_cannot_be_reordered(page_as: Any, server: str) -> None:
     page = page_as("recipient")
     page.goto(f"{server}/requirements?cycle=2025-09")
-    expect(page.locator("#cycle-status")).to_have_text("endorsed")
+    expect(page.locator("#cycle-status")).to_have_text("Endorsed")
     expect(page.get_by_role("button", name="Move UKR-2025-001 up")).to_have_count(0)

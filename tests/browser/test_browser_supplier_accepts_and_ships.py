@@ -13,7 +13,7 @@ def test_only_the_coordinator_moves_a_draft_and_the_supplier_accepts_it_funded(
     page_as: Any, server: str
 ) -> None:
     coordinator = funded_package(page_as, server)
-    expect(coordinator.locator("#package-status")).to_have_text("funded")
+    expect(coordinator.locator("#package-status")).to_have_text("Funded")
     expect(coordinator.get_by_role("button", name="Accept the package")).to_have_count(0)
     expect(coordinator.get_by_role("button", name="Cancel the package")).to_be_visible()
 
@@ -24,12 +24,12 @@ def test_only_the_coordinator_moves_a_draft_and_the_supplier_accepts_it_funded(
     page.get_by_label("New lot price for UKR-2025-001 (USD)").fill("-5")
     page.get_by_role("button", name="Accept the package").click()
     expect(page.locator("#price-UKR-2025-001-error")).to_have_text("Enter a lot price above zero.")
-    expect(page.locator("#package-status")).to_have_text("funded")
+    expect(page.locator("#package-status")).to_have_text("Funded")
 
     page.get_by_label("New lot price for UKR-2025-001 (USD)").fill("")
     page.get_by_role("button", name="Accept the package").click()
     expect(page.get_by_role("status")).to_have_text("P-0001 accepted.")
-    expect(page.locator("#package-status")).to_have_text("accepted")
+    expect(page.locator("#package-status")).to_have_text("Accepted")
     expect(page.get_by_role("heading", name="Record a shipment")).to_be_visible()
 
     page.get_by_label("Line", exact=True).select_option("UKR-2025-001")
@@ -40,7 +40,7 @@ def test_only_the_coordinator_moves_a_draft_and_the_supplier_accepts_it_funded(
     page.get_by_role("button", name="Record the shipment").click()
 
     expect(page.get_by_role("status")).to_have_text("Shipment S-0001 recorded.")
-    expect(page.locator("#package-status")).to_have_text("delivering")
+    expect(page.locator("#package-status")).to_have_text("Delivering")
     shipment = page.locator("tr#S-0001")
     expect(shipment).to_contain_text("UKR-2025-001")
     expect(shipment).to_contain_text(shipped_on)

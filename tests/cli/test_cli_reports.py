@@ -118,7 +118,9 @@ def test_the_operator_reads_a_confidential_contributors_statement(
     ]
     out = tmp_path / "statement.xlsx"
     ok(db, "reports", "statement", "LVA", "--format", "xlsx", "--out", str(out))
-    assert [r["contribution"] for r in xlsx_rows(out.read_bytes())] == ["C-00005"] * len(rows)
+    *listed, total = xlsx_rows(out.read_bytes())
+    assert [r["contribution"] for r in listed] == ["C-00005"] * len(rows)
+    assert Decimal(total["amount_usd"]) == sum(Decimal(r["amount_usd"]) for r in rows)
     code, _out, err = run(db, "reports", "statement", "XXX")
     assert code == 3 and "XXX" in err
 

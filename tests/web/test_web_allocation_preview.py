@@ -57,7 +57,7 @@ def test_the_preview_shows_packages_total_and_reasons_in_money(
     assert len(_package_costs(page.text)) >= 2
     assert re.search(r'id="preview-total">USD [\d,]+\.\d{2}<', page.text)
     short = page.text.split('id="preview-short"', 1)[1]
-    assert re.search(r"USD \d{1,3}(,\d{3})*\.\d{2} short", short)
+    assert re.search(r'<span class="amount">USD \d{1,3}(,\d{3})*\.\d{2}</span> short', short)
     assert "minor units" not in page.text
     assert "Commit the allocation" in page.text
 
@@ -118,8 +118,8 @@ def test_money_that_may_not_pay_a_line_is_named_beside_it(
     assert page.status_code == 200
     rows = page.text.split('id="preview-short"', 1)[1].split("</tbody>", 1)[0].split("<tr ")
     weapons = next(row for row in rows if 'data-cause="money_not_allowed"' in row)
-    assert ">money not allowed</b>" in weapons
-    assert "<b>Republic of Korea (KOR)</b>, USD " in weapons
+    assert ">Money not allowed</b>" in weapons
+    assert '<b>Republic of Korea (KOR)</b>, <span class="amount">USD ' in weapons
     assert "is not allowed (allowed: humanitarian, nonlethal)" in weapons
     assert "phase &#39;baseline&#39;" in weapons
     assert "dprk_troops_in_theatre = 14000 on 2025-04-15" in weapons

@@ -147,13 +147,15 @@ def test_the_recipient_withdraws_a_line_and_the_list_closes_up(
 ) -> None:
     recipient = client_for("recipient")
     assert "Withdraw N-2 from the list" in recipient.get(LINE_PAGE).text
-    response = post(recipient, f"{LINE_PAGE}/withdraw", {"reason": "met bilaterally"})
+    response = post(
+        recipient, f"{LINE_PAGE}/withdraw", {"reason": "met bilaterally", "confirm": "yes"}
+    )
     assert response.status_code == 303
 
     page = recipient.get(response.headers["location"]).text
 
     assert "Line N-2 withdrawn from the list." in page
-    assert re.search(r'<tr id="line-N-2" class="withdrawn">.*?withdrawn', page, re.S)
+    assert re.search(r'<tr id="line-N-2" class="withdrawn">.*?Withdrawn', page, re.S)
     assert "Move N-2 up" not in page
     lines = requirements.list_lines(wired.uow(), cycle_id=draft)
     assert [(ln.ref, ln.rank, ln.status) for ln in lines if ln.ref != "N-2"] == [
@@ -222,7 +224,7 @@ def test_after_a_withdrawal_ranks_are_offered_among_the_active_lines_only(
     client_for: Callable[[str | None], TestClient], wired: Application, draft: CycleId
 ) -> None:
     recipient = client_for("recipient")
-    post(recipient, f"{LINE_PAGE}/withdraw", {"reason": "met bilaterally"})
+    post(recipient, f"{LINE_PAGE}/withdraw", {"reason": "met bilaterally", "confirm": "yes"})
     page = recipient.get(f"/requirements?cycle={DRAFT}").text
     token = csrf_of(page)
 

@@ -41,7 +41,8 @@ def cycle_names(wired: Application) -> list[str]:
 def unfunded_refs(wired: Application, cycle: str) -> tuple[list[str], int]:
     """The active lines of `cycle` not fully funded, in their order, as its page shows them,
     and the number of its active lines."""
-    view = list_pages.requirements(wired.reader(), viewer=OPERATOR, cycle_name=cycle)
+    every = list_pages.ListQuery(size=10_000)
+    view = list_pages.requirements(wired.reader(), viewer=OPERATOR, cycle_name=cycle, query=every)
     lines = view.active_lines
     return [line.ref for line in lines if line.funded.minor < line.cost.minor], len(lines)
 

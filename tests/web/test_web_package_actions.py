@@ -39,20 +39,20 @@ def test_a_role_cannot_post_another_roles_move(client_for: Callable[..., TestCli
     page = supplier.get("/packages/1")
     refused = supplier.post("/packages/1/propose", data={"csrf_token": csrf_of(page.text)})
     assert refused.status_code == 403
-    assert _status(client_for("coordinator").get("/packages/1").text) == "draft"
+    assert _status(client_for("coordinator").get("/packages/1").text) == "Draft"
 
 
 def test_the_package_goes_from_draft_to_delivered(client_for: Callable[..., TestClient]) -> None:
     coordinator = client_for("coordinator")
     assert "P-0001 proposed for validation." in _post(coordinator, "/packages/1/propose")
     html = _post(coordinator, "/packages/1/validate")
-    assert _status(html) == "funded"
+    assert _status(html) == "Funded"
 
     supplier = client_for("supplier")
     html = supplier.get("/packages/1").text
     assert "Accept the package" in html
     html = _post(supplier, "/packages/1/accept")
-    assert _status(html) == "accepted"
+    assert _status(html) == "Accepted"
     lines = re.findall(r'<option value="([^"]+)"[^>]*>[^<]*· ([\d,]+) left</option>', html)
     assert lines
     for ref, left in lines:
@@ -60,7 +60,7 @@ def test_the_package_goes_from_draft_to_delivered(client_for: Callable[..., Test
             "line": ref, "quantity": left.replace(",", ""), "shipped_on": "2025-12-06",
         })  # fmt: skip
         assert "Shipment S-" in html
-    assert _status(html) == "delivering"
+    assert _status(html) == "Delivering"
     assert "Record a shipment" not in html  # nothing left to ship
 
     recipient = client_for("recipient")
@@ -72,7 +72,7 @@ def test_the_package_goes_from_draft_to_delivered(client_for: Callable[..., Test
             recipient, f"/packages/1/shipments/{sid}/confirm", {"received_on": "2025-12-06"}
         )
         assert "Receipt of shipment S-" in html
-    assert _status(html) == "delivered"
+    assert _status(html) == "Delivered"
     assert "in transit" not in html
     assert "Close the package" in coordinator.get("/packages/1").text
 
@@ -86,7 +86,7 @@ def test_cancelling_asks_for_confirmation_and_does_nothing_without_it(
     assert unconfirmed.status_code == 422
     assert 'id="cancel-confirm-error"' in unconfirmed.text
     assert 'aria-invalid="true" aria-describedby="cancel-confirm-error"' in unconfirmed.text
-    assert _status(coordinator.get("/packages/1").text) == "draft"
+    assert _status(coordinator.get("/packages/1").text) == "Draft"
 
     html = _post(coordinator, "/packages/1/cancel", {"confirm": "yes"})
-    assert _status(html) == "cancelled"
+    assert _status(html) == "Cancelled"

@@ -23,11 +23,11 @@ def test_a_post_without_the_csrf_token_is_refused_and_writes_nothing(
     assert refused.status_code in (400, 403)
     forged = coordinator.post("/packages/1/propose", data={"csrf_token": "not-the-token"})
     assert forged.status_code in (400, 403)
-    assert _status_of_package(coordinator) == "draft"
+    assert _status_of_package(coordinator) == "Draft"
     page = coordinator.get("/packages/1")
     accepted = coordinator.post("/packages/1/propose", data={"csrf_token": csrf_of(page.text)})
     assert accepted.status_code == 303
-    assert _status_of_package(coordinator) == "proposed"
+    assert _status_of_package(coordinator) == "Proposed"
 
 
 def test_a_tampered_session_cookie_is_logged_out(client_for: Callable[..., TestClient]) -> None:

@@ -59,6 +59,8 @@ def refunded(contribution_id: int) -> str:
 
 
 SPENT_KINDS = ("obligated", "payable", "disbursed")
+# Every kind of account, as `account_kind` names it, in the order money moves through them.
+ACCOUNT_KINDS = ("pledged", "receivable", FX_TRADING, "pool", *SPENT_KINDS, "refunded")
 
 
 def account_kind(account: str) -> str:

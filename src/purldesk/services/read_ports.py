@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Literal, Protocol
 
 from purldesk.domain.access import Viewer
 from purldesk.domain.audit import AuditEntry
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.burden import HiddenReceived, ReceivedBy
-from purldesk.domain.catalog import CatalogItem, ItemCode
+from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.forecast import Receipts
@@ -27,6 +28,7 @@ from purldesk.domain.requirements import (
     CycleId,
     LineChange,
     LineId,
+    LineStatus,
     RankChange,
     RequirementLine,
 )
@@ -101,6 +103,87 @@ class MemberReceived:
     group: ParticipantCode
     member: ParticipantCode
     received_usd_minor: int
+
+
+class Funding(StrEnum):
+    """How much of a line the packages a viewer sees hold: every lot, some, or none."""
+
+    FULLY = "fully"
+    PARTLY = "partly"
+    UNFUNDED = "unfunded"
+
+
+@dataclass(frozen=True, slots=True)
+class LineFilter:
+    """Which lines of a cycle a list asks for: each criterion that is set must hold.
+
+    `text` is looked for, case-insensitively, in the line's ref, its item's name and its
+    justification; `status` is the status the viewer is shown (see `HeldLine`); `funding`
+    counts the lots of the packages the viewer sees, on lines that are not withdrawn.
+    """
+
+    text: str = ""
+    area: str | None = None
+    aid_class: AidClass | None = None
+    status: LineStatus | None = None
+    funding: Funding | None = None
+
+
+# The statuses a line takes from the lots packages hold of it: to a viewer not shown some of
+# those packages, such a line has the status the others' lots alone would give it.
+HELD_STATUSES = frozenset(
+    {LineStatus.OPEN, LineStatus.PARTLY_FUNDED, LineStatus.FUNDED, LineStatus.DELIVERED}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HeldLine:
+    """A line with the lots packages (not cancelled) hold of it: those whose contents the
+    viewer sees, and the others, which it is shown as if they did not hold."""
+
+    line: RequirementLine
+    lots_shown: int
+    lots_hidden: int
+
+
+@dataclass(frozen=True, slots=True)
+class LineCounts:
+    matching: int  # lines of the cycle the filter keeps
+    active: int  # lines of the cycle not withdrawn: their ranks run from 1 to this
+
+
+@dataclass(frozen=True, slots=True)
+class PostingRecord:
+    """One posting as stored: amounts as they are, so a page shows a row altered in SQL."""
+
+    account: str
+    currency: str
+    amount_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
+    """A ledger entry as stored, with its postings in order."""
+
+    seq: int
+    recorded_at: datetime
+    occurred_on: date
+    kind: str
+    memo: str
+    contribution_id: int | None
+    package_id: int | None
+    reverses: int | None
+    hash: str
+    postings: tuple[PostingRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    """What was posted to an account (or to every account of one kind), in one currency."""
+
+    account: str
+    currency: str
+    balance_minor: int
 
 
 class ReadQueries(Protocol):
@@ -227,6 +310,70 @@ class ReadQueries(Protocol):
 
     def balance_of(self, accounts: Collection[str], *, currency: str) -> int:
         """The sum of the balances of these ledger accounts."""
+        ...
+
+    # -- work pages: each is one statement, whatever the history ------------------------------
+
+    def count_lines(
+        self, cycle_id: CycleId, *, matching: LineFilter, excluding: Collection[PackageId] = ()
+    ) -> LineCounts:
+        """How many lines of the cycle `matching` keeps, where the packages `excluding` names
+        hold lots the viewer is not shown; and how many lines are not withdrawn."""
+        ...
+
+    def held_lines(
+        self,
+        cycle_id: CycleId,
+        *,
+        matching: LineFilter,
+        excluding: Collection[PackageId] = (),
+        offset: int,
+        limit: int,
+    ) -> list[HeldLine]:
+        """One page of the lines `matching` keeps: by rank, withdrawn lines last (by id)."""
+        ...
+
+    def unconfirmed_shipments(self, *, limit: int) -> list[ShipmentLine]:
+        """Shipments whose receipt is not confirmed yet, the earliest shipped first."""
+        ...
+
+    def count_unconfirmed_shipments(self) -> int: ...
+    def givers(self) -> list[ParticipantCode]:
+        """Who has a statement: the contributors of any contribution and the members named in
+        a group's, by code."""
+        ...
+
+    def ledger_size(self) -> int:
+        """The sequence number of the ledger's last entry (0: empty); entries run from 1."""
+        ...
+
+    def ledger_entries(self, *, upto: int, limit: int) -> list[EntryRecord]:
+        """Up to `limit` entries numbered `upto` or lower, the newest first."""
+        ...
+
+    def kind_balances(self, *, before: datetime | None = None) -> list[Balance]:
+        """The balance of every kind of account (`pool`, `disbursed`, …) and currency, summed
+        over the entries recorded before `before` (None: all), as `balances_recorded_before`
+        sums them, leaving out zeros; by kind and currency."""
+        ...
+
+    def count_accounts(self, *, before: datetime | None = None) -> int:
+        """How many (account, currency) balances `account_balances` pages through."""
+        ...
+
+    def account_balances(
+        self, *, before: datetime | None = None, offset: int, limit: int
+    ) -> list[Balance]:
+        """One page of the accounts' balances as `kind_balances` sums them, by account and
+        currency."""
+        ...
+
+    def audit_size(self) -> int:
+        """The sequence number of the audit log's last entry (0: empty)."""
+        ...
+
+    def audit_entries(self, *, upto: int, limit: int) -> list[AuditEntry]:
+        """Up to `limit` audit entries numbered `upto` or lower, the newest first."""
         ...
 
 

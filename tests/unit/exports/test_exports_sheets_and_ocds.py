@@ -3,9 +3,11 @@ and the OCDS JSON writer (exact decimal numbers, never a float)."""
 
 from __future__ import annotations
 
+import io
 import json
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from purldesk.adapters.exports import ocds, sheets
@@ -69,3 +71,21 @@ def test_csv_neutralises_text_a_spreadsheet_would_run_as_a_formula(text: str) ->
 def test_csv_leaves_signed_numbers_and_ordinary_text_as_they_are(text: str) -> None:
     rows = csv_rows(sheets.to_csv(HEADER, [[text, Decimal("-5.00"), -2]]))
     assert rows[0] == {"name": text, "amount": "-5.00", "count": "-2"}
+
+
+def test_xlsx_money_columns_have_a_number_format_and_totals_come_below_in_bold() -> None:
+    totals: list[list[sheets.Cell]] = [["total", Decimal("12345678901234.56"), ""]]
+    data = sheets.to_xlsx("report", HEADER, ROWS, money={"amount"}, totals=totals)
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook.active
+    assert sheet is not None
+    assert [c.value for c in sheet[1]] == list(HEADER) and sheet["A1"].font.b
+    assert sheet.freeze_panes == "A2"
+    assert [sheet[f"B{r}"].number_format for r in (2, 3, 4)] == ["#,##0.00"] * 3
+    assert sheet["C2"].number_format == "General"  # a count is not money
+    assert (sheet["A4"].value, sheet["B4"].value) == ("total", 12345678901234.56)
+    assert sheet["A4"].font.b and sheet["B4"].font.b and not sheet["A2"].font.b
+    assert sheet.column_dimensions["B"].width >= len("12,345,678,901,234.56")
+    workbook.close()
+    # A CSV has no totals: each row is a record.
+    assert len(csv_rows(sheets.table_csv(sheets.Table("r", HEADER, ROWS, totals=totals)))) == 2

@@ -286,7 +286,21 @@ def statement_table(view: StatementView) -> Table:
          r.item_name, _decimal(r.amount), r.shipped, r.received, ""]
         for r in view.through_groups.rows
     ]  # fmt: skip
-    return Table("statement", STATEMENT_HEADER, rows + substitution_rows(view))
+    return Table(
+        "statement", STATEMENT_HEADER, rows + substitution_rows(view),
+        money=frozenset({"amount_usd", "other_money_usd"}), totals=statement_totals(view),
+    )  # fmt: skip
+
+
+def statement_totals(view: StatementView) -> list[list[Cell]]:
+    """What a workbook adds below the rows: the contributor's own money in packages and, for
+    a member, its shares of what its groups' money bought."""
+    totals = [("total in packages", view.spent_usd)]
+    if view.through_groups.rows:
+        totals.append(("total through groups", view.through_groups.spent_usd))
+    column = STATEMENT_HEADER.index("amount_usd")
+    return [[label if i == 0 else _decimal(money) if i == column else ""
+             for i in range(len(STATEMENT_HEADER))] for label, money in totals]  # fmt: skip
 
 
 def substitution_rows(view: StatementView) -> list[list[Cell]]:
@@ -379,7 +393,9 @@ def package_table(view: PackageDetail) -> Table:
          _day(s.shipped_on) or "", _day(s.received_on) or "", "", ""]
         for s in view.shipments
     ]  # fmt: skip
-    return Table(view.summary.ref, PACKAGE_HEADER, rows)
+    return Table(
+        view.summary.ref, PACKAGE_HEADER, rows, money=frozenset({"lot_price_usd", "amount_usd"})
+    )
 
 
 # -- the registry ------------------------------------------------------------------------------

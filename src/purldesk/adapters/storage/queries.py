@@ -1,7 +1,8 @@
 """The read port on SQLAlchemy: what pages and reports show, in aggregates and joins.
 
 Each query is one statement (a package is three: its row, its lines, its attributions), so a
-page costs a fixed number of them however long the history grows. Nothing here writes.
+page costs a fixed number of them however long the history grows. Nothing here writes. The
+work pages' queries, which filter and page in SQL, are in `page_queries` and `ledger_queries`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import with_members
 from purldesk.adapters.storage.engine import ReadSession
+from purldesk.adapters.storage.ledger_queries import LedgerQueries
 from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
+from purldesk.adapters.storage.page_queries import PageQueries
 from purldesk.adapters.storage.participants import SqlParticipantRepository
 from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
@@ -76,8 +79,9 @@ def _sees_everything_of(viewer: Viewer, column: Any) -> ColumnElement[bool]:
     return column == viewer.organization  # type: ignore[no-any-return]
 
 
-class SqlQueries(ShareQueries):
-    """`ReadQueries` over one read-only session (with the queries of `ShareQueries`)."""
+class SqlQueries(ShareQueries, PageQueries, LedgerQueries):
+    """`ReadQueries` over one read-only session (with the queries of `ShareQueries`, and the
+    work pages' in `page_queries` and `ledger_queries`)."""
 
     def __init__(self, session: ReadSession) -> None:
         self._session = session

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from purldesk.bootstrap import Application, build
@@ -28,6 +29,14 @@ def create_app(settings: Settings, *, wired: Application | None = None) -> FastA
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """Where browsers look for the icon unless a page names one (ours name the SVG)."""
+        return FileResponse(
+            STATIC / "favicon.ico", media_type="image/x-icon",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )  # fmt: skip
 
     return app
 

@@ -22,6 +22,7 @@ from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.entrypoints.web.render import Errors
 from purldesk.services import contributions, earmarks, member_parts
 from purldesk.services.handle import Command
+from purldesk.services.views import choosers
 from purldesk.services.views import contributions as contribution_pages
 from purldesk.services.views import earmarks as earmark_choices
 from purldesk.services.views import statement as statements
@@ -31,15 +32,20 @@ router = APIRouter(include_in_schema=False)
 
 def _contributions(
     request: Request, user: WebUser, *, errors: Errors, values: Mapping[str, str],
-    status: int = 200,
+    status: int = 200, chosen: Mapping[str, list[str]] | None = None,
 ) -> HTMLResponse:  # fmt: skip
+    """The page, with a form's errors and values (`chosen`: the boxes ticked, by name)."""
     application = wired(request)
     view = contribution_pages.contributions(application.reader(), viewer=user.actor.viewer)
-    packages = earmark_choices.earmarkable_packages(application.reader()) if view.can_pledge else []
+    pledging = view.can_pledge
+    packages = earmark_choices.earmarkable_packages(application.reader()) if pledging else []
     return render.render(
         request, "contributions.html", user, status=status, active="contributions", view=view,
         errors=errors, values=values, today=render.today(application).isoformat(),
         aid_classes=[a.value for a in AidClass], earmark_packages=packages,
+        areas=choosers.areas(application.reader()) if pledging else [],
+        currencies=choosers.currencies(application.fx.currencies()) if pledging else [],
+        chosen=chosen or {},
     )  # fmt: skip
 
 
@@ -86,7 +92,9 @@ async def pledge(request: Request) -> Response:
     if any(v not in {a.value for a in AidClass} for v in chosen):
         errors["aid_class"] = "Choose among the aid classes shown."
     classes = frozenset(AidClass(v) for v in chosen if v in {a.value for a in AidClass})
-    areas = [a for a in fields.get("areas", "").split(",") if a.strip()]
+    # One box per area; a value may also list several ("air_defence,medical").
+    areas = [a for v in form.getlist("areas") if isinstance(v, str) for a in v.split(",")]
+    areas = [a.strip() for a in areas if a.strip()]
     package, expires_on = _earmark_package_and_expiry(fields, errors, render.today(application))
     purpose = fields.get("purpose", "").strip()
     if len(purpose) > 2000:
@@ -113,7 +121,8 @@ async def pledge(request: Request) -> Response:
             render.note_refusal(
                 errors, error, fields=("amount", "currency", *_EARMARK_FIELDS.values(), "members")
             )
-    return _contributions(request, user, errors=errors, values=fields, status=422)
+    ticked = {"aid_class": chosen, "areas": areas}
+    return _contributions(request, user, errors=errors, values=fields, status=422, chosen=ticked)
 
 
 def _earmark_package_and_expiry(
@@ -155,6 +164,8 @@ async def contribution_action(request: Request, contribution_id: int, action: st
     field = f"{action}-{contribution_id}"
     on = render.date(fields.get("on", ""), field, errors, render.today(application))
     ref = f"C-{contribution_id:05d}"
+    if action == "cancel" and not render.confirmed(fields):
+        errors[field] = f"Tick the box to confirm: a cancelled pledge of {ref} cannot be restored."
     if not errors:
         try:
             command: Command[Contribution] = (
@@ -179,26 +190,35 @@ async def contribution_action(request: Request, contribution_id: int, action: st
 
 def _statement(
     request: Request, contributor: str | None
-) -> tuple[WebUser, statements.StatementView]:
-    """The signed-in user and the statement it asks for (its own organization's by default)."""
+) -> tuple[WebUser, statements.StatementView, list[choosers.Choice]]:
+    """The signed-in user, the statement it asks for and whose statements it may choose from.
+
+    A contributor reads its own organization's; the coordinator and the auditor choose among
+    every organization that has one, the first of them by default.
+    """
     user = render.signed_in(request)
-    code = contributor or user.actor.organization
-    reader, viewer = wired(request).reader(), user.actor.viewer
+    viewer = user.actor.viewer
+    picks = viewer.can(Permission.READ_LEDGER) and not viewer.own_only
+    picker = choosers.givers(wired(request).reader()) if picks else []
+    code = contributor or (picker[0].value if picker else user.actor.organization)
+    reader = wired(request).reader()
     view = render.found(
         request, user, lambda: statements.statement(reader, viewer=viewer, contributor=code)
     )
-    return user, view
+    return user, view, picker
 
 
 @router.get("/statement", response_class=HTMLResponse)
 def statement_page(request: Request, contributor: str | None = None) -> Response:
-    user, view = _statement(request, contributor)
-    return render.render(request, "statement.html", user, active="statement", view=view)
+    user, view, picker = _statement(request, contributor)
+    return render.render(
+        request, "statement.html", user, active="statement", view=view, picker=picker
+    )
 
 
 @router.get("/statement.{kind}")
 def statement_download(request: Request, kind: str, contributor: str | None = None) -> Response:
-    user, view = _statement(request, contributor)
+    user, view, _ = _statement(request, contributor)
     if kind not in (reports.ReportFormat.CSV, reports.ReportFormat.XLSX):
         return render.problem(request, user, NotFound("format", kind))
     asked = reports.Asked(user.actor.viewer, render.today(wired(request)), view.contributor)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from purldesk.domain.access import authorize
+from purldesk.domain.catalog import AidClass
 from purldesk.domain.errors import (
     AlreadyExists,
     Conflict,
@@ -23,11 +24,12 @@ from purldesk.domain.errors import (
     PurldeskError,
 )
 from purldesk.domain.money import USD, Money
-from purldesk.domain.requirements import CycleId
-from purldesk.entrypoints.web import render
+from purldesk.domain.requirements import CycleId, LineStatus
+from purldesk.entrypoints.web import list_filters, render
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.entrypoints.web.render import Errors
 from purldesk.services import allocations, requirements
+from purldesk.services.read_ports import Funding
 from purldesk.services.views import allocation_previews as allocation_pages
 from purldesk.services.views import requirements as list_pages
 
@@ -38,12 +40,15 @@ router = APIRouter(include_in_schema=False)
 def requirements_page(
     request: Request, cycle: str | None = None, as_of: str | None = None
 ) -> Response:
+    """The list: searched, filtered and paged by its parameters (`list_filters`)."""
     user = render.signed_in(request)
     application = wired(request)
-    view = _list(request, user, cycle)
-    if not as_of or view.cycle is None:
-        return _page(request, user, view, errors={})
     errors: Errors = {}
+    query = list_filters.list_query(request.query_params, errors)
+    view = _list(request, user, cycle, query)
+    status = 422 if errors else 200
+    if not as_of or view.cycle is None:
+        return _page(request, user, view, errors=errors, status=status)
     day = render.date(as_of, "as_of", errors, render.today(application))
     if errors:
         return _page(request, user, view, errors=errors, status=422, values={"as_of": as_of})
@@ -54,12 +59,19 @@ def requirements_page(
     )  # fmt: skip
 
 
-def _list(request: Request, user: WebUser, cycle: str | None) -> list_pages.RequirementsView:
-    """The cycle's list as the user sees it (the latest cycle's if none is named)."""
+def _list(
+    request: Request,
+    user: WebUser,
+    cycle: str | None,
+    query: list_pages.ListQuery | None = None,
+) -> list_pages.RequirementsView:
+    """The page of the cycle's list `query` asks for, as the user sees it (the latest cycle's
+    if none is named)."""
     reader, viewer = wired(request).reader(), user.actor.viewer
     return render.found(
-        request, user, lambda: list_pages.requirements(reader, viewer=viewer, cycle_name=cycle)
-    )
+        request, user,
+        lambda: list_pages.requirements(reader, viewer=viewer, cycle_name=cycle, query=query),
+    )  # fmt: skip
 
 
 def _page(
@@ -71,7 +83,8 @@ def _page(
     return render.render(
         request, template, user, status=status, active="requirements", view=view,
         errors=errors, values=values or {}, today=render.today(wired(request)).isoformat(),
-        **extra,
+        aid_classes=list(AidClass), line_statuses=list(LineStatus), fundings=list(Funding),
+        page_sizes=list_pages.PAGE_SIZES, **extra,
     )  # fmt: skip
 
 
@@ -95,9 +108,16 @@ def _line(
 
 @router.post("/requirements/{cycle}/lines/{ref}/move", response_class=HTMLResponse)
 async def move_line(request: Request, cycle: str, ref: str) -> Response:
+    """Move a line up, down or to a rank; back on the page of the list the form came from
+    (its filters kept), or on the page the line now stands on if the list is not filtered."""
     user, fields = await render.posted(request)
-    view = _list(request, user, cycle)
-    line = render.found(request, user, lambda: _in_order(view, ref), (NotFound, Conflict))
+    query = list_filters.list_query(fields, {})
+    view = _list(request, user, cycle, query)
+    reader = wired(request).reader()
+    line = render.found(
+        request, user, lambda: list_pages.line_in_order(reader, cycle_name=cycle, ref=ref),
+        (NotFound, Conflict),
+    )  # fmt: skip
     errors: Errors = {}
     field = f"rank-{ref}"
     direction = fields.get("direction", "")
@@ -110,8 +130,8 @@ async def move_line(request: Request, cycle: str, ref: str) -> Response:
         new_rank = int(text) if re.fullmatch(r"\d{1,6}", text) else 0
         if not re.fullmatch(r"\d{1,6}", text):
             errors[field] = "Enter a whole number."
-    if not errors and not 1 <= new_rank <= len(view.active_lines):
-        errors[field] = f"Enter a rank from 1 to {len(view.active_lines)}."
+    if not errors and not 1 <= new_rank <= view.active_count:
+        errors[field] = f"Enter a rank from 1 to {view.active_count}."
     if not errors:
         try:
             render.handle(request, user, requirements.MoveLine(cycle=cycle, ref=ref, rank=new_rank))
@@ -120,20 +140,13 @@ async def move_line(request: Request, cycle: str, ref: str) -> Response:
     if errors:
         return _page(request, user, view, errors=errors, status=422,
                              values={field: fields.get("rank", "")})  # fmt: skip
-    return RedirectResponse(
-        f"/requirements?{urlencode({'cycle': cycle, 'done': 'moved', 'ref': ref})}#line-{ref}",
-        status_code=303,
-    )
-
-
-def _in_order(view: list_pages.RequirementsView, ref: str) -> list_pages.LineRow:
-    """The active line `ref` of the list."""
-    line = next((ln for ln in view.lines if ln.ref == ref), None)
-    if line is None:
-        raise NotFound("requirement line", ref)
-    if line not in view.active_lines:
-        raise Conflict(f"line {ref} is {line.status}; it has no place in the order")
-    return line
+    back = query.params()
+    if not query.is_filtered:
+        back.pop("page", None)
+        number = (new_rank - 1) // query.size + 1
+        back.update({"page": str(number)} if number > 1 else {})
+    target = {"cycle": cycle, **back, "done": "moved", "ref": ref}
+    return RedirectResponse(f"/requirements?{urlencode(target)}#line-{ref}", status_code=303)
 
 
 # Where an error about a field of a line's edit or withdrawal is shown on the line page.
@@ -198,14 +211,21 @@ async def edit_line(request: Request, cycle: str, ref: str) -> Response:
 async def withdraw_line(request: Request, cycle: str, ref: str) -> Response:
     """The recipient withdraws a line, saying why; the lines below it move up."""
     user, fields, view = await _line_write(request, cycle, ref)
+    try:
+        authorize(user.actor, requirements.WithdrawLine.permission)
+    except NotPermitted as error:
+        return render.problem(request, user, error)
     reason = fields.get("reason", "")
     values = {"reason": reason}
+    errors: Errors = {}
     if not reason.strip():
-        return _page(request, user, view, errors={"reason": "Say why the line is withdrawn."},
-                          status=422, values=values)  # fmt: skip
-    if len(reason.strip()) > 2000:
-        return _page(request, user, view, errors={"reason": "Keep it to 2,000 characters."},
-                          status=422, values=values)  # fmt: skip
+        errors["reason"] = "Say why the line is withdrawn."
+    elif len(reason.strip()) > 2000:
+        errors["reason"] = "Keep it to 2,000 characters."
+    if not render.confirmed(fields):
+        errors["withdraw-confirm"] = "Tick the box to confirm: a withdrawn line cannot come back."
+    if errors:
+        return _page(request, user, view, errors=errors, status=422, values=values)
     try:
         render.handle(request, user, requirements.WithdrawLine(cycle=cycle, ref=ref, reason=reason))
     except PurldeskError as error:

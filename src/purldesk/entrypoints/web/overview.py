@@ -17,7 +17,7 @@ from purldesk.entrypoints.web import auth, render
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.services import checkpoints, rates
 from purldesk.services.views import forecast as forecasts
-from purldesk.services.views import overview, transparency
+from purldesk.services.views import inbox, overview, transparency
 from purldesk.services.views import rates as rate_views
 from purldesk.services.views.burden_sharing import BurdenSharingView
 from purldesk.services.views.forecast import ForecastView
@@ -39,11 +39,13 @@ def home(request: Request) -> Response:
         if user is not None and rate_views.shows_reference_rates(viewer)
         else None
     )
+    waiting = inbox.inbox(application.reader(), viewer=viewer) if user is not None else None
     return render.render(
         request, "overview.html", user, active="overview", view=view, public=user is None,
         rates_warning=_rates_warning(application, user, today), reference_rates=reference_rates,
         today=today, forecast=_forecast(application, user, today),
         burden=_burden(application, today) if user is None else None, ranks_shown=RANKS_SHOWN,
+        inbox=waiting,
     )  # fmt: skip
 
 

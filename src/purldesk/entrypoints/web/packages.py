@@ -20,6 +20,7 @@ from purldesk.entrypoints.web.render import Errors
 from purldesk.services import deliveries
 from purldesk.services import packages as package_services
 from purldesk.services.handle import Command
+from purldesk.services.views import choosers
 from purldesk.services.views import packages as package_pages
 from purldesk.services.views.rows import DeliveryRow
 
@@ -37,9 +38,12 @@ def _package(
     request: Request, user: WebUser, view: package_pages.PackageDetail, *, errors: Errors,
     values: Mapping[str, str], status: int = 200,
 ) -> HTMLResponse:  # fmt: skip
+    reader = wired(request).reader()
+    clearable = choosers.contributors(reader) if "restrict" in view.actions else []
     return render.render(
         request, "package.html", user, status=status, active="packages", view=view,
         errors=errors, values=values, today=render.today(wired(request)).isoformat(),
+        clearable=clearable,
     )  # fmt: skip
 
 
@@ -107,12 +111,17 @@ async def package_action(request: Request, package_id: int, action: str) -> Resp
     pid, ref, now = PackageId(package_id), view.summary.ref, application.clock.now()
     today = now.date()
     errors: Errors = {}
-    if action == "cancel" and fields.get("confirm") != "yes":
+    if action == "cancel" and not render.confirmed(fields):
         errors["cancel-confirm"] = (
             "Tick the box to confirm: cancelling ends the package for good "
             "and returns its money to the funds that paid it."
         )
         return _package(request, user, view, errors=errors, values=fields, status=422)
+    if action == "restrict":
+        # One box per participant cleared; a value may also list codes ("NLD DEU").
+        form = await request.form()
+        chosen = [v for v in form.getlist("cleared") if isinstance(v, str)]
+        fields = {**fields, "cleared": " ".join(" ".join(chosen).replace(",", " ").split())}
     try:
         if action in MOVES:
             step: Command[Package] = (
@@ -208,7 +217,8 @@ async def confirm_receipt(request: Request, package_id: int, shipment_id: int) -
                 shipment_id=ShipmentId(shipment_id), received_on=received_on
             )
             render.handle(request, user, confirm)
-            return render.redirect(f"/packages/{package_id}", "confirmed", sref)
+            back = "/" if fields.get("next") == "inbox" else f"/packages/{package_id}"
+            return render.redirect(back, "confirmed", sref)
         except PurldeskError as error:
             render.note_refusal(errors, error, form=field)
         view = _package_view(request, user, package_id)

@@ -14,6 +14,7 @@ from purldesk.entrypoints.web import render
 from purldesk.entrypoints.web.auth import wired
 from purldesk.entrypoints.web.render import Errors
 from purldesk.services import indicators, policies, requirements, whatif
+from purldesk.services.views import choosers
 from purldesk.services.views import policy as policy_pages
 
 router = APIRouter(include_in_schema=False)
@@ -71,6 +72,8 @@ def policy_page(
         values={"indicator": indicator, "value": value, "amount": amount,
                 "currency": currency, "on": on or ""},
         code=code, day=day, may_ask=may_ask, chooses=not viewer.own_only,
+        contributors=[] if viewer.own_only else choosers.contributors(application.reader()),
+        currencies=choosers.currencies(application.fx.currencies()) if may_ask else [],
     )  # fmt: skip
 
 

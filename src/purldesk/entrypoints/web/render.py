@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -24,7 +24,7 @@ from purldesk.bootstrap import Application
 from purldesk.domain.burden import percent
 from purldesk.domain.errors import Conflict, InvalidInput, NotFound, PurldeskError
 from purldesk.domain.text import check_text
-from purldesk.entrypoints.web import auth, charts
+from purldesk.entrypoints.web import auth, charts, formats
 from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.services import sessions
 from purldesk.services.handle import Command
@@ -34,6 +34,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["bar_chart"] = charts.bar_chart
 TEMPLATES.env.globals["share_chart"] = charts.share_chart
 TEMPLATES.env.globals["percent"] = percent
+formats.install(TEMPLATES.env)
 R = TypeVar("R")
 V = TypeVar("V")
 
@@ -207,6 +208,11 @@ def _csrf_refused(request: Request, user: WebUser) -> HTMLResponse:
         request, "problem.html", user, status=403,
         message="The form expired or did not come from this site; reload the page and try again.",
     )  # fmt: skip
+
+
+def confirmed(fields: Mapping[str, str]) -> bool:
+    """Whether a destructive form's box "I confirm" (`confirm_box`) was ticked."""
+    return fields.get("confirm") == "yes"
 
 
 def count(text: str) -> int | None:

@@ -8,14 +8,7 @@ from datetime import date
 from purldesk.domain.money import USD, Money, total
 from purldesk.services.allocations import Proposal
 from purldesk.services.reasons import HeldBack, LineReason
-
-# How each binding cause is named beside a short line.
-CAUSE_LABELS = {
-    "capacity": "supplier capacity",
-    "package_target": "package target",
-    "money_exhausted": "money exhausted",
-    "money_not_allowed": "money not allowed",
-}
+from purldesk.services.views import labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +63,6 @@ def preview(proposal: Proposal) -> AllocationPreview:
 def _short_line(reason: LineReason) -> ShortLine:
     return ShortLine(
         ref=reason.line, funded_lots=reason.funded_lots, lots=reason.lots, short=reason.short,
-        cause=reason.cause, label=CAUSE_LABELS.get(reason.cause, reason.cause.replace("_", " ")),
+        cause=reason.cause, label=labels.label(reason.cause),
         message=reason.message, held_back=reason.held_back,
     )  # fmt: skip

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from purldesk.domain.access import PUBLIC, Viewer
 from purldesk.domain.catalog import CatalogItem, ItemCode
-from purldesk.domain.errors import NotFound
+from purldesk.domain.errors import Conflict, NotFound
 from purldesk.domain.money import USD, Money
 from purldesk.domain.requirements import (
     REASON,
@@ -24,7 +24,7 @@ from purldesk.domain.requirements import (
 from purldesk.services import allocations
 from purldesk.services.carrying import CARRIED_FROM
 from purldesk.services.handle import Command
-from purldesk.services.read_ports import Reader
+from purldesk.services.read_ports import HELD_STATUSES, HeldLine, LineFilter, Reader
 from purldesk.services.requirements import (
     EditLine,
     EndorseCycle,
@@ -35,9 +35,39 @@ from purldesk.services.requirements import (
 )
 from purldesk.services.views.offers import is_offered
 from purldesk.services.views.overview import funded_minor
+from purldesk.services.views.paging import Page, page
 from purldesk.services.views.rows import percent, restricted_from
 
 LotsByLine = Mapping[LineId, int]
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """What the list's page asks for: the lines a filter keeps, page `page` of `size`."""
+
+    matching: LineFilter = field(default_factory=LineFilter)
+    page: int = 1
+    size: int = DEFAULT_PAGE_SIZE
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.matching != LineFilter()
+
+    def params(self) -> dict[str, str]:
+        """The page's parameters that ask for this (left out where they are the default), so
+        a link to another page, or a form posted from this one, keeps them."""
+        wanted = self.matching
+        found = {
+            "q": wanted.text.strip(), "area": wanted.area or "",
+            "aid_class": wanted.aid_class.value if wanted.aid_class else "",
+            "status": wanted.status.value if wanted.status else "",
+            "funding": wanted.funding.value if wanted.funding else "",
+            "per_page": "" if self.size == DEFAULT_PAGE_SIZE else str(self.size),
+            "page": "" if self.page == 1 else str(self.page),
+        }  # fmt: skip
+        return {name: value for name, value in found.items() if value}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +93,7 @@ class LineRow:
 class RequirementsView:
     cycles: list[Cycle]
     cycle: Cycle | None
-    lines: list[LineRow]
+    lines: list[LineRow]  # the page asked for: by rank, withdrawn lines last
     can_edit: bool  # the viewer may reorder now (its permissions, and a draft list)
     can_submit: bool
     can_endorse: bool
@@ -71,10 +101,14 @@ class RequirementsView:
     can_open: bool = False  # the viewer may open a new cycle
     # Cycles a new one may carry the unfunded lines of (endorsed or closed), newest first.
     carry_choices: tuple[str, ...] = ()
+    query: ListQuery = field(default_factory=ListQuery)
+    page: Page = field(default_factory=lambda: Page(1, DEFAULT_PAGE_SIZE, 0))
+    active_count: int = 0  # lines not withdrawn: their ranks run from 1 to this
+    areas: tuple[str, ...] = ()  # the catalog's capability areas, to filter by
 
     @property
     def active_lines(self) -> list[LineRow]:
-        """The lines in the priority order, withdrawn ones left out."""
+        """The page's lines in the priority order, withdrawn ones left out."""
         return [line for line in self.lines if line.status != LineStatus.WITHDRAWN.value]
 
     @property
@@ -101,12 +135,6 @@ class LineHistoryView:
     lot_size: int = 1
     can_edit: bool = False  # the viewer may edit the line now (permissions, draft list, status)
     can_withdraw: bool = False
-
-
-# The statuses a line takes from the lots packages hold of it.
-HELD_STATUSES = frozenset(
-    {LineStatus.OPEN, LineStatus.PARTLY_FUNDED, LineStatus.FUNDED, LineStatus.DELIVERED}
-)
 
 
 def _line_row(
@@ -147,8 +175,19 @@ def _lots(reader: Reader, viewer: Viewer, cycle_id: CycleId) -> tuple[LotsByLine
     return shown, {line: lots - shown.get(line, 0) for line, lots in every.items()}
 
 
-def requirements(reader: Reader, *, viewer: Viewer, cycle_name: str | None) -> RequirementsView:
-    """A cycle's lines (the latest cycle's if none is named), and what the viewer may do now."""
+def _held_row(held: HeldLine, items: Mapping[ItemCode, CatalogItem]) -> LineRow:
+    line = held.line
+    funded = funded_minor([line], items, {line.id: held.lots_shown})
+    return _line_row(line, items, funded, {line.id: held.lots_hidden})
+
+
+def requirements(
+    reader: Reader, *, viewer: Viewer, cycle_name: str | None, query: ListQuery | None = None
+) -> RequirementsView:
+    """A page of a cycle's lines (the latest cycle's if none is named), those `query` asks
+    for, and what the viewer may do now. The lines are searched, filtered and paged by the
+    reader, so the page costs the same however long the list."""
+    asked = query or ListQuery()
     with reader:
         cycles = reader.cycles()
         cycle = (
@@ -158,19 +197,41 @@ def requirements(reader: Reader, *, viewer: Viewer, cycle_name: str | None) -> R
         if cycle_name and cycle is None:
             raise NotFound("cycle", cycle_name)
         items = reader.items()
-        lines = reader.lines(cycle.id) if cycle else []
-        lots, hidden_lots = _lots(reader, viewer, cycle.id) if cycle else ({}, {})
-    funded = funded_minor(lines, items, lots)
+        held: list[HeldLine] = []
+        shown, active = page(1, size=asked.size, total=0), 0
+        if cycle is not None:
+            hidden = restricted_from(reader, viewer)
+            counts = reader.count_lines(cycle.id, matching=asked.matching, excluding=hidden)
+            shown, active = page(asked.page, size=asked.size, total=counts.matching), counts.active
+            held = reader.held_lines(
+                cycle.id, matching=asked.matching, excluding=hidden, offset=shown.offset,
+                limit=shown.size,
+            )  # fmt: skip
     return RequirementsView(
-        cycles=cycles, cycle=cycle,
-        lines=[_line_row(ln, items, funded, hidden_lots) for ln in lines],
+        cycles=cycles, cycle=cycle, lines=[_held_row(h, items) for h in held],
         can_edit=cycle is not None and may_change_line(viewer, MoveLine, cycle),
         can_submit=cycle is not None and is_offered(viewer, SubmitCycle, cycle.status),
         can_endorse=cycle is not None and is_offered(viewer, EndorseCycle, cycle.status),
         can_allocate=cycle is not None and is_offered(viewer, allocations.Commit, cycle.status),
         can_open=is_offered(viewer, OpenCycle),
         carry_choices=tuple(c.name for c in reversed(cycles) if c.status in CARRIED_FROM),
+        query=asked, page=shown, active_count=active,
+        areas=tuple(sorted({item.area for item in items.values()})),
     )  # fmt: skip
+
+
+def line_in_order(reader: Reader, *, cycle_name: str, ref: str) -> RequirementLine:
+    """The line `ref` of the cycle, if it has a place in the order (it is not withdrawn)."""
+    with reader:
+        cycle = reader.find_cycle(cycle_name)
+        line = None if cycle is None else reader.find_line(cycle.id, ref)
+    if cycle is None:
+        raise NotFound("cycle", cycle_name)
+    if line is None:
+        raise NotFound("requirement line", ref)
+    if line.status is LineStatus.WITHDRAWN:
+        raise Conflict(f"line {ref} is {line.status}; it has no place in the order")
+    return line
 
 
 def may_change_line(

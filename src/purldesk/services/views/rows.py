@@ -21,8 +21,9 @@ ANONYMOUS = "Anonymous"  # how a giver who chose anonymity is named to everyone 
 
 
 def percent(part: int, whole: int) -> int:
-    """A whole percent, rounded down, so 100 means complete."""
-    return 0 if whole <= 0 else min(100, part * 100 // whole)
+    """A whole percent, rounded down, so 100 means complete; more than the whole is more than
+    100 (a package over its target reads 133%, never 100%)."""
+    return 0 if whole <= 0 else part * 100 // whole
 
 
 @dataclass(frozen=True, slots=True)

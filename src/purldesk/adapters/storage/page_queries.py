@@ -1,0 +1,186 @@
+"""The read port's queries for the work pages: a list's lines searched, filtered and paged,
+the shipments awaiting confirmation, who has a statement.
+
+Each is one statement that filters and pages in SQL, so a page costs the same however long
+the list or the history grows. The ledger's and the audit log's pages are in `ledger_queries`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, true, union
+
+from purldesk.adapters.storage.engine import ReadSession
+from purldesk.adapters.storage.repository import from_row
+from purldesk.adapters.storage.tables import (
+    CatalogItemRow,
+    ContributionMemberRow,
+    ContributionRow,
+    PackageLineRow,
+    PackageRow,
+    RequirementLineRow,
+    ShipmentRow,
+)
+from purldesk.domain.deliveries import Shipment
+from purldesk.domain.packages import PackageId, PackageStatus
+from purldesk.domain.participants import ParticipantCode
+from purldesk.domain.requirements import CycleId, LineStatus, RequirementLine
+from purldesk.services.read_ports import (
+    HELD_STATUSES,
+    Funding,
+    HeldLine,
+    LineCounts,
+    LineFilter,
+    ShipmentLine,
+)
+
+L, ITEM = RequirementLineRow, CatalogItemRow
+WITHDRAWN = LineStatus.WITHDRAWN.value
+
+
+def _int(value: Any) -> int:
+    return 0 if value is None else int(value)
+
+
+def _lots(excluding: Collection[PackageId], *, hidden: bool) -> ColumnElement[int]:
+    """Lots of the line (of the outer query) held by packages not cancelled: those `excluding`
+    leaves in (hidden False) or the ones it names (hidden True)."""
+    if hidden and not excluding:
+        return literal(0)
+    named = PackageRow.id.in_(sorted(excluding))
+    lots: ColumnElement[int] = (
+        select(func.coalesce(func.sum(PackageLineRow.lots), 0))
+        .join(PackageRow, PackageRow.id == PackageLineRow.package_id)
+        .where(
+            PackageLineRow.line_id == L.id,
+            PackageRow.status != PackageStatus.CANCELLED.value,
+            named if hidden else ~named,
+        )
+        .scalar_subquery()
+    )
+    return lots
+
+
+class _Held:
+    """The columns of a line as a viewer sees it, where `excluding` holds lots it is not shown."""
+
+    def __init__(self, excluding: Collection[PackageId]) -> None:
+        self.shown = _lots(excluding, hidden=False)
+        self.hidden = _lots(excluding, hidden=True)
+        self.full = self.shown * ITEM.lot_size >= L.quantity
+        # `requirements._shown_status` in SQL: the status the shown lots alone would give.
+        self.status = case(
+            (
+                and_(L.status.in_(sorted(s.value for s in HELD_STATUSES)), self.hidden > 0),
+                case(
+                    (self.full, LineStatus.FUNDED.value),
+                    (self.shown > 0, LineStatus.PARTLY_FUNDED.value),
+                    else_=LineStatus.OPEN.value,
+                ),
+            ),
+            else_=L.status,
+        )
+
+    def matching(self, wanted: LineFilter) -> ColumnElement[bool]:
+        criteria: list[ColumnElement[bool]] = []
+        if wanted.text.strip():
+            text = wanted.text.strip()
+            criteria.append(
+                or_(*(column.icontains(text, autoescape=True)
+                      for column in (L.ref, ITEM.name, L.justification)))
+            )  # fmt: skip
+        if wanted.area is not None:
+            criteria.append(L.area == wanted.area)
+        if wanted.aid_class is not None:
+            criteria.append(L.aid_class == wanted.aid_class.value)
+        if wanted.status is not None:
+            criteria.append(self.status == wanted.status.value)
+        if wanted.funding is not None:
+            funding = {
+                Funding.FULLY: self.full,
+                Funding.PARTLY: and_(self.shown > 0, ~self.full),
+                Funding.UNFUNDED: self.shown == 0,
+            }[wanted.funding]
+            criteria.append(and_(L.status != WITHDRAWN, funding))
+        return and_(true(), *criteria)
+
+
+def _lines(cycle_id: CycleId, *columns: Any) -> Select[Any]:
+    return (
+        select(*columns)
+        .select_from(L)
+        .join(ITEM, ITEM.code == L.item_code)
+        .where(L.cycle_id == cycle_id)
+    )
+
+
+class PageQueries:
+    """The work pages' part of `SqlQueries`, over its read-only session."""
+
+    _session: ReadSession
+
+    def count_lines(
+        self, cycle_id: CycleId, *, matching: LineFilter, excluding: Collection[PackageId] = ()
+    ) -> LineCounts:
+        held = _Held(excluding)
+        found, active = self._session.execute(
+            _lines(
+                cycle_id,
+                func.sum(case((held.matching(matching), 1), else_=0)),
+                func.sum(case((L.status != WITHDRAWN, 1), else_=0)),
+            )
+        ).one()
+        return LineCounts(_int(found), _int(active))
+
+    def held_lines(
+        self,
+        cycle_id: CycleId,
+        *,
+        matching: LineFilter,
+        excluding: Collection[PackageId] = (),
+        offset: int,
+        limit: int,
+    ) -> list[HeldLine]:
+        held = _Held(excluding)
+        rows = self._session.execute(
+            _lines(cycle_id, L, held.shown, held.hidden)
+            .where(held.matching(matching))
+            .order_by(case((L.status == WITHDRAWN, 1), else_=0), L.rank, L.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [
+            HeldLine(from_row(RequirementLine, row), _int(shown), _int(hidden))
+            for row, shown, hidden in rows
+        ]
+
+    def unconfirmed_shipments(self, *, limit: int) -> list[ShipmentLine]:
+        s = ShipmentRow
+        rows = self._session.execute(
+            select(s, L.ref, ITEM.name)
+            .join(L, L.id == s.line_id)
+            .join(ITEM, ITEM.code == L.item_code)
+            .where(s.received_on.is_(None))
+            .order_by(s.shipped_on, s.id)
+            .limit(limit)
+        )
+        return [ShipmentLine(from_row(Shipment, row), ref, name) for row, ref, name in rows]
+
+    def count_unconfirmed_shipments(self) -> int:
+        return _int(
+            self._session.scalar(
+                select(func.count())
+                .select_from(ShipmentRow)
+                .where(ShipmentRow.received_on.is_(None))
+            )
+        )
+
+    def givers(self) -> list[ParticipantCode]:
+        codes = union(
+            select(ContributionRow.contributor.label("code")),
+            select(ContributionMemberRow.member.label("code")),
+        ).subquery()
+        found = self._session.scalars(select(codes.c.code).order_by(codes.c.code))
+        return [ParticipantCode(code) for code in found]
