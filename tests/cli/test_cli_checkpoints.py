@@ -49,6 +49,7 @@ def test_production_refuses_the_development_key(
     monkeypatch.setenv("PURLDESK_ENVIRONMENT", "production")
     monkeypatch.setenv("PURLDESK_AUTH__TOKEN_PEPPER", "p" * 40)
     monkeypatch.setenv("PURLDESK_WEB__SESSION_SECRET", "s" * 40)
+    monkeypatch.setenv("PURLDESK_REPORTS__PUBLIC_URL", "https://purl.example.org")
     code, _, err = run("ledger", "checkpoint", "--db", demo_url)
     assert code == 2
     assert "PURLDESK_LEDGER__SIGNING_KEY" in err
