@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from purldesk.adapters.storage.engine import READ_ONLY
-from purldesk.adapters.storage.tables import FxRateRow
+from purldesk.adapters.storage.reference_tables import FxRateRow
 from purldesk.domain.money import Currency
 from purldesk.domain.rates import FxRate, RateRevised
 

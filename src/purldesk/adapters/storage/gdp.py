@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from purldesk.adapters.storage.tables import GdpFigureRow
+from purldesk.adapters.storage.reference_tables import GdpFigureRow
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.participants import ParticipantCode
 

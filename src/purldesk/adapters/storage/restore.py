@@ -28,6 +28,11 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from purldesk.adapters.storage import (  # noqa: F401  (every table is in the metadata dumped)
+    checkpoint_tables,
+    history_tables,
+    reference_tables,
+)
 from purldesk.adapters.storage.tables import UtcDateTime, metadata
 from purldesk.domain.errors import Conflict, InvalidInput
 

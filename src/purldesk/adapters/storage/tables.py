@@ -14,7 +14,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     MetaData,
     String,
     Text,
@@ -447,35 +446,6 @@ class IndicatorObservationRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-# -- reference rates ------------------------------------------------------------------------------
-
-
-class FxRateRow(Base):
-    """Append-only: a reference rate per euro; the key is also the lookup's index."""
-
-    __tablename__ = "fx_rates"
-
-    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
-    rate_date: Mapped[date] = mapped_column(Date, primary_key=True)
-    per_eur: Mapped[str] = mapped_column(String(RATE))  # a Decimal's exact string
-    source: Mapped[str] = mapped_column(String(NAME))
-    loaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
-class GdpFigureRow(Base):
-    """A nation's GDP of one year (whole current USD), as imported; a later import of the same
-    nation and year replaces it. Figures bundled with the software are not stored."""
-
-    __tablename__ = "gdp_figures"
-
-    nation: Mapped[str] = mapped_column(ForeignKey("participants.code"), primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    gdp_usd: Mapped[int] = mapped_column(BigInteger)
-    source: Mapped[str] = mapped_column(String(NAME))
-    url: Mapped[str] = mapped_column(String(URL))
-    loaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
 # -- the dashboard: passwords and sessions -------------------------------------------------------
 
 
@@ -500,43 +470,3 @@ class WebSessionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-
-
-# -- Merkle trees over the ledger and the audit log, and their signed checkpoints -------------
-
-
-class MerkleTreeRow(Base):
-    """A tree's frontier (its perfect subtrees, largest first, 32 bytes each) in one row, so
-    an append reads one row however large the tree."""
-
-    __tablename__ = "merkle_trees"
-
-    name: Mapped[str] = mapped_column(String(STATUS), primary_key=True)
-    size: Mapped[int] = mapped_column(BigInteger)
-    frontier: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class MerkleNodeRow(Base):
-    """Every perfect subtree of a tree, written once, when its last leaf is appended."""
-
-    __tablename__ = "merkle_nodes"
-
-    tree: Mapped[str] = mapped_column(String(STATUS), primary_key=True)
-    level: Mapped[int] = mapped_column(Integer, primary_key=True)
-    position: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
-
-
-class CheckpointRow(Base):
-    """Append-only: signed heads of both trees (hashes and the signature in hex)."""
-
-    __tablename__ = "ledger_checkpoints"
-
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    at: Mapped[datetime] = mapped_column(UtcDateTime())
-    ledger_size: Mapped[int] = mapped_column(BigInteger)
-    ledger_root: Mapped[str] = mapped_column(String(HASH))
-    audit_size: Mapped[int] = mapped_column(BigInteger)
-    audit_root: Mapped[str] = mapped_column(String(HASH))
-    key_id: Mapped[str] = mapped_column(String(CODE))
-    signature: Mapped[str] = mapped_column(String(2 * HASH))

@@ -14,14 +14,9 @@ from collections.abc import Collection, Iterable
 from sqlalchemy import func, insert, select, union_all
 from sqlalchemy.orm import Session
 
+from purldesk.adapters.storage.checkpoint_tables import CheckpointRow, MerkleNodeRow, MerkleTreeRow
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK, _upsert
-from purldesk.adapters.storage.tables import (
-    AuditEntryRow,
-    CheckpointRow,
-    LedgerEntryRow,
-    MerkleNodeRow,
-    MerkleTreeRow,
-)
+from purldesk.adapters.storage.tables import AuditEntryRow, LedgerEntryRow
 from purldesk.domain import merkle
 from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead, checkpoint_ref
 from purldesk.domain.errors import NotFound, TreeOutOfStep

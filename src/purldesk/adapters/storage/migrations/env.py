@@ -7,7 +7,11 @@ from typing import Any, Literal
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
 
-from purldesk.adapters.storage import history_tables  # noqa: F401  (registers its tables)
+from purldesk.adapters.storage import (  # noqa: F401  (registers their tables)
+    checkpoint_tables,
+    history_tables,
+    reference_tables,
+)
 from purldesk.adapters.storage.engine import make_engine
 from purldesk.adapters.storage.tables import UtcDateTime, metadata
 
