@@ -30,7 +30,7 @@ from purldesk.domain.member_parts import parts_total
 from purldesk.domain.money import Money
 from purldesk.domain.packages import Package, PackageId
 from purldesk.domain.participants import ParticipantCode
-from purldesk.domain.requirements import CycleStatus
+from purldesk.domain.requirements import Cycle, CycleStatus
 from purldesk.services import (
     additionality,
     allocations,
@@ -53,6 +53,7 @@ FIRST_DAY = date(2025, 7, 15)  # the day after the launch at the White House (SO
 LAST_DAY = date(2026, 2, 16)  # the history's last act; `build` stops here unless told earlier
 PACKAGE_TARGET = Money.of(500_000_000, "USD")  # "two packages of about USD 500M each" a month
 NORDIC_PARTS = "DNK:580000000:DKK;NOR:1500000000:NOK;SWE:275000000:USD"
+# The question Korea's policy answers on the demo: what would a pledge of KRW 30B pay?
 KOREA_WHATIF = "/policy?contributor=KOR&amount=30000000000&currency=KRW"
 
 Make = Callable[[Application], Sequence[Command[Any]]]
@@ -93,7 +94,9 @@ def build(
     for number, act in enumerate(acts):
         if f"demo:{number:04d}.0" not in done:  # an act is told once, all its commands
             for part, command in enumerate(act.make(app)):
-                at = datetime.combine(act.day, time(9), UTC) + timedelta(seconds=number * 10 + part)
+                at = datetime.combine(act.day, time(9), UTC) + timedelta(
+                    seconds=number * 10, milliseconds=part
+                )
                 request = f"demo:{number:04d}.{part}"
                 app.run(command, actor=scenario.DEMO_OPERATOR, request_id=request, at=at)
         advance(act.label)
@@ -271,7 +274,7 @@ def _announced(name: str, contributor: str, day: date) -> Act:
     return Act(day, name, make)
 
 
-def _latest_endorsed(app: Application) -> Any:
+def _latest_endorsed(app: Application) -> Cycle:
     cycles = requirements.list_cycles(app.uow())
     return max((c for c in cycles if c.status is CycleStatus.ENDORSED), key=lambda c: c.opens_on)
 

@@ -1,4 +1,7 @@
-"""The demo scenario: public PURL facts loaded through the same services a user calls.
+"""The demo scenario's data, and `build`: the files loaded through the same services a user
+calls at one moment (every contribution received, none allocated, one endorsed cycle, and a
+hypothetical Korean pledge), the world the test suite starts from. `purldesk demo` records the
+same files as PURL's history instead (`history.py`).
 
 Every step skips what is already there, so building twice gives the same state, and a build
 that was interrupted finishes where it stopped. Time is fixed, so two builds are identical

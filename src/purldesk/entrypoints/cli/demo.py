@@ -45,5 +45,7 @@ def demo(
     states = ", ".join(f"{count} {status}" for status, count in summary.packages.items())
     console.print(
         f"demo database ready at {settings.database_url}: PURL's history to "
-        f"{summary.last_day} ({summary.acts} acts); packages: {states or 'none yet'}"
+        f"{summary.last_day} ({summary.acts} acts); packages: {states or 'none yet'}. "
+        f"Korea is reviewing and gives nothing; ask the policy page what its pledge would pay: "
+        f"{history.KOREA_WHATIF} (as the coordinator)"
     )
