@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from purldesk.demo import history
+
 DRAFT = "2026-02"
 
 
@@ -67,7 +69,7 @@ def test_the_overview_shows_packages_in_their_states_coverage_and_deliveries(
 
 def test_koreas_pledge_is_a_ready_what_if_not_money(page_as: Any, server: str) -> None:
     page = page_as("coordinator")
-    page.goto(f"{server}/policy?contributor=KOR&amount=30000000000&currency=KRW")
+    page.goto(f"{server}{history.KOREA_WHATIF}")
     answer = page.get_by_role("status")
     expect(answer).to_contain_text("line(s) gained")
     assert "0 line(s) gained" not in answer.inner_text()

@@ -54,7 +54,7 @@ LAST_DAY = date(2026, 2, 16)  # the history's last act; `build` stops here unles
 PACKAGE_TARGET = Money.of(500_000_000, "USD")  # "two packages of about USD 500M each" a month
 NORDIC_PARTS = "DNK:580000000:DKK;NOR:1500000000:NOK;SWE:275000000:USD"
 # The question Korea's policy answers on the demo: what would a pledge of KRW 30B pay?
-KOREA_WHATIF = "/policy?contributor=KOR&amount=30000000000&currency=KRW"
+KOREA_WHATIF = "/policy?contributor=KOR&on=2026-02-16&amount=30000000000&currency=KRW"
 
 Make = Callable[[Application], Sequence[Command[Any]]]
 
