@@ -59,7 +59,8 @@ def test_the_overview_shows_packages_in_their_states_coverage_and_deliveries(
     page.goto(f"{server}/")
     packages = page.get_by_role("region", name="Packages")
     text = packages.inner_text().lower()
-    states = {s for s in ("closed", "delivered", "delivering", "accepted", "funded") if s in text}
+    shown = ("closed", "delivered", "delivering", "accepted", "funded", "proposed")
+    states = {s for s in shown if s in text}
     assert len(states) >= 4, text
     percents = [int(p) for p in re.findall(r"(\d+)% of USD", page.inner_text("main"))]
     assert any(p > 0 for p in percents)

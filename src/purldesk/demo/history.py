@@ -165,7 +165,8 @@ def _acts() -> Iterator[Act]:
     yield _confirmations(2, received=date(2025, 12, 18))
     yield _shipments(4, shipped=date(2026, 1, 8), share=(1, 3))
     yield from _cycle("2026-01", opens=date(2026, 1, 5), endorsed=date(2026, 1, 7), carry="2025-12")
-    yield _pooled_allocation("2026-01", on=date(2026, 1, 8))
+    # What Canada's CAD 200M left in the pool, cut into two smaller packages.
+    yield _pooled_allocation("2026-01", on=date(2026, 1, 8), target=Money.of(100_000_000, "USD"))
     yield _propose(7, on=date(2026, 1, 9))
     yield _shipments(5, shipped=date(2026, 1, 19), share=(1, 2))
     yield _confirmations(4, received=date(2026, 1, 23))
@@ -174,6 +175,7 @@ def _acts() -> Iterator[Act]:
     yield _opening("2026-02", opens=date(2026, 2, 2), carry="2026-01")
     yield _confirmations(5, received=date(2026, 2, 6))
     yield _confirmations(3, received=date(2026, 2, 12))
+    yield _propose(8, on=date(2026, 2, 16))
 
 
 # -- acts --------------------------------------------------------------------------------------
@@ -344,11 +346,11 @@ def _closing(number: int, *, on: date) -> Act:
                lambda _app: [packages.Close(package_id=PackageId(number), on=on)])  # fmt: skip
 
 
-def _pooled_allocation(cycle: str, *, on: date) -> Act:
-    """The month's allocation of the pooled money, in packages of about USD 500M."""
+def _pooled_allocation(cycle: str, *, on: date, target: Money = PACKAGE_TARGET) -> Act:
+    """The month's allocation of the pooled money, in packages of about `target` each."""
 
     def make(app: Application) -> list[Command[Any]]:
         found = requirements.resolve_cycle(app.uow(), name=cycle)
-        return [allocations.Commit(cycle_id=found.id, package_target=PACKAGE_TARGET, on=on)]
+        return [allocations.Commit(cycle_id=found.id, package_target=target, on=on)]
 
     return Act(on, f"{cycle} allocated", make)
