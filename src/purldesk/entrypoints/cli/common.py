@@ -23,6 +23,7 @@ from purldesk.domain.errors import (
     NotFound,
     NotPermitted,
     PurldeskError,
+    StorageUnavailable,
 )
 from purldesk.domain.text import check_text
 
@@ -43,6 +44,7 @@ EXIT_CODES: list[tuple[type[PurldeskError], int]] = [
     (Conflict, 4),
     (NotPermitted, 5),
     (LedgerError, 6),
+    (StorageUnavailable, 7),
     (PurldeskError, 1),
 ]
 
