@@ -35,7 +35,7 @@ def fault(error: BaseException, *, committing: bool = False) -> StorageUnavailab
     if sqlstate in ROLLED_BACK:
         return StorageUnavailable(ROLLED_BACK[sqlstate], retryable=True)
     if error.connection_invalidated or _is_disconnect(sqlstate, error):
-        reason = DISCONNECTED.get(sqlstate or "", "connection lost")
+        reason = DISCONNECTED.get(sqlstate or "", "connection failed or lost")
         return StorageUnavailable(reason, retryable=True, outcome_unknown=committing)
     if getattr(original, "sqlite_errorcode", None) in SQLITE_BUSY:
         return StorageUnavailable("database is busy", retryable=False)
