@@ -74,6 +74,7 @@ class Tally:
     unexpected: list[str] = field(default_factory=list)
     retries: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    aborted: threading.Event = field(default_factory=threading.Event)  # the run failed
 
     def answered(self) -> int:
         with self.lock:
@@ -150,7 +151,11 @@ class Server:
                 [str(PURLDESK), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
                 env=env, stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip
-        self._wait_until_up()
+        try:
+            self._wait_until_up()
+        except BaseException:
+            self.stop()
+            raise
 
     def _wait_until_up(self, timeout_s: float = 60) -> None:
         assert self.process is not None
@@ -175,7 +180,10 @@ class Server:
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=30)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
 
 
 class Client(threading.Thread):
@@ -229,6 +237,8 @@ class Client(threading.Thread):
             try:
                 response = self.http.post(path, json=body, headers={"Idempotency-Key": key})
             except httpx.ConnectError:
+                if self.tally.aborted.is_set():  # the server will not come back
+                    return None
                 time.sleep(0.05)  # the server is not up (yet): nothing was sent
                 continue
             except httpx.TransportError:
@@ -265,6 +275,9 @@ def run(url: str, plan: Plan, *, log: Path, say: Callable[[str], None] = print) 
             say(f"kill {kill}/{plan.kills}: {tally.answered()} writes acknowledged")
             server.start()
         _wait_for_an_answer(tally)
+    except BaseException:
+        tally.aborted.set()
+        raise
     finally:
         stop.set()
         for client in clients:
