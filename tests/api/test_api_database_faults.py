@@ -1,7 +1,8 @@
 """Database faults during writes, on PostgreSQL: a backend killed mid-transaction with
-`pg_terminate_backend`, serialization failures and deadlocks. The write is tried again in a
-new transaction and applied exactly once, or answered 503 with nothing written; a connection
-killed while idle in the pool costs the next request nothing."""
+`pg_terminate_backend`, or as it commits, serialization failures and deadlocks. The write is
+tried again in a new transaction and applied exactly once, or answered 503 with nothing
+written; a commit whose outcome is unknown is tried again only when its key would replay it;
+a connection killed while idle in the pool costs the next request nothing."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ from sqlalchemy import Engine, event, text
 
 from database_world import CHEAP_PASSWORDS, libpq_dsn
 from purldesk.bootstrap import build
+from purldesk.domain.access import operator
+from purldesk.domain.errors import StorageUnavailable
+from purldesk.domain.money import USD, Money
+from purldesk.services import contributions
 
 pytestmark = pytest.mark.postgres
 
@@ -186,3 +191,46 @@ def test_a_pooled_connection_killed_while_idle_is_replaced_before_use(
 
     assert response.status_code == 200, response.text
     assert len(pids) == 2  # the dead one was replaced
+
+
+class KillAtCommit:
+    """Terminate the backend of the next `times` transactions as they commit: the client cannot
+    tell whether the server committed, as when a connection goes during COMMIT."""
+
+    def __init__(self, engine: Engine, admin_dsn: str, times: int) -> None:
+        self.kill, self.times, self.broken = kill_backend(admin_dsn), times, 0
+        event.listen(engine, "commit", self._commit)
+
+    def _commit(self, conn: Any) -> None:
+        if self.times > 0:
+            self.times -= 1
+            self.broken += 1
+            self.kill(conn.connection.dbapi_connection, "COMMIT")
+
+
+def test_a_commit_cut_off_is_retried_with_its_key_and_applied_once(
+    world: World, postgres_url: str
+) -> None:
+    before = counts(world)
+    cut = KillAtCommit(world.wired.engine, libpq_dsn(postgres_url), times=1)
+
+    response = pledge(world, "k1")
+
+    assert cut.broken == 1
+    assert response.status_code == 201, response.text
+    assert counts(world)["contributions"] == before["contributions"] + 1
+    assert counts(world)["audit_entries"] == before["audit_entries"] + 1
+    assert verified(world)
+
+
+def test_a_commit_cut_off_without_a_key_is_not_run_twice(world: World, postgres_url: str) -> None:
+    before = counts(world)
+    cut = KillAtCommit(world.wired.engine, libpq_dsn(postgres_url), times=1)
+    command = contributions.Pledge(contributor="NLD", amount=Money(100_00, USD))
+
+    with pytest.raises(StorageUnavailable) as raised:
+        world.wired.run(command, actor=operator("test"), request_id="r")
+
+    assert cut.broken == 1  # one attempt: a second might have written it twice
+    assert raised.value.outcome_unknown
+    assert counts(world) == before  # this time the server had not committed
