@@ -27,6 +27,7 @@ from argon2 import PasswordHasher, profiles
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+import scenario_world
 from purldesk.adapters.passwords import Argon2Hasher
 from purldesk.adapters.storage.migrate import upgrade
 from purldesk.adapters.storage.tables import metadata
@@ -71,12 +72,10 @@ def build_history(url: str) -> None:
 def build_demo(url: str) -> None:
     """The scenario's data at one moment, the world most tests start from: the list endorsed
     as one cycle, every contribution received and none allocated, and a hypothetical Korean
-    pledge to exercise its phased policy; with cheap password hashes."""
-    from purldesk.demo import scenario
-
+    pledge to exercise its phased policy (`scenario_world`); with cheap password hashes."""
     wired = build(load_settings(database_url=url), passwords=CHEAP_PASSWORDS)
     try:
-        scenario.build(wired)
+        scenario_world.build(wired)
     finally:
         wired.close()
 

@@ -14,12 +14,13 @@ from typing import Any
 from database_world import CHEAP_PASSWORDS, build_demo
 from purldesk.bootstrap import Application, build
 from purldesk.config import load_settings
-from purldesk.demo.scenario import CYCLE_NAME, DEMO_OPERATOR
+from purldesk.demo.scenario import DEMO_OPERATOR
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Package, PackageId
 from purldesk.domain.participants import ParticipantCode
 from purldesk.services import allocations, contributions, deliveries, packages, requirements
 from purldesk.services.handle import Command
+from scenario_world import CYCLE_NAME
 
 ALLOCATED_ON = date(2025, 12, 5)
 STARTS = datetime(2025, 12, 6, 9, 0, tzinfo=UTC)

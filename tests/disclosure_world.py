@@ -8,12 +8,13 @@ from datetime import date
 from typing import TypeVar
 
 from purldesk.bootstrap import Application
-from purldesk.demo.scenario import CYCLE_NAME, DEMO_OPERATOR
+from purldesk.demo.scenario import DEMO_OPERATOR
 from purldesk.domain.contributions import ContributionId
 from purldesk.domain.money import USD, Money, split
 from purldesk.domain.packages import DEFAULT_TARGET, Attribution, Package
 from purldesk.services import contributions, packages
 from purldesk.services.handle import Command
+from scenario_world import CYCLE_NAME
 
 PAID_ON = date(2025, 12, 1)
 R = TypeVar("R")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import scenario_world
 from purldesk.demo import scenario
 from purldesk.domain.money import Money
 
@@ -26,7 +27,7 @@ def log_in(page: Any, base: str, name: str, password: str = scenario.DEMO_PASSWO
 # -- flows other flows start from ---------------------------------------------------------------
 
 
-def commit_allocation(page: Any, base: str, cycle: str = scenario.CYCLE_NAME) -> None:
+def commit_allocation(page: Any, base: str, cycle: str = scenario_world.CYCLE_NAME) -> None:
     """As the coordinator: commit an allocation of the endorsed `cycle` (drafts P-0001...)."""
     page.goto(f"{base}/requirements?cycle={cycle}")
     page.get_by_role("button", name="Preview the allocation").click()

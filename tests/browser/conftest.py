@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 from browser_flows import DRAFT_CYCLE, SECRET_AMOUNT, log_in
 
+import scenario_world
 from database_world import CHEAP_PASSWORDS, SqliteFiles
 from purldesk.bootstrap import build
 from purldesk.config import load_settings
-from purldesk.demo import scenario
 from purldesk.services import catalog, contributions, requirements
 from purldesk.services.requirements import LineRow
 
@@ -60,7 +60,7 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: SqliteFile
     # Cheap argon2 hashes: the server's first login per role rehashes to its own parameters.
     wired = build(load_settings(database_url=url), passwords=CHEAP_PASSWORDS)
     try:
-        scenario.build(wired)
+        scenario_world.build(wired)
         cycle = requirements.open_cycle(wired.uow(), name=DRAFT_CYCLE, opens_on=date(2025, 10, 1))
         items = catalog.list_all(wired.uow())[:5]
         rows = [

@@ -7,21 +7,23 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from purldesk.demo import scenario
+import scenario_world
 
 
 def test_coordinator_opens_a_cycle_carrying_the_endorsed_one(page_as: Any, server: str) -> None:
     page = page_as("coordinator")
-    page.goto(f"{server}/requirements?cycle={scenario.CYCLE_NAME}")
+    page.goto(f"{server}/requirements?cycle={scenario_world.CYCLE_NAME}")
     carried = page.locator("table.lines tbody tr:not(.withdrawn)").count()
     assert carried > 0
 
     page.get_by_text("Open a new cycle").click()
     page.get_by_label("Opens on").fill("2026-01-01")
-    page.get_by_label("Carry the unfunded lines of").select_option(scenario.CYCLE_NAME)
+    page.get_by_label("Carry the unfunded lines of").select_option(scenario_world.CYCLE_NAME)
     page.get_by_role("button", name="Open the cycle").click()
     expect(page.locator("#open-name-error")).to_have_text("Enter a name, such as 2026-01.")
-    expect(page.get_by_label("Carry the unfunded lines of")).to_have_value(scenario.CYCLE_NAME)
+    expect(page.get_by_label("Carry the unfunded lines of")).to_have_value(
+        scenario_world.CYCLE_NAME
+    )
 
     page.get_by_label("Name of the new cycle").fill("2026-01")
     page.get_by_role("button", name="Open the cycle").click()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import scenario_world
 from purldesk.adapters.imports import csv_files
 from purldesk.bootstrap import Application
 from purldesk.demo import scenario
@@ -33,8 +34,8 @@ class FixedClock:
 
 def build(app: Application, *, cycles: int) -> None:
     """The demo, its cycle allocated and worked through, and `cycles` more cycles after it."""
-    scenario.build(app)
-    demo = requirements.resolve_cycle(app.uow(), name=scenario.CYCLE_NAME)
+    scenario_world.build(app)
+    demo = requirements.resolve_cycle(app.uow(), name=scenario_world.CYCLE_NAME)
     made = allocations.propose(
         app.uow(), cycle_id=demo.id, on=date(2025, 12, 5), target=TARGET, at=NOW, commit=True
     ).committed

@@ -18,10 +18,10 @@ import pytest
 from fastapi.testclient import TestClient
 from web_world import NOW, SECRET_AMOUNT, FixedClock, log_in
 
+import scenario_world
 from database_world import CHEAP_PASSWORDS, SqliteFiles, lift_capacity
 from purldesk.bootstrap import Application, build
 from purldesk.config import load_settings
-from purldesk.demo import scenario
 from purldesk.domain.packages import DEFAULT_TARGET
 from purldesk.entrypoints.web.app import create_app
 from purldesk.services import allocations, contributions, requirements
@@ -33,7 +33,7 @@ def demo_web_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: Sqlite
     url = sqlite_files.copy(path)
     wired = build(load_settings(database_url=url), clock=FixedClock(), passwords=CHEAP_PASSWORDS)
     try:
-        scenario.build(wired)
+        scenario_world.build(wired)
         lift_capacity(wired)
         secret = contributions.pledge(
             wired.uow(), contributor="KOR", amount=SECRET_AMOUNT, pledged_on=date(2025, 12, 1),
@@ -42,7 +42,7 @@ def demo_web_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: Sqlite
         contributions.receive(
             wired.uow(), wired.fx, contribution_id=secret.id, received_on=date(2025, 12, 1), at=NOW
         )
-        cycle = requirements.resolve_cycle(wired.uow(), name=scenario.CYCLE_NAME)
+        cycle = requirements.resolve_cycle(wired.uow(), name=scenario_world.CYCLE_NAME)
         allocations.propose(
             wired.uow(), cycle_id=cycle.id, on=date(2025, 12, 5), target=DEFAULT_TARGET,
             at=NOW, commit=True,

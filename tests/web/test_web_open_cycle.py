@@ -12,13 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 from web_world import csrf_of
 
+import scenario_world
 from purldesk.bootstrap import Application
-from purldesk.demo import scenario
 from purldesk.domain.access import OPERATOR
 from purldesk.services import requirements
 from purldesk.services.views import requirements as list_pages
 
-PREVIOUS = scenario.CYCLE_NAME  # 2025-09, endorsed, one allocation committed
+PREVIOUS = scenario_world.CYCLE_NAME  # 2025-09, endorsed, one allocation committed
 FORM = {"name": "2026-01", "opens_on": "2026-01-01", "carry_from": PREVIOUS}
 
 

@@ -12,15 +12,15 @@ import pytest
 from fastapi.testclient import TestClient
 from web_world import csrf_of
 
+import scenario_world
 from purldesk.bootstrap import Application
-from purldesk.demo import scenario
 from purldesk.domain.access import OPERATOR
 from purldesk.services import catalog, requirements
 from purldesk.services.read_ports import Funding, LineFilter
 from purldesk.services.views import requirements as list_pages
 from purldesk.services.views.labels import label
 
-LIST = f"/requirements?cycle={scenario.CYCLE_NAME}"
+LIST = f"/requirements?cycle={scenario_world.CYCLE_NAME}"
 
 
 def visible(page: str) -> str:
@@ -36,7 +36,7 @@ def rows(page: str) -> list[str]:
 def every_line(wired: Application, matching: LineFilter | None = None) -> list[list_pages.LineRow]:
     query = list_pages.ListQuery(matching=matching or LineFilter(), size=10_000)
     view = list_pages.requirements(
-        wired.reader(), viewer=OPERATOR, cycle_name=scenario.CYCLE_NAME, query=query
+        wired.reader(), viewer=OPERATOR, cycle_name=scenario_world.CYCLE_NAME, query=query
     )
     return view.lines
 
@@ -62,7 +62,7 @@ def test_the_list_comes_in_pages_whose_links_keep_the_filters(
     assert len(links) == 2  # above and below the table
     asked = parse_qs(urlparse(html.unescape(links[0])).query)
     assert asked == {
-        "cycle": [scenario.CYCLE_NAME], "area": ["air_defence"], "per_page": ["25"], "page": ["2"]
+        "cycle": [scenario_world.CYCLE_NAME], "area": ["air_defence"], "per_page": ["25"], "page": ["2"]
     }  # fmt: skip
     second = coordinator.get(html.unescape(links[0])).text
     assert rows(second) == air[25:50]
