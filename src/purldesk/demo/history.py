@@ -28,7 +28,7 @@ from purldesk.demo import scenario
 from purldesk.domain.errors import Conflict
 from purldesk.domain.member_parts import parts_total
 from purldesk.domain.money import Money
-from purldesk.domain.packages import Package, PackageId
+from purldesk.domain.packages import PackageId
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import Cycle, CycleStatus
 from purldesk.services import (
@@ -268,8 +268,8 @@ def _announced(name: str, contributor: str, day: date) -> Act:
             (cut,) = allocations.cut_packages(inputs, result, target=whole)
         return [
             packages.Draft(
-                cycle_id=cycle.id, name=name, package_target=paid_by.usd or PACKAGE_TARGET, lots=cut.lots,
-                attributions=cut.attributions, on=day,
+                cycle_id=cycle.id, name=name, package_target=paid_by.usd or PACKAGE_TARGET,
+                lots=cut.lots, attributions=cut.attributions, on=day,
             )
         ]  # fmt: skip
 
@@ -279,10 +279,6 @@ def _announced(name: str, contributor: str, day: date) -> Act:
 def _latest_endorsed(app: Application) -> Cycle:
     cycles = requirements.list_cycles(app.uow())
     return max((c for c in cycles if c.status is CycleStatus.ENDORSED), key=lambda c: c.opens_on)
-
-
-def _package(app: Application, number: int) -> Package:
-    return packages.get(app.uow(), package_id=PackageId(number))
 
 
 def _to_accepted(number: int, *, proposed: date, accepted: date) -> Iterator[Act]:
