@@ -1,7 +1,7 @@
 """Regenerate docs/img/overview.png and docs/img/package.png from a fresh demo database.
 
-Builds the demo in a temporary directory, commits one allocation (so there are packages to
-show), serves it on a free port and photographs the pages with Debian's Chromium at 1280×800.
+Builds the demo (PURL's history, as `make demo` does) in a temporary directory, serves it on a
+free port and photographs the pages with Debian's Chromium at 1280×800.
 Run with `make screenshots`.
 """
 
@@ -14,7 +14,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -22,9 +21,7 @@ from playwright.sync_api import sync_playwright
 from purldesk.adapters.storage.migrate import upgrade
 from purldesk.bootstrap import build
 from purldesk.config import load_settings
-from purldesk.demo import scenario
-from purldesk.domain.packages import DEFAULT_TARGET
-from purldesk.services import allocations, requirements
+from purldesk.demo import history, scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "img"
@@ -33,16 +30,14 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 
+FULL = bool(os.environ.get("SCREENSHOT_FULL_PAGE"))
+
+
 def _demo(url: str) -> None:
     upgrade(url)
     wired = build(load_settings(database_url=url))
     try:
-        scenario.build(wired)
-        cycle = requirements.resolve_cycle(wired.uow(), name=scenario.CYCLE_NAME)
-        allocations.propose(
-            wired.uow(), cycle_id=cycle.id, on=date(2025, 12, 5), target=DEFAULT_TARGET,
-            at=datetime(2025, 12, 5, 12, 0, tzinfo=UTC), commit=True,
-        )  # fmt: skip
+        history.build(wired)
     finally:
         wired.close()
 
@@ -56,7 +51,7 @@ def _port() -> int:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'demo.sqlite3'}"
+        url = os.environ.get("SCREENSHOT_DB") or f"sqlite:///{Path(tmp) / 'demo.sqlite3'}"
         _demo(url)
         port = _port()
         purldesk = Path(sys.executable).with_name("purldesk")
@@ -82,9 +77,9 @@ def main() -> None:
                 page.get_by_role("button", name="Log in").click()
                 page.get_by_role("button", name="Log out").wait_for()
                 OUT.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(OUT / "overview.png"))
+                page.screenshot(path=str(OUT / "overview.png"), full_page=FULL)
                 page.goto(f"{base}/packages/1")
-                page.screenshot(path=str(OUT / "package.png"))
+                page.screenshot(path=str(OUT / "package.png"), full_page=FULL)
                 browser.close()
         finally:
             server.terminate()

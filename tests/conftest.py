@@ -26,6 +26,7 @@ from database_world import (
     SqliteFiles,
     build_demo,
     build_demo_with_ample_supply,
+    build_history,
     libpq_dsn,
     postgres_base_url,
     run_name,
@@ -139,6 +140,13 @@ def seeded(request: pytest.FixtureRequest, database_url: str) -> Seeded:
 def demo_url(seeded: Seeded) -> str:
     """This test's database, holding the demo (see `build_demo`)."""
     return seeded("demo", build_demo)
+
+
+@pytest.fixture(scope="session")
+def history_file(sqlite_files: SqliteFiles) -> Path:
+    """The demo `purldesk demo` builds, PURL's history, as a SQLite file built once per worker
+    (copy it before writing)."""
+    return sqlite_files.seed("history", build_history)
 
 
 @pytest.fixture

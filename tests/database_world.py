@@ -56,9 +56,22 @@ def run_name() -> str:
     return f"{uuid.uuid4().hex[:10]}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
+def build_history(url: str) -> None:
+    """What `purldesk demo` builds, PURL's history (the command's own test runs it for real),
+    with cheap password hashes so that logging in as a demo user costs nothing."""
+    from purldesk.demo import history
+
+    wired = build(load_settings(database_url=url), passwords=CHEAP_PASSWORDS)
+    try:
+        history.build(wired)
+    finally:
+        wired.close()
+
+
 def build_demo(url: str) -> None:
-    """What `purldesk demo` builds (the command's own test runs it for real), with cheap
-    password hashes so that logging in as a demo user costs nothing."""
+    """The scenario's data at one moment, the world most tests start from: the list endorsed
+    as one cycle, every contribution received and none allocated, and a hypothetical Korean
+    pledge to exercise its phased policy; with cheap password hashes."""
     from purldesk.demo import scenario
 
     wired = build(load_settings(database_url=url), passwords=CHEAP_PASSWORDS)

@@ -1414,16 +1414,17 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
     def shipments(self, *, package_id: PackageId) -> list[Shipment]:
         return self._repos().shipments.list(package_id=package_id)
 
-    def shipments_since(self, day: date) -> list[ShipmentLine]:
+    def latest_shipments(self, limit: int) -> list[ShipmentLine]:
         tables = self.tables
+        shipments = sorted(
+            tables.shipments.values(),
+            key=lambda s: (s.received_on or s.shipped_on, s.id),
+            reverse=True,
+        )[:limit]
         found = []
-        for key in sorted(tables.shipments):
-            shipment = tables.shipments[key]
-            received_since = shipment.received_on is not None and shipment.received_on >= day
-            if shipment.shipped_on >= day or received_since:
-                line = tables.lines[shipment.line_id]
-                item = tables.catalog[line.item_code]
-                found.append(ShipmentLine(shipment, line.ref, item.name))
+        for shipment in shipments:
+            line = tables.lines[shipment.line_id]
+            found.append(ShipmentLine(shipment, line.ref, tables.catalog[line.item_code].name))
         return found
 
     def paid_lines(self, contributor: ParticipantCode) -> list[PaidLine]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,11 +24,20 @@ from purldesk.services.exports import RestorableUnitOfWork
 from purldesk.services.handle import Command, Context, handle
 from purldesk.services.ports import Clock, FxRates, PasswordHasher, Signer
 from purldesk.services.read_ports import Reader
+from purldesk.services.retries import Retries
 
 if TYPE_CHECKING:
     from purldesk.adapters.exports.ocds_documents import Publication
 
 R = TypeVar("R")
+
+
+# A write the database broke off (a lost connection, a serialization failure, a deadlock) is
+# tried 4 times in all, waiting up to 0.1, 0.2, then 0.4 s between tries; then the edge answers
+# that the service is unavailable (HTTP 503, Retry-After).
+WRITE_RETRIES = Retries(
+    attempts=4, first_wait_s=0.1, longest_wait_s=1.0, sleep=time.sleep, jitter=random.random
+)
 
 
 class SystemClock:
@@ -72,7 +83,10 @@ class Application:
         """What a command runs with: the actor, now by the clock (or `at`), the request, the
         rates."""
         when = self.clock.now() if at is None else at
-        return Context(actor=actor, at=when, request_id=request_id, fx=self.fx, signer=self.signer)
+        return Context(
+            actor=actor, at=when, request_id=request_id, fx=self.fx, signer=self.signer,
+            retries=WRITE_RETRIES,
+        )  # fmt: skip
 
     def run(
         self, command: Command[R], *, actor: Actor, request_id: str, at: datetime | None = None

@@ -2,8 +2,8 @@
 element's text is clipped or overflows its box, no amount breaks inside, and every chart's
 text renders at 12 px or more.
 
-The module's database has packages in several states (one accepted and partly shipped, one
-cancelled), so the pages show their tables, charts and deliveries.
+The module's database is the demo, PURL's history: packages in several states with their
+shipments, so the pages show their tables, charts and deliveries.
 """
 
 from __future__ import annotations
@@ -16,13 +16,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from database_world import CHEAP_PASSWORDS
-from purldesk.bootstrap import build
-from purldesk.config import load_settings
-from purldesk.demo import scenario
-from purldesk.domain.packages import DEFAULT_TARGET, PackageId
-from purldesk.services import allocations, deliveries, packages, requirements
-
 AT = datetime(2025, 12, 6, 9, 0, tzinfo=UTC)
 DAY = date(2025, 12, 6)
 DESKTOP = {"width": 1280, "height": 800}
@@ -32,6 +25,7 @@ PAGES = [
     ("coordinator", "/packages/1"), ("coordinator", "/packages/2"),
     ("coordinator", "/statement?contributor=NLD"), ("coordinator", "/policy?contributor=KOR"),
     ("auditor", "/ledger"), ("auditor", "/ledger?entries=2&as_of=2025-12-06"),
+    ("recipient", "/requirements?cycle=2026-02"), ("coordinator", "/packages/4"),
     ("contributor-nld", "/contributions"), ("recipient", "/requirements?q=patriot&per_page=25"),
 ]  # fmt: skip
 
@@ -95,29 +89,11 @@ MISFITS = r"""() => {
 
 
 @pytest.fixture(scope="module")
-def database(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The demo with an allocation committed: P-0001 accepted with one unit shipped, P-0002
-    cancelled, the others drafts."""
+def database(history_file: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo `make demo` builds: packages closed, delivered, delivering, accepted and funded."""
     copy = tmp_path_factory.mktemp("fit") / "purldesk.sqlite3"
-    shutil.copyfile(demo_file, copy)
-    url = f"sqlite:///{copy}"
-    wired = build(load_settings(database_url=url), passwords=CHEAP_PASSWORDS)
-    try:
-        uow = wired.uow
-        cycle = requirements.resolve_cycle(uow(), name=scenario.CYCLE_NAME)
-        allocations.propose(
-            uow(), cycle_id=cycle.id, on=DAY, target=DEFAULT_TARGET, at=AT, commit=True
-        )
-        first = PackageId(1)
-        packages.propose(uow(), package_id=first)
-        packages.validate(uow(), package_id=first)
-        accepted = packages.accept(uow(), package_id=first, on=DAY, at=AT)
-        deliveries.ship(uow(), package_id=first, line_id=accepted.lines[0].line_id, quantity=1,
-                        shipped_on=DAY, at=AT)  # fmt: skip
-        packages.cancel(uow(), package_id=PackageId(2), on=DAY, at=AT)
-    finally:
-        wired.close()
-    return url
+    shutil.copyfile(history_file, copy)
+    return f"sqlite:///{copy}"
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])

@@ -20,6 +20,17 @@ def test_a_database_without_schema_is_named_with_the_remedy(tmp_path: Path) -> N
     assert "Traceback" not in result.stderr + result.stdout
 
 
+def test_an_unreachable_database_is_named_and_exits_7_unavailable() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))  # a port nothing listens on
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{s.getsockname()[1]}/test"
+        result = CliRunner().invoke(app, ["contributions", "list", "--db", url])
+    assert result.exit_code == 7
+    assert "the database is unavailable" in result.stderr
+    assert "is it running and reachable?" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
 def test_db_upgrade_then_empty_lists(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path}/x.db"
     assert CliRunner().invoke(app, ["db", "upgrade", "--db", db]).exit_code == 0

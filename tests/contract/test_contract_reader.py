@@ -156,13 +156,13 @@ def test_shipments_by_package_and_by_day(reader: Reader) -> None:
     first, second, third = reader_world.shipments()
     assert reader.shipments(package_id=PackageId(1)) == [first, second]
     assert reader.shipments(package_id=PackageId(2)) == []
-    since = reader.shipments_since(date(2025, 11, 5))  # the first was received on the 9th
-    assert [(s.shipment, s.line_ref, s.item_name) for s in since] == [
+    latest = reader.latest_shipments(2)  # the first was received on the 9th, after the others
+    assert [(s.shipment, s.line_ref, s.item_name) for s in latest] == [
         (first, "L-1", "Counter-battery radar"),
         (second, "L-2", "Trauma kit"),
     ]
-    assert [s.shipment for s in reader.shipments_since(date(2025, 9, 1))] == [first, second, third]
-    assert reader.shipments_since(date(2025, 11, 10)) == []
+    assert [s.shipment for s in reader.latest_shipments(10)] == [first, second, third]
+    assert reader.latest_shipments(0) == []
 
 
 def test_paid_lines_follow_a_givers_money_with_what_was_shipped(reader: Reader) -> None:

@@ -43,7 +43,7 @@ def test_the_public_page_and_the_package_page_do_not_name_an_anonymous_giver(
     for client in others:
         package = client.get("/packages/1").text
         assert NAME not in package
-        assert "<td>Anonymous</td><td>C-00001</td>" in package
+        assert '<td>Anonymous</td><td class="ref">C-00001</td>' in package
 
 
 def _burden_section(page: str) -> tuple[str, str]:
@@ -59,7 +59,7 @@ def test_the_giver_coordinator_and_auditor_still_see_who_paid(
     nld = client_for("contributor-nld")
     make_nld_anonymous(nld)
     for client in (nld, client_for("coordinator"), client_for("auditor")):
-        assert f"<td>{NAME}</td><td>C-00001</td>" in client.get("/packages/1").text
+        assert f'<td>{NAME}</td><td class="ref">C-00001</td>' in client.get("/packages/1").text
     own = nld.get("/contributions").text
     row = own.split('<tr id="C-00001">', 1)[1].split("</tr>", 1)[0]
     assert NAME in row and PURPOSE not in row  # the purpose is not a column here

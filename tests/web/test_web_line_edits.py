@@ -258,7 +258,7 @@ def test_the_list_as_it_stood_on_a_past_day_is_one_form_away(
         response = auditor.get(f"{page}&as_of={day.isoformat()}")
         assert response.status_code == 200
         table = response.text.split('id="stood-h"', 1)[1]
-        return re.findall(r"<tr><td class=\"num\">\d+</td><td>(N-\d)</td>", table)
+        return re.findall(r"<tr><td class=\"num\">\d+</td><td class=\"ref\">(N-\d)</td>", table)
 
     assert "Show the list as it stood" in auditor.get(page).text
     assert stood(NOW.date()) == ["N-1", "N-2", "N-3"]

@@ -15,7 +15,11 @@ from purldesk.demo import scenario
 from purldesk.domain.access import Role, operator
 from purldesk.services import contributions, users
 
-PARTS = "DNK:580000000:DKK\nNOR:1500000000:NOK\nSWE:275000000:USD"
+PARTS = {
+    "part_amount_DNK": "580,000,000", "part_currency_DNK": "DKK",
+    "part_amount_NOR": "1,500,000,000", "part_currency_NOR": "NOK",
+    "part_amount_SWE": "275,000,000", "part_currency_SWE": "USD",
+}  # fmt: skip
 PLEDGE = {"amount": "510,794,953.87", "currency": "USD", "pledged_on": "2025-08-05"}
 
 
@@ -41,8 +45,12 @@ def test_a_groups_pledge_with_its_members_parts_from_the_form(
     client = client_for("contributor-nordic")
     before = len(contributions.list_all(wired.uow()))
     page = client.get("/contributions")
-    assert '<textarea id="members" name="members"' in page.text
-    data = {"csrf_token": csrf_of(page.text), **PLEDGE, "members": PARTS}
+    # One amount and one currency chooser per member of the group, named: no code typed.
+    for member in ("Denmark (DNK)", "Norway (NOR)", "Sweden (SWE)"):
+        assert f">{member}: amount</label>" in page.text
+    assert 'name="part_currency_SWE"' in page.text
+    assert 'id="part_amount_NLD"' not in page.text
+    data = {"csrf_token": csrf_of(page.text), **PLEDGE, **PARTS}
 
     refused = client.post("/contributions", data={**data, "amount": "500,000,000"})
 

@@ -1,4 +1,7 @@
-"""The demo scenario: public PURL facts loaded through the same services a user calls.
+"""The demo scenario's data, and `build`: the files loaded through the same services a user
+calls at one moment (every contribution received, none allocated, one endorsed cycle, and a
+hypothetical Korean pledge), the world the test suite starts from. `purldesk demo` records the
+same files as PURL's history instead (`history.py`).
 
 Every step skips what is already there, so building twice gives the same state, and a build
 that was interrupted finishes where it stopped. Time is fixed, so two builds are identical
@@ -19,7 +22,7 @@ from purldesk.bootstrap import Application
 from purldesk.domain.access import Role, operator
 from purldesk.domain.errors import Conflict, ImportRejected
 from purldesk.domain.money import Money
-from purldesk.domain.participants import ParticipantCode
+from purldesk.domain.participants import ParticipantCode, ParticipantStatus
 from purldesk.domain.requirements import Cycle, CycleStatus
 from purldesk.services import (
     catalog,
@@ -53,7 +56,7 @@ def data_text(name: str) -> str:
     return resources.files("purldesk.demo").joinpath("data", name).read_text(encoding="utf-8")
 
 
-def _rows(name: str, parse: Callable[[str], csv_files.Parsed[T]]) -> list[T]:
+def rows(name: str, parse: Callable[[str], csv_files.Parsed[T]]) -> list[T]:
     parsed = parse(data_text(name))
     if parsed.errors:
         raise ImportRejected(name, parsed.errors)
@@ -94,19 +97,19 @@ def build(app: Application, *, advance: Callable[[str], None] = lambda _step: No
     existing = participants.list_all(app.uow())
     if existing and not any(p.code == COORDINATOR for p in existing):
         raise Conflict("the database holds data that is not the demo; use an empty database")
-    people = _rows(
+    people = rows(
         "participants.csv",
         lambda text: csv_files.parse_participants(text, is_nation_code=is_nation_code),
     )
     _run(app, participants.AddMany(participants=tuple(people)))
     advance(STEPS[0])
-    items = _rows("catalog.csv", csv_files.parse_catalog)
+    items = rows("catalog.csv", csv_files.parse_catalog)
     _run(app, catalog.Import(items=tuple(items)))
     advance(STEPS[1])
     cycle = _cycle(app)
     if not requirements.list_lines(app.uow(), cycle_id=cycle.id):
-        rows = _rows("requirements.csv", csv_files.parse_requirements)
-        _run(app, requirements.ImportLines(cycle=cycle.name, rows=tuple(rows)))
+        lines = rows("requirements.csv", csv_files.parse_requirements)
+        _run(app, requirements.ImportLines(cycle=cycle.name, rows=tuple(lines)))
     advance(STEPS[2])
     for status in (CycleStatus.SUBMITTED, CycleStatus.ENDORSED):
         cycle = requirements.resolve_cycle(app.uow(), name=CYCLE_NAME)
@@ -121,11 +124,11 @@ def build(app: Application, *, advance: Callable[[str], None] = lambda _step: No
             _run(app, step(cycle=cycle.name))
     advance(STEPS[3])
     if not contributions.list_all(app.uow()):
-        money = _rows("contributions.csv", csv_files.parse_contributions)
+        money = rows("contributions.csv", csv_files.parse_contributions)
         _run(app, contributions.Import(rows=tuple(money), source_name="contributions.csv"))
     advance(STEPS[4])
     if not indicators.list_observations(app.uow()):
-        observed = _rows("indicators.csv", indicator_files.parse_observations)
+        observed = rows("indicators.csv", indicator_files.parse_observations)
         _run(app, indicators.Import(rows=tuple(observed), source_name="indicators.csv"))
     advance(STEPS[5])
     if not policies.versions(app.uow(), contributor=KOREA):
@@ -135,6 +138,8 @@ def build(app: Application, *, advance: Callable[[str], None] = lambda _step: No
         _run(app, policy)
     advance(STEPS[6])
     if not contributions.list_all(app.uow(), contributor=ParticipantCode(KOREA)):
+        # Here Korea joins, as it may: this world answers what its phased policy would do.
+        _run(app, participants.Move(code=KOREA, status=ParticipantStatus.JOINED))
         pledge = contributions.Pledge(
             contributor=KOREA, amount=KOREA_PLEDGE, pledged_on=KOREA_PLEDGED_ON,
             purpose=KOREA_PURPOSE, source=KOREA_SOURCE,
@@ -142,7 +147,7 @@ def build(app: Application, *, advance: Callable[[str], None] = lambda _step: No
         pledged = _run(app, pledge)
         _run(app, contributions.Receive(contribution_id=pledged.id, on=KOREA_PLEDGED_ON))
     advance(STEPS[7])
-    _demo_users(app)
+    demo_users(app)
     advance(STEPS[8])
     _checkpoint(app)
     advance(STEPS[9])
@@ -165,9 +170,9 @@ R = TypeVar("R")
 DEMO_OPERATOR = operator("demo")
 
 
-def _run(app: Application, command: Command[R]) -> R:
+def _run(app: Application, command: Command[R], *, at: datetime = RECORDED_AT) -> R:
     """Every write of the demo is a command of the operator's, audited, at the demo's time."""
-    return app.run(command, actor=DEMO_OPERATOR, request_id="demo", at=RECORDED_AT)
+    return app.run(command, actor=DEMO_OPERATOR, request_id="demo", at=at)
 
 
 def _checkpoint(app: Application) -> None:
@@ -176,7 +181,8 @@ def _checkpoint(app: Application) -> None:
         _run(app, ledger.TakeCheckpoint())
 
 
-def _demo_users(app: Application) -> None:
+def demo_users(app: Application, *, at: datetime = RECORDED_AT) -> None:
+    """One dashboard user per role with the demo password, unless they are there already."""
     existing = {u.name for u in users.list_all(app.uow())}
     hasher = app.passwords
     for name, organization, role in DEMO_USERS:
@@ -186,10 +192,10 @@ def _demo_users(app: Application) -> None:
                 token_lifetime=timedelta(days=app.settings.auth.token_lifetime_days),
                 pepper=app.settings.auth.token_pepper.get_secret_value().encode(),
             )  # fmt: skip
-            _run(app, command)
+            _run(app, command, at=at)
         if not users.has_password(app.uow(), hasher, name=name, password=DEMO_PASSWORD):
             password = users.SetPassword(name=name, password_hash=hasher.hash(DEMO_PASSWORD))
-            _run(app, password)
+            _run(app, password, at=at)
 
 
 def demo_logins(app: Application) -> list[tuple[str, Role]]:

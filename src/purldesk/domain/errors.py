@@ -156,3 +156,20 @@ class FxRateUnavailable(PurldeskError):
                 message += f"; the latest is {latest}"
             message += ": load current rates with `purldesk fx update`"
         super().__init__(message)
+
+
+class StorageUnavailable(PurldeskError):
+    """The database could not finish a transaction now: the connection was lost, it refused a
+    serialization or broke a deadlock, or it is busy. What the transaction did was rolled back,
+    unless `outcome_unknown` (the connection was lost while committing); `retryable` says
+    whether trying the same transaction again at once may succeed."""
+
+    def __init__(
+        self, reason: str, *, retryable: bool, outcome_unknown: bool = False, retry_after_s: int = 1
+    ) -> None:
+        self.reason, self.retryable = reason, retryable
+        self.outcome_unknown, self.retry_after_s = outcome_unknown, retry_after_s
+        outcome = (
+            "it may or may not have been written" if outcome_unknown else "nothing was written"
+        )
+        super().__init__(f"the database is unavailable ({reason}); {outcome}; try again later")

@@ -28,7 +28,7 @@ from purldesk.domain.errors import (
 from purldesk.domain.ledger import TransactionKind
 from purldesk.domain.member_parts import MemberPart, check_members_once
 from purldesk.domain.money import USD, Money, convert, convertible
-from purldesk.domain.participants import ParticipantCode
+from purldesk.domain.participants import ParticipantCode, ParticipantStatus
 from purldesk.services import contribution_rows, earmarks, member_parts
 from purldesk.services.contribution_rows import ContributionRow
 from purldesk.services.handle import Command, Context, change_one, check_lengths, command
@@ -253,6 +253,11 @@ def _pledge(
     if not participant.can_contribute:
         raise InvalidInput(
             "contributor", f"{contributor} is a {participant.kind}, not a contributor"
+        )
+    if participant.status is not ParticipantStatus.JOINED:
+        raise InvalidInput(
+            "contributor",
+            f"{contributor} is {participant.status}: only a participant that has joined pledges",
         )
     if not amount.is_positive:
         raise InvalidInput("amount", "must be positive")

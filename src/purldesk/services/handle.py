@@ -8,7 +8,8 @@ the same command (and refuses it with another), authorizes by ownership, runs th
 the open unit of work (noting what it adds and saves, `services/changed.py`), takes a signed
 checkpoint if one is due (services.checkpoints), appends the audit entry (with the objects it
 changed) and the key, keeps the new state of each package it changed
-(`services/package_history.py`), and commits. The API, the dashboard and the command line only
+(`services/package_history.py`), and commits; a transaction the database broke off is tried
+again (`services/retries.py`). The API, the dashboard and the command line only
 translate their input into commands.
 """
 
@@ -27,12 +28,13 @@ from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast, datacl
 from purldesk.domain.access import Actor, IdempotencyKeyReused, Owned, Permission, authorize
 from purldesk.domain.audit import AuditEvent, StoredResponse, canonical_json
 from purldesk.domain.dates import not_after
-from purldesk.domain.errors import InvalidInput
+from purldesk.domain.errors import InvalidInput, StorageUnavailable
 from purldesk.domain.lifecycle import can_transition
 from purldesk.domain.money import Money
 from purldesk.services import checkpoints, package_history
 from purldesk.services.changed import Noted, noting
 from purldesk.services.ports import FxRates, Signer, UnitOfWork
+from purldesk.services.retries import ONCE, Retries
 
 R = TypeVar("R")
 A = TypeVar("A")
@@ -57,6 +59,7 @@ class Context:
     request_id: str
     fx: FxRates
     signer: Signer | None = None
+    retries: Retries = ONCE  # how a write the database broke off is tried again
 
     @property
     def today(self) -> date:
@@ -208,9 +211,34 @@ def handle(
     `present` turns the result into the (status, JSON document) an edge answers with, reading
     what else it needs in the same transaction; with a `key`, that response is stored and a
     repeat of the same command gets it back unchanged.
+
+    A transaction the database broke off (StorageUnavailable) is tried again in a new one, as
+    `context.retries` allows; when it may not be, the error goes to the edge (HTTP 503) with
+    nothing written.
     """
+    authorize(context.actor, command.permission)
+    retries, failures = context.retries, 0
+    while True:
+        try:
+            return _handle_once(uow, command, context=context, key=key, present=present)
+        except StorageUnavailable as error:
+            failures += 1
+            replayable = key is not None and present is not None
+            if not retries.may_retry(error, failures=failures, replayable=replayable):
+                raise
+            retries.sleep(retries.wait_s(failures))
+
+
+def _handle_once(
+    uow: UnitOfWork,
+    command: Command[R],
+    *,
+    context: Context,
+    key: str | None,
+    present: Callable[[R, UnitOfWork], tuple[int, Any]] | None,
+) -> Handled[R]:
+    """One attempt of `handle`, in one transaction."""
     actor = context.actor
-    authorize(actor, command.permission)
     with uow:
         fingerprint = _fingerprint(command)
         uow.audit.lock()

@@ -75,7 +75,7 @@ def parse_members(texts: Iterable[str], *, field: str = FIELD) -> tuple[MemberAm
 
 
 def parse_member_list(text: str, *, field: str = FIELD) -> tuple[MemberAmount, ...]:
-    """Parts in one text, separated by `;` or new lines (a CSV cell, a form's text area)."""
+    """Parts in one text, separated by `;` or new lines (a CSV cell)."""
     return parse_members(text.replace("\n", ";").split(";"), field=field)
 
 

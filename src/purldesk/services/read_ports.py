@@ -251,8 +251,9 @@ class ReadQueries(Protocol):
         """The package's shipments by id."""
         ...
 
-    def shipments_since(self, day: date) -> list[ShipmentLine]:
-        """Shipments sent or received on `day` or later, by id."""
+    def latest_shipments(self, limit: int) -> list[ShipmentLine]:
+        """The `limit` shipments last sent or received, the latest first (by the day of their
+        last step, then newest id)."""
         ...
 
     def paid_lines(self, contributor: ParticipantCode) -> list[PaidLine]:

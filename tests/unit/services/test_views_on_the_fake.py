@@ -12,7 +12,7 @@ from purldesk.services.views.overview import overview
 from purldesk.services.views.rows import ANONYMOUS
 from reader_world import EUR, OCTOBER, seed
 
-TODAY = date(2025, 11, 20)  # deliveries sent or received since 21 October are listed
+TODAY = date(2025, 11, 20)
 
 
 def seeded() -> FakeReader:
@@ -33,7 +33,11 @@ def test_the_public_overview_counts_hidden_pledges_without_summing_them() -> Non
     assert view.disbursed_usd == Money(800_00, USD)
     assert [p.ref for p in view.packages] == ["P-0001", "P-0003"]
     assert (view.lines_count, view.funded_through_rank) == (3, 0)  # the radar: 1 lot of 4
-    assert [(d.shipment_id, d.line_ref) for d in view.deliveries] == [(1, "L-1"), (2, "L-2")]
+    # The latest first: received on 9 November, shipped on the 5th, shipped on 20 September.
+    assert [(d.shipment_id, d.line_ref) for d in view.deliveries] == [
+        (1, "L-1"), (2, "L-2"), (3, "A-1")
+    ]  # fmt: skip
+    assert view.since == date(2025, 9, 20)
 
 
 def test_the_operator_overview_sees_every_amount_and_giver() -> None:

@@ -8,7 +8,10 @@ from typing import Any, ClassVar, NewType
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+from purldesk.adapters.storage.faults import fault
 
 # A session that is only ever read from: the reader opens it without the write lock.
 ReadSession = NewType("ReadSession", Session)
@@ -61,7 +64,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 class SessionScope:
     """One session per `with` block, rolled back (a no-op after a commit) and closed when the
-    block ends."""
+    block ends; a database's "not now" leaving the block becomes StorageUnavailable
+    (adapters/storage/faults.py)."""
 
     what: ClassVar[str]  # as errors name it: "unit of work", "reader"
 
@@ -91,5 +95,14 @@ class SessionScope:
         session, self._open = self.session, None
         try:
             session.rollback()  # undoes anything not committed; ends a reader's snapshot
+        except DBAPIError as error:
+            failed = fault(error)
+            if failed is None:
+                raise
+            if exc is None:
+                raise failed from error
+            # else the connection went with the block's own error, reported below
         finally:
             session.close()
+        if exc is not None and (unavailable := fault(exc)) is not None:
+            raise unavailable from exc

@@ -8,7 +8,6 @@ work pages' queries, which filter and page in SQL, are in `page_queries` and `le
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
@@ -254,14 +253,14 @@ class SqlQueries(ShareQueries, PageQueries, LedgerQueries):
     def shipments(self, *, package_id: PackageId) -> list[Shipment]:
         return SqlShipmentRepository(self._session).list(package_id=package_id)
 
-    def shipments_since(self, day: date) -> list[ShipmentLine]:
+    def latest_shipments(self, limit: int) -> list[ShipmentLine]:
         s = ShipmentRow
         rows = self._session.execute(
             select(s, RequirementLineRow.ref, CatalogItemRow.name)
             .join(RequirementLineRow, RequirementLineRow.id == s.line_id)
             .join(CatalogItemRow, CatalogItemRow.code == RequirementLineRow.item_code)
-            .where(or_(s.shipped_on >= day, s.received_on >= day))
-            .order_by(s.id)
+            .order_by(func.coalesce(s.received_on, s.shipped_on).desc(), s.id.desc())
+            .limit(limit)
         )
         return [ShipmentLine(from_row(Shipment, row), ref, name) for row, ref, name in rows]
 

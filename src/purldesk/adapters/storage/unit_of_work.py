@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Self
 
 from sqlalchemy import text, update
+from sqlalchemy.exc import DBAPIError
 
 from purldesk.adapters.storage.access_repositories import (
     SqlAuditLog,
@@ -19,6 +20,7 @@ from purldesk.adapters.storage.bases import SqlBasisRepository
 from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import SqlContributionRepository
 from purldesk.adapters.storage.engine import READ_ONLY, SessionScope
+from purldesk.adapters.storage.faults import fault
 from purldesk.adapters.storage.fx_rates import SqlFxRateRepository
 from purldesk.adapters.storage.gdp import SqlGdpRepository
 from purldesk.adapters.storage.ledger import SqlLedger
@@ -110,7 +112,16 @@ class SqlUnitOfWork(SessionScope):
             self.session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
 
     def commit(self) -> None:
-        self.session.commit()
+        """Commit; a connection lost during COMMIT itself is StorageUnavailable with its
+        outcome unknown (the server may have committed before the connection went)."""
+        session = self.session
+        session.flush()  # a failure here is before COMMIT: the transaction is rolled back
+        try:
+            session.commit()
+        except DBAPIError as error:
+            if (failed := fault(error, committing=True)) is None:
+                raise
+            raise failed from error
 
     def rollback(self) -> None:
         self.session.rollback()

@@ -27,6 +27,7 @@ from purldesk.domain.errors import (
     NotFound,
     NotPermitted,
     PurldeskError,
+    StorageUnavailable,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -36,6 +37,7 @@ log = logging.getLogger("purldesk.api")
 STATUS_CODES: list[tuple[type[PurldeskError], int]] = [
     (NotAuthenticated, 401),
     (TooManyAttempts, 429),
+    (StorageUnavailable, 503),
     (IdempotencyKeyReused, 422),
     (InvalidInput, 422),
     (FxRateUnavailable, 422),
@@ -98,7 +100,7 @@ def _purldesk_error(request: Request, error: Exception) -> JSONResponse:
     headers: dict[str, str] = {}
     if isinstance(error, NotAuthenticated):
         headers["WWW-Authenticate"] = "Bearer"
-    if isinstance(error, TooManyAttempts):
+    if isinstance(error, TooManyAttempts | StorageUnavailable):
         headers["Retry-After"] = str(error.retry_after_s)
     findings = None
     if isinstance(error, ImportRejected):
@@ -177,5 +179,5 @@ def install(app: FastAPI) -> None:
 # Declared on every API route, so clients and schemathesis know each problem's shape.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "description": HTTPStatus(code).phrase}
-    for code in (400, 401, 403, 404, 409, 422, 429)
+    for code in (400, 401, 403, 404, 409, 422, 429, 503)
 }

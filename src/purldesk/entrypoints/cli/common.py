@@ -23,6 +23,7 @@ from purldesk.domain.errors import (
     NotFound,
     NotPermitted,
     PurldeskError,
+    StorageUnavailable,
 )
 from purldesk.domain.text import check_text
 
@@ -43,6 +44,7 @@ EXIT_CODES: list[tuple[type[PurldeskError], int]] = [
     (Conflict, 4),
     (NotPermitted, 5),
     (LedgerError, 6),
+    (StorageUnavailable, 7),
     (PurldeskError, 1),
 ]
 
@@ -113,7 +115,13 @@ def application(db: str | None) -> Iterator[Application]:
     app = build(load_settings(database_url=db))
     try:
         with errors_reported():
-            yield app
+            try:
+                yield app
+            except StorageUnavailable as error:
+                url = app.engine.url.render_as_string(hide_password=True)
+                fail(
+                    f"{error} (the database {url}: is it running and reachable?)", exit_code(error)
+                )
     except (OperationalError, ProgrammingError) as error:
         fail(
             f"the database {app.engine.url.render_as_string(hide_password=True)} cannot be used "

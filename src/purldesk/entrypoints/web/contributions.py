@@ -45,6 +45,8 @@ def _contributions(
         aid_classes=[a.value for a in AidClass], earmark_packages=packages,
         areas=choosers.areas(application.reader()) if pledging else [],
         currencies=choosers.currencies(application.fx.currencies()) if pledging else [],
+        members=choosers.members(application.reader(), user.actor.organization) if pledging
+        else [],
         chosen=chosen or {},
     )  # fmt: skip
 
@@ -111,7 +113,7 @@ async def pledge(request: Request) -> Response:
                 contributor=user.actor.organization, amount=amount, pledged_on=pledged_on,
                 confidential=fields.get("confidential") == "on",
                 anonymous=fields.get("anonymous") == "on", purpose=purpose, earmark=earmark,
-                members=member_parts.parse_member_list(fields.get("members", "")),
+                members=_parts(fields),
             )  # fmt: skip
             made = render.handle(request, user, command)
             return render.redirect("/contributions", "pledged", made.ref)
@@ -123,6 +125,21 @@ async def pledge(request: Request) -> Response:
             )
     ticked = {"aid_class": chosen, "areas": areas}
     return _contributions(request, user, errors=errors, values=fields, status=422, chosen=ticked)
+
+
+def _parts(fields: Mapping[str, str]) -> tuple[member_parts.MemberAmount, ...]:
+    """The members' parts the form gives, one amount and currency per member of the group
+    (`part_amount_DNK`, `part_currency_DNK`); a member left empty has no part."""
+    parts = []
+    for name, amount in fields.items():
+        if name.startswith(PART_AMOUNT) and amount.strip():
+            member = name.removeprefix(PART_AMOUNT)
+            code = fields.get(f"{PART_CURRENCY}{member}", "")
+            parts.append(member_parts.member_amount(member, amount.replace(",", ""), code))
+    return tuple(parts)
+
+
+PART_AMOUNT, PART_CURRENCY = "part_amount_", "part_currency_"
 
 
 def _earmark_package_and_expiry(

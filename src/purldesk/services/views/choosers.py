@@ -40,6 +40,16 @@ def givers(reader: Reader) -> list[Choice]:
     return _named(p for p in found if p.code in codes)
 
 
+def members(reader: Reader, group: str) -> list[Choice]:
+    """The members of `group` in the order it lists them, by name (none if it is a nation)."""
+    with reader:
+        found: dict[str, Participant] = {p.code: p for p in reader.participants()}
+    listed = found[group].members if group in found else ()
+    return [
+        Choice(code, f"{found[code].name} ({code})" if code in found else code) for code in listed
+    ]
+
+
 def areas(reader: Reader) -> list[Choice]:
     """The catalog's capability areas, by label."""
     with reader:

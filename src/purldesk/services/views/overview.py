@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 from purldesk.domain.access import Viewer
@@ -37,11 +37,9 @@ LIVE = frozenset(
      ContributionStatus.ALLOCATED, ContributionStatus.DISBURSED}
 )  # fmt: skip
 RANK_BAND = 50  # coverage by rank is shown in bands of this many ranks
-RECENT_DAYS = 30
+LATEST_SHIPMENTS = 12  # the deliveries listed: those last sent or received
 # The cycles the public page shows unless asked for another: the list the coordinator endorsed.
-SHOWN_STATUSES = frozenset(
-    {CycleStatus.ENDORSED, CycleStatus.CLOSED}
-)  # deliveries sent or received this recently are listed
+SHOWN_STATUSES = frozenset({CycleStatus.ENDORSED, CycleStatus.CLOSED})
 
 
 class ContributorsBy(StrEnum):
@@ -69,7 +67,7 @@ class OverviewView:
     coverage_by_aid_class: list[Bar]
     by_contributor: list[Bar]
     deliveries: list[DeliveryRow]
-    since: date
+    since: date  # the earliest day among the deliveries listed (today if none)
     cycles: list[Cycle] = field(default_factory=list)  # the cycles one may choose to see
     withheld: str = ""  # why the figures that are None are not published ("": none is)
     contributors_by: ContributorsBy = ContributorsBy.GROUPS
@@ -159,7 +157,6 @@ def overview(
 ) -> OverviewView:
     """Where the mechanism stands, as `viewer` may see it; hidden amounts are only counted, and
     a total they would follow from is withheld."""
-    since = today - timedelta(days=RECENT_DAYS)
     with reader:
         names = {p.code: p.name for p in reader.participants()}
         items = reader.items()
@@ -180,7 +177,7 @@ def overview(
         found = reader.package_totals(with_cancelled=False)
         withheld = withheld_packages(reader, viewer)
         disbursed = reader.balance_of_kind("disbursed", currency=USD)
-        shipments = reader.shipments_since(since)
+        shipments = reader.latest_shipments(LATEST_SHIPMENTS)
     summed = group_totals(groups)
     # One withheld package cost withholds the sums over packages, which would give it back.
     sealed = any(withheld.get(p.id, NOTHING_WITHHELD).whole for p in found)
@@ -220,6 +217,7 @@ def overview(
         by_contributor=by_contributor,
         deliveries=[delivery(s.shipment, line_ref=s.line_ref, item_name=s.item_name)
                     for s in shipments if s.shipment.package_id not in hidden],
-        since=since, cycles=cycles,
+        since=min((s.shipment.received_on or s.shipment.shipped_on for s in shipments), default=today),
+        cycles=cycles,
         withheld=reason if sealed else "", contributors_by=contributors_by,
     )  # fmt: skip
