@@ -5,10 +5,10 @@ the ceiling, in one run: throughput and p50/p95/p99 latency per cell.
     .venv/bin/python bench/load.py --seconds 15 --clients 10 50 --workers 1 2 --runs 3
     .venv/bin/python bench/load.py --mixes read --clients 50 --workers 2 --seconds 60
 
-The demo (`purldesk demo`, then `allocate --cycle 2025-09 --commit` so that there are packages)
-is built once into a PostgreSQL database of its own, `purldesk_load_<pid>`, kept as a template;
-every cell serves a fresh copy of it (`CREATE DATABASE ... TEMPLATE`), so each starts from the
-same state and a write mix does not grow the next cell's database. Both are dropped at the end.
+The demo (`purldesk demo`) is built once into a PostgreSQL database of its own,
+`purldesk_load_<pid>`, kept as a template; every cell serves a fresh copy of it (`CREATE
+DATABASE ... TEMPLATE`), so each starts from the same state and a write mix does not grow the
+next cell's database. Both are dropped at the end.
 
 A cell starts the server (`purldesk serve --workers N`, or the bare app on the same kind of
 listening socket), then runs C clients as asyncio tasks in this process, each on one kept-alive
@@ -211,13 +211,12 @@ def purldesk(url: str, *args: str) -> str:
 
 
 def build_template(base: str, name: str) -> str:
-    """The demo with packages, and a contributor's API token."""
+    """The demo (packages in every state included), and a contributor's API token."""
     with psycopg.connect(libpq(base), autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     url = database(base, name)
     purldesk(url, "demo")
-    purldesk(url, "allocate", "--cycle", "2025-09", "--on", "2025-12-05", "--commit")
     said = purldesk(url, "users", "add", "--org", "NLD", "--role", "contributor",
                     "--name", "load-nld")  # fmt: skip
     tokens = re.findall(r"^\S{20,}$", said, flags=re.MULTILINE)
