@@ -7,6 +7,7 @@ from typing import Any
 
 from purldesk.adapters.exports.json import EXPORT_FORMAT
 from purldesk.domain.errors import InvalidInput
+from purldesk.domain.ledger import GENESIS_HASH
 
 # Sections of an export besides `format` and `tables`: each a list, checked against the
 # database the tables restore rather than read.
@@ -61,3 +62,17 @@ def _walk(expected: Any, actual: Any, path: str, found: list[str]) -> None:
             _walk(left, right, f"{path}[{i}]", found)
     elif type(expected) is not type(actual) or expected != actual:
         found.append(path or "$")
+
+
+def ledger_head(document: Any) -> tuple[int, str]:
+    """(entries, head hash) of the ledger an export carries: what `backup` prints and
+    `restore` compares with; an empty ledger's head is the genesis hash."""
+    entries = document.get("ledger") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise InvalidInput("ledger", "must be a list")
+    if not entries:
+        return 0, GENESIS_HASH
+    last = entries[-1]
+    if not isinstance(last, dict) or not isinstance(last.get("hash"), str):
+        raise InvalidInput(f"ledger[{len(entries) - 1}].hash", "must be a string")
+    return len(entries), last["hash"]

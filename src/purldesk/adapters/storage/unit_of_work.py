@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlalchemy.exc import DBAPIError
 
 from purldesk.adapters.storage.access_repositories import (
@@ -19,7 +19,7 @@ from purldesk.adapters.storage.access_repositories import (
 from purldesk.adapters.storage.bases import SqlBasisRepository
 from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import SqlContributionRepository
-from purldesk.adapters.storage.engine import SessionScope
+from purldesk.adapters.storage.engine import READ_ONLY, SessionScope
 from purldesk.adapters.storage.faults import fault
 from purldesk.adapters.storage.fx_rates import SqlFxRateRepository
 from purldesk.adapters.storage.gdp import SqlGdpRepository
@@ -101,12 +101,15 @@ class SqlUnitOfWork(SessionScope):
         return self
 
     def read_one_moment(self) -> None:
-        """Every read until this transaction ends sees the database as of one moment. SQLite's
-        BEGIN IMMEDIATE does so already; PostgreSQL's default (READ COMMITTED) lets each query
-        see what others committed meanwhile, so ask for REPEATABLE READ. Call it first."""
-        session = self.session
-        if session.get_bind().dialect.name == "postgresql":
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        """Every read until this transaction ends sees the database as of one moment, and
+        writers go on meanwhile: SQLite begins a plain (deferred) read transaction, which in WAL
+        mode reads one snapshot without the write lock; PostgreSQL's default (READ COMMITTED)
+        lets each query see what others committed meanwhile, so ask for REPEATABLE READ, READ
+        ONLY. Writers here take the ledger lock and READ COMMITTED, so a SERIALIZABLE DEFERRABLE
+        snapshot would add nothing but waiting. Call it first; the transaction may only read."""
+        connection = self.session.connection(execution_options={READ_ONLY: True})
+        if connection.dialect.name == "postgresql":
+            self.session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
 
     def commit(self) -> None:
         """Commit; a connection lost during COMMIT itself is StorageUnavailable with its

@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "serve"),
     "export": ("export", "export"),
     "import": ("restore", "restore"),
+    "backup": ("backup", "backup"),
+    "restore": ("backup", "restore"),
     "whatif": ("whatif", "whatif"),
     "allocate": ("allocate", "allocate"),
     "db": ("db", "app"),

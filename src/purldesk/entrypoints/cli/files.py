@@ -61,3 +61,42 @@ def write_text(path: Path, text: str, *, field: str = "out") -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         raise InvalidInput(field, f"cannot write {path}: {error.strerror}") from None
+
+
+def replace_file(
+    path: Path,
+    data: bytes,
+    *,
+    chunk_bytes: int = 1 << 20,
+    progress: Callable[[int], None] = lambda _written: None,
+) -> None:
+    """Write `data` to a temporary file beside `path`, flush it to disk and rename it over
+    `path`: a reader finds the old file or the whole new one, never a part (a crash leaves the
+    old one and, at worst, a stray `.tmp` file). InvalidInput if it cannot be written."""
+    import os
+    import tempfile
+
+    folder = path.parent
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise InvalidInput(str(path), f"cannot be written: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for start in range(0, len(data), chunk_bytes):
+                piece = data[start : start + chunk_bytes]
+                out.write(piece)
+                progress(len(piece))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException as error:
+        os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise InvalidInput(str(path), f"cannot be written: {error.strerror}") from None
+        raise
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself survives a crash
+    finally:
+        os.close(directory)
