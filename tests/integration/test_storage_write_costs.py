@@ -21,13 +21,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+import scenario_world as demo
 from database_world import CHEAP_PASSWORDS
 from purldesk import bootstrap
 from purldesk.adapters.fx import EcbRates
 from purldesk.adapters.storage.migrate import upgrade
 from purldesk.adapters.storage.tables import LedgerEntryRow, metadata
 from purldesk.config import Settings
-from purldesk.demo import scenario as demo
 from purldesk.domain.catalog import ItemCode
 from purldesk.domain.contributions import ContributionId
 from purldesk.domain.money import USD, Money

@@ -3,15 +3,18 @@ way a unit of work or a reader opens and ends its session."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import Any, ClassVar, NewType
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from purldesk.adapters.storage.faults import fault
+from purldesk.domain.errors import StorageUnavailable
 
 # A session that is only ever read from: the reader opens it without the write lock.
 ReadSession = NewType("ReadSession", Session)
@@ -57,6 +60,16 @@ def _sqlite_on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# The session a unit of work or a reader has open in this thread (or task), if any: a read that
+# the command needs on the side (the reference rates) goes through it, not through a second
+# connection, which a pool drained by writers waiting for the ledger lock would never give.
+_OPEN_HERE: ContextVar[Session | None] = ContextVar("purldesk_open_session", default=None)
+
+
+def session_open_here() -> Session | None:
+    return _OPEN_HERE.get()
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions whose objects stay readable after commit (repositories return dataclasses)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
@@ -84,6 +97,7 @@ class SessionScope:
         if self._open is not None:
             raise RuntimeError(f"this {self.what} is already open")
         self._open = self._sessions()
+        self._here: Token[Session | None] = _OPEN_HERE.set(self._open)
         return self._open
 
     def __exit__(
@@ -93,6 +107,7 @@ class SessionScope:
         tb: TracebackType | None,
     ) -> None:
         session, self._open = self.session, None
+        _OPEN_HERE.reset(self._here)
         try:
             session.rollback()  # undoes anything not committed; ends a reader's snapshot
         except DBAPIError as error:
@@ -106,3 +121,5 @@ class SessionScope:
             session.close()
         if exc is not None and (unavailable := fault(exc)) is not None:
             raise unavailable from exc
+        if isinstance(exc, PoolTimeout):  # every connection of the pool busy, for too long
+            raise StorageUnavailable("no database connection free", retryable=False) from exc

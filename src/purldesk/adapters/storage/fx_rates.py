@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
-from purldesk.adapters.storage.engine import READ_ONLY
+from purldesk.adapters.storage.engine import READ_ONLY, session_open_here
 from purldesk.adapters.storage.reference_tables import FxRateRow
 from purldesk.domain.money import Currency
 from purldesk.domain.rates import FxRate, RateRevised
@@ -89,8 +89,9 @@ def _batches(rates: Sequence[FxRate]) -> list[Sequence[FxRate]]:
 
 
 class SqlStoredRates:
-    """The FX adapter's reads: each one a short read-only transaction of its own, which never
-    takes the write lock, so a command converting money may read rates while it holds it."""
+    """The FX adapter's reads: inside a command, in its own transaction (the rates it read are
+    then those its writes rest on, and it needs no second connection); elsewhere, each a short
+    read-only transaction of its own, which never takes the write lock."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -105,6 +106,10 @@ class SqlStoredRates:
 
     @contextmanager
     def _read(self) -> Iterator[SqlFxRateRepository]:
+        open_here = session_open_here()
+        if open_here is not None:
+            yield SqlFxRateRepository(open_here)
+            return
         with self._sessions() as session:
             session.connection(execution_options={READ_ONLY: True})
             yield SqlFxRateRepository(session)
