@@ -498,10 +498,13 @@ class FakeContributionRepository:
         *,
         contributor: ParticipantCode | None = None,
         statuses: Sequence[ContributionStatus] | None = None,
+        ids: Collection[ContributionId] | None = None,
     ) -> list[Contribution]:
         table = self._tx.tables.contributions
         found = []
         for key in sorted(table):
+            if ids is not None and key not in ids:
+                continue
             record = table[key].record
             if contributor is not None and record.contributor != contributor:
                 continue

@@ -114,8 +114,9 @@ class ContributionRepository(Repository[ContributionId, Contribution], Protocol)
         *,
         contributor: ParticipantCode | None = None,
         statuses: Sequence[ContributionStatus] | None = None,
+        ids: Collection[ContributionId] | None = None,
     ) -> list[Contribution]:
-        """Contributions by id."""
+        """Contributions by id (only those of `ids`, if given)."""
         ...
 
     def find_imported(self, digests: Collection[str], /) -> dict[str, ContributionId]:

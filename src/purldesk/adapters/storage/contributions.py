@@ -185,8 +185,11 @@ class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution])
         *,
         contributor: ParticipantCode | None = None,
         statuses: Sequence[ContributionStatus] | None = None,
+        ids: Collection[ContributionId] | None = None,
     ) -> list[Contribution]:
-        criteria = []
+        criteria: list[ColumnElement[bool]] = []
+        if ids is not None:
+            criteria.append(ContributionRow.id.in_(sorted(ids)))
         if contributor is not None:
             criteria.append(ContributionRow.contributor == contributor)
         if statuses is not None:
