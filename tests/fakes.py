@@ -42,7 +42,7 @@ from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
 from purldesk.domain.errors import AlreadyExists, Conflict, NotFound, TreeOutOfStep
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
-from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting
+from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting, TransactionKind
 from purldesk.domain.money import USD
 from purldesk.domain.package_history import PackageRelease
 from purldesk.domain.packages import Package, PackageId, PackageStatus, Restriction, package_ref
@@ -647,6 +647,23 @@ class FakeLedger:
         return [
             e for e in self._tx.tables.ledger if e.transaction.contribution_id == contribution_id
         ]
+
+    def entries_page(
+        self,
+        *,
+        contribution_ids: Collection[int] | None = None,
+        package_id: int | None = None,
+        kind: TransactionKind | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[LedgerEntry], int]:
+        found = [
+            e for e in self._tx.tables.ledger
+            if (contribution_ids is None or e.transaction.contribution_id in contribution_ids)
+            and package_id in (None, e.transaction.package_id)
+            and kind in (None, e.transaction.kind)
+        ]  # fmt: skip
+        return found[offset : offset + limit], len(found)
 
     def balances(self) -> dict[tuple[str, str], int]:
         return ledger.balances(entry.transaction for entry in self._tx.tables.ledger)

@@ -225,6 +225,8 @@ def test_contribution_round_trips_conversion_rate_and_earmarks_exactly(
             unrestricted,
         ]
         assert uow.contributions.list(contributor=ParticipantCode("JPN")) == []
+        assert uow.contributions.list(ids={ContributionId(2), ContributionId(9)}) == [unrestricted]
+        assert uow.contributions.list(ids=set()) == []
 
 
 def test_package_round_trips_lines_and_attributions(uow_factory: UowFactory) -> None:

@@ -18,7 +18,7 @@ from purldesk.domain.contributions import Contribution, ContributionId, Contribu
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
-from purldesk.domain.ledger import LedgerEntry, LedgerTransaction
+from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, TransactionKind
 from purldesk.domain.merkle import Frontier, Node
 from purldesk.domain.package_history import PackageRelease
 from purldesk.domain.packages import Package, PackageId
@@ -158,6 +158,19 @@ class Ledger(Protocol):
 
     def entries_of(self, contribution_id: int) -> list[LedgerEntry]:
         """The entries recorded for one contribution, in sequence order (by index)."""
+        ...
+
+    def entries_page(
+        self,
+        *,
+        contribution_ids: Collection[int] | None = None,
+        package_id: int | None = None,
+        kind: TransactionKind | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[LedgerEntry], int]:
+        """One page, in sequence order, of the entries recorded for one of `contribution_ids`,
+        for `package_id` and of `kind` (each where given), and how many there are in all."""
         ...
 
     def balances(self) -> dict[tuple[str, str], int]:
