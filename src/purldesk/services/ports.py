@@ -21,7 +21,7 @@ from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, TransactionKind
 from purldesk.domain.merkle import Frontier, Node
 from purldesk.domain.package_history import PackageRelease
-from purldesk.domain.packages import Package, PackageId
+from purldesk.domain.packages import Package, PackageId, PackageStatus
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import PolicyVersion
 from purldesk.domain.rates import FxRate
@@ -130,6 +130,18 @@ class PackageRepository(Repository[PackageId, Package], Protocol):
         ...
 
     def list(self, *, cycle_id: CycleId | None = None) -> list[Package]: ...
+
+    def page(
+        self,
+        *,
+        cycle_id: CycleId | None = None,
+        status: PackageStatus | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[Sequence[Package], int]:
+        """One page of the packages by id (of `cycle_id`, in `status`, where given), and how
+        many there are in all."""
+        ...
 
 
 class ShipmentRepository(Repository[ShipmentId, Shipment], Protocol):
