@@ -513,6 +513,20 @@ class FakeContributionRepository:
             found.append(self._seen(table[key]))
         return found
 
+    def page(
+        self,
+        *,
+        status: ContributionStatus | None = None,
+        confidential: bool | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[Sequence[Contribution], int]:
+        found = [
+            c for c in self.list()
+            if status in (None, c.status) and confidential in (None, c.confidential)
+        ]  # fmt: skip
+        return found[offset : offset + limit], len(found)
+
     def _imported(self) -> dict[str, ContributionId]:
         records = (stored.record for stored in self._tx.tables.contributions.values())
         return {c.import_digest: c.id for c in records if c.import_digest is not None}

@@ -227,6 +227,16 @@ def test_contribution_round_trips_conversion_rate_and_earmarks_exactly(
         assert uow.contributions.list(contributor=ParticipantCode("JPN")) == []
         assert uow.contributions.list(ids={ContributionId(2), ContributionId(9)}) == [unrestricted]
         assert uow.contributions.list(ids=set()) == []
+        page = uow.contributions.page
+        assert page(offset=0, limit=5) == ([received, unrestricted], 2)
+        assert page(offset=1, limit=5) == ([unrestricted], 2)
+        assert page(offset=0, limit=1) == ([received], 2)
+        assert page(status=ContributionStatus.RECEIVED, offset=0, limit=5) == ([received], 1)
+        assert page(confidential=False, offset=0, limit=5) == ([unrestricted], 1)
+        assert page(confidential=True, status=ContributionStatus.PLEDGED, offset=0, limit=5) == (
+            [],
+            0,
+        )
 
 
 def test_package_round_trips_lines_and_attributions(uow_factory: UowFactory) -> None:

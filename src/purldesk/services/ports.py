@@ -119,6 +119,18 @@ class ContributionRepository(Repository[ContributionId, Contribution], Protocol)
         """Contributions by id (only those of `ids`, if given)."""
         ...
 
+    def page(
+        self,
+        *,
+        status: ContributionStatus | None = None,
+        confidential: bool | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[Sequence[Contribution], int]:
+        """One page of the contributions by id (in `status`, confidential or not, where
+        given), and how many there are in all."""
+        ...
+
     def find_imported(self, digests: Collection[str], /) -> dict[str, ContributionId]:
         """The contribution imported from each of `digests` that was imported at all."""
         ...

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage.repository import VersionedRecords
@@ -195,3 +195,25 @@ class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution])
         if statuses is not None:
             criteria.append(ContributionRow.status.in_([s.value for s in statuses]))
         return self._where(*criteria, order_by=[ContributionRow.id])
+
+    def page(
+        self,
+        *,
+        status: ContributionStatus | None = None,
+        confidential: bool | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[Sequence[Contribution], int]:
+        """Counted and cut in SQL: only the page's contributions are read, with their parts."""
+        c = ContributionRow
+        criteria: list[ColumnElement[bool]] = []
+        if status is not None:
+            criteria.append(c.status == status.value)
+        if confidential is not None:
+            criteria.append(c.confidential == confidential)
+        total = self._session.scalar(select(func.count()).select_from(c).where(*criteria))
+        rows = self._session.scalars(
+            select(c).where(*criteria).order_by(c.id).offset(offset).limit(limit)
+        ).all()
+        self._saw(rows)
+        return self._load(rows), int(total or 0)
