@@ -513,6 +513,10 @@ class FakeContributionRepository:
             found.append(self._seen(table[key]))
         return found
 
+    def ids(self, *, statuses: Sequence[ContributionStatus]) -> Sequence[ContributionId]:
+        table = self._tx.tables.contributions
+        return [key for key in sorted(table) if table[key].record.status in statuses]
+
     def page(
         self,
         *,

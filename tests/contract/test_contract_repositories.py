@@ -227,6 +227,8 @@ def test_contribution_round_trips_conversion_rate_and_earmarks_exactly(
         assert uow.contributions.list(contributor=ParticipantCode("JPN")) == []
         assert uow.contributions.list(ids={ContributionId(2), ContributionId(9)}) == [unrestricted]
         assert uow.contributions.list(ids=set()) == []
+        assert uow.contributions.ids(statuses=[ContributionStatus.RECEIVED]) == [1]
+        assert uow.contributions.ids(statuses=list(ContributionStatus)) == [1, 2]
         page = uow.contributions.page
         assert page(offset=0, limit=5) == ([received, unrestricted], 2)
         assert page(offset=1, limit=5) == ([unrestricted], 2)

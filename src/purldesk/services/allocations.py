@@ -143,8 +143,12 @@ def build_inputs(
                 item=item.code, units_per_lot=item.lot_size,
             )
         )  # fmt: skip
-    spendable = uow.contributions.list(statuses=SPENDABLE)
-    totals = uow.ledger.balances_of(ledger.pool(c.id) for c in spendable)
+    # Read in full only the contributions whose pool still holds money, not every one whose
+    # status would let it spend.
+    may_spend = uow.contributions.ids(statuses=SPENDABLE)
+    totals = uow.ledger.balances_of(ledger.pool(cid) for cid in may_spend)
+    holding = [cid for cid in may_spend if ledger.balance(totals, ledger.pool(cid)).minor > 0]
+    spendable = uow.contributions.list(ids=holding) if holding else []
     contributions: dict[str, Contribution] = {}
     funds = []
     set_aside: list[SetAside] = []

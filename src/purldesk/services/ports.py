@@ -119,6 +119,10 @@ class ContributionRepository(Repository[ContributionId, Contribution], Protocol)
         """Contributions by id (only those of `ids`, if given)."""
         ...
 
+    def ids(self, *, statuses: Sequence[ContributionStatus]) -> Sequence[ContributionId]:
+        """The ids, in order, of the contributions in `statuses`: nothing else read."""
+        ...
+
     def page(
         self,
         *,

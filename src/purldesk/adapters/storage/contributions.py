@@ -196,6 +196,14 @@ class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution])
             criteria.append(ContributionRow.status.in_([s.value for s in statuses]))
         return self._where(*criteria, order_by=[ContributionRow.id])
 
+    def ids(self, *, statuses: Sequence[ContributionStatus]) -> Sequence[ContributionId]:
+        rows = self._session.scalars(
+            select(ContributionRow.id)
+            .where(ContributionRow.status.in_([s.value for s in statuses]))
+            .order_by(ContributionRow.id)
+        )
+        return [ContributionId(key) for key in rows]
+
     def page(
         self,
         *,
