@@ -1520,9 +1520,12 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
                 )
         return found
 
-    def bases(self, package_ids: Collection[PackageId]) -> list[AllocationBasis]:
+    def bases(
+        self, package_ids: Collection[PackageId], *, with_funds: bool = True
+    ) -> list[AllocationBasis]:
         found = (self._repos().bases.find(package_id) for package_id in sorted(package_ids))
-        return [kept for kept in found if kept is not None]
+        kept = [basis for basis in found if basis is not None]
+        return kept if with_funds else [replace(basis, funds=()) for basis in kept]
 
     def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
         contributions = self.tables.contributions
