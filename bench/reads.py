@@ -8,7 +8,9 @@ authentication, the read, templates or JSON), `--runs` times after one warm-up; 
 the median in milliseconds per database and the ratio of the last to the first. By default
 the time is the CPU time of this process (`time.process_time`: the client, the server's threads
 and SQLite, which works in-process), steadier than wall time on a shared machine; `--clock
-wall` measures wall time instead (the one to use against PostgreSQL, whose work is elsewhere). The databases
+wall` measures wall time instead (the one to use against PostgreSQL, whose work is elsewhere).
+Beside the time, the rows the read fetched from the database (as the tests count them,
+`tests/sql_costs.py`): a steady measure of what it reads, whatever the machine's load. The databases
 are the demo (`purldesk demo`, then `purldesk allocate --cycle 2025-09 --commit`, so that it has
 packages) and one grown by `bench/growth.py`. The subjects are found in each database: its
 latest cycle and that cycle's first package and line, and the contributor NLD.
@@ -35,6 +37,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from types import FrameType
 
@@ -50,7 +53,9 @@ from purldesk.entrypoints.web.app import create_app
 from purldesk.services import packages, requirements, users
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 from growth import machine
+from sql_costs import SqlCounter
 
 PASSWORD = "bench-reads-password"
 CONTRIBUTOR = "NLD"
@@ -206,15 +211,17 @@ def time_reads(
     only: set[str],
     profiled: Console | None = None,
     clock: Callable[[], float] = time.process_time,
-) -> tuple[dict[str, float], Subjects, int]:
-    """Median milliseconds per read on the database at `url`, its subjects and ledger size."""
+) -> tuple[dict[str, tuple[float, int]], Subjects, int]:
+    """Median milliseconds and rows fetched per read on the database at `url`, its subjects
+    and ledger size."""
     with readable_copy(url) as readable:
         app = bootstrap.build(Settings(database_url=readable))
         try:
             with TestClient(create_app(app.settings, wired=app)) as client:
                 subjects = subjects_of(app)
                 asking = clients(app, client)
-                found: dict[str, float] = {}
+                found: dict[str, tuple[float, int]] = {}
+                counter = SqlCounter(app.engine)
                 for name, who, path in READS:
                     if only and name not in only:
                         continue
@@ -222,6 +229,7 @@ def time_reads(
                     if profiled is not None:
                         profile(client, target, asking[who], profiled)
                     seconds = []
+                    _, cost = counter.measure(partial(client.get, target, headers=asking[who]))
                     for run in range(runs + 1):
                         started = clock()
                         answer = client.get(target, headers=asking[who])
@@ -231,7 +239,8 @@ def time_reads(
                     # A read the database cannot answer (no policy to show: 404) is left out.
                     found[name] = (
                         statistics.median(seconds) * 1000 if answer.status_code == 200
-                        else -answer.status_code
+                        else -answer.status_code,
+                        cost.rows,
                     )  # fmt: skip
                 total = client.get(
                     "/api/v1/ledger/entries?limit=1", headers=asking["auditor api"]
@@ -267,20 +276,24 @@ def main() -> None:
         table.add_column(f"{Path(make_url(url).database or url).name}\n{entries:,} entries",
                          justify="right")  # fmt: skip
     table.add_column("last / first", justify="right")
+    for k in range(len(results)):
+        table.add_column(f"rows, db {k + 1}", justify="right")
     rows = []
     for name, _who, _path in READS:
         if only and name not in only:
             continue
-        values = [found[name] for _url, found, _entries in results]
+        values = [found[name][0] for _url, found, _entries in results]
+        fetched = [f"{found[name][1]:,}" for _url, found, _entries in results]
         cells = [f"{v:,.0f}" if v >= 0 else f"HTTP {-v:.0f}" for v in values]
         ratio = f"{values[-1] / values[0]:.1f}×" if min(values) > 0 else "-"
-        table.add_row(name, *cells, ratio)
-        rows.append(f"| {name} | " + " | ".join(cells) + f" | {ratio} |")
+        table.add_row(name, *cells, ratio, *fetched)
+        rows.append(f"| {name} | " + " | ".join([*cells, ratio, *fetched]) + " |")
     console.print(table)
     if args.markdown:
-        print("| read | " + " | ".join(f"db {k + 1} (ms)" for k in range(len(results)))
-              + " | last / first |")  # fmt: skip
-        print("|---|" + "---:|" * (len(results) + 1))
+        dbs = range(1, len(results) + 1)
+        print("| read | " + " | ".join(f"db {k} (ms)" for k in dbs) + " | last / first | "
+              + " | ".join(f"rows, db {k}" for k in dbs) + " |")  # fmt: skip
+        print("|---|" + "---:|" * (2 * len(results) + 1))
         print("\n".join(rows))
 
 
