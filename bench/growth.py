@@ -11,7 +11,8 @@ through propose, validate, accept, a shipment and a confirmed receipt per line, 
 Each operation is timed around the service call (`time.perf_counter`, and `time.process_time`:
 on SQLite the database works in this process, so CPU time is steadier than wall time on a
 busy machine) and its SQL statements counted; the tables give the median per month.
-A PostgreSQL URL gets a schema of its own, dropped at the end. The defaults (120 lines and
+A PostgreSQL URL gets a schema of its own, dropped at the end; an SQLite URL's file is kept
+(`bench/reads.py` reads it), and without `--db` the temporary file is removed. The defaults (120 lines and
 100 pledges a month) make about 900 ledger entries a month; `--lines 60 --pledges 50` half.
 """
 

@@ -42,7 +42,7 @@ from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
 from purldesk.domain.errors import AlreadyExists, Conflict, NotFound, TreeOutOfStep
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
-from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting
+from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting, TransactionKind
 from purldesk.domain.money import USD
 from purldesk.domain.package_history import PackageRelease
 from purldesk.domain.packages import Package, PackageId, PackageStatus, Restriction, package_ref
@@ -498,10 +498,13 @@ class FakeContributionRepository:
         *,
         contributor: ParticipantCode | None = None,
         statuses: Sequence[ContributionStatus] | None = None,
+        ids: Collection[ContributionId] | None = None,
     ) -> list[Contribution]:
         table = self._tx.tables.contributions
         found = []
         for key in sorted(table):
+            if ids is not None and key not in ids:
+                continue
             record = table[key].record
             if contributor is not None and record.contributor != contributor:
                 continue
@@ -509,6 +512,24 @@ class FakeContributionRepository:
                 continue
             found.append(self._seen(table[key]))
         return found
+
+    def ids(self, *, statuses: Sequence[ContributionStatus]) -> Sequence[ContributionId]:
+        table = self._tx.tables.contributions
+        return [key for key in sorted(table) if table[key].record.status in statuses]
+
+    def page(
+        self,
+        *,
+        status: ContributionStatus | None = None,
+        confidential: bool | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[Sequence[Contribution], int]:
+        found = [
+            c for c in self.list()
+            if status in (None, c.status) and confidential in (None, c.confidential)
+        ]  # fmt: skip
+        return found[offset : offset + limit], len(found)
 
     def _imported(self) -> dict[str, ContributionId]:
         records = (stored.record for stored in self._tx.tables.contributions.values())
@@ -566,6 +587,17 @@ class FakePackageRepository:
             for key in sorted(table)
             if cycle_id is None or table[key].record.cycle_id == cycle_id
         ]
+
+    def page(
+        self,
+        *,
+        cycle_id: CycleId | None = None,
+        status: PackageStatus | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[Sequence[Package], int]:
+        found = [p for p in self.list(cycle_id=cycle_id) if status in (None, p.status)]
+        return found[offset : offset + limit], len(found)
 
 
 class FakeShipmentRepository:
@@ -644,6 +676,23 @@ class FakeLedger:
         return [
             e for e in self._tx.tables.ledger if e.transaction.contribution_id == contribution_id
         ]
+
+    def entries_page(
+        self,
+        *,
+        contribution_ids: Collection[int] | None = None,
+        package_id: int | None = None,
+        kind: TransactionKind | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[LedgerEntry], int]:
+        found = [
+            e for e in self._tx.tables.ledger
+            if (contribution_ids is None or e.transaction.contribution_id in contribution_ids)
+            and package_id in (None, e.transaction.package_id)
+            and kind in (None, e.transaction.kind)
+        ]  # fmt: skip
+        return found[offset : offset + limit], len(found)
 
     def balances(self) -> dict[tuple[str, str], int]:
         return ledger.balances(entry.transaction for entry in self._tx.tables.ledger)
@@ -1472,9 +1521,12 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
                 )
         return found
 
-    def bases(self, package_ids: Collection[PackageId]) -> list[AllocationBasis]:
+    def bases(
+        self, package_ids: Collection[PackageId], *, with_funds: bool = True
+    ) -> list[AllocationBasis]:
         found = (self._repos().bases.find(package_id) for package_id in sorted(package_ids))
-        return [kept for kept in found if kept is not None]
+        kept = [basis for basis in found if basis is not None]
+        return kept if with_funds else [replace(basis, funds=()) for basis in kept]
 
     def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
         contributions = self.tables.contributions

@@ -73,3 +73,30 @@ def test_holdings_sum_a_contributions_accounts_by_kind(uow_factory: UowFactory) 
     assert held == ledger.Holdings(
         unallocated_minor=0, spent_minor=1_000, disbursed_minor=600, refunded_minor=0
     )
+
+
+def test_a_page_of_entries_is_the_page_of_those_that_match_in_sequence(
+    uow_factory: UowFactory,
+) -> None:
+    moves = two_contributions_in_two_packages()
+    moves[2] = ledger.transfer(
+        TransactionKind.ALLOCATION, source=ledger.pool(1), destination=ledger.obligated(1, 1),
+        amount=usd(600), occurred_on=ON, contribution_id=1, package_id=1,
+    )  # fmt: skip
+    with uow_factory() as uow:
+        uow.ledger.append(moves, recorded_at=AT)
+        uow.commit()
+    with uow_factory() as uow:
+        everything = uow.ledger.entries()
+        page = uow.ledger.entries_page
+        assert page(offset=0, limit=100) == (everything, 7)
+        assert page(offset=2, limit=3) == (everything[2:5], 7)
+        assert page(offset=7, limit=3) == ([], 7)
+        first = [e for e in everything if e.transaction.contribution_id == 1]
+        assert page(contribution_ids={1}, offset=1, limit=2) == (first[1:3], len(first))
+        assert page(contribution_ids={1, 12}, offset=0, limit=10) == (everything, 7)
+        assert page(contribution_ids=set(), offset=0, limit=10) == ([], 0)
+        assert page(package_id=1, offset=0, limit=10) == ([everything[2]], 1)
+        assert page(contribution_ids={12}, package_id=1, offset=0, limit=10) == ([], 0)
+        assert page(kind=TransactionKind.ALLOCATION, offset=0, limit=10) == (everything, 7)
+        assert page(kind=TransactionKind.RECEIPT, offset=0, limit=10) == ([], 0)

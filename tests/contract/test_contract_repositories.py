@@ -225,6 +225,20 @@ def test_contribution_round_trips_conversion_rate_and_earmarks_exactly(
             unrestricted,
         ]
         assert uow.contributions.list(contributor=ParticipantCode("JPN")) == []
+        assert uow.contributions.list(ids={ContributionId(2), ContributionId(9)}) == [unrestricted]
+        assert uow.contributions.list(ids=set()) == []
+        assert uow.contributions.ids(statuses=[ContributionStatus.RECEIVED]) == [1]
+        assert uow.contributions.ids(statuses=list(ContributionStatus)) == [1, 2]
+        page = uow.contributions.page
+        assert page(offset=0, limit=5) == ([received, unrestricted], 2)
+        assert page(offset=1, limit=5) == ([unrestricted], 2)
+        assert page(offset=0, limit=1) == ([received], 2)
+        assert page(status=ContributionStatus.RECEIVED, offset=0, limit=5) == ([received], 1)
+        assert page(confidential=False, offset=0, limit=5) == ([unrestricted], 1)
+        assert page(confidential=True, status=ContributionStatus.PLEDGED, offset=0, limit=5) == (
+            [],
+            0,
+        )
 
 
 def test_package_round_trips_lines_and_attributions(uow_factory: UowFactory) -> None:
@@ -252,6 +266,19 @@ def test_package_round_trips_lines_and_attributions(uow_factory: UowFactory) -> 
     with uow_factory() as uow:
         assert uow.packages.list(cycle_id=CycleId(1)) == [proposed]
         assert uow.packages.list(cycle_id=CycleId(2)) == []
+    with uow_factory() as uow:
+        for k in (2, 3):
+            uow.packages.add(replace(package, id=PackageId(k), name=f"P-000{k}", attributions=()))
+        uow.commit()
+    with uow_factory() as uow:
+        everything = uow.packages.list()
+        assert [p.id for p in everything] == [1, 2, 3]
+        assert uow.packages.page(offset=0, limit=10) == (everything, 3)
+        assert uow.packages.page(offset=1, limit=1) == ([everything[1]], 3)
+        assert uow.packages.page(offset=3, limit=1) == ([], 3)
+        drafts = uow.packages.page(status=PackageStatus.DRAFT, offset=1, limit=5)
+        assert drafts == ([everything[2]], 2)
+        assert uow.packages.page(cycle_id=CycleId(2), offset=0, limit=5) == ([], 0)
 
 
 def test_shipments_round_trip_and_confirm(uow_factory: UowFactory) -> None:

@@ -180,12 +180,14 @@ def _sorted_or_none(values: Iterable[str] | None) -> list[str] | None:
     return None if values is None else sorted(values)
 
 
-def parse(package_id: PackageId, text: str) -> AllocationBasis:
-    """The basis stored for `package_id`; a document naming another package is refused."""
+def parse(package_id: PackageId, text: str, *, with_funds: bool = True) -> AllocationBasis:
+    """The basis stored for `package_id`; a document naming another package is refused.
+    Without `with_funds` its funds (every contribution the allocation weighed) are left out,
+    for a reader of the substitution effects only."""
     stored = json.loads(text)
     if stored["package"] != package_ref(package_id):
         raise BasisAltered(f"{package_ref(package_id)}'s document names {stored['package']}")
-    funds = tuple(_parse_fund(fund) for fund in stored["funds"])
+    funds = tuple(_parse_fund(fund) for fund in stored["funds"]) if with_funds else ()
     try:  # absent from the bases recorded before substitution effects were
         effects = tuple(substitution.parse(s) for s in stored.get("substitutions", ()))
     except (ValueError, InvalidInput) as error:

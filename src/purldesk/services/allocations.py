@@ -21,7 +21,7 @@ from purldesk.allocation import (
 from purldesk.domain import basis, ledger
 from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem, ItemCode
-from purldesk.domain.contributions import SPENDABLE, Contribution
+from purldesk.domain.contributions import SPENDABLE, Contribution, Earmark
 from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.money import USD, Money, exponent, split
 from purldesk.domain.packages import Attribution, Package, PackageStatus
@@ -49,6 +49,7 @@ from purldesk.services.reasons import LineReason, SetAside, SetAsideRule
 
 FUNDABLE_LINES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED)
 
+# What a fund may pay for on a date: it may read only the contribution's contributor and earmark.
 RestrictionsFor = Callable[[UnitOfWork, Contribution, date], eligibility.Restrictions]
 CapsFor = Callable[[UnitOfWork, str, date], eligibility.Caps]
 
@@ -142,11 +143,18 @@ def build_inputs(
                 item=item.code, units_per_lot=item.lot_size,
             )
         )  # fmt: skip
-    spendable = uow.contributions.list(statuses=SPENDABLE)
-    totals = uow.ledger.balances_of(ledger.pool(c.id) for c in spendable)
+    # Read in full only the contributions whose pool still holds money, not every one whose
+    # status would let it spend.
+    may_spend = uow.contributions.ids(statuses=SPENDABLE)
+    totals = uow.ledger.balances_of(ledger.pool(cid) for cid in may_spend)
+    holding = [cid for cid in may_spend if ledger.balance(totals, ledger.pool(cid)).minor > 0]
+    spendable = uow.contributions.list(ids=holding) if holding else []
     contributions: dict[str, Contribution] = {}
     funds = []
     set_aside: list[SetAside] = []
+    # A fund's restrictions are its contributor's policy and its earmark: read once for each
+    # pair, not once for each contribution.
+    restricted: dict[tuple[str, Earmark], eligibility.Restrictions] = {}
     for contribution in spendable:
         available = ledger.balance(totals, ledger.pool(contribution.id)).minor
         if available <= 0:
@@ -155,7 +163,10 @@ def build_inputs(
         if rule is not None:
             set_aside.append(SetAside(contribution, available, rule))
             continue
-        aid_classes, areas = restrictions(uow, contribution, on)
+        pair = (contribution.contributor, contribution.earmark)
+        if pair not in restricted:
+            restricted[pair] = restrictions(uow, contribution, on)
+        aid_classes, areas = restricted[pair]
         contributions[contribution.ref] = contribution
         funds.append(
             Fund(
@@ -235,11 +246,10 @@ def _spent_in_cycle(uow: UnitOfWork, cycle_id: CycleId) -> dict[str, int]:
         if package.status is not PackageStatus.CANCELLED
         for part in package.attributions
     ]
-    # Only the contributions that paid into this cycle: not every contribution ever made.
-    owner = {
-        cid: uow.contributions.get(cid).contributor
-        for cid in sorted({part.contribution_id for part in parts})
-    }
+    # Only the contributions that paid into this cycle: not every contribution ever made, and
+    # in one statement, not one each.
+    paying = {part.contribution_id for part in parts}
+    owner = {c.id: c.contributor for c in uow.contributions.list(ids=paying)} if paying else {}
     spent: dict[str, int] = {}
     for part in parts:
         who = owner[part.contribution_id]

@@ -18,10 +18,10 @@ from purldesk.domain.contributions import Contribution, ContributionId, Contribu
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
-from purldesk.domain.ledger import LedgerEntry, LedgerTransaction
+from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, TransactionKind
 from purldesk.domain.merkle import Frontier, Node
 from purldesk.domain.package_history import PackageRelease
-from purldesk.domain.packages import Package, PackageId
+from purldesk.domain.packages import Package, PackageId, PackageStatus
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import PolicyVersion
 from purldesk.domain.rates import FxRate
@@ -114,8 +114,25 @@ class ContributionRepository(Repository[ContributionId, Contribution], Protocol)
         *,
         contributor: ParticipantCode | None = None,
         statuses: Sequence[ContributionStatus] | None = None,
+        ids: Collection[ContributionId] | None = None,
     ) -> list[Contribution]:
-        """Contributions by id."""
+        """Contributions by id (only those of `ids`, if given)."""
+        ...
+
+    def ids(self, *, statuses: Sequence[ContributionStatus]) -> Sequence[ContributionId]:
+        """The ids, in order, of the contributions in `statuses`: nothing else read."""
+        ...
+
+    def page(
+        self,
+        *,
+        status: ContributionStatus | None = None,
+        confidential: bool | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[Sequence[Contribution], int]:
+        """One page of the contributions by id (in `status`, confidential or not, where
+        given), and how many there are in all."""
         ...
 
     def find_imported(self, digests: Collection[str], /) -> dict[str, ContributionId]:
@@ -129,6 +146,18 @@ class PackageRepository(Repository[PackageId, Package], Protocol):
         ...
 
     def list(self, *, cycle_id: CycleId | None = None) -> list[Package]: ...
+
+    def page(
+        self,
+        *,
+        cycle_id: CycleId | None = None,
+        status: PackageStatus | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[Sequence[Package], int]:
+        """One page of the packages by id (of `cycle_id`, in `status`, where given), and how
+        many there are in all."""
+        ...
 
 
 class ShipmentRepository(Repository[ShipmentId, Shipment], Protocol):
@@ -157,6 +186,19 @@ class Ledger(Protocol):
 
     def entries_of(self, contribution_id: int) -> list[LedgerEntry]:
         """The entries recorded for one contribution, in sequence order (by index)."""
+        ...
+
+    def entries_page(
+        self,
+        *,
+        contribution_ids: Collection[int] | None = None,
+        package_id: int | None = None,
+        kind: TransactionKind | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[LedgerEntry], int]:
+        """One page, in sequence order, of the entries recorded for one of `contribution_ids`,
+        for `package_id` and of `kind` (each where given), and how many there are in all."""
         ...
 
     def balances(self) -> dict[tuple[str, str], int]:

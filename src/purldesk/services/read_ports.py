@@ -260,9 +260,11 @@ class ReadQueries(Protocol):
         """Where the contributor's money is: package by package, in attribution order."""
         ...
 
-    def bases(self, package_ids: Collection[PackageId]) -> list[AllocationBasis]:
+    def bases(
+        self, package_ids: Collection[PackageId], *, with_funds: bool = True
+    ) -> list[AllocationBasis]:
         """The allocation bases of these packages, by package (one committed before bases were
-        recorded has none)."""
+        recorded has none); without `with_funds`, each with no funds (`basis.parse`)."""
         ...
 
     def member_paid_lines(self, member: ParticipantCode) -> list[PaidLine]:

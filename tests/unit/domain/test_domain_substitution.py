@@ -4,6 +4,7 @@ exactly, absent from bases recorded before them, and refused when altered."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -50,6 +51,13 @@ def test_a_basis_keeps_the_effects_of_the_contributors_paying_its_package_only()
     kept = korean_package_basis()
     assert kept.substitutions == (effect(KOR),)
     assert basis.parse(PackageId(1), basis.document(kept)) == kept
+
+
+def test_a_basis_read_without_its_funds_keeps_everything_else() -> None:
+    kept = korean_package_basis()
+    assert kept.funds
+    lean = basis.parse(PackageId(1), basis.document(kept), with_funds=False)
+    assert lean == replace(kept, funds=())
 
 
 def test_a_basis_recorded_before_substitution_effects_reads_with_none() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage.repository import VersionedRecords
@@ -185,10 +185,43 @@ class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution])
         *,
         contributor: ParticipantCode | None = None,
         statuses: Sequence[ContributionStatus] | None = None,
+        ids: Collection[ContributionId] | None = None,
     ) -> list[Contribution]:
-        criteria = []
+        criteria: list[ColumnElement[bool]] = []
+        if ids is not None:
+            criteria.append(ContributionRow.id.in_(sorted(ids)))
         if contributor is not None:
             criteria.append(ContributionRow.contributor == contributor)
         if statuses is not None:
             criteria.append(ContributionRow.status.in_([s.value for s in statuses]))
         return self._where(*criteria, order_by=[ContributionRow.id])
+
+    def ids(self, *, statuses: Sequence[ContributionStatus]) -> Sequence[ContributionId]:
+        rows = self._session.scalars(
+            select(ContributionRow.id)
+            .where(ContributionRow.status.in_([s.value for s in statuses]))
+            .order_by(ContributionRow.id)
+        )
+        return [ContributionId(key) for key in rows]
+
+    def page(
+        self,
+        *,
+        status: ContributionStatus | None = None,
+        confidential: bool | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[Sequence[Contribution], int]:
+        """Counted and cut in SQL: only the page's contributions are read, with their parts."""
+        c = ContributionRow
+        criteria: list[ColumnElement[bool]] = []
+        if status is not None:
+            criteria.append(c.status == status.value)
+        if confidential is not None:
+            criteria.append(c.confidential == confidential)
+        total = self._session.scalar(select(func.count()).select_from(c).where(*criteria))
+        rows = self._session.scalars(
+            select(c).where(*criteria).order_by(c.id).offset(offset).limit(limit)
+        ).all()
+        self._saw(rows)
+        return self._load(rows), int(total or 0)

@@ -4,12 +4,12 @@ its Merkle tree grown with them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import ColumnElement, func, insert, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK, LEDGER_LOCK_KEY
@@ -112,6 +112,30 @@ class SqlLedger:
             .order_by(LedgerEntryRow.seq)
         ).all()
         return self._load(rows)
+
+    def entries_page(
+        self,
+        *,
+        contribution_ids: Collection[int] | None = None,
+        package_id: int | None = None,
+        kind: TransactionKind | None = None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[LedgerEntry], int]:
+        """Counted and paged in SQL: a page reads its own entries and postings only."""
+        e = LedgerEntryRow
+        criteria: list[ColumnElement[bool]] = []
+        if contribution_ids is not None:
+            criteria.append(e.contribution_id.in_(sorted(contribution_ids)))
+        if package_id is not None:
+            criteria.append(e.package_id == package_id)
+        if kind is not None:
+            criteria.append(e.kind == kind.value)
+        total = self._session.scalar(select(func.count()).select_from(e).where(*criteria))
+        rows = self._session.execute(
+            select(*ENTRY_COLUMNS).where(*criteria).order_by(e.seq).offset(offset).limit(limit)
+        ).all()
+        return self._load(rows), int(total or 0)
 
     def balances(self) -> dict[tuple[str, str], int]:
         return _nonzero(

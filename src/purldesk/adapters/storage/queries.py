@@ -335,13 +335,18 @@ class SqlQueries(ShareQueries, PageQueries, LedgerQueries):
             for cid, pid, status, line_id, ref, name, minor, currency, sent, arrived in rows
         ]
 
-    def bases(self, package_ids: Collection[PackageId]) -> list[AllocationBasis]:
+    def bases(
+        self, package_ids: Collection[PackageId], *, with_funds: bool = True
+    ) -> list[AllocationBasis]:
         rows = self._session.scalars(
             select(AllocationBasisRow)
             .where(AllocationBasisRow.package_id.in_(sorted(package_ids)))
             .order_by(AllocationBasisRow.package_id)
         )
-        return [basis.parse(PackageId(row.package_id), row.document) for row in rows]
+        return [
+            basis.parse(PackageId(row.package_id), row.document, with_funds=with_funds)
+            for row in rows
+        ]
 
     def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
         a, c = AttributionRow, ContributionRow

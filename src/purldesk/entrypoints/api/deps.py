@@ -123,11 +123,15 @@ class Listing:
         """One page of already filtered and redacted items, converted for the response."""
         paging = self.paging
         chosen = items[paging.offset : paging.offset + paging.limit]
+        return self.cut(chosen, len(items), convert)
+
+    def cut(self, chosen: Sequence[T], total: int, convert: Callable[[T], R]) -> dict[str, Any]:
+        """The page asked for, already cut (in SQL) from `total` items, converted."""
         return {
             "items": [convert(item) for item in chosen],
-            "total": len(items),
-            "limit": paging.limit,
-            "offset": paging.offset,
+            "total": total,
+            "limit": self.paging.limit,
+            "offset": self.paging.offset,
         }
 
 

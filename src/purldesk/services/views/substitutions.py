@@ -42,7 +42,7 @@ def substitutions(
     allocation, oldest first; inside the caller's `with reader:`. The same four queries
     whatever is found, so the statement's cost does not depend on it."""
     runs: dict[tuple[datetime, date, Substitution[LineId]], list[PackageId]] = {}
-    for kept in reader.bases(paid):
+    for kept in reader.bases(paid, with_funds=False):  # the funds are not told
         for found in kept.substitutions:
             if found.contributor == contributor:
                 runs.setdefault((kept.recorded_at, kept.on, found), []).append(kept.package_id)

@@ -16,6 +16,7 @@ from purldesk.domain.contributions import (
     ContributionStatus,
 )
 from purldesk.domain.money import Money
+from purldesk.domain.participants import ParticipantCode
 from purldesk.entrypoints.api.deps import Id, Listing, Wired, allowed, allowed_listing
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.contributions_schemas import (
@@ -63,10 +64,25 @@ def list_contributions(
     status: ContributionStatus | None = None,
     confidential: bool | None = None,
 ) -> dict[str, Any]:
-    found = contributions.list_all(listing.application.uow())
+    """Contributions by id, as you may see them. Without `contributor` a page is counted and
+    cut in SQL: status and confidentiality are never hidden, so filtering on them before the
+    redaction keeps exactly the same rows; a contributor's are read (its own only) and
+    filtered after the redaction, which may hide a giver."""
+    uow = listing.application.uow
+    if contributor is None:
+        paging = listing.paging
+        with uow() as reading:
+            found, total = reading.contributions.page(
+                status=status, confidential=confidential, offset=paging.offset,
+                limit=paging.limit,
+            )  # fmt: skip
+        views = [redact(listing.actor, c) for c in found]
+        return listing.cut(views, total, ContributionRead.of)
+    code = ParticipantCode(contributor.upper())
     views = _visible(
-        listing.actor, found, contributor=contributor, status=status, confidential=confidential
-    )
+        listing.actor, contributions.list_all(uow(), contributor=code), contributor=contributor,
+        status=status, confidential=confidential,
+    )  # fmt: skip
     return listing.page(views, ContributionRead.of)
 
 

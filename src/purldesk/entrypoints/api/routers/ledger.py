@@ -13,7 +13,7 @@ from purldesk.domain.access import Actor, Permission
 from purldesk.domain.confidentiality import own_contribution_refs
 from purldesk.domain.contributions import ContributionId
 from purldesk.domain.errors import NotFound
-from purldesk.domain.ledger import LedgerEntry, TransactionKind
+from purldesk.domain.ledger import TransactionKind
 from purldesk.domain.proofs import proof_text
 from purldesk.entrypoints.api.deps import (
     Id,
@@ -38,7 +38,7 @@ from purldesk.entrypoints.api.schemas import Day, Page
 from purldesk.services import audit, checkpoints, contributions, proofs
 from purldesk.services import ledger as ledger_service
 from purldesk.services.ports import UnitOfWork
-from purldesk.services.views.balances import balances_as_of
+from purldesk.services.views.balances import balances_as_of, end_of
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
@@ -65,10 +65,23 @@ def balances(
     application = listing.application
     uow = application.uow
     scope = _scope(uow(), listing.actor)
-    if as_of is None:
+    today = application.clock.now().date()
+    if scope is None and account is None:
+        # Everyone's accounts: counted and paged by the reader, in SQL.
+        paging = listing.paging
+        before = None if as_of is None else end_of(as_of, today=today)
+        with application.reader() as reader:
+            total = reader.count_accounts(before=before)
+            page = reader.account_balances(before=before, offset=paging.offset, limit=paging.limit)
+        return listing.cut(page, total, lambda b: BalanceRead(
+            account=b.account, currency=b.currency, balance_minor=b.balance_minor
+        ))  # fmt: skip
+    if as_of is None and account is not None:
+        with uow() as reading:  # the one account's, by index
+            rows = sorted(reading.ledger.balances_of([account]).items())
+    elif as_of is None:
         rows = sorted(ledger_service.balances(uow()).items())
     else:
-        today = application.clock.now().date()
         rows = sorted(balances_as_of(application.reader(), day=as_of, today=today).items())
     found = [
         BalanceRead(account=acct, currency=cur, balance_minor=value)
@@ -87,25 +100,20 @@ def entries(
     kind: TransactionKind | None = None,
 ) -> dict[str, Any]:
     """Entries in sequence; a contributor sees its own, without the hashes that chain over
-    everyone's amounts."""
-    scope = _scope(listing.application.uow(), listing.actor)
-
-    def visible(e: LedgerEntry) -> bool:
-        tx = e.transaction
-        owned = scope is None or (
-            tx.contribution_id is not None and f"C-{tx.contribution_id:05d}" in scope
-        )
-        return (
-            owned
-            and contribution_id in (None, tx.contribution_id)
-            and package_id in (None, tx.package_id)
-            and kind in (None, tx.kind)
-        )
-
-    with listing.application.uow() as uow:
-        everything = uow.ledger.entries()
-    found = [e for e in everything if visible(e)]
-    return listing.page(found, lambda e: LedgerEntryRead.of(e, with_hashes=scope is None))
+    everyone's amounts. Filtered, counted and paged by the ledger, however long it is."""
+    uow = listing.application.uow
+    wanted: set[int] | None = None if contribution_id is None else {contribution_id}
+    scope = _scope(uow(), listing.actor)
+    if scope is not None:
+        own: set[int] = {c.id for c in contributions.list_all(uow()) if c.ref in scope}
+        wanted = own if wanted is None else own & wanted
+    paging = listing.paging
+    with uow() as reading:
+        found, total = reading.ledger.entries_page(
+            contribution_ids=wanted, package_id=package_id, kind=kind,
+            offset=paging.offset, limit=paging.limit,
+        )  # fmt: skip
+    return listing.cut(found, total, lambda e: LedgerEntryRead.of(e, with_hashes=scope is None))
 
 
 @router.get("/ledger/verify", response_model=VerifyRead, tags=["ledger"])

@@ -3,6 +3,7 @@ their lifecycle (propose, validate, accept or re-price, top up, close) and cance
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -29,8 +30,9 @@ from purldesk.entrypoints.api.routers.packages_schemas import (
 )
 from purldesk.entrypoints.api.schemas import OnDate, Page
 from purldesk.entrypoints.api.writes import CommandRoutes, same_for_all
-from purldesk.services import contributions, deliveries, packages
+from purldesk.services import deliveries, packages
 from purldesk.services.ports import UnitOfWork
+from purldesk.services.views import rows
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["packages"])
 
@@ -38,8 +40,13 @@ Reader = Annotated[Actor, Depends(allowed(Permission.READ_PACKAGES))]
 ListReader = Annotated[Listing, Depends(allowed_listing(Permission.READ_PACKAGES))]
 
 
-def _contributions(uow: UnitOfWork) -> dict[ContributionId, Contribution]:
-    return {c.id: c for c in contributions.list_all(uow)}
+def _contributions(uow: UnitOfWork, paid: Iterable[Package]) -> dict[ContributionId, Contribution]:
+    """The contributions paying the packages `paid`: the only ones their redaction reads."""
+    paying = {part.contribution_id for package in paid for part in package.attributions}
+    if not paying:
+        return {}
+    with uow:
+        return {c.id: c for c in uow.contributions.list(ids=paying)}
 
 
 def _read(
@@ -58,25 +65,26 @@ def _read(
 def list_packages(
     listing: ListReader, cycle_id: int | None = None, status: PackageStatus | None = None
 ) -> dict[str, Any]:
-    uow = listing.application.uow
-    found = [
-        p for p in packages.list_all(uow()) if cycle_id in (None, p.cycle_id)
-        and status in (None, p.status)
-    ]  # fmt: skip
-    known = _contributions(uow())
-    return listing.page(found, lambda p: _read(listing.actor, p, known, listing.application))
+    paging = listing.paging
+    with listing.application.uow() as uow:
+        found, total = uow.packages.page(
+            cycle_id=None if cycle_id is None else CycleId(cycle_id), status=status,
+            offset=paging.offset, limit=paging.limit,
+        )  # fmt: skip
+    known = _contributions(listing.application.uow(), found)
+    return listing.cut(found, total, lambda p: _read(listing.actor, p, known, listing.application))
 
 
 @router.get("/packages/{package_id}", response_model=PackageRead)
 def get_package(package_id: Id, actor: Reader, application: Wired) -> Any:
     found = packages.get(application.uow(), package_id=PackageId(package_id))
-    return _read(actor, found, _contributions(application.uow()), application)
+    return _read(actor, found, _contributions(application.uow(), [found]), application)
 
 
 def _package(
     package: Package, actor: Actor, uow: UnitOfWork, application: Application
 ) -> PackageRead:
-    return _read(actor, package, _contributions(uow), application)
+    return _read(actor, package, _contributions(uow, [package]), application)
 
 
 write = CommandRoutes(router, response_model=PackageRead, present=_package)
@@ -165,7 +173,7 @@ def list_deliveries(
     """Shipments by id; `received` filters on confirmation. Shipments of a package whose
     contents are restricted from you are left out."""
     uow = listing.application.uow
-    unseen = _restricted_from(listing.actor, uow())
+    unseen = _restricted_from(listing.actor, listing.application)
     found = [
         s
         for s in deliveries.list_all(
@@ -184,16 +192,15 @@ def get_shipment(
 ) -> ShipmentRead:
     """One shipment; not found where its package's contents are restricted from you."""
     found = deliveries.get(application.uow(), shipment_id=ShipmentId(shipment_id))
-    if found.package_id in _restricted_from(actor, application.uow()):
+    if found.package_id in _restricted_from(actor, application):
         raise NotFound("shipment", shipment_id)
     return ShipmentRead.of(found)
 
 
-def _restricted_from(actor: Actor, uow: UnitOfWork) -> frozenset[PackageId]:
+def _restricted_from(actor: Actor, application: Application) -> frozenset[PackageId]:
     """The packages whose contents (lines, shipments) `actor` may not see."""
-    return frozenset(
-        p.id for p in packages.list_all(uow) if not actor.viewer.sees_contents(p.restriction)
-    )
+    with application.reader() as reader:
+        return rows.restricted_from(reader, actor.viewer)
 
 
 shipment_write = CommandRoutes(
