@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import importlib
-import pkgutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 
-import purldesk.services
+from command_world import all_commands, command_name
 from purldesk.domain.access import ROLE_PERMISSIONS, Actor, Role, UserId
 from purldesk.domain.errors import NotPermitted
 from purldesk.domain.participants import ParticipantCode
@@ -34,25 +32,6 @@ COLUMNS = {
     "supplier": Role.SUPPLIER,
     "auditor": Role.AUDITOR,
 }
-
-
-def command_name(cls: type[Command[Any]]) -> str:
-    return f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}"
-
-
-def all_commands() -> dict[str, type[Command[Any]]]:
-    """Every concrete command of the services, by `module.Class`."""
-    for module in pkgutil.iter_modules(purldesk.services.__path__):
-        importlib.import_module(f"purldesk.services.{module.name}")
-    found: dict[str, type[Command[Any]]] = {}
-    pending: list[type[Command[Any]]] = [Command]
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        concrete = not cls.__name__.startswith("_") and cls is not Command
-        if concrete:
-            found[command_name(cls)] = cls
-    return found
 
 
 def route_commands() -> dict[tuple[str, str], str | None]:

@@ -155,12 +155,13 @@ def test_the_audit_tree_is_signed_as_it_stood_before_the_write() -> None:
 
 
 def test_every_command_that_changes_a_package_signs_a_checkpoint_after_it() -> None:
-    from test_commands import COMMANDS
+    from command_world import all_commands
 
+    commands = all_commands()
     package_actions = {
-        cls.action for cls in COMMANDS.values() if cls.action.startswith("packages.")
+        cls.action for cls in commands.values() if cls.action.startswith("packages.")
     }
-    signing = {cls.action for cls in COMMANDS.values() if cls.checkpoint_after}
+    signing = {cls.action for cls in commands.values() if cls.checkpoint_after}
     changing = package_actions | {"allocations.commit", "deliveries.ship", "deliveries.confirm"}
     assert signing == changing
     assert {"packages.accept", "packages.close", "packages.cancel"} <= signing
