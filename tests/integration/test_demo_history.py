@@ -19,7 +19,7 @@ from purldesk.bootstrap import Application, build
 from purldesk.config import load_settings
 from purldesk.demo import history, scenario
 from purldesk.domain.access import PUBLIC
-from purldesk.domain.errors import InvalidInput
+from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.money import Money
 from purldesk.domain.packages import PackageId, PackageStatus
 from purldesk.domain.participants import ParticipantCode, ParticipantStatus
@@ -149,3 +149,14 @@ def test_a_history_built_to_a_day_is_the_start_of_the_whole(
         assert len(first) == 6 and first == whole[: len(first)]  # two pledges, receipts, drafts
     finally:
         early.close()
+
+
+def test_a_database_holding_anything_else_is_refused(demo_url: str) -> None:
+    other = build(load_settings(database_url=demo_url), passwords=CHEAP_PASSWORDS)
+    try:
+        before = len(contributions.list_all(other.uow()))
+        with pytest.raises(Conflict, match="not the demo"):
+            history.build(other)
+        assert len(contributions.list_all(other.uow())) == before
+    finally:
+        other.close()
