@@ -23,8 +23,16 @@ from purldesk.bootstrap import Application, build
 from purldesk.config import load_settings
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.money import Money
+from purldesk.domain.participants import ParticipantCode, ParticipantStatus
 from purldesk.entrypoints.cli.app import app
-from purldesk.services import allocations, catalog, contributions, eligibility, indicators
+from purldesk.services import (
+    allocations,
+    catalog,
+    contributions,
+    eligibility,
+    indicators,
+    participants,
+)
 from purldesk.services import whatif as service
 
 ON = date(2025, 12, 5)
@@ -252,6 +260,11 @@ def apply_indicator(application: Application) -> None:
 
 def apply_pledge(code: str, amount: int, currency: str) -> Callable[[Application], None]:
     def apply(application: Application) -> None:
+        # A what-if may ask about a participant that has not joined (Japan, invited); here
+        # it joins first, as it would have to before it could pledge.
+        found = {p.code: p for p in participants.list_all(application.uow())}
+        if found[ParticipantCode(code)].status is not ParticipantStatus.JOINED:
+            participants.move(application.uow(), code=code, status=ParticipantStatus.JOINED)
         pledged = contributions.pledge(
             application.uow(), contributor=code, amount=Money.of(amount, currency), pledged_on=ON,
             at=application.clock.now(),
