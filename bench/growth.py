@@ -5,8 +5,8 @@
     .venv/bin/python bench/growth.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 Each month is what the product does every month: open a cycle and import its list (drawn in
-turn from the demo's requirements), submit and endorse it; pledge and receive money (in USD
-and EUR, from the demo's contributors); allocate --commit; then take every package it made
+turn from the demo's requirements), submit and endorse it; pledge and receive money (in twelve
+currencies in turn, from the demo's contributors); allocate --commit; then take every package it made
 through propose, validate, accept, a shipment and a confirmed receipt per line, and close.
 Each operation is timed around the service call (`time.perf_counter`, and `time.process_time`:
 on SQLite the database works in this process, so CPU time is steadier than wall time on a
@@ -48,6 +48,7 @@ from purldesk.adapters.storage.tables import LedgerEntryRow
 from purldesk.config import Settings
 from purldesk.demo.scenario import data_text
 from purldesk.domain.money import USD, Money
+from purldesk.domain.participants import ParticipantStatus
 from purldesk.domain.requirements import CycleStatus
 from purldesk.services import (
     allocations,
@@ -67,6 +68,12 @@ OPERATIONS = (
 )  # fmt: skip
 START = date(2024, 1, 1)  # 24 months on, still inside the ECB rates bundled for FX
 TARGET = Money.of(500_000_000, USD)
+# The currencies pledges come in, in turn, each with about its units per 100 USD (so that every
+# pledge is worth about what it would be in USD): ECB reference currencies.
+CURRENCIES = (
+    ("USD", 100), ("EUR", 90), ("GBP", 78), ("CHF", 88), ("CAD", 137), ("AUD", 152),
+    ("NZD", 166), ("NOK", 1_070), ("SEK", 1_050), ("DKK", 690), ("PLN", 400), ("JPY", 15_000),
+)  # fmt: skip
 # The demo's 325 lines cost about USD 9.8 billion: 30 million a line; pledge 85% of that.
 MONEY_PER_LINE = 25_500_000
 
@@ -105,13 +112,13 @@ def month_start(month: int) -> date:
 
 
 def set_up(app: bootstrap.Application) -> list[str]:
-    """The demo's participants and catalog; returns the codes of those who may contribute."""
+    """The demo's participants and catalog; returns the codes of those who may pledge."""
     people = csv_files.parse_participants(
         data_text("participants.csv"), is_nation_code=is_nation_code
     ).rows
     participants.add_many(app.uow(), participants=people)
     catalog.import_items(app.uow(), items=csv_files.parse_catalog(data_text("catalog.csv")).rows)
-    return [p.code for p in people if p.can_contribute]
+    return [p.code for p in people if p.can_contribute and p.status is ParticipantStatus.JOINED]
 
 
 def grow_one_month(
@@ -148,7 +155,9 @@ def grow_one_month(
         who = contributors[(month * pledges_per_month + k) % len(contributors)]
         # From half to one and a half times the mean: in all about 85% of what the month's lines
         # cost, so that money does not pile up in the pools from one month to the next.
-        amount = Money.of(mean // 2 + mean * (k % 17) // 16, "EUR" if k % 3 == 0 else "USD")
+        usd = mean // 2 + mean * (k % 17) // 16
+        code, per_usd = CURRENCIES[(month * pledges_per_month + k) % len(CURRENCIES)]
+        amount = Money.of(usd * per_usd // 100, code)
         made = timer.run(
             "pledge",
             lambda who=who, amount=amount: contributions.pledge(
