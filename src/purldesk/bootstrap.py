@@ -20,9 +20,10 @@ from purldesk.adapters.storage.reader import SqlReader
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.config import Settings
 from purldesk.domain.access import Actor
+from purldesk.services.access_ports import PasswordHasher
 from purldesk.services.exports import RestorableUnitOfWork
 from purldesk.services.handle import Command, Context, handle
-from purldesk.services.ports import Clock, FxRates, PasswordHasher, Signer
+from purldesk.services.ports import Clock, FxRates, Signer
 from purldesk.services.read_ports import Reader
 from purldesk.services.retries import Retries
 

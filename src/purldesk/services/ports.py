@@ -9,8 +9,8 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
-from purldesk.domain.access import ApiToken, User, UserId
-from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
+from purldesk.domain.access import User, UserId
+from purldesk.domain.audit import AuditEntry, AuditEvent
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem
 from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead
@@ -33,7 +33,13 @@ from purldesk.domain.requirements import (
     RankChange,
     RequirementLine,
 )
-from purldesk.domain.sessions import WebSession
+from purldesk.services.access_ports import (
+    AuthFailureRepository,
+    IdempotencyRepository,
+    PasswordRepository,
+    TokenRepository,
+    WebSessionRepository,
+)
 
 K = TypeVar("K", contravariant=True)
 T = TypeVar("T")
@@ -217,48 +223,6 @@ class Ledger(Protocol):
         """(account, currency) -> non-zero balance, of every account of these contributions
         (`ledger.account_contribution` names the contribution an account belongs to)."""
         ...
-
-
-class TokenRepository(Protocol):
-    def find(self, token_id: str) -> ApiToken | None: ...
-    def add(self, token: ApiToken) -> None: ...
-    def revoke_all(self, user_id: UserId, *, at: datetime) -> int:
-        """Revoke every live token of the user; returns how many."""
-        ...
-
-
-class AuthFailureRepository(Protocol):
-    def count(self, client: str, window: int) -> int: ...
-    def record(self, client: str, window: int) -> int:
-        """Count one more failure of `client` in `window`; returns the new count."""
-        ...
-
-
-class IdempotencyRepository(Protocol):
-    def find(self, user_id: UserId, key: str) -> StoredResponse | None: ...
-    def add(self, user_id: UserId, key: str, response: StoredResponse, *, at: datetime) -> None: ...
-
-
-class PasswordRepository(Protocol):
-    def find(self, user_id: UserId) -> str | None:
-        """The user's password hash, if it has a password."""
-        ...
-
-    def set(self, user_id: UserId, password_hash: str, *, at: datetime) -> None: ...
-
-
-class WebSessionRepository(Protocol):
-    def find(self, digest: str) -> WebSession | None: ...
-    def add(self, session: WebSession) -> None: ...
-    def end(self, digest: str, *, at: datetime) -> None: ...
-
-
-class PasswordHasher(Protocol):
-    """A slow, salted password hash (argon2 in production)."""
-
-    def hash(self, password: str) -> str: ...
-    def verify(self, password_hash: str, password: str) -> bool: ...
-    def needs_rehash(self, password_hash: str) -> bool: ...
 
 
 class AuditLog(Protocol):

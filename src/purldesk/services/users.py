@@ -30,8 +30,9 @@ from purldesk.domain.access import (
     token_digest,
 )
 from purldesk.domain.errors import AlreadyExists, InvalidInput, NotFound
+from purldesk.services.access_ports import PasswordHasher
 from purldesk.services.handle import SECRET, Command, Context, command
-from purldesk.services.ports import PasswordHasher, UnitOfWork
+from purldesk.services.ports import UnitOfWork
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
