@@ -121,3 +121,11 @@ def test_export_refuses_an_unknown_format(demo_db: str) -> None:
     code, _, err = run(demo_db, "export", "--format", "yaml")
     assert code == 2
     assert "format" in err
+
+
+@pytest.mark.parametrize("day", ["2025-13-01", "2025-07-01"])
+def test_demo_refuses_a_day_that_is_not_one_of_its_history(database_url: str, day: str) -> None:
+    code, out, err = run(database_url, "demo", "--as-of", day)
+    assert code == 2, out + err
+    assert "as_of" in err
+    assert "Traceback" not in out + err

@@ -160,3 +160,21 @@ def test_a_database_holding_anything_else_is_refused(demo_url: str) -> None:
         assert len(contributions.list_all(other.uow())) == before
     finally:
         other.close()
+
+
+def test_a_day_before_the_history_or_before_what_is_built_is_refused(
+    demo: Application, sqlite_files: SqliteFiles, tmp_path: Path
+) -> None:
+    head = ledger.head_hash(demo.uow())
+    with pytest.raises(Conflict, match="past 2025-09-01 already"):
+        history.build(demo, as_of=date(2025, 9, 1))
+    assert ledger.head_hash(demo.uow()) == head
+    url = sqlite_files.copy(tmp_path / "none.sqlite3")
+    empty = build(load_settings(database_url=url), passwords=CHEAP_PASSWORDS)
+    try:
+        with pytest.raises(InvalidInput) as refused:
+            history.build(empty, as_of=date(2025, 7, 1))
+        assert refused.value.field == "as_of"
+        assert participants.list_all(empty.uow()) == []
+    finally:
+        empty.close()

@@ -25,7 +25,7 @@ from purldesk.adapters.countries import is_nation_code
 from purldesk.adapters.imports import csv_files, indicator_files
 from purldesk.bootstrap import Application
 from purldesk.demo import scenario
-from purldesk.domain.errors import Conflict
+from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.member_parts import parts_total
 from purldesk.domain.money import Money
 from purldesk.domain.packages import PackageId
@@ -85,12 +85,19 @@ def build(
 ) -> HistorySummary:
     """Record the history up to `as_of` (its last day if None) into an empty or demo database;
     `advance` is told each act's label."""
+    if as_of is not None and as_of < FIRST_DAY:
+        raise InvalidInput("as_of", f"the history begins on {FIRST_DAY}")
     last = min(as_of or LAST_DAY, LAST_DAY)
     with app.uow() as uow:
         done = {entry.request_id for entry in uow.audit.entries()}
     if participants.list_all(app.uow()) and FIRST_ACT not in done:
         raise Conflict("the database holds data that is not the demo; use an empty database")
     acts = [act for act in story() if act.day <= last]
+    if f"demo:{len(acts):04d}.0" in done:
+        raise Conflict(
+            f"the demo database holds its history past {last} already; use an empty database "
+            "to build it to an earlier day"
+        )
     for number, act in enumerate(acts):
         if f"demo:{number:04d}.0" not in done:  # an act is told once, all its commands
             for part, command in enumerate(act.make(app)):

@@ -28,8 +28,8 @@ def demo(
     from purldesk.demo import history
 
     settings = load_settings(database_url=db)
-    day = None if as_of is None else parse_date(as_of, "as_of")
     with errors_reported():
+        day = None if as_of is None else parse_date(as_of, "as_of")
         upgrade(settings.database_url)
     acts = [act for act in history.story() if day is None or act.day <= day]
     with application(settings.database_url) as wired, Progress(
