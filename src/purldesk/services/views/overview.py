@@ -178,6 +178,8 @@ def overview(
         withheld = withheld_packages(reader, viewer)
         disbursed = reader.balance_of_kind("disbursed", currency=USD)
         shipments = reader.latest_shipments(LATEST_SHIPMENTS)
+    # A restricted package's shipments are left out before anything is read off them.
+    shown = [s for s in shipments if s.shipment.package_id not in hidden]
     summed = group_totals(groups)
     # One withheld package cost withholds the sums over packages, which would give it back.
     sealed = any(withheld.get(p.id, NOTHING_WITHHELD).whole for p in found)
@@ -216,8 +218,8 @@ def overview(
         coverage_by_aid_class=sorted(_coverage(by_class), key=lambda b: b.label),
         by_contributor=by_contributor,
         deliveries=[delivery(s.shipment, line_ref=s.line_ref, item_name=s.item_name)
-                    for s in shipments if s.shipment.package_id not in hidden],
-        since=min((s.shipment.received_on or s.shipment.shipped_on for s in shipments), default=today),
+                    for s in shown],
+        since=min((s.shipment.received_on or s.shipment.shipped_on for s in shown), default=today),
         cycles=cycles,
         withheld=reason if sealed else "", contributors_by=contributors_by,
     )  # fmt: skip
