@@ -72,6 +72,7 @@ from share_fakes import FakeShareQueries
 
 if TYPE_CHECKING:
     from purldesk.services.ports import LatestRate, UnitOfWork
+from purldesk.services.memo import ViewMemo
 from purldesk.services.read_ports import Reader
 
 K = TypeVar("K")
@@ -1337,9 +1338,13 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
     ) -> None:
         super().__init__(database)
         self.min_hidden_contributors = min_hidden_contributors
+        self.memo = ViewMemo()
 
     def _start(self) -> Tables:
         return self.database.snapshot()  # the committed tables, without the write lock
+
+    def state_mark(self) -> tuple[int, int]:
+        return len(self.tables.ledger), len(self.tables.audit)
 
     def participants(self) -> list[Participant]:
         return self._repos().participants.list()

@@ -23,6 +23,7 @@ from purldesk.domain.access import Actor
 from purldesk.services.access_ports import PasswordHasher
 from purldesk.services.exports import RestorableUnitOfWork
 from purldesk.services.handle import Command, Context, handle
+from purldesk.services.memo import ViewMemo
 from purldesk.services.ports import Clock, FxRates, Signer
 from purldesk.services.read_ports import Reader
 from purldesk.services.retries import Retries
@@ -104,6 +105,7 @@ def build(
     signer = SigningKey(settings.ledger.signing_key.get_secret_value())
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
+    memo = ViewMemo()  # one per process: views the same for everyone, kept per state mark
     return Application(
         settings=settings,
         engine=engine,
@@ -112,7 +114,7 @@ def build(
         clock=clock or SystemClock(),
         passwords=passwords or Argon2Hasher(),
         reader=lambda: SqlReader(
-            sessions, min_hidden_contributors=settings.reports.min_hidden_contributors
+            sessions, min_hidden_contributors=settings.reports.min_hidden_contributors, memo=memo
         ),
         signer=signer,
     )

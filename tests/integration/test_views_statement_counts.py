@@ -134,6 +134,10 @@ def test_pages_cost_as_many_statements_on_a_history_ten_times_longer(app: Applic
     for name in demo:  # ten times the history the demo's allocated cycle is followed by
         assert large[name] - demo[name] >= 9 * (small[name] - demo[name]) > 0, (name, small, large)
     assert after == before
-    assert max(after.values()) <= 13, after  # one more since restricted contents: a constant
+    # The transparency report first reads the state mark its kept copy is filed under
+    # (services/memo.py): two statements more than the overview it then computes.
+    assert after["transparency report"] <= after["overview"] + 2, after
+    others = {name: n for name, n in after.items() if name != "transparency report"}
+    assert max(others.values()) <= 13, after  # one more since restricted contents: a constant
     for viewer in VIEWERS:
         assert_sums_are_what_redaction_allows(app, viewer)

@@ -32,6 +32,7 @@ from purldesk.domain.requirements import (
     RankChange,
     RequirementLine,
 )
+from purldesk.services.memo import ViewMemo
 from purldesk.services.ports import Transaction
 
 
@@ -434,4 +435,14 @@ class Reader(ReadQueries, HistoryQueries, Transaction, Protocol):
     def min_hidden_contributors(self) -> int:
         """k of docs/SECURITY.md, the same for every page and report read through this reader:
         hidden money is published only summed over at least this many contributors."""
+        ...
+
+    @property
+    def memo(self) -> ViewMemo:
+        """Views the same for everyone, kept while `state_mark` stays (one per process)."""
+        ...
+
+    def state_mark(self) -> tuple[int, int]:
+        """The heads of the ledger and of the audit log (0 where empty): every command moves
+        the audit log's, so a view read under a mark holds while the mark does."""
         ...

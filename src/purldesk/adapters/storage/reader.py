@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Self
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from purldesk.adapters.storage.engine import READ_ONLY, ReadSession, SessionScope
 from purldesk.adapters.storage.history_queries import SqlHistoryQueries
 from purldesk.adapters.storage.queries import SqlQueries
+from purldesk.adapters.storage.tables import AuditEntryRow, LedgerEntryRow
 from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
+from purldesk.services.memo import ViewMemo
 
 
 class SqlReader(SessionScope, SqlQueries, SqlHistoryQueries):
@@ -28,9 +30,11 @@ class SqlReader(SessionScope, SqlQueries, SqlHistoryQueries):
         session_factory: sessionmaker[Session],
         *,
         min_hidden_contributors: int = DEFAULT_MIN_HIDDEN_CONTRIBUTORS,
+        memo: ViewMemo | None = None,
     ) -> None:
         SessionScope.__init__(self, session_factory)
         self.min_hidden_contributors = min_hidden_contributors
+        self.memo = memo or ViewMemo()
 
     def __enter__(self) -> Self:
         session = self._begin()
@@ -39,3 +43,11 @@ class SqlReader(SessionScope, SqlQueries, SqlHistoryQueries):
             session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
         SqlQueries.__init__(self, ReadSession(session))
         return self
+
+    def state_mark(self) -> tuple[int, int]:
+        both = select(
+            select(func.coalesce(func.max(LedgerEntryRow.seq), 0)).scalar_subquery(),
+            select(func.coalesce(func.max(AuditEntryRow.seq), 0)).scalar_subquery(),
+        )
+        ledger, audit = self.session.execute(both).one()
+        return int(ledger), int(audit)
