@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from purldesk.domain.audit import AuditEntry
 from purldesk.domain.catalog import CatalogItem
+from purldesk.domain.contributions import Contribution
+from purldesk.domain.deliveries import Shipment
 from purldesk.domain.ledger import ACCOUNT_KINDS, LedgerEntry
 from purldesk.domain.packages import PackageId, PackageStatus
 from purldesk.domain.participants import ParticipantCode
@@ -143,6 +145,57 @@ class FakePageQueries:
 
     def count_unconfirmed_shipments(self) -> int:
         return len(self._unconfirmed())
+
+    def _given(self, contributor: ParticipantCode | None) -> list[Contribution]:
+        table = self.tables.contributions
+        return [
+            table[key].record
+            for key in sorted(table, reverse=True)
+            if contributor in (None, table[key].record.contributor)
+        ]
+
+    def count_contributions(self, *, contributor: ParticipantCode | None = None) -> int:
+        return len(self._given(contributor))
+
+    def contribution_page(
+        self, *, contributor: ParticipantCode | None = None, offset: int, limit: int
+    ) -> list[Contribution]:
+        return self._given(contributor)[offset : offset + limit]
+
+    def _shipped(
+        self,
+        package_id: PackageId | None,
+        received: bool | None,
+        excluding: Collection[PackageId],
+    ) -> list[Shipment]:
+        shipments = self.tables.shipments
+        return [
+            shipments[key]
+            for key in sorted(shipments)
+            if shipments[key].package_id not in excluding
+            and package_id in (None, shipments[key].package_id)
+            and received in (None, shipments[key].is_confirmed)
+        ]
+
+    def count_deliveries(
+        self,
+        *,
+        package_id: PackageId | None = None,
+        received: bool | None = None,
+        excluding: Collection[PackageId] = (),
+    ) -> int:
+        return len(self._shipped(package_id, received, excluding))
+
+    def deliveries(
+        self,
+        *,
+        package_id: PackageId | None = None,
+        received: bool | None = None,
+        excluding: Collection[PackageId] = (),
+        offset: int,
+        limit: int,
+    ) -> list[Shipment]:
+        return self._shipped(package_id, received, excluding)[offset : offset + limit]
 
     def givers(self) -> list[ParticipantCode]:
         found: set[ParticipantCode] = set()

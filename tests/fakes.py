@@ -1400,7 +1400,11 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
         return {p.id: p.restriction for p in self._packages() if p.restriction is not None}
 
     def contribution_groups(
-        self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
+        self,
+        viewer: Viewer,
+        *,
+        statuses: Collection[ContributionStatus],
+        contributor: ParticipantCode | None = None,
     ) -> list[ContributionGroup]:
         """Grouped as the SQL does: a hidden amount is only counted, a hidden giver is None."""
         groups: dict[tuple[str | None, ParticipantCode | None], list[Contribution]] = {}
@@ -1410,6 +1414,8 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
             sees_all = viewer.sees_everything_of(contribution.contributor)
             shown = sees_all or not contribution.confidential
             named = sees_all or not contribution.anonymous
+            if contributor is not None and not (named and contribution.contributor == contributor):
+                continue
             key = (
                 contribution.amount.currency if shown else None,
                 contribution.contributor if shown and named else None,
@@ -1468,10 +1474,12 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
     def shipments(self, *, package_id: PackageId) -> list[Shipment]:
         return self._repos().shipments.list(package_id=package_id)
 
-    def latest_shipments(self, limit: int) -> list[ShipmentLine]:
+    def latest_shipments(
+        self, limit: int, *, excluding: Collection[PackageId] = ()
+    ) -> list[ShipmentLine]:
         tables = self.tables
         shipments = sorted(
-            tables.shipments.values(),
+            (s for s in tables.shipments.values() if s.package_id not in excluding),
             key=lambda s: (s.received_on or s.shipped_on, s.id),
             reverse=True,
         )[:limit]

@@ -222,9 +222,14 @@ class ReadQueries(Protocol):
         ...
 
     def contribution_groups(
-        self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
+        self,
+        viewer: Viewer,
+        *,
+        statuses: Collection[ContributionStatus],
+        contributor: ParticipantCode | None = None,
     ) -> list[ContributionGroup]:
-        """Contributions in `statuses`, counted and summed as `viewer` may see them."""
+        """Contributions in `statuses`, counted and summed as `viewer` may see them; with
+        `contributor`, only those `viewer` knows it gave (a giver anonymous to it gave none)."""
         ...
 
     def contributions(
@@ -252,9 +257,11 @@ class ReadQueries(Protocol):
         """The package's shipments by id."""
         ...
 
-    def latest_shipments(self, limit: int) -> list[ShipmentLine]:
+    def latest_shipments(
+        self, limit: int, *, excluding: Collection[PackageId] = ()
+    ) -> list[ShipmentLine]:
         """The `limit` shipments last sent or received, the latest first (by the day of their
-        last step, then newest id)."""
+        last step, then newest id), leaving out those of the packages `excluding` names."""
         ...
 
     def paid_lines(self, contributor: ParticipantCode) -> list[PaidLine]:
@@ -342,6 +349,40 @@ class ReadQueries(Protocol):
         ...
 
     def count_unconfirmed_shipments(self) -> int: ...
+    def count_contributions(self, *, contributor: ParticipantCode | None = None) -> int:
+        """How many contributions there are (the contributor's, or all)."""
+        ...
+
+    def contribution_page(
+        self, *, contributor: ParticipantCode | None = None, offset: int, limit: int
+    ) -> list[Contribution]:
+        """One page of the contributions (the contributor's, or all), the newest first (by
+        id), each with its members' parts."""
+        ...
+
+    def count_deliveries(
+        self,
+        *,
+        package_id: PackageId | None = None,
+        received: bool | None = None,
+        excluding: Collection[PackageId] = (),
+    ) -> int:
+        """How many shipments `deliveries` pages through."""
+        ...
+
+    def deliveries(
+        self,
+        *,
+        package_id: PackageId | None = None,
+        received: bool | None = None,
+        excluding: Collection[PackageId] = (),
+        offset: int,
+        limit: int,
+    ) -> list[Shipment]:
+        """One page of the shipments by id: of one package or of all, confirmed (`received`)
+        or not, or both (None), leaving out those of the packages `excluding` names."""
+        ...
+
     def givers(self) -> list[ParticipantCode]:
         """Who has a statement: the contributors of any contribution and the members named in
         a group's, by code."""

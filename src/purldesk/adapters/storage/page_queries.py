@@ -1,5 +1,6 @@
 """The read port's queries for the work pages: a list's lines searched, filtered and paged,
-the shipments awaiting confirmation, who has a statement.
+the contributions and the deliveries paged, the shipments awaiting confirmation, who has a
+statement.
 
 Each is one statement that filters and pages in SQL, so a page costs the same however long
 the list or the history grows. The ledger's and the audit log's pages are in `ledger_queries`.
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, true, union
 
+from purldesk.adapters.storage.contributions import with_members
 from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.tables import (
@@ -23,6 +25,7 @@ from purldesk.adapters.storage.tables import (
     RequirementLineRow,
     ShipmentRow,
 )
+from purldesk.domain.contributions import Contribution
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.packages import PackageId, PackageStatus
 from purldesk.domain.participants import ParticipantCode
@@ -107,6 +110,23 @@ class _Held:
         return and_(true(), *criteria)
 
 
+def _given_by(contributor: ParticipantCode | None) -> ColumnElement[bool]:
+    return true() if contributor is None else ContributionRow.contributor == contributor
+
+
+def _shipped(
+    package_id: PackageId | None, received: bool | None, excluding: Collection[PackageId]
+) -> list[ColumnElement[bool]]:
+    """The criteria on shipments of `count_deliveries` and `deliveries`."""
+    s = ShipmentRow
+    criteria: list[ColumnElement[bool]] = [s.package_id.not_in(sorted(excluding))]
+    if package_id is not None:
+        criteria.append(s.package_id == package_id)
+    if received is not None:
+        criteria.append(s.received_on.is_not(None) if received else s.received_on.is_(None))
+    return criteria
+
+
 def _lines(cycle_id: CycleId, *columns: Any) -> Select[Any]:
     return (
         select(*columns)
@@ -176,6 +196,58 @@ class PageQueries:
                 .where(ShipmentRow.received_on.is_(None))
             )
         )
+
+    def count_contributions(self, *, contributor: ParticipantCode | None = None) -> int:
+        return _int(
+            self._session.scalar(
+                select(func.count()).select_from(ContributionRow).where(_given_by(contributor))
+            )
+        )
+
+    def contribution_page(
+        self, *, contributor: ParticipantCode | None = None, offset: int, limit: int
+    ) -> list[Contribution]:
+        c = ContributionRow
+        rows = self._session.scalars(
+            select(c)
+            .where(_given_by(contributor))
+            .order_by(c.id.desc())
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        # The parts of the page's contributions only, in the page's order.
+        return with_members(self._session, rows, c.id.in_([row.id for row in rows]))
+
+    def count_deliveries(
+        self,
+        *,
+        package_id: PackageId | None = None,
+        received: bool | None = None,
+        excluding: Collection[PackageId] = (),
+    ) -> int:
+        criteria = _shipped(package_id, received, excluding)
+        return _int(
+            self._session.scalar(select(func.count()).select_from(ShipmentRow).where(*criteria))
+        )
+
+    def deliveries(
+        self,
+        *,
+        package_id: PackageId | None = None,
+        received: bool | None = None,
+        excluding: Collection[PackageId] = (),
+        offset: int,
+        limit: int,
+    ) -> list[Shipment]:
+        s = ShipmentRow
+        rows = self._session.scalars(
+            select(s)
+            .where(*_shipped(package_id, received, excluding))
+            .order_by(s.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [from_row(Shipment, row) for row in rows]
 
     def givers(self) -> list[ParticipantCode]:
         codes = union(

@@ -155,12 +155,18 @@ class SqlQueries(ShareQueries, PageQueries, LedgerQueries):
         return {pid: Restriction(frozenset(codes)) for pid, codes in sorted(cleared.items())}
 
     def contribution_groups(
-        self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
+        self,
+        viewer: Viewer,
+        *,
+        statuses: Collection[ContributionStatus],
+        contributor: ParticipantCode | None = None,
     ) -> list[ContributionGroup]:
         c = ContributionRow
         sees_all = _sees_everything_of(viewer, c.contributor)
         shown = or_(c.confidential == false(), sees_all)
         named = or_(c.anonymous == false(), sees_all)
+        # A giver anonymous to the viewer is no one's: asking for its money finds none.
+        given = true() if contributor is None else and_(c.contributor == contributor, named)
         # Hidden amounts are nulled row by row, before anything is summed: they never leave
         # the database, and the groups keep only their count.
         each = (
@@ -170,7 +176,7 @@ class SqlQueries(ShareQueries, PageQueries, LedgerQueries):
                 case((shown, c.amount_minor), else_=None).label("amount_minor"),
                 case((shown, c.usd_minor), else_=None).label("usd_minor"),
             )
-            .where(c.status.in_(sorted(s.value for s in statuses)))
+            .where(c.status.in_(sorted(s.value for s in statuses)), given)
             .subquery()
         )
         rows = self._session.execute(
@@ -253,12 +259,15 @@ class SqlQueries(ShareQueries, PageQueries, LedgerQueries):
     def shipments(self, *, package_id: PackageId) -> list[Shipment]:
         return SqlShipmentRepository(self._session).list(package_id=package_id)
 
-    def latest_shipments(self, limit: int) -> list[ShipmentLine]:
+    def latest_shipments(
+        self, limit: int, *, excluding: Collection[PackageId] = ()
+    ) -> list[ShipmentLine]:
         s = ShipmentRow
         rows = self._session.execute(
             select(s, RequirementLineRow.ref, CatalogItemRow.name)
             .join(RequirementLineRow, RequirementLineRow.id == s.line_id)
             .join(CatalogItemRow, CatalogItemRow.code == RequirementLineRow.item_code)
+            .where(s.package_id.not_in(sorted(excluding)))
             .order_by(func.coalesce(s.received_on, s.shipped_on).desc(), s.id.desc())
             .limit(limit)
         )

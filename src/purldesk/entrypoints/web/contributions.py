@@ -22,7 +22,7 @@ from purldesk.entrypoints.web.auth import WebUser, wired
 from purldesk.entrypoints.web.render import Errors
 from purldesk.services import contributions, earmarks, member_parts
 from purldesk.services.handle import Command
-from purldesk.services.views import choosers
+from purldesk.services.views import choosers, paging
 from purldesk.services.views import contributions as contribution_pages
 from purldesk.services.views import earmarks as earmark_choices
 from purldesk.services.views import statement as statements
@@ -30,13 +30,31 @@ from purldesk.services.views import statement as statements
 router = APIRouter(include_in_schema=False)
 
 
+def _asked(fields: Mapping[str, str], errors: Errors) -> int:
+    """The page of the list asked for (a form keeps the one it was sent from); a number at
+    fault goes into `errors`, and the first page is shown."""
+    try:
+        return paging.page_number(fields.get("page"))
+    except InvalidInput as error:
+        errors["page"] = error.message
+        return 1
+
+
+def _back(asked: int) -> str:
+    """Where a form sends the user back to: the page of the list it was sent from."""
+    return "/contributions" if asked == 1 else f"/contributions?page={asked}"
+
+
 def _contributions(
     request: Request, user: WebUser, *, errors: Errors, values: Mapping[str, str],
-    status: int = 200, chosen: Mapping[str, list[str]] | None = None,
+    status: int = 200, chosen: Mapping[str, list[str]] | None = None, asked: int = 1,
 ) -> HTMLResponse:  # fmt: skip
-    """The page, with a form's errors and values (`chosen`: the boxes ticked, by name)."""
+    """Page `asked` of the list, with a form's errors and values (`chosen`: the boxes ticked,
+    by name)."""
     application = wired(request)
-    view = contribution_pages.contributions(application.reader(), viewer=user.actor.viewer)
+    view = contribution_pages.contributions(
+        application.reader(), viewer=user.actor.viewer, asked=asked
+    )
     pledging = view.can_pledge
     packages = earmark_choices.earmarkable_packages(application.reader()) if pledging else []
     return render.render(
@@ -47,7 +65,7 @@ def _contributions(
         currencies=choosers.currencies(application.fx.currencies()) if pledging else [],
         members=choosers.members(application.reader(), user.actor.organization) if pledging
         else [],
-        chosen=chosen or {},
+        chosen=chosen or {}, params={},
     )  # fmt: skip
 
 
@@ -56,7 +74,10 @@ def contributions_page(request: Request) -> Response:
     user = render.signed_in(request)
     if not can(user.actor, Permission.READ_CONTRIBUTIONS):
         return render.problem(request, user, NotFound("page", "contributions"))
-    return _contributions(request, user, errors={}, values={})
+    errors: Errors = {}
+    asked = _asked(request.query_params, errors)
+    status = 422 if errors else 200
+    return _contributions(request, user, errors=errors, values={}, status=status, asked=asked)
 
 
 # The form's fields for the parts of an earmark the pledge refuses.
@@ -167,7 +188,7 @@ async def set_disclosure(request: Request, contribution_id: int) -> Response:
         changed = render.handle(request, user, command)
     except PurldeskError as error:
         return render.problem(request, user, error)
-    return render.redirect("/contributions", "disclosure", changed.ref)
+    return render.redirect(_back(_asked(fields, {})), "disclosure", changed.ref)
 
 
 @router.post("/contributions/{contribution_id}/{action}", response_class=HTMLResponse)
@@ -178,6 +199,7 @@ async def contribution_action(request: Request, contribution_id: int, action: st
     if action not in ("commit", "receive", "cancel") or not 1 <= contribution_id < 2**31:
         return render.problem(request, user, NotFound("action", action))
     errors: Errors = {}
+    asked = _asked(fields, {})
     field = f"{action}-{contribution_id}"
     on = render.date(fields.get("on", ""), field, errors, render.today(application))
     ref = f"C-{contribution_id:05d}"
@@ -192,14 +214,15 @@ async def contribution_action(request: Request, contribution_id: int, action: st
             )  # fmt: skip
             render.handle(request, user, command)
             done = {"commit": "committed", "receive": "received", "cancel": "cancelled"}[action]
-            return render.redirect("/contributions", done, ref)
+            return render.redirect(_back(asked), done, ref)
         except NotFound as error:
             return render.problem(request, user, error)
         except PurldeskError as error:
             render.note_refusal(errors, error, form=field)
     return _contributions(
-        request, user, errors=errors, values={field: fields.get("on", "")}, status=422
-    )
+        request, user, errors=errors, values={field: fields.get("on", "")}, status=422,
+        asked=asked,
+    )  # fmt: skip
 
 
 # -- statement ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from purldesk.bootstrap import Application
 from purldesk.domain.access import Actor, Permission
-from purldesk.domain.confidentiality import ContributionView, redact, totals
+from purldesk.domain.confidentiality import ContributionView, redact
 from purldesk.domain.contributions import (
     UNRESTRICTED,
     Contribution,
@@ -30,6 +30,7 @@ from purldesk.entrypoints.api.schemas import OnDate, Page
 from purldesk.entrypoints.api.writes import CommandRoutes
 from purldesk.services import contributions, earmarks, member_parts
 from purldesk.services.ports import UnitOfWork
+from purldesk.services.views import contributions as contribution_pages
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["contributions"])
 
@@ -93,11 +94,14 @@ def contribution_totals(
     contributor: Annotated[str | None, Query(max_length=40)] = None,
     status: ContributionStatus | None = None,
 ) -> ContributionTotals:
-    """Sums of the amounts you may see; confidential ones are counted as undisclosed."""
-    found = contributions.list_all(application.uow())
-    return ContributionTotals.of(
-        totals(_visible(actor, found, contributor=contributor, status=status))
-    )
+    """Sums of the amounts you may see; confidential ones are counted as undisclosed. Summed
+    in SQL, over what the redaction shows you: a filter on `contributor` never finds the
+    contributions it gave anonymously to you."""
+    summed = contribution_pages.contribution_totals(
+        application.reader(), viewer=actor.viewer, status=status,
+        contributor=None if contributor is None else ParticipantCode(contributor.upper()),
+    )  # fmt: skip
+    return ContributionTotals.of(summed)
 
 
 @router.get("/contributions/{contribution_id}", response_model=ContributionRead)

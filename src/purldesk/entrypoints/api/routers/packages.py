@@ -171,17 +171,19 @@ def list_deliveries(
     received: bool | None = None,
 ) -> dict[str, Any]:
     """Shipments by id; `received` filters on confirmation. Shipments of a package whose
-    contents are restricted from you are left out."""
-    uow = listing.application.uow
-    unseen = _restricted_from(listing.actor, listing.application)
-    found = [
-        s
-        for s in deliveries.list_all(
-            uow(), package_id=None if package_id is None else PackageId(package_id)
-        )
-        if received in (None, s.is_confirmed) and s.package_id not in unseen
-    ]
-    return listing.page(found, ShipmentRead.of)
+    contents are restricted from you are left out. Counted and paged in SQL."""
+    paging = listing.paging
+    package = None if package_id is None else PackageId(package_id)
+    with listing.application.reader() as reader:
+        if package is not None:
+            reader.package(package)  # NotFound rather than an empty list
+        unseen = rows.restricted_from(reader, listing.actor.viewer)
+        total = reader.count_deliveries(package_id=package, received=received, excluding=unseen)
+        found = reader.deliveries(
+            package_id=package, received=received, excluding=unseen, offset=paging.offset,
+            limit=paging.limit,
+        )  # fmt: skip
+    return listing.cut(found, total, ShipmentRead.of)
 
 
 @router.get("/shipments/{shipment_id}", response_model=ShipmentRead, tags=["deliveries"])
