@@ -5,18 +5,19 @@ and held against the postings by `verify`, which names an account whose balance 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, event, inspect, select, text
 from sqlalchemy.orm import Session
 
 from builders import allocation_tx, money, pledge_tx, receipt_tx, usd
 from purldesk.adapters.storage import migrate
 from purldesk.adapters.storage.balance_tables import AccountBalanceRow
 from purldesk.adapters.storage.engine import session_factory
+from purldesk.adapters.storage.reader import SqlReader
 from purldesk.adapters.storage.sums import halves, joined
 from purldesk.adapters.storage.tables import LedgerPostingRow
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
@@ -150,3 +151,69 @@ def test_verify_names_an_account_whose_kept_balance_was_edited_in_sql(
         f"account_balances {account} USD holds {says}, the postings to {account} in USD sum "
         f"to {sums}"
     )
+
+
+class Statements:
+    """The SQL text of every statement run on an engine while recording."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.seen: list[str] = []
+        self.parameters: list[Any] = []
+        event.listen(engine, "before_cursor_execute", self._ran)
+
+    def _ran(self, _conn: Any, _cursor: Any, sql: str, parameters: Any, *_rest: Any) -> None:
+        self.seen.append(sql)
+        self.parameters.append(parameters)
+
+    def of(self, work: Callable[[], object]) -> list[str]:
+        self.seen, self.parameters = [], []
+        work()
+        return self.seen
+
+
+def test_current_balances_never_read_the_postings_and_balances_of_a_day_do(
+    engine: Engine, uow_factory: UowFactory
+) -> None:
+    append_history(uow_factory)
+    statements = Statements(engine)
+    sessions = session_factory(engine)
+    with SqlReader(sessions) as reader, uow_factory() as uow:
+        current: list[Callable[[], object]] = [
+            reader.kind_balances, reader.count_accounts,
+            lambda: reader.account_balances(offset=0, limit=5),
+            uow.ledger.balances, uow.ledger.pools_holding, uow.ledger.kept_balances,
+            lambda: uow.ledger.balances_of([ledger.pool(3)]),
+            lambda: uow.ledger.contribution_balances([1, 3]),
+        ]  # fmt: skip
+        for read in current:
+            ran = statements.of(read)
+            assert ran and not [sql for sql in ran if "ledger_postings" in sql], ran
+        before = AT + timedelta(days=1)
+        as_of_a_day: list[Callable[[], object]] = [
+            lambda: reader.kind_balances(before=before),
+            lambda: reader.count_accounts(before=before),
+            lambda: reader.account_balances(before=before, offset=0, limit=5),
+        ]
+        for read in as_of_a_day:
+            assert [sql for sql in statements.of(read) if "ledger_postings" in sql]
+        assert reader.kind_balances(before=before) == reader.kind_balances()
+        assert reader.count_accounts(before=before) == reader.count_accounts()
+        assert reader.account_balances(before=before, offset=1, limit=4) == (
+            reader.account_balances(offset=1, limit=4)
+        )
+
+
+def test_the_pools_holding_money_are_found_by_the_index_of_accounts_that_hold_money(
+    engine: Engine,
+) -> None:
+    statements = Statements(engine)
+    with SqlUnitOfWork(session_factory(engine)) as uow:
+        *_begun, sql = statements.of(uow.ledger.pools_holding)
+        parameters = statements.parameters[-1]
+        connection = uow.session.connection()
+        explain = "EXPLAIN QUERY PLAN"
+        if engine.dialect.name == "postgresql":
+            explain = "EXPLAIN"
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # else, with no rows
+        plan = connection.exec_driver_sql(f"{explain} {sql}", parameters)
+        assert "ix_account_balances_held_kind_currency" in " ".join(str(r[-1]) for r in plan)

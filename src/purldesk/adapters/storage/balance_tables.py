@@ -8,7 +8,7 @@ environment imports with this module)."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Index, String, or_
+from sqlalchemy import BigInteger, ColumnClause, Index, String, literal_column, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from purldesk.adapters.storage.tables import ITEM, NAME, Base
@@ -33,7 +33,10 @@ class AccountBalanceRow(Base):
 
 
 # A balance that is not zero (its halves are normalised, so both are 0 exactly when it is).
-HELD = or_(AccountBalanceRow.amount_high != 0, AccountBalanceRow.amount_low != 0)
+# Zero is written out, not bound: a planner matches a partial index to a query's constants,
+# and PostgreSQL's generic plans know no bound value.
+_ZERO: ColumnClause[int] = literal_column("0", BigInteger)
+HELD = or_(AccountBalanceRow.amount_high != _ZERO, AccountBalanceRow.amount_low != _ZERO)
 
 # Only the accounts that hold money, by kind: the pools that may still be spent are found
 # without reading those of every contribution ever received and spent.
