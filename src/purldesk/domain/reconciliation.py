@@ -63,9 +63,9 @@ def kept_balance_findings(totals: Balances, kept: Balances) -> list[Finding]:
         says, sums = kept.get((account, code), 0), totals.get((account, code), 0)
         if says != sums:
             row = f"account_balances {account} {code}"
-            found.append(Finding("account-balance", f"{row} holds {says}, the postings to "
-                                 f"{account} in {code} sum to {sums}",
-                                 contribution=ledger.account_contribution(account), row=row))  # fmt: skip
+            message = f"{row} holds {says}, the postings to {account} in {code} sum to {sums}"
+            owner = ledger.account_contribution(account)
+            found.append(Finding("account-balance", message, contribution=owner, row=row))
     return found
 
 

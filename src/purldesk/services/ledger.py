@@ -25,9 +25,10 @@ def verify(
     """(number of entries checked, every finding); no finding means the ledger holds.
 
     Besides the ledger's own rules: every row derived from it (contributions, attributions,
-    packages, the balances kept beside the postings) must agree with it, and the ledger and the audit log must extend every stored
-    checkpoint and `against` (a published one), each signed by `signer`'s key where it names
-    that key (`against` must), with stored trees that are the trees of their entries.
+    packages, the balances kept beside the postings) must agree with it, and the ledger and
+    the audit log must extend every stored checkpoint and `against` (a published one), each
+    signed by `signer`'s key where it names that key (`against` must), with stored trees that
+    are the trees of their entries.
     """
     with uow:
         uow.read_one_moment()
