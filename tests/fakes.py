@@ -126,6 +126,8 @@ class Tables:
     packages: dict[int, Versioned[Package]] = field(default_factory=dict)
     shipments: dict[int, Shipment] = field(default_factory=dict)
     ledger: list[LedgerEntry] = field(default_factory=list)
+    # The running balances the SQL adapter keeps beside the postings, at zero too.
+    balances: dict[tuple[str, str], int] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)
     tokens: dict[str, ApiToken] = field(default_factory=dict)
     auth_failures: dict[tuple[str, int], int] = field(default_factory=dict)
@@ -644,7 +646,8 @@ class FakeShipmentRepository:
 
 
 class FakeLedger:
-    """The hash-chained ledger, sealed by the domain; balances are summed from the entries."""
+    """The hash-chained ledger, sealed by the domain; balances are kept as each append moves
+    them, and read from there, as the SQL adapter does."""
 
     def __init__(self, tx: _Transaction) -> None:
         self._tx = tx
@@ -665,6 +668,11 @@ class FakeLedger:
         after = 0 if head is None else head.seq
         _grow(self._tx.tables, Tree.LEDGER, [leaf(e.hash) for e in entries], after=after)
         self._tx.tables.ledger.extend(entries)
+        kept = self._tx.tables.balances
+        for entry in entries:
+            for posting in entry.transaction.postings:
+                key = (posting.account, posting.amount.currency)
+                kept[key] = kept.get(key, 0) + posting.amount.minor
         return entries
 
     def lock(self) -> None:
@@ -696,19 +704,31 @@ class FakeLedger:
         return found[offset : offset + limit], len(found)
 
     def balances(self) -> dict[tuple[str, str], int]:
-        return ledger.balances(entry.transaction for entry in self._tx.tables.ledger)
+        return {key: value for key, value in self._tx.tables.balances.items() if value}
 
     def balances_of(self, accounts: Iterable[str]) -> dict[tuple[str, str], int]:
         wanted = set(accounts)
-        return {key: value for key, value in self.balances().items() if key[0] in wanted and value}
+        return {key: value for key, value in self.balances().items() if key[0] in wanted}
 
     def contribution_balances(self, contribution_ids: Iterable[int]) -> dict[tuple[str, str], int]:
         refs = {contribution_ref(contribution_id) for contribution_id in contribution_ids}
         return {
             key: value
             for key, value in self.balances().items()
-            if value and ledger.account_contribution(key[0]) in refs
+            if ledger.account_contribution(key[0]) in refs
         }
+
+    def pools_holding(self) -> dict[ContributionId, int]:
+        found: dict[ContributionId, int] = {}
+        for (account, code), value in self.balances().items():
+            digits = account.removeprefix("pool:C-")
+            owner = ContributionId(int(digits)) if digits.isascii() and digits.isdigit() else None
+            if code == USD and value > 0 and owner is not None and ledger.pool(owner) == account:
+                found[owner] = value
+        return found
+
+    def kept_balances(self) -> dict[tuple[str, str], int]:
+        return dict(self._tx.tables.balances)
 
 
 def _grow(tables: Tables, tree: Tree, leaves: list[bytes], *, after: int) -> None:

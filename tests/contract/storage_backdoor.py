@@ -10,6 +10,8 @@ import sqlalchemy.exc
 from sqlalchemy import select, update
 
 from fakes import FakeUnitOfWork, IntegrityError, Versioned
+from purldesk.adapters.storage.balance_tables import AccountBalanceRow
+from purldesk.adapters.storage.sums import LOW_BITS, LOW_MASK
 from purldesk.adapters.storage.tables import ContributionRow, PackageRow, RankChangeRow
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.services.ports import UnitOfWork
@@ -76,3 +78,18 @@ def stored_disclosure(uow: UnitOfWork, contribution_id: int) -> tuple[bool, bool
     assert isinstance(uow, FakeUnitOfWork)
     stored = uow.tables.contributions[contribution_id].record
     return stored.confidential, stored.anonymous
+
+
+def edit_kept_balance(uow: UnitOfWork, account: str, currency: str, minor: int) -> None:
+    """Someone sets an account's kept balance to `minor`, leaving its postings as they are."""
+    sql = _sql(uow)
+    if sql is not None:
+        row = AccountBalanceRow
+        sql.session.execute(
+            update(row)
+            .where(row.account == account, row.currency == currency)
+            .values(amount_high=minor >> LOW_BITS, amount_low=minor & LOW_MASK)
+        )
+        return
+    assert isinstance(uow, FakeUnitOfWork)
+    uow.tables.balances[account, currency] = minor

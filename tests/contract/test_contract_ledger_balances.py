@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+from storage_backdoor import edit_kept_balance
+
 from purldesk.domain import ledger
 from purldesk.domain.ledger import LedgerTransaction, TransactionKind
-from purldesk.domain.money import USD, Money
+from purldesk.domain.money import USD, Money, currency
+from purldesk.services import ledger as ledger_service
 from purldesk.services.ports import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -64,6 +67,59 @@ def test_balances_of_some_accounts_are_theirs_in_the_whole_ledger(
             (ledger.pledged(12), USD),
             (ledger.obligated(2, 12), USD),
         }
+
+
+def test_pools_holding_money_are_found_and_every_kept_balance_is_the_ledgers(
+    uow_factory: UowFactory,
+) -> None:
+    eur = Money(300, currency("EUR"))
+    with uow_factory() as uow:
+        uow.ledger.append(two_contributions_in_two_packages(), recorded_at=AT)  # pools spent
+        uow.ledger.append(
+            [
+                move(ledger.pledged(3), ledger.pool(3), 700, 3),
+                ledger.transfer(TransactionKind.ALLOCATION, source=ledger.pledged(4),
+                                destination=ledger.pool(4), amount=eur, occurred_on=ON),
+                move(ledger.pool(5), "elsewhere", 5, 5),  # overdrawn: holds nothing to spend
+                move("elsewhere", "pool:C-6", 5, 6),  # no contribution's pool
+            ],
+            recorded_at=AT,
+        )  # fmt: skip
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.ledger.pools_holding() == {3: 700}
+        kept = uow.ledger.kept_balances()
+        derived = ledger.balances(e.transaction for e in uow.ledger.entries())
+        assert {key: value for key, value in kept.items() if value} == derived
+        assert kept[ledger.pool(1), USD] == kept[ledger.pool(12), USD] == 0  # kept at zero
+        assert uow.ledger.balances() == derived
+
+
+def test_verify_names_a_kept_balance_that_is_not_the_sum_of_its_postings(
+    uow_factory: UowFactory,
+) -> None:
+    with uow_factory() as uow:
+        uow.ledger.append(two_contributions_in_two_packages(), recorded_at=AT)
+        uow.commit()
+    kept = [f for f in ledger_service.verify(uow_factory())[1] if f.rule == "account-balance"]
+    assert kept == []
+    with uow_factory() as uow:
+        edit_kept_balance(uow, ledger.obligated(2, 1), USD, 401)
+        uow.commit()
+    findings = ledger_service.verify(uow_factory())[1]
+    assert [f for f in findings if f.rule == "account-balance"] == [
+        ledger.Finding(
+            "account-balance",
+            "account_balances obligated:P-0002:C-00001 USD holds 401, the postings to "
+            "obligated:P-0002:C-00001 in USD sum to 400",
+            contribution="C-00001",
+            row="account_balances obligated:P-0002:C-00001 USD",
+        )
+    ]
+    with uow_factory() as uow:
+        assert uow.ledger.balances_of([ledger.obligated(2, 1)]) == {
+            (ledger.obligated(2, 1), USD): 401
+        }  # what is read is what is kept: verify is what catches the edit
 
 
 def test_holdings_sum_a_contributions_accounts_by_kind(uow_factory: UowFactory) -> None:

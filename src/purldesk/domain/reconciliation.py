@@ -43,12 +43,30 @@ def derived_findings(
     entries: Sequence[LedgerEntry],
     contributions: Iterable[Contribution],
     packages: Iterable[Package],
+    *,
+    kept: Balances | None = None,
 ) -> list[Finding]:
-    """Every row of `contributions` and `packages` that disagrees with the ledger."""
+    """Every row of `contributions` and `packages` that disagrees with the ledger, and every
+    balance `kept` beside the postings (when given) that is not the sum of its postings."""
     totals = ledger.balances(e.transaction for e in entries)
     received = {a.contribution: a.received_minor for a in ledger.contribution_accounts(entries)}
     found = _contribution_findings(totals, received, list(contributions))
-    return found + _package_findings(totals, list(packages))
+    found += _package_findings(totals, list(packages))
+    return found if kept is None else found + kept_balance_findings(totals, kept)
+
+
+def kept_balance_findings(totals: Balances, kept: Balances) -> list[Finding]:
+    """Each account whose kept balance (`kept`, zeros included) is not what its postings sum
+    to (`totals`, zeros left out), by account and currency."""
+    found = []
+    for account, code in sorted(totals.keys() | kept.keys()):
+        says, sums = kept.get((account, code), 0), totals.get((account, code), 0)
+        if says != sums:
+            row = f"account_balances {account} {code}"
+            message = f"{row} holds {says}, the postings to {account} in {code} sum to {sums}"
+            owner = ledger.account_contribution(account)
+            found.append(Finding("account-balance", message, contribution=owner, row=row))
+    return found
 
 
 def _contribution_findings(

@@ -18,7 +18,7 @@ from purldesk.allocation import (
     Fund,
     Line,
 )
-from purldesk.domain import basis, ledger
+from purldesk.domain import basis
 from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import SPENDABLE, Contribution, Earmark
@@ -143,12 +143,12 @@ def build_inputs(
                 item=item.code, units_per_lot=item.lot_size,
             )
         )  # fmt: skip
-    # Read in full only the contributions whose pool still holds money, not every one whose
-    # status would let it spend.
-    may_spend = uow.contributions.ids(statuses=SPENDABLE)
-    totals = uow.ledger.balances_of(ledger.pool(cid) for cid in may_spend)
-    holding = [cid for cid in may_spend if ledger.balance(totals, ledger.pool(cid)).minor > 0]
-    spendable = uow.contributions.list(ids=holding) if holding else []
+    # Read only the contributions whose pool still holds money (found by the balances' index),
+    # not every one whose status would let it spend.
+    pooled_minor = uow.ledger.pools_holding()
+    spendable = (
+        uow.contributions.list(ids=pooled_minor.keys(), statuses=SPENDABLE) if pooled_minor else []
+    )
     contributions: dict[str, Contribution] = {}
     funds = []
     set_aside: list[SetAside] = []
@@ -156,9 +156,7 @@ def build_inputs(
     # pair, not once for each contribution.
     restricted: dict[tuple[str, Earmark], eligibility.Restrictions] = {}
     for contribution in spendable:
-        available = ledger.balance(totals, ledger.pool(contribution.id)).minor
-        if available <= 0:
-            continue
+        available = pooled_minor[contribution.id]
         rule = _set_aside_by(contribution, on=on, recorded_on=recorded_on or on)
         if rule is not None:
             set_aside.append(SetAside(contribution, available, rule))

@@ -25,9 +25,10 @@ def verify(
     """(number of entries checked, every finding); no finding means the ledger holds.
 
     Besides the ledger's own rules: every row derived from it (contributions, attributions,
-    packages) must agree with it, and the ledger and the audit log must extend every stored
-    checkpoint and `against` (a published one), each signed by `signer`'s key where it names
-    that key (`against` must), with stored trees that are the trees of their entries.
+    packages, the balances kept beside the postings) must agree with it, and the ledger and
+    the audit log must extend every stored checkpoint and `against` (a published one), each
+    signed by `signer`'s key where it names that key (`against` must), with stored trees that
+    are the trees of their entries.
     """
     with uow:
         uow.read_one_moment()
@@ -42,15 +43,18 @@ def verify_open(
         entries = uow.ledger.entries()
         logged = uow.audit.entries()
         rows = uow.contributions.list(), uow.packages.list()
+        kept = uow.ledger.kept_balances()
         stored = {tree: TreeHead.of(uow.trees.frontier(tree)) for tree in Tree}
         signed = uow.checkpoints.list() + ([] if against is None else [against])
-        return len(entries), _findings(entries, logged, rows, stored, signed, signer, against)
+        findings = _findings(entries, logged, rows, kept, stored, signed, signer, against)
+        return len(entries), findings
 
 
 def _findings(
     entries: Sequence[ledger.LedgerEntry],
     logged: Sequence[AuditEntry],
     rows: tuple[list[Contribution], list[Package]],
+    kept: ledger.Balances,
     stored: dict[Tree, TreeHead],
     signed: list[Checkpoint],
     signer: Signer | None,
@@ -61,7 +65,7 @@ def _findings(
     # content's (rehashing a million entries twice is most of what verify would cost).
     altered = {f.seq for f in findings if f.rule == chains.BreakRule.HASH}
     ledger_leaves = [leaf(ledger.rehash(e) if e.seq in altered else e.hash) for e in entries]
-    findings += reconciliation.derived_findings(entries, *rows)
+    findings += reconciliation.derived_findings(entries, *rows, kept=kept)
     findings += _signature_findings(signed, signer, against)
     for tree, leaves in (
         (Tree.LEDGER, ledger_leaves),

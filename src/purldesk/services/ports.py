@@ -208,7 +208,7 @@ class Ledger(Protocol):
         ...
 
     def balances(self) -> dict[tuple[str, str], int]:
-        """(account, currency) -> balance in minor units, over the whole ledger.
+        """(account, currency) -> non-zero balance in minor units, over the whole ledger.
 
         For reports; a write reads `balances_of` or `contribution_balances` instead, so its
         cost does not grow with the ledger's history.
@@ -222,6 +222,16 @@ class Ledger(Protocol):
     def contribution_balances(self, contribution_ids: Iterable[int]) -> dict[tuple[str, str], int]:
         """(account, currency) -> non-zero balance, of every account of these contributions
         (`ledger.account_contribution` names the contribution an account belongs to)."""
+        ...
+
+    def pools_holding(self) -> dict[ContributionId, int]:
+        """Contribution id -> the USD in its pool, of every contribution whose pool holds more
+        than zero: what may be spent, found without reading every contribution ever made."""
+        ...
+
+    def kept_balances(self) -> dict[tuple[str, str], int]:
+        """(account, currency) -> balance as stored beside the postings (those at zero too),
+        for `verify` to hold against the postings; the other reads are derived from these."""
         ...
 
 

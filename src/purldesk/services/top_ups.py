@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from datetime import date
 
 from purldesk import allocation
-from purldesk.domain import ledger
 from purldesk.domain.contributions import SPENDABLE, ContributionId
 from purldesk.domain.errors import Conflict
 from purldesk.domain.money import USD, Money, exponent
@@ -35,13 +34,16 @@ def fund_shortfall(
         )
         for line_id, line in lines.items()
     )  # fmt: skip
-    spendable = uow.contributions.list(statuses=SPENDABLE)
-    totals = uow.ledger.balances_of(ledger.pool(c.id) for c in spendable)
+    # Only the contributions whose pool holds money, found by the balances' index.
+    pooled_minor = uow.ledger.pools_holding()
+    spendable = (
+        uow.contributions.list(ids=pooled_minor.keys(), statuses=SPENDABLE) if pooled_minor else []
+    )
     funds = []
     by_ref: dict[str, ContributionId] = {}
     for contribution in spendable:
-        available = ledger.balance(totals, ledger.pool(contribution.id)).minor
-        if available <= 0 or contribution.earmark.package_id not in (None, package.id):
+        available = pooled_minor[contribution.id]
+        if contribution.earmark.package_id not in (None, package.id):
             continue
         if contribution.spending_obstacle(on=on, today=today) is not None:
             continue

@@ -1,5 +1,5 @@
 """The hash-chained ledger on SQLAlchemy: entries and postings, appended under a lock, and
-its Merkle tree grown with them."""
+its Merkle tree and running balances grown with them."""
 
 from __future__ import annotations
 
@@ -10,15 +10,17 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, insert, select, text
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
+from purldesk.adapters.storage import balances
+from purldesk.adapters.storage.balance_tables import AccountBalanceRow
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK, LEDGER_LOCK_KEY
 from purldesk.adapters.storage.sums import halves, joined
 from purldesk.adapters.storage.tables import LedgerEntryRow, LedgerPostingRow
 from purldesk.adapters.storage.trees import SqlMerkleTrees
 from purldesk.domain import ledger
 from purldesk.domain.checkpoints import Tree, leaf
-from purldesk.domain.contributions import contribution_ref
+from purldesk.domain.contributions import ContributionId, contribution_ref
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting, TransactionKind
 from purldesk.domain.money import Conversion, Currency, Money
 
@@ -98,6 +100,7 @@ class SqlLedger:
                 for i, p in enumerate(e.transaction.postings)
             ],
         )
+        balances.move(self._session, (p for e in entries for p in e.transaction.postings))
         return entries
 
     def entries(self) -> list[LedgerEntry]:
@@ -138,36 +141,23 @@ class SqlLedger:
         return self._load(rows), int(total or 0)
 
     def balances(self) -> dict[tuple[str, str], int]:
-        return _nonzero(
-            self._session.execute(
-                select(LedgerPostingRow.account, LedgerPostingRow.currency, *POSTED).group_by(
-                    LedgerPostingRow.account, LedgerPostingRow.currency
-                )
-            )
-        )
+        """Read from the running balances: a row per account, however long the history."""
+        return balances.held(self._session)
 
     def balances_of(self, accounts: Iterable[str]) -> dict[tuple[str, str], int]:
-        """Summed over each account's own postings, found by the (account, currency) index."""
-        return self._balances_where(LedgerPostingRow.account, accounts)
+        """The accounts' running balances, found by their key."""
+        return balances.held_in(self._session, AccountBalanceRow.account, accounts)
 
     def contribution_balances(self, contribution_ids: Iterable[int]) -> dict[tuple[str, str], int]:
-        """Summed over the contributions' own postings, found by the contribution_ref index."""
+        """The running balances of the contributions' accounts, by the contribution_ref index."""
         refs = (contribution_ref(contribution_id) for contribution_id in contribution_ids)
-        return self._balances_where(LedgerPostingRow.contribution_ref, refs)
+        return balances.held_in(self._session, AccountBalanceRow.contribution_ref, refs)
 
-    def _balances_where(
-        self, column: InstrumentedAttribute[Any], keys: Iterable[str]
-    ) -> dict[tuple[str, str], int]:
-        wanted = sorted(set(keys))
-        found: dict[tuple[str, str], int] = {}
-        for start in range(0, len(wanted), IN_LIST_CHUNK):
-            rows = self._session.execute(
-                select(LedgerPostingRow.account, LedgerPostingRow.currency, *POSTED)
-                .where(column.in_(wanted[start : start + IN_LIST_CHUNK]))
-                .group_by(LedgerPostingRow.account, LedgerPostingRow.currency)
-            )
-            found.update(_nonzero(rows))
-        return found
+    def pools_holding(self) -> dict[ContributionId, int]:
+        return balances.pools_holding(self._session)
+
+    def kept_balances(self) -> dict[tuple[str, str], int]:
+        return balances.kept(self._session)
 
     def lock(self) -> None:
         """Hold the ledger's write lock until the transaction ends (re-entrant within it)."""
@@ -262,7 +252,8 @@ def _entry(row: Any, postings: tuple[Posting, ...]) -> LedgerEntry:
     return LedgerEntry(row.seq, row.recorded_at, transaction, row.prev_hash, row.hash)
 
 
-# What was posted to an account, summed in halves so that no history overflows the sum.
+# What was posted to an account, summed in halves so that no history overflows the sum (the
+# balances recorded before an instant; current ones are kept, `balances.py`).
 POSTED = halves(LedgerPostingRow.amount_minor)
 
 

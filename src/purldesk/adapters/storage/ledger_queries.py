@@ -1,10 +1,12 @@
 """The read port's queries for the ledger's page: entries and audit entries paged by their
-sequence numbers, and balances by kind and by account over the entries recorded before an
-instant (the end of a day, as `balances_recorded_before` counts them), summed in SQL.
+sequence numbers, and balances by kind and by account: current ones from the running
+balances (a row per account, `balances.py`), those over the entries recorded before an
+instant (the end of a day, as `balances_recorded_before` counts them) summed in SQL.
 
 Entries are numbered from 1 without gaps (`verify` proves it), so a page is a range of
 sequence numbers read by the primary key, however long the history; balances are sums, one
-statement each, in halves that no history overflows (`sums.py`).
+statement each, in halves that no history overflows (`sums.py`), as the running balances
+are kept.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from purldesk.adapters.storage.balance_tables import HELD, AccountBalanceRow
 from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.sums import LOW_BITS, halves, joined
@@ -25,6 +28,7 @@ from purldesk.domain.ledger import ACCOUNT_KINDS
 from purldesk.services.read_ports import Balance, EntryRecord, PostingRecord
 
 P = LedgerPostingRow
+B = AccountBalanceRow
 HALF = literal(2**LOW_BITS, BigInteger)
 # An account's kind: what comes before its first colon (`ledger.account_kind`), among the
 # kinds there are; any other account (one written in SQL) is its own kind.
@@ -86,24 +90,34 @@ class LedgerQueries:
         return [_record(row, tuple(postings[row.seq])) for row in rows]
 
     def kind_balances(self, *, before: datetime | None = None) -> list[Balance]:
+        if before is None:
+            high, low = func.sum(B.amount_high), func.sum(B.amount_low)
+            rows = self._session.execute(
+                select(B.kind, B.currency, high, low)
+                .where(HELD)
+                .group_by(B.kind, B.currency)
+                .order_by(B.kind, B.currency)
+            )
+            return [b for b in _balances(rows) if b.balance_minor]
         kind = KIND.label("kind")
         rows = self._session.execute(_posted(kind, before=before).order_by(kind, P.currency))
         return _balances(rows)
 
     def count_accounts(self, *, before: datetime | None = None) -> int:
+        if before is None:
+            return int(self._session.scalar(select(func.count()).select_from(B).where(HELD)) or 0)
         summed = _posted(P.account, before=before).subquery()
         return int(self._session.scalar(select(func.count()).select_from(summed)) or 0)
 
     def account_balances(
         self, *, before: datetime | None = None, offset: int, limit: int
     ) -> list[Balance]:
-        rows = self._session.execute(
-            _posted(P.account, before=before)
-            .order_by(P.account, P.currency)
-            .offset(offset)
-            .limit(limit)
-        )
-        return _balances(rows)
+        if before is None:
+            query = select(B.account, B.currency, B.amount_high, B.amount_low).where(HELD)
+            ordered = query.order_by(B.account, B.currency)
+        else:
+            ordered = _posted(P.account, before=before).order_by(P.account, P.currency)
+        return _balances(self._session.execute(ordered.offset(offset).limit(limit)))
 
     def audit_size(self) -> int:
         return int(self._session.scalar(select(func.max(AuditEntryRow.seq))) or 0)

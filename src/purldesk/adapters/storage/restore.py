@@ -2,7 +2,9 @@
 restores with the original ids (docs/CLI.md, "Import").
 
 Credentials and short-lived request state (users, tokens, passwords, sessions, failed
-authentications, idempotency keys) are never dumped, and a restore leaves them empty.
+authentications, idempotency keys) are never dumped, and a restore leaves them empty. The
+running balances are not dumped either: a restore rebuilds them from the postings, so a file
+written before they were kept restores as well.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage import (  # noqa: F401  (every table is in the metadata dumped)
+    balance_tables,
+    balances,
     checkpoint_tables,
     history_tables,
     reference_tables,
@@ -39,6 +43,8 @@ from purldesk.domain.errors import Conflict, InvalidInput
 NOT_DUMPED = frozenset(
     {"users", "api_tokens", "user_passwords", "web_sessions", "auth_failures", "idempotency_keys"}
 )
+# Derived from the dumped rows, and rebuilt from them by `load`.
+REBUILT = frozenset({"account_balances"})
 # Bounds of the integer columns (BIGINT on both databases; INTEGER is 32-bit on PostgreSQL).
 INT_BOUNDS = {Integer: 2**31, BigInteger: 2**63}
 # Insert in chunks, so a large table reports progress and binds no more than SQLite allows.
@@ -50,7 +56,7 @@ T = TypeVar("T")
 
 def dumped_tables() -> list[Table]:
     """The tables an export carries, parents before children."""
-    return [t for t in metadata.sorted_tables if t.name not in NOT_DUMPED]
+    return [t for t in metadata.sorted_tables if t.name not in NOT_DUMPED | REBUILT]
 
 
 class SqlTableRows:
@@ -76,9 +82,9 @@ class SqlTableRows:
         *,
         progress: Callable[[str, int], None] = lambda _name, _count: None,
     ) -> int:
-        """Insert every row as given (after checking all of them), then move every counter
-        the database keeps past the largest id; `progress(table, rows)` after each chunk. The
-        number of rows written."""
+        """Insert every row as given (after checking all of them), rebuild the running balances
+        from the postings, then move every counter the database keeps past the largest id;
+        `progress(table, rows)` after each chunk. The number of rows written (of the file)."""
         decoded = decode_tables(tables)
         written = 0
         for table in dumped_tables():
@@ -95,6 +101,7 @@ class SqlTableRows:
                 written += len(chunk)
                 progress(table.name, len(chunk))
         self._session.flush()
+        balances.rebuild(self._session)
         self._advance_serial_sequences()
         return written
 

@@ -8,6 +8,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 
 from purldesk.adapters.storage import (  # noqa: F401  (registers their tables)
+    balance_tables,
     checkpoint_tables,
     history_tables,
     reference_tables,
