@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 
+from purldesk.adapters.storage.balance_tables import AccountBalanceRow
 from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import with_members
 from purldesk.adapters.storage.engine import ReadSession
@@ -21,6 +22,7 @@ from purldesk.adapters.storage.page_queries import PageQueries
 from purldesk.adapters.storage.participants import SqlParticipantRepository
 from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
+from purldesk.adapters.storage.rows import IN_LIST_CHUNK
 from purldesk.adapters.storage.share_queries import ShareQueries
 from purldesk.adapters.storage.sums import halves, joined, joined_or_none
 from purldesk.adapters.storage.tables import (
@@ -43,6 +45,7 @@ from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment
+from purldesk.domain.ledger import ACCOUNT_KINDS
 from purldesk.domain.money import Currency, Money
 from purldesk.domain.packages import Package, PackageId, PackageStatus, Restriction
 from purldesk.domain.participants import Participant, ParticipantCode
@@ -373,12 +376,28 @@ class SqlQueries(ShareQueries, PageQueries, LedgerQueries):
         ]
 
     def balance_of_kind(self, kind: str, *, currency: str) -> int:
+        if kind in ACCOUNT_KINDS:  # the running balances keep each account's kind
+            return self._kept(AccountBalanceRow.kind == kind, currency)
         return self._posted(
             LedgerPostingRow.account.startswith(f"{kind}:", autoescape=True), currency
         )
 
     def balance_of(self, accounts: Collection[str], *, currency: str) -> int:
-        return self._posted(LedgerPostingRow.account.in_(sorted(accounts)), currency)
+        wanted = sorted(set(accounts))
+        return sum(
+            self._kept(AccountBalanceRow.account.in_(wanted[at : at + IN_LIST_CHUNK]), currency)
+            for at in range(0, len(wanted), IN_LIST_CHUNK)
+        )
+
+    def _kept(self, accounts: ColumnElement[bool], currency: str) -> int:
+        """The running balances of `accounts` in `currency`, summed: as many rows as accounts,
+        however many postings made them (`balances.py`)."""
+        high, low = self._session.execute(
+            select(
+                func.sum(AccountBalanceRow.amount_high), func.sum(AccountBalanceRow.amount_low)
+            ).where(accounts, AccountBalanceRow.currency == currency)
+        ).one()
+        return joined(high, low)
 
     def _posted(self, accounts: ColumnElement[bool], currency: str) -> int:
         """What was posted to `accounts` in `currency`, summed in halves (see sums.py)."""
