@@ -87,3 +87,22 @@ def test_a_pledge_in_a_currency_without_a_rate_is_refused_listing_those_accepted
     accepted = problem["detail"].split("the accepted currencies are ", 1)[1].split(", ")
     assert {"EUR", "KRW", "USD"} <= set(accepted) and code not in accepted
     nothing_written(world)
+
+
+def test_an_id_filter_beyond_any_stored_id_is_refused_naming_it(world: World) -> None:
+    for path, field in (
+        ("/api/v1/ledger/entries", "contribution_id"),
+        ("/api/v1/ledger/entries", "package_id"),
+        ("/api/v1/packages", "cycle_id"),
+    ):
+        response = world.client.get(
+            path, params={field: str(2**63)}, headers=world.headers("coordinator")
+        )
+        assert response.status_code == 422, (path, response.text)
+        assert field in response.text
+        assert (
+            world.client.get(
+                path, params={field: "1"}, headers=world.headers("coordinator")
+            ).status_code
+            == 200
+        )

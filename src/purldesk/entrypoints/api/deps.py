@@ -154,3 +154,5 @@ def today_or(application: Application, day: date | None) -> date:
 
 # Ids are int32 columns; a bound here turns a huge id into 422, not a database error.
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# An id to filter a list by, bounded as a path's: a larger number names nothing stored.
+IdFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]

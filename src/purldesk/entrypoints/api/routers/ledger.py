@@ -17,6 +17,7 @@ from purldesk.domain.ledger import TransactionKind
 from purldesk.domain.proofs import proof_text
 from purldesk.entrypoints.api.deps import (
     Id,
+    IdFilter,
     Listing,
     PagingDep,
     Wired,
@@ -95,8 +96,8 @@ def balances(
 @router.get("/ledger/entries", response_model=Page[LedgerEntryRead], tags=["ledger"])
 def entries(
     listing: LedgerReader,
-    contribution_id: int | None = None,
-    package_id: int | None = None,
+    contribution_id: IdFilter = None,
+    package_id: IdFilter = None,
     kind: TransactionKind | None = None,
 ) -> dict[str, Any]:
     """Entries in sequence; a contributor sees its own, without the hashes that chain over

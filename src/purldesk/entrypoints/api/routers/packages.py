@@ -17,7 +17,7 @@ from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Attribution, Package, PackageId, PackageStatus
 from purldesk.domain.requirements import CycleId, LineId
-from purldesk.entrypoints.api.deps import Id, Listing, Wired, allowed, allowed_listing
+from purldesk.entrypoints.api.deps import Id, IdFilter, Listing, Wired, allowed, allowed_listing
 from purldesk.entrypoints.api.errors import ERROR_RESPONSES
 from purldesk.entrypoints.api.routers.packages_schemas import (
     ContentsRestriction,
@@ -63,7 +63,7 @@ def _read(
 
 @router.get("/packages", response_model=Page[PackageRead])
 def list_packages(
-    listing: ListReader, cycle_id: int | None = None, status: PackageStatus | None = None
+    listing: ListReader, cycle_id: IdFilter = None, status: PackageStatus | None = None
 ) -> dict[str, Any]:
     paging = listing.paging
     with listing.application.uow() as uow:
