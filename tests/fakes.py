@@ -520,6 +520,9 @@ class FakeContributionRepository:
         table = self._tx.tables.contributions
         return [key for key in sorted(table) if table[key].record.status in statuses]
 
+    def last_id(self) -> int:
+        return max(self._tx.tables.contributions, default=0)
+
     def page(
         self,
         *,

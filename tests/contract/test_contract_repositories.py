@@ -210,6 +210,7 @@ def test_contribution_round_trips_conversion_rate_and_earmarks_exactly(
     )  # fmt: skip
     unrestricted = pledge(2, earmark=Earmark(areas=frozenset()))
     with uow_factory() as uow:
+        assert uow.contributions.last_id() == 0
         uow.contributions.add(received)
         uow.contributions.add(unrestricted)
         uow.commit()
@@ -229,6 +230,7 @@ def test_contribution_round_trips_conversion_rate_and_earmarks_exactly(
         assert uow.contributions.list(ids=set()) == []
         assert uow.contributions.ids(statuses=[ContributionStatus.RECEIVED]) == [1]
         assert uow.contributions.ids(statuses=list(ContributionStatus)) == [1, 2]
+        assert uow.contributions.last_id() == 2
         page = uow.contributions.page
         assert page(offset=0, limit=5) == ([received, unrestricted], 2)
         assert page(offset=1, limit=5) == ([unrestricted], 2)

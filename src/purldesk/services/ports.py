@@ -129,6 +129,10 @@ class ContributionRepository(Repository[ContributionId, Contribution], Protocol)
         """The ids, in order, of the contributions in `statuses`: nothing else read."""
         ...
 
+    def last_id(self) -> int:
+        """The highest contribution id there is (0 if none): one indexed read."""
+        ...
+
     def page(
         self,
         *,

@@ -264,7 +264,7 @@ def _pledged_funds(
     uow: UnitOfWork, fx: FxRates, scenario: Scenario, on: date, assumptions: Assumptions
 ) -> list[Fund]:
     """Each pledge as the fund it would be once received on `on`, numbered as it would be."""
-    next_id = max((c.id for c in uow.contributions.list()), default=0) + 1
+    next_id = uow.contributions.last_id() + 1
     funds = []
     for offset, pledge in enumerate(scenario.pledges):
         participant = uow.participants.get(pledge.contributor.strip().upper())

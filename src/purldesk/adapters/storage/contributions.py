@@ -204,6 +204,9 @@ class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution])
         )
         return [ContributionId(key) for key in rows]
 
+    def last_id(self) -> int:
+        return int(self._session.scalar(select(func.max(ContributionRow.id))) or 0)
+
     def page(
         self,
         *,
