@@ -250,6 +250,23 @@ def time_reads(
             app.close()
 
 
+def database_heading(url: str, entries: int) -> str:
+    """A column's heading: the database's file (or URL) and the size of its ledger."""
+    return f"{Path(make_url(url).database or url).name}\n{entries:,} entries"
+
+
+def ratio(values: list[float]) -> str:
+    """The last value over the first, or "-" where either is missing (negative)."""
+    return f"{values[-1] / values[0]:.1f}×" if min(values) > 0 else "-"
+
+
+def print_markdown(header: list[str], rows: list[list[str]]) -> None:
+    """A Markdown table: the first column left-aligned, the others right-aligned."""
+    print("| " + " | ".join(header) + " |")
+    print("|---|" + "---:|" * (len(header) - 1))
+    print("\n".join("| " + " | ".join(row) + " |" for row in rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", action="append", required=True, help="a database URL (repeat)")
@@ -273,8 +290,7 @@ def main() -> None:
     table = Table(title=f"median {args.clock} ms of {args.runs} runs")
     table.add_column("read")
     for url, _found, entries in results:
-        table.add_column(f"{Path(make_url(url).database or url).name}\n{entries:,} entries",
-                         justify="right")  # fmt: skip
+        table.add_column(database_heading(url, entries), justify="right")
     table.add_column("last / first", justify="right")
     for k in range(len(results)):
         table.add_column(f"rows, db {k + 1}", justify="right")
@@ -285,16 +301,16 @@ def main() -> None:
         values = [found[name][0] for _url, found, _entries in results]
         fetched = [f"{found[name][1]:,}" for _url, found, _entries in results]
         cells = [f"{v:,.0f}" if v >= 0 else f"HTTP {-v:.0f}" for v in values]
-        ratio = f"{values[-1] / values[0]:.1f}×" if min(values) > 0 else "-"
-        table.add_row(name, *cells, ratio, *fetched)
-        rows.append(f"| {name} | " + " | ".join([*cells, ratio, *fetched]) + " |")
+        rows.append([name, *cells, ratio(values), *fetched])
+        table.add_row(*rows[-1])
     console.print(table)
     if args.markdown:
         dbs = range(1, len(results) + 1)
-        print("| read | " + " | ".join(f"db {k} (ms)" for k in dbs) + " | last / first | "
-              + " | ".join(f"rows, db {k}" for k in dbs) + " |")  # fmt: skip
-        print("|---|" + "---:|" * (2 * len(results) + 1))
-        print("\n".join(rows))
+        print_markdown(
+            ["read", *(f"db {k} (ms)" for k in dbs), "last / first",
+             *(f"rows, db {k}" for k in dbs)],
+            rows,
+        )  # fmt: skip
 
 
 if __name__ == "__main__":

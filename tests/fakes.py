@@ -382,6 +382,12 @@ class FakeRequirementRepository:
         found = [c for c in self._tx.tables.line_changes if c.line_id == line_id]
         return sorted(found, key=lambda c: c.at)
 
+    def rank_histories(self) -> list[RankChange]:
+        return sorted(self._tx.tables.rank_changes, key=lambda c: (c.line_id, c.at))
+
+    def change_histories(self) -> list[LineChange]:
+        return sorted(self._tx.tables.line_changes, key=lambda c: (c.line_id, c.at))
+
     def list(self, cycle_id: CycleId) -> list[RequirementLine]:
         found = [ln for ln in self._tx.tables.lines.values() if ln.cycle_id == cycle_id]
         return sorted(found, key=lambda ln: (ln.rank, ln.id))

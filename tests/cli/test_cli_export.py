@@ -147,3 +147,20 @@ def test_the_demo_export_has_every_lines_rank_and_the_policy_as_set(demo_db: str
     (policy,) = document["policies"]
     korea = resources.files("purldesk.demo").joinpath("data", "policies", "KOR.toml")
     assert policy["document"] == korea.read_text(encoding="utf-8")
+
+
+def test_the_streamed_export_is_the_whole_documents_json_text(demo_db: str) -> None:
+    """The export is written as it is read; its bytes are those of the whole document made
+    in memory (what `import` compares a restored database with)."""
+    from purldesk.adapters.exports import json as views
+    from purldesk.bootstrap import build
+    from purldesk.config import load_settings
+    from purldesk.entrypoints.cli.common import json_text
+    from purldesk.services import exports
+
+    wired = build(load_settings(database_url=demo_db))
+    try:
+        whole = json_text(views.export_document(exports.snapshot(wired.uow())))
+    finally:
+        wired.close()
+    assert ok(demo_db, "export", "--format", "json") == whole

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -40,6 +41,7 @@ class TableRows(Protocol):
     """The stored rows themselves, as JSON values, for a lossless export and its restore."""
 
     def dump(self) -> dict[str, list[dict[str, Any]]]: ...
+    def streamed(self) -> Mapping[str, Iterable[dict[str, Any]]]: ...
     def occupied(self) -> dict[str, int]: ...
     def load(
         self, tables: dict[str, Any], *, progress: Callable[[str, int], None] = ...
@@ -49,6 +51,80 @@ class TableRows(Protocol):
 class RestorableUnitOfWork(UnitOfWork, Protocol):
     @property
     def rows(self) -> TableRows: ...
+
+
+class Sections:
+    """The parts of a snapshot, each read when asked for, inside a unit of work open on one
+    moment (`sections`): an export writes each part as it reads it, holding none whole but
+    the one it is writing. The attributes are a `Snapshot`'s, in the same order."""
+
+    def __init__(self, uow: RestorableUnitOfWork) -> None:
+        self._uow = uow
+        self._lines: list[RequirementLine] | None = None
+
+    @property
+    def participants(self) -> list[Participant]:
+        return sorted(self._uow.participants.list(), key=lambda p: p.code)
+
+    @property
+    def catalog(self) -> list[CatalogItem]:
+        return sorted(self._uow.catalog.list(), key=lambda i: i.code)
+
+    @property
+    def cycles(self) -> list[Cycle]:
+        return sorted(self._uow.cycles.list(), key=lambda c: c.id)
+
+    @property
+    def lines(self) -> list[RequirementLine]:
+        if self._lines is None:  # shipments name their lines' refs
+            self._lines = [line for c in self.cycles for line in self._uow.requirements.list(c.id)]
+        return self._lines
+
+    @property
+    def rank_changes(self) -> list[RankChange]:
+        return self._uow.requirements.rank_histories()
+
+    @property
+    def line_changes(self) -> list[LineChange]:
+        return self._uow.requirements.change_histories()
+
+    @property
+    def contributions(self) -> list[Contribution]:
+        return self._uow.contributions.list()
+
+    @property
+    def packages(self) -> list[Package]:
+        return sorted(self._uow.packages.list(), key=lambda p: p.id)
+
+    @property
+    def shipments(self) -> list[Shipment]:
+        return sorted(self._uow.shipments.list(), key=lambda s: s.id)
+
+    @property
+    def ledger(self) -> list[LedgerEntry]:
+        return self._uow.ledger.entries()
+
+    @property
+    def policies(self) -> list[PolicyVersion]:
+        return self._uow.policies.list()
+
+    @property
+    def observations(self) -> list[Observation]:
+        return self._uow.indicators.list()
+
+    @property
+    def tables(self) -> Mapping[str, Iterable[dict[str, Any]]]:
+        """Each table's rows, read by key as they are iterated."""
+        return self._uow.rows.streamed()
+
+
+@contextmanager
+def sections(uow: RestorableUnitOfWork) -> Iterator[Sections]:
+    """Everything, as of one moment, read part by part while the unit of work stays open: as
+    `snapshot` orders it."""
+    with uow:
+        uow.read_one_moment()
+        yield Sections(uow)
 
 
 def snapshot(uow: RestorableUnitOfWork) -> Snapshot:
@@ -62,21 +138,19 @@ def snapshot(uow: RestorableUnitOfWork) -> Snapshot:
 
 def read(uow: RestorableUnitOfWork) -> Snapshot:
     """`snapshot` inside a unit of work already open."""
-    cycles = sorted(uow.cycles.list(), key=lambda c: c.id)
-    lines = [line for c in cycles for line in uow.requirements.list(c.id)]
-    line_ids = sorted(line.id for line in lines)
+    parts = Sections(uow)
     return Snapshot(
-        participants=sorted(uow.participants.list(), key=lambda p: p.code),
-        catalog=sorted(uow.catalog.list(), key=lambda i: i.code),
-        cycles=cycles,
-        lines=lines,
-        rank_changes=[r for i in line_ids for r in uow.requirements.rank_history(i)],
-        line_changes=[c for i in line_ids for c in uow.requirements.change_history(i)],
-        contributions=uow.contributions.list(),
-        packages=sorted(uow.packages.list(), key=lambda p: p.id),
-        shipments=sorted(uow.shipments.list(), key=lambda s: s.id),
-        ledger=uow.ledger.entries(),
-        policies=uow.policies.list(),
-        observations=uow.indicators.list(),
+        participants=parts.participants,
+        catalog=parts.catalog,
+        cycles=parts.cycles,
+        lines=parts.lines,
+        rank_changes=parts.rank_changes,
+        line_changes=parts.line_changes,
+        contributions=parts.contributions,
+        packages=parts.packages,
+        shipments=parts.shipments,
+        ledger=parts.ledger,
+        policies=parts.policies,
+        observations=parts.observations,
         tables=uow.rows.dump(),
     )

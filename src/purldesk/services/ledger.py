@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from purldesk.domain import audit, chains, checkpoints, ledger, reconciliation
@@ -18,9 +18,21 @@ from purldesk.services import checkpoints as taking
 from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import Signer, UnitOfWork
 
+# The steps of `verify`, in order: each is named to `progress` as it begins.
+VERIFY_STEPS = (
+    "reading the ledger", "reading the audit log", "reading the rows derived from the ledger",
+    "reading trees and checkpoints", "checking balances and the hash chain",
+    "reconciling derived rows", "checking signatures", "checking the ledger's tree",
+    "checking the audit log's tree",
+)  # fmt: skip
+
 
 def verify(
-    uow: UnitOfWork, *, signer: Signer | None = None, against: Checkpoint | None = None
+    uow: UnitOfWork,
+    *,
+    signer: Signer | None = None,
+    against: Checkpoint | None = None,
+    progress: Callable[[str], None] = lambda _step: None,
 ) -> tuple[int, list[Finding]]:
     """(number of entries checked, every finding); no finding means the ledger holds.
 
@@ -28,25 +40,37 @@ def verify(
     packages, the balances kept beside the postings) must agree with it, and the ledger and
     the audit log must extend every stored checkpoint and `against` (a published one), each
     signed by `signer`'s key where it names that key (`against` must), with stored trees that
-    are the trees of their entries.
+    are the trees of their entries. `progress(step)` as each of VERIFY_STEPS begins.
     """
     with uow:
         uow.read_one_moment()
-        return verify_open(uow, signer=signer, against=against)
+        return verify_open(uow, signer=signer, against=against, progress=progress)
 
 
 def verify_open(
-    uow: UnitOfWork, *, signer: Signer | None = None, against: Checkpoint | None = None
+    uow: UnitOfWork,
+    *,
+    signer: Signer | None = None,
+    against: Checkpoint | None = None,
+    progress: Callable[[str], None] = lambda _step: None,
 ) -> tuple[int, list[Finding]]:
     """`verify` inside a unit of work already open (a restore checks what it wrote so)."""
+    steps = iter(VERIFY_STEPS)
     with _collector_paused():
+        progress(next(steps))
         entries = uow.ledger.entries()
+        progress(next(steps))
         logged = uow.audit.entries()
+        progress(next(steps))
         rows = uow.contributions.list(), uow.packages.list()
         kept = uow.ledger.kept_balances()
+        progress(next(steps))
         stored = {tree: TreeHead.of(uow.trees.frontier(tree)) for tree in Tree}
         signed = uow.checkpoints.list() + ([] if against is None else [against])
-        findings = _findings(entries, logged, rows, kept, stored, signed, signer, against)
+        findings = _findings(
+            entries, logged, rows, kept, stored, signed, signer, against,
+            lambda: progress(next(steps)),
+        )  # fmt: skip
         return len(entries), findings
 
 
@@ -59,19 +83,27 @@ def _findings(
     signed: list[Checkpoint],
     signer: Signer | None,
     against: Checkpoint | None,
+    step: Callable[[], None],
 ) -> list[Finding]:
+    step()
     findings = ledger.verify(entries)
     # Each leaf from its entry's content: the stored hash where the chain found it is the
     # content's (rehashing a million entries twice is most of what verify would cost).
     altered = {f.seq for f in findings if f.rule == chains.BreakRule.HASH}
     ledger_leaves = [leaf(ledger.rehash(e) if e.seq in altered else e.hash) for e in entries]
+    step()
     findings += reconciliation.derived_findings(entries, *rows, kept=kept)
+    step()
     findings += _signature_findings(signed, signer, against)
-    for tree, leaves in (
-        (Tree.LEDGER, ledger_leaves),
-        (Tree.AUDIT, [leaf(audit.rehash(e)) for e in logged]),
-    ):
-        findings += checkpoints.log_findings(tree, leaves, stored=stored[tree], signed=signed)
+    step()
+    findings += checkpoints.log_findings(
+        Tree.LEDGER, ledger_leaves, stored=stored[Tree.LEDGER], signed=signed
+    )
+    step()
+    audit_leaves = [leaf(audit.rehash(e)) for e in logged]
+    findings += checkpoints.log_findings(
+        Tree.AUDIT, audit_leaves, stored=stored[Tree.AUDIT], signed=signed
+    )
     return findings
 
 

@@ -105,6 +105,14 @@ class RequirementRepository(Protocol):
         """The line's edits in the order they were made (time, then record)."""
         ...
 
+    def rank_histories(self) -> list[RankChange]:
+        """Every line's rank history: by line id, then as `rank_history` orders it."""
+        ...
+
+    def change_histories(self) -> list[LineChange]:
+        """Every line's edits: by line id, then as `change_history` orders them."""
+        ...
+
     def list(self, cycle_id: CycleId) -> list[RequirementLine]:
         """The cycle's lines in priority order (rank, id)."""
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from purldesk.adapters.exports import policies as policy_views
@@ -15,7 +16,7 @@ from purldesk.domain.money import Money
 from purldesk.domain.packages import Package
 from purldesk.domain.participants import Participant
 from purldesk.domain.requirements import Cycle, LineChange, RankChange, RequirementLine
-from purldesk.services.exports import Snapshot
+from purldesk.services.exports import Sections, Snapshot
 
 # /2 added rank_changes, line_changes, shipments and each policy's document: in /1 their absence
 # meant "not exported", in /2 an empty list means there are none. /3 added each contribution's
@@ -183,25 +184,42 @@ def balances(totals: dict[tuple[str, str], int]) -> list[dict[str, Any]]:
     ]
 
 
+def export_parts(source: Snapshot | Sections) -> dict[str, Callable[[], Any]]:
+    """Everything `purldesk export` writes (docs/CLI.md), by key: each value made when its
+    function is called, its lists as generators, reading `source`'s part then (a `Sections`
+    reads it from the database then: `streaming.write_document` writes each as it reads)."""
+
+    def shipments() -> Iterator[dict[str, Any]]:
+        line_refs = {line.id: line.ref for line in source.lines}
+        return (shipment(s, line_ref=line_refs[s.line_id]) for s in source.shipments)
+
+    def observations() -> Iterator[dict[str, Any]]:
+        observed = source.observations
+        corrections = superseded_by(observed)
+        return (policy_views.observation(o, superseded_by=corrections) for o in observed)
+
+    return {
+        "format": lambda: EXPORT_FORMAT,
+        "participants": lambda: map(participant, source.participants),
+        "catalog": lambda: map(catalog_item, source.catalog),
+        "cycles": lambda: map(cycle, source.cycles),
+        "requirement_lines": lambda: map(requirement_line, source.lines),
+        "rank_changes": lambda: map(rank_change, source.rank_changes),
+        "line_changes": lambda: map(line_change, source.line_changes),
+        "contributions": lambda: map(contribution, source.contributions),
+        "packages": lambda: map(package, source.packages),
+        "shipments": shipments,
+        "ledger": lambda: map(ledger_entry, source.ledger),
+        "policies": lambda: map(policy_views.policy_version_as_set, source.policies),
+        "observations": observations,
+        "tables": lambda: source.tables,
+    }
+
+
 def export_document(snapshot: Snapshot) -> dict[str, Any]:
     """Everything `purldesk export` writes (docs/CLI.md): one database, one document."""
-    line_refs = {line.id: line.ref for line in snapshot.lines}
-    corrections = superseded_by(snapshot.observations)
     return {
-        "format": EXPORT_FORMAT,
-        "participants": [participant(p) for p in snapshot.participants],
-        "catalog": [catalog_item(i) for i in snapshot.catalog],
-        "cycles": [cycle(c) for c in snapshot.cycles],
-        "requirement_lines": [requirement_line(line) for line in snapshot.lines],
-        "rank_changes": [rank_change(r) for r in snapshot.rank_changes],
-        "line_changes": [line_change(c) for c in snapshot.line_changes],
-        "contributions": [contribution(c) for c in snapshot.contributions],
-        "packages": [package(p) for p in snapshot.packages],
-        "shipments": [shipment(s, line_ref=line_refs[s.line_id]) for s in snapshot.shipments],
-        "ledger": [ledger_entry(e) for e in snapshot.ledger],
-        "policies": [policy_views.policy_version_as_set(v) for v in snapshot.policies],
-        "observations": [
-            policy_views.observation(o, superseded_by=corrections) for o in snapshot.observations
-        ],
-        "tables": snapshot.tables,
+        key: value if isinstance(value, str | dict) else list(value)
+        for key, make in export_parts(snapshot).items()
+        for value in (make(),)
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
 from typing import TypeVar
 
@@ -80,6 +81,19 @@ class SqlRequirementRepository(TableRepository[RequirementLineRow, RequirementLi
 
     def rank_history(self, line_id: LineId) -> list[RankChange]:
         return self._history(RankChangeRow, RankChange, line_id)
+
+    def rank_histories(self) -> list[RankChange]:
+        return self._histories(RankChangeRow, RankChange)
+
+    def change_histories(self) -> list[LineChange]:
+        return self._histories(LineChangeRow, LineChange)
+
+    def _histories(self, table: type[HistoryRow], record_type: type[Change]) -> list[Change]:
+        """Every line's rows of a history table, by line id, then in the order they were made;
+        plain rows of the record's columns, in one query (an export reads them all)."""
+        columns = [getattr(table, f.name) for f in fields(record_type)]
+        rows = self._session.execute(select(*columns).order_by(table.line_id, table.at, table.id))
+        return [record_type(*row) for row in rows]
 
     def append_changes(self, changes: Sequence[LineChange]) -> None:
         self._session.add_all(LineChangeRow(**to_columns(change)) for change in changes)

@@ -9,7 +9,7 @@ written before they were kept restores as well.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Enum,
     Integer,
     LargeBinary,
     String,
@@ -68,6 +69,11 @@ class SqlTableRows:
         so that both databases give one order whatever their collation)."""
         return {table.name: self._rows(table) for table in dumped_tables()}
 
+    def streamed(self) -> Mapping[str, Iterable[JsonRow]]:
+        """`dump`'s tables, each read when iterated, `CHUNK` rows at a time in key order
+        (the database orders the keys it orders as Python does; the others are sorted here)."""
+        return _Streamed(self)
+
     def occupied(self) -> dict[str, int]:
         """The number of rows of each table that has any, credentials' tables included."""
         counts = {
@@ -111,6 +117,21 @@ class SqlTableRows:
         rows = [{c.name: encode(row[c.name]) for c in table.columns} for row in result]
         return sorted(rows, key=lambda r: tuple(r[k] for k in key))
 
+    def _each(self, table: Table) -> Iterator[JsonRow]:
+        """The table's rows as `_rows` orders them, read a chunk at a time where the database
+        orders the key as Python orders its JSON values: integers, and text by code point
+        (UTF-8's byte order: SQLite's BINARY, PostgreSQL's "C")."""
+        keys = list(table.primary_key.columns)
+        if not all(_orderable(c) for c in keys):
+            yield from self._rows(table)
+            return
+        binary = "C" if self._session.get_bind().dialect.name == "postgresql" else "BINARY"
+        order = [c.collate(binary) if isinstance(c.type, String) else c for c in keys]
+        query = select(table).order_by(*order).execution_options(yield_per=CHUNK)
+        columns = [c.name for c in table.columns]
+        for row in self._session.execute(query).mappings():
+            yield {name: encode(row[name]) for name in columns}
+
     def _advance_serial_sequences(self) -> None:
         """PostgreSQL numbers SERIAL keys from a sequence, which explicit ids do not move."""
         if self._session.get_bind().dialect.name != "postgresql":
@@ -126,6 +147,30 @@ class SqlTableRows:
                 ),
                 {"t": table.name, "c": column.name},
             )
+
+
+class _Streamed(Mapping[str, Iterable[JsonRow]]):
+    """The dumped tables by name; a table's rows are read as they are iterated."""
+
+    def __init__(self, rows: SqlTableRows) -> None:
+        self._rows = rows
+        self._tables = {table.name: table for table in dumped_tables()}
+
+    def __getitem__(self, name: str) -> Iterable[JsonRow]:
+        return self._rows._each(self._tables[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+
+def _orderable(column: Column[Any]) -> bool:
+    """Whether the database orders the column's values as Python orders what `encode` makes
+    of them (a time or bytes key is sorted in Python)."""
+    kind = column.type
+    return isinstance(kind, Integer | String) and not isinstance(kind, UtcDateTime | Enum)
 
 
 def encode(value: Any) -> Any:

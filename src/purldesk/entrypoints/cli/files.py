@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from purldesk.domain.errors import ImportRejected, InvalidInput
 
@@ -73,6 +74,18 @@ def replace_file(
     """Write `data` to a temporary file beside `path`, flush it to disk and rename it over
     `path`: a reader finds the old file or the whole new one, never a part (a crash leaves the
     old one and, at worst, a stray `.tmp` file). InvalidInput if it cannot be written."""
+    with replacing(path) as out:
+        for start in range(0, len(data), chunk_bytes):
+            piece = data[start : start + chunk_bytes]
+            out.write(piece)
+            progress(len(piece))
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[BinaryIO]:
+    """A file to write, in a temporary file beside `path` that replaces `path` once the block
+    ends without an error (flushed to disk, then renamed over it: see `replace_file`); an
+    error leaves `path` as it was. InvalidInput if it cannot be written."""
     import os
     import tempfile
 
@@ -83,10 +96,7 @@ def replace_file(
         raise InvalidInput(str(path), f"cannot be written: {error.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as out:
-            for start in range(0, len(data), chunk_bytes):
-                piece = data[start : start + chunk_bytes]
-                out.write(piece)
-                progress(len(piece))
+            yield out
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -55,8 +57,12 @@ def verify(
     from purldesk.services import ledger
 
     against = None if checkpoint_file is None else read_checkpoint(checkpoint_file)
-    with application(db) as wired:
-        checked, findings = ledger.verify(wired.uow(), signer=wired.signer, against=against)
+    # A bar of the steps on a terminal only: never among JSON or piped output.
+    shown = console.is_terminal and not json_output
+    with application(db) as wired, steps_bar(len(ledger.VERIFY_STEPS), enabled=shown) as step:
+        checked, findings = ledger.verify(
+            wired.uow(), signer=wired.signer, against=against, progress=step
+        )
     if json_output:
         print_json({
             "entries": checked,
@@ -80,6 +86,27 @@ def verify(
         )
     if findings:
         raise typer.Exit(6)
+
+
+@contextmanager
+def steps_bar(steps: int, *, enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A bar of `steps` steps on the console, gone once done: `step(name)` as each begins."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True, disable=not enabled,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("verify", total=steps)
+        begun = 0
+
+        def step(name: str) -> None:
+            nonlocal begun
+            progress.update(task, completed=begun, description=f"verify: {name}")
+            begun += 1
+
+        yield step
+        progress.update(task, completed=steps)
 
 
 def read_checkpoint(path: Path) -> Checkpoint:
