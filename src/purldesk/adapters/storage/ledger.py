@@ -134,7 +134,10 @@ class SqlLedger:
             criteria.append(e.package_id == package_id)
         if kind is not None:
             criteria.append(e.kind == kind.value)
-        total = self._session.scalar(select(func.count()).select_from(e).where(*criteria))
+        if criteria:
+            total = self._session.scalar(select(func.count()).select_from(e).where(*criteria))
+        else:  # the chain numbers its entries 1, 2, 3...: the last one counts them, by index
+            total = self._session.scalar(select(func.max(e.seq)))
         rows = self._session.execute(
             select(*ENTRY_COLUMNS).where(*criteria).order_by(e.seq).offset(offset).limit(limit)
         ).all()
