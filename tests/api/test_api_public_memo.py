@@ -7,9 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 from api_world import World
+from fastapi.testclient import TestClient
 from test_api_reports import build_world
 
 from purldesk.bootstrap import build
+from purldesk.entrypoints.web.app import create_app
 from purldesk.services.memo import ViewMemo
 from purldesk.services.views.transparency import transparency
 from sql_costs import SqlCounter
@@ -113,3 +115,32 @@ def test_the_memo_keeps_only_the_latest_views() -> None:
     assert memo.get("c", lambda: compute("c")) == "C"  # b goes
     assert memo.get("b", lambda: compute("b")) == "B"
     assert calls == ["a", "b", "c", "b"]
+
+
+BURDEN = "/api/v1/reports/burden-sharing"
+
+
+def test_the_public_burden_sharing_is_kept_too_and_follows_a_pledge(world: World) -> None:
+    build_world(world)
+    counter = SqlCounter(world.wired.engine)
+    first, _ = counter.measure(lambda: world.client.get(BURDEN).json())
+    second, cost = counter.measure(lambda: world.client.get(BURDEN).json())
+    assert second == first
+    assert cost.rows == 1 and cost.statements <= 2  # the state mark
+    made = world.post(
+        "contributor",
+        "/api/v1/contributions",
+        {"contributor": "NLD", "amount": "250000", "currency": "USD", "pledged_on": "2025-08-05"},
+    )
+    world.post("coordinator", f"/api/v1/contributions/{made['id']}/receive", {"on": "2025-08-05"})
+    after = world.client.get(BURDEN).json()
+    assert after != first
+    other = build(world.wired.settings, clock=world.clock)
+    try:
+        fresh = other.reader()
+        with fresh:
+            assert fresh.state_mark() == reader_mark(world)
+        fresh_app = create_app(other.settings, wired=other)
+        assert TestClient(fresh_app).get(BURDEN).json() == after
+    finally:
+        other.close()

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from purldesk.domain import burden
-from purldesk.domain.access import Viewer
+from purldesk.domain.access import PUBLIC, Viewer
 from purldesk.domain.burden import BurdenSharing
 from purldesk.domain.disclosure import withheld_reason
 from purldesk.domain.gdp import GdpFigure
@@ -29,7 +29,22 @@ def burden_sharing(
     reader: Reader, *, viewer: Viewer, bundled: Iterable[GdpFigure]
 ) -> BurdenSharingView:
     """The report as `viewer` may see it, with the `bundled` GDP figures where none was
-    imported for a later (or the same) year."""
+    imported for a later (or the same) year. The public's, the same for everyone (the public
+    page shows it), is kept while no command has committed (`services/memo.py`)."""
+    figures = tuple(bundled)
+    if viewer != PUBLIC:
+        return _burden_sharing(reader, viewer=viewer, bundled=figures)
+    with reader:
+        mark = reader.state_mark()
+    return reader.memo.get(
+        ("burden-sharing", mark, figures),
+        lambda: _burden_sharing(reader, viewer=viewer, bundled=figures),
+    )
+
+
+def _burden_sharing(
+    reader: Reader, *, viewer: Viewer, bundled: tuple[GdpFigure, ...]
+) -> BurdenSharingView:
     with reader:
         participants = reader.participants()
         received = reader.received_by_giver(viewer, statuses=LIVE)
