@@ -128,6 +128,8 @@ class Tables:
     ledger: list[LedgerEntry] = field(default_factory=list)
     # The running balances the SQL adapter keeps beside the postings, at zero too.
     balances: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Their totals by kind and currency, with how many of those accounts are not at zero.
+    kind_balances: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)
     tokens: dict[str, ApiToken] = field(default_factory=dict)
     auth_failures: dict[tuple[str, int], int] = field(default_factory=dict)
@@ -677,11 +679,15 @@ class FakeLedger:
         after = 0 if head is None else head.seq
         _grow(self._tx.tables, Tree.LEDGER, [leaf(e.hash) for e in entries], after=after)
         self._tx.tables.ledger.extend(entries)
-        kept = self._tx.tables.balances
+        kept, kinds = self._tx.tables.balances, self._tx.tables.kind_balances
         for entry in entries:
             for posting in entry.transaction.postings:
-                key = (posting.account, posting.amount.currency)
-                kept[key] = kept.get(key, 0) + posting.amount.minor
+                code, minor = posting.amount.currency, posting.amount.minor
+                was = kept.get((posting.account, code), 0)
+                kept[posting.account, code] = was + minor
+                kind = (ledger.reported_kind(posting.account), code)
+                total, accounts = kinds.get(kind, (0, 0))
+                kinds[kind] = (total + minor, accounts + (was + minor != 0) - (was != 0))
         return entries
 
     def lock(self) -> None:
@@ -738,6 +744,9 @@ class FakeLedger:
 
     def kept_balances(self) -> dict[tuple[str, str], int]:
         return dict(self._tx.tables.balances)
+
+    def kept_kind_balances(self) -> dict[tuple[str, str], tuple[int, int]]:
+        return dict(self._tx.tables.kind_balances)
 
 
 def _grow(tables: Tables, tree: Tree, leaves: list[bytes], *, after: int) -> None:

@@ -10,7 +10,7 @@ import sqlalchemy.exc
 from sqlalchemy import select, update
 
 from fakes import FakeUnitOfWork, IntegrityError, Versioned
-from purldesk.adapters.storage.balance_tables import AccountBalanceRow
+from purldesk.adapters.storage.balance_tables import AccountBalanceRow, KindBalanceRow
 from purldesk.adapters.storage.sums import LOW_BITS, LOW_MASK
 from purldesk.adapters.storage.tables import ContributionRow, PackageRow, RankChangeRow
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
@@ -93,3 +93,21 @@ def edit_kept_balance(uow: UnitOfWork, account: str, currency: str, minor: int) 
         return
     assert isinstance(uow, FakeUnitOfWork)
     uow.tables.balances[account, currency] = minor
+
+
+def edit_kept_kind_balance(
+    uow: UnitOfWork, kind: str, currency: str, minor: int, accounts: int
+) -> None:
+    """Someone sets a kind's kept total and count of accounts not at zero, leaving the
+    accounts' balances and postings as they are."""
+    sql = _sql(uow)
+    if sql is not None:
+        row = KindBalanceRow
+        sql.session.execute(
+            update(row)
+            .where(row.kind == kind, row.currency == currency)
+            .values(amount_high=minor >> LOW_BITS, amount_low=minor & LOW_MASK, accounts=accounts)
+        )
+        return
+    assert isinstance(uow, FakeUnitOfWork)
+    uow.tables.kind_balances[kind, currency] = (minor, accounts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from storage_backdoor import edit_kept_balance
+from storage_backdoor import edit_kept_balance, edit_kept_kind_balance
 
 from purldesk.domain import ledger
 from purldesk.domain.ledger import LedgerTransaction, TransactionKind
@@ -120,6 +120,36 @@ def test_verify_names_a_kept_balance_that_is_not_the_sum_of_its_postings(
         assert uow.ledger.balances_of([ledger.obligated(2, 1)]) == {
             (ledger.obligated(2, 1), USD): 401
         }  # what is read is what is kept: verify is what catches the edit
+
+
+def test_verify_names_a_kind_whose_kept_total_is_not_what_its_accounts_hold(
+    uow_factory: UowFactory,
+) -> None:
+    with uow_factory() as uow:
+        uow.ledger.append(two_contributions_in_two_packages(), recorded_at=AT)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.ledger.kept_kind_balances() == {  # kinds whose accounts are at zero stay
+            ("pledged", USD): (-1_500, 2),
+            ("pool", USD): (0, 0),
+            ("obligated", USD): (900, 2),
+            ("payable", USD): (0, 0),
+            ("disbursed", USD): (600, 1),
+        }
+    kinds = [f for f in ledger_service.verify(uow_factory())[1] if f.rule == "kind-balance"]
+    assert kinds == []
+    with uow_factory() as uow:
+        edit_kept_kind_balance(uow, "obligated", USD, 900, 3)
+        uow.commit()
+    findings = ledger_service.verify(uow_factory())[1]
+    assert [f for f in findings if f.rule in {"kind-balance", "account-balance"}] == [
+        ledger.Finding(
+            "kind-balance",
+            "kind_balances obligated USD holds 900 in 3 accounts not at zero, the postings to "
+            "the obligated accounts in USD sum to 900 in 2",
+            row="kind_balances obligated USD",
+        )
+    ]
 
 
 def test_holdings_sum_a_contributions_accounts_by_kind(uow_factory: UowFactory) -> None:

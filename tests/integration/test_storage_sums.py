@@ -1,7 +1,8 @@
 """Sums of postings never overflow, on both databases: 40 postings of nearly 2**62 each (far
 beyond what the bound on one amount lets in, and beyond 2**63 in total, in any order) are
 summed exactly by the ledger's balances and the reports' balance queries, and kept exactly by
-the running balances, rebuilt from them or moved by one posting at a time."""
+the running balances and their kind's total, rebuilt from them or moved by one posting at a
+time."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ def test_sums_of_postings_far_beyond_64_bits_are_exact(database_url: str) -> Non
         assert expected > 2**63
         ledger = SqlLedger(session)
         assert ledger.balances() == {("pool:C-00001", "USD"): expected}
+        assert balances.kept_kinds(session) == {("pool", "USD"): (expected, 1)}
         assert ledger.balances_of(["pool:C-00001"]) == {("pool:C-00001", "USD"): expected}
         assert ledger.contribution_balances([1]) == {("pool:C-00001", "USD"): expected}
         queries = SqlQueries(ReadSession(session))
@@ -65,6 +67,7 @@ def test_running_balances_moved_one_posting_at_a_time_past_64_bits_are_exact(
             balances.move(session, [posting])
             running += posting.amount.minor
             assert balances.kept(session) == {("pool:C-00001", "USD"): running}
+            assert balances.kept_kinds(session) == {("pool", "USD"): (running, int(running != 0))}
         assert running > 2**63
         assert SqlLedger(session).pools_holding() == {1: running}
     engine.dispose()

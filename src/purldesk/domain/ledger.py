@@ -67,6 +67,12 @@ def account_kind(account: str) -> str:
     return account.split(":", 1)[0]
 
 
+def reported_kind(account: str) -> str:
+    """The kind the ledger's page sums an account under: the first of the kinds there are that
+    it starts with (`kind:`), else the account itself (one written in SQL is its own kind)."""
+    return next((kind for kind in ACCOUNT_KINDS if account.startswith(f"{kind}:")), account)
+
+
 def account_contribution(account: str) -> str | None:
     """The contribution reference an account belongs to, if any."""
     _, colon, last = account.rpartition(":")

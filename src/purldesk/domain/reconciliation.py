@@ -5,7 +5,7 @@ the ledger's entries say. Each disagreement is a finding naming the row."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from purldesk.domain import ledger
@@ -35,6 +35,10 @@ _HELD_AS: dict[PackageStatus, frozenset[str]] = {
 }  # fmt: skip
 
 
+# (kind, currency) -> (the balances of its accounts summed, how many of them are not zero)
+KindBalances = Mapping[tuple[str, str], tuple[int, int]]
+
+
 def _usd(minor: int) -> str:
     return Money(minor, USD).format()
 
@@ -45,14 +49,20 @@ def derived_findings(
     packages: Iterable[Package],
     *,
     kept: Balances | None = None,
+    kept_kinds: KindBalances | None = None,
 ) -> list[Finding]:
-    """Every row of `contributions` and `packages` that disagrees with the ledger, and every
-    balance `kept` beside the postings (when given) that is not the sum of its postings."""
+    """Every row of `contributions` and `packages` that disagrees with the ledger, every
+    balance `kept` beside the postings (when given) that is not the sum of its postings, and
+    every kind's total `kept_kinds` (when given) that is not what its accounts' postings give."""
     totals = ledger.balances(e.transaction for e in entries)
     received = {a.contribution: a.received_minor for a in ledger.contribution_accounts(entries)}
     found = _contribution_findings(totals, received, list(contributions))
     found += _package_findings(totals, list(packages))
-    return found if kept is None else found + kept_balance_findings(totals, kept)
+    if kept is not None:
+        found += kept_balance_findings(totals, kept)
+    if kept_kinds is not None:
+        found += kept_kind_findings(totals, kept_kinds)
+    return found
 
 
 def kept_balance_findings(totals: Balances, kept: Balances) -> list[Finding]:
@@ -66,6 +76,37 @@ def kept_balance_findings(totals: Balances, kept: Balances) -> list[Finding]:
             message = f"{row} holds {says}, the postings to {account} in {code} sum to {sums}"
             owner = ledger.account_contribution(account)
             found.append(Finding("account-balance", message, contribution=owner, row=row))
+    return found
+
+
+def kind_totals(
+    balances: Iterable[tuple[tuple[str, str], int]],
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(kind, currency) -> (the balances summed, how many are not zero) of the accounts'
+    ((account, currency), balance) `balances`, by `ledger.reported_kind`: a kind whose
+    accounts are all at zero too."""
+    totals: dict[tuple[str, str], tuple[int, int]] = {}
+    for (account, code), value in balances:
+        key = (ledger.reported_kind(account), code)
+        total, accounts = totals.get(key, (0, 0))
+        totals[key] = (total + value, accounts + (value != 0))
+    return totals
+
+
+def kept_kind_findings(totals: Balances, kept: KindBalances) -> list[Finding]:
+    """Each kind whose kept total or count of accounts not at zero (`kept`, zeros included) is
+    not what the postings to its accounts give (`totals`, zeros left out), by kind and
+    currency (a kind as `ledger.reported_kind` names it)."""
+    summed = kind_totals(totals.items())
+    found = []
+    for kind, code in sorted(summed.keys() | kept.keys()):
+        says, held = kept.get((kind, code), (0, 0))
+        sums, counted = summed.get((kind, code), (0, 0))
+        if (says, held) != (sums, counted):
+            row = f"kind_balances {kind} {code}"
+            message = (f"{row} holds {says} in {held} accounts not at zero, the postings to the "
+                       f"{kind} accounts in {code} sum to {sums} in {counted}")  # fmt: skip
+            found.append(Finding("kind-balance", message, row=row))
     return found
 
 

@@ -63,7 +63,7 @@ def verify_open(
         logged = uow.audit.entries()
         progress(next(steps))
         rows = uow.contributions.list(), uow.packages.list()
-        kept = uow.ledger.kept_balances()
+        kept = uow.ledger.kept_balances(), uow.ledger.kept_kind_balances()
         progress(next(steps))
         stored = {tree: TreeHead.of(uow.trees.frontier(tree)) for tree in Tree}
         signed = uow.checkpoints.list() + ([] if against is None else [against])
@@ -78,7 +78,7 @@ def _findings(
     entries: Sequence[ledger.LedgerEntry],
     logged: Sequence[AuditEntry],
     rows: tuple[list[Contribution], list[Package]],
-    kept: ledger.Balances,
+    kept: tuple[ledger.Balances, reconciliation.KindBalances],
     stored: dict[Tree, TreeHead],
     signed: list[Checkpoint],
     signer: Signer | None,
@@ -92,7 +92,7 @@ def _findings(
     altered = {f.seq for f in findings if f.rule == chains.BreakRule.HASH}
     ledger_leaves = [leaf(ledger.rehash(e) if e.seq in altered else e.hash) for e in entries]
     step()
-    findings += reconciliation.derived_findings(entries, *rows, kept=kept)
+    findings += reconciliation.derived_findings(entries, *rows, kept=kept[0], kept_kinds=kept[1])
     step()
     findings += _signature_findings(signed, signer, against)
     step()

@@ -246,6 +246,12 @@ class Ledger(Protocol):
         for `verify` to hold against the postings; the other reads are derived from these."""
         ...
 
+    def kept_kind_balances(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """(kind, currency) -> (the balances of the accounts of that kind summed, how many of
+        them are not zero), as stored beside the balances (those at zero too), for `verify`
+        to hold against the postings; a kind is `ledger.reported_kind`'s."""
+        ...
+
 
 class AuditLog(Protocol):
     def lock(self) -> None:

@@ -12,7 +12,7 @@ from purldesk.domain.contributions import Contribution, ContributionId, Contribu
 from purldesk.domain.ledger import TransactionKind
 from purldesk.domain.money import Money
 from purldesk.domain.packages import Attribution, Package, PackageStatus
-from purldesk.domain.reconciliation import derived_findings
+from purldesk.domain.reconciliation import derived_findings, kept_kind_findings, kind_totals
 from purldesk.domain.requirements import LineId
 
 AT = datetime(2025, 10, 20, tzinfo=UTC)
@@ -112,3 +112,38 @@ def test_a_package_whose_cost_or_status_disagrees_is_named() -> None:
     ]
     repriced = replace(dearer, status=PackageStatus.VALIDATED)  # short after re-pricing
     assert derived_findings(entries, contributions, [repriced]) == []
+
+
+def test_kind_totals_sum_and_count_the_accounts_not_at_zero_by_kind() -> None:
+    balances = {
+        (ledger.pool(1), "USD"): 500,
+        (ledger.pool(2), "USD"): 0,
+        (ledger.pool(3), "EUR"): 70,
+        (ledger.obligated(1, 1), "USD"): 300,
+        (ledger.FX_TRADING, "USD"): -20,
+        ("elsewhere:C-00001", "USD"): 9,
+    }
+    assert kind_totals(balances.items()) == {
+        ("pool", "USD"): (500, 1),
+        ("pool", "EUR"): (70, 1),
+        ("obligated", "USD"): (300, 1),
+        ("fx-trading", "USD"): (-20, 1),
+        ("elsewhere:C-00001", "USD"): (9, 1),  # of no kind: its own
+    }
+
+
+def test_a_kind_whose_kept_total_or_count_is_not_the_postings_is_named() -> None:
+    totals = {(ledger.pool(1), "USD"): 500, (ledger.pool(2), "USD"): 200}
+    kept = {("pool", "USD"): (700, 2), ("payable", "USD"): (0, 0)}  # a kind at zero stays
+    assert kept_kind_findings(totals, kept) == []
+    counted_wrong = {("pool", "USD"): (700, 3)}
+    assert kept_kind_findings(totals, counted_wrong) == [
+        ledger.Finding(
+            "kind-balance",
+            "kind_balances pool USD holds 700 in 3 accounts not at zero, the postings to the "
+            "pool accounts in USD sum to 700 in 2",
+            row="kind_balances pool USD",
+        )
+    ]
+    missing = kept_kind_findings(totals, {("refunded", "USD"): (5, 1)})
+    assert [f.row for f in missing] == ["kind_balances pool USD", "kind_balances refunded USD"]

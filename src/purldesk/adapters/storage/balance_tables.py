@@ -1,7 +1,9 @@
 """The ledger's running balances: one row per account and currency, moved by every append in
 its transaction, so that current balances are read in as many rows as there are accounts
-however many postings made them (`balances.py`). Derived: `verify` holds every row against
-the postings, and a restore rebuilds the table from them.
+however many postings made them (`balances.py`); and their totals, one row per kind and
+currency, moved with them, so that the ledger's page and the totals of a kind are read in a
+row per kind however many accounts there are. Derived: `verify` holds every row against the
+postings, and a restore rebuilds both tables from them.
 
 On the same declarative base as `tables.py` (so in the same metadata, which the migrations
 environment imports with this module)."""
@@ -47,3 +49,18 @@ Index(
     sqlite_where=HELD,
     postgresql_where=HELD,
 )
+
+
+class KindBalanceRow(Base):
+    """The accounts of one kind (`AccountBalanceRow.kind`) in one currency: their balances
+    summed, in halves as theirs are, and how many of them are not at zero. A row at zero
+    stays, as the accounts' rows do."""
+
+    __tablename__ = "kind_balances"
+
+    kind: Mapped[str] = mapped_column(String(NAME), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    amount_high: Mapped[int] = mapped_column(BigInteger)
+    amount_low: Mapped[int] = mapped_column(BigInteger)
+    # The accounts of the kind and currency whose balance is not zero.
+    accounts: Mapped[int] = mapped_column(BigInteger)

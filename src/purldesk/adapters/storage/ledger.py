@@ -162,6 +162,9 @@ class SqlLedger:
     def kept_balances(self) -> dict[tuple[str, str], int]:
         return balances.kept(self._session)
 
+    def kept_kind_balances(self) -> dict[tuple[str, str], tuple[int, int]]:
+        return balances.kept_kinds(self._session)
+
     def lock(self) -> None:
         """Hold the ledger's write lock until the transaction ends (re-entrant within it)."""
         # Read committed: the head read after the lock sees every append committed before it.

@@ -1,7 +1,7 @@
 """The read port's queries for the ledger's page: entries and audit entries paged by their
 sequence numbers, and balances by kind and by account: current ones from the running
-balances (a row per account, `balances.py`), those over the entries recorded before an
-instant (the end of a day, as `balances_recorded_before` counts them) summed in SQL.
+balances (a row per kind, or per account, `balances.py`), those over the entries recorded
+before an instant (the end of a day, as `balances_recorded_before` counts them) summed in SQL.
 
 Entries are numbered from 1 without gaps (`verify` proves it), so a page is a range of
 sequence numbers read by the primary key, however long the history; balances are sums, one
@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from purldesk.adapters.storage.balance_tables import HELD, AccountBalanceRow
+from purldesk.adapters.storage.balance_tables import HELD, AccountBalanceRow, KindBalanceRow
 from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.sums import LOW_BITS, halves, joined
@@ -29,6 +29,7 @@ from purldesk.services.read_ports import Balance, EntryRecord, PostingRecord
 
 P = LedgerPostingRow
 B = AccountBalanceRow
+K = KindBalanceRow
 HALF = literal(2**LOW_BITS, BigInteger)
 # An account's kind: what comes before its first colon (`ledger.account_kind`), among the
 # kinds there are; any other account (one written in SQL) is its own kind.
@@ -90,13 +91,9 @@ class LedgerQueries:
         return [_record(row, tuple(postings[row.seq])) for row in rows]
 
     def kind_balances(self, *, before: datetime | None = None) -> list[Balance]:
-        if before is None:
-            high, low = func.sum(B.amount_high), func.sum(B.amount_low)
+        if before is None:  # a row per kind, however many accounts hold money
             rows = self._session.execute(
-                select(B.kind, B.currency, high, low)
-                .where(HELD)
-                .group_by(B.kind, B.currency)
-                .order_by(B.kind, B.currency)
+                select(K.kind, K.currency, K.amount_high, K.amount_low).order_by(K.kind, K.currency)
             )
             return [b for b in _balances(rows) if b.balance_minor]
         kind = KIND.label("kind")
@@ -104,8 +101,8 @@ class LedgerQueries:
         return _balances(rows)
 
     def count_accounts(self, *, before: datetime | None = None) -> int:
-        if before is None:
-            return int(self._session.scalar(select(func.count()).select_from(B).where(HELD)) or 0)
+        if before is None:  # each kind counts its accounts not at zero
+            return int(self._session.scalar(select(func.sum(K.accounts))) or 0)
         summed = _posted(P.account, before=before).subquery()
         return int(self._session.scalar(select(func.count()).select_from(summed)) or 0)
 

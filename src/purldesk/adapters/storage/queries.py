@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 
-from purldesk.adapters.storage.balance_tables import AccountBalanceRow
+from purldesk.adapters.storage.balance_tables import AccountBalanceRow, KindBalanceRow
 from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import with_members
 from purldesk.adapters.storage.engine import ReadSession
@@ -376,8 +376,12 @@ class SqlQueries(ShareQueries, PageQueries, LedgerQueries):
         ]
 
     def balance_of_kind(self, kind: str, *, currency: str) -> int:
-        if kind in ACCOUNT_KINDS:  # the running balances keep each account's kind
-            return self._kept(AccountBalanceRow.kind == kind, currency)
+        if kind in ACCOUNT_KINDS:  # the running balances keep each kind's total: one row
+            k = KindBalanceRow
+            row = self._session.execute(
+                select(k.amount_high, k.amount_low).where(k.kind == kind, k.currency == currency)
+            ).first()
+            return 0 if row is None else joined(*row)
         return self._posted(
             LedgerPostingRow.account.startswith(f"{kind}:", autoescape=True), currency
         )

@@ -45,7 +45,7 @@ NOT_DUMPED = frozenset(
     {"users", "api_tokens", "user_passwords", "web_sessions", "auth_failures", "idempotency_keys"}
 )
 # Derived from the dumped rows, and rebuilt from them by `load`.
-REBUILT = frozenset({"account_balances"})
+REBUILT = frozenset({"account_balances", "kind_balances"})
 # Bounds of the integer columns (BIGINT on both databases; INTEGER is 32-bit on PostgreSQL).
 INT_BOUNDS = {Integer: 2**31, BigInteger: 2**63}
 # Insert in chunks, so a large table reports progress and binds no more than SQLite allows.
