@@ -531,6 +531,10 @@ class FakeContributionRepository:
     def last_id(self) -> int:
         return max(self._tx.tables.contributions, default=0)
 
+    def contributors(self, ids: Collection[ContributionId], /) -> dict[ContributionId, str]:
+        table = self._tx.tables.contributions
+        return {key: table[key].record.contributor for key in ids if key in table}
+
     def page(
         self,
         *,

@@ -231,6 +231,10 @@ def test_contribution_round_trips_conversion_rate_and_earmarks_exactly(
         assert uow.contributions.ids(statuses=[ContributionStatus.RECEIVED]) == [1]
         assert uow.contributions.ids(statuses=list(ContributionStatus)) == [1, 2]
         assert uow.contributions.last_id() == 2
+        assert uow.contributions.contributors([ContributionId(2), ContributionId(9)]) == {
+            2: unrestricted.contributor
+        }
+        assert uow.contributions.contributors([]) == {}
         page = uow.contributions.page
         assert page(offset=0, limit=5) == ([received, unrestricted], 2)
         assert page(offset=1, limit=5) == ([unrestricted], 2)

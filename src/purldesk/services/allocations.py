@@ -247,7 +247,7 @@ def _spent_in_cycle(uow: UnitOfWork, cycle_id: CycleId) -> dict[str, int]:
     # Only the contributions that paid into this cycle: not every contribution ever made, and
     # in one statement, not one each.
     paying = {part.contribution_id for part in parts}
-    owner = {c.id: c.contributor for c in uow.contributions.list(ids=paying)} if paying else {}
+    owner = uow.contributions.contributors(paying) if paying else {}
     spent: dict[str, int] = {}
     for part in parts:
         who = owner[part.contribution_id]

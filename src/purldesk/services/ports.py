@@ -141,6 +141,10 @@ class ContributionRepository(Repository[ContributionId, Contribution], Protocol)
         """The highest contribution id there is (0 if none): one indexed read."""
         ...
 
+    def contributors(self, ids: Collection[ContributionId], /) -> dict[ContributionId, str]:
+        """Who made each of `ids` that exists: its contributor's code, nothing else read."""
+        ...
+
     def page(
         self,
         *,

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage.repository import VersionedRecords
+from purldesk.adapters.storage.rows import IN_LIST_CHUNK
 from purldesk.adapters.storage.tables import ContributionMemberRow, ContributionRow
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus, Earmark
@@ -206,6 +207,18 @@ class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution])
 
     def last_id(self) -> int:
         return int(self._session.scalar(select(func.max(ContributionRow.id))) or 0)
+
+    def contributors(self, ids: Collection[ContributionId], /) -> dict[ContributionId, str]:
+        wanted = sorted(set(ids))
+        found: dict[ContributionId, str] = {}
+        for start in range(0, len(wanted), IN_LIST_CHUNK):
+            rows = self._session.execute(
+                select(ContributionRow.id, ContributionRow.contributor).where(
+                    ContributionRow.id.in_(wanted[start : start + IN_LIST_CHUNK])
+                )
+            )
+            found.update((ContributionId(key), code) for key, code in rows)
+        return found
 
     def page(
         self,
