@@ -48,23 +48,31 @@ def ids(count: int, *, start: int = 0) -> list[ContributionId]:
     return [LONG_ID if n == 0 else ContributionId(FIRST + n) for n in range(start, start + count)]
 
 
-def grow(uow_factory: Callable[[], UnitOfWork], *, count: int, start: int = 0) -> None:
+def grow(
+    uow_factory: Callable[[], UnitOfWork],
+    *,
+    count: int,
+    start: int = 0,
+    into: PackageId | None = None,
+) -> None:
     """Add NLD's contributions `start` to `start + count`, their packages (one per BATCH,
-    numbered from 100) and their pools."""
+    numbered 100 + the number of its first contribution; or all in the package `into`, after
+    its own) and their pools."""
     added = ids(count, start=start)
     with uow_factory() as uow:
         for n, cid in enumerate(added, start=start):
             uow.contributions.add(contribution(cid, n))
-        for first in range(0, count, BATCH):
+        if into is not None:
+            kept = uow.packages.get(into)
+            paying = tuple(_paying(cid, n) for n, cid in enumerate(added, start=start))
+            uow.packages.save(replace(kept, attributions=kept.attributions + paying))
+        for first in range(0, count if into is None else 0, BATCH):
             batch = list(enumerate(added, start=start))[first : first + BATCH]
-            number = 100 + batch[0][0] // BATCH
+            number = 100 + batch[0][0]  # after the first contribution it holds
             package = replace(
                 reader_world.packages()[0], id=PackageId(number), name=f"P-{number:04d}",
                 status=PackageStatus.ACCEPTED,
-                attributions=tuple(
-                    Attribution(cid, LineId(2 + n % 2), Money(100_00 + n, USD))
-                    for n, cid in batch
-                ),
+                attributions=tuple(_paying(cid, n) for n, cid in batch),
             )  # fmt: skip
             uow.packages.add(package)
         uow.ledger.append(
@@ -72,6 +80,10 @@ def grow(uow_factory: Callable[[], UnitOfWork], *, count: int, start: int = 0) -
             recorded_at=reader_world.AT,
         )
         uow.commit()
+
+
+def _paying(cid: ContributionId, n: int) -> Attribution:
+    return Attribution(cid, LineId(2 + n % 2), Money(100_00 + n, USD))
 
 
 def _pooled(cid: ContributionId, n: int) -> LedgerTransaction:
