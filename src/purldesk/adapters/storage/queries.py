@@ -24,7 +24,12 @@ from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK
 from purldesk.adapters.storage.share_queries import ShareQueries
-from purldesk.adapters.storage.statement_queries import StatementQueries, paid_line, paid_select
+from purldesk.adapters.storage.statement_queries import (
+    StatementQueries,
+    bases_without_funds,
+    paid_line,
+    paid_select,
+)
 from purldesk.adapters.storage.statement_queries import sees_everything_of as _sees_everything_of
 from purldesk.adapters.storage.sums import halves, joined, joined_or_none
 from purldesk.adapters.storage.tables import (
@@ -308,6 +313,8 @@ class SqlQueries(ShareQueries, PageQueries, StatementQueries, LedgerQueries):
     def bases(
         self, package_ids: Collection[PackageId], *, with_funds: bool = True
     ) -> list[AllocationBasis]:
+        if not with_funds:  # the statement's substitutions, of every package it pays
+            return bases_without_funds(self._session, package_ids)
         rows = self._session.scalars(
             select(AllocationBasisRow)
             .where(AllocationBasisRow.package_id.in_(sorted(package_ids)))

@@ -6,9 +6,12 @@ that `SqlQueries.paid_lines` reads whole."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     Select,
     String,
@@ -20,6 +23,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    type_coerce,
 )
 from sqlalchemy import case as when
 
@@ -27,6 +31,7 @@ from purldesk.adapters.storage.balance_tables import AccountBalanceRow
 from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.sums import halves, joined
 from purldesk.adapters.storage.tables import (
+    AllocationBasisRow,
     AttributionRow,
     CatalogItemRow,
     ContributionRow,
@@ -34,7 +39,9 @@ from purldesk.adapters.storage.tables import (
     RequirementLineRow,
     ShipmentRow,
 )
+from purldesk.domain import basis
 from purldesk.domain.access import Viewer
+from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.contributions import ContributionId
 from purldesk.domain.money import USD, Currency, Money
 from purldesk.domain.packages import PackageId, PackageStatus
@@ -96,6 +103,39 @@ def paid_line(row: Any) -> PaidLine:
         ContributionId(cid), PackageId(pid), PackageStatus(status), LineId(line_id), ref, name,
         Money(minor, Currency(currency)), _int(sent), _int(arrived),
     )  # fmt: skip
+
+
+def bases_without_funds(
+    session: ReadSession, package_ids: Collection[PackageId]
+) -> list[AllocationBasis]:
+    """`bases(package_ids, with_funds=False)`: the documents' other parts taken out by the
+    database, without reading their funds (nearly all of each) into Python, so that the
+    statement's substitutions cost little more for a contributor paying many packages."""
+    b = AllocationBasisRow
+    # SQLite reads JSON functions on text; PostgreSQL needs the text cast to JSON first.
+    postgres = session.get_bind().dialect.name == "postgresql"
+    document = cast(b.document, JSON) if postgres else type_coerce(b.document, JSON)
+    rows = session.execute(
+        select(
+            b.package_id,
+            document["package"].as_string(),
+            document["on"].as_string(),
+            document["recorded_at"].as_string(),
+            document["substitutions"],
+        )
+        .where(b.package_id.in_(sorted(package_ids)))
+        .order_by(b.package_id)
+    )
+    return [
+        basis.parse(
+            PackageId(package_id),
+            json.dumps(
+                {"package": ref, "on": on, "recorded_at": at, "substitutions": effects or []}
+            ),
+            with_funds=False,
+        )
+        for package_id, ref, on, at, effects in rows
+    ]
 
 
 def _ref(contribution_id: Any) -> ColumnElement[str]:
