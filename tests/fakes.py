@@ -30,7 +30,7 @@ from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead, checkpoint_ref, leaf
-from purldesk.domain.confidentiality import can_see_amount
+from purldesk.domain.confidentiality import can_see_amount, redact
 from purldesk.domain.contributions import (
     Contribution,
     ContributionId,
@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from purldesk.services.ports import LatestRate, UnitOfWork
 from purldesk.services.memo import ViewMemo
 from purldesk.services.read_ports import Reader
+from purldesk.services.statement_ports import StatementTotals
 
 K = TypeVar("K")
 R = TypeVar("R")
@@ -1533,6 +1534,31 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
 
     def paid_lines(self, contributor: ParticipantCode) -> list[PaidLine]:
         return self._paid_lines(lambda c: c.contributor == contributor)
+
+    def _shown_paid(self, viewer: Viewer, contributor: ParticipantCode) -> list[PaidLine]:
+        """The contributor's paid lines whose contribution's amount `redact` leaves to viewer."""
+        shown = {
+            c.id for c in self.contributions(contributor=contributor)
+            if redact(viewer, c).amount is not None
+        }  # fmt: skip
+        return [part for part in self.paid_lines(contributor) if part.contribution_id in shown]
+
+    def statement_totals(self, viewer: Viewer, *, contributor: ParticipantCode) -> StatementTotals:
+        found = self._shown_paid(viewer, contributor)
+        own = self.contributions(contributor=contributor)
+        pools = self.balance_of([ledger.pool(c.id) for c in own], currency=USD)
+        spent = sum(part.amount.minor for part in found)
+        return StatementTotals(len(own), len(found), spent, pools)
+
+    def paid_line_page(
+        self, viewer: Viewer, *, contributor: ParticipantCode, offset: int, limit: int
+    ) -> list[PaidLine]:
+        found = self._shown_paid(viewer, contributor)  # by package, then attribution order
+        newest = sorted(found, key=lambda part: -part.package_id)  # stable: keeps the order
+        return newest[offset : offset + limit]
+
+    def paid_packages(self, contributor: ParticipantCode) -> list[PackageId]:
+        return sorted({part.package_id for part in self.paid_lines(contributor)})
 
     def member_paid_lines(self, member: ParticipantCode) -> list[PaidLine]:
         return self._paid_lines(lambda c: any(p.member == member for p in c.members))

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from purldesk.domain.access import OPERATOR, Actor, Role, UserId
-from purldesk.domain.basis import AllocationBasis
-from purldesk.domain.catalog import ItemCode
+from purldesk.domain.basis import AllocationBasis, FundBasis
+from purldesk.domain.catalog import AidClass, ItemCode
 from purldesk.domain.contributions import ContributionId
+from purldesk.domain.indicators import ObservationId
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import Attribution, Package, PackageId, PackageLine, PackageStatus
+from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import LineId
 from purldesk.domain.substitution import Shift, Standing, Substitution
 from purldesk.services.ports import UnitOfWork
@@ -87,3 +89,25 @@ def test_a_contributor_without_kept_effects_has_none(
     seed_allocation(uow_factory)
     german = replace(NETHERLANDS, organization="DEU")
     assert statement(reader_factory(), viewer=german, contributor="DEU").substitutions == []
+
+
+def test_bases_read_without_funds_are_the_bases_with_their_funds_left_out(
+    uow_factory: Callable[[], UnitOfWork], reader_factory: Callable[[], Reader]
+) -> None:
+    """The statement reads only the parts of each basis it tells (SQL takes the funds out):
+    the same bases, substitutions and all, as those read whole with their funds dropped."""
+    seed_allocation(uow_factory)
+    fund = FundBasis(
+        ContributionId(3), ParticipantCode("CAN"), True, 2, None, "standard",
+        (ObservationId(7),), frozenset({AidClass.HUMANITARIAN}), None,
+    )  # fmt: skip
+    with uow_factory() as uow:
+        uow.bases.add(AllocationBasis(P5, AT.date(), AT, (fund,), (DUTCH,)))
+        uow.commit()
+    asked = (P1, P3, P4, P5, PackageId(99))  # P-0099 has none
+    with reader_factory() as reader:
+        whole = reader.bases(asked)
+        without = reader.bases(asked, with_funds=False)
+    assert [b.package_id for b in whole] == [P1, P3, P4, P5]
+    assert whole[-1].funds == (fund,) and whole[-1].substitutions == (DUTCH,)
+    assert without == [replace(b, funds=()) for b in whole]

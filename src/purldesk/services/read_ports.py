@@ -35,6 +35,10 @@ from purldesk.domain.requirements import (
 from purldesk.services.memo import ViewMemo
 from purldesk.services.ports import Transaction
 
+# A paid line is the statement's; kept importable from here, where `paid_lines` gives them.
+from purldesk.services.statement_ports import PaidLine as PaidLine
+from purldesk.services.statement_ports import StatementQueries
+
 
 @dataclass(frozen=True, slots=True)
 class ContributionGroup:
@@ -70,21 +74,6 @@ class ShipmentLine:
     shipment: Shipment
     line_ref: str
     item_name: str
-
-
-@dataclass(frozen=True, slots=True)
-class PaidLine:
-    """Money of one contribution on one line of a package, with what that line has shipped."""
-
-    contribution_id: ContributionId
-    package_id: PackageId
-    package_status: PackageStatus
-    line_id: LineId
-    line_ref: str
-    item_name: str
-    amount: Money
-    shipped: int  # units of the line shipped in the package
-    received: int  # of which confirmed received
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,7 +457,7 @@ class HistoryQueries(Protocol):
         ...
 
 
-class Reader(ReadQueries, HistoryQueries, Transaction, Protocol):
+class Reader(ReadQueries, HistoryQueries, StatementQueries, Transaction, Protocol):
     """A read-only transaction: `with reader: ...`; it never takes the write lock, and every
     query in it sees the database as of one moment."""
 

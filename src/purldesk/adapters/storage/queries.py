@@ -24,6 +24,13 @@ from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK
 from purldesk.adapters.storage.share_queries import ShareQueries
+from purldesk.adapters.storage.statement_queries import (
+    StatementQueries,
+    bases_without_funds,
+    paid_line,
+    paid_select,
+)
+from purldesk.adapters.storage.statement_queries import sees_everything_of as _sees_everything_of
 from purldesk.adapters.storage.sums import halves, joined, joined_or_none
 from purldesk.adapters.storage.tables import (
     AllocationBasisRow,
@@ -72,16 +79,7 @@ def _int(value: Any) -> int:
     return 0 if value is None else int(value)
 
 
-def _sees_everything_of(viewer: Viewer, column: Any) -> ColumnElement[bool]:
-    """`Viewer.sees_everything_of` as SQL over a contributor column."""
-    if viewer.sees_all_amounts:
-        return true()
-    if viewer.organization is None:
-        return false()
-    return column == viewer.organization  # type: ignore[no-any-return]
-
-
-class SqlQueries(ShareQueries, PageQueries, LedgerQueries):
+class SqlQueries(ShareQueries, PageQueries, StatementQueries, LedgerQueries):
     """`ReadQueries` over one read-only session (with the queries of `ShareQueries`, and the
     work pages' in `page_queries` and `ledger_queries`)."""
 
@@ -308,48 +306,15 @@ class SqlQueries(ShareQueries, PageQueries, LedgerQueries):
 
     def _paid_lines(self, paid_by: ColumnElement[bool]) -> list[PaidLine]:
         """Each attribution of the contributions `paid_by` picks out, with its line's shipments."""
-        a, s = AttributionRow, ShipmentRow
-        same_line = and_(s.package_id == a.package_id, s.line_id == a.line_id)
-        shipped = select(func.coalesce(func.sum(s.quantity), 0)).where(same_line)
-        received = shipped.where(s.received_on.is_not(None))
-        rows = self._session.execute(
-            select(
-                a.contribution_id,
-                a.package_id,
-                PackageRow.status,
-                a.line_id,
-                RequirementLineRow.ref,
-                CatalogItemRow.name,
-                a.amount_minor,
-                a.currency,
-                shipped.scalar_subquery(),
-                received.scalar_subquery(),
-            )
-            .join(ContributionRow, ContributionRow.id == a.contribution_id)
-            .join(PackageRow, PackageRow.id == a.package_id)
-            .join(RequirementLineRow, RequirementLineRow.id == a.line_id)
-            .join(CatalogItemRow, CatalogItemRow.code == RequirementLineRow.item_code)
-            .where(paid_by)
-            .order_by(a.package_id, a.position)
-        )
-        return [
-            PaidLine(
-                ContributionId(cid),
-                PackageId(pid),
-                PackageStatus(status),
-                LineId(line_id),
-                ref,
-                name,
-                Money(minor, Currency(currency)),
-                _int(sent),
-                _int(arrived),
-            )
-            for cid, pid, status, line_id, ref, name, minor, currency, sent, arrived in rows
-        ]
+        a = AttributionRow
+        rows = self._session.execute(paid_select(paid_by).order_by(a.package_id, a.position))
+        return [paid_line(row) for row in rows]
 
     def bases(
         self, package_ids: Collection[PackageId], *, with_funds: bool = True
     ) -> list[AllocationBasis]:
+        if not with_funds:  # the statement's substitutions, of every package it pays
+            return bases_without_funds(self._session, package_ids)
         rows = self._session.scalars(
             select(AllocationBasisRow)
             .where(AllocationBasisRow.package_id.in_(sorted(package_ids)))

@@ -227,11 +227,12 @@ async def contribution_action(request: Request, contribution_id: int, action: st
 
 # -- statement ---------------------------------------------------------------------------------
 
+# The page's parameters: whose statement, and the page of each of its two long lists.
+STATEMENT_PAGES = ("contributions_page", "lines_page")
 
-def _statement(
-    request: Request, contributor: str | None
-) -> tuple[WebUser, statements.StatementView, list[choosers.Choice]]:
-    """The signed-in user, the statement it asks for and whose statements it may choose from.
+
+def _whose(request: Request, contributor: str | None) -> tuple[WebUser, str, list[choosers.Choice]]:
+    """The signed-in user, whose statement it asks for and whose statements it may choose from.
 
     A contributor reads its own organization's; the coordinator and the auditor choose among
     every organization that has one, the first of them by default.
@@ -240,25 +241,52 @@ def _statement(
     viewer = user.actor.viewer
     picks = viewer.can(Permission.READ_LEDGER) and not viewer.own_only
     picker = choosers.givers(wired(request).reader()) if picks else []
-    code = contributor or (picker[0].value if picker else user.actor.organization)
-    reader = wired(request).reader()
-    view = render.found(
-        request, user, lambda: statements.statement(reader, viewer=viewer, contributor=code)
-    )
-    return user, view, picker
+    return user, contributor or (picker[0].value if picker else user.actor.organization), picker
+
+
+def _statement_pages(params: Mapping[str, str], errors: Errors) -> dict[str, int]:
+    """The page of each list asked for; a number at fault goes into `errors`, and that list's
+    first page is shown."""
+    asked: dict[str, int] = {}
+    for name in STATEMENT_PAGES:
+        try:
+            asked[name] = paging.page_number(params.get(name), field=name)
+        except InvalidInput as error:
+            errors[name], asked[name] = error.message, 1
+    return asked
 
 
 @router.get("/statement", response_class=HTMLResponse)
 def statement_page(request: Request, contributor: str | None = None) -> Response:
-    user, view, picker = _statement(request, contributor)
+    user, code, picker = _whose(request, contributor)
+    errors: Errors = {}
+    asked = _statement_pages(request.query_params, errors)
+    reader = wired(request).reader()
+    view = render.found(
+        request, user, lambda: statements.statement(
+            reader, viewer=user.actor.viewer, contributor=code,
+            contributions_asked=asked["contributions_page"], lines_asked=asked["lines_page"],
+        ),
+    )  # fmt: skip
+    # The links of each pager keep the contributor and the other list's page.
+    shown = {"contributions_page": view.contributions_page, "lines_page": view.lines_page}
+    params = {"contributor": view.contributor} | {
+        name: str(page.number) for name, page in shown.items() if page.number > 1
+    }
     return render.render(
-        request, "statement.html", user, active="statement", view=view, picker=picker
-    )
+        request, "statement.html", user, status=422 if errors else 200, active="statement",
+        view=view, picker=picker, params=params, errors=errors,
+    )  # fmt: skip
 
 
 @router.get("/statement.{kind}")
 def statement_download(request: Request, kind: str, contributor: str | None = None) -> Response:
-    user, view, _ = _statement(request, contributor)
+    user, code, _ = _whose(request, contributor)
+    reader = wired(request).reader()
+    view = render.found(
+        request, user,
+        lambda: statements.statement_export(reader, viewer=user.actor.viewer, contributor=code),
+    )  # fmt: skip
     if kind not in (reports.ReportFormat.CSV, reports.ReportFormat.XLSX):
         return render.problem(request, user, NotFound("format", kind))
     asked = reports.Asked(user.actor.viewer, render.today(wired(request)), view.contributor)

@@ -1,6 +1,10 @@
 """A contributor's statement: where each of its dollars went (contribution, package, line,
 delivery), for the contributor itself and for those who read every ledger account; a member
-nation's also lists what it gave through its groups (`member_statement`)."""
+nation's also lists what it gave through its groups (`member_statement`).
+
+The page (`statement`) shows its two long lists a page at a time, with totals the reader sums
+over all of them, so it costs the same however long the contributor's history; the report
+(`statement_report`, the downloads) is the whole statement, as an export may be."""
 
 from __future__ import annotations
 
@@ -8,13 +12,19 @@ from dataclasses import dataclass, field
 
 from purldesk.domain import ledger
 from purldesk.domain.access import Owned, Permission, Viewer
+from purldesk.domain.contributions import contribution_ref
 from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import package_ref
-from purldesk.services.read_ports import Reader
+from purldesk.domain.participants import ParticipantCode
+from purldesk.services.read_ports import PaidLine, Reader
 from purldesk.services.views.contributions import ContributionRow, row
 from purldesk.services.views.member_statement import ThroughGroups, read_through_groups
+from purldesk.services.views.paging import Page, page
 from purldesk.services.views.substitutions import SubstitutionRow, substitutions
+
+# Rows of each long list on a page: the newest first, as the contributions page lists them.
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +53,76 @@ class StatementView:
     through_groups: ThroughGroups = field(default_factory=ThroughGroups)
 
 
-def statement(reader: Reader, *, viewer: Viewer, contributor: str) -> StatementView:
-    """The statement page: another organization's statement, or one the viewer may not read
-    at all, is not found, so its existence does not leak."""
+@dataclass(frozen=True, slots=True)
+class StatementPage:
+    """The statement page: a page of each long list (`contributions`, `rows`, the newest
+    first) and the totals over every page."""
+
+    contributor: str
+    contributor_name: str
+    contributions: list[ContributionRow]
+    contributions_page: Page
+    rows: list[StatementRow]
+    lines_page: Page
+    unallocated_usd: Money
+    spent_usd: Money
+    substitutions: list[SubstitutionRow] = field(default_factory=list)
+    through_groups: ThroughGroups = field(default_factory=ThroughGroups)
+
+
+def _readable(viewer: Viewer, contributor: str) -> ParticipantCode:
+    """The contributor's code, where the viewer may read its statement: another organization's
+    statement, or one the viewer may not read at all, is not found, so its existence does not
+    leak."""
     code = contributor.strip().upper()
     if not viewer.can(Permission.READ_LEDGER) or (viewer.own_only and not viewer.owns(code)):
         raise NotFound("statement", code)
-    return _statement(reader, viewer=viewer, code=code)
+    return ParticipantCode(code)
+
+
+def statement(
+    reader: Reader,
+    *,
+    viewer: Viewer,
+    contributor: str,
+    contributions_asked: int = 1,
+    lines_asked: int = 1,
+    size: int = PAGE_SIZE,
+) -> StatementPage:
+    """The statement page: page `contributions_asked` of the contributions and page
+    `lines_asked` of the lines their money paid (`size` each, the newest first), with the
+    totals over all of them, summed by the reader under the rule `statement_report` applies
+    row by row (a line paid by money whose amount is hidden from the viewer is neither listed
+    nor summed)."""
+    code = _readable(viewer, contributor)
+    with reader:
+        participants = reader.participants()
+        participant = next((p for p in participants if p.code == code), None)
+        if participant is None:
+            raise NotFound("participant", code)
+        names = {p.code: p.name for p in participants}
+        totals = reader.statement_totals(viewer, contributor=code)
+        listed = page(contributions_asked, size=size, total=totals.contributions)
+        own = reader.contribution_page(contributor=code, offset=listed.offset, limit=listed.size)
+        lines = page(lines_asked, size=size, total=totals.lines)
+        shown = reader.paid_line_page(
+            viewer, contributor=code, offset=lines.offset, limit=lines.size
+        )
+        substituted = substitutions(
+            reader, viewer=viewer, contributor=code, name=participant.name,
+            paid=reader.paid_packages(code),
+        )  # fmt: skip
+        groups = read_through_groups(reader, viewer=viewer, member=code, names=names)
+    return StatementPage(
+        code, participant.name, [row(viewer, c, names) for c in own], listed,
+        [_row(contribution_ref(part.contribution_id), part) for part in shown], lines,
+        Money(totals.unallocated_minor, USD), Money(totals.spent_minor, USD), substituted, groups,
+    )  # fmt: skip
+
+
+def statement_export(reader: Reader, *, viewer: Viewer, contributor: str) -> StatementView:
+    """The whole statement, for the page's downloads: refused as the page is."""
+    return _statement(reader, viewer=viewer, code=_readable(viewer, contributor))
 
 
 def statement_report(reader: Reader, *, viewer: Viewer, contributor: str) -> StatementView:
@@ -77,16 +150,7 @@ def _statement(reader: Reader, *, viewer: Viewer, code: str) -> StatementView:
         groups = read_through_groups(reader, viewer=viewer, member=participant.code, names=names)
     rows_by_id = {c.id: row(viewer, c, names) for c in own}
     rows = [
-        StatementRow(
-            rows_by_id[part.contribution_id].view.ref,
-            package_ref(part.package_id),
-            part.package_status.value,
-            part.line_ref,
-            part.item_name,
-            part.amount,
-            part.shipped,
-            part.received,
-        )
+        _row(rows_by_id[part.contribution_id].view.ref, part)
         for part in paid
         if rows_by_id[part.contribution_id].view.amount is not None
     ]
@@ -94,4 +158,11 @@ def _statement(reader: Reader, *, viewer: Viewer, code: str) -> StatementView:
         participant.code, participant.name, list(rows_by_id.values()), rows,
         Money(unallocated, USD), Money(sum(r.amount.minor for r in rows), USD), substituted,
         groups,
+    )  # fmt: skip
+
+
+def _row(ref: str, part: PaidLine) -> StatementRow:
+    return StatementRow(
+        ref, package_ref(part.package_id), part.package_status.value, part.line_ref,
+        part.item_name, part.amount, part.shipped, part.received,
     )  # fmt: skip
