@@ -2,7 +2,7 @@
 
 Revision ID: 0016
 Revises: 0015
-Create Date: 2026-12-12
+Create Date: 2026-11-30
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ postings recorded so far), so that current balances are read in a row per accoun
 
 Revision ID: 0017
 Revises: 0016
-Create Date: 2026-12-14
+Create Date: 2026-11-30
 """
 
 from __future__ import annotations

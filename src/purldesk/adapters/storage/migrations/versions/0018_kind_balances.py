@@ -4,7 +4,7 @@ in a row per kind, however many accounts hold money.
 
 Revision ID: 0018
 Revises: 0017
-Create Date: 2026-12-15
+Create Date: 2026-11-30
 """
 
 from __future__ import annotations
