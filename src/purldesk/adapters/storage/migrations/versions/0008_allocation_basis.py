@@ -5,7 +5,7 @@ was recorded by the time their allocation reached the ledger, and says so.
 
 Revision ID: 0008
 Revises: 0007
-Create Date: 2026-12-01
+Create Date: 2026-11-30
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Revision ID: 0012
 Revises: 0011
-Create Date: 2026-12-04
+Create Date: 2026-11-30
 """
 
 from __future__ import annotations

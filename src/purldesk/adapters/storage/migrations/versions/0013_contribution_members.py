@@ -2,7 +2,7 @@
 
 Revision ID: 0013
 Revises: 0012
-Create Date: 2026-12-05
+Create Date: 2026-11-30
 """
 
 from __future__ import annotations

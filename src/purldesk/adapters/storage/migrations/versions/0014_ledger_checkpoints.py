@@ -3,7 +3,7 @@ recorded), and the signed checkpoints of both.
 
 Revision ID: 0014
 Revises: 0013
-Create Date: 2026-12-05
+Create Date: 2026-11-30
 """
 
 from __future__ import annotations
