@@ -75,12 +75,17 @@ class FakeShareQueries:
             len(found),
         )
 
-    def receipts(self, *, by: Literal["month", "day"]) -> list[Receipts]:
+    def receipts(self, *, by: Literal["month", "day"], since: date | None = None) -> list[Receipts]:
         summed: dict[date, list[int]] = defaultdict(lambda: [0, 0])
         for c in self._received(LIVE_RECEIPTS):
-            if c.received_on is None:
+            if c.received_on is None or (since is not None and c.received_on < since):
                 continue
             key = c.received_on if by == "day" else c.received_on.replace(day=1)
             summed[key][0] += _received_usd(c) or 0
             summed[key][1] += 1
         return [Receipts(key, usd, count) for key, (usd, count) in sorted(summed.items())]
+
+    def received_before(self, day: date) -> bool:
+        return any(
+            c.received_on is not None and c.received_on < day for c in self._received(LIVE_RECEIPTS)
+        )

@@ -91,6 +91,11 @@ def test_receipts_by_month_and_by_day(
         Receipts(date(2025, 10, 2), NORDIC_PUBLIC + NORDIC_CONFIDENTIAL + NORDIC_ANONYMOUS, 3),
         Receipts(date(2025, 10, 10), NETHERLANDS + CANADA, 2),
     ]
+    with reader_factory() as reader:
+        assert reader.receipts(by="day", since=date(2025, 10, 3)) == daily[1:]
+        assert reader.receipts(by="month", since=date(2025, 11, 1)) == []
+        assert reader.received_before(date(2025, 10, 3))
+        assert not reader.received_before(date(2025, 10, 2))
 
 
 def figure(nation: str, year: int, gdp_usd: int, source: str = "World Bank") -> GdpFigure:

@@ -295,9 +295,14 @@ class ReadQueries(Protocol):
         summed, their distinct givers and their number (for the disclosure rule only)."""
         ...
 
-    def receipts(self, *, by: Literal["month", "day"]) -> list[Receipts]:
+    def receipts(self, *, by: Literal["month", "day"], since: date | None = None) -> list[Receipts]:
         """Money received (USD, every contribution not refunded) by month (its first day) or
-        by day of receipt, oldest first; periods without receipts are left out."""
+        by day of receipt, oldest first, on or after `since` if given; periods without
+        receipts are left out."""
+        ...
+
+    def received_before(self, day: date) -> bool:
+        """Whether money counted by `receipts` came in before `day`."""
         ...
 
     def gdp_figures(self) -> list[GdpFigure]:

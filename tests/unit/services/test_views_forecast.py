@@ -16,6 +16,7 @@ from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.errors import NotPermitted
 from purldesk.domain.forecast import Reach
+from purldesk.domain.forecast import pace as pace_of
 from purldesk.domain.ledger import LedgerTransaction, Posting, TransactionKind
 from purldesk.domain.money import USD, Money, convert
 from purldesk.domain.participants import (
@@ -134,3 +135,18 @@ def test_the_backtest_forecasts_from_each_past_month(database: FakeDatabase) -> 
     # Each forecast is a month (31 days) after its origin: 17 days after the 15th.
     assert [t.error_days for t in result.trials] == [17, 17, None]
     assert result.mean_absolute_error_days == 17
+
+
+@pytest.mark.parametrize("today", [date(2026, 5, 10), date(2026, 8, 1), date(2027, 3, 3)])
+@pytest.mark.parametrize("window_months", [2, 3, 6])
+def test_the_pace_read_for_its_window_is_the_pace_of_every_receipt(
+    database: FakeDatabase, today: date, window_months: int
+) -> None:
+    """The forecast reads only its window's receipts, and whether any came before: the pace
+    is what the domain makes of every receipt ever made (months after the last as zero)."""
+    with FakeReader(database) as reader:
+        every = reader.receipts(by="month")
+    view = forecast.funding_forecast(
+        FakeReader(database), viewer=OPERATOR, today=today, window_months=window_months
+    )
+    assert view.pace == pace_of(every, as_of=today, window_months=window_months)

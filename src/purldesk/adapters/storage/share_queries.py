@@ -92,9 +92,11 @@ class ShareQueries:
         ).one()
         return HiddenReceived(joined(high, low), int(givers), int(count))
 
-    def receipts(self, *, by: Literal["month", "day"]) -> list[Receipts]:
+    def receipts(self, *, by: Literal["month", "day"], since: date | None = None) -> list[Receipts]:
         c = ContributionRow
         received = _received(LIVE_RECEIPTS) & c.received_on.is_not(None)
+        if since is not None:
+            received = received & (c.received_on >= since)
         usd = halves(c.usd_minor.expression)
         if by == "day":
             days = self._session.execute(
@@ -115,3 +117,8 @@ class ShareQueries:
             Receipts(date(int(y), int(m), 1), joined(high, low), int(n))
             for y, m, high, low, n in months
         ]
+
+    def received_before(self, day: date) -> bool:
+        c = ContributionRow
+        earlier = select(c.id).where(_received(LIVE_RECEIPTS), c.received_on < day).limit(1)
+        return self._session.execute(earlier).first() is not None

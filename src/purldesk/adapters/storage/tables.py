@@ -182,7 +182,8 @@ class ContributionRow(Base):
     earmark_areas: Mapped[str | None] = mapped_column(Text)  # sorted, comma-separated
     earmark_aid_classes: Mapped[str | None] = mapped_column(Text)  # sorted, comma-separated
     earmark_expires_on: Mapped[date | None] = mapped_column(Date)
-    received_on: Mapped[date | None] = mapped_column(Date)
+    # Indexed: the forecast reads the receipts of its last months only.
+    received_on: Mapped[date | None] = mapped_column(Date, index=True)
     # Conversion of `amount` at receipt; the rate is the Decimal's string, exactly.
     usd_minor: Mapped[int | None] = mapped_column(BigInteger)
     fx_rate: Mapped[str | None] = mapped_column(String(RATE))

@@ -10,7 +10,7 @@ from datetime import date
 
 from purldesk.domain import forecast
 from purldesk.domain.access import Permission, Viewer
-from purldesk.domain.forecast import LEVEL, WINDOW_MONTHS, Backtest, Pace, Reach
+from purldesk.domain.forecast import LEVEL, WINDOW_MONTHS, Backtest, Pace, Reach, Receipts
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import DEFAULT_TARGET
 from purldesk.domain.requirements import Cycle, CycleStatus, LineStatus
@@ -64,8 +64,13 @@ def funding_forecast(
 ) -> ForecastView:
     """When the pool reaches `target`, and each unfunded rank is funded, at the current pace."""
     viewer.check(Permission.READ_ALLOCATION)
+    since = forecast.add_months(forecast.month_of(today), -window_months)
     with reader:
-        monthly = reader.receipts(by="month")
+        monthly = reader.receipts(by="month", since=since)
+        if reader.received_before(since):
+            # Money came in before the window, so the pace counts from the window's first month
+            # (a month without receipts as zero): what `forecast.pace` makes of every receipt.
+            monthly = [Receipts(forecast.add_months(since, -1), 0, 0), *monthly]
         pool = reader.balance_of_kind("pool", currency=USD)
         cycle = current_cycle(reader.cycles(), today=today)
         lines = [] if cycle is None else reader.lines(cycle.id)
