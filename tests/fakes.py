@@ -72,7 +72,7 @@ from share_fakes import FakeShareQueries
 
 if TYPE_CHECKING:
     from purldesk.services.ports import LatestRate, UnitOfWork
-from purldesk.services.memo import ViewMemo
+from purldesk.services.memo import StateMark, ViewMemo
 from purldesk.services.read_ports import Reader
 from purldesk.services.statement_ports import StatementTotals
 
@@ -753,6 +753,9 @@ class FakeLedger:
     def kept_kind_balances(self) -> dict[tuple[str, str], tuple[int, int]]:
         return dict(self._tx.tables.kind_balances)
 
+    def mislabelled_balances(self) -> list[tuple[str, str]]:
+        return []  # the fake keeps no kind or contribution beside a balance
+
 
 def _grow(tables: Tables, tree: Tree, leaves: list[bytes], *, after: int) -> None:
     """Grow a tree as the SQL adapter does, refusing one out of step with its log."""
@@ -1386,8 +1389,12 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
     def _start(self) -> Tables:
         return self.database.snapshot()  # the committed tables, without the write lock
 
-    def state_mark(self) -> tuple[int, int]:
-        return len(self.tables.ledger), len(self.tables.audit)
+    def state_mark(self) -> StateMark:
+        ledger, audit = self.tables.ledger, self.tables.audit
+        return StateMark(
+            len(ledger), len(audit), ledger[-1].hash if ledger else "",
+            audit[-1].hash if audit else "",
+        )  # fmt: skip
 
     def participants(self) -> list[Participant]:
         return self._repos().participants.list()

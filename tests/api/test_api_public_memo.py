@@ -12,7 +12,7 @@ from test_api_reports import build_world
 
 from purldesk.bootstrap import build
 from purldesk.entrypoints.web.app import create_app
-from purldesk.services.memo import ViewMemo
+from purldesk.services.memo import StateMark, ViewMemo
 from purldesk.services.views.transparency import transparency
 from sql_costs import SqlCounter
 
@@ -38,7 +38,7 @@ def fresh_report(world: World) -> Any:
         other.close()
 
 
-def reader_mark(world: World) -> tuple[int, int]:
+def reader_mark(world: World) -> StateMark:
     with world.wired.reader() as reader:
         return reader.state_mark()
 

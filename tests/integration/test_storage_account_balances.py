@@ -217,3 +217,27 @@ def test_the_pools_holding_money_are_found_by_the_index_of_accounts_that_hold_mo
             connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # else, with no rows
         plan = connection.exec_driver_sql(f"{explain} {sql}", parameters)
         assert "ix_account_balances_held_kind_currency" in " ".join(str(r[-1]) for r in plan)
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [("kind", "refunded"), ("contribution_ref", "C-00009"), ("contribution_ref", None)],
+)
+def test_verify_names_a_balance_filed_under_another_kind_or_contribution(
+    uow_factory: UowFactory, column: str, value: str | None
+) -> None:
+    """A pool filed under another kind would be missed by the allocation's pools, one under
+    another contribution by that contribution's balances: verify names it."""
+    append_history(uow_factory)
+    account = ledger.pool(3)
+    with uow_factory() as uow:
+        moved = uow.session.execute(  # type: ignore[attr-defined]
+            text(f"UPDATE account_balances SET {column} = :value WHERE account = :account"),
+            {"value": value, "account": account},
+        )
+        assert moved.rowcount == 1
+        uow.commit()
+    (finding,) = kept_balance_findings(uow_factory())
+    assert finding.row == f"account_balances {account} USD"
+    assert "another kind or contribution" in finding.message
+    assert finding.contribution == ledger.account_contribution(account)

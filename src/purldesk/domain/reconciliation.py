@@ -79,6 +79,20 @@ def kept_balance_findings(totals: Balances, kept: Balances) -> list[Finding]:
     return found
 
 
+def label_findings(mislabelled: Iterable[tuple[str, str]]) -> list[Finding]:
+    """Each kept balance filed under a kind or contribution its account's name does not give."""
+    found = []
+    for account, code in mislabelled:
+        row = f"account_balances {account} {code}"
+        message = (
+            f"{row} is filed under another kind or contribution than {account} names, so"
+            " reads by kind or by contribution miss it"
+        )
+        owner = ledger.account_contribution(account)
+        found.append(Finding("account-balance", message, contribution=owner, row=row))
+    return found
+
+
 def kind_totals(
     balances: Iterable[tuple[tuple[str, str], int]],
 ) -> dict[tuple[str, str], tuple[int, int]]:

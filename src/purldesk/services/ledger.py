@@ -67,11 +67,12 @@ def verify_open(
         progress(next(steps))
         stored = {tree: TreeHead.of(uow.trees.frontier(tree)) for tree in Tree}
         signed = uow.checkpoints.list() + ([] if against is None else [against])
+        mislabelled = uow.ledger.mislabelled_balances()
         findings = _findings(
             entries, logged, rows, kept, stored, signed, signer, against,
             lambda: progress(next(steps)),
         )  # fmt: skip
-        return len(entries), findings
+        return len(entries), findings + reconciliation.label_findings(mislabelled)
 
 
 def _findings(

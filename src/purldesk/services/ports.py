@@ -250,6 +250,11 @@ class Ledger(Protocol):
         for `verify` to hold against the postings; the other reads are derived from these."""
         ...
 
+    def mislabelled_balances(self) -> list[tuple[str, str]]:
+        """(account, currency) of each kept balance whose stored kind or contribution is not
+        what the account's name gives: reads by kind or by contribution would miss it."""
+        ...
+
     def kept_kind_balances(self) -> dict[tuple[str, str], tuple[int, int]]:
         """(kind, currency) -> (the balances of the accounts of that kind summed, how many of
         them are not zero), as stored beside the balances (those at zero too), for `verify`

@@ -32,7 +32,7 @@ from purldesk.domain.requirements import (
     RankChange,
     RequirementLine,
 )
-from purldesk.services.memo import ViewMemo
+from purldesk.services.memo import StateMark, ViewMemo
 from purldesk.services.ports import Transaction
 
 # A paid line is the statement's; kept importable from here, where `paid_lines` gives them.
@@ -477,7 +477,7 @@ class Reader(ReadQueries, HistoryQueries, StatementQueries, Transaction, Protoco
         """Views the same for everyone, kept while `state_mark` stays (one per process)."""
         ...
 
-    def state_mark(self) -> tuple[int, int]:
-        """The heads of the ledger and of the audit log (0 where empty): every command moves
-        the audit log's, so a view read under a mark holds while the mark does."""
+    def state_mark(self) -> StateMark:
+        """The heads of the ledger and of the audit log: every command moves the audit log's,
+        so a view read under a mark holds while the mark does."""
         ...

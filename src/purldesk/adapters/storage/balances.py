@@ -154,6 +154,17 @@ def kept(session: Session) -> Balances:
     return {(account, code): joined(high, low) for account, code, high, low in rows}
 
 
+def mislabelled(session: Session) -> list[tuple[str, str]]:
+    """(account, currency) of each stored balance whose kind or contribution is not the one
+    its account's name gives (`_row`)."""
+    rows = session.execute(select(B.account, B.currency, B.kind, B.contribution_ref))
+    return sorted(
+        (account, code)
+        for account, code, kind, ref in rows
+        if (kind, ref) != (reported_kind(account), ledger.account_contribution(account))
+    )
+
+
 def kept_kinds(session: Session) -> KindBalances:
     """Every stored kind's total and count of accounts not at zero, those at zero too."""
     rows = session.execute(select(K.kind, K.currency, K.amount_high, K.amount_low, K.accounts))

@@ -165,6 +165,9 @@ class SqlLedger:
     def kept_kind_balances(self) -> dict[tuple[str, str], tuple[int, int]]:
         return balances.kept_kinds(self._session)
 
+    def mislabelled_balances(self) -> list[tuple[str, str]]:
+        return balances.mislabelled(self._session)
+
     def lock(self) -> None:
         """Hold the ledger's write lock until the transaction ends (re-entrant within it)."""
         # Read committed: the head read after the lock sees every append committed before it.

@@ -7,9 +7,9 @@ REPEATABLE READ, so every query of a page sees the same moment.
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from purldesk.adapters.storage.engine import READ_ONLY, ReadSession, SessionScope
@@ -17,7 +17,7 @@ from purldesk.adapters.storage.history_queries import SqlHistoryQueries
 from purldesk.adapters.storage.queries import SqlQueries
 from purldesk.adapters.storage.tables import AuditEntryRow, LedgerEntryRow
 from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
-from purldesk.services.memo import ViewMemo
+from purldesk.services.memo import StateMark, ViewMemo
 
 
 class SqlReader(SessionScope, SqlQueries, SqlHistoryQueries):
@@ -44,10 +44,16 @@ class SqlReader(SessionScope, SqlQueries, SqlHistoryQueries):
         SqlQueries.__init__(self, ReadSession(session))
         return self
 
-    def state_mark(self) -> tuple[int, int]:
-        both = select(
-            select(func.coalesce(func.max(LedgerEntryRow.seq), 0)).scalar_subquery(),
-            select(func.coalesce(func.max(AuditEntryRow.seq), 0)).scalar_subquery(),
+    def state_mark(self) -> StateMark:
+        def head(table: type[LedgerEntryRow] | type[AuditEntryRow], column: str) -> Any:
+            latest = select(getattr(table, column)).order_by(table.seq.desc()).limit(1)
+            return latest.scalar_subquery()
+
+        heads = select(
+            head(LedgerEntryRow, "seq"), head(AuditEntryRow, "seq"),
+            head(LedgerEntryRow, "hash"), head(AuditEntryRow, "hash"),
+        )  # fmt: skip
+        ledger_seq, audit_seq, ledger_hash, audit_hash = self.session.execute(heads).one()
+        return StateMark(
+            int(ledger_seq or 0), int(audit_seq or 0), ledger_hash or "", audit_hash or ""
         )
-        ledger, audit = self.session.execute(both).one()
-        return int(ledger), int(audit)

@@ -29,6 +29,7 @@ from sqlalchemy import case as when
 
 from purldesk.adapters.storage.balance_tables import AccountBalanceRow
 from purldesk.adapters.storage.engine import ReadSession
+from purldesk.adapters.storage.rows import IN_LIST_CHUNK
 from purldesk.adapters.storage.sums import halves, joined
 from purldesk.adapters.storage.tables import (
     AllocationBasisRow,
@@ -115,17 +116,22 @@ def bases_without_funds(
     # SQLite reads JSON functions on text; PostgreSQL needs the text cast to JSON first.
     postgres = session.get_bind().dialect.name == "postgresql"
     document = cast(b.document, JSON) if postgres else type_coerce(b.document, JSON)
-    rows = session.execute(
-        select(
-            b.package_id,
-            document["package"].as_string(),
-            document["on"].as_string(),
-            document["recorded_at"].as_string(),
-            document["substitutions"],
+    wanted = sorted(set(package_ids))
+    rows = [
+        row
+        for start in range(0, len(wanted), IN_LIST_CHUNK)
+        for row in session.execute(
+            select(
+                b.package_id,
+                document["package"].as_string(),
+                document["on"].as_string(),
+                document["recorded_at"].as_string(),
+                document["substitutions"],
+            )
+            .where(b.package_id.in_(wanted[start : start + IN_LIST_CHUNK]))
+            .order_by(b.package_id)
         )
-        .where(b.package_id.in_(sorted(package_ids)))
-        .order_by(b.package_id)
-    )
+    ]
     return [
         basis.parse(
             PackageId(package_id),

@@ -3,7 +3,9 @@ delivery), for the contributor itself and for those who read every ledger accoun
 nation's also lists what it gave through its groups (`member_statement`).
 
 The page (`statement`) shows its two long lists a page at a time, with totals the reader sums
-over all of them, so it costs the same however long the contributor's history; the report
+over all of them; its substitutions (one allocation basis per package the contributor's money
+paid) and its groups' part are still read whole, so it grows with the number of packages the
+contributor paid (docs/BENCHMARKS.md, "Three years of history"). The report
 (`statement_report`, the downloads) is the whole statement, as an export may be."""
 
 from __future__ import annotations

@@ -24,7 +24,22 @@ LOW_MASK = 2**LOW_BITS - 1
 ROWS_PER_INSERT = 500
 
 
+# The ledger's write lock (adapters/storage/rows.py LEDGER_LOCK_KEY), as of this migration.
+LEDGER_LOCK_KEY = 0x7075726C_6C656467
+
+
+def _hold_the_ledger() -> None:
+    """On PostgreSQL, appends wait until this migration commits, so none falls between the
+    sums below and the commit. (A server still running code older than this migration would
+    append without moving the balances: stop it before `db upgrade`; `ledger verify` names
+    any account that drifted.)"""
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        bind.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK_KEY})
+
+
 def upgrade() -> None:
+    _hold_the_ledger()
     kinds = op.create_table(
         "kind_balances",
         sa.Column("kind", sa.String(length=200), nullable=False),
