@@ -122,7 +122,7 @@ WRITES = frozenset({
     "packages propose", "packages validate", "packages accept", "packages top-up",
     "packages close", "packages restrict", "deliveries ship", "deliveries confirm",
     "keys generate", "indicators record", "indicators import", "fx update", "fx set",
-    "reference gdp import", "policy set", "users add", "users revoke",
+    "reference gdp import", "policy set", "users add", "users revoke", "ledger rebuild-balances",
 })  # fmt: skip
 POLICY_ORG = "KOR"  # the demo's contributor with a policy
 

@@ -684,6 +684,11 @@ class FakeLedger:
         after = 0 if head is None else head.seq
         _grow(self._tx.tables, Tree.LEDGER, [leaf(e.hash) for e in entries], after=after)
         self._tx.tables.ledger.extend(entries)
+        self._keep(entries)
+        return entries
+
+    def _keep(self, entries: Iterable[LedgerEntry]) -> None:
+        """Move the kept balances and kind totals by `entries`' postings, as the SQL does."""
         kept, kinds = self._tx.tables.balances, self._tx.tables.kind_balances
         for entry in entries:
             for posting in entry.transaction.postings:
@@ -693,7 +698,12 @@ class FakeLedger:
                 kind = (ledger.reported_kind(posting.account), code)
                 total, accounts = kinds.get(kind, (0, 0))
                 kinds[kind] = (total + minor, accounts + (was + minor != 0) - (was != 0))
-        return entries
+
+    def rebuild_balances(self) -> int:
+        self._tx.tables.balances.clear()
+        self._tx.tables.kind_balances.clear()
+        self._keep(self._tx.tables.ledger)
+        return len(self._tx.tables.balances)
 
     def lock(self) -> None:
         """Nothing to do: the open unit of work holds the database's only lock already."""

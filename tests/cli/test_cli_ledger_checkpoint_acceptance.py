@@ -197,3 +197,32 @@ def test_the_audit_log_cut_short_after_a_checkpoint_is_named(
     code, ledger_found = findings(allocated)
     assert code == 6
     assert "audit-truncated" in {f["rule"] for f in ledger_found}
+
+
+def test_a_drifted_kept_balance_is_found_by_verify_and_repaired_by_rebuild_balances(
+    allocated: str,
+) -> None:
+    """A kept balance moved behind the ledger's back (as a server older than the schema would
+    leave it): verify names it, `ledger rebuild-balances` recomputes every kept balance from
+    the postings, audited, and verify passes again with the same ledger head."""
+    head = scalar(allocated, "SELECT hash FROM ledger_entries ORDER BY seq DESC LIMIT 1")
+    audited = scalar(allocated, "SELECT COUNT(*) FROM audit_entries")
+    pool = scalar(allocated, "SELECT account FROM account_balances WHERE kind = 'pool' LIMIT 1")
+    sql(
+        allocated,
+        f"UPDATE account_balances SET amount_low = amount_low + 5 WHERE account = '{pool}'",
+        "UPDATE kind_balances SET accounts = accounts + 1 WHERE kind = 'pool'",
+    )
+    code, found = findings(allocated)
+    assert code == 6
+    assert {f["rule"] for f in found} == {"account-balance", "kind-balance"}
+    assert any(f["row"] == f"account_balances {pool} USD" for f in found)
+
+    code, out, err = run(allocated, "ledger", "rebuild-balances")
+    assert code == 0, err
+    assert "balances rebuilt from the postings" in out
+    assert findings(allocated) == (0, [])
+    assert scalar(allocated, "SELECT hash FROM ledger_entries ORDER BY seq DESC LIMIT 1") == head
+    assert scalar(allocated, "SELECT COUNT(*) FROM audit_entries") == audited + 1
+    last = scalar(allocated, "SELECT action FROM audit_entries ORDER BY seq DESC LIMIT 1")
+    assert last == "ledger.rebuild-balances"

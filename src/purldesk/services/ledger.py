@@ -161,3 +161,17 @@ class TakeCheckpoint(Command[Checkpoint]):
 
     def target(self, result: Checkpoint) -> str:
         return result.ref
+
+
+@command("ledger.rebuild-balances", Permission.CHECKPOINT_LEDGER)
+class RebuildBalances(Command[int]):
+    """Recompute the balances kept beside the ledger from its postings (`purldesk ledger
+    rebuild-balances`, the operator's): the repair when `verify` finds a kept balance that
+    drifted, say after a server older than the schema wrote. The ledger itself is not
+    touched; returns how many accounts are kept."""
+
+    def execute(self, uow: UnitOfWork, context: Context) -> int:
+        return uow.ledger.rebuild_balances()
+
+    def target(self, result: int) -> str:
+        return "ledger"

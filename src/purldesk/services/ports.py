@@ -250,6 +250,11 @@ class Ledger(Protocol):
         for `verify` to hold against the postings; the other reads are derived from these."""
         ...
 
+    def rebuild_balances(self) -> int:
+        """Every kept balance and kind total again from the postings, under the write lock;
+        returns how many accounts it keeps."""
+        ...
+
     def mislabelled_balances(self) -> list[tuple[str, str]]:
         """(account, currency) of each kept balance whose stored kind or contribution is not
         what the account's name gives: reads by kind or by contribution would miss it."""

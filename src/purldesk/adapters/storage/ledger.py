@@ -168,6 +168,11 @@ class SqlLedger:
     def mislabelled_balances(self) -> list[tuple[str, str]]:
         return balances.mislabelled(self._session)
 
+    def rebuild_balances(self) -> int:
+        self.lock()
+        balances.rebuild(self._session)
+        return len(balances.kept(self._session))
+
     def lock(self) -> None:
         """Hold the ledger's write lock until the transaction ends (re-entrant within it)."""
         # Read committed: the head read after the lock sees every append committed before it.

@@ -169,6 +169,19 @@ def checkpoint(json_output: JsonOption = False, out: OutOption = None, db: DbOpt
         console.print(describe(taken), soft_wrap=True)
 
 
+@app.command("rebuild-balances")
+def rebuild_balances(db: DbOption = None) -> None:
+    """Recompute the balances kept beside the ledger from its postings (audited).
+
+    The repair when `ledger verify` finds an `account-balance` or `kind-balance`: the
+    entries and postings are not touched.
+    """
+    from purldesk.services import ledger
+
+    kept = execute(db, ledger.RebuildBalances())
+    console.print(f"balances rebuilt from the postings: {kept:,} accounts kept")
+
+
 def describe(taken: Checkpoint) -> str:
     return (
         f"{taken.ref} signed at {taken.at.isoformat()} by key {taken.key_id}\n"
