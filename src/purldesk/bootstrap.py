@@ -23,8 +23,9 @@ from purldesk.domain.access import Actor
 from purldesk.services.access_ports import PasswordHasher
 from purldesk.services.exports import RestorableUnitOfWork
 from purldesk.services.handle import Command, Context, handle
+from purldesk.services.ledger_ports import Signer
 from purldesk.services.memo import ViewMemo
-from purldesk.services.ports import Clock, FxRates, Signer
+from purldesk.services.ports import Clock, FxRates
 from purldesk.services.read_ports import Reader
 from purldesk.services.retries import Retries
 

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 
 from purldesk.domain import checkpoints
 from purldesk.domain.checkpoints import Checkpoint, Tree
-from purldesk.services.ports import Signer, UnitOfWork
+from purldesk.services.ledger_ports import Signer
+from purldesk.services.ports import UnitOfWork
 
 DAILY = timedelta(days=1)
 

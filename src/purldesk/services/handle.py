@@ -33,7 +33,8 @@ from purldesk.domain.lifecycle import can_transition
 from purldesk.domain.money import Money
 from purldesk.services import checkpoints, package_history
 from purldesk.services.changed import Noted, noting
-from purldesk.services.ports import FxRates, Signer, UnitOfWork
+from purldesk.services.ledger_ports import Signer
+from purldesk.services.ports import FxRates, UnitOfWork
 from purldesk.services.retries import ONCE, Retries
 
 R = TypeVar("R")

@@ -16,7 +16,8 @@ from purldesk.domain.ledger import Finding
 from purldesk.domain.packages import Package
 from purldesk.services import checkpoints as taking
 from purldesk.services.handle import Command, Context, command
-from purldesk.services.ports import Signer, UnitOfWork
+from purldesk.services.ledger_ports import Signer
+from purldesk.services.ports import UnitOfWork
 
 # The steps of `verify`, in order: each is named to `progress` as it begins.
 VERIFY_STEPS = (

@@ -12,7 +12,8 @@ from purldesk.domain.checkpoints import Checkpoint, Tree
 from purldesk.domain.contributions import ContributionId, contribution_ref
 from purldesk.domain.errors import ChainBroken, Conflict, InvalidInput
 from purldesk.domain.proofs import ProvenEntry
-from purldesk.services.ports import Signer, UnitOfWork
+from purldesk.services.ledger_ports import Signer
+from purldesk.services.ports import UnitOfWork
 
 
 def prove(

@@ -15,7 +15,7 @@ from purldesk.domain import ledger as ledger_rules
 from purldesk.domain.errors import Conflict, InvalidInput, LedgerError
 from purldesk.services import exports, ledger
 from purldesk.services.exports import RestorableUnitOfWork, Snapshot
-from purldesk.services.ports import Signer
+from purldesk.services.ledger_ports import Signer
 
 # Findings named in the refusal; the rest are counted.
 FINDINGS_SHOWN = 5
