@@ -339,8 +339,8 @@ def main() -> None:
     parser.add_argument(
         "--funded",
         type=int,
-        default=95,
-        help="what a month's pledges come to, in %% of what its lines can take",
+        default=70,
+        help="what a month's pledges come to, in %% of what its lines can take (default 70)",
     )
     parser.add_argument(
         "--package-usd",
