@@ -1,4 +1,4 @@
-"""Grow a database month by month through the services and time each write as history grows.
+"""Grow a database month by month through the commands and time each write as history grows.
 
     .venv/bin/python bench/growth.py                      # 24 months on a temporary SQLite file
     .venv/bin/python bench/growth.py --months 6
@@ -6,7 +6,10 @@
     .venv/bin/python bench/growth.py --months 36 --lines 300 --pledges 400 \
         --db sqlite:////tmp/years.sqlite3                  # years: over 100,000 ledger entries
 
-Each month is what the product does every month: open a cycle and import its list (drawn in
+Every write is a command handled as the command line's are (`Application.run`: authorized,
+audited, its packages' states kept for OCDS, checkpoints taken when due), as the operator
+"growth"; one contributor's money is restricted to humanitarian and non-lethal lines by its
+policy. Each month is what the product does every month: open a cycle and import its list (drawn in
 turn from the demo's requirements), submit and endorse it; pledge and receive money (in twelve
 currencies in turn, from the demo's contributors), in all less than what the month's lines
 can take at the supplier's capacity (`--funded`, 70%: the lots and the lines' order leave part
@@ -14,7 +17,7 @@ of that estimate unspent, and at 95% money piled up in the pools, so that each l
 drew on more contributions, 1,600 at month 32); allocate --commit; then take every package it made through propose, validate,
 accept, a shipment and a confirmed receipt per line, and close. The last month grown is
 September 2026 (within the ECB rates bundled for FX); the first is as many months before.
-Each operation is timed around the service call (`time.perf_counter`, and `time.process_time`:
+Each operation is timed around the command (`time.perf_counter`, and `time.process_time`:
 on SQLite the database works in this process, so CPU time is steadier than wall time on a
 busy machine) and its SQL statements counted; the tables give the median per month.
 A PostgreSQL URL gets a schema of its own, dropped at the end unless `--keep`; an SQLite URL's
@@ -26,6 +29,7 @@ contribution a package draws on (the allocation, the acceptance and the disburse
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import statistics
@@ -38,7 +42,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import psycopg
 from rich.console import Console
@@ -54,10 +58,10 @@ from purldesk.adapters.storage.migrate import upgrade
 from purldesk.adapters.storage.tables import LedgerEntryRow
 from purldesk.config import Settings
 from purldesk.demo.scenario import data_text
+from purldesk.domain.access import operator
 from purldesk.domain.catalog import CatalogItem
 from purldesk.domain.money import USD, Money
 from purldesk.domain.participants import ParticipantStatus
-from purldesk.domain.requirements import CycleStatus
 from purldesk.services import (
     allocations,
     catalog,
@@ -65,12 +69,29 @@ from purldesk.services import (
     deliveries,
     packages,
     participants,
+    policies,
     requirements,
 )
+from purldesk.services.handle import Command
 from purldesk.services.requirements import LineRow
 
 T = TypeVar("T")
 Samples = dict[str, dict[int, list[float]]]  # operation -> month -> one value per call
+# One contributor's money pays only for humanitarian and non-lethal lines (as Korea's does in
+# the demo, without its phases), so that allocations weigh restricted money.
+RESTRICTED = "NZL"
+RESTRICTED_POLICY = """format = "purldesk.policy/1"
+contributor = "NZL"
+title = "Humanitarian and non-lethal only"
+source = "bench/growth.py"
+valid_from = 2020-01-01
+
+[default]
+name = "baseline"
+aid_classes = ["humanitarian", "nonlethal"]
+note = "Humanitarian aid and non-lethal military equipment."
+"""
+GROWER = operator("growth")  # who runs every command, as the command line's operator would
 OPERATIONS = (
     "open cycle", "pledge", "receive", "allocate --commit", "propose", "validate", "accept",
     "ship", "confirm receipt", "close",
@@ -137,18 +158,26 @@ def month_start(month: int, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def set_up(app: bootstrap.Application, *, capacity: int) -> tuple[list[str], list[CatalogItem]]:
-    """The demo's participants and catalog, the supplier's capacity per cycle times `capacity`;
-    returns the codes of those who may pledge, and the catalog."""
+def set_up(
+    app: bootstrap.Application, *, capacity: int, at: datetime
+) -> tuple[list[str], list[CatalogItem]]:
+    """The demo's participants, catalog (the supplier's capacity per cycle times `capacity`)
+    and the policy of one contributor whose money is restricted, as commands; returns the codes of those who may pledge, and the
+    catalog."""
     people = csv_files.parse_participants(
         data_text("participants.csv"), is_nation_code=is_nation_code
     ).rows
-    participants.add_many(app.uow(), participants=people)
     items = [
         replace(item, available_per_cycle=item.available_per_cycle * capacity)
         for item in csv_files.parse_catalog(data_text("catalog.csv")).rows
     ]
-    catalog.import_items(app.uow(), items=items)
+    commands: tuple[Command[Any], ...] = (
+        participants.AddMany(participants=tuple(people)),
+        catalog.Import(items=tuple(items)),
+        policies.SetPolicy(contributor=RESTRICTED, text=RESTRICTED_POLICY, filename="growth.toml"),
+    )
+    for number, command in enumerate(commands):
+        app.run(command, actor=GROWER, request_id=f"growth:set-up.{number}", at=at)
     joined = [
         str(p.code) for p in people if p.can_contribute and p.status is ParticipantStatus.JOINED
     ]
@@ -190,74 +219,62 @@ def grow_one_month(
         for k, row in enumerate(picked)
     ]  # fmt: skip
 
+    def run(operation: str, command: Command[T]) -> T:
+        request = f"growth:{month:03d}.{next(numbers)}"
+        return timer.run(
+            operation, lambda: app.run(command, actor=GROWER, request_id=request, at=at)
+        )
+
+    numbers = itertools.count()
+    name = f"growth-{month:03d}"
+
     def open_cycle() -> None:
-        cycle = requirements.open_cycle(app.uow(), name=f"growth-{month:03d}", opens_on=opens_on)
-        requirements.import_lines(app.uow(), cycle_id=cycle.id, rows=lines, at=at, by="UKR")
-        for status in (CycleStatus.SUBMITTED, CycleStatus.ENDORSED):
-            requirements.move_cycle(app.uow(), cycle_id=cycle.id, status=status)
+        opening: tuple[Command[Any], ...] = (
+            requirements.OpenCycle(name=name, opens_on=opens_on),
+            requirements.ImportLines(cycle=name, rows=tuple(lines)),
+            requirements.SubmitCycle(cycle=name),
+            requirements.EndorseCycle(cycle=name),
+        )
+        for command in opening:
+            request = f"growth:{month:03d}.{next(numbers)}"
+            app.run(command, actor=GROWER, request_id=request, at=at)
 
     timer.run("open cycle", open_cycle)
     # The month's pledges come to `shape.funded_percent` of what its lines can take (at the
     # supplier's capacity): less, so that money does not pile up in the pools month after month.
     mean = spendable_minor(lines, items) * shape.funded_percent // 100 // 100 // shape.pledges
-    cycle = requirements.resolve_cycle(app.uow(), name=f"growth-{month:03d}")
+    cycle = requirements.resolve_cycle(app.uow(), name=name)
     for k in range(shape.pledges):
         who = contributors[(month * shape.pledges + k) % len(contributors)]
         # From half to one and a half times the mean, about the mean on average.
         usd = mean // 2 + mean * (k % 17) // 16
         code, per_usd = CURRENCIES[(month * shape.pledges + k) % len(CURRENCIES)]
         amount = Money.of(usd * per_usd // 100, code)
-        made = timer.run(
-            "pledge",
-            lambda who=who, amount=amount: contributions.pledge(
-                app.uow(), contributor=who, amount=amount, pledged_on=opens_on, at=at
-            ),
+        made = run(
+            "pledge", contributions.Pledge(contributor=who, amount=amount, pledged_on=opens_on)
         )
-        timer.run(
-            "receive",
-            lambda made=made: contributions.receive(
-                app.uow(), app.fx, contribution_id=made.id, received_on=opens_on, at=at
-            ),
-        )
-    proposal = timer.run(
-        "allocate --commit",
-        lambda: allocations.propose(
-            app.uow(),
-            cycle_id=cycle.id,
-            on=on,
-            target=Money.of(shape.package_usd, USD),
-            at=at,
-            commit=True,
-        ),
+        run("receive", contributions.Receive(contribution_id=made.id, on=opens_on))
+    target = Money.of(shape.package_usd, USD)
+    proposal = run(
+        "allocate --commit", allocations.Commit(cycle_id=cycle.id, package_target=target, on=on)
     )
     for package in proposal.committed:
         pid = package.id
-        timer.run("propose", lambda pid=pid: packages.propose(app.uow(), package_id=pid))
-        timer.run("validate", lambda pid=pid: packages.validate(app.uow(), package_id=pid))
-        timer.run(
-            "accept", lambda pid=pid: packages.accept(app.uow(), package_id=pid, on=on, at=at)
-        )
+        run("propose", packages.Propose(package_id=pid))
+        run("validate", packages.Validate(package_id=pid))
+        run("accept", packages.Accept(package_id=pid, on=on))
         with app.uow() as uow:
             units = deliveries.units_in(uow, uow.packages.get(pid))
         for line_id, quantity in units.items():
-            shipment = timer.run(
-                "ship",
-                lambda pid=pid, line_id=line_id, quantity=quantity: deliveries.ship(
-                    app.uow(),
-                    package_id=pid,
-                    line_id=line_id,
-                    quantity=quantity,
-                    shipped_on=on,
-                    at=at,
-                ),
+            shipped = deliveries.Ship(
+                package_id=pid, line_id=line_id, quantity=quantity, shipped_on=on
             )
-            timer.run(
+            shipment = run("ship", shipped)
+            run(
                 "confirm receipt",
-                lambda shipment=shipment: deliveries.confirm_receipt(
-                    app.uow(), shipment_id=shipment.id, received_on=on, at=at
-                ),
+                deliveries.ConfirmReceipt(shipment_id=shipment.id, received_on=on),
             )
-        timer.run("close", lambda pid=pid: packages.close(app.uow(), package_id=pid, on=on, at=at))
+        run("close", packages.Close(package_id=pid, on=on))
         advance()
 
 
@@ -375,7 +392,9 @@ def main() -> None:
         timer = Timer(app.engine)
         started = time.perf_counter()
         try:
-            contributors, items = set_up(app, capacity=shape.capacity)
+            first = month_start(1, args.months)
+            at = datetime(first.year, first.month, 1, 9, tzinfo=UTC)
+            contributors, items = set_up(app, capacity=shape.capacity, at=at)
             columns = (
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                 TimeElapsedColumn(),
