@@ -68,7 +68,8 @@ ROLES: dict[str, tuple[str, Role]] = {
 }
 
 # (name, who asks: a role, "public" or "<role> (api)", path with {cycle}, {cycle_id},
-# {package}, {ref}, {contributor} filled in from each database)
+# {package}, {sized}, {ref}, {contributor}, {restricted} filled in from each database; see
+# `Subjects`)
 READS: tuple[tuple[str, str, str], ...] = (
     ("public page", "public", "/public"),
     ("overview (coordinator)", "coordinator", "/"),
@@ -81,9 +82,11 @@ READS: tuple[tuple[str, str, str], ...] = (
     ("allocation preview page", "coordinator", "/requirements/{cycle}/allocation"),
     ("packages page", "coordinator", "/packages"),
     ("package page", "coordinator", "/packages/{package}"),
+    ("package page (sized)", "coordinator", "/packages/{sized}"),
     ("contributions page", "coordinator", "/contributions"),
     ("statement page", "coordinator", "/statement?contributor={contributor}"),
     ("statement CSV (page)", "coordinator", "/statement.csv?contributor={contributor}"),
+    ("statement page (restricted)", "coordinator", "/statement?contributor={restricted}"),
     ("policy page", "coordinator", "/policy"),
     ("ledger page", "auditor", "/ledger"),
     ("transparency", "public", "/api/v1/reports/transparency"),
@@ -92,11 +95,13 @@ READS: tuple[tuple[str, str, str], ...] = (
     ("statement CSV", "coordinator api",
      "/api/v1/reports/statements/{contributor}?kind=csv"),
     ("package report", "coordinator api", "/api/v1/reports/packages/{package}"),
+    ("package report (sized)", "coordinator api", "/api/v1/reports/packages/{sized}"),
     ("whatif", "coordinator api", "/api/v1/whatif?cycle={cycle}"),
     ("contributions?limit=100", "coordinator api", "/api/v1/contributions?limit=100"),
     ("contributions/totals", "coordinator api", "/api/v1/contributions/totals"),
     ("packages", "coordinator api", "/api/v1/packages"),
     ("package", "coordinator api", "/api/v1/packages/{package}"),
+    ("package (sized)", "coordinator api", "/api/v1/packages/{sized}"),
     ("deliveries", "coordinator api", "/api/v1/deliveries"),
     ("cycles", "coordinator api", "/api/v1/cycles"),
     ("cycle lines", "coordinator api", "/api/v1/cycles/{cycle_id}/lines"),
@@ -112,10 +117,18 @@ READS: tuple[tuple[str, str, str], ...] = (
 
 @dataclass
 class Subjects:
+    """What the reads name: the latest cycle, its first package, a line of it, a contributor,
+    one whose money a policy restricts (its statement tells substitutions), and `sized`: the
+    package paid by as many contributions as the first database's `package` (the closest
+    number), so that a package's reads are also compared at the same size."""
+
     cycle: str
     cycle_id: int
     package: int
+    payers: int
+    sized: int
     ref: str
+    restricted: str
     contributor: str = CONTRIBUTOR
 
 
@@ -132,15 +145,24 @@ def readable_copy(url: str) -> Iterator[str]:
         yield parsed.set(database=str(copy)).render_as_string(hide_password=False)
 
 
-def subjects_of(app: bootstrap.Application) -> Subjects:
-    """The latest cycle, its first package (or any) and its first line."""
+def subjects_of(app: bootstrap.Application, payers: int | None) -> Subjects:
+    """The latest cycle, its first package (or any) and its first line; the package paid by
+    the number of contributions closest to `payers` (None: the first package's)."""
     cycle = max(requirements.list_cycles(app.uow()), key=lambda c: c.id)
     lines = requirements.list_lines(app.uow(), cycle_id=cycle.id)
     made = packages.list_all(app.uow())
     ours = [p for p in made if p.cycle_id == cycle.id] or made
     if not ours:
         raise SystemExit(f"no package in {app.settings.database_url}: commit an allocation")
-    return Subjects(cycle.name, cycle.id, min(p.id for p in ours), lines[0].ref)
+    first = min(ours, key=lambda p: p.id)
+    paid_by = {p.id: len({a.contribution_id for a in p.attributions}) for p in made}
+    wanted = paid_by[first.id] if payers is None else payers
+    sized = min(made, key=lambda p: (abs(paid_by[p.id] - wanted), -p.id))
+    with app.uow() as uow:
+        restricted = min((v.contributor for v in uow.policies.list()), default=CONTRIBUTOR)
+    return Subjects(
+        cycle.name, cycle.id, first.id, paid_by[first.id], sized.id, lines[0].ref, restricted
+    )
 
 
 def clients(app: bootstrap.Application, client: TestClient) -> dict[str, dict[str, str]]:
@@ -211,14 +233,15 @@ def time_reads(
     only: set[str],
     profiled: Console | None = None,
     clock: Callable[[], float] = time.process_time,
+    payers: int | None = None,
 ) -> tuple[dict[str, tuple[float, int]], Subjects, int]:
     """Median milliseconds and rows fetched per read on the database at `url`, its subjects
-    and ledger size."""
+    (`sized` paid by about `payers` contributions) and ledger size."""
     with readable_copy(url) as readable:
         app = bootstrap.build(Settings(database_url=readable))
         try:
             with TestClient(create_app(app.settings, wired=app)) as client:
-                subjects = subjects_of(app)
+                subjects = subjects_of(app, payers)
                 asking = clients(app, client)
                 found: dict[str, tuple[float, int]] = {}
                 counter = SqlCounter(app.engine)
@@ -280,11 +303,13 @@ def main() -> None:
     console = Console()
     console.print(machine())
     results = []
+    payers = None  # the first database's package's, for `sized` in the others
     for url in args.db:
         found, subjects, entries = time_reads(
             url, args.runs, only, console if args.profile else None,
-            time.process_time if args.clock == "cpu" else time.perf_counter,
+            time.process_time if args.clock == "cpu" else time.perf_counter, payers,
         )  # fmt: skip
+        payers = subjects.payers if payers is None else payers
         console.print(f"{url}: {entries:,} ledger entries; {subjects}")
         results.append((url, found, entries))
     table = Table(title=f"median {args.clock} ms of {args.runs} runs")
