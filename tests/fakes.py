@@ -1655,6 +1655,18 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
         found = [r for r in self.tables.releases if r.package_id in package_ids]
         return sorted(found, key=lambda r: (r.package_id, r.number))
 
+    def releases_around(self, keys: Collection[tuple[PackageId, int]]) -> list[PackageRelease]:
+        wanted = {package_id for package_id, _ in keys}
+        kept = self.releases(wanted)
+        latest = {r.package_id: r.number for r in kept}
+        first = {pid: min(n for p, n in keys if p == pid) for pid in wanted}
+        last = {pid: max(n for p, n in keys if p == pid) for pid in wanted}
+        return [
+            r for r in kept
+            if first[r.package_id] - 1 <= r.number <= last[r.package_id]
+            or r.number == latest[r.package_id]
+        ]  # fmt: skip
+
     def release_count(self) -> int:
         return len(self.tables.releases)
 

@@ -66,6 +66,28 @@ def test_kept_states_read_back_whole_and_in_order(
         assert reader.release_keys(offset=1, limit=1) == [(package.id, 2)]
 
 
+def test_a_page_s_states_are_read_with_the_one_before_and_the_latest(
+    uow_factory: UowFactory, reader_factory: ReaderFactory
+) -> None:
+    package = _seed(uow_factory)
+    states = [
+        PackageRelease(package.id, number, AT + timedelta(hours=number), number, 0,
+                       PackageState.of(replace(package, name=f"state {number}"), ()))
+        for number in range(1, 8)
+    ]  # fmt: skip
+    with uow_factory() as uow:
+        for state in states:
+            uow.releases.add(state)
+        uow.commit()
+    with reader_factory() as reader:
+        assert reader.releases_around([(package.id, 3), (package.id, 4)]) == [
+            states[1], states[2], states[3], states[6]]  # fmt: skip
+        assert reader.releases_around([(package.id, 1)]) == [states[0], states[6]]
+        assert reader.releases_around([(package.id, 7)]) == states[5:]
+        assert reader.releases_around([(PackageId(99), 1)]) == []
+        assert reader.releases_around([]) == []
+
+
 def test_payments_to_the_supplier_are_the_postings_to_disbursed_accounts(
     uow_factory: UowFactory, reader_factory: ReaderFactory
 ) -> None:

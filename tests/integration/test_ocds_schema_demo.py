@@ -19,6 +19,7 @@ from purldesk.adapters.exports import ocds, ocds_documents
 from purldesk.bootstrap import Application, build
 from purldesk.config import load_settings
 from purldesk.domain.packages import PackageStatus
+from purldesk.services.views import releases
 
 
 @pytest.fixture
@@ -123,3 +124,28 @@ def test_the_validation_refuses_a_status_outside_the_closed_codelists(app: Appli
     closed["contracts"][0]["status"] = "completed"  # not in contractStatus
     closed["tag"] = ["closure"]  # not in releaseTag
     assert [p.split(":")[0] for p in problems(closed, "release")] == ["contracts/0/status", "tag/0"]
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7])
+def test_a_page_of_releases_tells_each_release_as_the_package_s_whole_history_does(
+    app: Application, limit: int
+) -> None:
+    """A page reads only the states it tells and their neighbours, yet says what the whole
+    history says of each: its previous status and whether its money is shown (a topped-up
+    package's earlier states show none)."""
+    with app.reader() as reader:
+        ids = [p.id for p in reader.package_totals(with_cancelled=True)]
+    whole = releases.histories(app.reader(), ids)
+    in_order = {(r.public.detail.summary.id, r.number): r for kept in whole.values() for r in kept}
+    offset, told = 0, []
+    while True:
+        page, total = releases.release_page(app.reader(), offset=offset, limit=limit)
+        with app.reader() as reader:
+            keys = reader.release_keys(offset=offset, limit=limit)
+        assert page == [in_order[key] for key in keys], offset
+        told += page
+        offset += limit
+        if offset >= total:
+            break
+    assert len(told) == len(in_order)
+    assert any(r.money_withheld for r in told) and any(r.previous for r in told)

@@ -436,6 +436,12 @@ class HistoryQueries(Protocol):
         """Every kept state of these packages, by package and number."""
         ...
 
+    def releases_around(self, keys: Collection[tuple[PackageId, int]]) -> list[PackageRelease]:
+        """The kept states `keys` name (package, number), with each of their packages' state
+        before the first of them and its latest: what a page of releases is told from; by
+        package and number."""
+        ...
+
     def release_count(self) -> int:
         """How many states are kept, of every package."""
         ...

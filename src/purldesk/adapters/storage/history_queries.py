@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.history_tables import PackageReleaseRow
@@ -39,6 +40,15 @@ def _int(value: int | None) -> int:
     return value
 
 
+def _spans(keys: Collection[tuple[PackageId, int]]) -> dict[PackageId, tuple[int, int]]:
+    """Per package, the numbers from the one before the first of `keys` to the last."""
+    spans: dict[PackageId, tuple[int, int]] = {}
+    for package_id, number in keys:
+        lo, hi = spans.get(package_id, (number - 1, number))
+        spans[package_id] = (min(lo, number - 1), max(hi, number))
+    return spans
+
+
 class SqlHistoryQueries:
     """`HistoryQueries` over the read-only session `self._session` (set by `SqlQueries`)."""
 
@@ -49,6 +59,25 @@ class SqlHistoryQueries:
         rows = self._session.scalars(
             select(r).where(r.package_id.in_(sorted(package_ids))).order_by(r.package_id, r.number)
         )
+        return [release_of(row) for row in rows]
+
+    def releases_around(self, keys: Collection[tuple[PackageId, int]]) -> list[PackageRelease]:
+        r, each = PackageReleaseRow, aliased(PackageReleaseRow)
+        spans = _spans(keys)
+        if not spans:
+            return []
+        latest = select(func.max(each.number)).where(each.package_id == r.package_id)
+        rows = self._session.scalars(
+            select(r)
+            .where(
+                or_(
+                    *(and_(r.package_id == pid, r.number.between(lo, hi))
+                      for pid, (lo, hi) in spans.items()),
+                    and_(r.package_id.in_(sorted(spans)), r.number == latest.scalar_subquery()),
+                )
+            )
+            .order_by(r.package_id, r.number)
+        )  # fmt: skip
         return [release_of(row) for row in rows]
 
     def release_count(self) -> int:

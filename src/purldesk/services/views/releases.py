@@ -110,7 +110,9 @@ def release_page(reader: Reader, *, offset: int, limit: int) -> tuple[list[Publi
     with reader:
         total = reader.release_count()
         keys = reader.release_keys(offset=offset, limit=limit)
-        facts = _facts(reader, {package_id for package_id, _ in keys})
+        # Only the states the page tells, each package's one before them (its status is the
+        # first one's `previous`) and its latest (which decides what money is shown).
+        facts = _facts(reader, {package_id for package_id, _ in keys}, around=keys)
     k = reader.min_hidden_contributors
     found = {
         (package_id, release.number): release
@@ -120,9 +122,17 @@ def release_page(reader: Reader, *, offset: int, limit: int) -> tuple[list[Publi
     return [found[key] for key in keys], total
 
 
-def _facts(reader: Reader, package_ids: Collection[PackageId]) -> _Facts:
+def _facts(
+    reader: Reader,
+    package_ids: Collection[PackageId],
+    *,
+    around: Collection[tuple[PackageId, int]] | None = None,
+) -> _Facts:
+    """What the histories of `package_ids` are told from: every kept state of each, or only
+    those `reader.releases_around(around)` gives."""
     kept: dict[PackageId, list[PackageRelease]] = {package_id: [] for package_id in package_ids}
-    for release in reader.releases(package_ids):
+    found = reader.releases(package_ids) if around is None else reader.releases_around(around)
+    for release in found:
         kept[release.package_id].append(release)
     for package_id, found in kept.items():
         if not found:  # drafted before states were kept: its current state is its history
