@@ -13,12 +13,15 @@ import pytest
 from storage_backdoor import REFUSED_BY_THE_DATABASE
 
 from builders import make_participant
+from purldesk.adapters.storage.engine import make_engine, session_factory
+from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.domain.errors import AlreadyExists, NotFound
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.policies import PolicyVersion, PolicyVersionId
 from purldesk.domain.policy_documents import parse_policy
 from purldesk.services.ports import UnitOfWork
+from sql_costs import SqlCounter
 
 UowFactory = Callable[[], UnitOfWork]
 AT = datetime(2025, 12, 5, 12, 0, 0, 250000, tzinfo=UTC)
@@ -157,3 +160,49 @@ def test_a_taken_id_a_second_correction_or_a_correction_of_nothing_is_refused(
         assert [o.id for o in uow.indicators.list()] == [1, 2]
     with uow_factory() as uow, pytest.raises(REFUSED_BY_THE_DATABASE):
         uow.indicators.add(observation(4, supersedes=ObservationId(42)))
+
+
+def test_what_a_transaction_adds_is_read_back_in_it_after_what_it_read_before(
+    uow_factory: UowFactory,
+) -> None:
+    """Versions and observations are read once per transaction; an add is not hidden by it."""
+    seed(uow_factory)
+    kor = ParticipantCode("KOR")
+    with uow_factory() as uow:
+        assert uow.policies.list(contributor=kor) == uow.policies.list() == []
+        assert uow.indicators.list() == uow.indicators.list(name=TROOPS) == []
+        uow.policies.add(version(1, "KOR", 1))
+        uow.indicators.add(observation(1))
+        assert [v.version for v in uow.policies.list(contributor=kor)] == [1]
+        assert [o.id for o in uow.indicators.list(name=TROOPS)] == [1]
+        uow.policies.add(version(2, "KOR", 2))
+        uow.indicators.add(observation(2, "15000"))
+        assert [v.version for v in uow.policies.list(contributor=kor)] == [1, 2]
+        assert [v.version for v in uow.policies.list()] == [1, 2]
+        assert [o.id for o in uow.indicators.list()] == [1, 2]
+        uow.commit()
+
+
+def test_versions_and_observations_are_read_once_a_transaction(database_url: str) -> None:
+    """An allocation asks for them once for every contribution it weighs (SQLite, PostgreSQL)."""
+    engine = make_engine(database_url)
+    sessions = session_factory(engine)
+    try:
+        seed(lambda: SqlUnitOfWork(sessions))
+        with SqlUnitOfWork(sessions) as uow:
+            uow.policies.add(version(1, "KOR", 1))
+            uow.indicators.add(observation(1))
+            uow.commit()
+        counter = SqlCounter(engine)
+        kor = ParticipantCode("KOR")
+        with SqlUnitOfWork(sessions) as uow:
+
+            def both() -> tuple[object, object]:
+                return uow.policies.list(contributor=kor), uow.indicators.list()
+
+            first, cost = counter.measure(both)
+            again, repeated = counter.measure(lambda: [both() for _ in range(50)])
+        assert cost.statements >= 2 and repeated.statements == 0
+        assert all(pair == first for pair in again)
+    finally:
+        engine.dispose()

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage.repository import TableRepository, from_row, to_columns
 from purldesk.adapters.storage.tables import IndicatorObservationRow, PolicyVersionRow
@@ -15,7 +16,15 @@ from purldesk.domain.policies import PolicyVersion
 
 
 class SqlPolicyRepository(TableRepository[PolicyVersionRow, PolicyVersion]):
+    """Versions are append-only, so within one transaction a contributor's versions are read
+    (and their documents parsed) once: an allocation asks for them for every contribution it
+    weighs. An add in the same transaction forgets what was read."""
+
     table, record_type, entity = PolicyVersionRow, PolicyVersion, "policy version"
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._read: dict[ParticipantCode | None, list[PolicyVersion]] = {}
 
     def _record(self, row: PolicyVersionRow) -> PolicyVersion:
         # Imported here: the TOML parser is needed only where a policy is read back.
@@ -39,6 +48,7 @@ class SqlPolicyRepository(TableRepository[PolicyVersionRow, PolicyVersion]):
         return [*super()._unique(version), (same, f"{version.contributor} v{version.version}")]
 
     def add(self, version: PolicyVersion) -> None:
+        self._read.clear()
         self._insert(version)
 
     def latest_version(self, contributor: ParticipantCode) -> int:
@@ -52,13 +62,21 @@ class SqlPolicyRepository(TableRepository[PolicyVersionRow, PolicyVersion]):
 
     def list(self, *, contributor: ParticipantCode | None = None) -> list[PolicyVersion]:
         """Versions by contributor, then version number."""
-        criteria = [] if contributor is None else [PolicyVersionRow.contributor == contributor]
-        order = [PolicyVersionRow.contributor, PolicyVersionRow.version]
-        return self._where(*criteria, order_by=order)
+        if contributor not in self._read:
+            criteria = [] if contributor is None else [PolicyVersionRow.contributor == contributor]
+            order = [PolicyVersionRow.contributor, PolicyVersionRow.version]
+            self._read[contributor] = self._where(*criteria, order_by=order)
+        return list(self._read[contributor])
 
 
 class SqlIndicatorRepository(TableRepository[IndicatorObservationRow, Observation]):
+    """Observations are append-only: read once per transaction, as policy versions are."""
+
     table, record_type, entity = IndicatorObservationRow, Observation, "observation"
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._read: dict[str | None, list[Observation]] = {}
 
     def _record(self, row: IndicatorObservationRow) -> Observation:
         return from_row(Observation, row, value=Decimal(row.value))
@@ -81,6 +99,7 @@ class SqlIndicatorRepository(TableRepository[IndicatorObservationRow, Observatio
         return keys
 
     def add(self, observation: Observation) -> None:
+        self._read.clear()
         self._insert(observation)
 
     def names(self) -> list[str]:
@@ -92,5 +111,7 @@ class SqlIndicatorRepository(TableRepository[IndicatorObservationRow, Observatio
 
     def list(self, *, name: str | None = None) -> list[Observation]:
         """Observations in the order they were recorded (by id), superseded ones included."""
-        criteria = [] if name is None else [IndicatorObservationRow.name == name]
-        return self._where(*criteria, order_by=[IndicatorObservationRow.id])
+        if name not in self._read:
+            criteria = [] if name is None else [IndicatorObservationRow.name == name]
+            self._read[name] = self._where(*criteria, order_by=[IndicatorObservationRow.id])
+        return list(self._read[name])
