@@ -26,7 +26,6 @@ from purldesk.adapters.storage.rows import IN_LIST_CHUNK
 from purldesk.adapters.storage.share_queries import ShareQueries
 from purldesk.adapters.storage.statement_queries import (
     StatementQueries,
-    bases_without_funds,
     paid_line,
     paid_select,
 )
@@ -313,8 +312,6 @@ class SqlQueries(ShareQueries, PageQueries, StatementQueries, LedgerQueries):
     def bases(
         self, package_ids: Collection[PackageId], *, with_funds: bool = True
     ) -> list[AllocationBasis]:
-        if not with_funds:  # the statement's substitutions, of every package it pays
-            return bases_without_funds(self._session, package_ids)
         rows = self._session.scalars(
             select(AllocationBasisRow)
             .where(AllocationBasisRow.package_id.in_(sorted(package_ids)))
