@@ -1457,8 +1457,14 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
                     lots[line.line_id] += line.lots
         return dict(lots)
 
-    def restrictions(self) -> dict[PackageId, Restriction]:
-        return {p.id: p.restriction for p in self._packages() if p.restriction is not None}
+    def restrictions(
+        self, *, packages: Collection[PackageId] | None = None
+    ) -> dict[PackageId, Restriction]:
+        return {
+            p.id: p.restriction
+            for p in self._packages()
+            if p.restriction is not None and (packages is None or p.id in packages)
+        }
 
     def contribution_groups(
         self,
@@ -1646,10 +1652,14 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
         kept = [basis for basis in found if basis is not None]
         return kept if with_funds else [replace(basis, funds=()) for basis in kept]
 
-    def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
+    def hidden_payers(
+        self, viewer: Viewer, *, packages: Collection[PackageId] | None = None
+    ) -> list[HiddenPayer]:
         contributions = self.tables.contributions
         found = set()
         for package in self._packages():
+            if packages is not None and package.id not in packages:
+                continue
             for part in package.attributions:
                 owner = contributions[part.contribution_id].record
                 if not can_see_amount(viewer, owner):

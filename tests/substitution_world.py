@@ -27,7 +27,7 @@ FIRST_PACKAGE = 1000  # of the first allocation's three
 SAME_INSTANT = AT + timedelta(days=30)  # three allocations committed then
 
 
-def _package(pid: int, line_id: LineId, contribution: int, *, restricted: bool = False) -> Package:
+def package(pid: int, line_id: LineId, contribution: int, *, restricted: bool = False) -> Package:
     made = Package(
         PackageId(pid), OCTOBER, f"P-{pid:04d}", Money(2_000_000_00, USD), AT.date(),
         PackageStatus.DRAFT, lines=(PackageLine(line_id, ItemCode("MED-1"), 1, KIT_PRICE),),
@@ -60,7 +60,7 @@ def seed_allocations(uow_factory: Callable[[], UnitOfWork]) -> None:
     allocate(uow_factory, count=ALLOCATIONS, restricting=True)
     with uow_factory() as uow:
         for pid in (90, 91, 92, 93):
-            uow.packages.add(_package(pid, L1, 1))
+            uow.packages.add(package(pid, L1, 1))
         first, second = _effect(NLD, 70_00, 90, 91), _effect(NLD, 60_00, 91, 92)
         _kept(uow, SAME_INSTANT, AT.date(), {91: (second,)})
         _kept(uow, SAME_INSTANT, AT.date(), {90: (first,)})
@@ -80,9 +80,9 @@ def allocate(
     with uow_factory() as uow:
         for n in range(start, start + count):
             first = FIRST_PACKAGE + 3 * n
-            uow.packages.add(_package(first, L1, 1))
-            uow.packages.add(_package(first + 1, L2, 1))
-            uow.packages.add(_package(first + 2, L3, 3, restricted=restricting and n % 3 == 0))
+            uow.packages.add(package(first, L1, 1))
+            uow.packages.add(package(first + 1, L2, 1))
+            uow.packages.add(package(first + 2, L3, 3, restricted=restricting and n % 3 == 0))
             dutch = _effect(NLD, 500_00 + n, first, first + 2)
             canadian = _effect(CAN, 200_00 + n, first + 2, first + 1)
             on = AT.date() + timedelta(days=(5 - n) % 4)

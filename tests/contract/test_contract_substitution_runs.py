@@ -10,14 +10,14 @@ from datetime import timedelta
 
 import pytest
 
-from purldesk.domain.access import OPERATOR, Actor, Permission, Role, UserId, Viewer
+from purldesk.domain.access import OPERATOR, PUBLIC, Actor, Permission, Role, UserId, Viewer
 from purldesk.domain.packages import PackageId
 from purldesk.domain.participants import ParticipantCode
 from purldesk.services.ports import UnitOfWork
 from purldesk.services.read_ports import Reader
 from purldesk.services.views.statement import statement, statement_export
 from reader_world import AT, CAN, DEU, NLD
-from substitution_world import ALLOCATIONS, derived, seed_allocations
+from substitution_world import ALLOCATIONS, L2, derived, package, seed_allocations
 
 UowFactory = Callable[[], UnitOfWork]
 ReaderFactory = Callable[[], Reader]
@@ -98,3 +98,29 @@ def test_the_statement_tells_the_dutch_effects_as_the_bases_keep_them(
     # L-2 and L-3 in P-1002 (restricted in every third allocation) are not named to it.
     assert [row.effect.unnamed for row in told_to_it[:4]] == [True, False, False, True]
     assert not any(row.effect.unnamed for row in told)
+
+
+def test_restrictions_and_hidden_payers_of_some_packages_are_theirs_among_all(
+    uow_factory: UowFactory, reader_factory: ReaderFactory
+) -> None:
+    """What the statement's substitutions read of the packages their lines are in only."""
+    seed_allocations(uow_factory)
+    with uow_factory() as uow:
+        for pid in (4242, 4243):  # paid by Germany's confidential money
+            uow.packages.add(package(pid, L2, 2))
+        uow.commit()
+    some = {PackageId(1), PackageId(1002), PackageId(1005), PackageId(4242), PackageId(9999)}
+    with reader_factory() as reader:
+        for viewer in (*VIEWERS.values(), PUBLIC):
+            every = reader.hidden_payers(viewer)
+            kept = [p for p in every if p.package_id in some]
+            assert reader.hidden_payers(viewer, packages=some) == kept
+        hidden = reader.hidden_payers(PUBLIC, packages=some)
+        restricted = reader.restrictions()
+        assert reader.restrictions(packages=some) == {
+            pid: r for pid, r in restricted.items() if pid in some
+        }
+        assert reader.restrictions(packages=()) == {}
+        assert reader.hidden_payers(PUBLIC, packages=()) == []
+    assert [p.package_id for p in hidden] == [PackageId(4242)]
+    assert PackageId(1002) in restricted and PackageId(1005) not in restricted

@@ -74,10 +74,11 @@ def test_the_statement_pages_substitutions_cost_the_same_however_many_allocation
 ) -> None:
     substitution_world.seed_allocations(uow_factory)
     grown = substitution_world.ALLOCATIONS
-    substitution_world.allocate(uow_factory, count=20, start=grown, restricting=False)
+    substitution_world.allocate(uow_factory, count=20, start=grown, restricting=True)
     viewers = (("NLD", NLD), ("co", COORDINATOR))
     short = {who: _substitutions(engine, viewer) for who, viewer in viewers}
-    substitution_world.allocate(uow_factory, count=60, start=grown + 20, restricting=False)
+    # more packages restricted too: only those of the page's lines are read
+    substitution_world.allocate(uow_factory, count=60, start=grown + 20, restricting=True)
     statements = Statements(engine)
     long = {who: _substitutions(engine, viewer) for who, viewer in viewers}
     for who in short:

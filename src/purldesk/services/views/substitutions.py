@@ -51,10 +51,13 @@ def substitutions(
     runs = reader.substitution_runs(contributor, offset=offset, limit=limit)
     if not runs:
         return []
-    named = {s.line for run in runs for s in _shifts(run.effect)}
-    refs = {line_id: line.ref for line_id, line in reader.lines_by_id(named).items()}
-    hidden = restricted_from(reader, viewer)
-    seals = withheld_packages(reader, viewer)
+    shifts = [s for run in runs for s in _shifts(run.effect)]
+    named = reader.lines_by_id({s.line for s in shifts})
+    refs = {line_id: line.ref for line_id, line in named.items()}
+    # Only the packages holding the lines told: the page costs the same however many there are.
+    held = {p for s in shifts for p in s.packages}
+    hidden = restricted_from(reader, viewer, packages=held)
+    seals = withheld_packages(reader, viewer, packages=held)
     rows = []
     for run in runs:
         effect = substitution.told(
