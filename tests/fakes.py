@@ -59,6 +59,7 @@ from purldesk.domain.requirements import (
     RequirementLine,
 )
 from purldesk.domain.sessions import WebSession
+from purldesk.domain.substitution import Substitution
 from purldesk.services.read_ports import (
     ContributionGroup,
     Disbursement,
@@ -74,7 +75,7 @@ if TYPE_CHECKING:
     from purldesk.services.ports import LatestRate, UnitOfWork
 from purldesk.services.memo import StateMark, ViewMemo
 from purldesk.services.read_ports import Reader
-from purldesk.services.statement_ports import StatementTotals
+from purldesk.services.statement_ports import StatementTotals, SubstitutionRun
 
 K = TypeVar("K")
 R = TypeVar("R")
@@ -1456,8 +1457,14 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
                     lots[line.line_id] += line.lots
         return dict(lots)
 
-    def restrictions(self) -> dict[PackageId, Restriction]:
-        return {p.id: p.restriction for p in self._packages() if p.restriction is not None}
+    def restrictions(
+        self, *, packages: Collection[PackageId] | None = None
+    ) -> dict[PackageId, Restriction]:
+        return {
+            p.id: p.restriction
+            for p in self._packages()
+            if p.restriction is not None and (packages is None or p.id in packages)
+        }
 
     def contribution_groups(
         self,
@@ -1577,6 +1584,25 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
     def paid_packages(self, contributor: ParticipantCode) -> list[PackageId]:
         return sorted({part.package_id for part in self.paid_lines(contributor)})
 
+    def count_substitution_runs(self, contributor: ParticipantCode) -> int:
+        return len(self.substitution_runs(contributor))
+
+    def substitution_runs(
+        self, contributor: ParticipantCode, *, offset: int = 0, limit: int | None = None
+    ) -> list[SubstitutionRun]:
+        """From the bases of the packages the contributor pays, each once per allocation."""
+        runs: dict[tuple[datetime, date, Substitution[LineId]], list[PackageId]] = {}
+        for kept in self.bases(self.paid_packages(contributor), with_funds=False):
+            for found in kept.substitutions:
+                if found.contributor == contributor:
+                    runs.setdefault((kept.recorded_at, kept.on, found), []).append(kept.package_id)
+        oldest_first = sorted(runs.items(), key=lambda run: run[0][:2])
+        found = [
+            SubstitutionRun(on, at, tuple(packages), effect)
+            for (at, on, effect), packages in oldest_first
+        ]
+        return found[offset:] if limit is None else found[offset : offset + limit]
+
     def member_paid_lines(self, member: ParticipantCode) -> list[PaidLine]:
         return self._paid_lines(lambda c: any(p.member == member for p in c.members))
 
@@ -1626,10 +1652,14 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
         kept = [basis for basis in found if basis is not None]
         return kept if with_funds else [replace(basis, funds=()) for basis in kept]
 
-    def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
+    def hidden_payers(
+        self, viewer: Viewer, *, packages: Collection[PackageId] | None = None
+    ) -> list[HiddenPayer]:
         contributions = self.tables.contributions
         found = set()
         for package in self._packages():
+            if packages is not None and package.id not in packages:
+                continue
             for part in package.attributions:
                 owner = contributions[part.contribution_id].record
                 if not can_see_amount(viewer, owner):

@@ -206,8 +206,11 @@ class ReadQueries(Protocol):
         the packages `excluding` names."""
         ...
 
-    def restrictions(self) -> dict[PackageId, Restriction]:
-        """The restriction of every package whose contents are restricted."""
+    def restrictions(
+        self, *, packages: Collection[PackageId] | None = None
+    ) -> dict[PackageId, Restriction]:
+        """The restriction of every package whose contents are restricted (of `packages`
+        only, unless None)."""
         ...
 
     def contribution_groups(
@@ -275,9 +278,12 @@ class ReadQueries(Protocol):
         `viewer` may see, summed by group and member (in that order)."""
         ...
 
-    def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
+    def hidden_payers(
+        self, viewer: Viewer, *, packages: Collection[PackageId] | None = None
+    ) -> list[HiddenPayer]:
         """Who pays money `viewer` may not see the amount of, on each line of each package
-        (cancelled ones too): each payer once per line, by package, line and contributor."""
+        (cancelled ones too; of `packages` only, unless None): each payer once per line, by
+        package, line and contributor."""
         ...
 
     def received_by_giver(

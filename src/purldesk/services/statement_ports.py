@@ -1,5 +1,6 @@
 """The read port's queries for a contributor's statement page: a page of the lines its money
-paid, and the totals over all of them, so the page costs the same however long its history.
+paid, and the totals over all of them, and a page of its substitution effects, so the page
+costs the same however long its history.
 
 Part of `Reader` (`read_ports.py`); the contributions themselves are paged by
 `count_contributions` and `contribution_page`.
@@ -8,6 +9,7 @@ Part of `Reader` (`read_ports.py`); the contributions themselves are paged by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Protocol
 
 from purldesk.domain.access import Viewer
@@ -16,6 +18,7 @@ from purldesk.domain.money import Money
 from purldesk.domain.packages import PackageId, PackageStatus
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import LineId
+from purldesk.domain.substitution import Substitution
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,17 @@ class StatementTotals:
     unallocated_minor: int  # what the pools of its contributions hold (USD)
 
 
+@dataclass(frozen=True, slots=True)
+class SubstitutionRun:
+    """A contributor's substitution effect in one committed allocation, with the packages of
+    that allocation its money pays, by id."""
+
+    on: date  # the allocation date
+    recorded_at: datetime  # when it was committed
+    packages: tuple[PackageId, ...]
+    effect: Substitution[LineId]
+
+
 class StatementQueries(Protocol):
     """A contributor's paid lines as one viewer may see them (`confidentiality.redact`: a line
     is shown where the amount of the contribution that paid it is), paged and summed."""
@@ -62,4 +76,17 @@ class StatementQueries(Protocol):
 
     def paid_packages(self, contributor: ParticipantCode) -> list[PackageId]:
         """The packages the contributor's money pays (any of it, seen or not), by id."""
+        ...
+
+    def count_substitution_runs(self, contributor: ParticipantCode) -> int:
+        """How many runs `substitution_runs` gives in all."""
+        ...
+
+    def substitution_runs(
+        self, contributor: ParticipantCode, *, offset: int = 0, limit: int | None = None
+    ) -> list[SubstitutionRun]:
+        """The contributor's effects kept with the bases of the packages its money pays: one
+        run per allocation (an effect kept at the same time, date and alike with several
+        packages is one run of them all), the oldest first (by when committed, then date, then
+        first package); `offset` and `limit` (None: all) page them. Read without the bases."""
         ...

@@ -26,7 +26,6 @@ from purldesk.adapters.storage.rows import IN_LIST_CHUNK
 from purldesk.adapters.storage.share_queries import ShareQueries
 from purldesk.adapters.storage.statement_queries import (
     StatementQueries,
-    bases_without_funds,
     paid_line,
     paid_select,
 )
@@ -77,6 +76,11 @@ from purldesk.services.read_ports import (
 def _int(value: Any) -> int:
     """A SUM as an int: PostgreSQL sums bigints into numeric (a Decimal), and nothing into NULL."""
     return 0 if value is None else int(value)
+
+
+def _among(column: Any, packages: Collection[PackageId] | None) -> ColumnElement[bool]:
+    """The rows of `packages`, or of every package (None)."""
+    return true() if packages is None else column.in_(sorted(packages))
 
 
 class SqlQueries(ShareQueries, PageQueries, StatementQueries, LedgerQueries):
@@ -142,11 +146,13 @@ class SqlQueries(ShareQueries, PageQueries, StatementQueries, LedgerQueries):
         )
         return {LineId(line_id): _int(lots) for line_id, lots in rows}
 
-    def restrictions(self) -> dict[PackageId, Restriction]:
+    def restrictions(
+        self, *, packages: Collection[PackageId] | None = None
+    ) -> dict[PackageId, Restriction]:
         rows = self._session.execute(
             select(PackageRow.id, PackageClearanceRow.organization)
             .outerjoin(PackageClearanceRow, PackageClearanceRow.package_id == PackageRow.id)
-            .where(PackageRow.contents_restricted == true())
+            .where(PackageRow.contents_restricted == true(), _among(PackageRow.id, packages))
         )
         cleared: dict[PackageId, set[ParticipantCode]] = {}
         for package_id, organization in rows:
@@ -313,8 +319,6 @@ class SqlQueries(ShareQueries, PageQueries, StatementQueries, LedgerQueries):
     def bases(
         self, package_ids: Collection[PackageId], *, with_funds: bool = True
     ) -> list[AllocationBasis]:
-        if not with_funds:  # the statement's substitutions, of every package it pays
-            return bases_without_funds(self._session, package_ids)
         rows = self._session.scalars(
             select(AllocationBasisRow)
             .where(AllocationBasisRow.package_id.in_(sorted(package_ids)))
@@ -325,14 +329,16 @@ class SqlQueries(ShareQueries, PageQueries, StatementQueries, LedgerQueries):
             for row in rows
         ]
 
-    def hidden_payers(self, viewer: Viewer) -> list[HiddenPayer]:
+    def hidden_payers(
+        self, viewer: Viewer, *, packages: Collection[PackageId] | None = None
+    ) -> list[HiddenPayer]:
         a, c = AttributionRow, ContributionRow
         hidden = and_(c.confidential == true(), ~_sees_everything_of(viewer, c.contributor))
         rows = self._session.execute(
             select(a.package_id, a.line_id, c.contributor)
             .distinct()
             .join(c, c.id == a.contribution_id)
-            .where(hidden)
+            .where(hidden, _among(a.package_id, packages))
             .order_by(a.package_id, a.line_id, c.contributor)
         )
         return [

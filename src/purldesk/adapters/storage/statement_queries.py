@@ -1,17 +1,17 @@
 """The read port's queries for a contributor's statement page (`services/statement_ports.py`):
 its paid lines paged, counted and summed in SQL under the redaction rule of
 `confidentiality.redact`, and its pools summed, so the page costs the same statements and rows
-however many contributions and lines its history holds. Also the one select of paid lines
-that `SqlQueries.paid_lines` reads whole."""
+however many contributions and lines its history holds; and its substitution effects, a page
+of allocations at a time, from the table that keeps them apart from the bases. Also the one
+select of paid lines that `SqlQueries.paid_lines` reads whole."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     ColumnElement,
     Select,
     String,
@@ -23,16 +23,14 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    type_coerce,
 )
 from sqlalchemy import case as when
 
 from purldesk.adapters.storage.balance_tables import AccountBalanceRow
 from purldesk.adapters.storage.engine import ReadSession
-from purldesk.adapters.storage.rows import IN_LIST_CHUNK
+from purldesk.adapters.storage.substitution_tables import AllocationSubstitutionRow
 from purldesk.adapters.storage.sums import halves, joined
 from purldesk.adapters.storage.tables import (
-    AllocationBasisRow,
     AttributionRow,
     CatalogItemRow,
     ContributionRow,
@@ -40,16 +38,17 @@ from purldesk.adapters.storage.tables import (
     RequirementLineRow,
     ShipmentRow,
 )
-from purldesk.domain import basis
+from purldesk.domain import substitution
 from purldesk.domain.access import Viewer
-from purldesk.domain.basis import AllocationBasis
+from purldesk.domain.basis import BasisAltered
 from purldesk.domain.contributions import ContributionId
+from purldesk.domain.errors import InvalidInput
 from purldesk.domain.money import USD, Currency, Money
-from purldesk.domain.packages import PackageId, PackageStatus
+from purldesk.domain.packages import PackageId, PackageStatus, package_ref
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import LineId
 from purldesk.services.read_ports import PaidLine
-from purldesk.services.statement_ports import StatementTotals
+from purldesk.services.statement_ports import StatementTotals, SubstitutionRun
 
 
 def _int(value: Any) -> int:
@@ -106,42 +105,40 @@ def paid_line(row: Any) -> PaidLine:
     )  # fmt: skip
 
 
-def bases_without_funds(
-    session: ReadSession, package_ids: Collection[PackageId]
-) -> list[AllocationBasis]:
-    """`bases(package_ids, with_funds=False)`: the documents' other parts taken out by the
-    database, without reading their funds (nearly all of each) into Python, so that the
-    statement's substitutions cost little more for a contributor paying many packages."""
-    b = AllocationBasisRow
-    # SQLite reads JSON functions on text; PostgreSQL needs the text cast to JSON first.
-    postgres = session.get_bind().dialect.name == "postgresql"
-    document = cast(b.document, JSON) if postgres else type_coerce(b.document, JSON)
-    wanted = sorted(set(package_ids))
-    rows = [
-        row
-        for start in range(0, len(wanted), IN_LIST_CHUNK)
-        for row in session.execute(
-            select(
-                b.package_id,
-                document["package"].as_string(),
-                document["on"].as_string(),
-                document["recorded_at"].as_string(),
-                document["substitutions"],
-            )
-            .where(b.package_id.in_(wanted[start : start + IN_LIST_CHUNK]))
-            .order_by(b.package_id)
-        )
-    ]
-    return [
-        basis.parse(
-            PackageId(package_id),
-            json.dumps(
-                {"package": ref, "on": on, "recorded_at": at, "substitutions": effects or []}
-            ),
-            with_funds=False,
-        )
-        for package_id, ref, on, at, effects in rows
-    ]
+S = AllocationSubstitutionRow
+
+
+def _kept_for(contributor: ParticipantCode) -> ColumnElement[bool]:
+    """The contributor's effects kept with the packages its money pays."""
+    a, c = AttributionRow, ContributionRow
+    pays = (
+        select(a.package_id)
+        .join(c, c.id == a.contribution_id)
+        .where(a.package_id == S.package_id, c.contributor == S.contributor)
+        .exists()
+    )
+    return and_(S.contributor == contributor, pays)
+
+
+FIRST_PACKAGE = func.min(S.package_id).label("first_package")
+
+
+def _runs(contributor: ParticipantCode) -> Select[datetime, date, str, int]:
+    """One row per run (`StatementQueries.substitution_runs`) with its first package,
+    unordered."""
+    return (
+        select(S.recorded_at, S.allocated_on, S.document, FIRST_PACKAGE)
+        .where(_kept_for(contributor))
+        .group_by(S.recorded_at, S.allocated_on, S.document)
+    )
+
+
+def _run(at: Any, on: Any, document: str, packages: list[PackageId]) -> SubstitutionRun:
+    try:
+        effect = substitution.parse(json.loads(document))
+    except (ValueError, InvalidInput) as error:
+        raise BasisAltered(f"{package_ref(packages[0])}: {error}") from error
+    return SubstitutionRun(on, at, tuple(packages), effect)
 
 
 def _ref(contribution_id: Any) -> ColumnElement[str]:
@@ -207,3 +204,33 @@ class StatementQueries:
             .order_by(a.package_id)
         )
         return [PackageId(package_id) for package_id in found]
+
+    def count_substitution_runs(self, contributor: ParticipantCode) -> int:
+        counted = select(func.count()).select_from(_runs(contributor).subquery())
+        return _int(self._session.scalar(counted))
+
+    def substitution_runs(
+        self, contributor: ParticipantCode, *, offset: int = 0, limit: int | None = None
+    ) -> list[SubstitutionRun]:
+        runs = (
+            _runs(contributor)
+            .order_by(S.recorded_at, S.allocated_on, FIRST_PACKAGE)
+            .offset(offset)
+            .limit(limit)
+            .subquery()
+        )
+        same_run = and_(
+            S.recorded_at == runs.c.recorded_at,
+            S.allocated_on == runs.c.allocated_on,
+            S.document == runs.c.document,
+        )
+        rows = self._session.execute(
+            select(runs.c.recorded_at, runs.c.allocated_on, runs.c.document, S.package_id)
+            .join(runs, same_run)
+            .where(_kept_for(contributor))
+            .order_by(runs.c.recorded_at, runs.c.allocated_on, runs.c.first_package, S.package_id)
+        )
+        grouped: dict[tuple[Any, Any, str], list[PackageId]] = {}
+        for at, on, document, package_id in rows:
+            grouped.setdefault((at, on, document), []).append(PackageId(package_id))
+        return [_run(at, on, document, found) for (at, on, document), found in grouped.items()]

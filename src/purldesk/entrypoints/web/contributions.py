@@ -227,8 +227,8 @@ async def contribution_action(request: Request, contribution_id: int, action: st
 
 # -- statement ---------------------------------------------------------------------------------
 
-# The page's parameters: whose statement, and the page of each of its two long lists.
-STATEMENT_PAGES = ("contributions_page", "lines_page")
+# The page's parameters: whose statement, and the page of each of its long lists.
+STATEMENT_PAGES = ("contributions_page", "lines_page", "substitutions_page")
 
 
 def _whose(request: Request, contributor: str | None) -> tuple[WebUser, str, list[choosers.Choice]]:
@@ -266,10 +266,14 @@ def statement_page(request: Request, contributor: str | None = None) -> Response
         request, user, lambda: statements.statement(
             reader, viewer=user.actor.viewer, contributor=code,
             contributions_asked=asked["contributions_page"], lines_asked=asked["lines_page"],
+            substitutions_asked=asked["substitutions_page"],
         ),
     )  # fmt: skip
-    # The links of each pager keep the contributor and the other list's page.
-    shown = {"contributions_page": view.contributions_page, "lines_page": view.lines_page}
+    # The links of each pager keep the contributor and the other lists' pages.
+    shown = {
+        "contributions_page": view.contributions_page, "lines_page": view.lines_page,
+        "substitutions_page": view.substitutions_page,
+    }  # fmt: skip
     params = {"contributor": view.contributor} | {
         name: str(page.number) for name, page in shown.items() if page.number > 1
     }

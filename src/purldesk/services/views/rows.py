@@ -3,7 +3,7 @@ and how a giver is named."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,20 +66,25 @@ def summary(package: PackageTotals, withheld: Seal[LineId] = NOTHING_WITHHELD) -
     )  # fmt: skip
 
 
-def withheld_packages(reader: Reader, viewer: Viewer) -> dict[PackageId, Seal[LineId]]:
-    """What of each package's cost is withheld from `viewer` (`disclosure.seal`), from who pays
-    money it may not see on which line."""
-    hidden = [(p.package_id, p.line_id, p.contributor) for p in reader.hidden_payers(viewer)]
+def withheld_packages(
+    reader: Reader, viewer: Viewer, *, packages: Collection[PackageId] | None = None
+) -> dict[PackageId, Seal[LineId]]:
+    """What of each package's cost (of `packages` only, unless None) is withheld from `viewer`
+    (`disclosure.seal`), from who pays money it may not see on which line."""
+    payers = reader.hidden_payers(viewer, packages=packages)
+    hidden = [(p.package_id, p.line_id, p.contributor) for p in payers]
     k = viewer.bucket_minimum(reader.min_hidden_contributors)
     return dict(seals(hidden, k=k))
 
 
-def restricted_from(reader: Reader, viewer: Viewer) -> frozenset[PackageId]:
-    """The packages whose contents `viewer` may not see (`Viewer.sees_contents`): their lots,
-    lines and deliveries are left out of what it reads."""
+def restricted_from(
+    reader: Reader, viewer: Viewer, *, packages: Collection[PackageId] | None = None
+) -> frozenset[PackageId]:
+    """The packages (of `packages` only, unless None) whose contents `viewer` may not see
+    (`Viewer.sees_contents`): their lots, lines and deliveries are left out of what it reads."""
     return frozenset(
         package_id
-        for package_id, restriction in reader.restrictions().items()
+        for package_id, restriction in reader.restrictions(packages=packages).items()
         if not viewer.sees_contents(restriction)
     )
 

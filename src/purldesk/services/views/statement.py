@@ -3,9 +3,8 @@ delivery), for the contributor itself and for those who read every ledger accoun
 nation's also lists what it gave through its groups (`member_statement`).
 
 The page (`statement`) shows its two long lists a page at a time, with totals the reader sums
-over all of them; its substitutions (one allocation basis per package the contributor's money
-paid) and its groups' part are still read whole, so it grows with the number of packages the
-contributor paid (docs/BENCHMARKS.md, "Three years of history"). The report
+over all of them, and its substitutions a page of allocations at a time; its groups' part is
+still read whole (docs/BENCHMARKS.md, "Three years of history"). The report
 (`statement_report`, the downloads) is the whole statement, as an export may be."""
 
 from __future__ import annotations
@@ -58,7 +57,7 @@ class StatementView:
 @dataclass(frozen=True, slots=True)
 class StatementPage:
     """The statement page: a page of each long list (`contributions`, `rows`, the newest
-    first) and the totals over every page."""
+    first; `substitutions`, the oldest first) and the totals over every page."""
 
     contributor: str
     contributor_name: str
@@ -70,6 +69,7 @@ class StatementPage:
     spent_usd: Money
     substitutions: list[SubstitutionRow] = field(default_factory=list)
     through_groups: ThroughGroups = field(default_factory=ThroughGroups)
+    substitutions_page: Page = field(default_factory=lambda: page(1, size=PAGE_SIZE, total=0))
 
 
 def _readable(viewer: Viewer, contributor: str) -> ParticipantCode:
@@ -89,11 +89,13 @@ def statement(
     contributor: str,
     contributions_asked: int = 1,
     lines_asked: int = 1,
+    substitutions_asked: int = 1,
     size: int = PAGE_SIZE,
 ) -> StatementPage:
     """The statement page: page `contributions_asked` of the contributions and page
-    `lines_asked` of the lines their money paid (`size` each, the newest first), with the
-    totals over all of them, summed by the reader under the rule `statement_report` applies
+    `lines_asked` of the lines their money paid (`size` each, the newest first) and page
+    `substitutions_asked` of its substitution effects (`size` allocations, the oldest first),
+    with the totals over all of them, summed by the reader under the rule `statement_report` applies
     row by row (a line paid by money whose amount is hidden from the viewer is neither listed
     nor summed)."""
     code = _readable(viewer, contributor)
@@ -110,15 +112,17 @@ def statement(
         shown = reader.paid_line_page(
             viewer, contributor=code, offset=lines.offset, limit=lines.size
         )
+        effects = page(substitutions_asked, size=size, total=reader.count_substitution_runs(code))
         substituted = substitutions(
             reader, viewer=viewer, contributor=code, name=participant.name,
-            paid=reader.paid_packages(code),
+            offset=effects.offset, limit=effects.size,
         )  # fmt: skip
         groups = read_through_groups(reader, viewer=viewer, member=code, names=names)
     return StatementPage(
         code, participant.name, [row(viewer, c, names) for c in own], listed,
         [_row(contribution_ref(part.contribution_id), part) for part in shown], lines,
         Money(totals.unallocated_minor, USD), Money(totals.spent_minor, USD), substituted, groups,
+        effects,
     )  # fmt: skip
 
 
@@ -146,9 +150,8 @@ def _statement(reader: Reader, *, viewer: Viewer, code: str) -> StatementView:
         paid = reader.paid_lines(participant.code)
         unallocated = reader.balance_of([ledger.pool(c.id) for c in own], currency=USD)
         substituted = substitutions(
-            reader, viewer=viewer, contributor=participant.code, name=participant.name,
-            paid={part.package_id for part in paid},
-        )  # fmt: skip
+            reader, viewer=viewer, contributor=participant.code, name=participant.name
+        )
         groups = read_through_groups(reader, viewer=viewer, member=participant.code, names=names)
     rows_by_id = {c.id: row(viewer, c, names) for c in own}
     rows = [

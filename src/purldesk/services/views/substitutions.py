@@ -1,6 +1,7 @@
 """A contributor's substitution effects, as its statement shows them: per committed allocation
 that spent its restricted money, the lines that money took over and where the other money went
-(`domain/substitution.py`), read from the bases kept with the packages it pays.
+(`domain/substitution.py`), as kept with the bases of the packages it pays, read apart from
+them (`Reader.substitution_runs`) a page of allocations at a time.
 
 Told in lines and line amounts only, never whose money moved. A line in a package whose
 contents the reader may not see is not named (only counted), and an amount is withheld where
@@ -9,13 +10,14 @@ the package report withholds that line's cost: it could give back a hidden contr
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from purldesk.domain.access import Viewer
 from purldesk.domain.disclosure import Seal
 from purldesk.domain.packages import PackageId, package_ref
+from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import LineId
 from purldesk.domain.substitution import Shift, Substitution
 from purldesk.services import substitution
@@ -36,29 +38,36 @@ class SubstitutionRow:
 
 
 def substitutions(
-    reader: Reader, *, viewer: Viewer, contributor: str, name: str, paid: Collection[PackageId]
+    reader: Reader,
+    *,
+    viewer: Viewer,
+    contributor: ParticipantCode,
+    name: str,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[SubstitutionRow]:
-    """The effects kept with the packages `paid` (those the contributor's money pays), once per
-    allocation, oldest first; inside the caller's `with reader:`. The same four queries
-    whatever is found, so the statement's cost does not depend on it."""
-    runs: dict[tuple[datetime, date, Substitution[LineId]], list[PackageId]] = {}
-    for kept in reader.bases(paid, with_funds=False):  # the funds are not told
-        for found in kept.substitutions:
-            if found.contributor == contributor:
-                runs.setdefault((kept.recorded_at, kept.on, found), []).append(kept.package_id)
-    named = {s.line for (_, _, found) in runs for s in _shifts(found)}
-    refs = {line_id: line.ref for line_id, line in reader.lines_by_id(named).items()}
-    hidden = restricted_from(reader, viewer)
-    seals = withheld_packages(reader, viewer)
+    """The contributor's effects, once per allocation, the oldest first (`offset` and `limit`
+    page them; None: all of them); inside the caller's `with reader:`."""
+    runs = reader.substitution_runs(contributor, offset=offset, limit=limit)
+    if not runs:
+        return []
+    shifts = [s for run in runs for s in _shifts(run.effect)]
+    named = reader.lines_by_id({s.line for s in shifts})
+    refs = {line_id: line.ref for line_id, line in named.items()}
+    # Only the packages holding the lines told: the page costs the same however many there are.
+    held = {p for s in shifts for p in s.packages}
+    hidden = restricted_from(reader, viewer, packages=held)
+    seals = withheld_packages(reader, viewer, packages=held)
     rows = []
-    for (at, on, found), packages in sorted(runs.items(), key=lambda run: run[0][:2]):
+    for run in runs:
         effect = substitution.told(
-            found,
+            run.effect,
             ref=lambda s: None if hidden.intersection(s.packages) else refs.get(s.line),
             withheld=lambda s: _is_withheld(s, seals),
         )
         said = substitution.sentence(effect, subject=f"{name}'s money")
-        rows.append(SubstitutionRow(on, at, tuple(map(package_ref, packages)), effect, said))
+        packages = tuple(map(package_ref, run.packages))
+        rows.append(SubstitutionRow(run.on, run.recorded_at, packages, effect, said))
     return rows
 
 

@@ -12,6 +12,7 @@ from purldesk.adapters.storage import (  # noqa: F401  (registers their tables)
     checkpoint_tables,
     history_tables,
     reference_tables,
+    substitution_tables,
 )
 from purldesk.adapters.storage.engine import make_engine
 from purldesk.adapters.storage.tables import UtcDateTime, metadata

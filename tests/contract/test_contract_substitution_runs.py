@@ -1,0 +1,126 @@
+"""A contributor's substitution effects read apart from the allocation bases (fake, SQLite,
+PostgreSQL): after many allocations, the runs read, whole or a page at a time, are those the
+statement derived from the bases of the packages the contributor pays, and the statement page
+shows them a page at a time as the whole statement tells them, to every viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from purldesk.domain.access import OPERATOR, PUBLIC, Actor, Permission, Role, UserId, Viewer
+from purldesk.domain.packages import PackageId
+from purldesk.domain.participants import ParticipantCode
+from purldesk.services.ports import UnitOfWork
+from purldesk.services.read_ports import Reader
+from purldesk.services.views.statement import statement, statement_export
+from reader_world import AT, CAN, DEU, NLD
+from substitution_world import ALLOCATIONS, L2, derived, package, seed_allocations
+
+UowFactory = Callable[[], UnitOfWork]
+ReaderFactory = Callable[[], Reader]
+
+
+def _actor(role: Role, organization: str) -> Viewer:
+    return Actor(UserId(1), f"{role}-{organization}", ParticipantCode(organization), role).viewer
+
+
+VIEWERS = {
+    "operator": OPERATOR,
+    # reads every ledger account, not every amount nor every package's contents
+    "ledger reader": Viewer(
+        "ledger reader", ParticipantCode("UKR"), frozenset({Permission.READ_LEDGER})
+    ),
+    "coordinator": _actor(Role.COORDINATOR, "NATO-NSATU"),
+    "contributor NLD": _actor(Role.CONTRIBUTOR, "NLD"),
+    "contributor CAN": _actor(Role.CONTRIBUTOR, "CAN"),
+}
+
+
+@pytest.mark.parametrize("code", [NLD, CAN, DEU])
+def test_the_runs_read_apart_are_those_the_bases_give_whole_and_paged(
+    code: ParticipantCode, uow_factory: UowFactory, reader_factory: ReaderFactory
+) -> None:
+    seed_allocations(uow_factory)
+    with reader_factory() as reader:
+        expected = derived(reader, code)
+        whole = reader.substitution_runs(code)
+        counted = reader.count_substitution_runs(code)
+        pages = [reader.substitution_runs(code, offset=at, limit=3) for at in range(0, 12, 3)]
+    assert whole == expected
+    assert counted == len(expected)
+    assert [run for page in pages for run in page] == expected
+    if code == NLD:  # one run per allocation; the two alike at one instant told once
+        assert counted == ALLOCATIONS + 2
+        assert whole[0].packages == (PackageId(1000), PackageId(1001))  # not P-1002: not its
+        assert [run.packages for run in whole[-2:]] == [
+            (PackageId(90), PackageId(92)), (PackageId(91),),
+        ]  # fmt: skip
+    elif code == CAN:
+        assert counted == ALLOCATIONS
+    else:
+        assert whole == []
+
+
+@pytest.mark.parametrize("name", sorted(VIEWERS))
+def test_the_page_tells_a_page_of_the_whole_statements_substitutions(
+    name: str, uow_factory: UowFactory, reader_factory: ReaderFactory
+) -> None:
+    seed_allocations(uow_factory)
+    viewer = VIEWERS[name]
+    code = "CAN" if name == "contributor CAN" else "NLD"
+    whole = statement_export(reader_factory(), viewer=viewer, contributor=code).substitutions
+    pages = [
+        statement(reader_factory(), viewer=viewer, contributor=code, substitutions_asked=n, size=4)
+        for n in (1, 2, 3, 4)
+    ]
+    assert [p.substitutions_page.total for p in pages] == [len(whole)] * 4
+    by_page = {p.substitutions_page.number: p.substitutions for p in pages}  # past the last: last
+    assert [row for number in sorted(by_page) for row in by_page[number]] == whole
+    assert sorted(by_page) == list(range(1, -(-len(whole) // 4) + 1))
+    assert len(whole) == (ALLOCATIONS if code == "CAN" else ALLOCATIONS + 2)
+
+
+def test_the_statement_tells_the_dutch_effects_as_the_bases_keep_them(
+    uow_factory: UowFactory, reader_factory: ReaderFactory
+) -> None:
+    seed_allocations(uow_factory)
+    told = statement_export(reader_factory(), viewer=OPERATOR, contributor="NLD").substitutions
+    first = told[0]
+    assert (first.on, first.recorded_at, first.packages) == (
+        AT.date() + timedelta(days=1), AT, ("P-1000", "P-1001"),
+    )  # fmt: skip
+    assert first.sentence.startswith("Netherlands's money took over L-1 (USD 500.00)")
+    own = VIEWERS["contributor NLD"]
+    told_to_it = statement_export(reader_factory(), viewer=own, contributor="NLD").substitutions
+    # L-2 and L-3 in P-1002 (restricted in every third allocation) are not named to it.
+    assert [row.effect.unnamed for row in told_to_it[:4]] == [True, False, False, True]
+    assert not any(row.effect.unnamed for row in told)
+
+
+def test_restrictions_and_hidden_payers_of_some_packages_are_theirs_among_all(
+    uow_factory: UowFactory, reader_factory: ReaderFactory
+) -> None:
+    """What the statement's substitutions read of the packages their lines are in only."""
+    seed_allocations(uow_factory)
+    with uow_factory() as uow:
+        for pid in (4242, 4243):  # paid by Germany's confidential money
+            uow.packages.add(package(pid, L2, 2))
+        uow.commit()
+    some = {PackageId(1), PackageId(1002), PackageId(1005), PackageId(4242), PackageId(9999)}
+    with reader_factory() as reader:
+        for viewer in (*VIEWERS.values(), PUBLIC):
+            every = reader.hidden_payers(viewer)
+            kept = [p for p in every if p.package_id in some]
+            assert reader.hidden_payers(viewer, packages=some) == kept
+        hidden = reader.hidden_payers(PUBLIC, packages=some)
+        restricted = reader.restrictions()
+        assert reader.restrictions(packages=some) == {
+            pid: r for pid, r in restricted.items() if pid in some
+        }
+        assert reader.restrictions(packages=()) == {}
+        assert reader.hidden_payers(PUBLIC, packages=()) == []
+    assert [p.package_id for p in hidden] == [PackageId(4242)]
+    assert PackageId(1002) in restricted and PackageId(1005) not in restricted
