@@ -8,14 +8,17 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from purldesk.domain.access import Viewer
 from purldesk.domain.audit import AuditEntry
 from purldesk.domain.catalog import CatalogItem
+from purldesk.domain.confidentiality import can_see_amount
 from purldesk.domain.contributions import Contribution
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.ledger import ACCOUNT_KINDS, LedgerEntry
-from purldesk.domain.packages import PackageId, PackageStatus
+from purldesk.domain.packages import Package, PackageId, PackageStatus
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId, LineId, LineStatus, RequirementLine
+from purldesk.services.package_list_ports import HiddenPayerCount, PackageListing
 from purldesk.services.read_ports import (
     HELD_STATUSES,
     Balance,
@@ -161,6 +164,55 @@ class FakePageQueries:
         self, *, contributor: ParticipantCode | None = None, offset: int, limit: int
     ) -> list[Contribution]:
         return self._given(contributor)[offset : offset + limit]
+
+    def _listed(self, cycle_id: CycleId | None, status: PackageStatus | None) -> list[Package]:
+        table = self.tables.packages
+        return [
+            table[key].record
+            for key in sorted(table)
+            if cycle_id in (None, table[key].record.cycle_id)
+            and status in (None, table[key].record.status)
+        ]
+
+    def count_packages(
+        self, *, cycle_id: CycleId | None = None, status: PackageStatus | None = None
+    ) -> int:
+        return len(self._listed(cycle_id, status))
+
+    def package_listings(
+        self,
+        *,
+        cycle_id: CycleId | None = None,
+        status: PackageStatus | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[PackageListing]:
+        found = self._listed(cycle_id, status)[offset:][:limit]
+        return [
+            PackageListing(p.id, p.cycle_id, p.name, p.status, p.target, p.created_on,
+                           p.cost.minor, p.attributed.minor, len(p.lines))
+            for p in found
+        ]  # fmt: skip
+
+    def hidden_payer_counts(
+        self, viewer: Viewer, package_ids: Collection[PackageId]
+    ) -> list[HiddenPayerCount]:
+        contributions, packages = self.tables.contributions, self.tables.packages
+        found: list[HiddenPayerCount] = []
+        for package_id in sorted(set(package_ids) & set(packages)):
+            by_line: dict[LineId, set[str]] = defaultdict(set)
+            for part in packages[package_id].record.attributions:
+                owner = contributions[part.contribution_id].record
+                if not can_see_amount(viewer, owner):
+                    by_line[part.line_id].add(owner.contributor)
+            if by_line:
+                everyone = set().union(*by_line.values())
+                found.append(HiddenPayerCount(package_id, None, len(everyone)))
+                found.extend(
+                    HiddenPayerCount(package_id, line, len(who))
+                    for line, who in sorted(by_line.items())
+                )
+        return found
 
     def _shipped(
         self,

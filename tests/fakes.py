@@ -608,17 +608,6 @@ class FakePackageRepository:
             if cycle_id is None or table[key].record.cycle_id == cycle_id
         ]
 
-    def page(
-        self,
-        *,
-        cycle_id: CycleId | None = None,
-        status: PackageStatus | None = None,
-        offset: int,
-        limit: int,
-    ) -> tuple[Sequence[Package], int]:
-        found = [p for p in self.list(cycle_id=cycle_id) if status in (None, p.status)]
-        return found[offset : offset + limit], len(found)
-
 
 class FakeShipmentRepository:
     def __init__(self, tx: _Transaction) -> None:

@@ -32,8 +32,9 @@ def units_per_cycle_and_item(db: str) -> dict[tuple[int, str], int]:
     items = json.loads(ok(db, "catalog", "list", "--json"))
     lot_size = {item["code"]: item["lot_size"] for item in items}
     units: dict[tuple[int, str], int] = defaultdict(int)
-    for package in json.loads(ok(db, "packages", "list", "--json")):
-        if package["status"] != "cancelled":
+    for listed in json.loads(ok(db, "packages", "list", "--json")):
+        if listed["status"] != "cancelled":
+            package = json.loads(ok(db, "packages", "show", listed["ref"], "--json"))
             for line in package["lines"]:
                 code = line["item_code"]
                 units[(package["cycle_id"], code)] += line["lots"] * lot_size[code]

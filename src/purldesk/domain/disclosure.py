@@ -32,7 +32,12 @@ def withheld_reason(k: int) -> str:
 
 def is_exposed(hidden_contributors: Collection[str], *, k: int) -> bool:
     """Whether a sum of hidden parts from these contributors would reveal someone's amount."""
-    return 0 < len(set(hidden_contributors)) < k
+    return exposes(len(set(hidden_contributors)), k=k)
+
+
+def exposes(hidden_contributors: int, *, k: int) -> bool:
+    """`is_exposed`, given how many distinct contributors pay the hidden parts."""
+    return 0 < hidden_contributors < k
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +92,14 @@ def seal(hidden: Iterable[tuple[Key, str]], *, k: int) -> Seal[Key]:
     for key, contributor in hidden:
         by_key[key].add(contributor)
         everyone.add(contributor)
-    keys = frozenset(key for key, who in by_key.items() if is_exposed(who, k=k))
-    return Seal(bool(keys) or is_exposed(everyone, k=k), keys)
+    return counted_seal({key: len(who) for key, who in by_key.items()}, len(everyone), k=k)
+
+
+def counted_seal(by_key: Mapping[Key, int], everyone: int, *, k: int) -> Seal[Key]:
+    """`seal`, given how many distinct contributors pay the hidden parts of each key
+    (`by_key`) and of the whole total (`everyone`): all the rule needs of who they are."""
+    keys = frozenset(key for key, count in by_key.items() if exposes(count, k=k))
+    return Seal(bool(keys) or exposes(everyone, k=k), keys)
 
 
 def seals(hidden: Iterable[tuple[Total, Key, str]], *, k: int) -> Mapping[Total, Seal[Key]]:

@@ -18,7 +18,7 @@ from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.package_history import PackageRelease
-from purldesk.domain.packages import Package, PackageId, PackageStatus
+from purldesk.domain.packages import Package, PackageId
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.policies import PolicyVersion
 from purldesk.domain.rates import FxRate
@@ -171,18 +171,6 @@ class PackageRepository(Repository[PackageId, Package], Protocol):
         ...
 
     def list(self, *, cycle_id: CycleId | None = None) -> list[Package]: ...
-
-    def page(
-        self,
-        *,
-        cycle_id: CycleId | None = None,
-        status: PackageStatus | None = None,
-        offset: int,
-        limit: int,
-    ) -> tuple[Sequence[Package], int]:
-        """One page of the packages by id (of `cycle_id`, in `status`, where given), and how
-        many there are in all."""
-        ...
 
 
 class ShipmentRepository(Repository[ShipmentId, Shipment], Protocol):

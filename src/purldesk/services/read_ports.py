@@ -33,6 +33,7 @@ from purldesk.domain.requirements import (
     RequirementLine,
 )
 from purldesk.services.memo import StateMark, ViewMemo
+from purldesk.services.package_list_ports import PackageListQueries
 from purldesk.services.ports import Transaction
 
 # A paid line is the statement's; kept importable from here, where `paid_lines` gives them.
@@ -474,7 +475,9 @@ class HistoryQueries(Protocol):
         ...
 
 
-class Reader(ReadQueries, HistoryQueries, StatementQueries, Transaction, Protocol):
+class Reader(
+    ReadQueries, HistoryQueries, StatementQueries, PackageListQueries, Transaction, Protocol
+):
     """A read-only transaction: `with reader: ...`; it never takes the write lock, and every
     query in it sees the database as of one moment."""
 

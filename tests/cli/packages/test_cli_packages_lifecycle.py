@@ -161,3 +161,29 @@ def test_restricting_a_package_hides_its_contents_from_the_public_until_lifted(
         "P-0001: contents published"
     )
     assert public_items()
+
+
+def test_packages_list_sums_each_package_as_show_gives_it_whole(allocated: str) -> None:
+    listed = as_json(allocated, "packages", "list")
+    assert [p["ref"] for p in listed] == ["P-0001", "P-0002", "P-0003"]
+    shared = ("id", "ref", "cycle_id", "name", "target_minor", "currency", "created_on",
+              "status", "cost_minor")  # fmt: skip
+    rows = []
+    for summary in listed:
+        package = as_json(allocated, "packages", "show", summary["ref"])
+        paid = sum(a["amount_minor"] for a in package["attributions"])
+        assert summary == {
+            **{key: package[key] for key in shared},
+            "attributed_minor": paid, "line_count": len(package["lines"]),
+            "suppressed": None, "restricted": None,
+        }  # fmt: skip
+        cost, attributed = (
+            f"USD {minor // 100:,}.{minor % 100:02d}" for minor in (package["cost_minor"], paid)
+        )
+        rows.append([package["ref"], package["name"], package["status"],
+                     str(len(package["lines"])), cost, attributed])  # fmt: skip
+    table = ok(allocated, "packages", "list")
+    cells = [
+        [c.strip() for c in row.split("│")[1:-1]] for row in table.splitlines() if "P-0" in row
+    ]
+    assert cells == rows

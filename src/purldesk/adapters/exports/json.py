@@ -17,6 +17,7 @@ from purldesk.domain.packages import Package
 from purldesk.domain.participants import Participant
 from purldesk.domain.requirements import Cycle, LineChange, RankChange, RequirementLine
 from purldesk.services.exports import Sections, Snapshot
+from purldesk.services.views.packages import ListedPackage
 
 # /2 added rank_changes, line_changes, shipments and each policy's document: in /1 their absence
 # meant "not exported", in /2 an empty list means there are none. /3 added each contribution's
@@ -144,6 +145,22 @@ def package(p: Package) -> dict[str, Any]:
              "amount_minor": a.amount.minor}
             for a in p.attributions
         ],
+    }  # fmt: skip
+
+
+def package_summary(p: ListedPackage) -> dict[str, Any]:
+    """A package in a list: its figures, not its lines or attributions (see `package`)."""
+
+    def minor(money: Money | None) -> int | None:
+        return None if money is None else money.minor
+
+    return {
+        "id": p.id, "ref": p.ref, "cycle_id": p.cycle_id, "name": p.name,
+        "target_minor": p.target.minor, "currency": p.target.currency,
+        "created_on": p.created_on.isoformat(), "status": p.status.value,
+        "cost_minor": minor(p.cost), "attributed_minor": minor(p.attributed),
+        "line_count": p.line_count, "suppressed": p.withheld or None,
+        "restricted": p.restricted or None,
     }  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import select
 
 from purldesk.adapters.storage.repository import (
     StoredRecords,
@@ -159,26 +159,6 @@ class SqlPackageRepository(VersionedRecords[PackageRow, Package]):
     def list(self, *, cycle_id: CycleId | None = None) -> list[Package]:
         criteria = [] if cycle_id is None else [PackageRow.cycle_id == cycle_id]
         return self._where(*criteria, order_by=[PackageRow.id])
-
-    def page(
-        self,
-        *,
-        cycle_id: CycleId | None = None,
-        status: PackageStatus | None = None,
-        offset: int,
-        limit: int,
-    ) -> tuple[Sequence[Package], int]:
-        """Counted and cut in SQL: only the page's packages are read with their parts."""
-        criteria: list[ColumnElement[bool]] = []
-        if cycle_id is not None:
-            criteria.append(PackageRow.cycle_id == cycle_id)
-        if status is not None:
-            criteria.append(PackageRow.status == status.value)
-        total = self._session.scalar(select(func.count()).select_from(PackageRow).where(*criteria))
-        rows = self._session.scalars(
-            select(PackageRow).where(*criteria).order_by(PackageRow.id).offset(offset).limit(limit)
-        )
-        return self._loaded(rows.all()), int(total or 0)
 
 
 # -- shipments --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The read port's queries for the work pages: a list's lines searched, filtered and paged,
-the contributions and the deliveries paged, the shipments awaiting confirmation, who has a
-statement.
+the contributions, the packages and the deliveries paged, the shipments awaiting
+confirmation, who has a statement.
 
 Each is one statement that filters and pages in SQL, so a page costs the same however long
 the list or the history grows. The ledger's and the audit log's pages are in `ledger_queries`.
@@ -9,14 +9,32 @@ the list or the history grows. The ledger's and the audit log's pages are in `le
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, true, union
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union,
+    union_all,
+)
 
 from purldesk.adapters.storage.contributions import with_members
 from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.repository import from_row
+from purldesk.adapters.storage.rows import IN_LIST_CHUNK
+from purldesk.adapters.storage.statement_queries import sees_everything_of
 from purldesk.adapters.storage.tables import (
+    AttributionRow,
     CatalogItemRow,
     ContributionMemberRow,
     ContributionRow,
@@ -25,11 +43,14 @@ from purldesk.adapters.storage.tables import (
     RequirementLineRow,
     ShipmentRow,
 )
+from purldesk.domain.access import Viewer
 from purldesk.domain.contributions import Contribution
 from purldesk.domain.deliveries import Shipment
+from purldesk.domain.money import Currency, Money
 from purldesk.domain.packages import PackageId, PackageStatus
 from purldesk.domain.participants import ParticipantCode
-from purldesk.domain.requirements import CycleId, LineStatus, RequirementLine
+from purldesk.domain.requirements import CycleId, LineId, LineStatus, RequirementLine
+from purldesk.services.package_list_ports import HiddenPayerCount, PackageListing
 from purldesk.services.read_ports import (
     HELD_STATUSES,
     Funding,
@@ -136,6 +157,26 @@ def _lines(cycle_id: CycleId, *columns: Any) -> Select[Any]:
     )
 
 
+def _listed(cycle_id: CycleId | None, status: PackageStatus | None) -> list[ColumnElement[bool]]:
+    """The packages of one cycle, in one status, or all."""
+    criteria: list[ColumnElement[bool]] = []
+    if cycle_id is not None:
+        criteria.append(PackageRow.cycle_id == cycle_id)
+    if status is not None:
+        criteria.append(PackageRow.status == status.value)
+    return criteria
+
+
+def _listing(
+    pid: int, cycle: int, name: str, status: str, target: int, currency: str,
+    created_on: date, cost: Any, attributed: Any, lines: Any,
+) -> PackageListing:  # fmt: skip
+    return PackageListing(
+        PackageId(pid), CycleId(cycle), name, PackageStatus(status),
+        Money(target, Currency(currency)), created_on, _int(cost), _int(attributed), _int(lines),
+    )  # fmt: skip
+
+
 class PageQueries:
     """The work pages' part of `SqlQueries`, over its read-only session."""
 
@@ -196,6 +237,71 @@ class PageQueries:
                 .where(ShipmentRow.received_on.is_(None))
             )
         )
+
+    def count_packages(
+        self, *, cycle_id: CycleId | None = None, status: PackageStatus | None = None
+    ) -> int:
+        return _int(
+            self._session.scalar(
+                select(func.count()).select_from(PackageRow).where(*_listed(cycle_id, status))
+            )
+        )
+
+    def package_listings(
+        self,
+        *,
+        cycle_id: CycleId | None = None,
+        status: PackageStatus | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[PackageListing]:
+        p, line, a = PackageRow, PackageLineRow, AttributionRow
+        # Sums and counts of each listed package's parts, in SQL: one row a package.
+        of_line = line.package_id == p.id
+        cost = select(func.sum(line.lots * line.lot_price_minor)).where(of_line)
+        attributed = select(func.sum(a.amount_minor)).where(a.package_id == p.id)
+        lines = select(func.count()).select_from(line).where(of_line)
+        rows = self._session.execute(
+            select(
+                p.id, p.cycle_id, p.name, p.status, p.target_minor, p.currency, p.created_on,
+                cost.scalar_subquery(), attributed.scalar_subquery(), lines.scalar_subquery(),
+            )
+            .where(*_listed(cycle_id, status))
+            .order_by(p.id)
+            .offset(offset)
+            .limit(limit)
+        )  # fmt: skip
+        return [_listing(*row) for row in rows]
+
+    def hidden_payer_counts(
+        self, viewer: Viewer, package_ids: Collection[PackageId]
+    ) -> list[HiddenPayerCount]:
+        if viewer.sees_all_amounts:
+            return []
+        a, c = AttributionRow, ContributionRow
+        wanted = sorted(set(package_ids))
+        found: list[HiddenPayerCount] = []
+        for at in range(0, len(wanted), IN_LIST_CHUNK):
+            hidden = and_(
+                a.package_id.in_(wanted[at : at + IN_LIST_CHUNK]),
+                c.confidential == true(),
+                ~sees_everything_of(viewer, c.contributor),
+            )
+            payers = func.count(c.contributor.distinct())
+            paid = select(a.package_id).join(c, c.id == a.contribution_id).where(hidden)
+            rows = self._session.execute(
+                union_all(
+                    paid.add_columns(null().cast(Integer), payers).group_by(a.package_id),
+                    paid.add_columns(a.line_id, payers).group_by(a.package_id, a.line_id),
+                )
+            )
+            found.extend(
+                HiddenPayerCount(
+                    PackageId(package), None if line is None else LineId(line), _int(count)
+                )
+                for package, line, count in rows
+            )
+        return sorted(found, key=lambda n: (n.package_id, n.line_id is not None, n.line_id or 0))
 
     def count_contributions(self, *, contributor: ParticipantCode | None = None) -> int:
         return _int(

@@ -34,20 +34,29 @@ def list_(
     json_output: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """List packages in the order they were made."""
+    """List packages in the order they were made, as summaries (`show` gives the parts)."""
     from purldesk.adapters.exports import json as views
-    from purldesk.services import packages, requirements
+    from purldesk.domain.access import OPERATOR
+    from purldesk.services import requirements
+    from purldesk.services.views import packages as package_pages
 
     with application(db) as wired:
         cycle_id = requirements.resolve_cycle(wired.uow(), name=cycle).id if cycle else None
-        found = packages.list_all(wired.uow(), cycle_id=cycle_id)
+        found = package_pages.package_summaries(wired.reader(), viewer=OPERATOR, cycle_id=cycle_id)
     print_listing(
-        found, json_output=json_output, document=views.package,
+        found.packages, json_output=json_output, document=views.package_summary,
         columns=("ref", "name", "status", "lines", "cost", "attributed"),
         row=lambda p: (
-            p.ref, p.name, p.status, str(len(p.lines)), p.cost.format(), p.attributed.format()
+            p.ref, p.name, p.status, _shown(p.line_count), _shown(p.cost), _shown(p.attributed)
         ),
     )  # fmt: skip
+
+
+def _shown(figure: Money | int | None) -> str:
+    """A figure of a listed package; the command line sees every one, so "-" never shows."""
+    if figure is None:
+        return "-"
+    return str(figure) if isinstance(figure, int) else figure.format()
 
 
 @app.command("show")

@@ -1,11 +1,13 @@
-"""Packages: the list, one package's page and report (lines, money, deliveries, what the viewer
-may do to it), and a package as the public sees it with its parties."""
+"""Packages: the list, a page of their summaries, one package's page and report (lines, money,
+deliveries, what the viewer may do to it), and a package as the public sees it with its
+parties."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from purldesk.domain.access import PUBLIC, Permission, Viewer
@@ -13,13 +15,21 @@ from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.confidentiality import redact, redact_attributions
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.deliveries import Shipment
-from purldesk.domain.disclosure import CONTENTS_RESTRICTED
+from purldesk.domain.disclosure import CONTENTS_RESTRICTED, withheld_reason
 from purldesk.domain.money import USD, Money
-from purldesk.domain.packages import Package, PackageId, Restriction, shortfall
+from purldesk.domain.packages import (
+    Package,
+    PackageId,
+    PackageStatus,
+    Restriction,
+    package_ref,
+    shortfall,
+)
 from purldesk.domain.participants import CONTRIBUTING_KINDS, Participant, ParticipantKind
-from purldesk.domain.requirements import LineId, RequirementLine
+from purldesk.domain.requirements import CycleId, LineId, RequirementLine
 from purldesk.services import deliveries, packages
 from purldesk.services.handle import Command
+from purldesk.services.package_list_ports import PackageListing
 from purldesk.services.read_ports import PackageTotals, Reader
 from purldesk.services.views.offers import is_offered
 from purldesk.services.views.rows import (
@@ -28,7 +38,9 @@ from purldesk.services.views.rows import (
     PackageSummary,
     delivery,
     giver_of,
+    restricted_from,
     summary,
+    withheld_costs,
     withheld_packages,
 )
 
@@ -121,6 +133,72 @@ def package_list(reader: Reader, *, viewer: Viewer = PUBLIC) -> list[PackageSumm
         withheld = withheld_packages(reader, viewer)
         found = reader.package_totals(with_cancelled=True)
     return [summary(p, withheld.get(p.id, NOTHING_WITHHELD)) for p in found]
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPackage:
+    """A package in a list as one viewer may see it: its figures, none of its parts. Each is
+    what the package's own page (`package_detail`) shows that viewer."""
+
+    id: PackageId
+    ref: str
+    cycle_id: CycleId
+    name: str
+    status: PackageStatus
+    target: Money
+    created_on: date
+    cost: Money | None  # None: withheld (`withheld` says why)
+    attributed: Money | None  # what its shown payments sum to; None: withheld or restricted
+    line_count: int | None  # None: its contents are restricted (`restricted` says why)
+    withheld: str = ""
+    restricted: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PackageList:
+    """One page of the listed packages, and how many there are in all."""
+
+    packages: list[ListedPackage]
+    total: int
+
+
+def package_summaries(
+    reader: Reader,
+    *,
+    viewer: Viewer,
+    cycle_id: CycleId | None = None,
+    status: PackageStatus | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> PackageList:
+    """A page of the packages by id (of one cycle, in one status, or all; no limit: all), as
+    `viewer` may see them. Read as sums and counts in SQL, never the packages' attributions,
+    so a page costs the same however many payers each package has."""
+    with reader:
+        total = reader.count_packages(cycle_id=cycle_id, status=status)
+        found = reader.package_listings(
+            cycle_id=cycle_id, status=status, offset=offset, limit=limit
+        )
+        withheld = withheld_costs(reader, viewer, [p.id for p in found])
+        unseen = restricted_from(reader, viewer)
+    reason = withheld_reason(viewer.bucket_minimum(reader.min_hidden_contributors))
+    return PackageList(
+        [_listed(p, withheld.get(p.id, NOTHING_WITHHELD).whole, p.id in unseen, reason)
+         for p in found],
+        total,
+    )  # fmt: skip
+
+
+def _listed(found: PackageListing, withheld: bool, restricted: bool, reason: str) -> ListedPackage:
+    # Where the cost is shown, the hidden money is published as one bucket: the payments
+    # the page shows (the contents' too) add up to everything attributed.
+    attributed = None if withheld or restricted else Money(found.attributed_minor, USD)
+    return ListedPackage(
+        found.id, package_ref(found.id), found.cycle_id, found.name, found.status, found.target,
+        found.created_on, None if withheld else Money(found.cost_minor, USD), attributed,
+        None if restricted else found.line_count, reason if withheld else "",
+        CONTENTS_RESTRICTED if restricted else "",
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from datetime import date
 from purldesk.domain.access import Viewer
 from purldesk.domain.confidentiality import ContributionView
 from purldesk.domain.deliveries import Shipment, shipment_ref
-from purldesk.domain.disclosure import Seal, seals
+from purldesk.domain.disclosure import Seal, counted_seal, seals
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import PackageId, package_ref
 from purldesk.domain.participants import ParticipantCode
@@ -75,6 +75,26 @@ def withheld_packages(
     hidden = [(p.package_id, p.line_id, p.contributor) for p in payers]
     k = viewer.bucket_minimum(reader.min_hidden_contributors)
     return dict(seals(hidden, k=k))
+
+
+def withheld_costs(
+    reader: Reader, viewer: Viewer, package_ids: Collection[PackageId]
+) -> dict[PackageId, Seal[LineId]]:
+    """`withheld_packages` of these packages only, from how many contributors pay the money
+    `viewer` may not see on each (`Reader.hidden_payer_counts`), not who they are: as many
+    rows as lines with such money, however many payers and attributions."""
+    by_line: dict[PackageId, dict[LineId, int]] = {}
+    everyone: dict[PackageId, int] = {}
+    for count in reader.hidden_payer_counts(viewer, package_ids):
+        if count.line_id is None:
+            everyone[count.package_id] = count.payers
+        else:
+            by_line.setdefault(count.package_id, {})[count.line_id] = count.payers
+    k = viewer.bucket_minimum(reader.min_hidden_contributors)
+    return {
+        package: counted_seal(by_line.get(package, {}), payers, k=k)
+        for package, payers in everyone.items()
+    }
 
 
 def restricted_from(

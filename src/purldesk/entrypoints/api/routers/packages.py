@@ -24,6 +24,7 @@ from purldesk.entrypoints.api.routers.packages_schemas import (
     PackageAccept,
     PackageCreate,
     PackageRead,
+    PackageSummaryRead,
     ReceiptConfirm,
     ShipmentCreate,
     ShipmentRead,
@@ -32,6 +33,7 @@ from purldesk.entrypoints.api.schemas import OnDate, Page
 from purldesk.entrypoints.api.writes import CommandRoutes, same_for_all
 from purldesk.services import deliveries, packages
 from purldesk.services.ports import UnitOfWork
+from purldesk.services.views import packages as package_pages
 from purldesk.services.views import rows
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["packages"])
@@ -61,18 +63,19 @@ def _read(
     return PackageRead.of(package, money)
 
 
-@router.get("/packages", response_model=Page[PackageRead])
+@router.get("/packages", response_model=Page[PackageSummaryRead])
 def list_packages(
     listing: ListReader, cycle_id: IdFilter = None, status: PackageStatus | None = None
 ) -> dict[str, Any]:
+    """Packages by id, as summaries: each one's cost (withheld as its own answer withholds
+    it) and number of lines, not its lines or attributions. Counted and paged in SQL."""
     paging = listing.paging
-    with listing.application.uow() as uow:
-        found, total = uow.packages.page(
-            cycle_id=None if cycle_id is None else CycleId(cycle_id), status=status,
-            offset=paging.offset, limit=paging.limit,
-        )  # fmt: skip
-    known = _contributions(listing.application.uow(), found)
-    return listing.cut(found, total, lambda p: _read(listing.actor, p, known, listing.application))
+    found = package_pages.package_summaries(
+        listing.application.reader(), viewer=listing.actor.viewer,
+        cycle_id=None if cycle_id is None else CycleId(cycle_id), status=status,
+        offset=paging.offset, limit=paging.limit,
+    )  # fmt: skip
+    return listing.cut(found.packages, found.total, PackageSummaryRead.of)
 
 
 @router.get("/packages/{package_id}", response_model=PackageRead)

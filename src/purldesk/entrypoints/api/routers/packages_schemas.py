@@ -1,4 +1,5 @@
-"""Request and response shapes of the packages router: drafts, acceptance, shipments."""
+"""Request and response shapes of the packages router: packages and their summaries, drafts,
+acceptance, shipments."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from purldesk.domain.deliveries import Shipment
 from purldesk.domain.disclosure import CONTENTS_RESTRICTED
 from purldesk.domain.packages import Package, PackageLine, PackageStatus
 from purldesk.entrypoints.api.schemas import Code, Day, Input, PositiveMinor, Quantity, Schema
+from purldesk.services.views.packages import ListedPackage
 
 
 class PackageLineRead(Schema):
@@ -77,6 +79,35 @@ class PackageRead(Schema):
             ],
             suppressed=None if money.cost_shown else money.reason,
             restricted=None if money.contents_shown else CONTENTS_RESTRICTED,
+        )  # fmt: skip
+
+
+class PackageSummaryRead(Schema):
+    """A package in the list: its figures, not its lines or attributions (read them with
+    `GET /packages/{id}`). Its cost, `suppressed` and `restricted` are the package's own
+    answer's; `line_count` is how many lines that answer shows, null where its contents are
+    restricted from you."""
+
+    id: int
+    ref: str
+    cycle_id: int
+    name: str
+    status: PackageStatus
+    target_minor: int
+    currency: str
+    created_on: date
+    cost_minor: int | None
+    line_count: int | None
+    suppressed: str | None = None
+    restricted: str | None = None
+
+    @classmethod
+    def of(cls, p: ListedPackage) -> PackageSummaryRead:
+        return cls(
+            id=p.id, ref=p.ref, cycle_id=p.cycle_id, name=p.name, status=p.status,
+            target_minor=p.target.minor, currency=p.target.currency, created_on=p.created_on,
+            cost_minor=None if p.cost is None else p.cost.minor, line_count=p.line_count,
+            suppressed=p.withheld or None, restricted=p.restricted or None,
         )  # fmt: skip
 
 
