@@ -215,12 +215,13 @@ def capped(
     A cap per package limits the whole of one allocation run, so no package cut from it can
     exceed it (conservative: a run proposing several packages spends at most one cap).
     """
-    spent = _spent_in_cycle(uow, cycle_id)
+    spent: dict[str, int] | None = None  # read only if a contributor has a cap per cycle
     limits: dict[str, int | None] = {}
     for contributor in sorted({fund.contributor for fund in funds}):
         per_package, per_cycle = caps(uow, contributor, on)
         bounds = [per_package.minor] if per_package else []
         if per_cycle:
+            spent = _spent_in_cycle(uow, cycle_id) if spent is None else spent
             bounds.append(max(0, per_cycle.minor - spent.get(contributor, 0)))
         limits[contributor] = min(bounds) if bounds else None
     limited = []
