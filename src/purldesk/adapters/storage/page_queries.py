@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, true, union
 
+from purldesk.adapters.storage.balance_tables import ContributionTotalRow
 from purldesk.adapters.storage.contributions import with_members
 from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.repository import from_row
@@ -200,7 +201,12 @@ class PageQueries:
     def count_contributions(self, *, contributor: ParticipantCode | None = None) -> int:
         return _int(
             self._session.scalar(
-                select(func.count()).select_from(ContributionRow).where(_given_by(contributor))
+                # The kept totals count them: a row per key, however many there are.
+                select(func.sum(ContributionTotalRow.count)).where(
+                    true()
+                    if contributor is None
+                    else ContributionTotalRow.contributor == contributor
+                )
             )
         )
 

@@ -3,8 +3,9 @@ restores with the original ids (docs/CLI.md, "Import").
 
 Credentials and short-lived request state (users, tokens, passwords, sessions, failed
 authentications, idempotency keys) are never dumped, and a restore leaves them empty. The
-running balances are not dumped either: a restore rebuilds them from the postings, so a file
-written before they were kept restores as well.
+running balances and the contributions' kept totals are not dumped either: a restore rebuilds
+them from the postings and the contributions, so a file written before they were kept restores
+as well.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from purldesk.adapters.storage import (  # noqa: F401  (every table is in the me
     balance_tables,
     balances,
     checkpoint_tables,
+    contribution_totals,
     history_tables,
     reference_tables,
 )
@@ -45,7 +47,7 @@ NOT_DUMPED = frozenset(
     {"users", "api_tokens", "user_passwords", "web_sessions", "auth_failures", "idempotency_keys"}
 )
 # Derived from the dumped rows, and rebuilt from them by `load`.
-REBUILT = frozenset({"account_balances", "kind_balances"})
+REBUILT = frozenset({"account_balances", "kind_balances", "contribution_totals"})
 # Bounds of the integer columns (BIGINT on both databases; INTEGER is 32-bit on PostgreSQL).
 INT_BOUNDS = {Integer: 2**31, BigInteger: 2**63}
 # Insert in chunks, so a large table reports progress and binds no more than SQLite allows.
@@ -89,7 +91,7 @@ class SqlTableRows:
         progress: Callable[[str, int], None] = lambda _name, _count: None,
     ) -> int:
         """Insert every row as given (after checking all of them), rebuild the running balances
-        from the postings, then move every counter the database keeps past the largest id;
+        from the postings and the kept totals from the contributions, then move every counter the database keeps past the largest id;
         `progress(table, rows)` after each chunk. The number of rows written (of the file)."""
         decoded = decode_tables(tables)
         written = 0
@@ -108,6 +110,7 @@ class SqlTableRows:
                 progress(table.name, len(chunk))
         self._session.flush()
         balances.rebuild(self._session)
+        contribution_totals.rebuild(self._session)
         self._advance_serial_sequences()
         return written
 

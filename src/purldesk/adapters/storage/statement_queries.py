@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import case as when
 
-from purldesk.adapters.storage.balance_tables import AccountBalanceRow
+from purldesk.adapters.storage.balance_tables import AccountBalanceRow, ContributionTotalRow
 from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK
 from purldesk.adapters.storage.sums import halves, joined
@@ -160,7 +160,10 @@ class StatementQueries:
     def statement_totals(self, viewer: Viewer, *, contributor: ParticipantCode) -> StatementTotals:
         a, b, c = AttributionRow, AccountBalanceRow, ContributionRow
         given = c.contributor == contributor
-        counted = select(func.count().label("n")).select_from(c).where(given).subquery()
+        t = ContributionTotalRow  # counted by the kept totals: a row per key
+        counted = (
+            select(func.sum(t.count).label("n")).where(t.contributor == contributor).subquery()
+        )
         paid = (
             select(
                 func.count().label("n"),
