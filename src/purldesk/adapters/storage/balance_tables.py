@@ -3,7 +3,9 @@ its transaction, so that current balances are read in as many rows as there are 
 however many postings made them (`balances.py`); and their totals, one row per kind and
 currency, moved with them, so that the ledger's page and the totals of a kind are read in a
 row per kind however many accounts there are. Derived: `verify` holds every row against the
-postings, and a restore rebuilds both tables from them.
+postings, and a restore rebuilds both tables from them. Beside them, the contributions' totals
+by every column a viewer's masking depends on (`ContributionTotalRow`), kept by every write of
+a contribution and rebuilt from the contributions.
 
 On the same declarative base as `tables.py` (so in the same metadata, which the migrations
 environment imports with this module)."""

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage import contribution_totals
+from purldesk.adapters.storage.balance_tables import ContributionTotalRow
 from purldesk.adapters.storage.repository import VersionedRecords
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK
 from purldesk.adapters.storage.tables import ContributionMemberRow, ContributionRow
@@ -257,14 +258,18 @@ class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution])
         offset: int,
         limit: int,
     ) -> tuple[Sequence[Contribution], int]:
-        """Counted and cut in SQL: only the page's contributions are read, with their parts."""
-        c = ContributionRow
+        """Counted by the kept totals and cut in SQL: only the page's contributions are read,
+        with their parts."""
+        c, t = ContributionRow, ContributionTotalRow
         criteria: list[ColumnElement[bool]] = []
+        kept: list[ColumnElement[bool]] = []  # the same, counted by the kept totals
         if status is not None:
             criteria.append(c.status == status.value)
+            kept.append(t.status == status.value)
         if confidential is not None:
             criteria.append(c.confidential == confidential)
-        total = self._session.scalar(select(func.count()).select_from(c).where(*criteria))
+            kept.append(t.confidential == confidential)
+        total = self._session.scalar(select(func.sum(t.count)).where(*kept))
         rows = self._session.scalars(
             select(c).where(*criteria).order_by(c.id).offset(offset).limit(limit)
         ).all()

@@ -1,6 +1,7 @@
 """The read queries of the burden-sharing report and the funding forecast: received money by
-giver as a viewer may see it, the undisclosed money summed, receipts by month or by day, and
-the GDP figures imported. Each is one statement of aggregates, whatever the history's length."""
+giver as a viewer may see it, the undisclosed money summed (both from the contributions' kept
+totals, a row per key), receipts by month or by day, and the GDP figures imported. Each is one
+statement of aggregates, whatever the history's length."""
 
 from __future__ import annotations
 
