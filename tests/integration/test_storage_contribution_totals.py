@@ -2,11 +2,13 @@
 organization reads from them what the row-by-row SQL read, before and after pledges, receipts,
 cancellations and disclosure changes; migration 0020 builds them for contributions written
 before it, a restore and `rebuild-balances` rebuild them, `verify` names one that drifted, and
-the totals' reads read them alone, as many rows however many contributions there are."""
+the totals' reads read them alone, as many rows however many contributions there are; writers
+at once on PostgreSQL add up."""
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -15,6 +17,7 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, func, inspect, select, text
 from test_storage_account_balances import Statements
+from test_storage_concurrency import run_together
 
 import reader_world
 from contribution_sums import (
@@ -261,3 +264,47 @@ def test_the_totals_read_the_kept_rows_alone_however_many_contributions(
     assert kept_rows() == rows  # the copies add to the rows there: none more to read
     assert short == long  # as many statements, fetching as many rows
     assert short_totals != long_totals  # the totals did move
+
+
+WRITES_PER_WRITER = 12
+
+
+@pytest.mark.postgres
+def test_writers_at_once_without_the_write_lock_add_up_on_postgresql(
+    postgres_url: str, engines: Callable[[str], Engine]
+) -> None:
+    """Two writers pledge into the same keys and move each other's contributions between them,
+    each on its own engine and without the commands' write lock: the upserts add up."""
+    factory = lambda: SqlUnitOfWork(session_factory(engines(postgres_url)))  # noqa: E731
+    with factory() as uow:
+        for participant in reader_world.participants():
+            uow.participants.add(participant)
+        uow.commit()
+    models = reader_world.contributions()
+
+    def writer(offset: int) -> Callable[[threading.Barrier], None]:
+        sessions = session_factory(engines(postgres_url))
+
+        def write(barrier: threading.Barrier) -> None:
+            barrier.wait()
+            for n in range(WRITES_PER_WRITER):
+                with SqlUnitOfWork(sessions) as uow:
+                    model = models[n % len(models)]
+                    uow.contributions.add(replace(model, id=ContributionId(offset + n + 1)))
+                    uow.commit()
+                if n % 2:  # and disclose or hide the one before
+                    with SqlUnitOfWork(sessions) as uow:
+                        earlier = uow.contributions.get(ContributionId(offset + n))
+                        uow.contributions.save(
+                            replace(earlier, confidential=not earlier.confidential)
+                        )
+                        uow.commit()
+
+        return write
+
+    run_together(writer(0), writer(1000))
+    with factory() as uow:
+        every = uow.contributions.list()
+        assert len(every) == 2 * WRITES_PER_WRITER
+        kept = uow.contributions.kept_totals()
+        assert {k: t for k, t in kept.items() if t.count} == contribution_totals.totals(every)
