@@ -24,13 +24,14 @@ from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, Generic, Self, TypeVar
 
 from fake_pages import FakePageQueries
-from purldesk.domain import audit, basis, ledger, merkle
+from purldesk.domain import audit, basis, contribution_totals, ledger, merkle
 from purldesk.domain.access import ApiToken, User, UserId, Viewer
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead, checkpoint_ref, leaf
 from purldesk.domain.confidentiality import can_see_amount, redact
+from purldesk.domain.contribution_totals import ContributionTotals
 from purldesk.domain.contributions import (
     Contribution,
     ContributionId,
@@ -558,6 +559,14 @@ class FakeContributionRepository:
     def find_imported(self, digests: Collection[str]) -> dict[str, ContributionId]:
         imported = self._imported()
         return {digest: imported[digest] for digest in digests if digest in imported}
+
+    def kept_totals(self) -> ContributionTotals:
+        """Summed when asked: the fake's totals are never out of step with its contributions."""
+        records = (stored.record for stored in self._tx.tables.contributions.values())
+        return contribution_totals.totals(records)
+
+    def rebuild_totals(self) -> int:
+        return len(self.kept_totals())
 
 
 class FakePackageRepository:

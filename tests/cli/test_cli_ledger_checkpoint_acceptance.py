@@ -152,7 +152,11 @@ def test_an_edited_received_usd_is_named(allocated: str) -> None:
     sql(allocated, "UPDATE contributions SET usd_minor = usd_minor + 1 WHERE id = 6")
     code, found = findings(allocated)
     assert code == 6
-    assert [(f["row"], f["rule"]) for f in found] == [("contributions C-00006", "contribution-usd")]
+    # The row disagrees with the ledger, and the totals kept beside the contributions with it.
+    assert [(f["row"], f["rule"]) for f in found if f["rule"] != "contribution-total"] == [
+        ("contributions C-00006", "contribution-usd")
+    ]
+    assert [f["rule"] for f in found].count("contribution-total") == 1
     code, out, _ = run(allocated, "ledger", "verify")
     assert code == 6
     assert "contributions C-00006: contribution-usd: contributions C-00006 says USD" in out
@@ -202,21 +206,25 @@ def test_the_audit_log_cut_short_after_a_checkpoint_is_named(
 def test_a_drifted_kept_balance_is_found_by_verify_and_repaired_by_rebuild_balances(
     allocated: str,
 ) -> None:
-    """A kept balance moved behind the ledger's back (as a server older than the schema would
-    leave it): verify names it, `ledger rebuild-balances` recomputes every kept balance from
-    the postings, audited, and verify passes again with the same ledger head."""
+    """A kept balance and a contribution total moved behind the ledger's back (as a server
+    older than the schema would leave them): verify names them, `ledger rebuild-balances`
+    recomputes every kept balance from the postings and every total from the contributions,
+    audited, and verify passes again with the same ledger head."""
     head = scalar(allocated, "SELECT hash FROM ledger_entries ORDER BY seq DESC LIMIT 1")
     audited = scalar(allocated, "SELECT COUNT(*) FROM audit_entries")
     pool = scalar(allocated, "SELECT account FROM account_balances WHERE kind = 'pool' LIMIT 1")
+    giver = scalar(allocated, "SELECT min(contributor) FROM contribution_totals WHERE count > 0")
     sql(
         allocated,
         f"UPDATE account_balances SET amount_low = amount_low + 5 WHERE account = '{pool}'",
         "UPDATE kind_balances SET accounts = accounts + 1 WHERE kind = 'pool'",
+        f"UPDATE contribution_totals SET count = count + 1 WHERE contributor = '{giver}'",
     )
     code, found = findings(allocated)
     assert code == 6
-    assert {f["rule"] for f in found} == {"account-balance", "kind-balance"}
+    assert {f["rule"] for f in found} == {"account-balance", "kind-balance", "contribution-total"}
     assert any(f["row"] == f"account_balances {pool} USD" for f in found)
+    assert any(f["row"].startswith(f"contribution_totals {giver} ") for f in found)
 
     code, out, err = run(allocated, "ledger", "rebuild-balances")
     assert code == 0, err

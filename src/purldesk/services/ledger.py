@@ -6,7 +6,7 @@ import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from purldesk.domain import audit, chains, checkpoints, ledger, reconciliation
+from purldesk.domain import audit, chains, checkpoints, contribution_totals, ledger, reconciliation
 from purldesk.domain.access import Permission
 from purldesk.domain.audit import AuditEntry
 from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead, leaf
@@ -65,6 +65,7 @@ def verify_open(
         progress(next(steps))
         rows = uow.contributions.list(), uow.packages.list()
         kept = uow.ledger.kept_balances(), uow.ledger.kept_kind_balances()
+        totals = uow.contributions.kept_totals()
         progress(next(steps))
         stored = {tree: TreeHead.of(uow.trees.frontier(tree)) for tree in Tree}
         signed = uow.checkpoints.list() + ([] if against is None else [against])
@@ -73,7 +74,8 @@ def verify_open(
             entries, logged, rows, kept, stored, signed, signer, against,
             lambda: progress(next(steps)),
         )  # fmt: skip
-        return len(entries), findings + reconciliation.label_findings(mislabelled)
+        findings += reconciliation.label_findings(mislabelled)
+        return len(entries), findings + contribution_totals.kept_total_findings(rows[0], totals)
 
 
 def _findings(
@@ -166,13 +168,16 @@ class TakeCheckpoint(Command[Checkpoint]):
 
 @command("ledger.rebuild-balances", Permission.CHECKPOINT_LEDGER)
 class RebuildBalances(Command[int]):
-    """Recompute the balances kept beside the ledger from its postings (`purldesk ledger
-    rebuild-balances`, the operator's): the repair when `verify` finds a kept balance that
-    drifted, say after a server older than the schema wrote. The ledger itself is not
-    touched; returns how many accounts are kept."""
+    """Recompute the balances kept beside the ledger from its postings, and the totals kept
+    beside the contributions from them (`purldesk ledger rebuild-balances`, the operator's):
+    the repair when `verify` finds a kept balance or total that drifted, say after a server
+    older than the schema wrote. The ledger and the contributions themselves are not touched;
+    returns how many accounts are kept."""
 
     def execute(self, uow: UnitOfWork, context: Context) -> int:
-        return uow.ledger.rebuild_balances()
+        accounts = uow.ledger.rebuild_balances()  # under the write lock
+        uow.contributions.rebuild_totals()
+        return accounts
 
     def target(self, result: int) -> str:
         return "ledger"

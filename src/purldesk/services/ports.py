@@ -13,6 +13,7 @@ from typing import Protocol, Self, TypeVar
 from purldesk.domain.access import User, UserId
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem
+from purldesk.domain.contribution_totals import ContributionTotals
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.gdp import GdpFigure
@@ -162,6 +163,16 @@ class ContributionRepository(Repository[ContributionId, Contribution], Protocol)
 
     def find_imported(self, digests: Collection[str], /) -> dict[str, ContributionId]:
         """The contribution imported from each of `digests` that was imported at all."""
+        ...
+
+    def kept_totals(self) -> ContributionTotals:
+        """The totals kept beside the contributions by contributor, currency, status and
+        disclosure (those at zero too), which every write of a contribution moves and the
+        reads of totals read: for `verify` to hold against the contributions."""
+        ...
+
+    def rebuild_totals(self) -> int:
+        """Every kept total again from the contributions; returns how many it keeps."""
         ...
 
 

@@ -3,17 +3,19 @@ its transaction, so that current balances are read in as many rows as there are 
 however many postings made them (`balances.py`); and their totals, one row per kind and
 currency, moved with them, so that the ledger's page and the totals of a kind are read in a
 row per kind however many accounts there are. Derived: `verify` holds every row against the
-postings, and a restore rebuilds both tables from them.
+postings, and a restore rebuilds both tables from them. Beside them, the contributions' totals
+by every column a viewer's masking depends on (`ContributionTotalRow`), kept by every write of
+a contribution and rebuilt from the contributions.
 
 On the same declarative base as `tables.py` (so in the same metadata, which the migrations
 environment imports with this module)."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ColumnClause, Index, String, literal_column, or_
+from sqlalchemy import BigInteger, Boolean, ColumnClause, Index, String, literal_column, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
-from purldesk.adapters.storage.tables import ITEM, NAME, Base
+from purldesk.adapters.storage.tables import CODE, ITEM, NAME, STATUS, Base
 
 
 class AccountBalanceRow(Base):
@@ -64,3 +66,26 @@ class KindBalanceRow(Base):
     amount_low: Mapped[int] = mapped_column(BigInteger)
     # The accounts of the kind and currency whose balance is not zero.
     accounts: Mapped[int] = mapped_column(BigInteger)
+
+
+class ContributionTotalRow(Base):
+    """The contributions of one contributor in one currency, status and disclosure (every
+    column the reads mask or filter by: a viewer sees everything of a contribution by its
+    contributor alone): how many, their amounts and USD values summed in halves as a balance
+    is, and how many have a USD value. Moved by every write of a contribution in its
+    transaction (`contribution_totals.py`); a row at zero stays."""
+
+    __tablename__ = "contribution_totals"
+
+    contributor: Mapped[str] = mapped_column(String(CODE), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    status: Mapped[str] = mapped_column(String(STATUS), primary_key=True)
+    confidential: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    anonymous: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+    amount_high: Mapped[int] = mapped_column(BigInteger)
+    amount_low: Mapped[int] = mapped_column(BigInteger)
+    usd_high: Mapped[int] = mapped_column(BigInteger)
+    usd_low: Mapped[int] = mapped_column(BigInteger)
+    # How many have a USD value: none, and their USD sum is no sum at all.
+    converted: Mapped[int] = mapped_column(BigInteger)

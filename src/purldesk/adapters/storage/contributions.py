@@ -11,10 +11,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from purldesk.adapters.storage import contribution_totals
+from purldesk.adapters.storage.balance_tables import ContributionTotalRow
 from purldesk.adapters.storage.repository import VersionedRecords
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK
 from purldesk.adapters.storage.tables import ContributionMemberRow, ContributionRow
 from purldesk.domain.catalog import AidClass
+from purldesk.domain.contribution_totals import ContributionTotals, Total, TotalKey, entry, moved
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus, Earmark
 from purldesk.domain.member_parts import MemberPart
 from purldesk.domain.money import USD, Conversion, Currency, Money
@@ -165,6 +168,33 @@ class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution])
         a receipt, a disclosure) never deletes or rewrites them."""
         return list(_member_rows(contribution))
 
+    def add(self, contribution: Contribution) -> None:
+        super().add(contribution)
+        contribution_totals.move(self._session, moved((), [entry(contribution)]))
+
+    def _update(self, contribution: Contribution) -> None:
+        """Save over the version loaded, moving the kept totals from the row as it was at that
+        version (a row saved meanwhile by another makes the save fail, and nothing moves)."""
+        c = ContributionRow
+        was = self._session.execute(
+            select(c.contributor, c.currency, c.status, c.confidential, c.anonymous,
+                   c.amount_minor, c.usd_minor)
+            .where(c.id == contribution.id, c.version == self._versions.expected(contribution.id))
+        ).first()  # fmt: skip
+        super()._update(contribution)
+        assert was is not None  # the save found the row at that version
+        who, code, status, hidden, unnamed, minor, usd = was
+        key = TotalKey(who, code, status, bool(hidden), bool(unnamed))
+        total = Total(1, minor, 0 if usd is None else usd, int(usd is not None))
+        contribution_totals.move(self._session, moved([(key, total)], [entry(contribution)]))
+
+    def kept_totals(self) -> ContributionTotals:
+        return contribution_totals.kept(self._session)
+
+    def rebuild_totals(self) -> int:
+        contribution_totals.rebuild(self._session)
+        return len(contribution_totals.kept(self._session))
+
     def _unique(self, contribution: Contribution) -> list[tuple[ColumnElement[bool], object]]:
         digest = contribution.import_digest
         if digest is None:
@@ -228,14 +258,18 @@ class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution])
         offset: int,
         limit: int,
     ) -> tuple[Sequence[Contribution], int]:
-        """Counted and cut in SQL: only the page's contributions are read, with their parts."""
-        c = ContributionRow
+        """Counted by the kept totals and cut in SQL: only the page's contributions are read,
+        with their parts."""
+        c, t = ContributionRow, ContributionTotalRow
         criteria: list[ColumnElement[bool]] = []
+        kept: list[ColumnElement[bool]] = []  # the same, counted by the kept totals
         if status is not None:
             criteria.append(c.status == status.value)
+            kept.append(t.status == status.value)
         if confidential is not None:
             criteria.append(c.confidential == confidential)
-        total = self._session.scalar(select(func.count()).select_from(c).where(*criteria))
+            kept.append(t.confidential == confidential)
+        total = self._session.scalar(select(func.sum(t.count)).where(*kept))
         rows = self._session.scalars(
             select(c).where(*criteria).order_by(c.id).offset(offset).limit(limit)
         ).all()

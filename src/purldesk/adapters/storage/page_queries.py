@@ -28,6 +28,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from purldesk.adapters.storage.balance_tables import ContributionTotalRow
 from purldesk.adapters.storage.contributions import with_members
 from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.repository import from_row
@@ -306,7 +307,12 @@ class PageQueries:
     def count_contributions(self, *, contributor: ParticipantCode | None = None) -> int:
         return _int(
             self._session.scalar(
-                select(func.count()).select_from(ContributionRow).where(_given_by(contributor))
+                # The kept totals count them: a row per key, however many there are.
+                select(func.sum(ContributionTotalRow.count)).where(
+                    true()
+                    if contributor is None
+                    else ContributionTotalRow.contributor == contributor
+                )
             )
         )
 

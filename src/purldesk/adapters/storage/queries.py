@@ -12,7 +12,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 
-from purldesk.adapters.storage.balance_tables import AccountBalanceRow, KindBalanceRow
+from purldesk.adapters.storage.balance_tables import (
+    AccountBalanceRow,
+    ContributionTotalRow,
+    KindBalanceRow,
+)
 from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import with_members
 from purldesk.adapters.storage.engine import ReadSession
@@ -168,44 +172,45 @@ class SqlQueries(ShareQueries, PageQueries, StatementQueries, LedgerQueries):
         statuses: Collection[ContributionStatus],
         contributor: ParticipantCode | None = None,
     ) -> list[ContributionGroup]:
-        c = ContributionRow
-        sees_all = _sees_everything_of(viewer, c.contributor)
-        shown = or_(c.confidential == false(), sees_all)
-        named = or_(c.anonymous == false(), sees_all)
+        t = ContributionTotalRow
+        sees_all = _sees_everything_of(viewer, t.contributor)
+        shown = or_(t.confidential == false(), sees_all)
+        named = or_(t.anonymous == false(), sees_all)
         # A giver anonymous to the viewer is no one's: asking for its money finds none.
-        given = true() if contributor is None else and_(c.contributor == contributor, named)
-        # Hidden amounts are nulled row by row, before anything is summed: they never leave
-        # the database, and the groups keep only their count.
+        given = true() if contributor is None else and_(t.contributor == contributor, named)
+        # Read from the kept totals, whose key holds every column masked or filtered by: each
+        # total is masked as its contributions would be one by one, so hidden sums are nulled
+        # before anything is summed, never leave the database, and the groups keep their count.
         each = (
             select(
-                case((shown, c.currency), else_=None).label("currency"),
-                case((and_(shown, named), c.contributor), else_=None).label("giver"),
-                case((shown, c.amount_minor), else_=None).label("amount_minor"),
-                case((shown, c.usd_minor), else_=None).label("usd_minor"),
+                t.count,
+                case((shown, t.currency), else_=None).label("currency"),
+                case((and_(shown, named), t.contributor), else_=None).label("giver"),
+                *(case((shown, column), else_=None).label(column.key) for column in (
+                    t.amount_high, t.amount_low, t.usd_high, t.usd_low, t.converted)),
             )
-            .where(c.status.in_(sorted(s.value for s in statuses)), given)
+            .where(t.status.in_(sorted(s.value for s in statuses)), given, t.count > 0)
             .subquery()
-        )
+        )  # fmt: skip
+        e = each.c
         rows = self._session.execute(
             select(
-                func.count(),
-                each.c.currency,
-                each.c.giver,
-                *halves(each.c.amount_minor),
-                *halves(each.c.usd_minor),
+                func.sum(e.count), e.currency, e.giver, func.sum(e.amount_high),
+                func.sum(e.amount_low), func.sum(e.usd_high), func.sum(e.usd_low),
+                func.sum(e.converted),
             )
-            .group_by(each.c.currency, each.c.giver)
-            .order_by(each.c.currency, each.c.giver)
-        )
+            .group_by(e.currency, e.giver)
+            .order_by(e.currency, e.giver)
+        )  # fmt: skip
         return [
             ContributionGroup(
-                count,
+                _int(count),
                 code,
                 None if who is None else ParticipantCode(who),
                 joined_or_none(high, low),
-                joined_or_none(usd_high, usd_low),
+                joined(usd_high, usd_low) if _int(converted) else None,
             )
-            for count, code, who, high, low, usd_high, usd_low in rows
+            for count, code, who, high, low, usd_high, usd_low, converted in rows
         ]
 
     def contributions(

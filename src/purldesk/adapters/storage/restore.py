@@ -3,9 +3,10 @@ restores with the original ids (docs/CLI.md, "Import").
 
 Credentials and short-lived request state (users, tokens, passwords, sessions, failed
 authentications, idempotency keys) are never dumped, and a restore leaves them empty. The
-running balances are not dumped either, nor the substitution effects kept apart from the
-allocation bases: a restore rebuilds them from the postings and the bases, so a file written
-before they were kept restores as well.
+running balances are not dumped either, nor the contributions' kept totals and the
+substitution effects kept apart from the allocation bases: a restore rebuilds them from the
+postings, the contributions and the bases, so a file written before they were kept restores
+as well.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from purldesk.adapters.storage import (  # noqa: F401  (every table is in the me
     balances,
     bases,
     checkpoint_tables,
+    contribution_totals,
     history_tables,
     reference_tables,
     substitution_tables,
@@ -48,7 +50,9 @@ NOT_DUMPED = frozenset(
     {"users", "api_tokens", "user_passwords", "web_sessions", "auth_failures", "idempotency_keys"}
 )
 # Derived from the dumped rows, and rebuilt from them by `load`.
-REBUILT = frozenset({"account_balances", "kind_balances", "allocation_substitutions"})
+REBUILT = frozenset(
+    {"account_balances", "kind_balances", "contribution_totals", "allocation_substitutions"}
+)
 # Bounds of the integer columns (BIGINT on both databases; INTEGER is 32-bit on PostgreSQL).
 INT_BOUNDS = {Integer: 2**31, BigInteger: 2**63}
 # Insert in chunks, so a large table reports progress and binds no more than SQLite allows.
@@ -92,7 +96,8 @@ class SqlTableRows:
         progress: Callable[[str, int], None] = lambda _name, _count: None,
     ) -> int:
         """Insert every row as given (after checking all of them), rebuild the running balances
-        from the postings and the substitution effects from the bases, then move every counter the database keeps past the largest id;
+        from the postings, the kept totals from the contributions and the substitution effects
+        from the bases, then move every counter the database keeps past the largest id;
         `progress(table, rows)` after each chunk. The number of rows written (of the file)."""
         decoded = decode_tables(tables)
         written = 0
@@ -112,6 +117,7 @@ class SqlTableRows:
         self._session.flush()
         balances.rebuild(self._session)
         bases.rebuild_substitutions(self._session)
+        contribution_totals.rebuild(self._session)
         self._advance_serial_sequences()
         return written
 

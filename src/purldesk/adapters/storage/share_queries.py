@@ -1,6 +1,7 @@
 """The read queries of the burden-sharing report and the funding forecast: received money by
-giver as a viewer may see it, the undisclosed money summed, receipts by month or by day, and
-the GDP figures imported. Each is one statement of aggregates, whatever the history's length."""
+giver as a viewer may see it, the undisclosed money summed (both from the contributions' kept
+totals, a row per key), receipts by month or by day, and the GDP figures imported. Each is one
+statement of aggregates, whatever the history's length."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from collections.abc import Collection
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, case, extract, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, extract, false, func, or_, select
 
+from purldesk.adapters.storage.balance_tables import ContributionTotalRow
 from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.gdp import SqlGdpRepository
+from purldesk.adapters.storage.statement_queries import sees_everything_of as _sees_all_of
 from purldesk.adapters.storage.sums import halves, joined
 from purldesk.adapters.storage.tables import ContributionRow
 from purldesk.domain.access import Viewer
@@ -27,18 +30,15 @@ LIVE_RECEIPTS = frozenset(
 
 
 def _received(statuses: Collection[ContributionStatus]) -> ColumnElement[bool]:
+    """The kept totals of the contributions in `statuses` that have a USD value."""
+    t = ContributionTotalRow
+    return and_(t.status.in_(sorted(s.value for s in statuses)), t.converted > 0)
+
+
+def _converted(statuses: Collection[ContributionStatus]) -> ColumnElement[bool]:
+    """The contributions in `statuses` that have a USD value."""
     c = ContributionRow
     return and_(c.status.in_(sorted(s.value for s in statuses)), c.usd_minor.is_not(None))
-
-
-def _sees_all_of(viewer: Viewer) -> ColumnElement[bool]:
-    """`Viewer.sees_everything_of` over the contributor column."""
-    c = ContributionRow
-    if viewer.sees_all_amounts:
-        return true()
-    if viewer.organization is None:
-        return false()
-    return c.contributor == viewer.organization
 
 
 class ShareQueries:
@@ -52,24 +52,27 @@ class ShareQueries:
     def received_by_giver(
         self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
     ) -> list[ReceivedBy]:
-        c = ContributionRow
-        sees_all = _sees_all_of(viewer)
-        shown = or_(c.confidential == false(), sees_all)
-        named = or_(c.anonymous == false(), sees_all)
-        # A hidden amount is nulled row by row before anything is summed; it is only counted.
+        t = ContributionTotalRow
+        sees_all = _sees_all_of(viewer, t.contributor)
+        shown = or_(t.confidential == false(), sees_all)
+        named = or_(t.anonymous == false(), sees_all)
+        # From the kept totals, each masked as its contributions would be one by one: a hidden
+        # amount is nulled before anything is summed; it is only counted.
         each = (
             select(
-                case((named, c.contributor), else_=None).label("giver"),
-                case((shown, c.usd_minor), else_=None).label("usd_minor"),
-                case((shown, 0), else_=1).label("hidden"),
+                case((named, t.contributor), else_=None).label("giver"),
+                case((shown, t.usd_high), else_=None).label("usd_high"),
+                case((shown, t.usd_low), else_=None).label("usd_low"),
+                case((shown, 0), else_=t.converted).label("hidden"),
             )
             .where(_received(statuses))
             .subquery()
         )
+        e = each.c
         rows = self._session.execute(
-            select(each.c.giver, *halves(each.c.usd_minor), func.sum(each.c.hidden))
-            .group_by(each.c.giver)
-            .order_by(each.c.giver.nulls_first())
+            select(e.giver, func.sum(e.usd_high), func.sum(e.usd_low), func.sum(e.hidden))
+            .group_by(e.giver)
+            .order_by(e.giver.nulls_first())
         )
         return [
             ReceivedBy(
@@ -81,20 +84,21 @@ class ShareQueries:
     def hidden_received(
         self, viewer: Viewer, *, statuses: Collection[ContributionStatus]
     ) -> HiddenReceived:
-        c = ContributionRow
-        hidden = and_(c.confidential.is_(True), ~_sees_all_of(viewer))
+        t = ContributionTotalRow
+        hidden = and_(t.confidential.is_(True), ~_sees_all_of(viewer, t.contributor))
         high, low, givers, count = self._session.execute(
             select(
-                *halves(c.usd_minor.expression),
-                func.count(c.contributor.distinct()),
-                func.count(),
+                func.sum(t.usd_high),
+                func.sum(t.usd_low),
+                func.count(t.contributor.distinct()),
+                func.sum(t.converted),
             ).where(_received(statuses), hidden)
         ).one()
-        return HiddenReceived(joined(high, low), int(givers), int(count))
+        return HiddenReceived(joined(high, low), int(givers), int(count or 0))
 
     def receipts(self, *, by: Literal["month", "day"], since: date | None = None) -> list[Receipts]:
         c = ContributionRow
-        received = _received(LIVE_RECEIPTS) & c.received_on.is_not(None)
+        received = _converted(LIVE_RECEIPTS) & c.received_on.is_not(None)
         if since is not None:
             received = received & (c.received_on >= since)
         usd = halves(c.usd_minor.expression)
@@ -120,5 +124,5 @@ class ShareQueries:
 
     def received_before(self, day: date) -> bool:
         c = ContributionRow
-        earlier = select(c.id).where(_received(LIVE_RECEIPTS), c.received_on < day).limit(1)
+        earlier = select(c.id).where(_converted(LIVE_RECEIPTS), c.received_on < day).limit(1)
         return self._session.execute(earlier).first() is not None

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import case as when
 
-from purldesk.adapters.storage.balance_tables import AccountBalanceRow
+from purldesk.adapters.storage.balance_tables import AccountBalanceRow, ContributionTotalRow
 from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.substitution_tables import AllocationSubstitutionRow
 from purldesk.adapters.storage.sums import halves, joined
@@ -157,7 +157,10 @@ class StatementQueries:
     def statement_totals(self, viewer: Viewer, *, contributor: ParticipantCode) -> StatementTotals:
         a, b, c = AttributionRow, AccountBalanceRow, ContributionRow
         given = c.contributor == contributor
-        counted = select(func.count().label("n")).select_from(c).where(given).subquery()
+        t = ContributionTotalRow  # counted by the kept totals: a row per key
+        counted = (
+            select(func.sum(t.count).label("n")).where(t.contributor == contributor).subquery()
+        )
         paid = (
             select(
                 func.count().label("n"),

@@ -171,10 +171,11 @@ def checkpoint(json_output: JsonOption = False, out: OutOption = None, db: DbOpt
 
 @app.command("rebuild-balances")
 def rebuild_balances(db: DbOption = None) -> None:
-    """Recompute the balances kept beside the ledger from its postings (audited).
+    """Recompute the balances kept beside the ledger from its postings, and the
+    contributions' kept totals from the contributions (audited).
 
-    The repair when `ledger verify` finds an `account-balance` or `kind-balance`: the
-    entries and postings are not touched.
+    The repair when `ledger verify` finds an `account-balance`, `kind-balance` or
+    `contribution-total`: the entries, postings and contributions are not touched.
     """
     from purldesk.services import ledger
 
