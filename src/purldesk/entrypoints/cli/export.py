@@ -23,7 +23,8 @@ def export(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Export everything but users, tokens, sessions and the audit log (docs/CLI.md)."""
+    """Export everything but credentials and request state (users, tokens, passwords,
+    sessions, idempotency keys), the audit log included (docs/CLI.md)."""
     from purldesk.adapters.exports import json as views
     from purldesk.adapters.exports.streaming import write_document
     from purldesk.domain.errors import InvalidInput
