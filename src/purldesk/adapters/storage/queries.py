@@ -339,11 +339,15 @@ class SqlQueries(ShareQueries, PageQueries, StatementQueries, LedgerQueries):
     ) -> list[HiddenPayer]:
         a, c = AttributionRow, ContributionRow
         hidden = and_(c.confidential == true(), ~_sees_everything_of(viewer, c.contributor))
+        # Driven from the confidential contributions (a partial index holds them), so the
+        # attributions read are theirs, not every one ever made.
         rows = self._session.execute(
             select(a.package_id, a.line_id, c.contributor)
             .distinct()
             .join(c, c.id == a.contribution_id)
-            .where(hidden, _among(a.package_id, packages))
+            .where(
+                a.contribution_id.in_(select(c.id).where(hidden)), _among(a.package_id, packages)
+            )
             .order_by(a.package_id, a.line_id, c.contributor)
         )
         return [

@@ -20,6 +20,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -192,6 +193,12 @@ class ContributionRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     # SHA-256 of the imported row (hex); NULL for pledges made by hand, which never collide.
     import_digest: Mapped[str | None] = mapped_column(String(HASH), index=True, unique=True)
+
+
+# Who pays money a viewer may not see is found from the confidential contributions alone.
+Index("ix_contributions_confidential", ContributionRow.contributor,
+      sqlite_where=ContributionRow.confidential == true(),
+      postgresql_where=ContributionRow.confidential == true())  # fmt: skip
 
 
 class ContributionMemberRow(Base):
