@@ -145,7 +145,7 @@ def readable_copy(url: str) -> Iterator[str]:
         yield parsed.set(database=str(copy)).render_as_string(hide_password=False)
 
 
-def subjects_of(app: bootstrap.Application, payers: int | None) -> Subjects:
+def subjects_of(app: bootstrap.Application, payers: int | None = None) -> Subjects:
     """The latest cycle, its first package (or any) and its first line; the package paid by
     the number of contributions closest to `payers` (None: the first package's)."""
     cycle = max(requirements.list_cycles(app.uow()), key=lambda c: c.id)
