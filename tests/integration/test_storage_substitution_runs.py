@@ -67,7 +67,7 @@ def test_migration_0021_builds_the_effects_the_bases_keep(
     factory = lambda: SqlUnitOfWork(sessions)  # noqa: E731
     substitution_world.seed_allocations(factory)
     kept, runs = _rows(factory), _runs(engine)
-    command.downgrade(migrate.alembic_config(empty_database_url), "-1")
+    command.downgrade(migrate.alembic_config(empty_database_url), "0020")
     with engine.connect() as connection:
         assert "allocation_substitutions" not in inspect(connection).get_table_names()
     migrate.upgrade(empty_database_url)

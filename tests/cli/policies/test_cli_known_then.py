@@ -14,6 +14,7 @@ from sqlalchemy import Engine, delete, update
 from typer.testing import CliRunner
 
 from database_world import Seeded, build_demo
+from purldesk.adapters.storage.substitution_tables import AllocationSubstitutionRow
 from purldesk.adapters.storage.tables import AllocationBasisRow, IndicatorObservationRow
 from purldesk.entrypoints.cli.app import app
 
@@ -120,6 +121,9 @@ def test_a_clock_set_backwards_changes_no_committed_explanation(
 
     assert as_json(db, *package) == before
     with engines(db).begin() as connection:
+        # A database from before bases were recorded holds neither them nor the effects kept
+        # apart from them.
+        connection.execute(delete(AllocationSubstitutionRow))
         connection.execute(delete(AllocationBasisRow))
     derived = as_json(db, *package)
     assert derived["basis"]["recorded"] is False
