@@ -1586,7 +1586,12 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
         return len(self.substitution_runs(contributor))
 
     def substitution_runs(
-        self, contributor: ParticipantCode, *, offset: int = 0, limit: int | None = None
+        self,
+        contributor: ParticipantCode,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+        newest_first: bool = False,
     ) -> list[SubstitutionRun]:
         """From the bases of the packages the contributor pays, each once per allocation."""
         runs: dict[tuple[datetime, date, Substitution[LineId]], list[PackageId]] = {}
@@ -1594,10 +1599,12 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
             for found in kept.substitutions:
                 if found.contributor == contributor:
                     runs.setdefault((kept.recorded_at, kept.on, found), []).append(kept.package_id)
-        oldest_first = sorted(runs.items(), key=lambda run: run[0][:2])
+        ordered = sorted(
+            runs.items(), key=lambda run: (*run[0][:2], min(run[1])), reverse=newest_first
+        )
         found = [
             SubstitutionRun(on, at, tuple(packages), effect)
-            for (at, on, effect), packages in oldest_first
+            for (at, on, effect), packages in ordered
         ]
         return found[offset:] if limit is None else found[offset : offset + limit]
 

@@ -49,9 +49,14 @@ def test_the_runs_read_apart_are_those_the_bases_give_whole_and_paged(
         whole = reader.substitution_runs(code)
         counted = reader.count_substitution_runs(code)
         pages = [reader.substitution_runs(code, offset=at, limit=3) for at in range(0, 12, 3)]
+        newest = [
+            reader.substitution_runs(code, offset=at, limit=3, newest_first=True)
+            for at in range(0, 12, 3)
+        ]
     assert whole == expected
     assert counted == len(expected)
     assert [run for page in pages for run in page] == expected
+    assert [run for page in newest for run in page] == expected[::-1]
     if code == NLD:  # one run per allocation; the two alike at one instant told once
         assert counted == ALLOCATIONS + 2
         assert whole[0].packages == (PackageId(1000), PackageId(1001))  # not P-1002: not its
@@ -72,13 +77,12 @@ def test_the_page_tells_a_page_of_the_whole_statements_substitutions(
     viewer = VIEWERS[name]
     code = "CAN" if name == "contributor CAN" else "NLD"
     whole = statement_export(reader_factory(), viewer=viewer, contributor=code).substitutions
-    pages = [
-        statement(reader_factory(), viewer=viewer, contributor=code, substitutions_asked=n, size=4)
-        for n in (1, 2, 3, 4)
-    ]
+    asked = {"viewer": viewer, "contributor": code, "effects_size": 4}
+    pages = [statement(reader_factory(), substitutions_asked=n, **asked) for n in (1, 2, 3, 4)]
     assert [p.substitutions_page.total for p in pages] == [len(whole)] * 4
     by_page = {p.substitutions_page.number: p.substitutions for p in pages}  # past the last: last
-    assert [row for number in sorted(by_page) for row in by_page[number]] == whole
+    # the page tells the newest first, the statement's downloads the oldest first
+    assert [row for number in sorted(by_page) for row in by_page[number]] == whole[::-1]
     assert sorted(by_page) == list(range(1, -(-len(whole) // 4) + 1))
     assert len(whole) == (ALLOCATIONS if code == "CAN" else ALLOCATIONS + 2)
 

@@ -60,8 +60,9 @@ def _substitutions(engine: Engine, viewer: Viewer) -> tuple[Cost, tuple[int, int
 
     def read() -> tuple[int, int, int]:
         view = statement.statement(
-            SqlReader(sessions), viewer=viewer, contributor="NLD", substitutions_asked=2, size=10
-        )
+            SqlReader(sessions), viewer=viewer, contributor="NLD", substitutions_asked=2,
+            effects_size=10,
+        )  # fmt: skip
         shown = view.substitutions
         return len(shown), sum(len(r.packages) for r in shown), view.substitutions_page.total
 

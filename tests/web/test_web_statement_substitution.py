@@ -1,6 +1,6 @@
 """The statement page shows what a contributor's restricted money took over in the demo's
 committed allocation, and where the other money went, in lines and line amounts only; a page
-of allocations at a time, the oldest first."""
+of allocations at a time, the newest first."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from purldesk.bootstrap import Application
 from purldesk.domain.packages import PackageId
-from purldesk.services.views.statement import PAGE_SIZE
+from purldesk.services.views.statement import EFFECTS_PAGE_SIZE
 
 
 def test_korea_reads_what_its_money_took_over_and_where_the_other_money_went(
@@ -58,20 +58,23 @@ def _told(page: str) -> list[str]:
     return re.findall(r'<p class="substitution"><b>[-0-9]+</b> \(([^)]*)\)', page)
 
 
-def test_the_substitutions_are_paged_the_oldest_first(
+def test_the_substitutions_are_paged_the_newest_first(
     client_for: Callable[..., TestClient], wired: Application
 ) -> None:
-    _allocate_often(wired, PAGE_SIZE + 5)
+    _allocate_often(wired, EFFECTS_PAGE_SIZE + 5)
     korea = client_for("contributor-kor")
     first = korea.get("/statement").text
     told = _told(first)
-    assert len(told) == PAGE_SIZE
-    assert f"1–{PAGE_SIZE} of {PAGE_SIZE + 6} allocations, the oldest first." in first
+    assert len(told) == EFFECTS_PAGE_SIZE
+    assert told[0] == f"P-{_newest(wired):04d}"
+    assert (
+        f"1–{EFFECTS_PAGE_SIZE} of {EFFECTS_PAGE_SIZE + 6} allocations, the newest first." in first
+    )
     pager = first.split('aria-label="Pages of the substitutions"', 1)[1].split("</nav>", 1)[0]
     onward = html.unescape(re.findall(r'href="([^"]+)" rel="next"', pager)[0])
     assert onward == "/statement?contributor=KOR&substitutions_page=2"
     second = korea.get(onward).text
-    assert len(_told(second)) == 6 and _told(second)[-1] == f"P-{_newest(wired):04d}"
+    assert len(_told(second)) == 6 and f"P-{_newest(wired):04d}" not in _told(second)
     assert not set(_told(second)) & set(told)
     answer = korea.get("/statement", params={"substitutions_page": "x"})
     assert answer.status_code == 422

@@ -83,10 +83,16 @@ class StatementQueries(Protocol):
         ...
 
     def substitution_runs(
-        self, contributor: ParticipantCode, *, offset: int = 0, limit: int | None = None
+        self,
+        contributor: ParticipantCode,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+        newest_first: bool = False,
     ) -> list[SubstitutionRun]:
         """The contributor's effects kept with the bases of the packages its money pays: one
         run per allocation (an effect kept at the same time, date and alike with several
         packages is one run of them all), the oldest first (by when committed, then date, then
-        first package); `offset` and `limit` (None: all) page them. Read without the bases."""
+        first package), or the newest first; `offset` and `limit` (None: all) page them. Read
+        without the bases."""
         ...

@@ -133,6 +133,14 @@ def _runs(contributor: ParticipantCode) -> Select[datetime, date, str, int]:
     )
 
 
+RUN_ORDER = ("recorded_at", "allocated_on", "first_package")
+
+
+def _ordered(*columns: Any, desc: bool) -> list[Any]:
+    """`columns` to order by, each descending if `desc`."""
+    return [column.desc() for column in columns] if desc else list(columns)
+
+
 def _run(at: Any, on: Any, document: str, packages: list[PackageId]) -> SubstitutionRun:
     try:
         effect = substitution.parse(json.loads(document))
@@ -213,11 +221,16 @@ class StatementQueries:
         return _int(self._session.scalar(counted))
 
     def substitution_runs(
-        self, contributor: ParticipantCode, *, offset: int = 0, limit: int | None = None
+        self,
+        contributor: ParticipantCode,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+        newest_first: bool = False,
     ) -> list[SubstitutionRun]:
         runs = (
             _runs(contributor)
-            .order_by(S.recorded_at, S.allocated_on, FIRST_PACKAGE)
+            .order_by(*_ordered(S.recorded_at, S.allocated_on, FIRST_PACKAGE, desc=newest_first))
             .offset(offset)
             .limit(limit)
             .subquery()
@@ -231,7 +244,7 @@ class StatementQueries:
             select(runs.c.recorded_at, runs.c.allocated_on, runs.c.document, S.package_id)
             .join(runs, same_run)
             .where(_kept_for(contributor))
-            .order_by(runs.c.recorded_at, runs.c.allocated_on, runs.c.first_package, S.package_id)
+            .order_by(*_ordered(*(runs.c[n] for n in RUN_ORDER), desc=newest_first), S.package_id)
         )
         grouped: dict[tuple[Any, Any, str], list[PackageId]] = {}
         for at, on, document, package_id in rows:

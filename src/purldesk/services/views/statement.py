@@ -26,6 +26,9 @@ from purldesk.services.views.substitutions import SubstitutionRow, substitutions
 
 # Rows of each long list on a page: the newest first, as the contributions page lists them.
 PAGE_SIZE = 50
+# Allocations' substitution effects on a page, the newest first: each is a paragraph naming
+# the lines its money moved, some dozens at a time.
+EFFECTS_PAGE_SIZE = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +59,8 @@ class StatementView:
 
 @dataclass(frozen=True, slots=True)
 class StatementPage:
-    """The statement page: a page of each long list (`contributions`, `rows`, the newest
-    first; `substitutions`, the oldest first) and the totals over every page."""
+    """The statement page: a page of each long list (`contributions`, `rows`, `substitutions`,
+    the newest first) and the totals over every page."""
 
     contributor: str
     contributor_name: str
@@ -69,7 +72,9 @@ class StatementPage:
     spent_usd: Money
     substitutions: list[SubstitutionRow] = field(default_factory=list)
     through_groups: ThroughGroups = field(default_factory=ThroughGroups)
-    substitutions_page: Page = field(default_factory=lambda: page(1, size=PAGE_SIZE, total=0))
+    substitutions_page: Page = field(
+        default_factory=lambda: page(1, size=EFFECTS_PAGE_SIZE, total=0)
+    )
 
 
 def _readable(viewer: Viewer, contributor: str) -> ParticipantCode:
@@ -91,10 +96,12 @@ def statement(
     lines_asked: int = 1,
     substitutions_asked: int = 1,
     size: int = PAGE_SIZE,
+    effects_size: int = EFFECTS_PAGE_SIZE,
 ) -> StatementPage:
     """The statement page: page `contributions_asked` of the contributions and page
     `lines_asked` of the lines their money paid (`size` each, the newest first) and page
-    `substitutions_asked` of its substitution effects (`size` allocations, the oldest first),
+    `substitutions_asked` of its substitution effects (`effects_size` allocations, the newest
+    first),
     with the totals over all of them, summed by the reader under the rule `statement_report` applies
     row by row (a line paid by money whose amount is hidden from the viewer is neither listed
     nor summed)."""
@@ -112,10 +119,12 @@ def statement(
         shown = reader.paid_line_page(
             viewer, contributor=code, offset=lines.offset, limit=lines.size
         )
-        effects = page(substitutions_asked, size=size, total=reader.count_substitution_runs(code))
+        effects = page(
+            substitutions_asked, size=effects_size, total=reader.count_substitution_runs(code)
+        )
         substituted = substitutions(
             reader, viewer=viewer, contributor=code, name=participant.name,
-            offset=effects.offset, limit=effects.size,
+            offset=effects.offset, limit=effects.size, newest_first=True,
         )  # fmt: skip
         groups = read_through_groups(reader, viewer=viewer, member=code, names=names)
     return StatementPage(

@@ -45,10 +45,13 @@ def substitutions(
     name: str,
     offset: int = 0,
     limit: int | None = None,
+    newest_first: bool = False,
 ) -> list[SubstitutionRow]:
-    """The contributor's effects, once per allocation, the oldest first (`offset` and `limit`
-    page them; None: all of them); inside the caller's `with reader:`."""
-    runs = reader.substitution_runs(contributor, offset=offset, limit=limit)
+    """The contributor's effects, once per allocation, the oldest first unless `newest_first`
+    (`offset` and `limit` page them; None: all of them); inside the caller's `with reader:`."""
+    runs = reader.substitution_runs(
+        contributor, offset=offset, limit=limit, newest_first=newest_first
+    )
     if not runs:
         return []
     shifts = [s for run in runs for s in _shifts(run.effect)]
