@@ -103,7 +103,7 @@ def problems(
     )  # fmt: skip
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(problems())
 def test_engine_matches_the_brute_force_lexicographic_optimum(problem: AllocationProblem) -> None:
     result = solve(problem)
@@ -111,7 +111,7 @@ def test_engine_matches_the_brute_force_lexicographic_optimum(problem: Allocatio
     assert [line.funded_lots for line in result.lines] == brute_force_lots(problem)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(problems(max_lines=6, max_lots=4, max_available=60, all_limited=True))
 def test_engine_matches_the_brute_force_where_supplier_units_bind(
     problem: AllocationProblem,
@@ -134,7 +134,7 @@ def test_units_only_ever_remove_lots_and_ample_units_change_nothing(
     assert result_to_json(ample) == result_to_json(unlimited)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(problems(max_lines=5, max_funds=4, max_price=9, max_available=40))
 def test_each_fund_pays_its_fair_share_rounded_down_or_up(problem: AllocationProblem) -> None:
     result = solve(problem)
