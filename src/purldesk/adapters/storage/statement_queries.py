@@ -109,15 +109,13 @@ S = AllocationSubstitutionRow
 
 
 def _kept_for(contributor: ParticipantCode) -> ColumnElement[bool]:
-    """The contributor's effects kept with the packages its money pays."""
+    """The contributor's effects kept with the packages its money pays: those packages found
+    once from its contributions, not by searching each effect's package for its money."""
     a, c = AttributionRow, ContributionRow
     pays = (
-        select(a.package_id)
-        .join(c, c.id == a.contribution_id)
-        .where(a.package_id == S.package_id, c.contributor == S.contributor)
-        .exists()
+        select(a.package_id).join(c, c.id == a.contribution_id).where(c.contributor == contributor)
     )
-    return and_(S.contributor == contributor, pays)
+    return and_(S.contributor == contributor, S.package_id.in_(pays))
 
 
 FIRST_PACKAGE = func.min(S.package_id).label("first_package")
@@ -196,12 +194,21 @@ class StatementQueries:
     def paid_line_page(
         self, viewer: Viewer, *, contributor: ParticipantCode, offset: int, limit: int
     ) -> list[PaidLine]:
-        a = AttributionRow
-        rows = self._session.execute(
-            paid_select(and_(ContributionRow.contributor == contributor, amount_shown(viewer)))
+        a, c = AttributionRow, ContributionRow
+        # The page's attributions first, then their lines and shipments: the shipments are
+        # summed for the page's rows only, not for every attribution the contributor has.
+        keys = (
+            select(a.package_id, a.position)
+            .join(c, c.id == a.contribution_id)
+            .where(c.contributor == contributor, amount_shown(viewer))
             .order_by(a.package_id.desc(), a.position)
             .offset(offset)
             .limit(limit)
+            .subquery()
+        )
+        on_page = and_(a.package_id == keys.c.package_id, a.position == keys.c.position)
+        rows = self._session.execute(
+            paid_select(true()).join(keys, on_page).order_by(a.package_id.desc(), a.position)
         )
         return [paid_line(row) for row in rows]
 
