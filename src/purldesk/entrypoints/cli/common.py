@@ -48,7 +48,10 @@ EXIT_CODES: list[tuple[type[PurldeskError], int]] = [
     (PurldeskError, 1),
 ]
 
-console = Console(highlight=False)
+# Messages are never broken at the terminal's width: they carry URLs, references and hashes
+# that must copy whole (the terminal wraps them for the eye). Tables lay themselves out to the
+# width all the same (`print_table`).
+console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
