@@ -74,12 +74,14 @@ def _said(effect: KeptEffect | None, other: KeptEffect | None) -> str:
     where both hold one, the fields on which they differ."""
     if effect is None:
         return "no effect"
-    ours = _fields(effect)
     if other is None:
-        return f"an effect allocated on {ours[0][2]}, recorded at {ours[1][2]}"
+        on, at = effect.allocated_on.isoformat(), effect.recorded_at.isoformat()
+        return f"an effect allocated on {on}, recorded at {at}"
     differing = [
         (name, shown)
-        for (name, value, shown), (_, theirs, _) in zip(ours, _fields(other), strict=True)
+        for (name, value, shown), (_, theirs, _) in zip(
+            _fields(effect), _fields(other), strict=True
+        )
         if value != theirs
     ]
     return ", ".join(f"{name} {shown}" for name, shown in differing)

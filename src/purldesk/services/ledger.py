@@ -29,16 +29,11 @@ from purldesk.services.ports import UnitOfWork
 
 # The steps of `verify`, in order: each is named to `progress` as it begins.
 VERIFY_STEPS = (
-    "reading the ledger",
-    "reading the audit log",
-    "reading the rows derived from the ledger",
-    "reading trees and checkpoints",
-    "checking balances and the hash chain",
-    "reconciling derived rows",
-    "checking signatures",
-    "checking the ledger's tree",
+    "reading the ledger", "reading the audit log", "reading the rows derived from the ledger",
+    "reading trees and checkpoints", "checking balances and the hash chain",
+    "reconciling derived rows", "checking signatures", "checking the ledger's tree",
     "checking the audit log's tree",
-)
+)  # fmt: skip
 
 
 def verify(
@@ -52,11 +47,11 @@ def verify(
 
     Besides the ledger's own rules: every row derived from it (contributions, attributions,
     packages, the balances kept beside the postings) must agree with it, the totals kept
-    beside the contributions and the substitution effects kept apart from the allocation
-    bases with what they are derived from, and the ledger and
-    the audit log must extend every stored checkpoint and `against` (a published one), each
-    signed by `signer`'s key where it names that key (`against` must), with stored trees that
-    are the trees of their entries. `progress(step)` as each of VERIFY_STEPS begins.
+    beside the contributions with them, and the substitution effects kept apart from the
+    allocation bases with the bases; the ledger and the audit log must extend every stored
+    checkpoint and `against` (a published one), each signed by `signer`'s key where it names
+    that key (`against` must), with stored trees that are the trees of their entries.
+    `progress(step)` as each of VERIFY_STEPS begins.
     """
     with uow:
         uow.read_one_moment()
