@@ -24,7 +24,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, Generic, Self, TypeVar
 
 from fake_pages import FakePageQueries
-from purldesk.domain import audit, basis, contribution_totals, ledger, merkle
+from purldesk.domain import audit, basis, contribution_totals, kept_substitutions, ledger, merkle
 from purldesk.domain.access import ApiToken, User, UserId, Viewer
 from purldesk.domain.audit import AuditEntry, AuditEvent, StoredResponse
 from purldesk.domain.basis import AllocationBasis
@@ -43,6 +43,7 @@ from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
 from purldesk.domain.errors import AlreadyExists, Conflict, NotFound, TreeOutOfStep
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
+from purldesk.domain.kept_substitutions import KeptEffect
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting, TransactionKind
 from purldesk.domain.money import USD
 from purldesk.domain.package_history import PackageRelease
@@ -1086,6 +1087,23 @@ class FakeBasisRepository:
     def find(self, package_id: PackageId) -> AllocationBasis | None:
         stored = self._tx.tables.bases.get(package_id)
         return None if stored is None else basis.parse(package_id, stored)
+
+    def kept_effects(self) -> list[KeptEffect]:
+        """Derived when asked: the fake keeps no effects apart from its bases (its reader reads
+        the statements' effects from the bases), so they never drift from them."""
+        return self.held_effects()
+
+    def held_effects(self) -> list[KeptEffect]:
+        return [
+            effect
+            for package_id, stored in sorted(self._tx.tables.bases.items())
+            for effect in kept_substitutions.effects_of(
+                basis.parse(PackageId(package_id), stored, with_funds=False)
+            )
+        ]
+
+    def rebuild_effects(self) -> int:
+        return len(self.held_effects())
 
 
 class FakeReleaseRepository:

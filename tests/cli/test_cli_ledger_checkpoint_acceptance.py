@@ -206,25 +206,37 @@ def test_the_audit_log_cut_short_after_a_checkpoint_is_named(
 def test_a_drifted_kept_balance_is_found_by_verify_and_repaired_by_rebuild_balances(
     allocated: str,
 ) -> None:
-    """A kept balance and a contribution total moved behind the ledger's back (as a server
-    older than the schema would leave them): verify names them, `ledger rebuild-balances`
-    recomputes every kept balance from the postings and every total from the contributions,
-    audited, and verify passes again with the same ledger head."""
+    """A kept balance, a contribution total and a substitution effect moved behind the
+    ledger's and the bases' back (as a server older than the schema would leave them): verify
+    names them, `ledger rebuild-balances` recomputes every kept balance from the postings,
+    every total from the contributions and every effect from the allocation bases, audited,
+    and verify passes again with the same ledger head."""
     head = scalar(allocated, "SELECT hash FROM ledger_entries ORDER BY seq DESC LIMIT 1")
     audited = scalar(allocated, "SELECT COUNT(*) FROM audit_entries")
     pool = scalar(allocated, "SELECT account FROM account_balances WHERE kind = 'pool' LIMIT 1")
     giver = scalar(allocated, "SELECT min(contributor) FROM contribution_totals WHERE count > 0")
+    package = scalar(allocated, "SELECT min(package_id) FROM allocation_substitutions")
+    payer = scalar(
+        allocated,
+        f"SELECT min(contributor) FROM allocation_substitutions WHERE package_id = {package}",
+    )
     sql(
         allocated,
         f"UPDATE account_balances SET amount_low = amount_low + 5 WHERE account = '{pool}'",
         "UPDATE kind_balances SET accounts = accounts + 1 WHERE kind = 'pool'",
         f"UPDATE contribution_totals SET count = count + 1 WHERE contributor = '{giver}'",
+        "UPDATE allocation_substitutions SET document = '{}' "
+        f"WHERE package_id = {package} AND contributor = '{payer}'",
     )
     code, found = findings(allocated)
     assert code == 6
-    assert {f["rule"] for f in found} == {"account-balance", "kind-balance", "contribution-total"}
+    assert {f["rule"] for f in found} == {
+        "account-balance", "kind-balance", "contribution-total", "substitution-effect",
+    }  # fmt: skip
     assert any(f["row"] == f"account_balances {pool} USD" for f in found)
     assert any(f["row"].startswith(f"contribution_totals {giver} ") for f in found)
+    effect = f"allocation_substitutions P-{package:04d} {payer}"
+    assert [f["row"] for f in found if f["rule"] == "substitution-effect"] == [effect]
 
     code, out, err = run(allocated, "ledger", "rebuild-balances")
     assert code == 0, err

@@ -1,7 +1,8 @@
 """A contributor's substitution effects read apart from the allocation bases (fake, SQLite,
 PostgreSQL): after many allocations, the runs read, whole or a page at a time, are those the
 statement derived from the bases of the packages the contributor pays, and the statement page
-shows them a page at a time as the whole statement tells them, to every viewer."""
+shows them a page at a time as the whole statement tells them, to every viewer; the effects
+kept are those the bases hold, as `ledger verify` compares them."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from datetime import timedelta
 import pytest
 
 from purldesk.domain.access import OPERATOR, PUBLIC, Actor, Permission, Role, UserId, Viewer
+from purldesk.domain.kept_substitutions import effects_of
 from purldesk.domain.packages import PackageId
 from purldesk.domain.participants import ParticipantCode
+from purldesk.services import ledger as ledger_service
 from purldesk.services.ports import UnitOfWork
 from purldesk.services.read_ports import Reader
 from purldesk.services.views.statement import statement, statement_export
@@ -128,3 +131,20 @@ def test_restrictions_and_hidden_payers_of_some_packages_are_theirs_among_all(
         assert reader.hidden_payers(PUBLIC, packages=()) == []
     assert [p.package_id for p in hidden] == [PackageId(4242)]
     assert PackageId(1002) in restricted and PackageId(1005) not in restricted
+
+
+def test_the_effects_kept_are_those_the_bases_hold_and_verify_finds_none_other(
+    uow_factory: UowFactory,
+) -> None:
+    """What `ledger verify` compares, read alike on every storage: every effect of every
+    basis, kept as `kept_substitutions.effects_of` derives it; a rebuild keeps as many."""
+    seed_allocations(uow_factory)
+    with uow_factory() as uow:
+        held = uow.bases.held_effects()
+        assert uow.bases.kept_effects() == held
+        found = (uow.bases.find(p.id) for p in sorted(uow.packages.list(), key=lambda p: p.id))
+        expected = [effect for kept in found if kept is not None for effect in effects_of(kept)]
+        assert held == expected and len(held) == 4 * ALLOCATIONS + 3
+        assert uow.bases.rebuild_effects() == len(held)
+    found = ledger_service.verify(uow_factory())[1]
+    assert [f for f in found if f.rule == "substitution-effect"] == []

@@ -1,6 +1,7 @@
 """The substitution effects kept apart from the allocation bases, on SQLite and PostgreSQL:
 written with their basis or not at all, built by migration 0021 for bases recorded before it,
-and rebuilt from the bases by a restore (an export does not carry them)."""
+rebuilt from the bases by a restore (an export does not carry them); `verify` names a row
+altered, deleted or added behind the bases' back, and `rebuild-balances` repairs it."""
 
 from __future__ import annotations
 
@@ -9,18 +10,23 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, inspect, select, text
 
 import substitution_world
-from purldesk.adapters.storage import migrate
+from fakes import UsdOnlyRates
+from purldesk.adapters.storage import bases, migrate
 from purldesk.adapters.storage.engine import session_factory
 from purldesk.adapters.storage.reader import SqlReader
 from purldesk.adapters.storage.substitution_tables import AllocationSubstitutionRow
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
+from purldesk.domain.access import operator
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.errors import AlreadyExists
+from purldesk.domain.ledger import Finding
 from purldesk.domain.packages import PackageId
 from purldesk.domain.participants import ParticipantCode
+from purldesk.services import ledger as ledger_service
+from purldesk.services.handle import Context, handle
 from purldesk.services.statement_ports import SubstitutionRun
 from reader_world import AT, CAN, NLD
 
@@ -92,3 +98,78 @@ def test_a_restore_rebuilds_the_effects_from_the_bases(
         uow.commit()
     assert _rows(lambda: SqlUnitOfWork(sessions)) == kept
     assert _runs(restored) == runs
+
+
+def _found(uow_factory: UowFactory) -> list[Finding]:
+    return [f for f in ledger_service.verify(uow_factory())[1] if f.rule == "substitution-effect"]
+
+
+def _rebuild(uow_factory: UowFactory) -> None:
+    """`ledger rebuild-balances` as the service runs it, for the command line's operator."""
+    context = Context(actor=operator("test"), at=AT, request_id="r", fx=UsdOnlyRates())
+    handle(uow_factory(), ledger_service.RebuildBalances(), context=context)
+
+
+FIRST_DUTCH = f"package_id = {substitution_world.FIRST_PACKAGE} AND contributor = 'NLD'"
+ROW = f"allocation_substitutions P-{substitution_world.FIRST_PACKAGE} "
+ALTERED = '{"altered": true}'  # (no colon before a word: SQLAlchemy's text() would bind it)
+
+
+@pytest.mark.parametrize("drift", ["altered", "deleted", "inserted"])
+def test_verify_names_a_kept_effect_that_drifted_and_rebuild_balances_repairs_it(
+    uow_factory: UowFactory, drift: str
+) -> None:
+    """Each row of the table altered, deleted, or added behind the bases' back is named once,
+    saying what the row holds and what the basis does; the service behind `ledger
+    rebuild-balances` writes the rows anew from the bases, and verify is clean again."""
+    substitution_world.seed_allocations(uow_factory)
+    assert _found(uow_factory) == []  # (the world's ledger is not one verify holds whole)
+    kept = _rows(uow_factory)
+    first = [r for r in kept if r[0] == substitution_world.FIRST_PACKAGE]
+    assert [r[1] for r in first] == ["NLD"]
+    _, _, on, at, document = first[0]
+    held = f"allocated on {on.isoformat()}, recorded at {at.isoformat()}"
+    statement, row, says = {
+        "altered": (
+            f"UPDATE allocation_substitutions SET document = '{ALTERED}' WHERE {FIRST_DUTCH}",
+            f"{ROW}NLD",
+            f"{ROW}NLD holds document {ALTERED}, the basis holds document {document}",
+        ),
+        "deleted": (
+            f"DELETE FROM allocation_substitutions WHERE {FIRST_DUTCH}",
+            f"{ROW}NLD",
+            f"{ROW}NLD holds no effect, the basis holds an effect {held}",
+        ),
+        "inserted": (  # a Canadian effect in a package only the Dutch money's effect is of
+            "INSERT INTO allocation_substitutions SELECT package_id, 'CAN', allocated_on, "
+            f"recorded_at, document FROM allocation_substitutions WHERE {FIRST_DUTCH}",
+            f"{ROW}CAN",
+            f"{ROW}CAN holds an effect {held}, the basis holds no effect",
+        ),
+    }[drift]  # fmt: skip
+    with uow_factory() as uow:
+        assert uow.session.execute(text(statement)).rowcount == 1  # type: ignore[attr-defined]
+        uow.commit()
+    (finding,) = _found(uow_factory)
+    assert (finding.row, finding.message, finding.seq, finding.contribution) == (
+        row, says, None, None,
+    )  # fmt: skip
+    _rebuild(uow_factory)
+    assert _rows(uow_factory) == kept
+    assert _found(uow_factory) == []
+
+
+def test_the_effects_are_read_and_rebuilt_a_chunk_of_bases_at_a_time(
+    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With chunks smaller than the bases, the effects read and rebuilt are the same."""
+    substitution_world.seed_allocations(uow_factory)
+    kept = _rows(uow_factory)
+    with uow_factory() as uow:
+        whole = uow.bases.held_effects()
+    monkeypatch.setattr(bases, "REBUILT_PER_CHUNK", 2)
+    with uow_factory() as uow:
+        assert uow.bases.held_effects() == whole == uow.bases.kept_effects()
+        assert uow.bases.rebuild_effects() == len(kept)
+        uow.commit()
+    assert _rows(uow_factory) == kept

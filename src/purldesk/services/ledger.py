@@ -6,7 +6,15 @@ import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from purldesk.domain import audit, chains, checkpoints, contribution_totals, ledger, reconciliation
+from purldesk.domain import (
+    audit,
+    chains,
+    checkpoints,
+    contribution_totals,
+    kept_substitutions,
+    ledger,
+    reconciliation,
+)
 from purldesk.domain.access import Permission
 from purldesk.domain.audit import AuditEntry
 from purldesk.domain.checkpoints import Checkpoint, Tree, TreeHead, leaf
@@ -38,10 +46,12 @@ def verify(
     """(number of entries checked, every finding); no finding means the ledger holds.
 
     Besides the ledger's own rules: every row derived from it (contributions, attributions,
-    packages, the balances kept beside the postings) must agree with it, and the ledger and
-    the audit log must extend every stored checkpoint and `against` (a published one), each
-    signed by `signer`'s key where it names that key (`against` must), with stored trees that
-    are the trees of their entries. `progress(step)` as each of VERIFY_STEPS begins.
+    packages, the balances kept beside the postings) must agree with it, the totals kept
+    beside the contributions with them, and the substitution effects kept apart from the
+    allocation bases with the bases; the ledger and the audit log must extend every stored
+    checkpoint and `against` (a published one), each signed by `signer`'s key where it names
+    that key (`against` must), with stored trees that are the trees of their entries.
+    `progress(step)` as each of VERIFY_STEPS begins.
     """
     with uow:
         uow.read_one_moment()
@@ -66,6 +76,7 @@ def verify_open(
         rows = uow.contributions.list(), uow.packages.list()
         kept = uow.ledger.kept_balances(), uow.ledger.kept_kind_balances()
         totals = uow.contributions.kept_totals()
+        effects = uow.bases.kept_effects(), uow.bases.held_effects()
         progress(next(steps))
         stored = {tree: TreeHead.of(uow.trees.frontier(tree)) for tree in Tree}
         signed = uow.checkpoints.list() + ([] if against is None else [against])
@@ -75,7 +86,8 @@ def verify_open(
             lambda: progress(next(steps)),
         )  # fmt: skip
         findings += reconciliation.label_findings(mislabelled)
-        return len(entries), findings + contribution_totals.kept_total_findings(rows[0], totals)
+        findings += contribution_totals.kept_total_findings(rows[0], totals)
+        return len(entries), findings + kept_substitutions.findings(*effects)
 
 
 def _findings(
@@ -168,15 +180,17 @@ class TakeCheckpoint(Command[Checkpoint]):
 
 @command("ledger.rebuild-balances", Permission.CHECKPOINT_LEDGER)
 class RebuildBalances(Command[int]):
-    """Recompute the balances kept beside the ledger from its postings, and the totals kept
-    beside the contributions from them (`purldesk ledger rebuild-balances`, the operator's):
-    the repair when `verify` finds a kept balance or total that drifted, say after a server
-    older than the schema wrote. The ledger and the contributions themselves are not touched;
-    returns how many accounts are kept."""
+    """Recompute the balances kept beside the ledger from its postings, the totals kept
+    beside the contributions from them, and the substitution effects kept apart from the
+    allocation bases from the bases (`purldesk ledger rebuild-balances`, the operator's): the
+    repair when `verify` finds a kept balance, total or effect that drifted, say after a
+    server older than the schema wrote. The ledger, the contributions and the bases
+    themselves are not touched; returns how many accounts are kept."""
 
     def execute(self, uow: UnitOfWork, context: Context) -> int:
         accounts = uow.ledger.rebuild_balances()  # under the write lock
         uow.contributions.rebuild_totals()
+        uow.bases.rebuild_effects()
         return accounts
 
     def target(self, result: int) -> str:

@@ -18,6 +18,7 @@ from purldesk.domain.contributions import Contribution, ContributionId, Contribu
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
+from purldesk.domain.kept_substitutions import KeptEffect
 from purldesk.domain.package_history import PackageRelease
 from purldesk.domain.packages import Package, PackageId
 from purldesk.domain.participants import Participant, ParticipantCode
@@ -219,6 +220,20 @@ class BasisRepository(Protocol):
     def add(self, basis: AllocationBasis) -> None: ...
     def find(self, package_id: PackageId) -> AllocationBasis | None:
         """None for a package committed before bases were recorded."""
+        ...
+
+    def kept_effects(self) -> list[KeptEffect]:
+        """The substitution effects kept apart from the bases (what the statements read),
+        each as it is kept: for `verify` to hold against the bases."""
+        ...
+
+    def held_effects(self) -> list[KeptEffect]:
+        """The effects the bases hold (`kept_substitutions.effects_of` each), the bases read
+        a chunk at a time without their funds: there may be thousands."""
+        ...
+
+    def rebuild_effects(self) -> int:
+        """Every kept effect again from the bases; returns how many it keeps."""
         ...
 
 

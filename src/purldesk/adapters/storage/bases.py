@@ -4,21 +4,25 @@ append-only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Row, delete, insert, select
 from sqlalchemy.orm import Session
 
 from purldesk.adapters.storage.repository import TableRepository
 from purldesk.adapters.storage.substitution_tables import AllocationSubstitutionRow
 from purldesk.adapters.storage.tables import AllocationBasisRow
-from purldesk.domain import basis, substitution
+from purldesk.domain import basis, kept_substitutions
 from purldesk.domain.basis import AllocationBasis
-from purldesk.domain.chains import canonical_json
+from purldesk.domain.kept_substitutions import KeptEffect
 from purldesk.domain.packages import PackageId, package_ref
 
-# Bases read, and effects written, at a time by `rebuild_substitutions`.
+# Bases read at a time by `held_effects` (so by `verify` and `rebuild_substitutions`).
 REBUILT_PER_CHUNK = 200
+# The columns of `allocation_substitutions`, named as the fields of a kept effect.
+KEPT_COLUMNS = tuple(field.name for field in fields(KeptEffect))
 
 
 class SqlBasisRepository(TableRepository[AllocationBasisRow, AllocationBasis]):
@@ -38,25 +42,43 @@ class SqlBasisRepository(TableRepository[AllocationBasisRow, AllocationBasis]):
         rows = [AllocationSubstitutionRow(**columns) for columns in substitution_rows(record)]
         self._insert(record, *rows)
 
+    def kept_effects(self) -> list[KeptEffect]:
+        return kept_effects(self._session)
+
+    def held_effects(self) -> list[KeptEffect]:
+        return [effect for chunk in held_effects(self._session) for effect in chunk]
+
+    def rebuild_effects(self) -> int:
+        return rebuild_substitutions(self._session)
+
 
 def substitution_rows(kept: AllocationBasis) -> list[dict[str, Any]]:
     """The rows of `allocation_substitutions` that the basis holds: one per effect."""
-    return [
-        {
-            "package_id": kept.package_id,
-            "contributor": effect.contributor,
-            "allocated_on": kept.on,
-            "recorded_at": kept.recorded_at,
-            "document": canonical_json(substitution.document(effect)),
-        }
-        for effect in kept.substitutions
-    ]
+    return [_columns_of(effect) for effect in kept_substitutions.effects_of(kept)]
 
 
-def rebuild_substitutions(session: Session) -> None:
-    """Write `allocation_substitutions` anew from the bases, a chunk of them at a time (by
-    package id), each read without its funds."""
-    session.execute(delete(AllocationSubstitutionRow))
+def _columns_of(effect: KeptEffect) -> dict[str, Any]:
+    return {field: getattr(effect, field) for field in KEPT_COLUMNS}
+
+
+def _effect_of(row: Row[Any]) -> KeptEffect:
+    return KeptEffect(*(row._mapping[field] for field in KEPT_COLUMNS))
+
+
+def kept_effects(session: Session) -> list[KeptEffect]:
+    """Every row of `allocation_substitutions`, by package and contributor."""
+    columns = [getattr(AllocationSubstitutionRow, field) for field in KEPT_COLUMNS]
+    found = session.execute(
+        select(*columns).order_by(
+            AllocationSubstitutionRow.package_id, AllocationSubstitutionRow.contributor
+        )
+    )
+    return [_effect_of(row) for row in found]
+
+
+def held_effects(session: Session) -> Iterator[list[KeptEffect]]:
+    """The effects the bases hold, a chunk of bases at a time (by package id), each basis read
+    without its funds."""
     after = -1
     while True:
         chunk = session.execute(
@@ -67,13 +89,23 @@ def rebuild_substitutions(session: Session) -> None:
         ).all()
         if not chunk:
             return
-        rows = [
-            columns
+        yield [
+            effect
             for package_id, document in chunk
-            for columns in substitution_rows(
+            for effect in kept_substitutions.effects_of(
                 basis.parse(PackageId(package_id), document, with_funds=False)
             )
         ]
-        if rows:
-            session.execute(insert(AllocationSubstitutionRow), rows)
         after = chunk[-1][0]
+
+
+def rebuild_substitutions(session: Session) -> int:
+    """Write `allocation_substitutions` anew from the bases, a chunk of them at a time;
+    returns how many rows it keeps."""
+    session.execute(delete(AllocationSubstitutionRow))
+    written = 0
+    for effects in held_effects(session):
+        if effects:
+            session.execute(insert(AllocationSubstitutionRow), [_columns_of(e) for e in effects])
+            written += len(effects)
+    return written

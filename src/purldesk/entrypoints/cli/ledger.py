@@ -171,11 +171,13 @@ def checkpoint(json_output: JsonOption = False, out: OutOption = None, db: DbOpt
 
 @app.command("rebuild-balances")
 def rebuild_balances(db: DbOption = None) -> None:
-    """Recompute the balances kept beside the ledger from its postings, and the
-    contributions' kept totals from the contributions (audited).
+    """Recompute the balances kept beside the ledger from its postings, the
+    contributions' kept totals from the contributions, and the substitution effects kept
+    apart from the allocation bases from the bases (audited).
 
-    The repair when `ledger verify` finds an `account-balance`, `kind-balance` or
-    `contribution-total`: the entries, postings and contributions are not touched.
+    The repair when `ledger verify` finds an `account-balance`, `kind-balance`,
+    `contribution-total` or `substitution-effect`: the entries, postings, contributions
+    and bases are not touched.
     """
     from purldesk.services import ledger
 
