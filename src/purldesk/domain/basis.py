@@ -183,15 +183,22 @@ def _sorted_or_none(values: Iterable[str] | None) -> list[str] | None:
 def parse(package_id: PackageId, text: str, *, with_funds: bool = True) -> AllocationBasis:
     """The basis stored for `package_id`; a document naming another package is refused.
     Without `with_funds` its funds (every contribution the allocation weighed) are left out,
-    for a reader of the substitution effects only."""
-    stored = json.loads(text)
+    for a reader of the substitution effects only. A document that is not one (altered in
+    the database) is refused as altered, naming the package."""
+    try:
+        return _parsed(package_id, json.loads(text), with_funds=with_funds)
+    except BasisAltered:
+        raise
+    except (ValueError, InvalidInput, KeyError, TypeError, AttributeError) as error:
+        raise BasisAltered(f"{package_ref(package_id)}: {error!r}") from error
+
+
+def _parsed(package_id: PackageId, stored: Any, *, with_funds: bool) -> AllocationBasis:
     if stored["package"] != package_ref(package_id):
         raise BasisAltered(f"{package_ref(package_id)}'s document names {stored['package']}")
     funds = tuple(_parse_fund(fund) for fund in stored["funds"]) if with_funds else ()
-    try:  # absent from the bases recorded before substitution effects were
-        effects = tuple(substitution.parse(s) for s in stored.get("substitutions", ()))
-    except (ValueError, InvalidInput) as error:
-        raise BasisAltered(f"{package_ref(package_id)}: {error}") from error
+    # absent from the bases recorded before substitution effects were
+    effects = tuple(substitution.parse(s) for s in stored.get("substitutions", ()))
     return AllocationBasis(
         package_id, date.fromisoformat(stored["on"]),
         datetime.fromisoformat(stored["recorded_at"]), funds, effects,
