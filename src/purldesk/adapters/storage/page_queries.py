@@ -362,8 +362,11 @@ class PageQueries:
         return [from_row(Shipment, row) for row in rows]
 
     def givers(self) -> list[ParticipantCode]:
+        # The kept totals name every contributor with a contribution: a row per key, however
+        # many contributions (a key whose contributions all moved on stays, at zero).
+        t = ContributionTotalRow
         codes = union(
-            select(ContributionRow.contributor.label("code")),
+            select(t.contributor.label("code")).where(t.count > 0),
             select(ContributionMemberRow.member.label("code")),
         ).subquery()
         found = self._session.scalars(select(codes.c.code).order_by(codes.c.code))
