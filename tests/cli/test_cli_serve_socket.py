@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 from purldesk.entrypoints.cli.serve import listening_socket
 
@@ -39,4 +40,7 @@ def _nodelay_of_accepted_connection(listening: socket.socket) -> int:
             writer.close()
             server.close()
 
-    return asyncio.run(serve_once())
+    # A loop of its own in a thread of its own: a browser test before this one in the same
+    # worker leaves Playwright's loop running in the main thread.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, serve_once()).result()
