@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,13 @@ from purldesk.domain.catalog import CatalogItem
 from purldesk.domain.confidentiality import can_see_amount
 from purldesk.domain.contributions import Contribution
 from purldesk.domain.deliveries import Shipment
+from purldesk.domain.errors import NotFound
 from purldesk.domain.ledger import ACCOUNT_KINDS, LedgerEntry
-from purldesk.domain.packages import Package, PackageId, PackageStatus
+from purldesk.domain.package_money import PaymentFacts, payment_facts
+from purldesk.domain.packages import Package, PackageId, PackageStatus, paid_by_line
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId, LineId, LineStatus, RequirementLine
-from purldesk.services.package_list_ports import HiddenPayerCount, PackageListing
+from purldesk.services.package_list_ports import HiddenPayerCount, PackageListing, PackageOutline
 from purldesk.services.read_ports import (
     HELD_STATUSES,
     Balance,
@@ -213,6 +216,25 @@ class FakePageQueries:
                     for line, who in sorted(by_line.items())
                 )
         return found
+
+    def _kept_package(self, package_id: PackageId) -> Package:
+        kept = self.tables.packages.get(package_id)
+        if kept is None:
+            raise NotFound("package", package_id)
+        return kept.record
+
+    def package_outline(self, package_id: PackageId) -> PackageOutline:
+        package = self._kept_package(package_id)
+        return PackageOutline(replace(package, attributions=()), paid_by_line(package))
+
+    def package_payments(
+        self, viewer: Viewer, package_id: PackageId, *, own_only: bool, offset: int, limit: int
+    ) -> PaymentFacts:
+        package = self._kept_package(package_id)
+        owners = {key: kept.record for key, kept in self.tables.contributions.items()}
+        facts = payment_facts(viewer, package, owners, offset=offset, limit=limit)
+        assert facts.own_only == own_only, "own_only is the package's restriction's"
+        return facts
 
     def _shipped(
         self,

@@ -139,3 +139,45 @@ def test_every_reader_lists_each_package_as_its_own_answer_shows_it(world: World
     }  # fmt: skip
     assert bucket == {"P-0004": everyone_else - {"NLD", "NORDIC-3"}}
     assert restricted == {"P-0002": everyone_else - {"recipient", "supplier", "DEU"}}
+
+
+def test_a_packages_attributions_are_read_a_page_at_a_time_as_the_whole_shows_them(
+    world: World,
+) -> None:
+    # P-0004 paid by NLD's and NORDIC-3's confidential money: everyone else sees one bucket.
+    _redrafted(world)
+    _disclose(world, "NLD", confidential=True, anonymous=False)
+    _disclose(world, "NORDIC-3", confidential=True, anonymous=False)
+    for who in READERS:
+        for package in range(1, 5):
+            path = f"{API}/packages/{package}"
+            whole = world.get(who, path, attributions_limit=500)
+            count = whole["attribution_count"]
+            assert count == len(whole["attributions"]) and whole["attributions_offset"] == 0
+            pages = [
+                world.get(who, path, attributions_limit=2, attributions_offset=offset)
+                for offset in range(0, count + 2, 2)
+            ]
+            assert [a for p in pages for a in p["attributions"]] == whole["attributions"]
+            for offset, page in zip(range(0, count + 2, 2), pages, strict=True):
+                rest = {k: v for k, v in page.items() if k not in ("attributions", "attributions_offset")}  # fmt: skip
+                assert rest == {k: v for k, v in whole.items() if k in rest}
+                assert page["attributions_offset"] == offset
+    bucket = world.get("DEU", f"{API}/packages/4", attributions_limit=1, attributions_offset=0)
+    assert bucket["attribution_count"] == 1
+    assert bucket["attributions"][0]["contribution_id"] is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("attributions_limit", 0), ("attributions_limit", 501), ("attributions_offset", -1),
+     ("attributions_offset", 10**9 + 1), ("attributions_limit", "ten")],
+)  # fmt: skip
+def test_a_page_of_attributions_out_of_bounds_is_refused_naming_the_field(
+    world: World, field: str, value: object
+) -> None:
+    response = world.client.get(
+        f"{API}/packages/1", params={field: value}, headers=world.headers("coordinator")
+    )
+    assert response.status_code == 422, response.text
+    assert field in response.text

@@ -8,12 +8,11 @@ disclosure rule (`domain/disclosure.py`) publishes only when no hidden amount fo
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from purldesk.domain.access import Actor, Viewer, viewer_of
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus, Earmark
-from purldesk.domain.disclosure import Part, Seal, publish, seal, withheld_reason
 from purldesk.domain.member_parts import MemberPart
 from purldesk.domain.money import USD, Conversion, Money
 from purldesk.domain.packages import Package
@@ -129,83 +128,6 @@ def totals(views: Iterable[ContributionView]) -> Totals:
         if view.usd is not None:
             received += view.usd
     return Totals(dict(sorted(pledged.items())), received, counted, undisclosed)
-
-
-@dataclass(frozen=True, slots=True)
-class AttributionView:
-    """Money of one contribution on one line; contribution None is the undisclosed bucket."""
-
-    contribution_id: ContributionId | None
-    line_id: int | None
-    amount: Money
-
-
-@dataclass(frozen=True, slots=True)
-class PackageMoney:
-    """A package's money as one viewer may see it: the attributions it may see (with the
-    undisclosed bucket where it may be published) and what is withheld (see `disclosure`)."""
-
-    attributions: list[AttributionView]
-    withheld: Seal[LineId]
-    reason: str  # why a withheld figure is not published
-    contents_shown: bool = True  # False: restricted, only the viewer's own attributions
-
-    @property
-    def cost_shown(self) -> bool:
-        return not self.withheld.whole
-
-    def line_cost_shown(self, line_id: LineId) -> bool:
-        return line_id not in self.withheld.keys
-
-
-def redact_attributions(
-    viewer: Actor | Viewer,
-    package: Package,
-    contributions: Mapping[ContributionId, Contribution],
-    *,
-    min_hidden_contributors: int,
-) -> PackageMoney:
-    """A package's attributions with every part the viewer may not see folded into one bucket,
-    published only where it covers enough contributors (`disclosure.publish`; k is
-    `min_hidden_contributors`). Where its contents are restricted from the viewer, only the
-    viewer's own attributions are left, and no bucket."""
-    reader = viewer_of(viewer)
-    money = _fold_attributions(reader, package, contributions, k=min_hidden_contributors)
-    if reader.sees_contents(package.restriction):
-        return money
-    own = [
-        part for part in money.attributions
-        if part.contribution_id is not None and part.contribution_id in contributions
-        and reader.owns(contributions[part.contribution_id].contributor)
-    ]  # fmt: skip
-    return replace(money, attributions=own, contents_shown=False)
-
-
-def _fold_attributions(
-    reader: Viewer,
-    package: Package,
-    contributions: Mapping[ContributionId, Contribution],
-    *,
-    k: int,
-) -> PackageMoney:
-    k = reader.bucket_minimum(k)
-    shown: list[AttributionView] = []
-    parts: list[Part] = []
-    hidden_by_line: list[tuple[LineId, str]] = []
-    for part in package.attributions:
-        owner = contributions.get(part.contribution_id)
-        giver = "" if owner is None else owner.contributor
-        hidden = owner is None or not can_see_amount(reader, owner)
-        parts.append(Part(part.amount, giver, hidden))
-        if hidden:
-            hidden_by_line.append((part.line_id, giver))
-        else:
-            shown.append(AttributionView(part.contribution_id, part.line_id, part.amount))
-    published = publish(parts, k=k)
-    withheld = seal(hidden_by_line, k=k)
-    if published.bucket is not None and not withheld.whole:
-        shown.append(AttributionView(None, None, published.bucket))
-    return PackageMoney(shown, withheld, withheld_reason(k))
 
 
 def hidden_parts(

@@ -174,7 +174,11 @@ def paid_by_line(package: Package) -> dict[LineId, int]:
 
 def shortfall(package: Package) -> dict[LineId, int]:
     """Lines whose cost exceeds what is attributed to them, and by how much."""
-    paid = paid_by_line(package)
+    return short_of(package, paid_by_line(package))
+
+
+def short_of(package: Package, paid: Mapping[LineId, int]) -> dict[LineId, int]:
+    """`shortfall`, given what is attributed to each line (`paid`, USD minor units)."""
     return {
         line_id: cost - paid.get(line_id, 0)
         for line_id, cost in line_costs(package).items()

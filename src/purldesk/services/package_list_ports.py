@@ -1,20 +1,22 @@
-"""The read port's queries for the list of packages: a page of them with the sums of their
-parts, and how many contributors pay the money a viewer may not see in each, so the list
-costs the same however many attributions and payers its packages have.
+"""The read port's queries for the list of packages and for one package: a page of them with
+the sums of their parts, how many contributors pay the money a viewer may not see in each,
+and one package's lines with a page of its payments, so that neither costs more however many
+attributions and payers the packages have.
 
 Part of `Reader` (`read_ports.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
 from purldesk.domain.access import Viewer
 from purldesk.domain.money import Money
-from purldesk.domain.packages import PackageId, PackageStatus
+from purldesk.domain.package_money import PaymentFacts
+from purldesk.domain.packages import Package, PackageId, PackageStatus, short_of
 from purldesk.domain.requirements import CycleId, LineId
 
 
@@ -41,6 +43,20 @@ class PackageListing:
     cost_minor: int  # its lines' lots x lot prices, in USD
     attributed_minor: int  # the money attributed to its lines, in USD
     line_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PackageOutline:
+    """A package without its attributions (`package.attributions` is empty: read them a page
+    at a time with `package_payments`), and what is attributed to each of its lines."""
+
+    package: Package
+    paid_by_line: Mapping[LineId, int]
+
+    @property
+    def shortfall(self) -> dict[LineId, int]:
+        """`packages.shortfall` of the whole package."""
+        return short_of(self.package, self.paid_by_line)
 
 
 class PackageListQueries(Protocol):
@@ -70,4 +86,17 @@ class PackageListQueries(Protocol):
         """For each of these packages that `viewer` may not see some of the money of: how many
         contributors pay that money, on the whole package (first, `line_id` None) and on each
         line; by package, then line."""
+        ...
+
+    def package_outline(self, package_id: PackageId) -> PackageOutline:
+        """The package without its attributions, with what is attributed to each line;
+        NotFound if there is no such package."""
+        ...
+
+    def package_payments(
+        self, viewer: Viewer, package_id: PackageId, *, own_only: bool, offset: int, limit: int
+    ) -> PaymentFacts:
+        """`package_money.payment_facts` of the package for `viewer`, counted by the database:
+        at most `limit` of the attributions it may see from `offset` (only its own where
+        `own_only`), in the package's order."""
         ...

@@ -26,9 +26,10 @@ from builders import (
     usd,
 )
 from purldesk.domain.access import PUBLIC, Actor, Role, UserId, Viewer
-from purldesk.domain.confidentiality import can_see_amount, redact, redact_attributions
+from purldesk.domain.confidentiality import can_see_amount, redact
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS, seals
+from purldesk.domain.package_money import redact_attributions
 from purldesk.domain.packages import Package
 from purldesk.domain.participants import ParticipantCode
 

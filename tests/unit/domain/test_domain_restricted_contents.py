@@ -8,9 +8,9 @@ import pytest
 
 from purldesk.domain.access import OPERATOR, PUBLIC, Actor, Role, UserId, Viewer
 from purldesk.domain.catalog import ItemCode
-from purldesk.domain.confidentiality import redact_attributions
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.money import USD, Money
+from purldesk.domain.package_money import redact_attributions
 from purldesk.domain.packages import Attribution, Package, PackageId, PackageLine
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId, LineId

@@ -30,7 +30,7 @@ from purldesk.domain.access import Actor, Role, UserId
 from purldesk.domain.contributions import ContributionId, ContributionStatus
 from purldesk.domain.deliveries import ShipmentId
 from purldesk.domain.errors import PurldeskError
-from purldesk.domain.packages import PackageId, PackageStatus
+from purldesk.domain.packages import PackageId, PackageStatus, shortfall
 from purldesk.domain.participants import (
     Participant,
     ParticipantCode,
@@ -129,7 +129,9 @@ def test_a_package_command_is_offered_exactly_where_it_runs(
 
     def offered(role: Role) -> bool:
         shown = short if action == "top_up" else package
-        return action in package_actions(actor(role).viewer, shown, rows, [])
+        return action in package_actions(
+            actor(role).viewer, shown, rows, [], short=bool(shortfall(shown))
+        )
 
     def accepted(role: Role) -> bool:
         uow = database(make_cycle(), make_line(item=ITEM), package)
@@ -143,7 +145,9 @@ def test_confirming_a_receipt_is_offered_while_a_shipment_awaits_it() -> None:
     shipment = make_shipment(quantity=1)
 
     def offered(role: Role) -> bool:
-        return "confirm" in package_actions(actor(role).viewer, package, [], [shipment])
+        return "confirm" in package_actions(
+            actor(role).viewer, package, [], [shipment], short=bool(shortfall(package))
+        )
 
     def accepted(role: Role) -> bool:
         uow = database(make_cycle(), make_line(item=ITEM), package, shipment)
@@ -152,7 +156,9 @@ def test_confirming_a_receipt_is_offered_while_a_shipment_awaits_it() -> None:
     assert mismatches(offered, accepted) == {}
     confirmed = replace(shipment, received_on=ON)
     for role in Role:
-        assert "confirm" not in package_actions(actor(role).viewer, package, [], [confirmed])
+        assert "confirm" not in package_actions(
+            actor(role).viewer, package, [], [confirmed], short=False
+        )
 
 
 # -- contributions ----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from purldesk.adapters.storage.tables import (
 from purldesk.domain.catalog import ItemCode
 from purldesk.domain.contributions import ContributionId
 from purldesk.domain.deliveries import Shipment
+from purldesk.domain.errors import NotFound
 from purldesk.domain.money import Currency, Money
 from purldesk.domain.packages import (
     Attribution,
@@ -136,9 +137,19 @@ class SqlPackageRepository(VersionedRecords[PackageRow, Package]):
         return {pid: Restriction(frozenset(cleared[pid])) for pid in restricted}
 
     def _load(self, rows: Sequence[PackageRow]) -> list[Package]:
+        return self._built(rows, attributions=True)
+
+    def outline(self, package_id: PackageId) -> Package:
+        """The package with its attributions left out (`Reader.package_outline`)."""
+        row = self._session.get(PackageRow, package_id)
+        if row is None:
+            raise NotFound(self.entity, package_id)
+        return self._built([row], attributions=False)[0]
+
+    def _built(self, rows: Sequence[PackageRow], *, attributions: bool) -> list[Package]:
         ids = [row.id for row in rows]
         lines = self._parts(PackageLineRow, ids, _package_line)
-        parts = self._parts(AttributionRow, ids, _attribution)
+        parts = self._parts(AttributionRow, ids if attributions else [], _attribution)
         restrictions = self._restrictions(rows)
         return [
             Package(

@@ -33,7 +33,7 @@ from purldesk.adapters.storage.contributions import with_members
 from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK
-from purldesk.adapters.storage.statement_queries import sees_everything_of
+from purldesk.adapters.storage.statement_queries import hidden_from
 from purldesk.adapters.storage.tables import (
     AttributionRow,
     CatalogItemRow,
@@ -283,11 +283,7 @@ class PageQueries:
         wanted = sorted(set(package_ids))
         found: list[HiddenPayerCount] = []
         for at in range(0, len(wanted), IN_LIST_CHUNK):
-            hidden = and_(
-                a.package_id.in_(wanted[at : at + IN_LIST_CHUNK]),
-                c.confidential == true(),
-                ~sees_everything_of(viewer, c.contributor),
-            )
+            hidden = and_(a.package_id.in_(wanted[at : at + IN_LIST_CHUNK]), hidden_from(viewer))
             payers = func.count(c.contributor.distinct())
             paid = select(a.package_id).join(c, c.id == a.contribution_id).where(hidden)
             rows = self._session.execute(

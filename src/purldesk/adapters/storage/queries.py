@@ -21,6 +21,7 @@ from purldesk.adapters.storage.catalog import SqlCatalogRepository
 from purldesk.adapters.storage.contributions import with_members
 from purldesk.adapters.storage.engine import ReadSession
 from purldesk.adapters.storage.ledger_queries import LedgerQueries
+from purldesk.adapters.storage.package_queries import PackageQueries
 from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
 from purldesk.adapters.storage.page_queries import PageQueries
 from purldesk.adapters.storage.participants import SqlParticipantRepository
@@ -87,7 +88,7 @@ def _among(column: Any, packages: Collection[PackageId] | None) -> ColumnElement
     return true() if packages is None else column.in_(sorted(packages))
 
 
-class SqlQueries(ShareQueries, PageQueries, StatementQueries, LedgerQueries):
+class SqlQueries(ShareQueries, PageQueries, PackageQueries, StatementQueries, LedgerQueries):
     """`ReadQueries` over one read-only session (with the queries of `ShareQueries`, and the
     work pages' in `page_queries` and `ledger_queries`)."""
 

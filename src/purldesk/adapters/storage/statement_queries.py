@@ -64,6 +64,12 @@ def sees_everything_of(viewer: Viewer, column: Any) -> ColumnElement[bool]:
     return column == viewer.organization  # type: ignore[no-any-return]
 
 
+def hidden_from(viewer: Viewer) -> ColumnElement[bool]:
+    """A contribution whose amount `viewer` may not see (`confidentiality.can_see_amount`)."""
+    c = ContributionRow
+    return and_(c.confidential == true(), ~sees_everything_of(viewer, c.contributor))
+
+
 def amount_shown(viewer: Viewer) -> ColumnElement[bool]:
     """Whether `redact` leaves a contribution's amount to `viewer`: where the amount may be
     seen (`can_see_amount`), and in its own currency only where the giver may be known

@@ -20,7 +20,7 @@ from purldesk.entrypoints.web.render import Errors
 from purldesk.services import deliveries
 from purldesk.services import packages as package_services
 from purldesk.services.handle import Command
-from purldesk.services.views import choosers
+from purldesk.services.views import choosers, paging
 from purldesk.services.views import packages as package_pages
 from purldesk.services.views.rows import DeliveryRow
 
@@ -47,19 +47,29 @@ def _package(
     )  # fmt: skip
 
 
-def _package_view(request: Request, user: WebUser, package_id: int) -> package_pages.PackageDetail:
+def _package_view(
+    request: Request, user: WebUser, package_id: int, *, payments_asked: int = 1
+) -> package_pages.PackageDetail:
     if not 1 <= package_id < 2**31:
         raise NotFound("package", package_id)
     return package_pages.package_detail(
-        wired(request).reader(), viewer=user.actor.viewer, package_id=PackageId(package_id)
-    )
+        wired(request).reader(), viewer=user.actor.viewer, package_id=PackageId(package_id),
+        payments_asked=payments_asked, payments_size=package_pages.PAYMENTS_PAGE_SIZE,
+    )  # fmt: skip
 
 
 @router.get("/packages/{package_id}", response_class=HTMLResponse)
 def package_page(request: Request, package_id: int) -> Response:
     user = render.signed_in(request)
-    view = render.found(request, user, lambda: _package_view(request, user, package_id))
-    return _package(request, user, view, errors={}, values={})
+    errors: Errors = {}
+    try:
+        asked = paging.page_number(request.query_params.get("payments_page"), field="payments_page")
+    except InvalidInput as error:
+        errors["payments_page"], asked = error.message, 1
+    view = render.found(
+        request, user, lambda: _package_view(request, user, package_id, payments_asked=asked)
+    )
+    return _package(request, user, view, errors=errors, values={}, status=422 if errors else 200)
 
 
 def _offered(

@@ -5,18 +5,25 @@ parties."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from purldesk.domain.access import PUBLIC, Permission, Viewer
 from purldesk.domain.catalog import CatalogItem, ItemCode
-from purldesk.domain.confidentiality import redact, redact_attributions
+from purldesk.domain.confidentiality import redact
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.disclosure import CONTENTS_RESTRICTED, withheld_reason
 from purldesk.domain.money import USD, Money
+from purldesk.domain.package_money import (
+    PackageMoney,
+    own_only,
+    package_money,
+    payers_of,
+    redact_attributions,
+)
 from purldesk.domain.packages import (
     Package,
     PackageId,
@@ -32,6 +39,7 @@ from purldesk.services.handle import Command
 from purldesk.services.package_list_ports import PackageListing
 from purldesk.services.read_ports import PackageTotals, Reader
 from purldesk.services.views.offers import is_offered
+from purldesk.services.views.paging import Page, page
 from purldesk.services.views.rows import (
     NOTHING_WITHHELD,
     DeliveryRow,
@@ -43,6 +51,9 @@ from purldesk.services.views.rows import (
     withheld_costs,
     withheld_packages,
 )
+
+PAYMENTS_PAGE_SIZE = 50  # a package's payments on a page, in the package's order
+MAX_PAYMENTS = 10**7  # past any package's payments: "all of them", as one limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +93,8 @@ class PackageDetail:
     withheld: str = ""  # why the figures that are None are not published ("": none is)
     restricted: str = ""  # why lines and shipments are left out ("": the contents are shown)
     restriction: Restriction | None = None  # to a viewer that sees the contents: who is cleared
+    # Which page of the payments `payments` is, and how many the viewer may see in all.
+    payments_page: Page = field(default_factory=lambda: Page(1, 1, 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +125,15 @@ def package_actions(
     package: Package,
     lines: Sequence[PackageLineRow],
     shipments: Sequence[Shipment],
+    *,
+    short: bool,
 ) -> list[str]:
-    """What `viewer` may do to `package` now, in the order the page offers them."""
+    """What `viewer` may do to `package` now, in the order the page offers them; `short`:
+    whether some line is short of money (`packages.shortfall`)."""
     has_work = {
         "ship": any(line.left_to_ship for line in lines),
         "confirm": not all(s.is_confirmed for s in shipments),
-        "top_up": bool(shortfall(package)),
+        "top_up": short,
     }
     return [
         action
@@ -216,25 +232,85 @@ class PackageFacts:
 
 def _read(reader: Reader, package_id: PackageId) -> PackageFacts:
     package = reader.package(package_id)
-    paying = {part.contribution_id for part in package.attributions}
+    return _facts(reader, package, {part.contribution_id for part in package.attributions})
+
+
+def _facts(reader: Reader, package: Package, paying: Collection[ContributionId]) -> PackageFacts:
     return PackageFacts(
         package, reader.cycle(package.cycle_id).name, reader.items(),
         reader.lines_by_id({line.line_id for line in package.lines}),
         reader.shipments(package_id=package.id),
-        {c.id: c for c in reader.contributions(ids=paying)}, reader.participants(),
+        {c.id: c for c in reader.contributions(ids=paying)} if paying else {},
+        reader.participants(),
     )  # fmt: skip
 
 
-def package_detail(reader: Reader, *, viewer: Viewer, package_id: PackageId) -> PackageDetail:
-    """Lines, lots, prices, deliveries and who paid what, as `viewer` may see them."""
+def package_detail(
+    reader: Reader,
+    *,
+    viewer: Viewer,
+    package_id: PackageId,
+    payments_asked: int = 1,
+    payments_size: int | None = PAYMENTS_PAGE_SIZE,
+) -> PackageDetail:
+    """Lines, lots, prices, deliveries and who paid what, as `viewer` may see them: page
+    `payments_asked` of the payments, `payments_size` a page (None: all of them), read a page
+    at a time with the money the viewer may not see counted by the reader."""
     with reader:
-        found = _read(reader, package_id)
-    return _detail(viewer, found, k=reader.min_hidden_contributors)
+        outline = reader.package_outline(package_id)
+        money = _payments(reader, viewer, outline.package, payments_asked, payments_size)
+        found = _facts(reader, outline.package, payers_of(money))
+    return _detail(viewer, found, money, outline.shortfall, size=payments_size)
 
 
-def _detail(viewer: Viewer, found: PackageFacts, *, k: int) -> PackageDetail:
-    """The package as `viewer` may see it, where hidden money is published only summed over
-    `k` contributors."""
+def package_money_page(
+    reader: Reader, *, viewer: Viewer, package_id: PackageId, offset: int, limit: int
+) -> tuple[Package, PackageMoney]:
+    """The package without its attributions (`Reader.package_outline`) and at most `limit` of
+    the payments `viewer` may see from `offset` on, as the API reads them."""
+    with reader:
+        outline = reader.package_outline(package_id)
+        only_own = own_only(viewer, outline.package.restriction)
+        facts = reader.package_payments(
+            viewer, package_id, own_only=only_own, offset=offset, limit=limit
+        )
+    k = reader.min_hidden_contributors
+    return outline.package, package_money(viewer, facts, min_hidden_contributors=k, limit=limit)
+
+
+def _payments(
+    reader: Reader, viewer: Viewer, package: Package, asked: int, size: int | None
+) -> PackageMoney:
+    """Page `asked` of the package's payments as `viewer` may see them, or the last page where
+    there are fewer (they changed since the link was made)."""
+    only_own = own_only(viewer, package.restriction)
+    k = reader.min_hidden_contributors
+
+    def read(offset: int) -> PackageMoney:
+        limit = MAX_PAYMENTS if size is None else size
+        facts = reader.package_payments(
+            viewer, package.id, own_only=only_own, offset=offset, limit=limit
+        )
+        return package_money(viewer, facts, min_hidden_contributors=k, limit=limit)
+
+    if size is None:
+        return read(0)
+    money = read((asked - 1) * size)
+    last = page(asked, size=size, total=money.count)
+    return money if last.offset == money.offset else read(last.offset)
+
+
+def _detail(
+    viewer: Viewer,
+    found: PackageFacts,
+    money: PackageMoney,
+    short_by_line: Mapping[LineId, int],
+    *,
+    size: int | None = None,
+) -> PackageDetail:
+    """The package as `viewer` may see it, with the page of its money `money` (`package_money`,
+    `size` payments a page; None: all on one) and what its lines are short of
+    (`packages.shortfall`)."""
     package, lines, items = found.package, found.lines, found.items
     names = {p.code: p.name for p in found.participants}
     shipped: dict[LineId, int] = defaultdict(int)
@@ -243,7 +319,6 @@ def _detail(viewer: Viewer, found: PackageFacts, *, k: int) -> PackageDetail:
         shipped[s.line_id] += s.quantity
         if s.received_on is not None:
             received[s.line_id] += s.quantity
-    money = redact_attributions(viewer, package, found.owners, min_hidden_contributors=k)
     contents = package.lines if money.contents_shown else ()
     shipments = found.shipments if money.contents_shown else []
     rows = []
@@ -274,21 +349,29 @@ def _detail(viewer: Viewer, found: PackageFacts, *, k: int) -> PackageDetail:
         delivery(s, line_ref=lines[s.line_id].ref, item_name=items[lines[s.line_id].item_code].name)
         for s in shipments
     ]
-    short = Money(sum(shortfall(package).values()), USD)
+    short = Money(sum(short_by_line.values()), USD)
     return PackageDetail(
         summary(totals, money.withheld), rows, payments, deliveries,
-        package_actions(viewer, package, rows, found.shipments),
+        package_actions(viewer, package, rows, found.shipments, short=bool(short_by_line)),
         short if money.cost_shown else None,
         "" if money.cost_shown else money.reason,
         "" if money.contents_shown else CONTENTS_RESTRICTED,
         package.restriction if money.contents_shown else None,
+        _page_of(money, size),
     )  # fmt: skip
 
 
+def _page_of(money: PackageMoney, size: int | None) -> Page:
+    """Which page of the payments `money` holds."""
+    if size is None:
+        return Page(1, max(money.count, 1), money.count)
+    return Page(1 + money.offset // size, size, money.count)
+
+
 def package(reader: Reader, *, viewer: Viewer, package_id: PackageId) -> PackageDetail:
-    """The package report: for viewers who may read packages at all."""
+    """The package report, every payment in it: for viewers who may read packages at all."""
     viewer.check(Permission.READ_PACKAGES)
-    return package_detail(reader, viewer=viewer, package_id=package_id)
+    return package_detail(reader, viewer=viewer, package_id=package_id, payments_size=None)
 
 
 def public_package(reader: Reader, *, package_id: PackageId) -> PublicPackage:
@@ -300,7 +383,8 @@ def public_package(reader: Reader, *, package_id: PackageId) -> PublicPackage:
 
 def public_of(read: PackageFacts, *, k: int) -> PublicPackage:
     """The package `read` describes as the public sees it, with its parties by kind."""
-    detail = _detail(PUBLIC, read, k=k)
+    money = redact_attributions(PUBLIC, read.package, read.owners, min_hidden_contributors=k)
+    detail = _detail(PUBLIC, read, money, shortfall(read.package))
     found = sorted(read.participants, key=lambda p: p.code)
     # A payment names its contributor as the dashboard shows it: by name, else by code.
     named = {key: p for p in found if p.kind in CONTRIBUTING_KINDS for key in (p.code, p.name)}

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Query
 
 from purldesk.bootstrap import Application
 from purldesk.domain.access import Actor, Permission
-from purldesk.domain.confidentiality import redact_attributions
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.deliveries import ShipmentId
 from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
+from purldesk.domain.package_money import redact_attributions
 from purldesk.domain.packages import Attribution, Package, PackageId, PackageStatus
 from purldesk.domain.requirements import CycleId, LineId
 from purldesk.entrypoints.api.deps import Id, IdFilter, Listing, Wired, allowed, allowed_listing
@@ -51,15 +51,26 @@ def _contributions(uow: UnitOfWork, paid: Iterable[Package]) -> dict[Contributio
         return {c.id: c for c in uow.contributions.list(ids=paying)}
 
 
+ATTRIBUTIONS_PAGE = 100  # attributions in a package's answer, unless asked for another page
+AttributionsLimit = Annotated[
+    int, Query(ge=1, le=500, description="Attributions in the answer, from the offset.")
+]
+AttributionsOffset = Annotated[
+    int, Query(ge=0, le=10**9, description="Attributions to skip, in the package's order.")
+]
+
+
 def _read(
     actor: Actor,
     package: Package,
     known: dict[ContributionId, Contribution],
     application: Application,
 ) -> PackageRead:
+    """The package as a write leaves it: the first page of its attributions."""
     money = redact_attributions(
-        actor, package, known, min_hidden_contributors=application.min_hidden_contributors
-    )
+        actor, package, known, min_hidden_contributors=application.min_hidden_contributors,
+        limit=ATTRIBUTIONS_PAGE,
+    )  # fmt: skip
     return PackageRead.of(package, money)
 
 
@@ -79,9 +90,20 @@ def list_packages(
 
 
 @router.get("/packages/{package_id}", response_model=PackageRead)
-def get_package(package_id: Id, actor: Reader, application: Wired) -> Any:
-    found = packages.get(application.uow(), package_id=PackageId(package_id))
-    return _read(actor, found, _contributions(application.uow(), [found]), application)
+def get_package(
+    package_id: Id,
+    actor: Reader,
+    application: Wired,
+    attributions_limit: AttributionsLimit = ATTRIBUTIONS_PAGE,
+    attributions_offset: AttributionsOffset = 0,
+) -> Any:
+    """A package with a page of its attributions as you may see them (`attribution_count`
+    counts them all), read a page at a time however many contributions pay it."""
+    package, money = package_pages.package_money_page(
+        application.reader(), viewer=actor.viewer, package_id=PackageId(package_id),
+        offset=attributions_offset, limit=attributions_limit,
+    )  # fmt: skip
+    return PackageRead.of(package, money)
 
 
 def _package(

@@ -8,9 +8,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from purldesk.domain.confidentiality import PackageMoney
 from purldesk.domain.deliveries import Shipment
 from purldesk.domain.disclosure import CONTENTS_RESTRICTED
+from purldesk.domain.package_money import PackageMoney
 from purldesk.domain.packages import Package, PackageLine, PackageStatus
 from purldesk.entrypoints.api.schemas import Code, Day, Input, PositiveMinor, Quantity, Schema
 from purldesk.services.views.packages import ListedPackage
@@ -40,7 +40,9 @@ class PackageRead(Schema):
     """A package; its cost is null (and `suppressed` says why) where it, less the parts you
     may see, would reveal undisclosed money to you. Where its contents are restricted and you
     are not cleared, its lines are left out, the attributions are your own only, and
-    `restricted` says why."""
+    `restricted` says why. `attributions` is a page of them, in the package's order, from
+    `attributions_offset` (the money you may not see last, as one attribution with no
+    contribution, where it may be published); `attribution_count` counts them all."""
 
     id: int
     ref: str
@@ -53,6 +55,8 @@ class PackageRead(Schema):
     cost_minor: int | None
     lines: list[PackageLineRead]
     attributions: list[AttributionRead]
+    attribution_count: int
+    attributions_offset: int
     suppressed: str | None = None
     restricted: str | None = None
 
@@ -77,6 +81,7 @@ class PackageRead(Schema):
                                 amount_minor=a.amount.minor)
                 for a in money.attributions
             ],
+            attribution_count=money.count, attributions_offset=money.offset,
             suppressed=None if money.cost_shown else money.reason,
             restricted=None if money.contents_shown else CONTENTS_RESTRICTED,
         )  # fmt: skip
