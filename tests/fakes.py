@@ -618,6 +618,15 @@ class FakePackageRepository:
             if cycle_id is None or table[key].record.cycle_id == cycle_id
         ]
 
+    def held_lots(self, cycle_id: CycleId, /) -> dict[tuple[LineId, ItemCode], int]:
+        held: dict[tuple[LineId, ItemCode], int] = defaultdict(int)
+        for stored in self._tx.tables.packages.values():
+            package = stored.record
+            if package.cycle_id == cycle_id and package.status is not PackageStatus.CANCELLED:
+                for line in package.lines:
+                    held[line.line_id, line.item_code] += line.lots
+        return dict(held)
+
 
 class FakeShipmentRepository:
     def __init__(self, tx: _Transaction) -> None:

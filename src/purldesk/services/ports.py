@@ -12,7 +12,7 @@ from typing import Protocol, Self, TypeVar
 
 from purldesk.domain.access import User, UserId
 from purldesk.domain.basis import AllocationBasis
-from purldesk.domain.catalog import CatalogItem
+from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contribution_totals import ContributionTotals
 from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.deliveries import Shipment, ShipmentId
@@ -183,6 +183,10 @@ class PackageRepository(Repository[PackageId, Package], Protocol):
         ...
 
     def list(self, *, cycle_id: CycleId | None = None) -> list[Package]: ...
+    def held_lots(self, cycle_id: CycleId, /) -> dict[tuple[LineId, ItemCode], int]:
+        """Lots of each line and item in the cycle's packages that are not cancelled, summed
+        without reading the packages' attributions."""
+        ...
 
 
 class ShipmentRepository(Repository[ShipmentId, Shipment], Protocol):
