@@ -21,7 +21,7 @@ from purldesk.allocation import (
 from purldesk.domain import basis
 from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem, ItemCode
-from purldesk.domain.contributions import SPENDABLE, Contribution, Earmark
+from purldesk.domain.contributions import SPENDABLE, Contribution, ContributionId, Earmark
 from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.money import USD, Money, exponent, split
 from purldesk.domain.packages import Attribution, Package, PackageStatus
@@ -101,6 +101,35 @@ class Proposal:
         return previews.digest(self.packages)
 
 
+@dataclass(frozen=True, slots=True)
+class Stock:
+    """What an allocation of a cycle reads, whatever rules and prices it is weighed under (a
+    what-if weighs the same stock twice): its lines, the units its packages hold, the money
+    pooled and the contributions it was pooled from."""
+
+    cycle: Cycle
+    items: Mapping[ItemCode, CatalogItem]
+    held: capacity.Held
+    lines: tuple[RequirementLine, ...]
+    pooled_minor: Mapping[ContributionId, int]  # every pool holding money
+    spendable: tuple[Contribution, ...]  # of those pools' contributions, the ones that may spend
+
+
+def read_stock(uow: UnitOfWork, *, cycle_id: CycleId) -> Stock:
+    """The cycle's stock, inside the caller's transaction."""
+    cycle = uow.cycles.get(cycle_id)
+    items = {item.code: item for item in uow.catalog.list()}
+    held = capacity.held_in_cycle(uow, cycle_id=cycle_id, items=items)
+    lines = tuple(uow.requirements.list(cycle_id))
+    # Read only the contributions whose pool still holds money (found by the balances' index),
+    # not every one whose status would let it spend.
+    pooled_minor = uow.ledger.pools_holding()
+    spendable = (
+        uow.contributions.list(ids=pooled_minor.keys(), statuses=SPENDABLE) if pooled_minor else []
+    )
+    return Stock(cycle, items, held, lines, pooled_minor, tuple(spendable))
+
+
 def build_inputs(
     uow: UnitOfWork,
     *,
@@ -110,6 +139,7 @@ def build_inputs(
     caps: CapsFor = CAPS_AS_RECORDED,
     price_factors: Mapping[str, tuple[int, int]] | None = None,
     recorded_on: date | None = None,
+    stock: Stock | None = None,
 ) -> Inputs:
     """The problem for a cycle's open lines and the pooled money, inside the caller's transaction.
 
@@ -118,15 +148,16 @@ def build_inputs(
     spending would be recorded (default `on`): money whose earmark has expired by then is left
     out, as a package may not spend it (`Contribution.spending_obstacle`), whatever date it names.
     Each line draws on its item, whose units left are its `available_per_cycle` less the units
-    in the cycle's packages that are not cancelled.
+    in the cycle's packages that are not cancelled. `stock` is the cycle's, if already read.
     """
-    cycle = uow.cycles.get(cycle_id)
-    items = {item.code: item for item in uow.catalog.list()}
-    held = capacity.held_in_cycle(uow, cycle_id=cycle_id, items=items)
+    stock = read_stock(uow, cycle_id=cycle_id) if stock is None else stock
+    if stock.cycle.id != cycle_id:
+        raise ValueError(f"the stock of cycle {stock.cycle.id} given for cycle {cycle_id}")
+    cycle, items, held = stock.cycle, stock.items, stock.held
     lines: dict[str, RequirementLine] = {}
     problem_lines = []
     units_available: dict[str, int] = {}
-    for line in uow.requirements.list(cycle_id):
+    for line in stock.lines:
         if line.status not in FUNDABLE_LINES:
             continue
         item = items[line.item_code]
@@ -143,20 +174,14 @@ def build_inputs(
                 item=item.code, units_per_lot=item.lot_size,
             )
         )  # fmt: skip
-    # Read only the contributions whose pool still holds money (found by the balances' index),
-    # not every one whose status would let it spend.
-    pooled_minor = uow.ledger.pools_holding()
-    spendable = (
-        uow.contributions.list(ids=pooled_minor.keys(), statuses=SPENDABLE) if pooled_minor else []
-    )
     contributions: dict[str, Contribution] = {}
     funds = []
     set_aside: list[SetAside] = []
     # A fund's restrictions are its contributor's policy and its earmark: read once for each
     # pair, not once for each contribution.
     restricted: dict[tuple[str, Earmark], eligibility.Restrictions] = {}
-    for contribution in spendable:
-        available = pooled_minor[contribution.id]
+    for contribution in stock.spendable:
+        available = stock.pooled_minor[contribution.id]
         rule = _set_aside_by(contribution, on=on, recorded_on=recorded_on or on)
         if rule is not None:
             set_aside.append(SetAside(contribution, available, rule))
