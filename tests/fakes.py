@@ -1040,6 +1040,11 @@ class FakePolicyRepository:
         # The adapter keeps the document and parses it again when read; so does this.
         return [replace(v, policy=_parsed(v.document, v.filename)) for v in found]
 
+    def list_of(
+        self, contributors: Collection[ParticipantCode]
+    ) -> dict[ParticipantCode, Sequence[PolicyVersion]]:
+        return {code: self.list(contributor=code) for code in sorted(set(contributors))}
+
 
 @functools.lru_cache(maxsize=256)
 def _parsed(document: str, filename: str) -> Policy:

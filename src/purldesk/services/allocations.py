@@ -127,6 +127,8 @@ def read_stock(uow: UnitOfWork, *, cycle_id: CycleId) -> Stock:
     spendable = (
         uow.contributions.list(ids=pooled_minor.keys(), statuses=SPENDABLE) if pooled_minor else []
     )
+    # Each fund's rules read its contributor's policy: read them for all in one go.
+    uow.policies.list_of({contribution.contributor for contribution in spendable})
     return Stock(cycle, items, held, lines, pooled_minor, tuple(spendable))
 
 

@@ -203,6 +203,14 @@ class PolicyRepository(Protocol):
         """Versions by contributor, then version number."""
         ...
 
+    def list_of(
+        self, contributors: Collection[ParticipantCode]
+    ) -> dict[ParticipantCode, Sequence[PolicyVersion]]:
+        """Each contributor's versions by version number (none for one without a policy), as
+        `list(contributor=...)` gives them, read together: an allocation weighs the money of
+        every contributor holding some."""
+        ...
+
 
 class IndicatorRepository(Protocol):
     """Observations are never edited: there is no save, only a correction that supersedes."""
