@@ -36,6 +36,7 @@ from purldesk.domain.contributions import (
     Contribution,
     ContributionId,
     ContributionStatus,
+    SpendingTerms,
     contribution_ref,
 )
 from purldesk.domain.deliveries import Shipment, ShipmentId
@@ -527,6 +528,17 @@ class FakeContributionRepository:
                 continue
             found.append(self._seen(table[key]))
         return found
+
+    def terms(
+        self, ids: Collection[ContributionId], /, *, statuses: Sequence[ContributionStatus]
+    ) -> Sequence[SpendingTerms]:
+        table = self._tx.tables.contributions
+        found = [table[key].record for key in sorted(set(ids)) if key in table]
+        return [
+            SpendingTerms(c.id, c.contributor, c.earmark, c.received_on)
+            for c in found
+            if c.status in statuses
+        ]
 
     def ids(self, *, statuses: Sequence[ContributionStatus]) -> Sequence[ContributionId]:
         table = self._tx.tables.contributions

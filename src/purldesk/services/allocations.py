@@ -21,7 +21,7 @@ from purldesk.allocation import (
 from purldesk.domain import basis
 from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem, ItemCode
-from purldesk.domain.contributions import SPENDABLE, Contribution, ContributionId, Earmark
+from purldesk.domain.contributions import SPENDABLE, ContributionId, ContributionTerms, Earmark
 from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.money import USD, Money, exponent, split
 from purldesk.domain.packages import Attribution, Package, PackageStatus
@@ -50,7 +50,7 @@ from purldesk.services.reasons import LineReason, SetAside, SetAsideRule
 FUNDABLE_LINES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED)
 
 # What a fund may pay for on a date: it may read only the contribution's contributor and earmark.
-RestrictionsFor = Callable[[UnitOfWork, Contribution, date], eligibility.Restrictions]
+RestrictionsFor = Callable[[UnitOfWork, ContributionTerms, date], eligibility.Restrictions]
 CapsFor = Callable[[UnitOfWork, str, date], eligibility.Caps]
 
 
@@ -73,7 +73,7 @@ class Inputs:
     problem: AllocationProblem
     lines: Mapping[str, RequirementLine]
     items: Mapping[ItemCode, CatalogItem]
-    contributions: Mapping[str, Contribution]
+    contributions: Mapping[str, ContributionTerms]
     pooled: Mapping[str, int] = field(default_factory=dict)
     set_aside: tuple[SetAside, ...] = ()
 
@@ -105,14 +105,14 @@ class Proposal:
 class Stock:
     """What an allocation of a cycle reads, whatever rules and prices it is weighed under (a
     what-if weighs the same stock twice): its lines, the units its packages hold, the money
-    pooled and the contributions it was pooled from."""
+    pooled and the terms of the contributions it was pooled from."""
 
     cycle: Cycle
     items: Mapping[ItemCode, CatalogItem]
     held: capacity.Held
     lines: tuple[RequirementLine, ...]
     pooled_minor: Mapping[ContributionId, int]  # every pool holding money
-    spendable: tuple[Contribution, ...]  # of those pools' contributions, the ones that may spend
+    spendable: tuple[ContributionTerms, ...]  # of those pools' contributions, those that may spend
 
 
 def read_stock(uow: UnitOfWork, *, cycle_id: CycleId) -> Stock:
@@ -122,11 +122,10 @@ def read_stock(uow: UnitOfWork, *, cycle_id: CycleId) -> Stock:
     held = capacity.held_in_cycle(uow, cycle_id=cycle_id, items=items)
     lines = tuple(uow.requirements.list(cycle_id))
     # Read only the contributions whose pool still holds money (found by the balances' index),
-    # not every one whose status would let it spend.
+    # not every one whose status would let it spend; and of each, only the terms it is
+    # allocated by, not its amounts, conversion or members' parts.
     pooled_minor = uow.ledger.pools_holding()
-    spendable = (
-        uow.contributions.list(ids=pooled_minor.keys(), statuses=SPENDABLE) if pooled_minor else []
-    )
+    spendable = uow.contributions.terms(pooled_minor.keys(), statuses=SPENDABLE)
     # Each fund's rules read its contributor's policy: read them for all in one go.
     uow.policies.list_of({contribution.contributor for contribution in spendable})
     return Stock(cycle, items, held, lines, pooled_minor, tuple(spendable))
@@ -176,7 +175,7 @@ def build_inputs(
                 item=item.code, units_per_lot=item.lot_size,
             )
         )  # fmt: skip
-    contributions: dict[str, Contribution] = {}
+    contributions: dict[str, ContributionTerms] = {}
     funds = []
     set_aside: list[SetAside] = []
     # A fund's restrictions are its contributor's policy and its earmark: read once for each
@@ -212,7 +211,7 @@ def build_inputs(
 
 
 def _set_aside_by(
-    contribution: Contribution, *, on: date, recorded_on: date
+    contribution: ContributionTerms, *, on: date, recorded_on: date
 ) -> SetAsideRule | None:
     """The rule that keeps all of a contribution's pooled money out of this allocation, if any."""
     if contribution.earmark.package_id is not None:
@@ -224,7 +223,7 @@ def _set_aside_by(
     return None
 
 
-def is_received_by(contribution: Contribution, on: date) -> bool:
+def is_received_by(contribution: ContributionTerms, on: date) -> bool:
     return contribution.received_on is not None and contribution.received_on <= on
 
 
@@ -356,7 +355,7 @@ def record_bases(
     uow: UnitOfWork,
     made: Sequence[Package],
     *,
-    weighed: Collection[Contribution],
+    weighed: Collection[ContributionTerms],
     on: date,
     at: datetime,
     substitutions: Collection[Substitution[LineId]] = (),

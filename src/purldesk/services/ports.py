@@ -14,7 +14,12 @@ from purldesk.domain.access import User, UserId
 from purldesk.domain.basis import AllocationBasis
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contribution_totals import ContributionTotals
-from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
+from purldesk.domain.contributions import (
+    Contribution,
+    ContributionId,
+    ContributionStatus,
+    SpendingTerms,
+)
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
@@ -148,6 +153,13 @@ class ContributionRepository(Repository[ContributionId, Contribution], Protocol)
 
     def contributors(self, ids: Collection[ContributionId], /) -> dict[ContributionId, str]:
         """Who made each of `ids` that exists: its contributor's code, nothing else read."""
+        ...
+
+    def terms(
+        self, ids: Collection[ContributionId], /, *, statuses: Sequence[ContributionStatus]
+    ) -> Sequence[SpendingTerms]:
+        """The terms of those of `ids` in one of `statuses`, by id: what an allocation reads of
+        each contribution whose money it weighs, without amounts, conversions or parts."""
         ...
 
     def page(
