@@ -36,6 +36,7 @@ from purldesk.domain.contributions import (
     Contribution,
     ContributionId,
     ContributionStatus,
+    SpendingTerms,
     contribution_ref,
 )
 from purldesk.domain.deliveries import Shipment, ShipmentId
@@ -528,6 +529,17 @@ class FakeContributionRepository:
             found.append(self._seen(table[key]))
         return found
 
+    def terms(
+        self, ids: Collection[ContributionId], /, *, statuses: Sequence[ContributionStatus]
+    ) -> Sequence[SpendingTerms]:
+        table = self._tx.tables.contributions
+        found = [table[key].record for key in sorted(set(ids)) if key in table]
+        return [
+            SpendingTerms(c.id, c.contributor, c.earmark, c.received_on)
+            for c in found
+            if c.status in statuses
+        ]
+
     def ids(self, *, statuses: Sequence[ContributionStatus]) -> Sequence[ContributionId]:
         table = self._tx.tables.contributions
         return [key for key in sorted(table) if table[key].record.status in statuses]
@@ -617,6 +629,15 @@ class FakePackageRepository:
             for key in sorted(table)
             if cycle_id is None or table[key].record.cycle_id == cycle_id
         ]
+
+    def held_lots(self, cycle_id: CycleId, /) -> dict[tuple[LineId, ItemCode], int]:
+        held: dict[tuple[LineId, ItemCode], int] = defaultdict(int)
+        for stored in self._tx.tables.packages.values():
+            package = stored.record
+            if package.cycle_id == cycle_id and package.status is not PackageStatus.CANCELLED:
+                for line in package.lines:
+                    held[line.line_id, line.item_code] += line.lots
+        return dict(held)
 
 
 class FakeShipmentRepository:
@@ -1030,6 +1051,11 @@ class FakePolicyRepository:
         found.sort(key=lambda v: (v.contributor, v.version))
         # The adapter keeps the document and parses it again when read; so does this.
         return [replace(v, policy=_parsed(v.document, v.filename)) for v in found]
+
+    def list_of(
+        self, contributors: Collection[ParticipantCode]
+    ) -> dict[ParticipantCode, Sequence[PolicyVersion]]:
+        return {code: self.list(contributor=code) for code in sorted(set(contributors))}
 
 
 @functools.lru_cache(maxsize=256)

@@ -92,6 +92,29 @@ def test_policy_versions_read_back_parsed_by_contributor_then_number(
         assert kor[1].policy == version(3, "KOR", 2, limit=10_000).policy
 
 
+def test_the_versions_of_several_contributors_read_together_are_those_read_one_by_one(
+    uow_factory: UowFactory,
+) -> None:
+    seed(uow_factory)
+    kor, jpn, nzl = ParticipantCode("KOR"), ParticipantCode("JPN"), ParticipantCode("NZL")
+    with uow_factory() as uow:
+        uow.policies.add(version(1, "KOR", 1))
+        uow.policies.add(version(3, "KOR", 2, limit=10_000))
+        uow.policies.add(version(2, "JPN", 1))
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.policies.list_of([kor, nzl, kor]) == {
+            kor: [version(1, "KOR", 1), version(3, "KOR", 2, limit=10_000)], nzl: [],
+        }  # fmt: skip
+        assert uow.policies.list_of([jpn, kor]) == {
+            jpn: uow.policies.list(contributor=jpn), kor: uow.policies.list(contributor=kor),
+        }  # fmt: skip
+        assert uow.policies.list_of([]) == {}
+        uow.policies.add(version(4, "JPN", 2))
+        assert [v.version for v in uow.policies.list_of([jpn])[jpn]] == [1, 2]
+        uow.commit()
+
+
 def test_a_policy_recorded_in_any_zone_reads_back_in_utc(uow_factory: UowFactory) -> None:
     seed(uow_factory)
     with uow_factory() as uow:
@@ -202,7 +225,12 @@ def test_versions_and_observations_are_read_once_a_transaction(database_url: str
 
             first, cost = counter.measure(both)
             again, repeated = counter.measure(lambda: [both() for _ in range(50)])
+            many = [kor, ParticipantCode("JPN"), ParticipantCode("NZL")]
+            together, at_once = counter.measure(lambda: uow.policies.list_of(many))
+            _, after = counter.measure(lambda: [uow.policies.list(contributor=c) for c in many])
         assert cost.statements >= 2 and repeated.statements == 0
         assert all(pair == first for pair in again)
+        assert at_once.statements == 1 and after.statements == 0
+        assert together[kor] == first[0] and together[ParticipantCode("NZL")] == []
     finally:
         engine.dispose()

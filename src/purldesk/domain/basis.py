@@ -21,7 +21,7 @@ from typing import Any
 from purldesk.domain import substitution
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.chains import canonical_json
-from purldesk.domain.contributions import Contribution, ContributionId
+from purldesk.domain.contributions import ContributionId, ContributionTerms
 from purldesk.domain.errors import InvalidInput, LedgerError
 from purldesk.domain.indicators import Observation, ObservationId
 from purldesk.domain.packages import Package, PackageId, package_ref
@@ -88,7 +88,7 @@ def read_observations(decision: PhaseDecision) -> tuple[ObservationId, ...]:
     return tuple(sorted({o.id for check in decision.checks for o in check.verdict.evidence}))
 
 
-def fund_basis(contribution: Contribution, known: KnownRuling, *, pays: bool) -> FundBasis:
+def fund_basis(contribution: ContributionTerms, known: KnownRuling, *, pays: bool) -> FundBasis:
     decision = known.ruling if isinstance(known.ruling, PhaseDecision) else None
     classes, areas = restrictions(known.ruling, contribution.earmark)
     return FundBasis(
@@ -104,7 +104,7 @@ def fund_basis(contribution: Contribution, known: KnownRuling, *, pays: bool) ->
 def package_basis(
     package: Package,
     *,
-    weighed: Iterable[Contribution],
+    weighed: Iterable[ContributionTerms],
     rulings: Mapping[ParticipantCode, KnownRuling],
     recorded_at: datetime,
     substitutions: Iterable[Substitution[LineId]] = (),

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
-from typing import NewType
+from typing import NewType, Protocol
 
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.dates import not_before
@@ -65,6 +65,37 @@ class Earmark:
 
 
 UNRESTRICTED = Earmark()
+
+
+class ContributionTerms(Protocol):
+    """What rules a contribution's pooled money in an allocation: whose it is, its earmark and
+    when it arrived. A `Contribution` has them; `SpendingTerms` are them read alone."""
+
+    @property
+    def id(self) -> ContributionId: ...
+    @property
+    def ref(self) -> str: ...
+    @property
+    def contributor(self) -> ParticipantCode: ...
+    @property
+    def earmark(self) -> Earmark: ...
+    @property
+    def received_on(self) -> date | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SpendingTerms:
+    """A contribution's terms without its amount, conversion or members' parts: what an
+    allocation weighing the money of hundreds of pools reads of each."""
+
+    id: ContributionId
+    contributor: ParticipantCode
+    earmark: Earmark = UNRESTRICTED
+    received_on: date | None = None
+
+    @property
+    def ref(self) -> str:
+        return contribution_ref(self.id)
 
 
 @dataclass(frozen=True, slots=True)

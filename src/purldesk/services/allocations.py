@@ -21,7 +21,7 @@ from purldesk.allocation import (
 from purldesk.domain import basis
 from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem, ItemCode
-from purldesk.domain.contributions import SPENDABLE, Contribution, Earmark
+from purldesk.domain.contributions import SPENDABLE, ContributionId, ContributionTerms, Earmark
 from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.money import USD, Money, exponent, split
 from purldesk.domain.packages import Attribution, Package, PackageStatus
@@ -50,7 +50,7 @@ from purldesk.services.reasons import LineReason, SetAside, SetAsideRule
 FUNDABLE_LINES = (LineStatus.OPEN, LineStatus.PARTLY_FUNDED)
 
 # What a fund may pay for on a date: it may read only the contribution's contributor and earmark.
-RestrictionsFor = Callable[[UnitOfWork, Contribution, date], eligibility.Restrictions]
+RestrictionsFor = Callable[[UnitOfWork, ContributionTerms, date], eligibility.Restrictions]
 CapsFor = Callable[[UnitOfWork, str, date], eligibility.Caps]
 
 
@@ -73,7 +73,7 @@ class Inputs:
     problem: AllocationProblem
     lines: Mapping[str, RequirementLine]
     items: Mapping[ItemCode, CatalogItem]
-    contributions: Mapping[str, Contribution]
+    contributions: Mapping[str, ContributionTerms]
     pooled: Mapping[str, int] = field(default_factory=dict)
     set_aside: tuple[SetAside, ...] = ()
 
@@ -101,6 +101,36 @@ class Proposal:
         return previews.digest(self.packages)
 
 
+@dataclass(frozen=True, slots=True)
+class Stock:
+    """What an allocation of a cycle reads, whatever rules and prices it is weighed under (a
+    what-if weighs the same stock twice): its lines, the units its packages hold, the money
+    pooled and the terms of the contributions it was pooled from."""
+
+    cycle: Cycle
+    items: Mapping[ItemCode, CatalogItem]
+    held: capacity.Held
+    lines: tuple[RequirementLine, ...]
+    pooled_minor: Mapping[ContributionId, int]  # every pool holding money
+    spendable: tuple[ContributionTerms, ...]  # of those pools' contributions, those that may spend
+
+
+def read_stock(uow: UnitOfWork, *, cycle_id: CycleId) -> Stock:
+    """The cycle's stock, inside the caller's transaction."""
+    cycle = uow.cycles.get(cycle_id)
+    items = {item.code: item for item in uow.catalog.list()}
+    held = capacity.held_in_cycle(uow, cycle_id=cycle_id, items=items)
+    lines = tuple(uow.requirements.list(cycle_id))
+    # Read only the contributions whose pool still holds money (found by the balances' index),
+    # not every one whose status would let it spend; and of each, only the terms it is
+    # allocated by, not its amounts, conversion or members' parts.
+    pooled_minor = uow.ledger.pools_holding()
+    spendable = uow.contributions.terms(pooled_minor.keys(), statuses=SPENDABLE)
+    # Each fund's rules read its contributor's policy: read them for all in one go.
+    uow.policies.list_of({contribution.contributor for contribution in spendable})
+    return Stock(cycle, items, held, lines, pooled_minor, tuple(spendable))
+
+
 def build_inputs(
     uow: UnitOfWork,
     *,
@@ -110,6 +140,7 @@ def build_inputs(
     caps: CapsFor = CAPS_AS_RECORDED,
     price_factors: Mapping[str, tuple[int, int]] | None = None,
     recorded_on: date | None = None,
+    stock: Stock | None = None,
 ) -> Inputs:
     """The problem for a cycle's open lines and the pooled money, inside the caller's transaction.
 
@@ -118,15 +149,16 @@ def build_inputs(
     spending would be recorded (default `on`): money whose earmark has expired by then is left
     out, as a package may not spend it (`Contribution.spending_obstacle`), whatever date it names.
     Each line draws on its item, whose units left are its `available_per_cycle` less the units
-    in the cycle's packages that are not cancelled.
+    in the cycle's packages that are not cancelled. `stock` is the cycle's, if already read.
     """
-    cycle = uow.cycles.get(cycle_id)
-    items = {item.code: item for item in uow.catalog.list()}
-    held = capacity.held_in_cycle(uow, cycle_id=cycle_id, items=items)
+    stock = read_stock(uow, cycle_id=cycle_id) if stock is None else stock
+    if stock.cycle.id != cycle_id:
+        raise ValueError(f"the stock of cycle {stock.cycle.id} given for cycle {cycle_id}")
+    cycle, items, held = stock.cycle, stock.items, stock.held
     lines: dict[str, RequirementLine] = {}
     problem_lines = []
     units_available: dict[str, int] = {}
-    for line in uow.requirements.list(cycle_id):
+    for line in stock.lines:
         if line.status not in FUNDABLE_LINES:
             continue
         item = items[line.item_code]
@@ -143,20 +175,14 @@ def build_inputs(
                 item=item.code, units_per_lot=item.lot_size,
             )
         )  # fmt: skip
-    # Read only the contributions whose pool still holds money (found by the balances' index),
-    # not every one whose status would let it spend.
-    pooled_minor = uow.ledger.pools_holding()
-    spendable = (
-        uow.contributions.list(ids=pooled_minor.keys(), statuses=SPENDABLE) if pooled_minor else []
-    )
-    contributions: dict[str, Contribution] = {}
+    contributions: dict[str, ContributionTerms] = {}
     funds = []
     set_aside: list[SetAside] = []
     # A fund's restrictions are its contributor's policy and its earmark: read once for each
     # pair, not once for each contribution.
     restricted: dict[tuple[str, Earmark], eligibility.Restrictions] = {}
-    for contribution in spendable:
-        available = pooled_minor[contribution.id]
+    for contribution in stock.spendable:
+        available = stock.pooled_minor[contribution.id]
         rule = _set_aside_by(contribution, on=on, recorded_on=recorded_on or on)
         if rule is not None:
             set_aside.append(SetAside(contribution, available, rule))
@@ -185,7 +211,7 @@ def build_inputs(
 
 
 def _set_aside_by(
-    contribution: Contribution, *, on: date, recorded_on: date
+    contribution: ContributionTerms, *, on: date, recorded_on: date
 ) -> SetAsideRule | None:
     """The rule that keeps all of a contribution's pooled money out of this allocation, if any."""
     if contribution.earmark.package_id is not None:
@@ -197,7 +223,7 @@ def _set_aside_by(
     return None
 
 
-def is_received_by(contribution: Contribution, on: date) -> bool:
+def is_received_by(contribution: ContributionTerms, on: date) -> bool:
     return contribution.received_on is not None and contribution.received_on <= on
 
 
@@ -329,7 +355,7 @@ def record_bases(
     uow: UnitOfWork,
     made: Sequence[Package],
     *,
-    weighed: Collection[Contribution],
+    weighed: Collection[ContributionTerms],
     on: date,
     at: datetime,
     substitutions: Collection[Substitution[LineId]] = (),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.errors import Conflict
-from purldesk.domain.packages import Package, PackageStatus
+from purldesk.domain.packages import Package
 from purldesk.domain.requirements import CycleId, LineId
 from purldesk.services.ports import UnitOfWork
 
@@ -41,15 +41,13 @@ class Held:
 def held_in_cycle(
     uow: UnitOfWork, *, cycle_id: CycleId, items: Mapping[ItemCode, CatalogItem]
 ) -> Held:
-    """Lots and units in the cycle's packages that are not cancelled, read in one listing."""
+    """Lots and units in the cycle's packages that are not cancelled, summed by storage: a
+    package's attributions (hundreds, in a large allocation) are not read."""
     lots: dict[LineId, int] = defaultdict(int)
     units: dict[ItemCode, int] = defaultdict(int)
-    for package in uow.packages.list(cycle_id=cycle_id):
-        if package.status is PackageStatus.CANCELLED:
-            continue
-        for line in package.lines:
-            lots[line.line_id] += line.lots
-            units[line.item_code] += line.lots * items[line.item_code].lot_size
+    for (line_id, code), count in uow.packages.held_lots(cycle_id).items():
+        lots[line_id] += count
+        units[code] += count * items[code].lot_size
     return Held(dict(lots), dict(units))
 
 

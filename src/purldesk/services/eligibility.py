@@ -14,7 +14,13 @@ from datetime import UTC, date, datetime, time
 
 from purldesk.domain.basis import KnownRuling
 from purldesk.domain.catalog import AidClass
-from purldesk.domain.contributions import UNRESTRICTED, Contribution, ContributionId, Earmark
+from purldesk.domain.contributions import (
+    UNRESTRICTED,
+    Contribution,
+    ContributionId,
+    ContributionTerms,
+    Earmark,
+)
 from purldesk.domain.errors import InvalidInput
 from purldesk.domain.indicators import Observation
 from purldesk.domain.money import USD, Money
@@ -115,7 +121,7 @@ def additional_contributors(
 def fund_restrictions(
     uow: UnitOfWork,
     *,
-    contribution: Contribution,
+    contribution: ContributionTerms,
     on: date,
     assumptions: Assumptions = AS_RECORDED,
 ) -> tuple[frozenset[AidClass] | None, frozenset[str] | None]:
@@ -133,10 +139,10 @@ def fund_restrictions(
 
 def restrictions_for(
     assumptions: Assumptions = AS_RECORDED,
-) -> Callable[[UnitOfWork, Contribution, date], Restrictions]:
+) -> Callable[[UnitOfWork, ContributionTerms, date], Restrictions]:
     """`fund_restrictions` in the shape `allocations.build_inputs(restrictions=...)` takes."""
 
-    def restricted(uow: UnitOfWork, contribution: Contribution, on: date) -> Restrictions:
+    def restricted(uow: UnitOfWork, contribution: ContributionTerms, on: date) -> Restrictions:
         return fund_restrictions(uow, contribution=contribution, on=on, assumptions=assumptions)
 
     return restricted

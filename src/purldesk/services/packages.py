@@ -318,10 +318,8 @@ def _check_spendable(payers: Iterable[Contribution], *, on: date, today: date) -
 def funded_lots(uow: UnitOfWork, *, cycle_id: CycleId) -> dict[LineId, int]:
     """Lots of each line already in a package that is not cancelled."""
     counted: dict[LineId, int] = defaultdict(int)
-    for package in uow.packages.list(cycle_id=cycle_id):
-        if package.status is not PackageStatus.CANCELLED:
-            for line in package.lines:
-                counted[line.line_id] += line.lots
+    for (line_id, _item), lots in uow.packages.held_lots(cycle_id).items():
+        counted[line_id] += lots
     return dict(counted)
 
 

@@ -12,9 +12,14 @@ from typing import Protocol, Self, TypeVar
 
 from purldesk.domain.access import User, UserId
 from purldesk.domain.basis import AllocationBasis
-from purldesk.domain.catalog import CatalogItem
+from purldesk.domain.catalog import CatalogItem, ItemCode
 from purldesk.domain.contribution_totals import ContributionTotals
-from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
+from purldesk.domain.contributions import (
+    Contribution,
+    ContributionId,
+    ContributionStatus,
+    SpendingTerms,
+)
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
@@ -150,6 +155,13 @@ class ContributionRepository(Repository[ContributionId, Contribution], Protocol)
         """Who made each of `ids` that exists: its contributor's code, nothing else read."""
         ...
 
+    def terms(
+        self, ids: Collection[ContributionId], /, *, statuses: Sequence[ContributionStatus]
+    ) -> Sequence[SpendingTerms]:
+        """The terms of those of `ids` in one of `statuses`, by id: what an allocation reads of
+        each contribution whose money it weighs, without amounts, conversions or parts."""
+        ...
+
     def page(
         self,
         *,
@@ -183,6 +195,10 @@ class PackageRepository(Repository[PackageId, Package], Protocol):
         ...
 
     def list(self, *, cycle_id: CycleId | None = None) -> list[Package]: ...
+    def held_lots(self, cycle_id: CycleId, /) -> dict[tuple[LineId, ItemCode], int]:
+        """Lots of each line and item in the cycle's packages that are not cancelled, summed
+        without reading the packages' attributions."""
+        ...
 
 
 class ShipmentRepository(Repository[ShipmentId, Shipment], Protocol):
@@ -197,6 +213,14 @@ class PolicyRepository(Protocol):
 
     def list(self, *, contributor: ParticipantCode | None = None) -> list[PolicyVersion]:
         """Versions by contributor, then version number."""
+        ...
+
+    def list_of(
+        self, contributors: Collection[ParticipantCode]
+    ) -> dict[ParticipantCode, Sequence[PolicyVersion]]:
+        """Each contributor's versions by version number (none for one without a policy), as
+        `list(contributor=...)` gives them, read together: an allocation weighs the money of
+        every contributor holding some."""
         ...
 
 

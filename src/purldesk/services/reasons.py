@@ -17,7 +17,7 @@ from typing import Literal, Protocol
 
 from purldesk.allocation import AllocationProblem, AllocationResult, Fund, Line, LineAllocation
 from purldesk.domain.catalog import AidClass
-from purldesk.domain.contributions import UNRESTRICTED, Contribution
+from purldesk.domain.contributions import UNRESTRICTED, ContributionTerms
 from purldesk.domain.indicators import Observation
 from purldesk.domain.money import Money, currency
 from purldesk.domain.packages import package_ref
@@ -42,7 +42,7 @@ _MONEY_REASONS = frozenset({"no_eligible_money", "eligible_money_exhausted"})
 class SetAside:
     """Pooled money an allocation leaves out whole, and the rule that does."""
 
-    contribution: Contribution
+    contribution: ContributionTerms
     amount_minor: int  # USD
     rule: SetAsideRule
 
@@ -55,7 +55,7 @@ class Weighed(Protocol):
     @property
     def problem(self) -> AllocationProblem: ...
     @property
-    def contributions(self) -> Mapping[str, Contribution]: ...
+    def contributions(self) -> Mapping[str, ContributionTerms]: ...
     @property
     def pooled(self) -> Mapping[str, int]: ...
     @property

@@ -131,17 +131,18 @@ def whatif(
     With `known_on`, both count policies and observations only as recorded by that day."""
     known = eligibility.as_known_on(known_on)
     with uow:
-        cycle = uow.cycles.get(cycle_id)
+        stock = allocations.read_stock(uow, cycle_id=cycle_id)  # the same, as is and under it
+        cycle = stock.cycle
         before = allocations.build_inputs(
             uow, cycle_id=cycle_id, on=on, restrictions=eligibility.restrictions_for(known),
-            caps=eligibility.caps_for(known),
+            caps=eligibility.caps_for(known), stock=stock,
         )  # fmt: skip
         assumptions = _assumptions(uow, scenario, on, at, known)
         after = allocations.build_inputs(
             uow, cycle_id=cycle_id, on=on,
             restrictions=eligibility.restrictions_for(assumptions),
             caps=eligibility.caps_for(assumptions),
-            price_factors=_price_factors(uow, scenario),
+            price_factors=_price_factors(uow, scenario), stock=stock,
         )  # fmt: skip
         pledged = _pledged_funds(uow, fx, scenario, on, assumptions)
         funds = allocations.capped(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,13 @@ from purldesk.adapters.storage.rows import IN_LIST_CHUNK
 from purldesk.adapters.storage.tables import ContributionMemberRow, ContributionRow
 from purldesk.domain.catalog import AidClass
 from purldesk.domain.contribution_totals import ContributionTotals, Total, TotalKey, entry, moved
-from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus, Earmark
+from purldesk.domain.contributions import (
+    Contribution,
+    ContributionId,
+    ContributionStatus,
+    Earmark,
+    SpendingTerms,
+)
 from purldesk.domain.member_parts import MemberPart
 from purldesk.domain.money import USD, Conversion, Currency, Money
 from purldesk.domain.participants import ParticipantCode
@@ -74,10 +81,21 @@ def with_members(
     return [_contribution(row, tuple(parts.get(row.id, ()))) for row in rows]
 
 
+def _earmark(
+    package_id: int | None, areas: str | None, aid_classes: str | None, expires_on: date | None
+) -> Earmark:
+    """An earmark from its columns (sets as text, see `_join`)."""
+    area_codes, class_codes = _split(areas), _split(aid_classes)
+    return Earmark(
+        package_id=package_id,
+        areas=None if area_codes is None else frozenset(area_codes),
+        aid_classes=None if class_codes is None else frozenset(map(AidClass, class_codes)),
+        expires_on=expires_on,
+    )
+
+
 def _contribution(row: ContributionRow, members: tuple[MemberPart, ...] = ()) -> Contribution:
     amount = Money(row.amount_minor, Currency(row.currency))
-    areas = _split(row.earmark_areas)
-    aid_classes = _split(row.earmark_aid_classes)
     conversion = None
     if row.usd_minor is not None:
         assert row.fx_rate is not None and row.fx_rate_date is not None
@@ -97,11 +115,11 @@ def _contribution(row: ContributionRow, members: tuple[MemberPart, ...] = ()) ->
         confidential=row.confidential,
         purpose=row.purpose,
         source=row.source,
-        earmark=Earmark(
-            package_id=row.earmark_package_id,
-            areas=None if areas is None else frozenset(areas),
-            aid_classes=None if aid_classes is None else frozenset(map(AidClass, aid_classes)),
-            expires_on=row.earmark_expires_on,
+        earmark=_earmark(
+            row.earmark_package_id,
+            row.earmark_areas,
+            row.earmark_aid_classes,
+            row.earmark_expires_on,
         ),
         received_on=row.received_on,
         conversion=conversion,
@@ -248,6 +266,29 @@ class SqlContributionRepository(VersionedRecords[ContributionRow, Contribution])
                 )
             )
             found.update((ContributionId(key), code) for key, code in rows)
+        return found
+
+    def terms(
+        self, ids: Collection[ContributionId], /, *, statuses: Sequence[ContributionStatus]
+    ) -> Sequence[SpendingTerms]:
+        c = ContributionRow
+        wanted = sorted(set(ids))
+        found: list[SpendingTerms] = []
+        for start in range(0, len(wanted), IN_LIST_CHUNK):
+            rows = self._session.execute(
+                select(c.id, c.contributor, c.earmark_package_id, c.earmark_areas,
+                       c.earmark_aid_classes, c.earmark_expires_on, c.received_on)
+                .where(c.id.in_(wanted[start : start + IN_LIST_CHUNK]),
+                       c.status.in_([s.value for s in statuses]))
+                .order_by(c.id)
+            )  # fmt: skip
+            found.extend(
+                SpendingTerms(
+                    ContributionId(key), ParticipantCode(who),
+                    _earmark(package_id, areas, aid_classes, expires_on), received_on,
+                )
+                for key, who, package_id, areas, aid_classes, expires_on, received_on in rows
+            )  # fmt: skip
         return found
 
     def page(

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from purldesk.adapters.storage.repository import (
     StoredRecords,
@@ -170,6 +170,19 @@ class SqlPackageRepository(VersionedRecords[PackageRow, Package]):
     def list(self, *, cycle_id: CycleId | None = None) -> list[Package]:
         criteria = [] if cycle_id is None else [PackageRow.cycle_id == cycle_id]
         return self._where(*criteria, order_by=[PackageRow.id])
+
+    def held_lots(self, cycle_id: CycleId, /) -> dict[tuple[LineId, ItemCode], int]:
+        line = PackageLineRow
+        rows = self._session.execute(
+            select(line.line_id, line.item_code, func.sum(line.lots))
+            .join(PackageRow, PackageRow.id == line.package_id)
+            .where(
+                PackageRow.cycle_id == cycle_id,
+                PackageRow.status != PackageStatus.CANCELLED.value,
+            )
+            .group_by(line.line_id, line.item_code)
+        )
+        return {(LineId(key), ItemCode(code)): int(lots) for key, code, lots in rows}
 
 
 # -- shipments --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,8 @@ from purldesk.domain.policies import PolicyVersion
 class SqlPolicyRepository(TableRepository[PolicyVersionRow, PolicyVersion]):
     """Versions are append-only, so within one transaction a contributor's versions are read
     (and their documents parsed) once: an allocation asks for them for every contribution it
-    weighs. An add in the same transaction forgets what was read."""
+    weighs, after reading those of all its contributors in one statement (`list_of`). An add
+    in the same transaction forgets what was read."""
 
     table, record_type, entity = PolicyVersionRow, PolicyVersion, "policy version"
 
@@ -67,6 +69,19 @@ class SqlPolicyRepository(TableRepository[PolicyVersionRow, PolicyVersion]):
             order = [PolicyVersionRow.contributor, PolicyVersionRow.version]
             self._read[contributor] = self._where(*criteria, order_by=order)
         return list(self._read[contributor])
+
+    def list_of(
+        self, contributors: Collection[ParticipantCode]
+    ) -> dict[ParticipantCode, Sequence[PolicyVersion]]:
+        wanted = set(contributors)
+        unread = sorted(wanted - self._read.keys())
+        if unread:
+            found: dict[ParticipantCode | None, list[PolicyVersion]] = {c: [] for c in unread}
+            order = [PolicyVersionRow.contributor, PolicyVersionRow.version]
+            for version in self._where(PolicyVersionRow.contributor.in_(unread), order_by=order):
+                found[version.contributor].append(version)
+            self._read.update(found)
+        return {code: list(self._read[code]) for code in sorted(wanted)}
 
 
 class SqlIndicatorRepository(TableRepository[IndicatorObservationRow, Observation]):
