@@ -3,6 +3,16 @@
 Each worker migrates once per database kind and each test gets a copy: see database_world.py.
 The migrations themselves still run for real on both databases, in every worker's templates
 and in tests/integration/test_storage_migrations.py.
+
+Which databases a test on `database_url` runs on: both, SQLite and PostgreSQL, except in the
+entrypoint directories (tests/api, cli, web, browser), where it runs on SQLite alone unless it,
+its class or its module is marked `both_databases`. The adapters are tested on both by
+tests/contract and tests/integration; an entrypoint test whose subject is the entrypoint
+(routing, validation, rendering, access, what an answer discloses, messages) learns nothing
+more from PostgreSQL. One whose subject is storage, the ledger, concurrency, database faults,
+backup, restore, import, export or migrations is marked and keeps both. The PostgreSQL variant
+of an unmarked entrypoint test is never generated (not deselected), and under CI=true an
+unreachable PostgreSQL still fails the run (see `postgres_server`).
 """
 
 from __future__ import annotations
@@ -36,6 +46,10 @@ from purldesk.adapters.storage.engine import make_engine, session_factory
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+TESTS = Path(__file__).parent
+ENTRYPOINT_TESTS = tuple(TESTS / name for name in ("api", "cli", "web", "browser"))
+ON_BOTH = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+ON_SQLITE = ["sqlite"]
 
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
@@ -84,11 +98,30 @@ def sqlite_url(sqlite_files: SqliteFiles, tmp_path: Path) -> str:
     return sqlite_files.copy(tmp_path / "purldesk.sqlite3")
 
 
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
-)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize `database_url` by the databases the test runs on (see the module's docstring),
+    unless the test parametrizes it itself."""
+    if "database_url" not in metafunc.fixturenames or _parametrizes_database_url(metafunc):
+        return
+    entrypoint = any(metafunc.definition.path.is_relative_to(d) for d in ENTRYPOINT_TESTS)
+    marked = metafunc.definition.get_closest_marker("both_databases") is not None
+    kinds = ON_SQLITE if entrypoint and not marked else ON_BOTH
+    metafunc.parametrize("database_url", kinds, indirect=True)
+
+
+def _parametrizes_database_url(metafunc: pytest.Metafunc) -> bool:
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs["argnames"]
+        if isinstance(names, str):
+            names = [name.strip() for name in names.split(",")]
+        if "database_url" in names:
+            return True
+    return False
+
+
+@pytest.fixture
 def database_url(request: pytest.FixtureRequest) -> str:
-    """A fresh, migrated, empty database: each test runs on SQLite and on PostgreSQL."""
+    """A fresh, migrated, empty database, SQLite or PostgreSQL as parametrized above."""
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     url: str = request.getfixturevalue(name)
     return url
