@@ -83,7 +83,14 @@ def postgres_schemas(postgres_server: str) -> Iterator[PostgresSchemas]:
 
 @pytest.fixture(scope="session")
 def sqlite_files(tmp_path_factory: pytest.TempPathFactory) -> SqliteFiles:
-    return SqliteFiles(tmp_path_factory.mktemp("sqlite-templates"))
+    """This worker's SQLite templates; under xdist the seeds are shared with the run's other
+    workers, in the run's own directory (a worker's base directory's parent)."""
+    own = tmp_path_factory.mktemp("sqlite-templates")
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return SqliteFiles(own)
+    shared = tmp_path_factory.getbasetemp().parent / "sqlite-seeds"
+    shared.mkdir(exist_ok=True)
+    return SqliteFiles(own, shared)
 
 
 @pytest.fixture
@@ -153,8 +160,9 @@ def empty_database_url(request: pytest.FixtureRequest, database_url: str, tmp_pa
 
 @pytest.fixture
 def seeded(request: pytest.FixtureRequest, database_url: str) -> Seeded:
-    """Fill this test's database with the state `build` makes from an empty one: built once
-    per worker and database kind under `key` (one key, one build), then copied. Its URL."""
+    """Fill this test's database with the state `build` makes from an empty one: built under
+    `key` (one key, one build) once per run on SQLite and once per worker on PostgreSQL, then
+    copied. Its URL."""
     sqlite = make_url(database_url).get_backend_name() == "sqlite"
 
     def load(key: str, build: Build) -> str:
@@ -177,7 +185,7 @@ def demo_url(seeded: Seeded) -> str:
 
 @pytest.fixture(scope="session")
 def history_file(sqlite_files: SqliteFiles) -> Path:
-    """The demo `purldesk demo` builds, PURL's history, as a SQLite file built once per worker
+    """The demo `purldesk demo` builds, PURL's history, as a SQLite file built once per run
     (copy it before writing)."""
     return sqlite_files.seed("history", build_history)
 
