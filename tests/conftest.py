@@ -3,6 +3,16 @@
 Each worker migrates once per database kind and each test gets a copy: see database_world.py.
 The migrations themselves still run for real on both databases, in every worker's templates
 and in tests/integration/test_storage_migrations.py.
+
+Which databases a test on `database_url` runs on: both, SQLite and PostgreSQL, except in the
+entrypoint directories (tests/api, cli, web, browser), where it runs on SQLite alone unless it,
+its class or its module is marked `both_databases`. The adapters are tested on both by
+tests/contract and tests/integration; an entrypoint test whose subject is the entrypoint
+(routing, validation, rendering, access, what an answer discloses, messages) learns nothing
+more from PostgreSQL. One whose subject is storage, the ledger, concurrency, database faults,
+backup, restore, import, export or migrations is marked and keeps both. The PostgreSQL variant
+of an unmarked entrypoint test is never generated (not deselected), and under CI=true an
+unreachable PostgreSQL still fails the run (see `postgres_server`).
 """
 
 from __future__ import annotations
@@ -36,6 +46,10 @@ from purldesk.adapters.storage.engine import make_engine, session_factory
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+TESTS = Path(__file__).parent
+ENTRYPOINT_TESTS = tuple(TESTS / name for name in ("api", "cli", "web", "browser"))
+ON_BOTH = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+ON_SQLITE = ["sqlite"]
 
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
@@ -69,7 +83,14 @@ def postgres_schemas(postgres_server: str) -> Iterator[PostgresSchemas]:
 
 @pytest.fixture(scope="session")
 def sqlite_files(tmp_path_factory: pytest.TempPathFactory) -> SqliteFiles:
-    return SqliteFiles(tmp_path_factory.mktemp("sqlite-templates"))
+    """This worker's SQLite templates; under xdist the seeds are shared with the run's other
+    workers, in the run's own directory (a worker's base directory's parent)."""
+    own = tmp_path_factory.mktemp("sqlite-templates")
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return SqliteFiles(own)
+    shared = tmp_path_factory.getbasetemp().parent / "sqlite-seeds"
+    shared.mkdir(exist_ok=True)
+    return SqliteFiles(own, shared)
 
 
 @pytest.fixture
@@ -84,11 +105,30 @@ def sqlite_url(sqlite_files: SqliteFiles, tmp_path: Path) -> str:
     return sqlite_files.copy(tmp_path / "purldesk.sqlite3")
 
 
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
-)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize `database_url` by the databases the test runs on (see the module's docstring),
+    unless the test parametrizes it itself."""
+    if "database_url" not in metafunc.fixturenames or _parametrizes_database_url(metafunc):
+        return
+    entrypoint = any(metafunc.definition.path.is_relative_to(d) for d in ENTRYPOINT_TESTS)
+    marked = metafunc.definition.get_closest_marker("both_databases") is not None
+    kinds = ON_SQLITE if entrypoint and not marked else ON_BOTH
+    metafunc.parametrize("database_url", kinds, indirect=True)
+
+
+def _parametrizes_database_url(metafunc: pytest.Metafunc) -> bool:
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs["argnames"]
+        if isinstance(names, str):
+            names = [name.strip() for name in names.split(",")]
+        if "database_url" in names:
+            return True
+    return False
+
+
+@pytest.fixture
 def database_url(request: pytest.FixtureRequest) -> str:
-    """A fresh, migrated, empty database: each test runs on SQLite and on PostgreSQL."""
+    """A fresh, migrated, empty database, SQLite or PostgreSQL as parametrized above."""
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     url: str = request.getfixturevalue(name)
     return url
@@ -120,8 +160,9 @@ def empty_database_url(request: pytest.FixtureRequest, database_url: str, tmp_pa
 
 @pytest.fixture
 def seeded(request: pytest.FixtureRequest, database_url: str) -> Seeded:
-    """Fill this test's database with the state `build` makes from an empty one: built once
-    per worker and database kind under `key` (one key, one build), then copied. Its URL."""
+    """Fill this test's database with the state `build` makes from an empty one: built under
+    `key` (one key, one build) once per run on SQLite and once per worker on PostgreSQL, then
+    copied. Its URL."""
     sqlite = make_url(database_url).get_backend_name() == "sqlite"
 
     def load(key: str, build: Build) -> str:
@@ -144,7 +185,7 @@ def demo_url(seeded: Seeded) -> str:
 
 @pytest.fixture(scope="session")
 def history_file(sqlite_files: SqliteFiles) -> Path:
-    """The demo `purldesk demo` builds, PURL's history, as a SQLite file built once per worker
+    """The demo `purldesk demo` builds, PURL's history, as a SQLite file built once per run
     (copy it before writing)."""
     return sqlite_files.seed("history", build_history)
 

@@ -8,13 +8,17 @@ once per database kind and every test gets a copy of that migrated template:
   is emptied and its sequences restarted before the test (DELETE and setval: far cheaper than
   TRUNCATE or a new schema), so no test sees another's rows and two runs never share a name.
 
-A seeded state (the demo, the demo with an allocation, …) is built once per worker and database
-kind and copied into a test's database the same way: a file copy, or INSERT … SELECT from the
-seed's schema. The fixtures over these classes are in conftest.py.
+A seeded state (the demo, the demo with an allocation, …) is built once per database kind and
+copied into a test's database the same way: a file copy, or INSERT … SELECT from the seed's
+schema. A SQLite seed is built once per run, by the first worker that needs it, in a directory
+all the workers share; a PostgreSQL seed once per worker. The fixtures over these classes are in
+conftest.py.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -106,10 +110,12 @@ def lift_capacity(wired: Application) -> None:
 
 
 class SqliteFiles:
-    """One worker's SQLite templates: the migrated file, and one file per seeded state."""
+    """One worker's SQLite templates: the migrated file in `directory`, and one file per seeded
+    state in `shared`, which every worker of the run sees (by default `directory`)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, shared: Path | None = None) -> None:
         self.directory = directory
+        self.shared = shared or directory
         self.migrated = directory / "migrated.sqlite3"
         upgrade(f"sqlite:///{self.migrated}")
         _settle(self.migrated)
@@ -123,10 +129,18 @@ class SqliteFiles:
         return f"sqlite:///{target}"
 
     def seed(self, key: str, build: Build) -> Path:
+        """The file holding what `build` makes of the migrated template, built under `key` by
+        the first worker to ask (the others wait for it): copy it before writing."""
         if key not in self.seeds:
-            path = self.directory / f"seed-{len(self.seeds)}.sqlite3"
-            build(self.copy(path))
-            _settle(path)
+            name = f"seed-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+            path = self.shared / f"{name}.sqlite3"
+            with (self.shared / f"{name}.lock").open("w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not path.exists():
+                    building = self.directory / f"{name}.sqlite3"
+                    build(self.copy(building))
+                    _settle(building)
+                    building.replace(path)
             self.seeds[key] = path
         return self.seeds[key]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from api_world import PEPPER, SEEDER, World
 
 from purldesk.services import contributions, ledger, users
@@ -67,6 +68,7 @@ def test_only_a_peppered_digest_of_the_token_is_stored(world: World) -> None:
     assert world.tokens["auditor"].split("_", 2)[2] not in (stored.digest, stored.salt)
 
 
+@pytest.mark.both_databases
 def test_failed_authentications_are_limited_per_client_across_app_instances(
     make_world: Callable[..., World],
 ) -> None:

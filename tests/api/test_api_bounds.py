@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from purldesk.domain.money import MAX_AMOUNT_MINOR
 from purldesk.entrypoints.cli.app import app
 
+pytestmark = pytest.mark.both_databases
+
 API = "/api/v1"
 AT_THE_BOUND = [("NLD", "10,000,000,000,000.00", "USD"), ("NLD", "1000000000000000", "KRW")]
 

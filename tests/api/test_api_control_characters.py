@@ -18,6 +18,8 @@ from purldesk.entrypoints.api import schemas
 from purldesk.entrypoints.web.app import create_app
 from purldesk.services import contributions
 
+pytestmark = pytest.mark.both_databases
+
 API = "/api/v1"
 PLEDGE = {"contributor": "NLD", "amount": "1000", "currency": "EUR", "pledged_on": "2025-08-04"}
 POLICY = """valid_from = 2025-01-01

@@ -1,5 +1,5 @@
-"""Over HTTP, on both databases: an act dated after today, or before the fact it rests on, is
-refused (422 naming the field) and writes nothing; the public totals do not count it."""
+"""Over HTTP: an act dated after today, or before the fact it rests on, is refused (422 naming the
+field) and writes nothing; the public totals do not count it."""
 
 from __future__ import annotations
 

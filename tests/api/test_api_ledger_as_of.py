@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from api_world import World
 from test_api_package_lifecycle import endorsed_with_money
+
+pytestmark = pytest.mark.both_databases
 
 API = "/api/v1"
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from api_world import World
 
 from purldesk.adapters.signing import SigningKey
 from purldesk.domain import checkpoints, proofs
+
+pytestmark = pytest.mark.both_databases
 
 PROOF = "/api/v1/ledger/proofs/contributions/1"
 

@@ -21,6 +21,8 @@ from purldesk.entrypoints.cli.app import app as cli
 from purldesk.entrypoints.web.app import create_app
 from purldesk.services import users
 
+pytestmark = pytest.mark.both_databases
+
 API = "/api/v1"
 NOW = datetime(2025, 12, 6, 9, 0, tzinfo=UTC)  # the day after the allocation
 # Who reads, by name: every role, and each organization paying the demo's packages (and

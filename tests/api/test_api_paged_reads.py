@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from itertools import product
 from typing import Any
 
+import pytest
 from api_world import USERS, World
 from test_api_package_lifecycle import endorsed_with_money
 
@@ -21,6 +22,8 @@ from purldesk.entrypoints.api.routers.contributions_schemas import ContributionT
 from purldesk.entrypoints.api.routers.packages_schemas import ShipmentRead
 from purldesk.services import deliveries
 from purldesk.services.views import rows
+
+pytestmark = pytest.mark.both_databases
 
 API = "/api/v1"
 READS_CONTRIBUTIONS = ("coordinator", "auditor", "recipient", "contributor", "contributor_other")

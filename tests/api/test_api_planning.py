@@ -1,7 +1,7 @@
-"""The burden-sharing report and the funding forecast over HTTP, on both databases: the report
-is public (with or without a token, always as the public sees it), lists each nation with its
-GDP's year and source, and withholds a confidential giver's amount with every ratio of it; the
-forecast is for the coordinator and the auditor; both come as JSON, CSV and XLSX."""
+"""The burden-sharing report and the funding forecast over HTTP: the report is public (with or
+without a token, always as the public sees it), lists each nation with its GDP's year and source,
+and withholds a confidential giver's amount with every ratio of it; the forecast is for the
+coordinator and the auditor; both come as JSON, CSV and XLSX."""
 
 from __future__ import annotations
 

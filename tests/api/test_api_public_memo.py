@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from api_world import World
 from fastapi.testclient import TestClient
 from test_api_reports import build_world
@@ -15,6 +16,8 @@ from purldesk.entrypoints.web.app import create_app
 from purldesk.services.memo import StateMark, ViewMemo
 from purldesk.services.views.transparency import transparency
 from sql_costs import SqlCounter
+
+pytestmark = pytest.mark.both_databases
 
 REPORT = "/api/v1/reports/transparency"
 

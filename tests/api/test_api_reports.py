@@ -1,5 +1,5 @@
 """Reports over HTTP: the public transparency report (with and without a token), statements,
-package reports and the OCDS export, as JSON, CSV and XLSX, on both databases."""
+package reports and the OCDS export, as JSON, CSV and XLSX."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Over HTTP on both databases: a package whose contents are restricted shows its value, status
-and dates to everyone, and its lines, items and lots only to those who must know and the
-cleared; lifting the restriction publishes them again."""
+"""Over HTTP: a package whose contents are restricted shows its value, status and dates to everyone,
+and its lines, items and lots only to those who must know and the cleared; lifting the restriction
+publishes them again."""
 
 from __future__ import annotations
 

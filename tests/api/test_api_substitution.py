@@ -1,5 +1,5 @@
-"""The substitution effect over HTTP, on the demo (SQLite and PostgreSQL): what-if names the
-lines the Korean pledge's money took over and where the other money went."""
+"""The substitution effect over HTTP, on the demo: what-if names the lines the Korean pledge's money
+took over and where the other money went."""
 
 from __future__ import annotations
 

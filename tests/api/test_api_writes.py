@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from api_world import World, seed_list
+
+pytestmark = pytest.mark.both_databases
 
 PLEDGE = {"contributor": "NLD", "amount": "1000000", "currency": "EUR", "pledged_on": "2025-08-04"}
 

@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from purldesk.entrypoints.cli.app import app
 
+pytestmark = pytest.mark.both_databases
+
 
 def run(db: str, *args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, [*args, "--db", db])

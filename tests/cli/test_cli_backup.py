@@ -26,6 +26,8 @@ from purldesk.entrypoints.cli.app import app
 from purldesk.entrypoints.cli.files import replace_file
 from purldesk.services import contributions
 
+pytestmark = pytest.mark.both_databases
+
 WRITER = operator("test-writer")
 # A day the bundled ECB rates cover, so each receipt converts EUR to USD.
 PAID_AT = datetime(2025, 10, 6, 12, tzinfo=UTC)

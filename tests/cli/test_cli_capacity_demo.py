@@ -1,6 +1,6 @@
-"""The supplier's capacity on the demo (SQLite and PostgreSQL): after committing allocations in
-two cycles, no catalog item is funded beyond its `available_per_cycle` in any cycle, and a line
-left short by it says so."""
+"""The supplier's capacity on the demo: after committing allocations in two cycles, no catalog
+item is funded beyond its `available_per_cycle` in any cycle, and a line left short by it says
+so."""
 
 from __future__ import annotations
 

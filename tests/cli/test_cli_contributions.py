@@ -1,4 +1,5 @@
-"""`purldesk contributions import/list` and the lifecycle commands, on both databases."""
+"""`purldesk contributions import/list` and the lifecycle commands; the ledger, the bound and a
+file imported twice on both databases."""
 
 from __future__ import annotations
 
@@ -128,6 +129,7 @@ def test_a_file_without_the_required_columns_is_refused(db: str, tmp_path: Path)
     assert "header" in err and "currency" in err
 
 
+@pytest.mark.both_databases
 def test_lifecycle_pledge_commit_receive_refund_keeps_the_ledger_verified(db: str) -> None:
     code, out, err = run(
         db, "contributions", "pledge", "DEU", "1,000,000", "EUR", "--on", "2025-08-01"
@@ -179,6 +181,7 @@ def test_a_pledge_beyond_the_bound_or_without_a_rate_is_refused_naming_the_field
     assert listed(db) == []
 
 
+@pytest.mark.both_databases
 def test_a_pledge_at_the_bound_is_accepted(db: str) -> None:
     code, _, err = run(
         db, "contributions", "pledge", "KOR", "1,000,000,000,000,000", "KRW", "--on", "2025-08-01"
@@ -255,6 +258,7 @@ def test_import_reads_the_earmark_columns_and_refuses_unknown_areas_by_row(
     assert listed(db)[0]["earmark"]["aid_classes"] == ["humanitarian", "nonlethal"]  # type: ignore[index]
 
 
+@pytest.mark.both_databases
 def test_a_file_imported_twice_records_its_money_once(db: str, tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -270,6 +274,7 @@ def test_a_file_imported_twice_records_its_money_once(db: str, tmp_path: Path) -
     assert [c["amount_minor"] for c in listed(db)] == [50000000000, 15000000000]
 
 
+@pytest.mark.both_databases
 def test_skip_imported_imports_only_the_new_rows_and_counts_the_skipped(
     db: str, tmp_path: Path
 ) -> None:

@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from purldesk.entrypoints.cli.app import app
 
+pytestmark = pytest.mark.both_databases
+
 CONTRIBUTIONS = "contributor,amount,currency,pledged_on,received_on,confidential,purpose\n"
 POLICY = """\
 contributor = "NLD"

@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 
 from purldesk.entrypoints.cli.app import app
 
+pytestmark = pytest.mark.both_databases
+
 CATALOG = """code,name,area,aid_class,unit_price_usd,lot_size,available_per_cycle,lead_time_days
 MED-1,Field hospital kit,medical,humanitarian,2500.00,2,50,30
 """

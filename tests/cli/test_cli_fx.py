@@ -1,5 +1,5 @@
 """`purldesk fx update/set/show`: current rates from a file or another official source, used
-before the bundled ECB rates, on both databases."""
+before the bundled ECB rates."""
 
 from __future__ import annotations
 

@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 from database_world import Seeded, build_demo
 from purldesk.entrypoints.cli.app import app
 
+pytestmark = pytest.mark.both_databases
+
 GDP = (
     "nation,year,gdp_usd,source,url\n"
     'NLD,2024,1227000000000,"IMF WEO October 2025",https://www.imf.org/external/datamapper\n'

@@ -24,6 +24,8 @@ from purldesk.domain.participants import ParticipantCode
 from purldesk.entrypoints.cli.app import app
 from purldesk.services import audit
 
+pytestmark = pytest.mark.both_databases
+
 
 def run(db: str, *args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, [*args, "--db", db])

@@ -26,6 +26,8 @@ from purldesk.entrypoints.cli.app import app
 from purldesk.services import contributions, ledger
 from purldesk.services import proofs as proving
 
+pytestmark = pytest.mark.both_databases
+
 
 def run(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, list(args))

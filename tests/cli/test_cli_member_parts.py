@@ -1,6 +1,6 @@
 """`purldesk contributions pledge … --member`, a contributions file's `members` column, the
-statement of a member and `reports transparency --by members`, on both databases, at the ECB
-rates bundled for 2025-08-05 (the day of the Nordic package)."""
+statement of a member and `reports transparency --by members`, at the ECB rates bundled for
+2025-08-05 (the day of the Nordic package)."""
 
 from __future__ import annotations
 

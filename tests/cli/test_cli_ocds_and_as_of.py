@@ -15,6 +15,8 @@ from database_world import Seeded
 from demo_lifecycle import DELIVERED, build_lifecycle
 from purldesk.entrypoints.cli.app import app
 
+pytestmark = pytest.mark.both_databases
+
 
 def run(db: str, *args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, [*args, "--db", db])

@@ -1,7 +1,7 @@
-"""`purldesk reports burden-sharing`, `purldesk reports forecast` and `purldesk reference gdp`
-on the demo, on both databases: every nation with its GDP's year and source, the Netherlands'
-share of its GDP checked by hand, Latvia's confidential money given back by no ratio, the
-back-test of the forecast, and GDP figures imported over the bundled ones."""
+"""`purldesk reports burden-sharing`, `purldesk reports forecast` and `purldesk reference gdp` on
+the demo: every nation with its GDP's year and source, the Netherlands' share of its GDP checked by
+hand, Latvia's confidential money given back by no ratio, the back-test of the forecast, and GDP
+figures imported over the bundled ones."""
 
 from __future__ import annotations
 

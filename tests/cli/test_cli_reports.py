@@ -1,6 +1,6 @@
 """`purldesk reports` on the demo, allocated: the public transparency report and OCDS export
 (never Latvia's confidential money), and the operator's statements and package reports, as
-JSON, CSV and XLSX, to standard output or a file, on both databases."""
+JSON, CSV and XLSX, to standard output or a file."""
 
 from __future__ import annotations
 

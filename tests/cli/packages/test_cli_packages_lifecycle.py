@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 from database_world import Seeded, build_demo
 from purldesk.entrypoints.cli.app import app
 
+pytestmark = pytest.mark.both_databases
+
 
 def run(db: str, *args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, [*args, "--db", db])

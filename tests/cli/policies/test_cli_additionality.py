@@ -1,5 +1,5 @@
 """Additionality: a policy saying `additional = true` places its money after everyone else's,
-so a restricted pledge never frees unrestricted money for lines it excludes (SQLite, PostgreSQL)."""
+so a restricted pledge never frees unrestricted money for lines it excludes."""
 
 from __future__ import annotations
 

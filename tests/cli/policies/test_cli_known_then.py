@@ -18,6 +18,8 @@ from purldesk.adapters.storage.substitution_tables import AllocationSubstitution
 from purldesk.adapters.storage.tables import AllocationBasisRow, IndicatorObservationRow
 from purldesk.entrypoints.cli.app import app
 
+pytestmark = pytest.mark.both_databases
+
 KOREA_FUND = "C-00014"
 TROOPS = "dprk_troops_in_theatre"
 

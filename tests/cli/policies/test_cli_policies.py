@@ -1,4 +1,4 @@
-"""`purldesk indicators` and `purldesk policy` on both databases."""
+"""`purldesk indicators` and `purldesk policy`."""
 
 from __future__ import annotations
 
