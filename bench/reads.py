@@ -92,6 +92,7 @@ READS: tuple[tuple[str, str, str], ...] = (
     ("transparency", "public", "/api/v1/reports/transparency"),
     ("burden-sharing", "public", "/api/v1/reports/burden-sharing"),
     ("forecast", "coordinator api", "/api/v1/reports/forecast"),
+    ("statement report", "coordinator api", "/api/v1/reports/statements/{contributor}"),
     ("statement CSV", "coordinator api",
      "/api/v1/reports/statements/{contributor}?kind=csv"),
     ("package report", "coordinator api", "/api/v1/reports/packages/{package}"),
