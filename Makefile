@@ -23,9 +23,10 @@ demo: $(VENV)/.installed
 
 # Bytecode caches are written even where PYTHONDONTWRITEBYTECODE is set: every xdist worker and
 # every `purldesk serve` a test starts would otherwise compile the sources (and pytest rewrite
-# the asserts of every test module and plugin) anew.
+# the asserts of every test module and plugin) anew. The slowest tests are listed at the end, so
+# that every run shows where the suite's time goes.
 test: $(STAMP)
-	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n auto -p no:cacheprovider
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n auto -p no:cacheprovider --durations=25
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench scripts
