@@ -44,7 +44,7 @@ from purldesk.domain.disclosure import DEFAULT_MIN_HIDDEN_CONTRIBUTORS
 from purldesk.domain.errors import AlreadyExists, Conflict, NotFound, TreeOutOfStep
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
-from purldesk.domain.kept_substitutions import KeptEffect
+from purldesk.domain.kept_substitutions import HeldEffects, KeptEffect
 from purldesk.domain.ledger import LedgerEntry, LedgerTransaction, Posting, TransactionKind
 from purldesk.domain.money import USD
 from purldesk.domain.package_history import PackageRelease
@@ -1117,19 +1117,17 @@ class FakeBasisRepository:
     def kept_effects(self) -> list[KeptEffect]:
         """Derived when asked: the fake keeps no effects apart from its bases (its reader reads
         the statements' effects from the bases), so they never drift from them."""
-        return self.held_effects()
+        return list(self.held_effects().effects)
 
-    def held_effects(self) -> list[KeptEffect]:
-        return [
-            effect
-            for package_id, stored in sorted(self._tx.tables.bases.items())
-            for effect in kept_substitutions.effects_of(
-                basis.parse(PackageId(package_id), stored, with_funds=False)
-            )
-        ]
+    def held_effects(self) -> HeldEffects:
+        stored = sorted(self._tx.tables.bases.items())
+        return kept_substitutions.held((PackageId(key), document) for key, document in stored)
 
     def rebuild_effects(self) -> int:
-        return len(self.held_effects())
+        """Refuses an unreadable basis as the adapter does (BasisAltered naming it)."""
+        stored = sorted(self._tx.tables.bases.items())
+        read = (basis.parse(PackageId(key), text, with_funds=False) for key, text in stored)
+        return sum(len(kept_substitutions.effects_of(kept)) for kept in read)
 
 
 class FakeReleaseRepository:

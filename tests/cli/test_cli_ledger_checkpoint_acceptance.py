@@ -248,3 +248,33 @@ def test_a_drifted_kept_balance_is_found_by_verify_and_repaired_by_rebuild_balan
     assert scalar(allocated, "SELECT COUNT(*) FROM audit_entries") == audited + 1
     last = scalar(allocated, "SELECT action FROM audit_entries ORDER BY seq DESC LIMIT 1")
     assert last == "ledger.rebuild-balances"
+
+
+def test_an_unreadable_basis_is_named_beside_the_other_findings(allocated: str) -> None:
+    """A basis replaced in SQL by a document that is not one is a finding naming its package,
+    beside an unrelated one, not an error that stops verify; `ledger rebuild-balances` refuses
+    to rebuild from it (exit 6, naming it) and writes nothing, audit entry included."""
+    package = scalar(allocated, "SELECT min(package_id) FROM allocation_substitutions")
+    sql(
+        allocated,
+        f"UPDATE allocation_bases SET document = '{{not json' WHERE package_id = {package}",
+        "UPDATE contributions SET usd_minor = usd_minor + 1 WHERE id = 6",
+    )
+    code, found = findings(allocated)
+    assert code == 6
+    ref = f"P-{package:04d}"
+    assert [(f["row"], f["rule"]) for f in found if f["rule"] != "contribution-total"] == [
+        ("contributions C-00006", "contribution-usd"),
+        (f"allocation_bases {ref}", "basis-unreadable"),
+    ]
+    code, out, _ = run(allocated, "ledger", "verify")
+    assert code == 6
+    assert f"allocation_bases {ref}: basis-unreadable: allocation basis altered: {ref}: " in out
+    assert "contributions C-00006: contribution-usd" in out
+
+    audited = scalar(allocated, "SELECT COUNT(*) FROM audit_entries")
+    code, _, err = run(allocated, "ledger", "rebuild-balances")
+    assert code == 6
+    assert f"allocation basis altered: {ref}: " in err
+    assert scalar(allocated, "SELECT COUNT(*) FROM audit_entries") == audited
+    assert findings(allocated) == (6, found)

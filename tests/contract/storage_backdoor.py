@@ -12,7 +12,12 @@ from sqlalchemy import select, update
 from fakes import FakeUnitOfWork, IntegrityError, Versioned
 from purldesk.adapters.storage.balance_tables import AccountBalanceRow, KindBalanceRow
 from purldesk.adapters.storage.sums import LOW_BITS, LOW_MASK
-from purldesk.adapters.storage.tables import ContributionRow, PackageRow, RankChangeRow
+from purldesk.adapters.storage.tables import (
+    AllocationBasisRow,
+    ContributionRow,
+    PackageRow,
+    RankChangeRow,
+)
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.services.ports import UnitOfWork
 
@@ -111,3 +116,18 @@ def edit_kept_kind_balance(
         return
     assert isinstance(uow, FakeUnitOfWork)
     uow.tables.kind_balances[kind, currency] = (minor, accounts)
+
+
+def replace_basis_document(uow: UnitOfWork, package_id: int, document: str) -> None:
+    """A package's stored basis document replaced, as by an edit in SQL."""
+    sql = _sql(uow)
+    if sql is not None:
+        sql.session.execute(
+            update(AllocationBasisRow)
+            .where(AllocationBasisRow.package_id == package_id)
+            .values(document=document)
+        )
+        return
+    assert isinstance(uow, FakeUnitOfWork)
+    assert package_id in uow.tables.bases
+    uow.tables.bases[package_id] = document

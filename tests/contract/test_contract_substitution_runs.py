@@ -2,7 +2,8 @@
 PostgreSQL): after many allocations, the runs read, whole or a page at a time, are those the
 statement derived from the bases of the packages the contributor pays, and the statement page
 shows them a page at a time as the whole statement tells them, to every viewer; the effects
-kept are those the bases hold, as `ledger verify` compares them."""
+kept are those the bases hold, as `ledger verify` compares them, and a basis that is not one
+is set aside by those reads and refused by a rebuild."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from storage_backdoor import replace_basis_document
 
 from purldesk.domain.access import OPERATOR, PUBLIC, Actor, Permission, Role, UserId, Viewer
+from purldesk.domain.basis import BasisAltered
 from purldesk.domain.kept_substitutions import effects_of
 from purldesk.domain.packages import PackageId
 from purldesk.domain.participants import ParticipantCode
@@ -20,7 +23,7 @@ from purldesk.services.ports import UnitOfWork
 from purldesk.services.read_ports import Reader
 from purldesk.services.views.statement import statement, statement_export
 from reader_world import AT, CAN, DEU, NLD
-from substitution_world import ALLOCATIONS, L2, derived, package, seed_allocations
+from substitution_world import ALLOCATIONS, FIRST_PACKAGE, L2, derived, package, seed_allocations
 
 UowFactory = Callable[[], UnitOfWork]
 ReaderFactory = Callable[[], Reader]
@@ -140,11 +143,35 @@ def test_the_effects_kept_are_those_the_bases_hold_and_verify_finds_none_other(
     basis, kept as `kept_substitutions.effects_of` derives it; a rebuild keeps as many."""
     seed_allocations(uow_factory)
     with uow_factory() as uow:
-        held = uow.bases.held_effects()
-        assert uow.bases.kept_effects() == held
+        bases = uow.bases.held_effects()
+        held = bases.effects
+        assert uow.bases.kept_effects() == held and not bases.unreadable
         found = (uow.bases.find(p.id) for p in sorted(uow.packages.list(), key=lambda p: p.id))
         expected = [effect for kept in found if kept is not None for effect in effects_of(kept)]
         assert held == expected and len(held) == 4 * ALLOCATIONS + 3
         assert uow.bases.rebuild_effects() == len(held)
     found = ledger_service.verify(uow_factory())[1]
     assert [f for f in found if f.rule == "substitution-effect"] == []
+
+
+def test_a_basis_that_is_not_one_is_set_aside_by_the_reads_and_refused_by_a_rebuild(
+    uow_factory: UowFactory,
+) -> None:
+    """Alike on every storage: the effects held are the other bases', the unreadable basis is
+    named with why, and verify names it once; a rebuild refuses it, naming the package."""
+    seed_allocations(uow_factory)
+    first = PackageId(FIRST_PACKAGE)
+    with uow_factory() as uow:
+        whole = uow.bases.held_effects().effects
+        replace_basis_document(uow, first, "{not json")
+        uow.commit()
+    with uow_factory() as uow:
+        held = uow.bases.held_effects()
+        assert held.effects == [e for e in whole if e.package_id != first]
+        assert [u.package_id for u in held.unreadable] == [first]
+        assert held.unreadable[0].reason.startswith(f"allocation basis altered: P-{first}: ")
+        with pytest.raises(BasisAltered, match=f"allocation basis altered: P-{first}: "):
+            uow.bases.rebuild_effects()
+    found = ledger_service.verify(uow_factory())[1]
+    named = [f.row for f in found if f.rule in ("basis-unreadable", "substitution-effect")]
+    assert named == [f"allocation_bases P-{first}"]

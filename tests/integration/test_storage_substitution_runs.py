@@ -20,12 +20,13 @@ from purldesk.adapters.storage.reader import SqlReader
 from purldesk.adapters.storage.substitution_tables import AllocationSubstitutionRow
 from purldesk.adapters.storage.unit_of_work import SqlUnitOfWork
 from purldesk.domain.access import operator
-from purldesk.domain.basis import AllocationBasis
-from purldesk.domain.errors import AlreadyExists
+from purldesk.domain.basis import AllocationBasis, BasisAltered
+from purldesk.domain.errors import AlreadyExists, LedgerError
 from purldesk.domain.ledger import Finding
 from purldesk.domain.packages import PackageId
 from purldesk.domain.participants import ParticipantCode
 from purldesk.services import ledger as ledger_service
+from purldesk.services import restore
 from purldesk.services.handle import Context, handle
 from purldesk.services.statement_ports import SubstitutionRun
 from reader_world import AT, CAN, NLD
@@ -169,7 +170,90 @@ def test_the_effects_are_read_and_rebuilt_a_chunk_of_bases_at_a_time(
         whole = uow.bases.held_effects()
     monkeypatch.setattr(bases, "REBUILT_PER_CHUNK", 2)
     with uow_factory() as uow:
-        assert uow.bases.held_effects() == whole == uow.bases.kept_effects()
+        assert uow.bases.held_effects() == whole
+        assert whole.effects == uow.bases.kept_effects() and not whole.unreadable
         assert uow.bases.rebuild_effects() == len(kept)
         uow.commit()
     assert _rows(uow_factory) == kept
+
+
+NOT_A_BASIS = "{not json"  # (no colon: SQLAlchemy's text() would bind what follows one)
+FIRST = f"P-{substitution_world.FIRST_PACKAGE}"
+
+
+def _alter_first_basis_and_a_balance(uow_factory: UowFactory) -> None:
+    """The first package's basis replaced by a document that is not one, and an account's kept
+    balance moved by one minor unit: two findings with nothing to do with each other."""
+    with uow_factory() as uow:
+        altered = uow.session.execute(
+            text(
+                f"UPDATE allocation_bases SET document = '{NOT_A_BASIS}' "
+                f"WHERE package_id = {substitution_world.FIRST_PACKAGE}"
+            )
+        )
+        assert altered.rowcount == 1  # type: ignore[attr-defined]
+        moved = uow.session.execute(
+            text(
+                "UPDATE account_balances SET amount_low = amount_low + 1 WHERE account = "
+                "(SELECT min(account) FROM account_balances WHERE amount_low < 4294967295)"
+            )
+        )
+        assert moved.rowcount >= 1  # type: ignore[attr-defined]
+        uow.commit()
+
+
+def test_verify_names_an_unreadable_basis_beside_every_other_finding(
+    uow_factory: UowFactory,
+) -> None:
+    """The basis that is not one is one `basis-unreadable` finding naming its package and why,
+    not the error that stopped verify; the kept effects of its package are not also named
+    (there is no basis to hold them against), and the altered balance is still found."""
+    substitution_world.seed_allocations(uow_factory)
+    before = ledger_service.verify(uow_factory())[1]  # the world's ledger is not whole
+    assert not [f for f in before if f.rule in ("basis-unreadable", "account-balance")]
+    _alter_first_basis_and_a_balance(uow_factory)
+    found = [f for f in ledger_service.verify(uow_factory())[1] if f not in before]
+    assert sorted(f.rule for f in found) == ["account-balance", "basis-unreadable"]
+    (unreadable,) = [f for f in found if f.rule == "basis-unreadable"]
+    assert unreadable.row == f"allocation_bases {FIRST}"
+    assert unreadable.message == (
+        f"allocation basis altered: {FIRST}: JSONDecodeError('Expecting property name "
+        "enclosed in double quotes: line 1 column 2 (char 1)')"
+    )
+
+
+def test_rebuild_balances_refuses_an_unreadable_basis_and_writes_nothing(
+    uow_factory: UowFactory,
+) -> None:
+    """`ledger rebuild-balances` cannot write a package's effects from a basis it cannot read:
+    it refuses naming the package, and neither the effects nor the balances it had rebuilt
+    before are written (the altered balance is still found)."""
+    substitution_world.seed_allocations(uow_factory)
+    kept = _rows(uow_factory)
+    _alter_first_basis_and_a_balance(uow_factory)
+    with pytest.raises(BasisAltered, match=f"allocation basis altered: {FIRST}: "):
+        _rebuild(uow_factory)
+    assert _rows(uow_factory) == kept
+    rules = {f.rule for f in ledger_service.verify(uow_factory())[1]}
+    assert {"account-balance", "basis-unreadable"} <= rules
+
+
+def test_a_restore_refuses_an_unreadable_basis_and_writes_nothing(
+    uow_factory: UowFactory, empty_database_url: str, engines: Callable[[str], Engine]
+) -> None:
+    """A file whose basis is not one cannot have its effects rebuilt: the restore (`import`)
+    refuses naming the package before it verifies, and the database stays empty."""
+    substitution_world.seed_allocations(uow_factory)
+    with uow_factory() as uow:
+        dumped = uow.rows.dump()
+    first = substitution_world.FIRST_PACKAGE
+    for row in dumped["allocation_bases"]:
+        if row["package_id"] == first:
+            row["document"] = NOT_A_BASIS
+    migrate.upgrade(empty_database_url)
+    sessions = session_factory(engines(empty_database_url))
+    refused = "the file's allocation bases do not read, nothing was written: allocation basis"
+    with pytest.raises(LedgerError, match=f"{refused} altered: {FIRST}: "):
+        restore.restore(SqlUnitOfWork(sessions), dumped, differences=lambda _snapshot: [])
+    with SqlUnitOfWork(sessions) as uow:
+        assert uow.rows.occupied() == {}

@@ -48,7 +48,8 @@ def verify(
     Besides the ledger's own rules: every row derived from it (contributions, attributions,
     packages, the balances kept beside the postings) must agree with it, the totals kept
     beside the contributions with them, and the substitution effects kept apart from the
-    allocation bases with the bases; the ledger and the audit log must extend every stored
+    allocation bases with the bases (a basis that cannot be read is a finding of its own, and
+    the rest are checked all the same); the ledger and the audit log must extend every stored
     checkpoint and `against` (a published one), each signed by `signer`'s key where it names
     that key (`against` must), with stored trees that are the trees of their entries.
     `progress(step)` as each of VERIFY_STEPS begins.
@@ -185,7 +186,8 @@ class RebuildBalances(Command[int]):
     allocation bases from the bases (`purldesk ledger rebuild-balances`, the operator's): the
     repair when `verify` finds a kept balance, total or effect that drifted, say after a
     server older than the schema wrote. The ledger, the contributions and the bases
-    themselves are not touched; returns how many accounts are kept."""
+    themselves are not touched; returns how many accounts are kept. A basis that cannot be
+    read refuses it all (BasisAltered, naming the package): its effects cannot be rebuilt."""
 
     def execute(self, uow: UnitOfWork, context: Context) -> int:
         accounts = uow.ledger.rebuild_balances()  # under the write lock

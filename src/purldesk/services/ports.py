@@ -23,7 +23,7 @@ from purldesk.domain.contributions import (
 from purldesk.domain.deliveries import Shipment, ShipmentId
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.indicators import Observation, ObservationId
-from purldesk.domain.kept_substitutions import KeptEffect
+from purldesk.domain.kept_substitutions import HeldEffects, KeptEffect
 from purldesk.domain.package_history import PackageRelease
 from purldesk.domain.packages import Package, PackageId
 from purldesk.domain.participants import Participant, ParticipantCode
@@ -251,13 +251,15 @@ class BasisRepository(Protocol):
         each as it is kept: for `verify` to hold against the bases."""
         ...
 
-    def held_effects(self) -> list[KeptEffect]:
-        """The effects the bases hold (`kept_substitutions.effects_of` each), the bases read
-        a chunk at a time without their funds: there may be thousands."""
+    def held_effects(self) -> HeldEffects:
+        """The effects the bases hold (`kept_substitutions.held`), the bases read a chunk at a
+        time without their funds (there may be thousands), and each stored basis that is not
+        a basis document, set aside rather than raised: for `verify` to name beside the rest."""
         ...
 
     def rebuild_effects(self) -> int:
-        """Every kept effect again from the bases; returns how many it keeps."""
+        """Every kept effect again from the bases; returns how many it keeps. A basis that is
+        not a basis document raises BasisAltered naming its package."""
         ...
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from purldesk.domain import ledger as ledger_rules
+from purldesk.domain.basis import BasisAltered
 from purldesk.domain.errors import Conflict, InvalidInput, LedgerError
 from purldesk.services import exports, ledger
 from purldesk.services.exports import RestorableUnitOfWork, Snapshot
@@ -37,14 +38,20 @@ def restore(
     progress: Callable[[str, int], None] = lambda _table, _rows: None,
 ) -> Restored:
     """Write every row of `tables` into the empty database, or nothing: a database with any
-    row is Conflict; a ledger that does not verify is LedgerError; a database whose export
-    differs from the file (`differences`: the JSON paths where it does) is InvalidInput."""
+    row is Conflict; a ledger that does not verify, or a basis that is not one (its effects
+    cannot be rebuilt), is LedgerError; a database whose export differs from the file
+    (`differences`: the JSON paths where it does) is InvalidInput."""
     with uow:
         occupied = uow.rows.occupied()
         if occupied:
             held = ", ".join(f"{name} ({count} rows)" for name, count in sorted(occupied.items()))
             raise Conflict(f"the database is not empty ({held}); import only into an empty one")
-        written = uow.rows.load(tables, progress=progress)
+        try:
+            written = uow.rows.load(tables, progress=progress)
+        except BasisAltered as error:  # its substitution effects cannot be rebuilt from it
+            raise LedgerError(
+                f"the file's allocation bases do not read, nothing was written: {error}"
+            ) from error
         checked, findings = ledger.verify_open(uow, signer=signer)
         if findings:
             named = "; ".join(

@@ -1,6 +1,6 @@
 """A stored basis that is not a basis document (altered in the database) is refused as altered,
-naming its package: `ledger verify`, restore and the statement's reads stop on it with that
-message, never with a parser's traceback."""
+naming its package, never with a parser's traceback: restore, `ledger rebuild-balances` and the
+statement's reads stop on it with that message, and `ledger verify` names it as a finding."""
 
 from __future__ import annotations
 

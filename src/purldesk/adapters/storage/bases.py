@@ -16,10 +16,10 @@ from purldesk.adapters.storage.substitution_tables import AllocationSubstitution
 from purldesk.adapters.storage.tables import AllocationBasisRow
 from purldesk.domain import basis, kept_substitutions
 from purldesk.domain.basis import AllocationBasis
-from purldesk.domain.kept_substitutions import KeptEffect
+from purldesk.domain.kept_substitutions import HeldEffects, KeptEffect
 from purldesk.domain.packages import PackageId, package_ref
 
-# Bases read at a time by `held_effects` (so by `verify` and `rebuild_substitutions`).
+# Bases read at a time by `held_effects` (so by `verify`) and `rebuild_substitutions`.
 REBUILT_PER_CHUNK = 200
 # The columns of `allocation_substitutions`, named as the fields of a kept effect.
 KEPT_COLUMNS = tuple(field.name for field in fields(KeptEffect))
@@ -45,8 +45,8 @@ class SqlBasisRepository(TableRepository[AllocationBasisRow, AllocationBasis]):
     def kept_effects(self) -> list[KeptEffect]:
         return kept_effects(self._session)
 
-    def held_effects(self) -> list[KeptEffect]:
-        return [effect for chunk in held_effects(self._session) for effect in chunk]
+    def held_effects(self) -> HeldEffects:
+        return held_effects(self._session)
 
     def rebuild_effects(self) -> int:
         return rebuild_substitutions(self._session)
@@ -76,9 +76,20 @@ def kept_effects(session: Session) -> list[KeptEffect]:
     return [_effect_of(row) for row in found]
 
 
-def held_effects(session: Session) -> Iterator[list[KeptEffect]]:
-    """The effects the bases hold, a chunk of bases at a time (by package id), each basis read
-    without its funds."""
+def held_effects(session: Session) -> HeldEffects:
+    """The effects the bases hold, each basis read without its funds, and each stored basis
+    that is not a basis document (set aside for `verify` to name)."""
+    effects: list[KeptEffect] = []
+    unreadable: list[kept_substitutions.UnreadableBasis] = []
+    for chunk in _stored_bases(session):
+        held = kept_substitutions.held(chunk)
+        effects += held.effects
+        unreadable += held.unreadable
+    return HeldEffects(effects, unreadable)
+
+
+def _stored_bases(session: Session) -> Iterator[list[tuple[PackageId, str]]]:
+    """Each stored basis as (package id, document), a chunk of them at a time by package id."""
     after = -1
     while True:
         chunk = session.execute(
@@ -89,22 +100,25 @@ def held_effects(session: Session) -> Iterator[list[KeptEffect]]:
         ).all()
         if not chunk:
             return
-        yield [
-            effect
-            for package_id, document in chunk
-            for effect in kept_substitutions.effects_of(
-                basis.parse(PackageId(package_id), document, with_funds=False)
-            )
-        ]
+        yield [(PackageId(package_id), document) for package_id, document in chunk]
         after = chunk[-1][0]
 
 
 def rebuild_substitutions(session: Session) -> int:
     """Write `allocation_substitutions` anew from the bases, a chunk of them at a time;
-    returns how many rows it keeps."""
+    returns how many rows it keeps. A basis that is not a basis document raises BasisAltered
+    naming its package (it cannot be rebuilt from): the caller's transaction, rolled back,
+    keeps the rows it had."""
     session.execute(delete(AllocationSubstitutionRow))
     written = 0
-    for effects in held_effects(session):
+    for chunk in _stored_bases(session):
+        effects = [
+            effect
+            for package_id, document in chunk
+            for effect in kept_substitutions.effects_of(
+                basis.parse(package_id, document, with_funds=False)
+            )
+        ]
         if effects:
             session.execute(insert(AllocationSubstitutionRow), [_columns_of(e) for e in effects])
             written += len(effects)
