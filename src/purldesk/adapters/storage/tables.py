@@ -259,10 +259,15 @@ class PackageLineRow(_PackagePart, Base):
 class AttributionRow(_PackagePart, Base):
     __tablename__ = "attributions"
 
-    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id"), index=True)
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id"))
     line_id: Mapped[int] = mapped_column(ForeignKey("requirement_lines.id"))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+
+
+# A contributor's packages are found from its contributions' attributions by this index alone
+# (an index-only scan), not by reading every attribution ever made.
+Index("ix_attributions_contribution_id", AttributionRow.contribution_id, AttributionRow.package_id)
 
 
 class PackageClearanceRow(Base):
