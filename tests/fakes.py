@@ -288,6 +288,10 @@ class FakeCatalogRepository:
         table = self._tx.tables.catalog
         return [table[code] for code in sorted(table)]
 
+    def many(self, codes: Iterable[str]) -> dict[str, CatalogItem]:
+        table = self._tx.tables.catalog
+        return {code: table[code] for code in codes if code in table}
+
 
 class FakeCycleRepository:
     def __init__(self, tx: _Transaction) -> None:
@@ -402,6 +406,10 @@ class FakeRequirementRepository:
     def successor(self, line_id: LineId) -> RequirementLine | None:
         lines = self._tx.tables.lines.values()
         return next((ln for ln in lines if ln.carried_from == line_id), None)
+
+    def carried(self, line_ids: Collection[LineId]) -> set[LineId]:
+        found = {ln.carried_from for ln in self._tx.tables.lines.values()}
+        return {line_id for line_id in line_ids if line_id in found}
 
 
 # -- versioned aggregates: contributions and packages ------------------------------------------
@@ -1243,6 +1251,16 @@ class FakeUnitOfWork(_Scope):
         sequences = self._open().tables.sequences
         sequences[sequence] = sequences.get(sequence, 0) + 1
         return sequences[sequence]
+
+    def next_ids(self, sequence: str, count: int) -> range:
+        if count < 1:
+            if count < 0:
+                raise ValueError(f"cannot take {count} numbers")
+            return range(0)
+        sequences = self._open().tables.sequences
+        first = sequences.get(sequence, 0) + 1
+        sequences[sequence] = first + count - 1
+        return range(first, first + count)
 
     @property
     def participants(self) -> FakeParticipantRepository:

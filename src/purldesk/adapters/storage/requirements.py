@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import TypeVar
@@ -108,3 +108,10 @@ class SqlRequirementRepository(TableRepository[RequirementLineRow, RequirementLi
 
     def successor(self, line_id: LineId) -> RequirementLine | None:
         return self._first(RequirementLineRow.carried_from == line_id)
+
+    def carried(self, line_ids: Collection[LineId], /) -> set[LineId]:
+        if not line_ids:
+            return set()
+        carried_from = RequirementLineRow.carried_from
+        rows = self._session.scalars(select(carried_from).where(carried_from.in_(line_ids)))
+        return {LineId(line_id) for line_id in rows if line_id is not None}

@@ -132,14 +132,22 @@ class SqlUnitOfWork(SessionScope):
         The row stays locked until commit, so concurrent units of work queue for the same
         sequence and a rolled-back number is handed out again: numbers have no gaps.
         """
+        return self.next_ids(sequence, 1)[0]
+
+    def next_ids(self, sequence: str, count: int) -> range:
+        """The next `count` numbers of `sequence`, taken at once as `next_id` takes one."""
+        if count < 1:
+            if count < 0:
+                raise ValueError(f"cannot take {count} numbers")
+            return range(0)
         session = self.session
         row = {"name": sequence, "value": 0}
         # Race-safe creation: a concurrent first use waits for ours, then does nothing.
         session.execute(_upsert(session, IdSequenceRow).values(row).on_conflict_do_nothing())
-        value = session.execute(
+        last = session.execute(
             update(IdSequenceRow)
             .where(IdSequenceRow.name == sequence)
-            .values(value=IdSequenceRow.value + 1)
+            .values(value=IdSequenceRow.value + count)
             .returning(IdSequenceRow.value)
         ).scalar_one()
-        return int(value)
+        return range(int(last) - count + 1, int(last) + 1)

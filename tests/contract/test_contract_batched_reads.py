@@ -1,0 +1,77 @@
+"""What a write reads or takes many of at once, in one statement, gives what one read or one
+number at a time gives, on the fake, SQLite and PostgreSQL alike: catalog items by code, the
+lines carried on, and a run of a sequence's numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
+from purldesk.domain.errors import NotFound
+from purldesk.domain.money import USD, Money
+from purldesk.domain.requirements import Cycle, CycleId, LineId, RequirementLine
+from purldesk.services import catalog
+from purldesk.services.ports import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+AT = datetime(2025, 10, 1, 9, 30, tzinfo=UTC)
+KIT = CatalogItem(
+    ItemCode("MED-1"), "Field hospital kit", "medical", AidClass.HUMANITARIAN,
+    Money(250_000, USD), 2, 50, 30,
+)  # fmt: skip
+TENT = replace(KIT, code=ItemCode("SHL-1"), name="Winter tent", area="shelter")
+FIRST = RequirementLine(
+    id=LineId(1), ref="L-1", cycle_id=CycleId(1), item_code=KIT.code, area=KIT.area,
+    aid_class=KIT.aid_class, quantity=4, rank=1, needed_by=date(2026, 1, 31),
+    justification="winter",
+)  # fmt: skip
+SECOND = replace(FIRST, id=LineId(2), ref="L-2", rank=2)
+CARRIED = replace(FIRST, id=LineId(3), cycle_id=CycleId(2), carried_from=FIRST.id)
+
+
+def test_catalog_items_are_read_many_at_once_by_code(uow_factory: UowFactory) -> None:
+    catalog.import_items(uow_factory(), items=[KIT, TENT])
+    with uow_factory() as uow:
+        assert uow.catalog.many([TENT.code, KIT.code, TENT.code]) == {
+            KIT.code: KIT, TENT.code: TENT,
+        }  # fmt: skip
+        assert uow.catalog.many(["NOPE-1", KIT.code]) == {KIT.code: KIT}
+        assert uow.catalog.many([]) == {}
+        assert catalog.items_of(uow, [KIT.code]) == {KIT.code: KIT}
+        with pytest.raises(NotFound, match="NOPE-1"):
+            catalog.items_of(uow, [KIT.code, "NOPE-1", "NOPE-2"])
+
+
+def test_the_lines_carried_on_are_found_at_once(uow_factory: UowFactory) -> None:
+    catalog.import_items(uow_factory(), items=[KIT])
+    with uow_factory() as uow:
+        uow.cycles.add(Cycle(CycleId(1), "2025-10", date(2025, 10, 1)))
+        uow.cycles.add(Cycle(CycleId(2), "2025-11", date(2025, 11, 1)))
+        for line in (FIRST, SECOND):
+            uow.requirements.add(line, at=AT, by="UKR")
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.requirements.carried([FIRST.id, SECOND.id]) == set()
+        uow.requirements.add(CARRIED, at=AT, by="UKR")
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.requirements.carried([FIRST.id, SECOND.id, CARRIED.id]) == {FIRST.id}
+        assert uow.requirements.carried([]) == set()
+
+
+def test_next_ids_take_a_run_of_numbers_as_next_id_takes_one(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        assert list(uow.next_ids("line", 3)) == [1, 2, 3]
+        assert uow.next_id("line") == 4
+        assert list(uow.next_ids("line", 0)) == []
+        assert list(uow.next_ids("line", 2)) == [5, 6]
+        assert list(uow.next_ids("other", 1)) == [1]
+        uow.commit()
+    with uow_factory() as uow:
+        assert list(uow.next_ids("line", 1)) == [7]  # rolled back on leaving
+    with uow_factory() as uow:
+        assert uow.next_id("line") == 7
