@@ -13,6 +13,7 @@ from purldesk.domain.errors import IllegalTransition, InvalidInput
 from purldesk.domain.packages import Package, PackageId, PackageStatus
 from purldesk.domain.requirements import LineId, LineStatus
 from purldesk.services import catalog
+from purldesk.services.cycle_lines import CycleLines
 from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import UnitOfWork
 
@@ -133,15 +134,10 @@ def _deliver_lines(uow: UnitOfWork, package: Package, *, at: datetime) -> None:
         if other.status in ARRIVED:
             for line in other.lines:
                 arrived[line.line_id] = arrived.get(line.line_id, 0) + line.lots
-    # A package's lines are on its cycle: one read of the cycle's lines and of their items.
-    on_cycle = {line.id: line for line in uow.requirements.list(package.cycle_id)}
-    lines = [
-        on_cycle.get(line_id) or uow.requirements.get(line_id)
-        for line_id in dict.fromkeys(part.line_id for part in package.lines)
-    ]
-    items = catalog.items_of(uow, (line.item_code for line in lines))
-    for wanted in lines:
-        needed = wanted.lots(items[wanted.item_code])
+    known = CycleLines(uow, package.cycle_id)
+    for line_id in dict.fromkeys(part.line_id for part in package.lines):
+        wanted = known.line(line_id)
+        needed = wanted.lots(known.item(wanted.item_code))
         if wanted.status is LineStatus.FUNDED and arrived.get(wanted.id, 0) >= needed:
             uow.requirements.save(wanted.move_to(LineStatus.DELIVERED), at=at, by="delivery")
 
