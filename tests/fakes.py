@@ -361,6 +361,10 @@ class FakeRequirementRepository:
         tables.lines[line.id] = line
         tables.rank_changes.append(change)
 
+    def add_many(self, lines: Sequence[RequirementLine], *, at: datetime, by: str) -> None:
+        for line in lines:
+            self.add(line, at=at, by=by)
+
     def save(self, line: RequirementLine, *, at: datetime, by: str) -> None:
         tables = self._tx.tables
         previous = tables.lines.get(line.id)

@@ -1,6 +1,6 @@
-"""What a write reads or takes many of at once, in one statement, gives what one read or one
-number at a time gives, on the fake, SQLite and PostgreSQL alike: catalog items by code, the
-lines carried on, and a run of a sequence's numbers."""
+"""What a write reads, takes or adds many of at once gives what one at a time gives, on the
+fake, SQLite and PostgreSQL alike: catalog items by code, the lines carried on, a run of a
+sequence's numbers, and new lines with their first ranks (refused as the first refused one)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
-from purldesk.domain.errors import NotFound
+from purldesk.domain.errors import AlreadyExists, NotFound
 from purldesk.domain.money import USD, Money
 from purldesk.domain.requirements import Cycle, CycleId, LineId, RequirementLine
 from purldesk.services import catalog
@@ -75,3 +75,45 @@ def test_next_ids_take_a_run_of_numbers_as_next_id_takes_one(uow_factory: UowFac
         assert list(uow.next_ids("line", 1)) == [7]  # rolled back on leaving
     with uow_factory() as uow:
         assert uow.next_id("line") == 7
+
+
+def seed_cycle(uow_factory: UowFactory) -> None:
+    catalog.import_items(uow_factory(), items=[KIT])
+    with uow_factory() as uow:
+        uow.cycles.add(Cycle(CycleId(1), "2025-10", date(2025, 10, 1)))
+        uow.commit()
+
+
+def test_lines_added_many_at_once_are_stored_as_one_by_one(uow_factory: UowFactory) -> None:
+    seed_cycle(uow_factory)
+    with uow_factory() as uow:
+        uow.requirements.add_many([FIRST, SECOND], at=AT, by="UKR")
+        uow.requirements.add_many([], at=AT, by="UKR")
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.requirements.list(CycleId(1)) == [FIRST, SECOND]
+        assert [(c.line_id, c.rank, c.by) for c in uow.requirements.rank_histories()] == [
+            (FIRST.id, 1, "UKR"), (SECOND.id, 2, "UKR"),
+        ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("batch", "shown"),
+    [
+        ([SECOND, replace(FIRST, ref="L-5")], "1"),
+        ([SECOND, replace(SECOND, id=LineId(6))], "L-2 in cycle 1"),
+    ],
+    ids=["taken-before", "taken-in-the-batch"],
+)
+def test_lines_added_many_at_once_are_refused_as_the_first_refused_one(
+    uow_factory: UowFactory, batch: list[RequirementLine], shown: str
+) -> None:
+    seed_cycle(uow_factory)
+    with uow_factory() as uow:
+        uow.requirements.add(FIRST, at=AT, by="UKR")
+        uow.commit()
+    with pytest.raises(AlreadyExists) as refused, uow_factory() as uow:
+        uow.requirements.add_many(batch, at=AT, by="UKR")
+    assert str(refused.value) == str(AlreadyExists("requirement line", shown))
+    with uow_factory() as uow:
+        assert uow.requirements.list(CycleId(1)) == [FIRST]

@@ -9,6 +9,7 @@ from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.requirements import (
     Cycle,
     CycleStatus,
+    LineChange,
     LineId,
     RequirementLine,
     carry,
@@ -47,6 +48,7 @@ def carry_into(
     # Each line takes a number, carried or not, as it always has: the ids stay the same.
     line_ids = uow.next_ids("requirement_line", len(lines))
     added: list[RequirementLine] = []
+    changes: list[LineChange] = []
     for line, line_id in zip(lines, line_ids, strict=True):
         carried = carry(
             line, item=items[line.item_code], funded_lots=funded.get(line.id, 0),
@@ -54,9 +56,10 @@ def carry_into(
             previous=previous,
             into=into, at=at, by=by,
         )  # fmt: skip
-        if carried is None:
-            continue
-        uow.requirements.add(carried.line, at=at, by=by)
-        uow.requirements.append_changes([carried.change])
-        added.append(carried.line)
+        if carried is not None:
+            added.append(carried.line)
+            changes.append(carried.change)
+    # Stored as one line at a time stores them: each line with its rank, then the changes.
+    uow.requirements.add_many(added, at=at, by=by)
+    uow.requirements.append_changes(changes)
     return added

@@ -156,6 +156,15 @@ class _NotingRepository:
                 return answer
 
             return written
+        if name == "add_many":
+
+            def added(records: Any, *args: Any, **kwargs: Any) -> Any:
+                answer = found(records, *args, **kwargs)
+                for record in records:
+                    self._noted.note(self._kind, record)
+                return answer
+
+            return added
         if name == "append_changes":  # edits of lines other than their rank
 
             def appended(changes: Any) -> Any:

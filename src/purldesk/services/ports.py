@@ -107,6 +107,11 @@ class RequirementRepository(Protocol):
         """Store a new line and its first rank change."""
         ...
 
+    def add_many(self, lines: Sequence[RequirementLine], *, at: datetime, by: str) -> None:
+        """`add` each of `lines` in order, in a few statements: the same rows, and the error
+        of the first `add` that would be refused."""
+        ...
+
     def save(self, line: RequirementLine, *, at: datetime, by: str) -> None:
         """Store a changed line; a new rank is appended to its rank history."""
         ...

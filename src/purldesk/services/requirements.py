@@ -103,8 +103,7 @@ def import_lines(
         )
         line_ids = uow.next_ids("requirement_line", len(lines))
         numbered = [_with_id(ln, LineId(n)) for ln, n in zip(lines, line_ids, strict=True)]
-        for line in numbered:
-            uow.requirements.add(line, at=at, by=by)
+        uow.requirements.add_many(numbered, at=at, by=by)
         uow.commit()
         return numbered
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.exc import IntegrityError
 
 from purldesk.adapters.storage.repository import (
     NamedRecords,
@@ -58,6 +59,19 @@ class SqlRequirementRepository(TableRepository[RequirementLineRow, RequirementLi
 
     def add(self, line: RequirementLine, *, at: datetime, by: str) -> None:
         self._insert(line, RankChangeRow(line_id=line.id, rank=line.rank, at=at, by=by))
+
+    def add_many(self, lines: Sequence[RequirementLine], *, at: datetime, by: str) -> None:
+        ranks = [RankChangeRow(line_id=ln.id, rank=ln.rank, at=at, by=by) for ln in lines]
+        try:
+            with self._session.begin_nested():
+                self._session.add_all([self._row(line) for line in lines])
+                self._session.flush()
+                self._session.add_all(ranks)
+                self._session.flush()
+        except IntegrityError:  # one by one, to refuse the first line as `add` does
+            for line in lines:
+                self.add(line, at=at, by=by)
+            raise
 
     def save(self, line: RequirementLine, *, at: datetime, by: str) -> None:
         previous = self._session.scalar(
