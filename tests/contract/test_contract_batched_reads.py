@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -87,14 +87,17 @@ def seed_cycle(uow_factory: UowFactory) -> None:
 def test_lines_added_many_at_once_are_stored_as_one_by_one(uow_factory: UowFactory) -> None:
     seed_cycle(uow_factory)
     with uow_factory() as uow:
-        uow.requirements.add_many([FIRST, SECOND], at=AT, by="UKR")
+        kyiv = AT.astimezone(timezone(timedelta(hours=3)))
+        uow.requirements.add_many([FIRST, SECOND], at=kyiv, by="UKR")
         uow.requirements.add_many([], at=AT, by="UKR")
         uow.commit()
     with uow_factory() as uow:
         assert uow.requirements.list(CycleId(1)) == [FIRST, SECOND]
-        assert [(c.line_id, c.rank, c.by) for c in uow.requirements.rank_histories()] == [
-            (FIRST.id, 1, "UKR"), (SECOND.id, 2, "UKR"),
+        ranks = uow.requirements.rank_histories()
+        assert [(c.line_id, c.rank, c.at, c.by) for c in ranks] == [
+            (FIRST.id, 1, AT, "UKR"), (SECOND.id, 2, AT, "UKR"),
         ]  # fmt: skip
+        assert all(c.at.utcoffset() == timedelta(0) for c in ranks)
 
 
 @pytest.mark.parametrize(

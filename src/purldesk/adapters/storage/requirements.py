@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from purldesk.adapters.storage.repository import (
@@ -61,13 +61,15 @@ class SqlRequirementRepository(TableRepository[RequirementLineRow, RequirementLi
         self._insert(line, RankChangeRow(line_id=line.id, rank=line.rank, at=at, by=by))
 
     def add_many(self, lines: Sequence[RequirementLine], *, at: datetime, by: str) -> None:
-        ranks = [RankChangeRow(line_id=ln.id, rank=ln.rank, at=at, by=by) for ln in lines]
+        if not lines:
+            return
+        ranks = [{"line_id": ln.id, "rank": ln.rank, "at": at, "by": by} for ln in lines]
         try:
             with self._session.begin_nested():
                 self._session.add_all([self._row(line) for line in lines])
                 self._session.flush()
-                self._session.add_all(ranks)
-                self._session.flush()
+                # A bulk insert: the ORM would insert row by row to learn each new id.
+                self._session.execute(insert(RankChangeRow), ranks)
         except IntegrityError:  # one by one, to refuse the first line as `add` does
             for line in lines:
                 self.add(line, at=at, by=by)
@@ -110,8 +112,8 @@ class SqlRequirementRepository(TableRepository[RequirementLineRow, RequirementLi
         return [record_type(*row) for row in rows]
 
     def append_changes(self, changes: Sequence[LineChange]) -> None:
-        self._session.add_all(LineChangeRow(**to_columns(change)) for change in changes)
-        self._session.flush()
+        if changes:  # a bulk insert, as `add_many` makes
+            self._session.execute(insert(LineChangeRow), [to_columns(c) for c in changes])
 
     def change_history(self, line_id: LineId) -> list[LineChange]:
         return self._history(LineChangeRow, LineChange, line_id)
