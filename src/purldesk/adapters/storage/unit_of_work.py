@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from sqlalchemy import text, update
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from purldesk.adapters.storage.access_repositories import (
@@ -141,13 +141,15 @@ class SqlUnitOfWork(SessionScope):
                 raise ValueError(f"cannot take {count} numbers")
             return range(0)
         session = self.session
-        row = {"name": sequence, "value": 0}
-        # Race-safe creation: a concurrent first use waits for ours, then does nothing.
-        session.execute(_upsert(session, IdSequenceRow).values(row).on_conflict_do_nothing())
+        upsert = _upsert(session, IdSequenceRow)
+        # One statement, race-safe: a first use creates the row, a concurrent one waits for it
+        # and counts on from it; the row stays locked until commit.
         last = session.execute(
-            update(IdSequenceRow)
-            .where(IdSequenceRow.name == sequence)
-            .values(value=IdSequenceRow.value + count)
+            upsert.values(name=sequence, value=count)
+            .on_conflict_do_update(
+                index_elements=[IdSequenceRow.name],
+                set_={"value": IdSequenceRow.value + count},
+            )
             .returning(IdSequenceRow.value)
         ).scalar_one()
         return range(int(last) - count + 1, int(last) + 1)
