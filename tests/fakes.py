@@ -705,6 +705,10 @@ class FakeLedger:
         entries = self._tx.tables.ledger
         return entries[-1] if entries else None
 
+    def head_seq(self) -> int:
+        entries = self._tx.tables.ledger
+        return entries[-1].seq if entries else 0
+
     def append(
         self, transactions: Sequence[LedgerTransaction], *, recorded_at: datetime
     ) -> list[LedgerEntry]:

@@ -27,10 +27,9 @@ def keep(uow: UnitOfWork, noted: Noted, *, at: datetime, audit_seq: int) -> list
         # its types (a list for a tuple), never in what is kept.
         if last is not None and document(last.state) == document(state):
             continue
-        head = uow.ledger.head()
         release = PackageRelease(
             package_id=package_id, number=1 if last is None else last.number + 1, at=at,
-            audit_seq=audit_seq, ledger_seq=0 if head is None else head.seq, state=state,
+            audit_seq=audit_seq, ledger_seq=uow.ledger.head_seq(), state=state,
         )  # fmt: skip
         uow.releases.add(release)
         kept.append(release)
