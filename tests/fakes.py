@@ -288,6 +288,10 @@ class FakeCatalogRepository:
         table = self._tx.tables.catalog
         return [table[code] for code in sorted(table)]
 
+    def many(self, codes: Iterable[str]) -> dict[str, CatalogItem]:
+        table = self._tx.tables.catalog
+        return {code: table[code] for code in codes if code in table}
+
 
 class FakeCycleRepository:
     def __init__(self, tx: _Transaction) -> None:
@@ -357,6 +361,10 @@ class FakeRequirementRepository:
         tables.lines[line.id] = line
         tables.rank_changes.append(change)
 
+    def add_many(self, lines: Sequence[RequirementLine], *, at: datetime, by: str) -> None:
+        for line in lines:
+            self.add(line, at=at, by=by)
+
     def save(self, line: RequirementLine, *, at: datetime, by: str) -> None:
         tables = self._tx.tables
         previous = tables.lines.get(line.id)
@@ -402,6 +410,10 @@ class FakeRequirementRepository:
     def successor(self, line_id: LineId) -> RequirementLine | None:
         lines = self._tx.tables.lines.values()
         return next((ln for ln in lines if ln.carried_from == line_id), None)
+
+    def carried(self, line_ids: Collection[LineId]) -> set[LineId]:
+        found = {ln.carried_from for ln in self._tx.tables.lines.values()}
+        return {line_id for line_id in line_ids if line_id in found}
 
 
 # -- versioned aggregates: contributions and packages ------------------------------------------
@@ -692,6 +704,10 @@ class FakeLedger:
     def head(self) -> LedgerEntry | None:
         entries = self._tx.tables.ledger
         return entries[-1] if entries else None
+
+    def head_seq(self) -> int:
+        entries = self._tx.tables.ledger
+        return entries[-1].seq if entries else 0
 
     def append(
         self, transactions: Sequence[LedgerTransaction], *, recorded_at: datetime
@@ -1241,6 +1257,16 @@ class FakeUnitOfWork(_Scope):
         sequences = self._open().tables.sequences
         sequences[sequence] = sequences.get(sequence, 0) + 1
         return sequences[sequence]
+
+    def next_ids(self, sequence: str, count: int) -> range:
+        if count < 1:
+            if count < 0:
+                raise ValueError(f"cannot take {count} numbers")
+            return range(0)
+        sequences = self._open().tables.sequences
+        first = sequences.get(sequence, 0) + 1
+        sequences[sequence] = first + count - 1
+        return range(first, first + count)
 
     @property
     def participants(self) -> FakeParticipantRepository:

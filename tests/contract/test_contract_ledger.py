@@ -54,6 +54,7 @@ def test_entries_read_back_equal_to_what_was_sealed(uow_factory: UowFactory) -> 
         stored = uow.ledger.entries()
         assert stored == sealed
         assert uow.ledger.head() == sealed[-1]
+        assert uow.ledger.head_seq() == sealed[-1].seq
     assert [e.seq for e in stored] == [1, 2, 3]
     assert stored[1].transaction.conversion is not None
     assert str(stored[1].transaction.conversion.rate) == "0.000712340"
@@ -105,6 +106,7 @@ def test_balances_are_summed_per_account_and_currency(uow_factory: UowFactory) -
 def test_an_empty_ledger_has_no_head_entries_or_balances(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
         assert uow.ledger.head() is None
+        assert uow.ledger.head_seq() == 0
         assert uow.ledger.entries() == []
         assert uow.ledger.balances() == {}
 

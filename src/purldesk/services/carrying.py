@@ -9,12 +9,13 @@ from purldesk.domain.errors import Conflict, InvalidInput
 from purldesk.domain.requirements import (
     Cycle,
     CycleStatus,
+    LineChange,
     LineId,
     RequirementLine,
     carry,
     priority_order,
 )
-from purldesk.services import packages
+from purldesk.services import catalog, packages
 from purldesk.services.ports import UnitOfWork
 
 CARRIED_FROM = frozenset({CycleStatus.ENDORSED, CycleStatus.CLOSED})
@@ -38,21 +39,27 @@ def carry_into(
     if previous.opens_on >= into.opens_on:
         raise InvalidInput("opens_on", f"must be after the opening of {previous.name}")
     lines = priority_order(uow.requirements.list(previous.id))
-    carried_already = next((ln for ln in lines if uow.requirements.successor(ln.id)), None)
+    successors = uow.requirements.carried([ln.id for ln in lines])
+    carried_already = next((ln for ln in lines if ln.id in successors), None)
     if carried_already is not None:
         raise Conflict(f"cycle {previous.name} was carried already (line {carried_already.ref})")
     funded = packages.funded_lots(uow, cycle_id=previous.id)
+    items = catalog.items_of(uow, (line.item_code for line in lines))
+    # Each line takes a number, carried or not, as it always has: the ids stay the same.
+    line_ids = uow.next_ids("requirement_line", len(lines))
     added: list[RequirementLine] = []
-    for line in lines:
+    changes: list[LineChange] = []
+    for line, line_id in zip(lines, line_ids, strict=True):
         carried = carry(
-            line, item=uow.catalog.get(line.item_code), funded_lots=funded.get(line.id, 0),
-            line_id=LineId(uow.next_id("requirement_line")), rank=len(added) + 1,
+            line, item=items[line.item_code], funded_lots=funded.get(line.id, 0),
+            line_id=LineId(line_id), rank=len(added) + 1,
             previous=previous,
             into=into, at=at, by=by,
         )  # fmt: skip
-        if carried is None:
-            continue
-        uow.requirements.add(carried.line, at=at, by=by)
-        uow.requirements.append_changes([carried.change])
-        added.append(carried.line)
+        if carried is not None:
+            added.append(carried.line)
+            changes.append(carried.change)
+    # Stored as one line at a time stores them: each line with its rank, then the changes.
+    uow.requirements.add_many(added, at=at, by=by)
+    uow.requirements.append_changes(changes)
     return added

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from purldesk.domain.access import Permission
 from purldesk.domain.catalog import CatalogItem
+from purldesk.domain.errors import NotFound
 from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import UnitOfWork
 
@@ -24,6 +25,17 @@ def import_items(uow: UnitOfWork, *, items: Sequence[CatalogItem]) -> tuple[int,
                 updated += 1
         uow.commit()
     return added, updated
+
+
+def items_of(uow: UnitOfWork, codes: Iterable[str]) -> dict[str, CatalogItem]:
+    """The catalog items of `codes`, by code, read at once; NotFound names the first code the
+    catalog does not have."""
+    wanted = list(dict.fromkeys(codes))
+    found = uow.catalog.many(wanted)
+    missing = next((code for code in wanted if code not in found), None)
+    if missing is not None:
+        raise NotFound("catalog item", missing)
+    return found
 
 
 def list_all(uow: UnitOfWork) -> list[CatalogItem]:

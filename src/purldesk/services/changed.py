@@ -4,7 +4,9 @@ keeps a new state.
 The handler gives each command a unit of work that notes every record its repositories add
 or save (`noting`), so no use case has to say what it touched and none can forget to: a line
 whose status a package moved, the contributions whose money it took, the package a shipment
-belongs to. What is noted is recorded in the write's audit entry (`objects`).
+belongs to. What is noted is recorded in the write's audit entry (`objects`). The packages
+the write got or wrote are held too, with the shipments it listed, so that keeping their
+history need not read them again.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, cast
 
-from purldesk.domain.packages import PackageId
+from purldesk.domain.deliveries import Shipment, ShipmentId
+from purldesk.domain.packages import Package, PackageId
 from purldesk.services.ports import UnitOfWork
 
 
@@ -70,13 +73,26 @@ class Noted:
 
     objects: set[ObjectRef] = field(default_factory=set)
     packages: set[PackageId] = field(default_factory=set)  # whose state may have changed
+    # Each package as the write last got or wrote it, and each package's shipments as it last
+    # listed them with those it added or saved since: as they stand when the write ends, since
+    # their rows change only through their repositories' `add` and `save`.
+    held: dict[PackageId, Package] = field(default_factory=dict)
+    shipments: dict[PackageId, dict[ShipmentId, Shipment]] = field(default_factory=dict)
 
     def note(self, kind: ObjectKind, record: Any) -> None:
         self.objects.add(ObjectRef(kind, str(NOTED_KEYS[kind](record))))
         if kind is ObjectKind.PACKAGE:
             self.packages.add(record.id)
+            self.held[record.id] = record
         elif kind is ObjectKind.SHIPMENT:
             self.packages.add(record.package_id)
+            for each in self.shipments.values():
+                each.pop(record.id, None)
+            if (listed := self.shipments.get(record.package_id)) is not None:
+                listed[record.id] = record
+
+    def listed(self, package_id: PackageId, shipments: Iterable[Shipment]) -> None:
+        self.shipments[package_id] = {shipment.id: shipment for shipment in shipments}
 
     def note_lines(self, line_ids: Iterable[int]) -> None:
         self.objects.update(ObjectRef(ObjectKind.LINE, str(line_id)) for line_id in line_ids)
@@ -115,6 +131,23 @@ class _NotingRepository:
 
     def __getattr__(self, name: str) -> Any:
         found = getattr(self._repository, name)
+        if name == "get" and self._kind is ObjectKind.PACKAGE:
+
+            def got(package_id: PackageId) -> Package:
+                package: Package = found(package_id)
+                self._noted.held[package.id] = package
+                return package
+
+            return got
+        if name == "list" and self._kind is ObjectKind.SHIPMENT:
+
+            def listed(*, package_id: PackageId | None = None) -> list[Shipment]:
+                shipments: list[Shipment] = found(package_id=package_id)
+                if package_id is not None:
+                    self._noted.listed(package_id, shipments)
+                return shipments
+
+            return listed
         if name in WRITES:
 
             def written(record: Any, *args: Any, **kwargs: Any) -> Any:
@@ -123,6 +156,15 @@ class _NotingRepository:
                 return answer
 
             return written
+        if name == "add_many":
+
+            def added(records: Any, *args: Any, **kwargs: Any) -> Any:
+                answer = found(records, *args, **kwargs)
+                for record in records:
+                    self._noted.note(self._kind, record)
+                return answer
+
+            return added
         if name == "append_changes":  # edits of lines other than their rank
 
             def appended(changes: Any) -> Any:

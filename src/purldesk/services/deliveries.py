@@ -12,6 +12,8 @@ from purldesk.domain.deliveries import Shipment, ShipmentId, shipment_ref
 from purldesk.domain.errors import IllegalTransition, InvalidInput
 from purldesk.domain.packages import Package, PackageId, PackageStatus
 from purldesk.domain.requirements import LineId, LineStatus
+from purldesk.services import catalog
+from purldesk.services.cycle_lines import CycleLines
 from purldesk.services.handle import Command, Context, command
 from purldesk.services.ports import UnitOfWork
 
@@ -108,9 +110,10 @@ def list_all(uow: UnitOfWork, *, package_id: PackageId | None = None) -> list[Sh
 
 def units_in(uow: UnitOfWork, package: Package) -> dict[LineId, int]:
     """Units of each line the package buys: its lots times the item's lot size."""
+    items = catalog.items_of(uow, (line.item_code for line in package.lines))
     units: dict[LineId, int] = {}
     for line in package.lines:
-        lot_size = uow.catalog.get(line.item_code).lot_size
+        lot_size = items[line.item_code].lot_size
         units[line.line_id] = units.get(line.line_id, 0) + line.lots * lot_size
     return units
 
@@ -131,10 +134,11 @@ def _deliver_lines(uow: UnitOfWork, package: Package, *, at: datetime) -> None:
         if other.status in ARRIVED:
             for line in other.lines:
                 arrived[line.line_id] = arrived.get(line.line_id, 0) + line.lots
+    known = CycleLines(uow, package.cycle_id)
     for line_id in dict.fromkeys(part.line_id for part in package.lines):
-        wanted = uow.requirements.get(line_id)
-        needed = wanted.lots(uow.catalog.get(wanted.item_code))
-        if wanted.status is LineStatus.FUNDED and arrived.get(line_id, 0) >= needed:
+        wanted = known.line(line_id)
+        needed = wanted.lots(known.item(wanted.item_code))
+        if wanted.status is LineStatus.FUNDED and arrived.get(wanted.id, 0) >= needed:
             uow.requirements.save(wanted.move_to(LineStatus.DELIVERED), at=at, by="delivery")
 
 

@@ -267,7 +267,7 @@ def _handle_once(
             request_id=context.request_id, actor=actor, changes=changes,
         )  # fmt: skip
         entry = uow.audit.append(event, at=context.at)
-        package_history.keep(uow, noted.packages, at=context.at, audit_seq=entry.seq)
+        package_history.keep(uow, noted, at=context.at, audit_seq=entry.seq)
         if key is not None and response is not None:
             uow.idempotency.add(actor.user_id, key, response, at=context.at)
         uow.commit()

@@ -17,6 +17,10 @@ from purldesk.domain.merkle import Frontier, Node
 
 class Ledger(Protocol):
     def head(self) -> LedgerEntry | None: ...
+    def head_seq(self) -> int:
+        """The sequence number of the head entry (0: the ledger is empty), without reading it."""
+        ...
+
     def append(
         self, transactions: Sequence[LedgerTransaction], *, recorded_at: datetime
     ) -> list[LedgerEntry]:

@@ -39,6 +39,7 @@ from purldesk.domain.packages import (
 from purldesk.domain.participants import ParticipantCode
 from purldesk.domain.requirements import CycleId, LineId, LineStatus
 from purldesk.services import capacity, contributions, eligibility, package_ledger, top_ups
+from purldesk.services.cycle_lines import CycleLines
 from purldesk.services.handle import Command, Context, change_one, command, move_one
 from purldesk.services.ports import UnitOfWork
 
@@ -81,14 +82,14 @@ def draft(
     if it takes more units of an item than the cycle has left (`capacity.admit`)."""
     uow.cycles.get(cycle_id)
     uow.ledger.lock()
-    package_lines, lines = [], {}
+    package_lines, lines, known = [], {}, CycleLines(uow, cycle_id)
     for line_id, count in lots:
-        line = lines[line_id] = uow.requirements.get(line_id)
+        line = lines[line_id] = known.line(line_id)
         if line.cycle_id != cycle_id:
             raise InvalidInput("lines", f"line {line.ref} is not on cycle {cycle_id}")
         if line.status not in FUNDING_STATES:
             raise Conflict(f"line {line.ref} is {line.status}: it cannot go on a package")
-        item = uow.catalog.get(line.item_code)
+        item = known.item(line.item_code)
         package_lines.append(PackageLine(line_id, item.code, count, item.lot_price))
     package = Package(
         id=PackageId(uow.next_id("package")), cycle_id=cycle_id, name=name, target=target,
@@ -329,16 +330,17 @@ def _refresh_lines(
     """Each line of the package is open, partly funded or funded by the lots packages hold
     (`counted`, if the caller has them)."""
     counted = counted if counted is not None else funded_lots(uow, cycle_id=package.cycle_id)
+    known = CycleLines(uow, package.cycle_id)
     for package_line in package.lines:
-        line = uow.requirements.get(package_line.line_id)
-        needed = line.lots(uow.catalog.get(line.item_code))
+        line = known.line(package_line.line_id)
+        needed = line.lots(known.item(line.item_code))
         held = counted.get(line.id, 0)
         target = (
             LineStatus.FUNDED if held >= needed
             else LineStatus.PARTLY_FUNDED if held else LineStatus.OPEN
         )  # fmt: skip
         if line.status is not target and line.status in FUNDING_STATES:
-            uow.requirements.save(line.move_to(target), at=at, by="allocation")
+            uow.requirements.save(known.saved(line.move_to(target)), at=at, by="allocation")
 
 
 def _sync_contributions(uow: UnitOfWork, parts: Iterable[Attribution]) -> None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -79,7 +79,13 @@ class NamedRepository(Repository[K, T], Protocol):
 
 
 ParticipantRepository = Directory[Participant]
-CatalogRepository = Directory[CatalogItem]
+
+
+class CatalogRepository(Directory[CatalogItem], Protocol):
+    def many(self, codes: Iterable[str], /) -> dict[str, CatalogItem]:
+        """The items of `codes` the catalog has, by code, in one read; a code it has not is
+        left out."""
+        ...
 
 
 class UserRepository(NamedRepository[UserId, User], Protocol):
@@ -99,6 +105,11 @@ class RequirementRepository(Protocol):
     def find_by_ref(self, cycle_id: CycleId, ref: str) -> RequirementLine | None: ...
     def add(self, line: RequirementLine, *, at: datetime, by: str) -> None:
         """Store a new line and its first rank change."""
+        ...
+
+    def add_many(self, lines: Sequence[RequirementLine], *, at: datetime, by: str) -> None:
+        """`add` each of `lines` in order, in a few statements: the same rows, and the error
+        of the first `add` that would be refused."""
         ...
 
     def save(self, line: RequirementLine, *, at: datetime, by: str) -> None:
@@ -129,6 +140,10 @@ class RequirementRepository(Protocol):
 
     def successor(self, line_id: LineId) -> RequirementLine | None:
         """The line of a later cycle carried on from this one, if any."""
+        ...
+
+    def carried(self, line_ids: Collection[LineId], /) -> set[LineId]:
+        """Those of `line_ids` a line was carried from (each has a `successor`), in one read."""
         ...
 
 
@@ -378,6 +393,11 @@ class UnitOfWork(Transaction, Protocol):
 
     def next_id(self, sequence: str) -> int:
         """The next number of a named sequence, unique across processes."""
+        ...
+
+    def next_ids(self, sequence: str, count: int) -> range:
+        """The next `count` numbers of a named sequence at once, as `count` calls of
+        `next_id` would give them."""
         ...
 
     def read_one_moment(self) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from typing import ClassVar, TypeVar
 
 from purldesk.domain.access import Permission
+from purldesk.domain.catalog import CatalogItem
 from purldesk.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from purldesk.domain.lifecycle import can_transition
 from purldesk.domain.packages import PACKAGE_TRANSITIONS, PackageStatus
@@ -96,26 +97,28 @@ def import_lines(
         refs = {line.ref for line in existing}
         # A withdrawn line keeps its last rank out of the active order; the number is free.
         ranks = {line.rank for line in existing if line.status is not LineStatus.WITHDRAWN}
+        items = uow.catalog.many(row.item_code for row in rows)
         lines = each_row(
-            rows, lambda row: _line_from_row(uow, row, cycle, refs, ranks), source="requirements"
+            rows, lambda row: _line_from_row(items, row, cycle, refs, ranks), source="requirements"
         )
-        numbered = [_with_id(line, LineId(uow.next_id("requirement_line"))) for line in lines]
-        for line in numbered:
-            uow.requirements.add(line, at=at, by=by)
+        line_ids = uow.next_ids("requirement_line", len(lines))
+        numbered = [_with_id(ln, LineId(n)) for ln, n in zip(lines, line_ids, strict=True)]
+        uow.requirements.add_many(numbered, at=at, by=by)
         uow.commit()
         return numbered
 
 
 def _line_from_row(
-    uow: UnitOfWork, row: LineRow, cycle: Cycle, refs: set[str], ranks: set[int]
+    items: Mapping[str, CatalogItem], row: LineRow, cycle: Cycle, refs: set[str], ranks: set[int]
 ) -> RequirementLine:
-    """The row's line, with its ref and rank taken from `refs` and `ranks`."""
+    """The row's line (its item one of `items`), with its ref and rank taken from `refs` and
+    `ranks`."""
     cycle.needed_by(row.needed_by)
     if row.ref in refs:
         raise InvalidInput("ref", f"{row.ref} is already on the list")
     if row.rank in ranks:
         raise InvalidInput("rank", f"rank {row.rank} is already taken")
-    item = uow.catalog.find(row.item_code)
+    item = items.get(row.item_code)
     if item is None:
         raise InvalidInput("item_code", f"{row.item_code} is not in the catalog")
     line = line_for(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from sqlalchemy import select
 
 from purldesk.adapters.storage.repository import StoredRecords, from_row, to_columns
 from purldesk.adapters.storage.tables import CatalogItemRow
@@ -25,3 +28,10 @@ class SqlCatalogRepository(StoredRecords[CatalogItemRow, CatalogItem]):
 
     def list(self) -> list[CatalogItem]:
         return self._where(order_by=[CatalogItemRow.code])
+
+    def many(self, codes: Iterable[str], /) -> dict[str, CatalogItem]:
+        wanted = sorted(set(codes))
+        if not wanted:
+            return {}
+        rows = self._session.scalars(select(CatalogItemRow).where(CatalogItemRow.code.in_(wanted)))
+        return {item.code: item for item in self._loaded(rows.all())}

@@ -62,6 +62,9 @@ class SqlLedger:
         ).first()
         return None if row is None else self._load([row])[0]
 
+    def head_seq(self) -> int:
+        return int(self._session.scalar(select(func.max(LedgerEntryRow.seq))) or 0)
+
     def append(
         self, transactions: Sequence[LedgerTransaction], *, recorded_at: datetime
     ) -> list[LedgerEntry]:

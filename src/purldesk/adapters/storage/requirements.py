@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from purldesk.adapters.storage.repository import (
     NamedRecords,
@@ -59,6 +60,21 @@ class SqlRequirementRepository(TableRepository[RequirementLineRow, RequirementLi
     def add(self, line: RequirementLine, *, at: datetime, by: str) -> None:
         self._insert(line, RankChangeRow(line_id=line.id, rank=line.rank, at=at, by=by))
 
+    def add_many(self, lines: Sequence[RequirementLine], *, at: datetime, by: str) -> None:
+        if not lines:
+            return
+        ranks = [{"line_id": ln.id, "rank": ln.rank, "at": at, "by": by} for ln in lines]
+        try:
+            with self._session.begin_nested():
+                self._session.add_all([self._row(line) for line in lines])
+                self._session.flush()
+                # A bulk insert: the ORM would insert row by row to learn each new id.
+                self._session.execute(insert(RankChangeRow), ranks)
+        except IntegrityError:  # one by one, to refuse the first line as `add` does
+            for line in lines:
+                self.add(line, at=at, by=by)
+            raise
+
     def save(self, line: RequirementLine, *, at: datetime, by: str) -> None:
         previous = self._session.scalar(
             select(RequirementLineRow.rank).where(RequirementLineRow.id == line.id)
@@ -96,8 +112,8 @@ class SqlRequirementRepository(TableRepository[RequirementLineRow, RequirementLi
         return [record_type(*row) for row in rows]
 
     def append_changes(self, changes: Sequence[LineChange]) -> None:
-        self._session.add_all(LineChangeRow(**to_columns(change)) for change in changes)
-        self._session.flush()
+        if changes:  # a bulk insert, as `add_many` makes
+            self._session.execute(insert(LineChangeRow), [to_columns(c) for c in changes])
 
     def change_history(self, line_id: LineId) -> list[LineChange]:
         return self._history(LineChangeRow, LineChange, line_id)
@@ -108,3 +124,10 @@ class SqlRequirementRepository(TableRepository[RequirementLineRow, RequirementLi
 
     def successor(self, line_id: LineId) -> RequirementLine | None:
         return self._first(RequirementLineRow.carried_from == line_id)
+
+    def carried(self, line_ids: Collection[LineId], /) -> set[LineId]:
+        if not line_ids:
+            return set()
+        carried_from = RequirementLineRow.carried_from
+        rows = self._session.scalars(select(carried_from).where(carried_from.in_(line_ids)))
+        return {LineId(line_id) for line_id in rows if line_id is not None}

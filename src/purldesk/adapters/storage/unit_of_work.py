@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from sqlalchemy import text, update
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from purldesk.adapters.storage.access_repositories import (
@@ -132,14 +132,24 @@ class SqlUnitOfWork(SessionScope):
         The row stays locked until commit, so concurrent units of work queue for the same
         sequence and a rolled-back number is handed out again: numbers have no gaps.
         """
+        return self.next_ids(sequence, 1)[0]
+
+    def next_ids(self, sequence: str, count: int) -> range:
+        """The next `count` numbers of `sequence`, taken at once as `next_id` takes one."""
+        if count < 1:
+            if count < 0:
+                raise ValueError(f"cannot take {count} numbers")
+            return range(0)
         session = self.session
-        row = {"name": sequence, "value": 0}
-        # Race-safe creation: a concurrent first use waits for ours, then does nothing.
-        session.execute(_upsert(session, IdSequenceRow).values(row).on_conflict_do_nothing())
-        value = session.execute(
-            update(IdSequenceRow)
-            .where(IdSequenceRow.name == sequence)
-            .values(value=IdSequenceRow.value + 1)
+        upsert = _upsert(session, IdSequenceRow)
+        # One statement, race-safe: a first use creates the row, a concurrent one waits for it
+        # and counts on from it; the row stays locked until commit.
+        last = session.execute(
+            upsert.values(name=sequence, value=count)
+            .on_conflict_do_update(
+                index_elements=[IdSequenceRow.name],
+                set_={"value": IdSequenceRow.value + count},
+            )
             .returning(IdSequenceRow.value)
         ).scalar_one()
-        return int(value)
+        return range(int(last) - count + 1, int(last) + 1)
