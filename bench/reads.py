@@ -299,12 +299,16 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table too")
     parser.add_argument("--profile", action="store_true", help="profile each read (sampling)")
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu", help="default cpu")
+    parser.add_argument(
+        "--payers", type=int, default=None,
+        help="how many contributions pay the (sized) package (default: the first database's)",
+    )  # fmt: skip
     args = parser.parse_args()
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     console = Console()
     console.print(machine())
     results = []
-    payers = None  # the first database's package's, for `sized` in the others
+    payers = args.payers  # else the first database's package's, for `sized` in the others
     for url in args.db:
         found, subjects, entries = time_reads(
             url, args.runs, only, console if args.profile else None,
