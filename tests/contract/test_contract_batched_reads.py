@@ -6,23 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 
 import pytest
+from test_contract_carried_lines import AT, KIT
 
-from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
+from purldesk.domain.catalog import ItemCode
 from purldesk.domain.errors import AlreadyExists, NotFound
-from purldesk.domain.money import USD, Money
 from purldesk.domain.requirements import Cycle, CycleId, LineId, RequirementLine
 from purldesk.services import catalog
 from purldesk.services.ports import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
-AT = datetime(2025, 10, 1, 9, 30, tzinfo=UTC)
-KIT = CatalogItem(
-    ItemCode("MED-1"), "Field hospital kit", "medical", AidClass.HUMANITARIAN,
-    Money(250_000, USD), 2, 50, 30,
-)  # fmt: skip
 TENT = replace(KIT, code=ItemCode("SHL-1"), name="Winter tent", area="shelter")
 FIRST = RequirementLine(
     id=LineId(1), ref="L-1", cycle_id=CycleId(1), item_code=KIT.code, area=KIT.area,
