@@ -3,9 +3,9 @@
     .venv/bin/python bench/commands.py --db sqlite:////tmp/demo.sqlite3 --db sqlite:////tmp/grown.sqlite3
     .venv/bin/python bench/commands.py --db ... --runs 3 --only "export,ledger verify" --markdown
 
-Each command runs in this process through Typer's CliRunner, as `purldesk ... --db URL` would
-(its own engine, its unit of work, its output), `--runs` times after one warm-up; none needs a
-process of its own. The table gives the median wall and CPU milliseconds (`time.process_time`:
+Each database is timed in a process of its own (one process timing several in turn slows the
+later ones), and each command runs there through Typer's CliRunner, as `purldesk ... --db URL`
+would (its own engine, its unit of work, its output), `--runs` times after one warm-up. The table gives the median wall and CPU milliseconds (`time.process_time`:
 SQLite works in this process, PostgreSQL elsewhere, so read wall time there) per database, the
 ratios of the last database's times to the first's, the rows the command fetched from the
 database (as the tests count them, `tests/sql_costs.py`, over every engine) and the size of
@@ -29,6 +29,7 @@ Commands that only write, or serve, are not timed; `WRITES` names them, and a te
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import shutil
 import statistics
 import sys
@@ -317,7 +318,10 @@ def main() -> None:
     console.print(machine())
     results = []
     for url in args.db:
-        found, entries = time_commands(url, args.runs, only)
+        # Each database in a fresh process: one process timing several in turn slows the
+        # later ones (its heap grown by the earlier ones).
+        with multiprocessing.get_context("spawn").Pool(1) as fresh:
+            found, entries = fresh.apply(time_commands, (url, args.runs, only))
         console.print(f"{url}: {entries:,} ledger entries")
         results.append((url, found, entries))
     report(results, args.runs, args.markdown)
