@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 import pytest
 from test_contract_package_listings import _paid_by
@@ -51,6 +52,14 @@ def world(uow_factory: UowFactory) -> None:
         uow.commit()
 
 
+def _read_page(reader: Reader, viewer: Viewer, package_id: PackageId = PAID, *, offset: int = 0, limit: int = 100) -> PaymentFacts:  # fmt: skip
+    """A page as the storage reads it, contents restricted or not as the package is."""
+    only_own = own_only(viewer, reader.package(package_id).restriction)
+    return reader.package_payments(
+        viewer, package_id, own_only=only_own, offset=offset, limit=limit
+    )
+
+
 def _reference(reader: Reader, viewer: Viewer, package_id: PackageId, offset: int, limit: int) -> PaymentFacts:  # fmt: skip
     package = reader.package(package_id)
     owners = {c.id: c for c in reader.contributions()}
@@ -63,14 +72,10 @@ def test_every_page_for_every_viewer_is_the_one_counted_over_the_whole_package(
 ) -> None:
     with reader_factory() as reader:
         for package_id in (PAID, RESTRICTED):
-            restriction = reader.package(package_id).restriction
             for viewer in VIEWERS:
-                only_own = own_only(viewer, restriction)
                 for limit in (1, 2, 4, 100):
                     for offset in range(0, len(PARTS) + 2):
-                        found = reader.package_payments(
-                            viewer, package_id, own_only=only_own, offset=offset, limit=limit
-                        )
+                        found = _read_page(reader, viewer, package_id, offset=offset, limit=limit)
                         expected = _reference(reader, viewer, package_id, offset, limit)
                         assert found == expected, (package_id, viewer.name, offset, limit)
 
@@ -86,13 +91,7 @@ def test_what_each_viewer_may_see_and_what_is_counted_of_the_rest(
     reader_factory: ReaderFactory,
 ) -> None:
     with reader_factory() as reader:
-
-        def facts(viewer: Viewer, package_id: PackageId = PAID, *, offset: int = 0, limit: int = 100) -> PaymentFacts:  # fmt: skip
-            only_own = own_only(viewer, reader.package(package_id).restriction)
-            return reader.package_payments(
-                viewer, package_id, own_only=only_own, offset=offset, limit=limit
-            )
-
+        facts = partial(_read_page, reader)
         public_parts = _parts((1, 2, 100_00), (3, 3, 1), (1, 3, 5_00), (3, 2, 7_00))
         hidden = HiddenMoney(370_00, 2, {LineId(2): 2, LineId(3): 2})
         assert facts(PUBLIC) == PaymentFacts(public_parts, 0, 4, hidden)
