@@ -116,23 +116,31 @@ S = AllocationSubstitutionRow
 
 def _kept_for(contributor: ParticipantCode) -> ColumnElement[bool]:
     """The contributor's effects kept with the packages its money pays: those packages found
-    once from its contributions, not by searching each effect's package for its money."""
+    once from its contributions, not by searching each effect's package for its money. The
+    packages are a materialized common table expression: as a plain subquery, PostgreSQL
+    planned a search of each effect's package for the contributor's money (22 ms at three
+    years of history; 2 ms so). A statement may use it more than once: it is found once."""
     a, c = AttributionRow, ContributionRow
     pays = (
-        select(a.package_id).join(c, c.id == a.contribution_id).where(c.contributor == contributor)
+        select(a.package_id)
+        .distinct()
+        .join(c, c.id == a.contribution_id)
+        .where(c.contributor == contributor)
+        .cte("pays")
+        .prefix_with("MATERIALIZED")
     )
-    return and_(S.contributor == contributor, S.package_id.in_(pays))
+    return and_(S.contributor == contributor, S.package_id.in_(select(pays.c.package_id)))
 
 
 FIRST_PACKAGE = func.min(S.package_id).label("first_package")
 
 
-def _runs(contributor: ParticipantCode) -> Select[datetime, date, str, int]:
-    """One row per run (`StatementQueries.substitution_runs`) with its first package,
-    unordered."""
+def _runs(kept: ColumnElement[bool]) -> Select[datetime, date, str, int]:
+    """One row per run (`StatementQueries.substitution_runs`) of the effects `kept` picks out,
+    with its first package, unordered."""
     return (
         select(S.recorded_at, S.allocated_on, S.document, FIRST_PACKAGE)
-        .where(_kept_for(contributor))
+        .where(kept)
         .group_by(S.recorded_at, S.allocated_on, S.document)
     )
 
@@ -230,7 +238,7 @@ class StatementQueries:
         return [PackageId(package_id) for package_id in found]
 
     def count_substitution_runs(self, contributor: ParticipantCode) -> int:
-        counted = select(func.count()).select_from(_runs(contributor).subquery())
+        counted = select(func.count()).select_from(_runs(_kept_for(contributor)).subquery())
         return _int(self._session.scalar(counted))
 
     def substitution_runs(
@@ -241,8 +249,9 @@ class StatementQueries:
         limit: int | None = None,
         newest_first: bool = False,
     ) -> list[SubstitutionRun]:
+        kept = _kept_for(contributor)
         runs = (
-            _runs(contributor)
+            _runs(kept)
             .order_by(*_ordered(S.recorded_at, S.allocated_on, FIRST_PACKAGE, desc=newest_first))
             .offset(offset)
             .limit(limit)
@@ -256,7 +265,7 @@ class StatementQueries:
         rows = self._session.execute(
             select(runs.c.recorded_at, runs.c.allocated_on, runs.c.document, S.package_id)
             .join(runs, same_run)
-            .where(_kept_for(contributor))
+            .where(kept)
             .order_by(*_ordered(*(runs.c[n] for n in RUN_ORDER), desc=newest_first), S.package_id)
         )
         grouped: dict[tuple[Any, Any, str], list[PackageId]] = {}
