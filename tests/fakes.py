@@ -1499,6 +1499,9 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
         table = self.tables.lines
         return {LineId(key): table[key] for key in sorted(table) if key in line_ids}
 
+    def line_refs(self, line_ids: Collection[LineId]) -> dict[LineId, str]:
+        return {key: line.ref for key, line in self.lines_by_id(line_ids).items()}
+
     def find_line(self, cycle_id: CycleId, ref: str) -> RequirementLine | None:
         return self._repos().requirements.find_by_ref(cycle_id, ref)
 

@@ -83,6 +83,11 @@ def test_lines_come_in_priority_order_with_their_histories(reader: Reader) -> No
     found = reader.lines_by_id({LineId(4), LineId(1), LineId(99)})
     assert list(found) == [LineId(1), LineId(4)]
     assert found[LineId(4)].rank == 1
+    assert reader.line_refs({LineId(4), LineId(1), LineId(99)}) == {
+        LineId(1): "A-1",
+        LineId(4): "L-3",
+    }
+    assert reader.line_refs(set()) == {}
     line = reader.find_line(OCTOBER, "L-2")
     assert line is not None and line.id == LineId(3)
     assert reader.find_line(SEPTEMBER, "L-2") is None

@@ -127,6 +127,13 @@ class SqlQueries(ShareQueries, PageQueries, PackageQueries, StatementQueries, Le
         )
         return {LineId(row.id): from_row(RequirementLine, row) for row in rows}
 
+    def line_refs(self, line_ids: Collection[LineId]) -> dict[LineId, str]:
+        r = RequirementLineRow
+        rows = self._session.execute(
+            select(r.id, r.ref).where(r.id.in_(sorted(line_ids))).order_by(r.id)
+        )
+        return {LineId(line_id): ref for line_id, ref in rows}
+
     def find_line(self, cycle_id: CycleId, ref: str) -> RequirementLine | None:
         return SqlRequirementRepository(self._session).find_by_ref(cycle_id, ref)
 

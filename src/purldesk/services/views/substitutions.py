@@ -55,8 +55,7 @@ def substitutions(
     if not runs:
         return []
     shifts = [s for run in runs for s in _shifts(run.effect)]
-    named = reader.lines_by_id({s.line for s in shifts})
-    refs = {line_id: line.ref for line_id, line in named.items()}
+    refs = reader.line_refs({s.line for s in shifts})
     # Only the packages holding the lines told: the page costs the same however many there are.
     held = {p for s in shifts for p in s.packages}
     hidden = restricted_from(reader, viewer, packages=held)
