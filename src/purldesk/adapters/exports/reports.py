@@ -6,7 +6,7 @@ hands over and decide nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -30,6 +30,7 @@ from purldesk.services.views import statement as statements
 from purldesk.services.views import transparency as public
 from purldesk.services.views.overview import ContributorsBy, OverviewView
 from purldesk.services.views.packages import PackageDetail
+from purldesk.services.views.paging import WHOLE, Window
 from purldesk.services.views.rows import Bar, DeliveryRow, PackageSummary
 from purldesk.services.views.statement import StatementView
 
@@ -189,6 +190,8 @@ def package(view: PackageDetail) -> dict[str, Any]:
             }
             for p in view.payments
         ],
+        "attribution_count": view.payments_page.total,
+        "attributions_offset": view.payments_offset,
         "shipments": [_delivery(s) for s in view.shipments],
         "withheld": or_none(view.withheld),
         "restricted": or_none(view.restricted),
@@ -227,16 +230,26 @@ def package_table(view: PackageDetail) -> Table:
 
 V = TypeVar("V")
 
+# The long lists a report's JSON is read a part of at a time (`Asked.windows`), by name: the
+# statement's contributions, the lines its money paid and its substitution effects, and a
+# package's payments (its attributions as the viewer may see them).
+CONTRIBUTIONS, LINES, EFFECTS, ATTRIBUTIONS = "contributions", "lines", "effects", "attributions"
+
 
 @dataclass(frozen=True, slots=True)
 class Asked:
     """One request for a report: who reads it, on what day, and of what (a contributor's code,
-    a package's reference, the cycle the transparency report shows: "" for the current one)."""
+    a package's reference, the cycle the transparency report shows: "" for the current one),
+    and which part of each long list its JSON holds (a list not named: all of it)."""
 
     viewer: Viewer
     today: date
     subject: str = ""
     contributors_by: ContributorsBy = ContributorsBy.GROUPS  # the transparency report's
+    windows: Mapping[str, Window] = field(default_factory=dict)
+
+    def window(self, name: str) -> Window:
+        return self.windows.get(name, WHOLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,10 +271,14 @@ class Report(Generic[V]):
     document: Callable[[V, Asked], dict[str, Any]]
     table: Callable[[V], Table]
     filename: Callable[[V, Asked], str]  # without extension
+    # The view its JSON is read from where that holds a part of each long list
+    # (`Asked.windows`); its files are always the whole of `view`. None: `view` for both.
+    paged: Callable[[Reader, Asked], V] | None = None
 
     def render(self, reader: Reader, asked: Asked, kind: ReportFormat) -> Rendered:
         """Read the report's view, then shape it."""
-        return self.shape(self.view(reader, asked), asked, kind)
+        read = self.paged if kind is ReportFormat.JSON and self.paged is not None else self.view
+        return self.shape(read(reader, asked), asked, kind)
 
     def shape(self, view: V, asked: Asked, kind: ReportFormat) -> Rendered:
         """A view already read (by a page with its own access rule) in the format asked for."""
@@ -292,6 +309,14 @@ STATEMENT: Report[StatementView] = Report(
     document=lambda view, _asked: statement_report.statement(view),
     table=statement_report.statement_table,
     filename=lambda view, _asked: f"statement-{view.contributor}",
+    paged=lambda reader, asked: statements.statement_report_page(
+        reader,
+        viewer=asked.viewer,
+        contributor=asked.subject,
+        contributions=asked.window(CONTRIBUTIONS),
+        lines=asked.window(LINES),
+        effects=asked.window(EFFECTS),
+    ),
 )
 PACKAGE: Report[PackageDetail] = Report(
     "package",
@@ -301,5 +326,11 @@ PACKAGE: Report[PackageDetail] = Report(
     document=lambda view, _asked: package(view),
     table=package_table,
     filename=lambda view, _asked: f"package-{view.summary.ref}",
+    paged=lambda reader, asked: packages.package(
+        reader,
+        viewer=asked.viewer,
+        package_id=parse_package_ref(asked.subject),
+        payments=asked.window(ATTRIBUTIONS),
+    ),
 )
 REPORTS: Mapping[str, Report[Any]] = {r.name: r for r in (TRANSPARENCY, STATEMENT, PACKAGE)}

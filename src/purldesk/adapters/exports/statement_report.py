@@ -59,6 +59,8 @@ def statement(view: StatementView) -> dict[str, Any]:
         "contributor": view.contributor,
         "name": view.contributor_name,
         "contributions": [_contribution(c) for c in view.contributions],
+        "contribution_count": view.contributions_slice.total,
+        "contributions_offset": view.contributions_slice.offset,
         "rows": [
             {
                 "contribution": r.contribution_ref,
@@ -72,9 +74,13 @@ def statement(view: StatementView) -> dict[str, Any]:
             }
             for r in view.rows
         ],
+        "line_count": view.lines_slice.total,
+        "lines_offset": view.lines_slice.offset,
         "spent_usd": amount(view.spent_usd),
         "unallocated_usd": amount(view.unallocated_usd),
         "substitutions": statement_substitutions(view),
+        "effect_count": view.effects_slice.total,
+        "effects_offset": view.effects_slice.offset,
         "through_groups": through_groups(view.through_groups),
     }
 
