@@ -73,6 +73,7 @@ class Slice:
 
 NONE_READ = Slice(0, 0)  # of an empty list
 
+
 def page_number(text: str | None, *, field: str = "page") -> int:
     """The page asked for ("" or None: the first); anything but a whole number from 1 is
     refused, naming the field."""
