@@ -58,10 +58,10 @@ def _viewer(who: str) -> Viewer:
     return Actor(UserId(0), who, ParticipantCode(organization), role).viewer
 
 
-def _add_korean_effects(wired: Application) -> list[PackageId]:
+def _add_korean_effects(wired: Application) -> None:
     """ADDED_EFFECTS more allocations after the demo's, each of a package (made from the demo's
     first) paid by a little of Korea's money on one line, whose basis keeps Korea's effect
-    there; their packages, the newest first."""
+    there."""
     with wired.reader() as reader:
         (demos,) = reader.substitution_runs(KOR)
     with wired.uow() as uow:
@@ -86,7 +86,6 @@ def _add_korean_effects(wired: Application) -> list[PackageId]:
             at = demos.recorded_at + timedelta(hours=1 + n)
             uow.bases.add(AllocationBasis(package_id, at.date(), at, (), (effect,)))
         uow.commit()
-    return sorted(added, reverse=True)
 
 
 @pytest.fixture
@@ -94,7 +93,8 @@ def world(seeded: Seeded) -> Iterator[World]:
     """The demo allocated (see `test_api_package_summaries`), with ADDED_EFFECTS more Korean
     allocations, and one user per reader."""
     url = seeded("demo allocated on 2025-12-05, for the API", demo_allocated)
-    wired = build(make_settings(url), clock=MovableClock(NOW), passwords=CHEAP_PASSWORDS)
+    clock = MovableClock(NOW)
+    wired = build(make_settings(url), clock=clock, passwords=CHEAP_PASSWORDS)
     _add_korean_effects(wired)
     tokens = {}
     for name, (organization, role) in READERS.items():
@@ -104,7 +104,7 @@ def world(seeded: Seeded) -> Iterator[World]:
         )  # fmt: skip
         _, tokens[name] = wired.run(command, actor=SEEDER, request_id="seed", at=NOW)
     client = TestClient(create_app(wired.settings, wired=wired), raise_server_exceptions=False)
-    yield World(client, wired, MovableClock(NOW), tokens)
+    yield World(client, wired, clock, tokens)
     client.close()
     wired.close()
 
