@@ -37,6 +37,9 @@ THREE_HIDDEN = {"DEU": 500_000, "FRA": 300_000, "POL": 200_000}
 # k hidden contributors (k = 2): enough for an organization's documents, not the public's.
 TWO_HIDDEN = {"DEU": 600_000, "FRA": 400_000}
 HIDDEN_NAMES = {"FRA": "France", "POL": "Poland"}
+# Each long list of a report's JSON whole, on one page.
+WHOLE_STATEMENT = {"contributions_limit": "500", "lines_limit": "500", "effects_limit": "100"}
+ALL_PAYMENTS = {"attributions_limit": "500"}
 
 
 def pledge_confidentially(world: World, codes: Iterable[str]) -> None:
@@ -196,13 +199,14 @@ def test_a_bad_format_is_refused_naming_the_field(world: World) -> None:
 
 def test_a_contributor_reads_its_own_statement_and_not_anothers(world: World) -> None:
     build_world(world)
-    own = json_of(world, "contributor", "/api/v1/reports/statements/NLD")
+    own = json_of(world, "contributor", "/api/v1/reports/statements/NLD", **WHOLE_STATEMENT)
     assert (own["contributor"], own["name"]) == ("NLD", "Netherlands")
     assert own["rows"] == [{
         "contribution": "C-00001", "package": "P-0001", "package_status": "delivering",
         "line": "L-1", "item": "Air defence interceptor",
         "amount": {"amount_minor": 2_000_000, "amount": "20000.00", "currency": "USD"},
         "shipped": 1, "received": 1}]  # fmt: skip
+    assert (own["line_count"], own["lines_offset"], own["contribution_count"]) == (1, 0, 1)
     assert own["spent_usd"]["amount_minor"] == 2_000_000
     assert own["unallocated_usd"]["amount_minor"] == 115_650_000 - 2_000_000
     for who, status in (("contributor_other", 404), ("recipient", 403), ("supplier", 403)):
@@ -218,7 +222,7 @@ def test_the_coordinator_and_the_auditor_read_a_confidential_contributors_statem
 ) -> None:
     build_world(world)
     for who in ("coordinator", "auditor"):
-        deu = json_of(world, who, "/api/v1/reports/statements/deu")
+        deu = json_of(world, who, "/api/v1/reports/statements/deu", **WHOLE_STATEMENT)
         (contribution,) = deu["contributions"]
         assert contribution["amount"]["amount"] == SECRET_PLEDGE
         assert [(r["line"], r["amount"]["amount_minor"]) for r in deu["rows"]] == [
@@ -248,7 +252,7 @@ def test_a_statement_as_csv_and_xlsx_lists_what_the_money_bought(world: World) -
 
 def test_the_package_report_folds_what_the_caller_may_not_see(world: World) -> None:
     build_world(world, hidden=THREE_HIDDEN)
-    supplier = json_of(world, "supplier", "/api/v1/reports/packages/1")
+    supplier = json_of(world, "supplier", "/api/v1/reports/packages/1", **ALL_PAYMENTS)
     assert (supplier["ref"], supplier["status"], supplier["cycle"]) == (
         "P-0001", "delivering", "2025-10")  # fmt: skip
     assert supplier["cost"]["amount_minor"] == 3_000_000
@@ -262,10 +266,11 @@ def test_the_package_report_folds_what_the_caller_may_not_see(world: World) -> N
         ("Netherlands", "C-00001", "L-1", 2_000_000), ("undisclosed", None, None, 1_000_000)]  # fmt: skip
     assert supplier["withheld"] is None
     assert [s["shipment"] for s in supplier["shipments"]] == ["S-0001"]
-    coordinator = json_of(world, "coordinator", "/api/v1/reports/packages/1")
+    coordinator = json_of(world, "coordinator", "/api/v1/reports/packages/1", **ALL_PAYMENTS)
     assert [(p["contributor"], p["amount"]["amount_minor"]) for p in coordinator["payments"]] == [
         ("Netherlands", 2_000_000), ("Germany", 500_000), ("France", 300_000),
         ("Poland", 200_000)]  # fmt: skip
+    assert (coordinator["attribution_count"], supplier["attribution_count"]) == (4, 2)
     assert fetch(world, "supplier", "/api/v1/reports/packages/99").status_code == 404
 
 
@@ -273,7 +278,7 @@ def test_the_package_report_withholds_one_hidden_contributors_line_and_the_cost(
     world: World,
 ) -> None:
     build_world(world, hidden=ONE_HIDDEN)
-    supplier = json_of(world, "supplier", "/api/v1/reports/packages/1")
+    supplier = json_of(world, "supplier", "/api/v1/reports/packages/1", **ALL_PAYMENTS)
     assert (supplier["cost"], supplier["short"]) == (None, None)
     assert supplier["withheld"] == withheld_reason(2)
     first, second = supplier["lines"]
@@ -282,7 +287,7 @@ def test_the_package_report_withholds_one_hidden_contributors_line_and_the_cost(
     assert [(p["contributor"], p["amount"]["amount_minor"]) for p in supplier["payments"]] == [
         ("Netherlands", 2_000_000)
     ]
-    coordinator = json_of(world, "coordinator", "/api/v1/reports/packages/1")
+    coordinator = json_of(world, "coordinator", "/api/v1/reports/packages/1", **ALL_PAYMENTS)
     assert coordinator["cost"]["amount_minor"] == 3_000_000
     assert coordinator["withheld"] is None
 
@@ -420,13 +425,13 @@ def served_with(world: World, reports: ReportSettings) -> World:
 def test_the_package_report_and_the_package_follow_the_configured_k(world: World) -> None:
     """Two hidden contributors share L-2: the supplier sees their sum with k = 2, not with 3."""
     build_world(world, hidden=TWO_HIDDEN)
-    report = json_of(world, "supplier", "/api/v1/reports/packages/1")
+    report = json_of(world, "supplier", "/api/v1/reports/packages/1", **ALL_PAYMENTS)
     assert report["payments"][-1]["amount"]["amount_minor"] == 1_000_000
     assert world.get("supplier", "/api/v1/packages/1")["cost_minor"] == 3_000_000
     stricter = served_with(world, ReportSettings(min_hidden_contributors=3))
     try:
         with stricter.client:
-            report = json_of(stricter, "supplier", "/api/v1/reports/packages/1")
+            report = json_of(stricter, "supplier", "/api/v1/reports/packages/1", **ALL_PAYMENTS)
             package = stricter.get("supplier", "/api/v1/packages/1")
     finally:
         stricter.wired.close()
@@ -474,4 +479,6 @@ def test_public_views_never_depend_on_a_confidential_amount(
     assert not any(mark in str(view) for view in seen for mark in SECRET_MARKS)
     # The same comparison sees a difference where the amount is the caller's to see.
     own = "/api/v1/reports/statements/DEU"
-    assert json_of(first, "auditor", own) != json_of(second, "auditor", own)
+    assert json_of(first, "auditor", own, **WHOLE_STATEMENT) != json_of(
+        second, "auditor", own, **WHOLE_STATEMENT
+    )

@@ -38,7 +38,9 @@ def _documents(world: World, who: str) -> dict[str, Any]:
     }
     if who != "public":
         found["package"] = _get(world, who, PACKAGE).json()
-        found["report"] = _get(world, who, f"{API}/reports/packages/1").json()
+        found["report"] = _get(
+            world, who, f"{API}/reports/packages/1?attributions_limit=500"
+        ).json()
         found["csv"] = _get(world, who, f"{API}/reports/packages/1?format=csv").text
         found["list"] = _get(world, who, f"{API}/packages").json()["items"][0]
     return found

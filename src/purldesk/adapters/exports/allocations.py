@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from purldesk.adapters.exports.policies import observation
-from purldesk.adapters.exports.reports import amount
+from purldesk.adapters.exports.report_values import amount
 from purldesk.allocation import result_to_json
 from purldesk.services.allocations import Proposal
 from purldesk.services.reasons import HeldBack, LineReason

@@ -10,7 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from purldesk.adapters.exports.reports import Asked, Report, amount, figure
+from purldesk.adapters.exports.report_values import amount, figure
+from purldesk.adapters.exports.reports import Asked, Report
 from purldesk.adapters.exports.sheets import Cell, Table
 from purldesk.adapters.imports.gdp_files import bundled_figures
 from purldesk.domain.burden import GDP_SHARE_PLACES, NationShare, UnsplitGroup, percent, rounded

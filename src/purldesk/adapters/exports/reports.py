@@ -6,12 +6,13 @@ hands over and decide nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from purldesk.adapters.exports import statement_report
+from purldesk.adapters.exports.report_values import amount, day, figure, money_cell, or_none
 from purldesk.adapters.exports.sheets import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -20,7 +21,6 @@ from purldesk.adapters.exports.sheets import (
     table_csv,
     table_xlsx,
 )
-from purldesk.adapters.exports.substitution import told_document
 from purldesk.domain.access import Viewer
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import parse_package_ref
@@ -28,13 +28,11 @@ from purldesk.services.read_ports import Reader
 from purldesk.services.views import packages
 from purldesk.services.views import statement as statements
 from purldesk.services.views import transparency as public
-from purldesk.services.views.contributions import ContributionRow
-from purldesk.services.views.member_statement import MemberPartRow, MemberShareRow, ThroughGroups
 from purldesk.services.views.overview import ContributorsBy, OverviewView
 from purldesk.services.views.packages import PackageDetail
+from purldesk.services.views.paging import WHOLE, Window
 from purldesk.services.views.rows import Bar, DeliveryRow, PackageSummary
 from purldesk.services.views.statement import StatementView
-from purldesk.services.views.substitutions import SubstitutionRow
 
 UNDISCLOSED = "undisclosed"  # the bucket of money a viewer may not see, as the dashboard names it
 ANONYMOUS = "Anonymous"
@@ -53,35 +51,6 @@ def sheet(table: Table, kind: ReportFormat) -> tuple[bytes, str]:
     if kind is ReportFormat.XLSX:
         return table_xlsx(table), XLSX_MEDIA_TYPE
     raise ValueError(f"{kind} is not a sheet format")
-
-
-def amount(money: Money) -> dict[str, Any]:
-    """Money as every report shows it: minor units, the exact decimal, the currency."""
-    return {
-        "amount_minor": money.minor,
-        "amount": f"{money.to_decimal():.{money.exponent}f}",
-        "currency": money.currency,
-    }
-
-
-def figure(money: Money | None) -> dict[str, Any] | None:
-    """A figure that may be withheld from the reader: null, the document saying why."""
-    return None if money is None else amount(money)
-
-
-def _decimal(money: Money | None) -> Decimal | str:
-    """A sheet's cell for money; a withheld figure is an empty cell."""
-    if money is None:
-        return ""
-    return money.to_decimal()  # scaleb keeps the currency's decimals: USD 1 is 1.00
-
-
-def _day(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()
-
-
-def _or_none(text: str) -> str | None:
-    return text or None
 
 
 # -- transparency ------------------------------------------------------------------------------
@@ -105,8 +74,8 @@ def _package_summary(summary: PackageSummary) -> dict[str, Any]:
 def _delivery(row: DeliveryRow) -> dict[str, Any]:
     return {
         "shipment": row.ref, "package": row.package_ref, "line": row.line_ref,
-        "item": row.item_name, "quantity": row.quantity, "shipped_on": _day(row.shipped_on),
-        "received_on": _day(row.received_on),
+        "item": row.item_name, "quantity": row.quantity, "shipped_on": day(row.shipped_on),
+        "received_on": day(row.received_on),
     }  # fmt: skip
 
 
@@ -135,7 +104,7 @@ def transparency(view: OverviewView, *, as_of: date) -> dict[str, Any]:
         "deliveries_since": view.since.isoformat(),
         "deliveries": [_delivery(d) for d in view.deliveries],
         "cycles": [c.name for c in view.cycles],
-        "withheld": _or_none(view.withheld),
+        "withheld": or_none(view.withheld),
     }
 
 
@@ -146,14 +115,14 @@ def transparency_table(view: OverviewView) -> Table:
     """The transparency report as one table, a record kind per row: money rows carry an
     amount (and what it is measured against), count rows a count."""
     rows: list[list[Cell]] = [
-        ["pledged", m.currency, _decimal(m), "", m.currency, ""] for m in view.pledged.values()
+        ["pledged", m.currency, money_cell(m), "", m.currency, ""] for m in view.pledged.values()
     ]
     for label, money in (
         ("received", view.received_usd),
         ("allocated", view.allocated_usd),
         ("disbursed", view.disbursed_usd),
     ):
-        rows.append([label, "", _decimal(money), "", USD, ""])
+        rows.append([label, "", money_cell(money), "", USD, ""])
     rows += [
         ["contributions", "counted", "", "", "", view.counted],
         ["contributions", UNDISCLOSED, "", "", "", view.undisclosed_count],
@@ -161,7 +130,7 @@ def transparency_table(view: OverviewView) -> Table:
         ["lines", "funded through rank", "", "", "", view.funded_through_rank],
     ]
     rows += [
-        ["package", f"{p.ref} {p.name}", _decimal(p.cost), _decimal(p.target), USD, ""]
+        ["package", f"{p.ref} {p.name}", money_cell(p.cost), money_cell(p.target), USD, ""]
         for p in view.packages
     ]
     for record, bars in (
@@ -170,12 +139,12 @@ def transparency_table(view: OverviewView) -> Table:
         ("coverage by aid class", view.coverage_by_aid_class),
     ):
         rows += [
-            [record, b.label, _decimal(Money(b.value_minor, USD)),
-             _decimal(Money(b.whole_minor, USD)), USD, ""]
+            [record, b.label, money_cell(Money(b.value_minor, USD)),
+             money_cell(Money(b.whole_minor, USD)), USD, ""]
             for b in bars
         ]  # fmt: skip
     rows += [
-        ["contributor", b.label, _decimal(Money(b.value_minor, USD)), "", USD, ""]
+        ["contributor", b.label, money_cell(Money(b.value_minor, USD)), "", USD, ""]
         for b in view.by_contributor
     ]
     rows += [
@@ -183,149 +152,6 @@ def transparency_table(view: OverviewView) -> Table:
         for d in view.deliveries
     ]
     return Table("transparency", TRANSPARENCY_HEADER, rows)
-
-
-# -- statement ---------------------------------------------------------------------------------
-
-
-def _contribution(row: ContributionRow) -> dict[str, Any]:
-    view = row.view
-    return {
-        "ref": view.ref, "status": view.status.value, "pledged_on": _day(view.pledged_on),
-        "received_on": _day(view.received_on), "confidential": view.confidential,
-        "amount": None if view.amount is None else amount(view.amount),
-        "usd": None if row.usd is None else amount(row.usd),
-    }  # fmt: skip
-
-
-def _member_part(row: MemberPartRow) -> dict[str, Any]:
-    conversion = row.part.conversion
-    return {
-        "contribution": row.contribution_ref, "group": row.group, "group_name": row.group_name,
-        "status": row.status, "amount": amount(row.part.amount), "usd": amount(row.part.usd),
-        "fx_rate": str(conversion.rate), "fx_rate_date": _day(conversion.rate_date),
-        "fx_source": conversion.source, "group_usd": figure(row.whole_usd),
-        "shares_shown": row.shares_shown,
-    }  # fmt: skip
-
-
-def _member_share(row: MemberShareRow) -> dict[str, Any]:
-    return {
-        "contribution": row.contribution_ref, "group": row.group, "package": row.package_ref,
-        "package_status": row.package_status, "line": row.line_ref, "item": row.item_name,
-        "amount": amount(row.amount), "group_amount": amount(row.group_amount),
-        "shipped": row.shipped, "received": row.received,
-    }  # fmt: skip
-
-
-def through_groups(groups: ThroughGroups) -> dict[str, Any]:
-    """A member's parts of its groups' contributions and its shares of what they bought."""
-    return {
-        "parts": [_member_part(p) for p in groups.parts],
-        "rows": [_member_share(r) for r in groups.rows],
-        "spent_usd": amount(groups.spent_usd),
-    }
-
-
-def statement(view: StatementView) -> dict[str, Any]:
-    return {
-        "contributor": view.contributor,
-        "name": view.contributor_name,
-        "contributions": [_contribution(c) for c in view.contributions],
-        "rows": [
-            {
-                "contribution": r.contribution_ref,
-                "package": r.package_ref,
-                "package_status": r.package_status,
-                "line": r.line_ref,
-                "item": r.item_name,
-                "amount": amount(r.amount),
-                "shipped": r.shipped,
-                "received": r.received,
-            }
-            for r in view.rows
-        ],
-        "spent_usd": amount(view.spent_usd),
-        "unallocated_usd": amount(view.unallocated_usd),
-        "substitutions": statement_substitutions(view),
-        "through_groups": through_groups(view.through_groups),
-    }
-
-
-def statement_substitutions(view: StatementView) -> list[dict[str, Any]]:
-    """Per allocation, what the contributor's restricted money took over, and where the other
-    money went: lines and line amounts (null: withheld), never whose money."""
-    return [_substitution(found) for found in view.substitutions]
-
-
-def _substitution(found: SubstitutionRow) -> dict[str, Any]:
-    return {
-        "on": found.on.isoformat(), "recorded_at": found.recorded_at.isoformat(),
-        "packages": list(found.packages),
-        **told_document(found.effect, sentence=found.sentence, money=amount),
-    }  # fmt: skip
-
-
-# `other_money_usd` is filled on substitution rows only: money that is not the contributor's,
-# so it never adds up with `amount_usd`.
-STATEMENT_HEADER = ("contribution", "package", "package status", "line", "item", "amount_usd",
-                    "shipped", "received", "other_money_usd")  # fmt: skip
-
-
-def statement_table(view: StatementView) -> Table:
-    """What the contributor's money bought, line by line; then a member's shares of what its
-    groups' money bought, the contribution named with its group (`C-00002 via NORDIC-3`); then
-    the substitution rows."""
-    rows: list[list[Cell]] = [
-        [r.contribution_ref, r.package_ref, r.package_status, r.line_ref, r.item_name,
-         _decimal(r.amount), r.shipped, r.received, ""]
-        for r in view.rows
-    ]  # fmt: skip
-    rows += [
-        [f"{r.contribution_ref} via {r.group}", r.package_ref, r.package_status, r.line_ref,
-         r.item_name, _decimal(r.amount), r.shipped, r.received, ""]
-        for r in view.through_groups.rows
-    ]  # fmt: skip
-    return Table(
-        "statement", STATEMENT_HEADER, rows + substitution_rows(view),
-        money=frozenset({"amount_usd", "other_money_usd"}), totals=statement_totals(view),
-    )  # fmt: skip
-
-
-def statement_totals(view: StatementView) -> list[list[Cell]]:
-    """What a workbook adds below the rows: the contributor's own money in packages and, for
-    a member, its shares of what its groups' money bought."""
-    totals = [("total in packages", view.spent_usd)]
-    if view.through_groups.rows:
-        totals.append(("total through groups", view.through_groups.spent_usd))
-    column = STATEMENT_HEADER.index("amount_usd")
-    return [[label if i == 0 else _decimal(money) if i == column else ""
-             for i in range(len(STATEMENT_HEADER))] for label, money in totals]  # fmt: skip
-
-
-def substitution_rows(view: StatementView) -> list[list[Cell]]:
-    """A row per line an allocation's substitution effect names: `package status` says how the
-    other money moved ("substitution: took over", "… also left", "… went to", "… stayed
-    unallocated" (negative: less), "… lines not named"); its amount is in `other_money_usd`,
-    empty where withheld."""
-    rows: list[list[Cell]] = []
-    for found in view.substitutions:
-        packages, effect = " ".join(found.packages), found.effect
-        for kind, lines in (("took over", effect.took_over), ("also left", effect.left),
-                            ("went to", effect.went_to)):  # fmt: skip
-            rows += [
-                ["", packages, f"substitution: {kind}", line.ref, "", "", "", "",
-                 _decimal(line.amount)]
-                for line in lines
-            ]  # fmt: skip
-        if effect.unallocated is not None and effect.unallocated.minor:
-            unallocated = _decimal(effect.unallocated)
-            rows.append(["", packages, "substitution: stayed unallocated", "", "", "", "", "",
-                         unallocated])  # fmt: skip
-        if effect.unnamed:
-            rows.append(["", packages, "substitution: lines not named", "", "", "", "", "",
-                         ""])  # fmt: skip
-    return rows
 
 
 # -- package -----------------------------------------------------------------------------------
@@ -358,15 +184,17 @@ def package(view: PackageDetail) -> dict[str, Any]:
         "payments": [
             {
                 "contributor": payer(p.contributor),
-                "contribution": _or_none(p.contribution_ref),
-                "line": _or_none(p.line_ref),
+                "contribution": or_none(p.contribution_ref),
+                "line": or_none(p.line_ref),
                 "amount": amount(p.amount),
             }
             for p in view.payments
         ],
+        "attribution_count": view.payments_page.total,
+        "attributions_offset": view.payments_offset,
         "shipments": [_delivery(s) for s in view.shipments],
-        "withheld": _or_none(view.withheld),
-        "restricted": _or_none(view.restricted),
+        "withheld": or_none(view.withheld),
+        "restricted": or_none(view.restricted),
     }
 
 
@@ -380,17 +208,17 @@ def package_table(view: PackageDetail) -> Table:
     cost, a `payment` row's what one contribution (or the undisclosed bucket) pays."""
     rows: list[list[Cell]] = [
         ["line", ln.line_ref, ln.rank, ln.item_name, ln.lots, ln.quantity,
-         _decimal(ln.lot_price), _decimal(ln.cost), "", "", "", "", "", ln.shipped, ln.received]
+         money_cell(ln.lot_price), money_cell(ln.cost), "", "", "", "", "", ln.shipped, ln.received]
         for ln in view.lines
     ]  # fmt: skip
     rows += [
-        ["payment", p.line_ref, "", "", "", "", "", _decimal(p.amount), payer(p.contributor),
+        ["payment", p.line_ref, "", "", "", "", "", money_cell(p.amount), payer(p.contributor),
          p.contribution_ref, "", "", "", "", ""]
         for p in view.payments
     ]  # fmt: skip
     rows += [
         ["shipment", s.line_ref, "", s.item_name, "", s.quantity, "", "", "", "", s.ref,
-         _day(s.shipped_on) or "", _day(s.received_on) or "", "", ""]
+         day(s.shipped_on) or "", day(s.received_on) or "", "", ""]
         for s in view.shipments
     ]  # fmt: skip
     return Table(
@@ -402,16 +230,26 @@ def package_table(view: PackageDetail) -> Table:
 
 V = TypeVar("V")
 
+# The long lists a report's JSON is read a part of at a time (`Asked.windows`), by name: the
+# statement's contributions, the lines its money paid and its substitution effects, and a
+# package's payments (its attributions as the viewer may see them).
+CONTRIBUTIONS, LINES, EFFECTS, ATTRIBUTIONS = "contributions", "lines", "effects", "attributions"
+
 
 @dataclass(frozen=True, slots=True)
 class Asked:
     """One request for a report: who reads it, on what day, and of what (a contributor's code,
-    a package's reference, the cycle the transparency report shows: "" for the current one)."""
+    a package's reference, the cycle the transparency report shows: "" for the current one),
+    and which part of each long list its JSON holds (a list not named: all of it)."""
 
     viewer: Viewer
     today: date
     subject: str = ""
     contributors_by: ContributorsBy = ContributorsBy.GROUPS  # the transparency report's
+    windows: Mapping[str, Window] = field(default_factory=dict)
+
+    def window(self, name: str) -> Window:
+        return self.windows.get(name, WHOLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,10 +271,14 @@ class Report(Generic[V]):
     document: Callable[[V, Asked], dict[str, Any]]
     table: Callable[[V], Table]
     filename: Callable[[V, Asked], str]  # without extension
+    # The view its JSON is read from where that holds a part of each long list
+    # (`Asked.windows`); its files are always the whole of `view`. None: `view` for both.
+    paged: Callable[[Reader, Asked], V] | None = None
 
     def render(self, reader: Reader, asked: Asked, kind: ReportFormat) -> Rendered:
         """Read the report's view, then shape it."""
-        return self.shape(self.view(reader, asked), asked, kind)
+        read = self.paged if kind is ReportFormat.JSON and self.paged is not None else self.view
+        return self.shape(read(reader, asked), asked, kind)
 
     def shape(self, view: V, asked: Asked, kind: ReportFormat) -> Rendered:
         """A view already read (by a page with its own access rule) in the format asked for."""
@@ -464,9 +306,17 @@ STATEMENT: Report[StatementView] = Report(
     view=lambda reader, asked: statements.statement_report(
         reader, viewer=asked.viewer, contributor=asked.subject
     ),
-    document=lambda view, _asked: statement(view),
-    table=statement_table,
+    document=lambda view, _asked: statement_report.statement(view),
+    table=statement_report.statement_table,
     filename=lambda view, _asked: f"statement-{view.contributor}",
+    paged=lambda reader, asked: statements.statement_report_page(
+        reader,
+        viewer=asked.viewer,
+        contributor=asked.subject,
+        contributions=asked.window(CONTRIBUTIONS),
+        lines=asked.window(LINES),
+        effects=asked.window(EFFECTS),
+    ),
 )
 PACKAGE: Report[PackageDetail] = Report(
     "package",
@@ -476,5 +326,11 @@ PACKAGE: Report[PackageDetail] = Report(
     document=lambda view, _asked: package(view),
     table=package_table,
     filename=lambda view, _asked: f"package-{view.summary.ref}",
+    paged=lambda reader, asked: packages.package(
+        reader,
+        viewer=asked.viewer,
+        package_id=parse_package_ref(asked.subject),
+        payments=asked.window(ATTRIBUTIONS),
+    ),
 )
 REPORTS: Mapping[str, Report[Any]] = {r.name: r for r in (TRANSPARENCY, STATEMENT, PACKAGE)}

@@ -39,7 +39,7 @@ from purldesk.services.handle import Command
 from purldesk.services.package_list_ports import PackageListing
 from purldesk.services.read_ports import PackageTotals, Reader
 from purldesk.services.views.offers import is_offered
-from purldesk.services.views.paging import Page, page
+from purldesk.services.views.paging import WHOLE, Page, Window, page
 from purldesk.services.views.rows import (
     NOTHING_WITHHELD,
     DeliveryRow,
@@ -95,6 +95,7 @@ class PackageDetail:
     restriction: Restriction | None = None  # to a viewer that sees the contents: who is cleared
     # Which page of the payments `payments` is, and how many the viewer may see in all.
     payments_page: Page = field(default_factory=lambda: Page(1, 1, 0))
+    payments_offset: int = 0  # where `payments` start in them
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,12 +271,21 @@ def package_money_page(
     the payments `viewer` may see from `offset` on, as the API reads them."""
     with reader:
         outline = reader.package_outline(package_id)
-        only_own = own_only(viewer, outline.package.restriction)
-        facts = reader.package_payments(
-            viewer, package_id, own_only=only_own, offset=offset, limit=limit
-        )
+        money = _money(reader, viewer, outline.package, offset=offset, limit=limit)
+    return outline.package, money
+
+
+def _money(
+    reader: Reader, viewer: Viewer, package: Package, *, offset: int, limit: int
+) -> PackageMoney:
+    """At most `limit` of the package's payments `viewer` may see, from `offset` on, with the
+    money it may not see counted by the reader; inside `with reader:`."""
+    only_own = own_only(viewer, package.restriction)
+    facts = reader.package_payments(
+        viewer, package.id, own_only=only_own, offset=offset, limit=limit
+    )
     k = reader.min_hidden_contributors
-    return outline.package, package_money(viewer, facts, min_hidden_contributors=k, limit=limit)
+    return package_money(viewer, facts, min_hidden_contributors=k, limit=limit)
 
 
 def _payments(
@@ -283,21 +293,13 @@ def _payments(
 ) -> PackageMoney:
     """Page `asked` of the package's payments as `viewer` may see them, or the last page where
     there are fewer (they changed since the link was made)."""
-    only_own = own_only(viewer, package.restriction)
-    k = reader.min_hidden_contributors
-
-    def read(offset: int) -> PackageMoney:
-        limit = MAX_PAYMENTS if size is None else size
-        facts = reader.package_payments(
-            viewer, package.id, own_only=only_own, offset=offset, limit=limit
-        )
-        return package_money(viewer, facts, min_hidden_contributors=k, limit=limit)
-
     if size is None:
-        return read(0)
-    money = read((asked - 1) * size)
+        return _money(reader, viewer, package, offset=0, limit=MAX_PAYMENTS)
+    money = _money(reader, viewer, package, offset=(asked - 1) * size, limit=size)
     last = page(asked, size=size, total=money.count)
-    return money if last.offset == money.offset else read(last.offset)
+    if last.offset == money.offset:
+        return money
+    return _money(reader, viewer, package, offset=last.offset, limit=size)
 
 
 def _detail(
@@ -357,7 +359,7 @@ def _detail(
         "" if money.cost_shown else money.reason,
         "" if money.contents_shown else CONTENTS_RESTRICTED,
         package.restriction if money.contents_shown else None,
-        _page_of(money, size),
+        _page_of(money, size), money.offset,
     )  # fmt: skip
 
 
@@ -368,10 +370,19 @@ def _page_of(money: PackageMoney, size: int | None) -> Page:
     return Page(1 + money.offset // size, size, money.count)
 
 
-def package(reader: Reader, *, viewer: Viewer, package_id: PackageId) -> PackageDetail:
-    """The package report, every payment in it: for viewers who may read packages at all."""
+def package(
+    reader: Reader, *, viewer: Viewer, package_id: PackageId, payments: Window = WHOLE
+) -> PackageDetail:
+    """The package report, for viewers who may read packages at all: every payment in it, or
+    at most `payments.limit` of them from `payments.offset` on (how many there are in all:
+    `payments_page.total`), in the package's order."""
     viewer.check(Permission.READ_PACKAGES)
-    return package_detail(reader, viewer=viewer, package_id=package_id, payments_size=None)
+    limit = MAX_PAYMENTS if payments.limit is None else payments.limit
+    with reader:
+        outline = reader.package_outline(package_id)
+        money = _money(reader, viewer, outline.package, offset=payments.offset, limit=limit)
+        found = _facts(reader, outline.package, payers_of(money))
+    return _detail(viewer, found, money, outline.shortfall, size=payments.limit)
 
 
 def public_package(reader: Reader, *, package_id: PackageId) -> PublicPackage:

@@ -51,6 +51,29 @@ class Page:
         return numbers
 
 
+@dataclass(frozen=True, slots=True)
+class Window:
+    """What a reader asks of a long list: at most `limit` items from `offset` on (the first
+    item is 0); no limit: every item from there."""
+
+    offset: int = 0
+    limit: int | None = None
+
+
+WHOLE = Window()  # every item of the list
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """Part of a long list as read: where it starts in the whole list, and how long that is."""
+
+    offset: int
+    total: int
+
+
+NONE_READ = Slice(0, 0)  # of an empty list
+
+
 def page_number(text: str | None, *, field: str = "page") -> int:
     """The page asked for ("" or None: the first); anything but a whole number from 1 is
     refused, naming the field."""

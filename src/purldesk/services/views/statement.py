@@ -4,8 +4,10 @@ nation's also lists what it gave through its groups (`member_statement`).
 
 The page (`statement`) shows its two long lists a page at a time, with totals the reader sums
 over all of them, and its substitutions a page of allocations at a time; its groups' part is
-still read whole (docs/BENCHMARKS.md, "Three years of history"). The report
-(`statement_report`, the downloads) is the whole statement, as an export may be."""
+still read whole (docs/BENCHMARKS.md, "Three years of history"). The report's JSON
+(`statement_report_page`) is read the same way, a page of each list from the offsets asked;
+its files (`statement_report`, the page's downloads) are the whole statement, as an export
+may be."""
 
 from __future__ import annotations
 
@@ -17,11 +19,11 @@ from purldesk.domain.contributions import contribution_ref
 from purldesk.domain.errors import NotFound
 from purldesk.domain.money import USD, Money
 from purldesk.domain.packages import package_ref
-from purldesk.domain.participants import ParticipantCode
+from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.services.read_ports import PaidLine, Reader
 from purldesk.services.views.contributions import ContributionRow, row
 from purldesk.services.views.member_statement import ThroughGroups, read_through_groups
-from purldesk.services.views.paging import Page, page
+from purldesk.services.views.paging import NONE_READ, WHOLE, Page, Slice, Window, page
 from purldesk.services.views.substitutions import SubstitutionRow, substitutions
 
 # Rows of each long list on a page: the newest first, as the contributions page lists them.
@@ -55,6 +57,12 @@ class StatementView:
     substitutions: list[SubstitutionRow] = field(default_factory=list)
     # Its parts of its groups' contributions, and its shares of what they bought.
     through_groups: ThroughGroups = field(default_factory=ThroughGroups)
+    # Where `contributions`, `rows` and `substitutions` start in the whole statement's lists
+    # and how long those are: each whole from 0 (`statement_report`), or a page of each
+    # (`statement_report_page`).
+    contributions_slice: Slice = NONE_READ
+    lines_slice: Slice = NONE_READ
+    effects_slice: Slice = NONE_READ
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +115,7 @@ def statement(
     nor summed)."""
     code = _readable(viewer, contributor)
     with reader:
-        participants = reader.participants()
-        participant = next((p for p in participants if p.code == code), None)
-        if participant is None:
-            raise NotFound("participant", code)
-        names = {p.code: p.name for p in participants}
+        participant, names = _participant(reader, code)
         totals = reader.statement_totals(viewer, contributor=code)
         listed = page(contributions_asked, size=size, total=totals.contributions)
         own = reader.contribution_page(contributor=code, offset=listed.offset, limit=listed.size)
@@ -141,20 +145,76 @@ def statement_export(reader: Reader, *, viewer: Viewer, contributor: str) -> Sta
 
 
 def statement_report(reader: Reader, *, viewer: Viewer, contributor: str) -> StatementView:
-    """The statement as a report: refused (not permitted) to a viewer that reads no ledger
-    account; another contributor's is not found."""
+    """The whole statement as a report's file: refused (not permitted) to a viewer that reads
+    no ledger account; another contributor's is not found."""
+    return _statement(reader, viewer=viewer, code=_reportable(viewer, contributor))
+
+
+def statement_report_page(
+    reader: Reader,
+    *,
+    viewer: Viewer,
+    contributor: str,
+    contributions: Window = WHOLE,
+    lines: Window = WHOLE,
+    effects: Window = WHOLE,
+) -> StatementView:
+    """The statement as the report's JSON reads it, refused as `statement_report` is: a part
+    of each long list from its window's offset (no limit: the rest of it), in the statement
+    page's order: the contributions the newest first, the lines the newest package first (its
+    lines in attribution order), the substitution effects the newest first; with how many each
+    list holds and the totals over the whole statement, summed by the reader under the rule
+    `statement_report` applies row by row."""
+    code = _reportable(viewer, contributor)
+    with reader:
+        participant, names = _participant(reader, code)
+        totals = reader.statement_totals(viewer, contributor=code)
+        own = reader.contribution_page(
+            contributor=code, offset=contributions.offset,
+            limit=_limit(contributions, totals.contributions),
+        )  # fmt: skip
+        shown = reader.paid_line_page(
+            viewer, contributor=code, offset=lines.offset, limit=_limit(lines, totals.lines)
+        )
+        effect_count = reader.count_substitution_runs(code)
+        substituted = substitutions(
+            reader, viewer=viewer, contributor=code, name=participant.name,
+            offset=effects.offset, limit=effects.limit, newest_first=True,
+        )  # fmt: skip
+        groups = read_through_groups(reader, viewer=viewer, member=code, names=names)
+    return StatementView(
+        code, participant.name, [row(viewer, c, names) for c in own],
+        [_row(contribution_ref(part.contribution_id), part) for part in shown],
+        Money(totals.unallocated_minor, USD), Money(totals.spent_minor, USD), substituted, groups,
+        Slice(contributions.offset, totals.contributions), Slice(lines.offset, totals.lines),
+        Slice(effects.offset, effect_count),
+    )  # fmt: skip
+
+
+def _reportable(viewer: Viewer, contributor: str) -> ParticipantCode:
+    """The contributor's code, where the viewer may read its statement as a report."""
     code = contributor.strip().upper()
     viewer.check(Permission.READ_LEDGER, owner=Owned(code, "statement", code))
-    return _statement(reader, viewer=viewer, code=code)
+    return ParticipantCode(code)
+
+
+def _limit(window: Window, total: int) -> int:
+    """The window's limit; none: as many as the whole list holds."""
+    return total if window.limit is None else window.limit
+
+
+def _participant(reader: Reader, code: str) -> tuple[Participant, dict[ParticipantCode, str]]:
+    """The contributor, and every participant's name by code; inside `with reader:`."""
+    participants = reader.participants()
+    participant = next((p for p in participants if p.code == code), None)
+    if participant is None:
+        raise NotFound("participant", code)
+    return participant, {p.code: p.name for p in participants}
 
 
 def _statement(reader: Reader, *, viewer: Viewer, code: str) -> StatementView:
     with reader:
-        participants = reader.participants()
-        participant = next((p for p in participants if p.code == code), None)
-        if participant is None:
-            raise NotFound("participant", code)
-        names = {p.code: p.name for p in participants}
+        participant, names = _participant(reader, code)
         own = reader.contributions(contributor=participant.code)
         paid = reader.paid_lines(participant.code)
         unallocated = reader.balance_of([ledger.pool(c.id) for c in own], currency=USD)
@@ -171,7 +231,7 @@ def _statement(reader: Reader, *, viewer: Viewer, code: str) -> StatementView:
     return StatementView(
         participant.code, participant.name, list(rows_by_id.values()), rows,
         Money(unallocated, USD), Money(sum(r.amount.minor for r in rows), USD), substituted,
-        groups,
+        groups, Slice(0, len(rows_by_id)), Slice(0, len(rows)), Slice(0, len(substituted)),
     )  # fmt: skip
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
+from pydantic import Field
+
 from purldesk.entrypoints.api.schemas import MoneyRead, Schema
 
 
@@ -164,15 +166,33 @@ class ThroughGroupsReport(Schema):
 
 class StatementReport(Schema):
     """What a contributor's money bought, line by line, and what is still unallocated; a
-    member nation's also what it gave through its groups."""
+    member nation's also what it gave through its groups.
+
+    Each long list is a page (`contributions_limit`, `lines_limit`, `effects_limit` and their
+    offsets), counted whole by its `…_count`; the pages of a list laid end to end are the whole
+    list, in the order each field says. The sums (`spent_usd`, `unallocated_usd`) are over the
+    whole statement, whatever page is read. A CSV or XLSX file holds every item of each list."""
 
     contributor: str
     name: str
-    contributions: list[StatementContribution]
-    rows: list[StatementLine]
-    spent_usd: Amount
+    contributions: list[StatementContribution] = Field(
+        description="A page of its contributions, the newest (highest reference) first."
+    )
+    contribution_count: int = Field(description="Its contributions in all.")
+    contributions_offset: int
+    rows: list[StatementLine] = Field(
+        description="A page of the lines its money paid that you may see the amount of: the "
+        "newest package first, each package's lines in the order of its attributions."
+    )
+    line_count: int = Field(description="The lines its money paid that you may see, in all.")
+    lines_offset: int
+    spent_usd: Amount = Field(description="What every line it paid that you may see adds up to.")
     unallocated_usd: Amount
-    substitutions: list[StatementSubstitution]
+    substitutions: list[StatementSubstitution] = Field(
+        description="A page of its substitution effects, one per allocation, the newest first."
+    )
+    effect_count: int = Field(description="Its substitution effects in all.")
+    effects_offset: int
     through_groups: ThroughGroupsReport
 
 
@@ -200,9 +220,15 @@ class PaymentReport(Schema):
 
 
 class PackageReport(PackageSummaryRead):
+    """A package as you may see it. `payments` is a page of them (`attributions_limit`,
+    `attributions_offset`) in the package's order, the `undisclosed` one last, as
+    `GET /packages/{id}` pages its attributions; a CSV or XLSX file holds them all."""
+
     short: Amount | None
     lines: list[PackageLineReport]
     payments: list[PaymentReport]
+    attribution_count: int = Field(description="The payments you may see in all.")
+    attributions_offset: int
     shipments: list[DeliveryReport]
     withheld: str | None  # why the null figures are withheld: they would reveal a hidden amount
     restricted: str | None = None  # why lines and shipments are left out: contents restricted
