@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal, Protocol
+from typing import Protocol
 
 from purldesk.domain.access import Viewer
 from purldesk.domain.audit import AuditEntry
@@ -302,10 +302,10 @@ class ReadQueries(Protocol):
         summed, their distinct givers and their number (for the disclosure rule only)."""
         ...
 
-    def receipts(self, *, by: Literal["month", "day"], since: date | None = None) -> list[Receipts]:
-        """Money received (USD, every contribution not refunded) by month (its first day) or
-        by day of receipt, oldest first, on or after `since` if given; periods without
-        receipts are left out."""
+    def receipts(self, *, since: date | None = None) -> list[Receipts]:
+        """Money received (USD, every contribution not refunded) by day of receipt, oldest
+        first, on or after `since` if given; days without receipts are left out
+        (`forecast.by_month` sums them into months)."""
         ...
 
     def received_before(self, day: date) -> bool:

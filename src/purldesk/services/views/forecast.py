@@ -66,7 +66,7 @@ def funding_forecast(
     viewer.check(Permission.READ_ALLOCATION)
     since = forecast.add_months(forecast.month_of(today), -window_months)
     with reader:
-        monthly = reader.receipts(by="month", since=since)
+        monthly = forecast.by_month(reader.receipts(since=since))
         if reader.received_before(since):
             # Money came in before the window, so the pace counts from the window's first month
             # (a month without receipts as zero): what `forecast.pace` makes of every receipt.
@@ -113,7 +113,7 @@ def backtest(
     compared with the day it did, up to `today` (docs/FORECAST.md)."""
     viewer.check(Permission.READ_ALLOCATION)
     with reader:
-        daily = reader.receipts(by="day")
+        daily = reader.receipts()
     return forecast.backtest(
         daily, amount_minor=amount.minor, until=today, window_months=window_months
     )
