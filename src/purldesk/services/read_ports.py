@@ -26,6 +26,7 @@ from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.requirements import (
     Cycle,
     CycleId,
+    CycleStatus,
     LineChange,
     LineId,
     LineStatus,
@@ -190,7 +191,13 @@ class ReadQueries(Protocol):
         """The cycle; NotFound if there is none."""
         ...
 
-    def latest_cycle(self) -> Cycle | None: ...
+    def latest_cycle(
+        self, *, status: CycleStatus | None = None, opened_by: date | None = None
+    ) -> Cycle | None:
+        """The cycle that opens last (opening day, then id), of those in `status` and opened by
+        `opened_by` if given."""
+        ...
+
     def find_cycle(self, name: str) -> Cycle | None: ...
     def lines(self, cycle_id: CycleId) -> list[RequirementLine]:
         """The cycle's lines in priority order (rank, id)."""

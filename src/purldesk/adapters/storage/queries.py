@@ -8,6 +8,7 @@ work pages' queries, which filter and page in SQL, are in `page_queries` and `le
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
@@ -63,6 +64,7 @@ from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.requirements import (
     Cycle,
     CycleId,
+    CycleStatus,
     LineChange,
     LineId,
     RankChange,
@@ -107,10 +109,15 @@ class SqlQueries(ShareQueries, PageQueries, PackageQueries, StatementQueries, Le
     def cycle(self, cycle_id: CycleId) -> Cycle:
         return SqlCycleRepository(self._session).get(cycle_id)
 
-    def latest_cycle(self) -> Cycle | None:
-        row = self._session.scalars(
-            select(CycleRow).order_by(CycleRow.opens_on.desc(), CycleRow.id.desc()).limit(1)
-        ).first()
+    def latest_cycle(
+        self, *, status: CycleStatus | None = None, opened_by: date | None = None
+    ) -> Cycle | None:
+        chosen = select(CycleRow).order_by(CycleRow.opens_on.desc(), CycleRow.id.desc()).limit(1)
+        if status is not None:
+            chosen = chosen.where(CycleRow.status == status.value)
+        if opened_by is not None:
+            chosen = chosen.where(CycleRow.opens_on <= opened_by)
+        row = self._session.scalars(chosen).first()
         return None if row is None else from_row(Cycle, row)
 
     def find_cycle(self, name: str) -> Cycle | None:
