@@ -22,7 +22,7 @@ from purldesk.domain.participants import (
     ParticipantKind,
     ParticipantStatus,
 )
-from purldesk.domain.requirements import Cycle, CycleId, CycleStatus, LineId
+from purldesk.domain.requirements import Cycle, CycleId, CycleStatus, LineId, LineStatus
 from purldesk.services.ports import UnitOfWork
 from purldesk.services.read_ports import (
     ContributionGroup,
@@ -115,6 +115,26 @@ def test_lines_come_in_priority_order_with_their_histories(reader: Reader) -> No
         ("quantity", "4", "6")
     ]
     assert reader.change_history(LineId(2)) == []
+
+
+def test_lines_come_whole_with_every_field_as_written(
+    uow_factory: UowFactory, reader_factory: ReaderFactory
+) -> None:
+    seed(uow_factory)
+    carried = replace(
+        reader_world.line(5, "L-4", OCTOBER, "RADAR-1", 4),
+        status=LineStatus.WITHDRAWN, carried_from=LineId(1), justification="carried on",
+    )  # fmt: skip
+    with uow_factory() as uow:
+        uow.requirements.add(carried, at=AT, by="UKR")
+        uow.commit()
+    with reader_factory() as reader:
+        found = reader.lines(OCTOBER)
+        by_id = reader.lines_by_id({line.id for line in found})
+    assert found[-1] == carried
+    assert found[-1].status is LineStatus.WITHDRAWN  # the enum, not its value
+    assert found[-1].aid_class is carried.aid_class
+    assert found == [by_id[line.id] for line in found]
 
 
 def test_funded_lots_leave_out_cancelled_packages(reader: Reader) -> None:
