@@ -56,6 +56,7 @@ from purldesk.domain.rates import FxRate, RateRevised
 from purldesk.domain.requirements import (
     Cycle,
     CycleId,
+    CycleStatus,
     LineChange,
     LineId,
     RankChange,
@@ -1485,9 +1486,14 @@ class FakeReader(_Scope, FakeShareQueries, FakePageQueries):
     def cycle(self, cycle_id: CycleId) -> Cycle:
         return self._repos().cycles.get(cycle_id)
 
-    def latest_cycle(self) -> Cycle | None:
-        cycles = self.cycles()
-        return cycles[-1] if cycles else None
+    def latest_cycle(
+        self, *, status: CycleStatus | None = None, opened_by: date | None = None
+    ) -> Cycle | None:
+        chosen = [
+            c for c in self.cycles()
+            if (status is None or c.status is status) and (opened_by is None or c.opens_on <= opened_by)
+        ]  # fmt: skip
+        return chosen[-1] if chosen else None
 
     def find_cycle(self, name: str) -> Cycle | None:
         return self._repos().cycles.find_by_name(name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from purldesk.domain.access import Viewer
 from purldesk.domain.burden import HiddenReceived, ReceivedBy
@@ -75,15 +75,14 @@ class FakeShareQueries:
             len(found),
         )
 
-    def receipts(self, *, by: Literal["month", "day"], since: date | None = None) -> list[Receipts]:
+    def receipts(self, *, since: date | None = None) -> list[Receipts]:
         summed: dict[date, list[int]] = defaultdict(lambda: [0, 0])
         for c in self._received(LIVE_RECEIPTS):
             if c.received_on is None or (since is not None and c.received_on < since):
                 continue
-            key = c.received_on if by == "day" else c.received_on.replace(day=1)
-            summed[key][0] += _received_usd(c) or 0
-            summed[key][1] += 1
-        return [Receipts(key, usd, count) for key, (usd, count) in sorted(summed.items())]
+            summed[c.received_on][0] += _received_usd(c) or 0
+            summed[c.received_on][1] += 1
+        return [Receipts(day, usd, count) for day, (usd, count) in sorted(summed.items())]
 
     def received_before(self, day: date) -> bool:
         return any(

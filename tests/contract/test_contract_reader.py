@@ -22,7 +22,7 @@ from purldesk.domain.participants import (
     ParticipantKind,
     ParticipantStatus,
 )
-from purldesk.domain.requirements import CycleId, LineId
+from purldesk.domain.requirements import Cycle, CycleId, CycleStatus, LineId, LineStatus
 from purldesk.services.ports import UnitOfWork
 from purldesk.services.read_ports import (
     ContributionGroup,
@@ -73,6 +73,29 @@ def test_participants_items_and_cycles_come_in_their_orders(reader: Reader) -> N
         reader.cycle(CycleId(9))
 
 
+def test_the_latest_cycle_of_a_status_that_has_opened_by_a_day(
+    uow_factory: UowFactory, reader_factory: ReaderFactory
+) -> None:
+    seed(uow_factory)
+    endorsed = CycleStatus.ENDORSED
+    november = Cycle(CycleId(11), "2025-11", date(2025, 11, 3), endorsed)
+    december = Cycle(CycleId(12), "2025-12", date(2025, 12, 1), endorsed)
+    december_too = Cycle(CycleId(13), "2025-12b", date(2025, 12, 1), endorsed)
+    january = Cycle(CycleId(14), "2026-01", date(2026, 1, 5))
+    with uow_factory() as uow:
+        for cycle in (november, december_too, december, january):
+            uow.cycles.add(cycle)
+        uow.commit()
+    with reader_factory() as reader:
+        assert reader.latest_cycle(status=endorsed) == december_too  # same day: the later id
+        assert reader.latest_cycle(status=endorsed, opened_by=date(2025, 12, 1)) == december_too
+        assert reader.latest_cycle(status=endorsed, opened_by=date(2025, 11, 30)) == november
+        assert reader.latest_cycle(status=endorsed, opened_by=date(2025, 11, 2)) is None
+        assert reader.latest_cycle(opened_by=date(2026, 1, 4)) == december_too
+        assert reader.latest_cycle(opened_by=date(2025, 10, 31)) == reader_world.cycles()[1]
+        assert reader.latest_cycle(status=CycleStatus.DRAFT) == january
+
+
 def test_lines_come_in_priority_order_with_their_histories(reader: Reader) -> None:
     assert [(ln.ref, ln.rank) for ln in reader.lines(OCTOBER)] == [
         ("L-1", 1),
@@ -97,6 +120,26 @@ def test_lines_come_in_priority_order_with_their_histories(reader: Reader) -> No
         ("quantity", "4", "6")
     ]
     assert reader.change_history(LineId(2)) == []
+
+
+def test_lines_come_whole_with_every_field_as_written(
+    uow_factory: UowFactory, reader_factory: ReaderFactory
+) -> None:
+    seed(uow_factory)
+    carried = replace(
+        reader_world.line(5, "L-4", OCTOBER, "RADAR-1", 4),
+        status=LineStatus.WITHDRAWN, carried_from=LineId(1), justification="carried on",
+    )  # fmt: skip
+    with uow_factory() as uow:
+        uow.requirements.add(carried, at=AT, by="UKR")
+        uow.commit()
+    with reader_factory() as reader:
+        found = reader.lines(OCTOBER)
+        by_id = reader.lines_by_id({line.id for line in found})
+    assert found[-1] == carried
+    assert found[-1].status is LineStatus.WITHDRAWN  # the enum, not its value
+    assert found[-1].aid_class is carried.aid_class
+    assert found == [by_id[line.id] for line in found]
 
 
 def test_funded_lots_leave_out_cancelled_packages(reader: Reader) -> None:

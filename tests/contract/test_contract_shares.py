@@ -1,12 +1,13 @@
 """The burden-sharing and forecast queries, and the GDP figures, on the fake, SQLite and
 PostgreSQL alike: received money by giver as each viewer may see it (hidden amounts only
-counted), the undisclosed money summed, receipts by month and by day, and GDP figures that a
+counted), the undisclosed money summed, receipts by day, and GDP figures that a
 later import of the same nation and year replaces."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from storage_backdoor import REFUSED_BY_THE_DATABASE
@@ -14,9 +15,10 @@ from storage_backdoor import REFUSED_BY_THE_DATABASE
 from member_world import NORDIC, seed
 from purldesk.domain.access import OPERATOR, PUBLIC, Actor, Role, UserId
 from purldesk.domain.burden import HiddenReceived, ReceivedBy
-from purldesk.domain.contributions import ContributionStatus
+from purldesk.domain.contributions import Contribution, ContributionId, ContributionStatus
 from purldesk.domain.forecast import Receipts
 from purldesk.domain.gdp import GdpFigure
+from purldesk.domain.money import USD, Money, convert
 from purldesk.domain.participants import ParticipantCode
 from purldesk.services.ports import UnitOfWork
 from purldesk.services.read_ports import Reader
@@ -78,23 +80,45 @@ def test_the_undisclosed_money_is_summed_with_its_givers_counted(
     assert pledged_only == HiddenReceived(0, 0, 0)
 
 
-def test_receipts_by_month_and_by_day(
-    uow_factory: UowFactory, reader_factory: ReaderFactory
-) -> None:
+def test_receipts_by_day(uow_factory: UowFactory, reader_factory: ReaderFactory) -> None:
     seed(uow_factory)
-    everything = NETHERLANDS + CANADA + NORDIC_PUBLIC + NORDIC_CONFIDENTIAL + NORDIC_ANONYMOUS
     with reader_factory() as reader:
-        monthly = reader.receipts(by="month")
-        daily = reader.receipts(by="day")
-    assert monthly == [Receipts(date(2025, 10, 1), everything, 5)]
+        daily = reader.receipts()
     assert daily == [
         Receipts(date(2025, 10, 2), NORDIC_PUBLIC + NORDIC_CONFIDENTIAL + NORDIC_ANONYMOUS, 3),
         Receipts(date(2025, 10, 10), NETHERLANDS + CANADA, 2),
     ]
     with reader_factory() as reader:
-        assert reader.receipts(by="day", since=date(2025, 10, 3)) == daily[1:]
-        assert reader.receipts(by="month", since=date(2025, 11, 1)) == []
+        assert reader.receipts(since=date(2025, 10, 2)) == daily
+        assert reader.receipts(since=date(2025, 10, 3)) == daily[1:]
+        assert reader.receipts(since=date(2025, 10, 11)) == []
         assert reader.received_before(date(2025, 10, 3))
+        assert not reader.received_before(date(2025, 10, 2))
+
+
+def refunded(cid: int, usd_minor: int, *, on: date) -> Contribution:
+    """A gift in USD received `on` and refunded."""
+    pledge = Contribution(
+        ContributionId(cid), NLD, Money(usd_minor, USD), date(2025, 10, 1),
+        purpose="support", source="press release",
+    )  # fmt: skip
+    conversion = convert(pledge.amount, target=USD, rate=Decimal(1), rate_date=on, source="ECB")
+    received = pledge.receive(on=on, conversion=conversion)
+    return received.move_to(ContributionStatus.REFUNDED)
+
+
+def test_refunded_money_is_no_receipt_even_on_a_day_of_its_own(
+    uow_factory: UowFactory, reader_factory: ReaderFactory
+) -> None:
+    seed(uow_factory)
+    with uow_factory() as uow:
+        uow.contributions.add(refunded(91, 7_000_00, on=date(2025, 10, 5)))
+        uow.contributions.add(refunded(92, 3_000_00, on=date(2025, 10, 10)))
+        uow.commit()
+    with reader_factory() as reader:
+        assert reader.receipts(since=date(2025, 10, 3)) == [
+            Receipts(date(2025, 10, 10), NETHERLANDS + CANADA, 2)
+        ]
         assert not reader.received_before(date(2025, 10, 2))
 
 

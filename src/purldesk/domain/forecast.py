@@ -72,19 +72,29 @@ def add_months(month: date, count: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def by_month(daily: Iterable[Receipts]) -> list[Receipts]:
+    """Receipts by day summed into their months (each on its first day), oldest first."""
+    months: dict[date, Receipts] = {}
+    for day in daily:
+        month = month_of(day.on)
+        known = months.get(month, Receipts(month, 0, 0))
+        months[month] = Receipts(month, known.usd_minor + day.usd_minor, known.count + day.count)
+    return [months[m] for m in sorted(months)]
+
+
 def pace(
     monthly: Iterable[Receipts], *, as_of: date, window_months: int = WINDOW_MONTHS
 ) -> Pace | None:
     """The pace over the complete months before `as_of`'s month: the last `window_months` of
     them, none before the first month money came in; None with fewer than MIN_MONTHS."""
     current = month_of(as_of)
-    by_month = {month_of(m.on): m for m in monthly if m.on < current}
-    if not by_month:
+    measured = {month_of(m.on): m for m in monthly if m.on < current}
+    if not measured:
         return None
-    month = max(min(by_month), add_months(current, -window_months))
+    month = max(min(measured), add_months(current, -window_months))
     window: list[Receipts] = []
     while month < current:
-        window.append(by_month.get(month, Receipts(month, 0, 0)))
+        window.append(measured.get(month, Receipts(month, 0, 0)))
         month = add_months(month, 1)
     if len(window) < MIN_MONTHS:
         return None
@@ -232,7 +242,7 @@ def backtest(
     days = sorted((d for d in daily if d.on <= until), key=lambda r: r.on)
     if not days:
         return Backtest(amount_minor, until, ())
-    monthly = _by_month(days)
+    monthly = by_month(days)
     trials: list[Trial] = []
     origin = add_months(month_of(days[0].on), 1)
     while origin <= until:
@@ -242,15 +252,6 @@ def backtest(
             trials.append(Trial(origin, forecast, _reached(days, origin, amount_minor), until))
         origin = add_months(origin, 1)
     return Backtest(amount_minor, until, tuple(trials))
-
-
-def _by_month(days: Iterable[Receipts]) -> list[Receipts]:
-    months: dict[date, Receipts] = {}
-    for day in days:
-        month = month_of(day.on)
-        known = months.get(month, Receipts(month, 0, 0))
-        months[month] = Receipts(month, known.usd_minor + day.usd_minor, known.count + day.count)
-    return [months[m] for m in sorted(months)]
 
 
 def _reached(days: Sequence[Receipts], origin: date, amount_minor: int) -> date | None:

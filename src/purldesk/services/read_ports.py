@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal, Protocol
+from typing import Protocol
 
 from purldesk.domain.access import Viewer
 from purldesk.domain.audit import AuditEntry
@@ -26,6 +26,7 @@ from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.requirements import (
     Cycle,
     CycleId,
+    CycleStatus,
     LineChange,
     LineId,
     LineStatus,
@@ -190,7 +191,13 @@ class ReadQueries(Protocol):
         """The cycle; NotFound if there is none."""
         ...
 
-    def latest_cycle(self) -> Cycle | None: ...
+    def latest_cycle(
+        self, *, status: CycleStatus | None = None, opened_by: date | None = None
+    ) -> Cycle | None:
+        """The cycle that opens last (opening day, then id), of those in `status` and opened by
+        `opened_by` if given."""
+        ...
+
     def find_cycle(self, name: str) -> Cycle | None: ...
     def lines(self, cycle_id: CycleId) -> list[RequirementLine]:
         """The cycle's lines in priority order (rank, id)."""
@@ -306,10 +313,10 @@ class ReadQueries(Protocol):
         summed, their distinct givers and their number (for the disclosure rule only)."""
         ...
 
-    def receipts(self, *, by: Literal["month", "day"], since: date | None = None) -> list[Receipts]:
-        """Money received (USD, every contribution not refunded) by month (its first day) or
-        by day of receipt, oldest first, on or after `since` if given; periods without
-        receipts are left out."""
+    def receipts(self, *, since: date | None = None) -> list[Receipts]:
+        """Money received (USD, every contribution not refunded) by day of receipt, oldest
+        first, on or after `since` if given; days without receipts are left out
+        (`forecast.by_month` sums them into months)."""
         ...
 
     def received_before(self, day: date) -> bool:

@@ -1,11 +1,12 @@
 """Properties of the funding forecast: over any history of monthly receipts, a larger amount is
 never expected sooner (nor its interval's ends); the interval always holds the expected day;
-more money already in the pool never makes a day later; and the back-test scores only what it
-can know."""
+more money already in the pool never makes a day later; the back-test scores only what it
+can know; and receipts by day sum into the same months, however they are read."""
 
 from __future__ import annotations
 
 import math
+import random
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -18,6 +19,7 @@ from purldesk.domain.forecast import (
     Receipts,
     add_months,
     backtest,
+    by_month,
     pace,
     reach,
 )
@@ -62,6 +64,50 @@ def paces() -> st.SearchStrategy[Pace]:
 
 
 AMOUNTS = st.integers(min_value=0, max_value=USD_10B)
+
+
+@st.composite
+def days_of_receipts(draw: st.DrawFn) -> list[Receipts]:
+    """Receipts on distinct days of three years from START, oldest first, as the reader gives
+    them: each day with money, from one contribution or more."""
+    offsets = draw(st.lists(st.integers(min_value=0, max_value=3 * 366), unique=True))
+    return [
+        Receipts(
+            START + timedelta(days=offset), draw(st.integers(min_value=0, max_value=USD_10B)),
+            draw(st.integers(min_value=1, max_value=400)),
+        )
+        for offset in sorted(offsets)
+    ]  # fmt: skip
+
+
+@given(days_of_receipts())
+def test_receipts_by_day_sum_into_their_months(daily: list[Receipts]) -> None:
+    monthly = by_month(daily)
+    assert [m.on for m in monthly] == sorted({d.on.replace(day=1) for d in daily})
+    for month in monthly:
+        days = [d for d in daily if d.on.replace(day=1) == month.on]
+        assert month.usd_minor == sum(d.usd_minor for d in days)
+        assert month.count == sum(d.count for d in days)
+
+
+@given(days_of_receipts(), st.randoms(use_true_random=False))
+def test_the_months_do_not_depend_on_the_order_the_days_come_in(
+    daily: list[Receipts], shuffler: random.Random
+) -> None:
+    shuffled = list(daily)
+    shuffler.shuffle(shuffled)
+    assert by_month(shuffled) == by_month(daily)
+
+
+@given(days_of_receipts(), st.integers(min_value=-1, max_value=40))
+def test_the_days_read_from_a_month_on_sum_into_the_same_months(
+    daily: list[Receipts], months: int
+) -> None:
+    """What the forecast relies on: reading only the days of its window, from the window's
+    first month on, gives the months of every day read, from that month on."""
+    since = add_months(START, months)
+    window = by_month([d for d in daily if d.on >= since])
+    assert window == [m for m in by_month(daily) if m.on >= since]
 
 
 @given(paces(), AMOUNTS, AMOUNTS)

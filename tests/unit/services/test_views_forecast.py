@@ -15,7 +15,7 @@ from purldesk.domain.access import OPERATOR, PUBLIC, Actor, Role, UserId
 from purldesk.domain.catalog import AidClass, CatalogItem, ItemCode
 from purldesk.domain.contributions import Contribution, ContributionId
 from purldesk.domain.errors import NotPermitted
-from purldesk.domain.forecast import Reach
+from purldesk.domain.forecast import Reach, by_month
 from purldesk.domain.forecast import pace as pace_of
 from purldesk.domain.ledger import LedgerTransaction, Posting, TransactionKind
 from purldesk.domain.money import USD, Money, convert
@@ -145,7 +145,7 @@ def test_the_pace_read_for_its_window_is_the_pace_of_every_receipt(
     """The forecast reads only its window's receipts, and whether any came before: the pace
     is what the domain makes of every receipt ever made (months after the last as zero)."""
     with FakeReader(database) as reader:
-        every = reader.receipts(by="month")
+        every = by_month(reader.receipts())
     view = forecast.funding_forecast(
         FakeReader(database), viewer=OPERATOR, today=today, window_months=window_months
     )

@@ -8,6 +8,7 @@ work pages' queries, which filter and page in SQL, are in `page_queries` and `le
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
@@ -25,7 +26,7 @@ from purldesk.adapters.storage.package_queries import PackageQueries
 from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
 from purldesk.adapters.storage.page_queries import PageQueries
 from purldesk.adapters.storage.participants import SqlParticipantRepository
-from purldesk.adapters.storage.repository import from_row
+from purldesk.adapters.storage.repository import columns_of, from_columns, from_row
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK
 from purldesk.adapters.storage.share_queries import ShareQueries
@@ -63,6 +64,7 @@ from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.requirements import (
     Cycle,
     CycleId,
+    CycleStatus,
     LineChange,
     LineId,
     RankChange,
@@ -107,17 +109,28 @@ class SqlQueries(ShareQueries, PageQueries, PackageQueries, StatementQueries, Le
     def cycle(self, cycle_id: CycleId) -> Cycle:
         return SqlCycleRepository(self._session).get(cycle_id)
 
-    def latest_cycle(self) -> Cycle | None:
-        row = self._session.scalars(
-            select(CycleRow).order_by(CycleRow.opens_on.desc(), CycleRow.id.desc()).limit(1)
-        ).first()
+    def latest_cycle(
+        self, *, status: CycleStatus | None = None, opened_by: date | None = None
+    ) -> Cycle | None:
+        chosen = select(CycleRow).order_by(CycleRow.opens_on.desc(), CycleRow.id.desc()).limit(1)
+        if status is not None:
+            chosen = chosen.where(CycleRow.status == status.value)
+        if opened_by is not None:
+            chosen = chosen.where(CycleRow.opens_on <= opened_by)
+        row = self._session.scalars(chosen).first()
         return None if row is None else from_row(Cycle, row)
 
     def find_cycle(self, name: str) -> Cycle | None:
         return SqlCycleRepository(self._session).find_by_name(name)
 
     def lines(self, cycle_id: CycleId) -> list[RequirementLine]:
-        return SqlRequirementRepository(self._session).list(cycle_id)
+        line = RequirementLineRow
+        rows = self._session.execute(
+            select(*columns_of(line, RequirementLine))
+            .where(line.cycle_id == cycle_id)
+            .order_by(line.rank, line.id)
+        )
+        return [from_columns(RequirementLine, row) for row in rows]
 
     def lines_by_id(self, line_ids: Collection[LineId]) -> dict[LineId, RequirementLine]:
         rows = self._session.scalars(

@@ -22,11 +22,16 @@ LOW_MASK = 2**LOW_BITS - 1
 
 def halves(
     value: ColumnElement[Any] | InstrumentedAttribute[int],
+    *,
+    where: ColumnElement[bool] | None = None,
 ) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """SUMs of the high and the low half of `value`, to be joined by `joined`."""
+    """SUMs of the high and the low half of `value`, to be joined by `joined`; of the rows
+    `where` holds for only (an aggregate's FILTER), if given."""
     high = func.sum(value.op(">>")(literal(LOW_BITS, Integer)))
     low = func.sum(value.op("&")(literal(LOW_MASK, BigInteger)))
-    return high, low
+    if where is None:
+        return high, low
+    return high.filter(where), low.filter(where)
 
 
 def joined(high: Any, low: Any) -> int:

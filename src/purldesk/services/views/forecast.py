@@ -48,12 +48,6 @@ class ForecastView:
         return None if self.pace is None else Money(round(self.pace.mean_minor), USD)
 
 
-def current_cycle(cycles: list[Cycle], *, today: date) -> Cycle | None:
-    """The latest endorsed cycle that has opened by `today`."""
-    endorsed = [c for c in cycles if c.status is CycleStatus.ENDORSED and c.opens_on <= today]
-    return endorsed[-1] if endorsed else None
-
-
 def funding_forecast(
     reader: Reader,
     *,
@@ -66,13 +60,13 @@ def funding_forecast(
     viewer.check(Permission.READ_ALLOCATION)
     since = forecast.add_months(forecast.month_of(today), -window_months)
     with reader:
-        monthly = reader.receipts(by="month", since=since)
+        monthly = forecast.by_month(reader.receipts(since=since))
         if reader.received_before(since):
             # Money came in before the window, so the pace counts from the window's first month
             # (a month without receipts as zero): what `forecast.pace` makes of every receipt.
             monthly = [Receipts(forecast.add_months(since, -1), 0, 0), *monthly]
         pool = reader.balance_of_kind("pool", currency=USD)
-        cycle = current_cycle(reader.cycles(), today=today)
+        cycle = reader.latest_cycle(status=CycleStatus.ENDORSED, opened_by=today)
         lines = [] if cycle is None else reader.lines(cycle.id)
         items = reader.items() if lines else {}
         lots = {} if cycle is None else reader.funded_lots(cycle.id)
@@ -113,7 +107,7 @@ def backtest(
     compared with the day it did, up to `today` (docs/FORECAST.md)."""
     viewer.check(Permission.READ_ALLOCATION)
     with reader:
-        daily = reader.receipts(by="day")
+        daily = reader.receipts()
     return forecast.backtest(
         daily, amount_minor=amount.minor, until=today, window_months=window_months
     )
