@@ -64,9 +64,9 @@ from purldesk.domain.requirements import (
 )
 from purldesk.domain.sessions import WebSession
 from purldesk.domain.substitution import Substitution
+from purldesk.services.history_ports import Disbursement
 from purldesk.services.read_ports import (
     ContributionGroup,
-    Disbursement,
     HiddenPayer,
     MemberReceived,
     PackageTotals,

@@ -23,8 +23,9 @@ from purldesk.domain.money import USD, Money
 from purldesk.domain.package_history import PackageRelease, PackageState
 from purldesk.domain.packages import Attribution, PackageId, PackageStatus
 from purldesk.domain.requirements import LineId
+from purldesk.services.history_ports import Disbursement
 from purldesk.services.ports import UnitOfWork
-from purldesk.services.read_ports import Disbursement, Reader
+from purldesk.services.read_ports import Reader
 
 UowFactory = Callable[[], UnitOfWork]
 ReaderFactory = Callable[[], Reader]

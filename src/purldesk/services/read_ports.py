@@ -20,7 +20,6 @@ from purldesk.domain.deliveries import Shipment
 from purldesk.domain.forecast import Receipts
 from purldesk.domain.gdp import GdpFigure
 from purldesk.domain.money import Money
-from purldesk.domain.package_history import PackageRelease
 from purldesk.domain.packages import Package, PackageId, PackageStatus, Restriction
 from purldesk.domain.participants import Participant, ParticipantCode
 from purldesk.domain.requirements import (
@@ -33,6 +32,7 @@ from purldesk.domain.requirements import (
     RankChange,
     RequirementLine,
 )
+from purldesk.services.history_ports import HistoryQueries
 from purldesk.services.memo import StateMark, ViewMemo
 from purldesk.services.package_list_ports import PackageListQueries
 from purldesk.services.ports import Transaction
@@ -431,58 +431,6 @@ class ReadQueries(Protocol):
 
     def audit_entries(self, *, upto: int, limit: int) -> list[AuditEntry]:
         """Up to `limit` audit entries numbered `upto` or lower, the newest first."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class Disbursement:
-    """Money of one contribution paid to the supplier for one package: a posting to its
-    `disbursed` account, with the ledger entry that made it."""
-
-    package_id: PackageId
-    contribution_id: ContributionId
-    amount: Money
-    occurred_on: date
-    seq: int
-
-
-class HistoryQueries(Protocol):
-    """What the history keeps, read in order: packages' kept states, payments, the audit log
-    and the ledger as it stood."""
-
-    def releases(self, package_ids: Collection[PackageId]) -> list[PackageRelease]:
-        """Every kept state of these packages, by package and number."""
-        ...
-
-    def releases_around(self, keys: Collection[tuple[PackageId, int]]) -> list[PackageRelease]:
-        """The kept states `keys` name (package, number), with each of their packages' state
-        before the first of them and its latest: what a page of releases is told from; by
-        package and number."""
-        ...
-
-    def release_count(self) -> int:
-        """How many states are kept, of every package."""
-        ...
-
-    def release_keys(self, *, offset: int, limit: int) -> list[tuple[PackageId, int]]:
-        """(package, number) of kept states in the order they were kept (audit entry, then
-        package): a page of them, so later states only ever come after."""
-        ...
-
-    def disbursements(self, package_ids: Collection[PackageId]) -> list[Disbursement]:
-        """What was paid to the supplier for these packages, by entry and contribution."""
-        ...
-
-    def shipments_by_id(self, shipment_ids: Collection[int]) -> list[Shipment]:
-        """These shipments (those that exist), by id."""
-        ...
-
-    def audit_since(self, seq: int, *, limit: int) -> list[AuditEntry]:
-        """At most `limit` audit entries after the entry `seq` (0: from the first), in order."""
-        ...
-
-    def balances_recorded_before(self, instant: datetime) -> dict[tuple[str, str], int]:
-        """(account, currency) -> non-zero balance over the entries recorded before `instant`."""
         ...
 
 

@@ -28,7 +28,7 @@ from purldesk.domain.deliveries import Shipment
 from purldesk.domain.money import Currency, Money
 from purldesk.domain.package_history import PackageRelease
 from purldesk.domain.packages import PackageId
-from purldesk.services.read_ports import Disbursement
+from purldesk.services.history_ports import Disbursement
 
 DISBURSED = "disbursed:"  # the prefix of the accounts money paid to the supplier is posted to
 

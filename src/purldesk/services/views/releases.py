@@ -26,7 +26,8 @@ from purldesk.domain.package_history import PackageRelease, PackageState
 from purldesk.domain.packages import Package, PackageId, PackageStatus, Restriction
 from purldesk.domain.participants import Participant
 from purldesk.domain.requirements import LineId, RequirementLine
-from purldesk.services.read_ports import Disbursement, Reader
+from purldesk.services.history_ports import Disbursement
+from purldesk.services.read_ports import Reader
 from purldesk.services.views.packages import PackageFacts, PublicPackage, public_of
 from purldesk.services.views.rows import giver_of
 
