@@ -28,6 +28,7 @@ from psycopg import sql
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from app_pool import Apps
 from database_world import (
     CHEAP_PASSWORDS,
     Build,
@@ -195,6 +196,12 @@ def ample_demo_url(seeded: Seeded) -> str:
     """This test's database, holding the demo with no supplier's capacity binding (see
     `build_demo_with_ample_supply`)."""
     return seeded("demo with ample supply", build_demo_with_ample_supply)
+
+
+@pytest.fixture(scope="session")
+def apps() -> Apps:
+    """This worker's pool of FastAPI apps, for the API and web tests (see app_pool.py)."""
+    return Apps()
 
 
 @pytest.fixture(scope="session")

@@ -9,32 +9,9 @@ from api_world import MovableClock, World, make_settings, seed_users
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app_pool import Apps
 from database_world import CHEAP_PASSWORDS
 from purldesk.bootstrap import Application, build
-from purldesk.entrypoints.web.app import create_app
-
-
-class Apps:
-    """FastAPI apps to reuse: building one costs more than most tests. A world borrows one for
-    its test, wired to the world's own application, and gives it back at the end."""
-
-    # What create_app keeps in app.state; if it keeps more, rewiring must replace that too.
-    STATE = frozenset({"purldesk", "passwords"})
-
-    def __init__(self) -> None:
-        self.free: list[FastAPI] = []
-
-    def borrow(self, wired: Application) -> FastAPI:
-        app = self.free.pop() if self.free else create_app(wired.settings, wired=wired)
-        assert set(vars(app.state)["_state"]) == self.STATE, "create_app keeps new state"
-        app.state.purldesk = wired
-        app.state.passwords = wired.passwords
-        return app
-
-
-@pytest.fixture(scope="session")
-def apps() -> Apps:
-    return Apps()
 
 
 @pytest.fixture

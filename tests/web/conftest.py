@@ -19,11 +19,11 @@ from fastapi.testclient import TestClient
 from web_world import NOW, SECRET_AMOUNT, FixedClock, log_in
 
 import scenario_world
+from app_pool import Apps
 from database_world import CHEAP_PASSWORDS, SqliteFiles, lift_capacity
 from purldesk.bootstrap import Application, build
 from purldesk.config import load_settings
 from purldesk.domain.packages import DEFAULT_TARGET
-from purldesk.entrypoints.web.app import create_app
 from purldesk.services import allocations, contributions, requirements
 
 
@@ -64,10 +64,11 @@ def wired(demo_web_file: Path, tmp_path: Path) -> Iterator[Application]:
 
 
 @pytest.fixture
-def client_for(wired: Application) -> Iterator[Callable[[str | None], TestClient]]:
-    """A client logged in as the named demo user (None: not logged in); one app serves them."""
+def client_for(wired: Application, apps: Apps) -> Iterator[Callable[[str | None], TestClient]]:
+    """A client logged in as the named demo user (None: not logged in); one app, borrowed
+    from the worker's pool (see app_pool.py), serves them."""
     made: list[TestClient] = []
-    app = create_app(wired.settings, wired=wired)
+    app = apps.borrow(wired)
 
     def make(name: str | None) -> TestClient:
         client = TestClient(app, follow_redirects=False)
@@ -79,3 +80,4 @@ def client_for(wired: Application) -> Iterator[Callable[[str | None], TestClient
     yield make
     for client in made:
         client.close()
+    apps.free.append(app)
