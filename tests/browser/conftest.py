@@ -1,6 +1,6 @@
-"""Browser tests: Debian's Chromium, driven by Playwright, against a live `purldesk serve`.
+"""Browser tests: Debian's Chromium, driven by Playwright, against the dashboard served live.
 
-Each test module gets its own copy of one demo database (built once per session, plus a
+Each test module gets its own copy of one demo database (built once per run, plus a
 draft cycle for the recipient to reorder) and its own server on a free port; each role logs
 in once per module and its storage state (the session cookie) is reused by every test.
 
@@ -56,11 +56,14 @@ def _chromium_or_skip() -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: SqliteFiles) -> Path:
-    """The demo database, plus a draft cycle of five lines and a confidential Korean pledge."""
+def demo_file(sqlite_files: SqliteFiles) -> Path:
+    """The demo database, plus a draft cycle of five lines and a confidential Korean pledge,
+    built once per run: copy it."""
     _chromium_or_skip()
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    url = sqlite_files.copy(path)
+    return sqlite_files.seed("the browser tests' demo", build_browser_demo)
+
+
+def build_browser_demo(url: str) -> None:
     # Cheap argon2 hashes: the server's first login per role rehashes to its own parameters.
     wired = build(load_settings(database_url=url), passwords=CHEAP_PASSWORDS)
     try:
@@ -81,7 +84,6 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: SqliteFile
         )
     finally:
         wired.close()
-    return path
 
 
 def _free_port() -> int:

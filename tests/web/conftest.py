@@ -1,6 +1,6 @@
 """Web tests: FastAPI's TestClient against `create_app` on a fresh copy of the demo database.
 
-The demo is built once per session (with ample supply, so money and not the suppliers'
+The demo is built once per run (with ample supply, so money and not the suppliers'
 capacity decides what is funded, as the pages about money need; with one committed allocation,
 so statements have lines; and a confidential Korean pledge whose amount appears nowhere else); each test gets its own
 copy, its own application on a fixed clock, and a client (a cookie jar) per user. Passwords are
@@ -28,9 +28,12 @@ from purldesk.services import allocations, contributions, requirements
 
 
 @pytest.fixture(scope="session")
-def demo_web_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: SqliteFiles) -> Path:
-    path = tmp_path_factory.mktemp("web-demo") / "demo.sqlite3"
-    url = sqlite_files.copy(path)
+def demo_web_file(sqlite_files: SqliteFiles) -> Path:
+    """The web tests' demo (see the module's docstring), built once per run: copy it."""
+    return sqlite_files.seed("the web tests' demo", build_web_demo)
+
+
+def build_web_demo(url: str) -> None:
     wired = build(load_settings(database_url=url), clock=FixedClock(), passwords=CHEAP_PASSWORDS)
     try:
         scenario_world.build(wired)
@@ -49,7 +52,6 @@ def demo_web_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: Sqlite
         )  # fmt: skip
     finally:
         wired.close()
-    return path
 
 
 @pytest.fixture
