@@ -24,9 +24,10 @@ demo: $(VENV)/.installed
 # Bytecode caches are written even where PYTHONDONTWRITEBYTECODE is set: every xdist worker and
 # every `purldesk serve` a test starts would otherwise compile the sources (and pytest rewrite
 # the asserts of every test module and plugin) anew. The slowest tests are listed at the end, so
-# that every run shows where the suite's time goes.
+# that every run shows where the suite's time goes. A worker that runs out of tests takes some
+# of another's (worksteal), so a slow test late in one worker's share does not leave a core idle.
 test: $(STAMP)
-	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n auto -p no:cacheprovider --durations=25
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n auto --dist worksteal -p no:cacheprovider --durations=25
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench scripts

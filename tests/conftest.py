@@ -17,9 +17,11 @@ unreachable PostgreSQL still fails the run (see `postgres_server`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -28,6 +30,7 @@ from psycopg import sql
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from app_pool import Apps
 from database_world import (
     CHEAP_PASSWORDS,
     Build,
@@ -37,6 +40,7 @@ from database_world import (
     build_demo,
     build_demo_with_ample_supply,
     build_history,
+    drop_shared_seeds,
     libpq_dsn,
     postgres_base_url,
     run_name,
@@ -76,9 +80,32 @@ def postgres_server() -> str:
 
 @pytest.fixture(scope="session")
 def postgres_schemas(postgres_server: str) -> Iterator[PostgresSchemas]:
-    schemas = PostgresSchemas(postgres_server, run_name())
+    """This worker's schemas; under xdist the seeds are shared with the run's other workers."""
+    schemas = PostgresSchemas(
+        postgres_server, run_name(), shared=os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    )
     yield schemas
     schemas.close()
+
+
+_RUN = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Under xdist, in the controller: the run's id, which names the PostgreSQL seeds its
+    workers share (see database_world.py)."""
+    node.config.stash[_RUN] = node.workerinput["testrunuid"]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In the controller, once every worker is done: drop the run's shared PostgreSQL seeds."""
+    run = session.config.stash.get(_RUN, None)
+    if run is None:
+        return
+    # Unreachable: the tests that needed it have failed (CI) or skipped already.
+    with contextlib.suppress(psycopg.OperationalError):
+        drop_shared_seeds(postgres_base_url(), run)
 
 
 @pytest.fixture(scope="session")
@@ -195,6 +222,12 @@ def ample_demo_url(seeded: Seeded) -> str:
     """This test's database, holding the demo with no supplier's capacity binding (see
     `build_demo_with_ample_supply`)."""
     return seeded("demo with ample supply", build_demo_with_ample_supply)
+
+
+@pytest.fixture(scope="session")
+def apps() -> Apps:
+    """This worker's pool of FastAPI apps, for the API and web tests (see app_pool.py)."""
+    return Apps()
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from typer.testing import CliRunner
 
 from purldesk.bootstrap import Application, build
 from purldesk.config import load_settings
@@ -42,6 +43,7 @@ from purldesk.domain.participants import (
     ParticipantKind,
     ParticipantStatus,
 )
+from purldesk.entrypoints.cli.app import app as cli
 from purldesk.services import audit, contributions, participants, users
 from purldesk.services import ledger as ledger_service
 
@@ -370,12 +372,10 @@ def _check_ledger_and_audit(outcome: Outcome, wired: Application, found: list[An
             if audited[action_target] != times:
                 outcome.duplicated += audited[action_target] > times
                 outcome.findings.append(f"{action_target} audited {audited[action_target]} times")
-    verify = subprocess.run(
-        [str(PURLDESK), "ledger", "verify", "--db", wired.settings.database_url],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if verify.returncode != 0:
-        outcome.findings.append(f"ledger verify exit {verify.returncode}: {verify.stderr}")
+    # `purldesk ledger verify`, run in this process: its subject is the database, not a process.
+    verify = CliRunner().invoke(cli, ["ledger", "verify", "--db", wired.settings.database_url])
+    if verify.exit_code != 0:
+        outcome.findings.append(f"ledger verify exit {verify.exit_code}: {verify.output}")
     entries, findings = audit.verify(wired.uow(), actor=operator("crash"))
     outcome.findings += [f"audit log: {finding}" for finding in findings]
     if entries == 0:

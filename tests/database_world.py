@@ -10,9 +10,10 @@ once per database kind and every test gets a copy of that migrated template:
 
 A seeded state (the demo, the demo with an allocation, …) is built once per database kind and
 copied into a test's database the same way: a file copy, or INSERT … SELECT from the seed's
-schema. A SQLite seed is built once per run, by the first worker that needs it, in a directory
-all the workers share; a PostgreSQL seed once per worker. The fixtures over these classes are in
-conftest.py.
+schema. A seed is built once per run, by the first worker that needs it (the others wait for
+it): a SQLite seed in a directory all the workers share, a PostgreSQL seed in a schema named
+after the run alone, which every worker reads and the run's controller drops at its end
+(`drop_shared_seeds`). The fixtures over these classes are in conftest.py.
 """
 
 from __future__ import annotations
@@ -59,6 +60,22 @@ def libpq_dsn(url: str) -> str:
 def run_name() -> str:
     """Unique to this pytest process: the run (a random part) and the xdist worker."""
     return f"{uuid.uuid4().hex[:10]}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+
+def seed_prefix(run: str) -> str:
+    """The prefix of the PostgreSQL seeds' schemas of the run whose id is `run`."""
+    return f"purldesk_s_{run[:12]}"
+
+
+def drop_shared_seeds(server_url: str, run: str) -> None:
+    """Drop the PostgreSQL seeds the workers of the run `run` built (at the run's end)."""
+    pattern = seed_prefix(run).replace("_", r"\_") + r"\_%"
+    with psycopg.connect(libpq_dsn(server_url), autocommit=True, connect_timeout=3) as admin:
+        names = admin.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", [pattern]
+        ).fetchall()
+        for (name,) in names:
+            admin.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
 
 
 def build_history(url: str) -> None:
@@ -161,9 +178,13 @@ class PostgresSchemas:
     with a copy of a seeded schema's rows, sequences included.
     """
 
-    def __init__(self, server_url: str, run: str) -> None:
+    def __init__(self, server_url: str, run: str, shared: str | None = None) -> None:
+        """`shared`: the run's id, which names the seeds every worker of the run shares (None:
+        the seeds are this object's own, dropped with its schemas)."""
         self.server_url = server_url
         self.prefix = f"purldesk_t_{run}"
+        self.shared = shared
+        self.seed_prefix = seed_prefix(shared) if shared else f"{self.prefix}_seed"
         self.admin = psycopg.connect(libpq_dsn(server_url), autocommit=True)
         # A test that leaves a transaction open would otherwise make the next one wait forever.
         self.admin.execute("SET lock_timeout = '20s'")
@@ -230,11 +251,32 @@ class PostgresSchemas:
         return sql.SQL("; ").join(statements)
 
     def seed(self, key: str, build: Build) -> str:
-        """The schema holding the seeded state `key`, built by `build` on first use."""
+        """The schema holding the seeded state `key`, built by `build` by the first worker of
+        the run to ask (the others wait for it, then read it)."""
         if key not in self.seeds:
-            name = f"seed_{len(self.seeds)}"
-            build(self.fresh(name))
-            self.seeds[key] = self._schema(name)
+            schema = f"{self.seed_prefix}_{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+            # No lock_timeout while another worker builds it: a build may take longer.
+            self.admin.execute("SET lock_timeout = 0")
+            self.admin.execute("SELECT pg_advisory_lock(hashtext(%s))", [schema])
+            try:
+                exists = self.admin.execute(
+                    "SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]
+                ).fetchone()
+                if exists is None:
+                    # Built in a slot of this worker's, then renamed: seen whole or not at all.
+                    build(self.fresh("seed"))
+                    built = self.schemas.pop("seed")
+                    self.admin.execute(
+                        sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
+                            sql.Identifier(built), sql.Identifier(schema)
+                        )
+                    )
+                    if self.shared is None:
+                        self.schemas[f"seed {key}"] = schema
+            finally:
+                self.admin.execute("SELECT pg_advisory_unlock(hashtext(%s))", [schema])
+                self.admin.execute("SET lock_timeout = '20s'")
+            self.seeds[key] = schema
         return self.seeds[key]
 
     def close(self) -> None:

@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 
 import pytest
 from api_world import MovableClock, World, make_settings, seed_users
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
 
-from database_world import CHEAP_PASSWORDS
+from app_pool import Apps
+from database_world import CHEAP_PASSWORDS, Seeded, SqliteFiles
 from purldesk.bootstrap import Application, build
-from purldesk.entrypoints.web.app import create_app
-
-
-class Apps:
-    """FastAPI apps to reuse: building one costs more than most tests. A world borrows one for
-    its test, wired to the world's own application, and gives it back at the end."""
-
-    # What create_app keeps in app.state; if it keeps more, rewiring must replace that too.
-    STATE = frozenset({"purldesk", "passwords"})
-
-    def __init__(self) -> None:
-        self.free: list[FastAPI] = []
-
-    def borrow(self, wired: Application) -> FastAPI:
-        app = self.free.pop() if self.free else create_app(wired.settings, wired=wired)
-        assert set(vars(app.state)["_state"]) == self.STATE, "create_app keeps new state"
-        app.state.purldesk = wired
-        app.state.passwords = wired.passwords
-        return app
-
-
-@pytest.fixture(scope="session")
-def apps() -> Apps:
-    return Apps()
 
 
 @pytest.fixture
@@ -42,10 +21,15 @@ def make_world(database_url: str, apps: Apps) -> Iterator[Callable[..., World]]:
     made: list[tuple[TestClient, Application, FastAPI]] = []
 
     def make(
-        *, max_failures: int = 10_000, share: World | None = None, url: str | None = None
+        *,
+        max_failures: int = 10_000,
+        share: World | None = None,
+        url: str | None = None,
+        tokens: dict[str, str] | None = None,
     ) -> World:
         """A world on `url` (default the test database); with `share`, another app (worker,
-        machine) on that world's database and users."""
+        machine) on that world's database and users; with `tokens`, on a database that holds
+        the users already (`seed_users`' state, copied in), whose tokens they are."""
         if share is not None:
             url = share.wired.settings.database_url
         url = url or database_url
@@ -55,7 +39,10 @@ def make_world(database_url: str, apps: Apps) -> Iterator[Callable[..., World]]:
         app = apps.borrow(wired)
         client = TestClient(app, raise_server_exceptions=False)
         made.append((client, wired, app))
-        tokens = seed_users(wired) if share is None else share.tokens
+        if share is not None:
+            tokens = share.tokens
+        elif tokens is None:
+            tokens = seed_users(wired)
         return World(client, wired, clock, tokens)
 
     yield make
@@ -66,5 +53,21 @@ def make_world(database_url: str, apps: Apps) -> Iterator[Callable[..., World]]:
 
 
 @pytest.fixture
-def world(make_world: Callable[..., World]) -> World:
-    return make_world()
+def world(
+    make_world: Callable[..., World], seeded: Seeded, database_url: str, sqlite_files: SqliteFiles
+) -> World:
+    """A world on the test database. Its users are `seed_users`' state built once per run and
+    database kind and copied in (it costs more than many tests), their tokens kept in a file
+    beside the run's seeds."""
+    kind = make_url(database_url).get_backend_name()
+    tokens = sqlite_files.shared / f"api-users-{kind}.json"
+
+    def build_users(url: str) -> None:
+        wired = build(make_settings(url), clock=MovableClock(), passwords=CHEAP_PASSWORDS)
+        try:
+            tokens.write_text(json.dumps(seed_users(wired)))
+        finally:
+            wired.close()
+
+    seeded("the API tests' users", build_users)
+    return make_world(tokens=json.loads(tokens.read_text()))

@@ -36,7 +36,7 @@ Key = tuple[str, str]
 @pytest.fixture
 def world(database_url: str, apps: Any) -> Iterator[World]:
     """The API world, seeded by commands (so each write is in the audit log the feed reads);
-    `apps` is tests/api/conftest.py's pool of FastAPI apps."""
+    `apps` is tests/conftest.py's pool of FastAPI apps."""
     clock = MovableClock()
     wired = build(make_settings(database_url), clock=clock, passwords=CHEAP_PASSWORDS)
     app = apps.borrow(wired)

@@ -14,11 +14,11 @@ from api_world import PEPPER, SEEDER, MovableClock, World, make_settings
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from app_pool import Apps
 from database_world import CHEAP_PASSWORDS, Seeded, build_demo
 from purldesk.bootstrap import build
 from purldesk.domain.access import Role
 from purldesk.entrypoints.cli.app import app as cli
-from purldesk.entrypoints.web.app import create_app
 from purldesk.services import users
 
 pytestmark = pytest.mark.both_databases
@@ -53,7 +53,7 @@ def demo_allocated(url: str) -> None:
 
 
 @pytest.fixture
-def world(seeded: Seeded) -> Iterator[World]:
+def world(seeded: Seeded, apps: Apps) -> Iterator[World]:
     """The demo allocated: P-0001 paid by NLD and NORDIC-3, P-0002 by NORDIC-3, DEU, CAN and
     KOR, P-0003 by CAN, LVA, BEL, FIN, NB8 and KOR; and one user per reader."""
     url = seeded("demo allocated on 2025-12-05, for the API", demo_allocated)
@@ -66,10 +66,12 @@ def world(seeded: Seeded) -> Iterator[World]:
             token_lifetime=timedelta(days=30), pepper=PEPPER.encode(),
         )  # fmt: skip
         _, tokens[name] = wired.run(command, actor=SEEDER, request_id="seed", at=NOW)
-    client = TestClient(create_app(wired.settings, wired=wired), raise_server_exceptions=False)
+    app = apps.borrow(wired)
+    client = TestClient(app, raise_server_exceptions=False)
     yield World(client, wired, clock, tokens)
     client.close()
     wired.close()
+    apps.free.append(app)
 
 
 def _contribution(world: World, owner: str) -> int:

@@ -10,10 +10,10 @@ import pytest
 from api_world import PEPPER, SEEDER, START, MovableClock, make_settings
 from fastapi.testclient import TestClient
 
+from app_pool import Apps
 from database_world import CHEAP_PASSWORDS
 from purldesk.bootstrap import build
 from purldesk.domain.access import Role
-from purldesk.entrypoints.web.app import create_app
 from purldesk.services import users
 
 API = "/api/v1"
@@ -28,7 +28,7 @@ def demo_url(ample_demo_url: str) -> str:
 
 
 @pytest.fixture
-def coordinator(demo_url: str) -> Iterator[TestClient]:
+def coordinator(demo_url: str, apps: Apps) -> Iterator[TestClient]:
     """A client of the API on the demo, sending the token of a coordinator added to it."""
     wired = build(make_settings(demo_url), clock=MovableClock(), passwords=CHEAP_PASSWORDS)
     command = users.AddUser(
@@ -36,11 +36,13 @@ def coordinator(demo_url: str) -> Iterator[TestClient]:
         token_lifetime=timedelta(days=30), pepper=PEPPER.encode(),
     )  # fmt: skip
     _, token = wired.run(command, actor=SEEDER, request_id="seed", at=START)
-    client = TestClient(create_app(wired.settings, wired=wired), raise_server_exceptions=False)
+    app = apps.borrow(wired)
+    client = TestClient(app, raise_server_exceptions=False)
     client.headers["Authorization"] = f"Bearer {token}"
     yield client
     client.close()
     wired.close()
+    apps.free.append(app)
 
 
 def test_what_if_answers_the_korean_pledges_substitution_effect(coordinator: TestClient) -> None:

@@ -1,8 +1,14 @@
-"""Browser tests: Debian's Chromium, driven by Playwright, against a live `purldesk serve`.
+"""Browser tests: Debian's Chromium, driven by Playwright, against the dashboard served live.
 
-Each test module gets its own copy of one demo database (built once per session, plus a
+Each test module gets its own copy of one demo database (built once per run, plus a
 draft cycle for the recipient to reorder) and its own server on a free port; each role logs
 in once per module and its storage state (the session cookie) is reused by every test.
+
+The server is what `purldesk serve` runs with one worker (the same app, settings and uvicorn
+options), in a thread of the test process: a process per module would start Python and import
+the application again each time. The command itself is started as a process by
+tests/cli/test_cli_serve_socket.py, test_api_forwarded_headers.py, test_api_two_workers.py
+and the crash tests.
 """
 
 from __future__ import annotations
@@ -10,8 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
-import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -35,7 +40,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 IN_CI = os.environ.get("CI", "").lower() == "true"
-PURLDESK = Path(sys.executable).with_name("purldesk")
 AT = datetime(2025, 12, 6, 9, 0, tzinfo=UTC)
 
 
@@ -52,11 +56,14 @@ def _chromium_or_skip() -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: SqliteFiles) -> Path:
-    """The demo database, plus a draft cycle of five lines and a confidential Korean pledge."""
+def demo_file(sqlite_files: SqliteFiles) -> Path:
+    """The demo database, plus a draft cycle of five lines and a confidential Korean pledge,
+    built once per run: copy it."""
     _chromium_or_skip()
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    url = sqlite_files.copy(path)
+    return sqlite_files.seed("the browser tests' demo", build_browser_demo)
+
+
+def build_browser_demo(url: str) -> None:
     # Cheap argon2 hashes: the server's first login per role rehashes to its own parameters.
     wired = build(load_settings(database_url=url), passwords=CHEAP_PASSWORDS)
     try:
@@ -77,7 +84,6 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: SqliteFile
         )
     finally:
         wired.close()
-    return path
 
 
 def _free_port() -> int:
@@ -87,18 +93,18 @@ def _free_port() -> int:
         return port
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float = 20) -> None:
+def _wait_until_up(url: str, thread: threading.Thread, timeout_s: float = 20) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"purldesk serve exited with {process.returncode}")
+        if not thread.is_alive():
+            raise RuntimeError("the server's thread ended before it answered")
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.1)  # the server is starting; not a test timing assertion
-    raise RuntimeError("purldesk serve did not answer in time")
+            time.sleep(0.05)  # the server is starting; not a test timing assertion
+    raise RuntimeError("the server did not answer in time")
 
 
 @pytest.fixture(scope="module")
@@ -110,20 +116,32 @@ def database(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def server(database: str) -> Iterator[str]:
-    """A live `purldesk serve` on a free port, on this module's database."""
+    """The dashboard served on a free port, on this module's database, as `purldesk serve`
+    serves it with one worker (see the module's docstring)."""
+    import uvicorn
+
+    from purldesk.entrypoints.api.edges import forwarding
+    from purldesk.entrypoints.web.app import create_app
+
+    settings = load_settings(database_url=database)
+    app = create_app(settings)
     port = _free_port()
-    env = {**os.environ, "PURLDESK_DATABASE_URL": database}
-    process = subprocess.Popen(
-        [str(PURLDESK), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    served = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", **forwarding(settings)
+        )
+    )
+    # Its own thread and event loop: Playwright's loop runs in the main thread.
+    thread = threading.Thread(target=served.run, name=f"serve-{port}", daemon=True)
+    thread.start()
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, process)
+        _wait_until_up(url, thread)
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        served.should_exit = True
+        thread.join(timeout=10)
+        app.state.purldesk.close()
 
 
 @pytest.fixture(scope="session")

@@ -49,12 +49,7 @@ def test_piped_at_80_columns_every_amount_is_whole(demo_url: str) -> None:
     """`COLUMNS=80 purldesk contributions list | cat`: a process of its own, its output a pipe."""
     purldesk = str(Path(sys.executable).with_name("purldesk"))
     env = {**os.environ, "COLUMNS": "80"}
-    listed = json.loads(
-        subprocess.run(
-            [purldesk, "contributions", "list", "--json", "--db", demo_url],
-            env=env, capture_output=True, text=True, check=True,
-        ).stdout
-    )  # fmt: skip
+    listed = json.loads(run(demo_url, "contributions", "list", "--json"))  # what to look for
     table = subprocess.run(
         [purldesk, "contributions", "list", "--db", demo_url],
         env=env, capture_output=True, text=True, check=True,

@@ -1,6 +1,6 @@
 """Web tests: FastAPI's TestClient against `create_app` on a fresh copy of the demo database.
 
-The demo is built once per session (with ample supply, so money and not the suppliers'
+The demo is built once per run (with ample supply, so money and not the suppliers'
 capacity decides what is funded, as the pages about money need; with one committed allocation,
 so statements have lines; and a confidential Korean pledge whose amount appears nowhere else); each test gets its own
 copy, its own application on a fixed clock, and a client (a cookie jar) per user. Passwords are
@@ -19,18 +19,21 @@ from fastapi.testclient import TestClient
 from web_world import NOW, SECRET_AMOUNT, FixedClock, log_in
 
 import scenario_world
+from app_pool import Apps
 from database_world import CHEAP_PASSWORDS, SqliteFiles, lift_capacity
 from purldesk.bootstrap import Application, build
 from purldesk.config import load_settings
 from purldesk.domain.packages import DEFAULT_TARGET
-from purldesk.entrypoints.web.app import create_app
 from purldesk.services import allocations, contributions, requirements
 
 
 @pytest.fixture(scope="session")
-def demo_web_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: SqliteFiles) -> Path:
-    path = tmp_path_factory.mktemp("web-demo") / "demo.sqlite3"
-    url = sqlite_files.copy(path)
+def demo_web_file(sqlite_files: SqliteFiles) -> Path:
+    """The web tests' demo (see the module's docstring), built once per run: copy it."""
+    return sqlite_files.seed("the web tests' demo", build_web_demo)
+
+
+def build_web_demo(url: str) -> None:
     wired = build(load_settings(database_url=url), clock=FixedClock(), passwords=CHEAP_PASSWORDS)
     try:
         scenario_world.build(wired)
@@ -49,7 +52,6 @@ def demo_web_file(tmp_path_factory: pytest.TempPathFactory, sqlite_files: Sqlite
         )  # fmt: skip
     finally:
         wired.close()
-    return path
 
 
 @pytest.fixture
@@ -64,10 +66,11 @@ def wired(demo_web_file: Path, tmp_path: Path) -> Iterator[Application]:
 
 
 @pytest.fixture
-def client_for(wired: Application) -> Iterator[Callable[[str | None], TestClient]]:
-    """A client logged in as the named demo user (None: not logged in); one app serves them."""
+def client_for(wired: Application, apps: Apps) -> Iterator[Callable[[str | None], TestClient]]:
+    """A client logged in as the named demo user (None: not logged in); one app, borrowed
+    from the worker's pool (see app_pool.py), serves them."""
     made: list[TestClient] = []
-    app = create_app(wired.settings, wired=wired)
+    app = apps.borrow(wired)
 
     def make(name: str | None) -> TestClient:
         client = TestClient(app, follow_redirects=False)
@@ -79,3 +82,4 @@ def client_for(wired: Application) -> Iterator[Callable[[str | None], TestClient
     yield make
     for client in made:
         client.close()
+    apps.free.append(app)
