@@ -93,9 +93,16 @@ def _solve(problem: AllocationProblem) -> AllocationResult:
     kind_index = {key: t for t, key in enumerate(kind_keys)}
     kinds = [kind_index.get((line.aid_class, line.area), -1) for line in lines]
     group_of_key: dict[tuple[int, ...], list[int]] = {}
+    # Funds under the same restrictions may pay the same types: each set is worked out once.
+    types_for: dict[tuple[frozenset[AidClass] | None, frozenset[str] | None], tuple[int, ...]] = {}
     for f, fund in enumerate(funds):
         if fund.available_minor:
-            eligible = tuple(t for t, key in enumerate(kind_keys) if _may_pay(fund, key))
+            rules = (fund.aid_classes, fund.areas)
+            if rules not in types_for:
+                types_for[rules] = tuple(
+                    t for t, key in enumerate(kind_keys) if _may_pay(fund, key)
+                )
+            eligible = types_for[rules]
             if eligible:
                 group_of_key.setdefault(eligible, []).append(f)
     group_keys = sorted(group_of_key)
