@@ -26,7 +26,7 @@ from purldesk.adapters.storage.package_queries import PackageQueries
 from purldesk.adapters.storage.packages import SqlPackageRepository, SqlShipmentRepository
 from purldesk.adapters.storage.page_queries import PageQueries
 from purldesk.adapters.storage.participants import SqlParticipantRepository
-from purldesk.adapters.storage.repository import columns_of, from_columns, from_row
+from purldesk.adapters.storage.repository import from_row
 from purldesk.adapters.storage.requirements import SqlCycleRepository, SqlRequirementRepository
 from purldesk.adapters.storage.rows import IN_LIST_CHUNK
 from purldesk.adapters.storage.share_queries import ShareQueries
@@ -124,13 +124,7 @@ class SqlQueries(ShareQueries, PageQueries, PackageQueries, StatementQueries, Le
         return SqlCycleRepository(self._session).find_by_name(name)
 
     def lines(self, cycle_id: CycleId) -> list[RequirementLine]:
-        line = RequirementLineRow
-        rows = self._session.execute(
-            select(*columns_of(line, RequirementLine))
-            .where(line.cycle_id == cycle_id)
-            .order_by(line.rank, line.id)
-        )
-        return [from_columns(RequirementLine, row) for row in rows]
+        return SqlRequirementRepository(self._session).list(cycle_id)
 
     def lines_by_id(self, line_ids: Collection[LineId]) -> dict[LineId, RequirementLine]:
         rows = self._session.scalars(
