@@ -11,6 +11,7 @@ may be."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from purldesk.domain import ledger
@@ -25,6 +26,9 @@ from purldesk.services.views.contributions import ContributionRow, row
 from purldesk.services.views.member_statement import ThroughGroups, read_through_groups
 from purldesk.services.views.paging import NONE_READ, WHOLE, Page, Slice, Window, page
 from purldesk.services.views.substitutions import SubstitutionRow, substitutions
+
+# How a long list is read, given its length: (offset, limit).
+Span = Callable[[int], tuple[int, int]]
 
 # Rows of each long list on a page: the newest first, as the contributions page lists them.
 PAGE_SIZE = 50
@@ -113,29 +117,25 @@ def statement(
     with the totals over all of them, summed by the reader under the rule `statement_report` applies
     row by row (a line paid by money whose amount is hidden from the viewer is neither listed
     nor summed)."""
-    code = _readable(viewer, contributor)
-    with reader:
-        participant, names = _participant(reader, code)
-        totals = reader.statement_totals(viewer, contributor=code)
-        listed = page(contributions_asked, size=size, total=totals.contributions)
-        own = reader.contribution_page(contributor=code, offset=listed.offset, limit=listed.size)
-        lines = page(lines_asked, size=size, total=totals.lines)
-        shown = reader.paid_line_page(
-            viewer, contributor=code, offset=lines.offset, limit=lines.size
-        )
-        effects = page(
-            substitutions_asked, size=effects_size, total=reader.count_substitution_runs(code)
-        )
-        substituted = substitutions(
-            reader, viewer=viewer, contributor=code, name=participant.name,
-            offset=effects.offset, limit=effects.size, newest_first=True,
-        )  # fmt: skip
-        groups = read_through_groups(reader, viewer=viewer, member=code, names=names)
+
+    def paged(asked: int, size: int) -> Span:
+        def span(total: int) -> tuple[int, int]:
+            shown = page(asked, size=size, total=total)  # a page past the end: the last
+            return shown.offset, shown.size
+
+        return span
+
+    view = _windows(
+        reader, viewer=viewer, code=_readable(viewer, contributor),
+        contributions=paged(contributions_asked, size), lines=paged(lines_asked, size),
+        effects=paged(substitutions_asked, effects_size),
+    )  # fmt: skip
     return StatementPage(
-        code, participant.name, [row(viewer, c, names) for c in own], listed,
-        [_row(contribution_ref(part.contribution_id), part) for part in shown], lines,
-        Money(totals.unallocated_minor, USD), Money(totals.spent_minor, USD), substituted, groups,
-        effects,
+        view.contributor, view.contributor_name, view.contributions,
+        page(contributions_asked, size=size, total=view.contributions_slice.total), view.rows,
+        page(lines_asked, size=size, total=view.lines_slice.total), view.unallocated_usd,
+        view.spent_usd, view.substitutions, view.through_groups,
+        page(substitutions_asked, size=effects_size, total=view.effects_slice.total),
     )  # fmt: skip
 
 
@@ -165,29 +165,49 @@ def statement_report_page(
     lines in attribution order), the substitution effects the newest first; with how many each
     list holds and the totals over the whole statement, summed by the reader under the rule
     `statement_report` applies row by row."""
-    code = _reportable(viewer, contributor)
+    return _windows(
+        reader, viewer=viewer, code=_reportable(viewer, contributor),
+        contributions=_as_asked(contributions), lines=_as_asked(lines),
+        effects=_as_asked(effects),
+    )  # fmt: skip
+
+
+def _as_asked(window: Window) -> Span:
+    """The window asked for, whatever the list's length; no limit: as many as it holds."""
+    return lambda total: (window.offset, total if window.limit is None else window.limit)
+
+
+def _windows(
+    reader: Reader,
+    *,
+    viewer: Viewer,
+    code: ParticipantCode,
+    contributions: Span,
+    lines: Span,
+    effects: Span,
+) -> StatementView:
+    """The statement's long lists, each read from the offset and to the limit its length gives
+    (the page's and the report's JSON alike), with how many each holds and the totals over all
+    of them."""
     with reader:
         participant, names = _participant(reader, code)
         totals = reader.statement_totals(viewer, contributor=code)
-        own = reader.contribution_page(
-            contributor=code, offset=contributions.offset,
-            limit=_limit(contributions, totals.contributions),
-        )  # fmt: skip
-        shown = reader.paid_line_page(
-            viewer, contributor=code, offset=lines.offset, limit=_limit(lines, totals.lines)
-        )
+        listed, listed_limit = contributions(totals.contributions)
+        own = reader.contribution_page(contributor=code, offset=listed, limit=listed_limit)
+        paid, paid_limit = lines(totals.lines)
+        shown = reader.paid_line_page(viewer, contributor=code, offset=paid, limit=paid_limit)
         effect_count = reader.count_substitution_runs(code)
+        told, told_limit = effects(effect_count)
         substituted = substitutions(
             reader, viewer=viewer, contributor=code, name=participant.name,
-            offset=effects.offset, limit=effects.limit, newest_first=True,
+            offset=told, limit=told_limit, newest_first=True,
         )  # fmt: skip
         groups = read_through_groups(reader, viewer=viewer, member=code, names=names)
     return StatementView(
         code, participant.name, [row(viewer, c, names) for c in own],
         [_row(contribution_ref(part.contribution_id), part) for part in shown],
         Money(totals.unallocated_minor, USD), Money(totals.spent_minor, USD), substituted, groups,
-        Slice(contributions.offset, totals.contributions), Slice(lines.offset, totals.lines),
-        Slice(effects.offset, effect_count),
+        Slice(listed, totals.contributions), Slice(paid, totals.lines), Slice(told, effect_count),
     )  # fmt: skip
 
 
@@ -196,11 +216,6 @@ def _reportable(viewer: Viewer, contributor: str) -> ParticipantCode:
     code = contributor.strip().upper()
     viewer.check(Permission.READ_LEDGER, owner=Owned(code, "statement", code))
     return ParticipantCode(code)
-
-
-def _limit(window: Window, total: int) -> int:
-    """The window's limit; none: as many as the whole list holds."""
-    return total if window.limit is None else window.limit
 
 
 def _participant(reader: Reader, code: str) -> tuple[Participant, dict[ParticipantCode, str]]:
